@@ -1,0 +1,78 @@
+import {
+  isDocumentId,
+  mayEditText,
+  mayReadDocument,
+  type Account,
+  type DocumentId,
+  type DocumentMeta
+} from '../src'
+import { DocumentStore, type StorageAdapter } from '../storage'
+import { Accounts, type StoredAccount } from './auth/Accounts'
+import { Sessions } from './auth/Sessions'
+import { Collaboration, CloseCode, ConnectionRefused, type CollaborationHooks } from './collab'
+import type { ServerConfig } from './config'
+import type { Logger } from './Logger'
+
+/**
+ * Everything one Consenso workspace holds (accounts, sessions, documents) and
+ * the rules of who may do what with it. Knows no HTTP: the routes in
+ * `http.ts` translate requests into calls on it.
+ */
+export class Workspace {
+  readonly accounts: Accounts
+  readonly sessions: Sessions
+  readonly documents: DocumentStore
+  readonly collaboration: Collaboration
+
+  constructor(
+    readonly storage: StorageAdapter,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'>,
+    readonly logger: Logger
+  ) {
+    this.accounts = new Accounts(storage)
+    this.sessions = new Sessions(storage, config.sessions)
+    this.documents = new DocumentStore(storage)
+    this.collaboration = new Collaboration(this.hooks, { persistence: config.persistence, logger })
+  }
+
+  /** The enabled account signed in with `token`, if the session is live. */
+  async accountOfToken(token: string | undefined): Promise<StoredAccount | undefined> {
+    const session = await this.sessions.resolve(token)
+    if (!session) return undefined
+    const account = await this.accounts.get(session.username)
+    return account && !account.disabled ? account : undefined
+  }
+
+  /** The documents `account` may read. */
+  async documentsFor(account: Account): Promise<DocumentMeta[]> {
+    if (!mayReadDocument(account.role)) return []
+    return (await this.documents.listDocuments()).sort((a, b) => a.title.localeCompare(b.title, 'es'))
+  }
+
+  /**
+   * The document `id` if `account` may read it: `{ meta }`, or the reason
+   * it may not (`missing` is also the answer for an id that is not valid).
+   */
+  async openDocument(account: Account, id: string): Promise<{ meta: DocumentMeta } | { failed: 'missing' | 'forbidden' }> {
+    const meta = isDocumentId(id) ? await this.documents.loadMeta(id) : undefined
+    if (!meta) return { failed: 'missing' }
+    if (!mayReadDocument(account.role)) return { failed: 'forbidden' }
+    return { meta }
+  }
+
+  private readonly hooks: CollaborationHooks = {
+    onAuthenticate: async ({ documentId, token }) => {
+      const account = await this.accountOfToken(token)
+      if (!account) throw new ConnectionRefused(401, CloseCode.unauthorized, 'sign in first: no valid session')
+      const opened = await this.openDocument(account, documentId)
+      if ('failed' in opened) {
+        if (opened.failed === 'missing') throw new ConnectionRefused(404, CloseCode.notFound, `no document ${documentId}`)
+        throw new ConnectionRefused(403, CloseCode.forbidden, `the ${account.role} role may not open this document`)
+      }
+      return { documentId: opened.meta.id, account, readOnly: !mayEditText(account.role) }
+    },
+    onLoadDocument: async (id: DocumentId) =>
+      (await this.documents.loadMeta(id)) ? this.documents.loadState(id) : undefined,
+    onStoreDocument: (id, update) => this.documents.appendUpdate(id, update)
+  }
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod'
+import {
+  accountProblem,
+  isCountryCode,
+  isUsername,
+  MAX_DELEGATES_PER_COUNTRY,
+  ROLES,
+  type Account,
+  type CountryCode,
+  type Role,
+  type Username
+} from '../../src'
+import { RecordStore, type StorageAdapter } from '../../storage'
+import { hashPassword, verifyPassword } from './password'
+
+/** An account as stored: the public part, the password hash and its state. */
+export interface StoredAccount extends Account {
+  readonly passwordHash: string
+  readonly createdAt: string
+  readonly disabled: boolean
+}
+
+const storedAccount = z.object({
+  username: z.string().refine(isUsername),
+  name: z.string(),
+  role: z.enum(ROLES as [Role, ...Role[]]),
+  country: z.string().refine(isCountryCode).nullable(),
+  passwordHash: z.string(),
+  createdAt: z.string(),
+  disabled: z.boolean()
+})
+
+const accountFromJSON = (json: unknown): StoredAccount => storedAccount.parse(json) as StoredAccount
+
+/** What it takes to open an account. */
+export interface NewAccount {
+  readonly username: string
+  readonly password: string
+  readonly name: string
+  readonly role: Role
+  readonly country: CountryCode | null
+}
+
+/** Shortest password accepted for a new account. */
+export const MIN_PASSWORD_LENGTH = 10
+
+/** The public part of an account, safe to send to any client. */
+export const publicAccount = (a: Account): Account => ({ username: a.username, name: a.name, role: a.role, country: a.country })
+
+/**
+ * The accounts of the workspace. Checks passwords in constant work whether or
+ * not the account exists, so the answer time does not tell which names exist.
+ */
+export class Accounts {
+  private readonly records: RecordStore<StoredAccount>
+  // Verified against when the account does not exist, to spend the same work.
+  private readonly decoyHash: Promise<string>
+
+  constructor(storage: StorageAdapter, private readonly now: () => Date = () => new Date()) {
+    this.records = new RecordStore(storage, 'account', accountFromJSON)
+    this.decoyHash = hashPassword('decoy password that matches nothing')
+  }
+
+  get(username: string): Promise<StoredAccount | undefined> {
+    return isUsername(username) ? this.records.get(username) : Promise.resolve(undefined)
+  }
+
+  list(): Promise<StoredAccount[]> {
+    return this.records.list()
+  }
+
+  /**
+   * Opens an account. Refuses, with the reason, a taken name, invalid fields,
+   * a short password or a fifth delegate for one country.
+   */
+  async create(input: NewAccount): Promise<{ account: Account } | { failed: string }> {
+    const problem = accountProblem({ ...input, country: input.country ?? null })
+    if (problem) return { failed: problem }
+    if (input.password.length < MIN_PASSWORD_LENGTH) return { failed: `password must have at least ${MIN_PASSWORD_LENGTH} characters` }
+    if (await this.records.get(input.username)) return { failed: `the username ${input.username} is taken` }
+    if (input.role === 'delegate') {
+      const delegates = (await this.records.list()).filter((a) => a.role === 'delegate' && a.country === input.country && !a.disabled)
+      if (delegates.length >= MAX_DELEGATES_PER_COUNTRY)
+        return { failed: `${input.country} already has ${MAX_DELEGATES_PER_COUNTRY} delegate accounts, the most a country may hold` }
+    }
+    const account: StoredAccount = {
+      username: input.username as Username,
+      name: input.name.trim(),
+      role: input.role,
+      country: input.country ?? null,
+      passwordHash: await hashPassword(input.password),
+      createdAt: this.now().toISOString(),
+      disabled: false
+    }
+    await this.records.put(account.username, account)
+    return { account: publicAccount(account) }
+  }
+
+  /** The account whose name and password these are, unless it is disabled. */
+  async authenticate(username: string, password: string): Promise<StoredAccount | undefined> {
+    const account = await this.get(username)
+    const ok = await verifyPassword(account?.passwordHash ?? (await this.decoyHash), password)
+    return ok && account && !account.disabled ? account : undefined
+  }
+}

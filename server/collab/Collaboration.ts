@@ -1,0 +1,98 @@
+import type { DocumentId } from '../../src'
+import { defaultPersistence, type PersistenceConfig } from '../config'
+import { consoleLogger, type Logger } from '../Logger'
+import { Connection } from './Connection'
+import { CloseCode } from './protocol'
+import { Room } from './Room'
+import type { CollaborationHooks, ConnectionContext, ConnectionRequest, WebSocketLike } from './types'
+
+export interface CollaborationOptions {
+  /** When changes are stored. Default {@link defaultPersistence}. */
+  readonly persistence?: PersistenceConfig
+  readonly logger?: Logger
+}
+
+/**
+ * The collaboration core: rooms of connections around loaded documents. It
+ * takes any {@link WebSocketLike}; the transport hands it each message with
+ * `connection.receive` and tells it of a close with `connection.closed`.
+ * A document is loaded by its first connection and, once the last one has
+ * left and its changes are stored, released.
+ */
+export class Collaboration {
+  private readonly rooms = new Map<DocumentId, Room>()
+  private readonly persistence: PersistenceConfig
+  private readonly logger: Logger
+
+  constructor(
+    private readonly hooks: CollaborationHooks,
+    options: CollaborationOptions = {}
+  ) {
+    this.persistence = options.persistence ?? defaultPersistence
+    this.logger = options.logger ?? consoleLogger
+  }
+
+  /** Decides whether a connection may be made; throws `ConnectionRefused` if not. */
+  authenticate(request: ConnectionRequest): Promise<ConnectionContext> {
+    return this.hooks.onAuthenticate(request)
+  }
+
+  /** Attaches an authenticated socket to its document's room. */
+  connect(socket: WebSocketLike, context: ConnectionContext): Connection {
+    let room = this.rooms.get(context.documentId)
+    if (!room) {
+      room = new Room(context.documentId, this.hooks, this.persistence, this.logger)
+      this.rooms.set(context.documentId, room)
+      const loading = room
+      loading.loaded.catch((err: unknown) => {
+        this.logger.error('could not load document', { document: loading.id, error: String(err) })
+        if (this.rooms.get(loading.id) === loading) this.rooms.delete(loading.id)
+        for (const c of loading.connections) c.close(CloseCode.internalError, 'the document could not be loaded')
+        loading.destroy()
+      })
+    }
+    const connection = new Connection(socket, context, room, this.logger)
+    room.connections.add(connection)
+    const joined = room
+    joined.loaded.then(() => connection.start(), () => {})
+    return connection
+  }
+
+  /** Tells the core that a socket has closed. */
+  disconnect(connection: Connection): void {
+    connection.closed()
+    const room = this.rooms.get(connection.context.documentId)
+    if (!room || !room.connections.delete(connection)) return
+    this.hooks.onDisconnect?.(connection.context)
+    if (room.connections.size === 0) void this.release(room)
+  }
+
+  private async release(room: Room): Promise<void> {
+    await room.loaded.catch(() => {})
+    await room.flush()
+    // Someone may have joined while the changes were being stored.
+    if (room.connections.size === 0 && !room.hasUnstoredChanges && this.rooms.get(room.id) === room) {
+      this.rooms.delete(room.id)
+      room.destroy()
+    }
+  }
+
+  /** The loaded document of `id`, if a connection holds it open. */
+  loadedDocument(id: DocumentId): Room | undefined {
+    return this.rooms.get(id)
+  }
+
+  /** Stores every pending change of every document. */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => room.flush()))
+  }
+
+  /** Closes every connection (clients will reconnect), stores everything and releases the documents. */
+  async close(): Promise<void> {
+    for (const room of this.rooms.values())
+      for (const connection of room.connections) connection.close(CloseCode.goingAway, 'the server is shutting down')
+    await this.flushAll()
+    for (const room of this.rooms.values()) room.destroy()
+    this.rooms.clear()
+  }
+}

@@ -1,0 +1,201 @@
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import { countryOf } from '../../src'
+import type { Logger } from '../Logger'
+import { CloseCode, MessageType, SyncStep, readAwarenessUpdate, writeAwarenessUpdate, encodeAwarenessMessage } from './protocol'
+import type { Room } from './Room'
+import { OPEN, type ConnectionContext, type UpdateOrigin, type WebSocketLike } from './types'
+
+/** Raised for a message that breaks the protocol; closes that one connection. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError'
+}
+
+/** The identity shown beside a person's cursor: always the server's, never the client's claim. */
+export interface Presence {
+  readonly name: string
+  readonly username: string
+  readonly role: string
+  readonly country: string | null
+  readonly color: string
+}
+
+const NEUTRAL_COLOR = '#4a5568'
+
+/**
+ * One client connected to one document. Speaks the y-websocket protocol:
+ * answers sync step 1, applies updates (unless read-only), relays awareness
+ * with the identity rewritten to the session's, and answers awareness
+ * queries. A message that breaks the protocol closes this connection only,
+ * with a reason, and changes nothing.
+ */
+export class Connection {
+  /** The origin of every change this connection makes to the document. */
+  readonly origin: UpdateOrigin
+  readonly presence: Presence
+  /** Awareness client ids this connection speaks for. */
+  private readonly clientIds = new Set<number>()
+  private queue: Uint8Array[] | null = []
+  private open = true
+
+  constructor(
+    private readonly socket: WebSocketLike,
+    readonly context: ConnectionContext,
+    private readonly room: Room,
+    private readonly logger: Logger
+  ) {
+    this.origin = { kind: 'connection', context }
+    const { account } = context
+    this.presence = {
+      name: account.name,
+      username: account.username,
+      role: account.role,
+      country: account.country,
+      color: account.country ? countryOf(account.country).color : NEUTRAL_COLOR
+    }
+  }
+
+  /** Called once the room's document is loaded: greets the client and handles what it sent meanwhile. */
+  start(): void {
+    if (!this.open) return
+    // A read-only client's state is never taken, so there is no point asking for it.
+    if (!this.context.readOnly) {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.sync)
+      syncProtocol.writeSyncStep1(encoder, this.room.doc)
+      this.send(encoding.toUint8Array(encoder))
+    }
+    const states = this.room.awareness.getStates()
+    if (states.size > 0)
+      this.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...states.keys()])))
+    const queued = this.queue ?? []
+    this.queue = null
+    for (const message of queued) this.receive(message)
+  }
+
+  /** Handles one message from the client. */
+  receive(message: Uint8Array): void {
+    if (!this.open) return
+    if (this.queue) {
+      this.queue.push(message)
+      return
+    }
+    try {
+      this.handle(message)
+    } catch (err) {
+      const reason = err instanceof ProtocolError ? err.message : `malformed message: ${(err as Error).message}`
+      this.logger.info('closing a connection that sent a bad message', { document: this.context.documentId, user: this.context.account.username, reason })
+      this.close(CloseCode.badMessage, reason)
+    }
+  }
+
+  private handle(message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message)
+    const type = decoding.readVarUint(decoder)
+    switch (type) {
+      case MessageType.sync:
+        this.handleSync(decoder)
+        break
+      case MessageType.awareness:
+        this.handleAwareness(decoding.readVarUint8Array(decoder))
+        break
+      case MessageType.queryAwareness: {
+        const states = this.room.awareness.getStates()
+        if (states.size > 0)
+          this.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...states.keys()])))
+        break
+      }
+      default:
+        // Auth messages (2) only ever go from server to client.
+        throw new ProtocolError(`unknown message type ${type}`)
+    }
+    if (decoding.hasContent(decoder)) throw new ProtocolError(`trailing bytes after a message of type ${type}`)
+  }
+
+  private handleSync(decoder: decoding.Decoder): void {
+    const step = decoding.readVarUint(decoder)
+    switch (step) {
+      case SyncStep.step1: {
+        const stateVector = decoding.readVarUint8Array(decoder)
+        // Validates the state vector before it is used to encode the diff.
+        Y.decodeStateVector(stateVector)
+        const encoder = encoding.createEncoder()
+        encoding.writeVarUint(encoder, MessageType.sync)
+        encoding.writeVarUint(encoder, SyncStep.step2)
+        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.room.doc, stateVector))
+        this.send(encoding.toUint8Array(encoder))
+        break
+      }
+      case SyncStep.step2:
+      case SyncStep.update: {
+        const update = decoding.readVarUint8Array(decoder)
+        // Read the whole update first: a malformed one throws here, before it
+        // could be half applied.
+        Y.decodeUpdate(update)
+        if (this.context.readOnly) return
+        Y.applyUpdate(this.room.doc, update, this.origin)
+        break
+      }
+      default:
+        throw new ProtocolError(`unknown sync message type ${step}`)
+    }
+  }
+
+  private handleAwareness(update: Uint8Array): void {
+    const entries = readAwarenessUpdate(update).filter((entry) => this.mayControl(entry.clientId))
+    if (entries.length === 0) return
+    for (const entry of entries) this.clientIds.add(entry.clientId)
+    const rewritten = entries.map((entry) =>
+      entry.state === null ? entry : { ...entry, state: { ...entry.state, user: this.presence } }
+    )
+    awarenessProtocol.applyAwarenessUpdate(this.room.awareness, writeAwarenessUpdate(rewritten), this.origin)
+  }
+
+  // A client id belongs to the first connection that speaks for it: nobody
+  // may move or remove another person's cursor.
+  private mayControl(clientId: number): boolean {
+    if (this.clientIds.has(clientId)) return true
+    for (const other of this.room.connections) if (other !== this && other.clientIds.has(clientId)) return false
+    return true
+  }
+
+  /** Sends a message if the socket is still open. */
+  send(message: Uint8Array): void {
+    if (!this.open || this.socket.readyState !== OPEN) return
+    try {
+      this.socket.send(message)
+    } catch (err) {
+      this.logger.error('send failed', { document: this.context.documentId, error: String(err) })
+      this.close(CloseCode.internalError, 'send failed')
+    }
+  }
+
+  /** Closes the socket with a code and a reason (cut to the 123 bytes WebSocket allows). */
+  close(code: number, reason: string): void {
+    if (this.open && this.socket.readyState === OPEN) this.socket.close(code, truncateReason(reason))
+    this.closed()
+  }
+
+  /** Called when the socket has closed, by either side: forgets this client's presence. */
+  closed(): void {
+    if (!this.open) return
+    this.open = false
+    this.queue = null
+    if (this.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this.origin)
+  }
+
+  get isOpen(): boolean {
+    return this.open
+  }
+}
+
+function truncateReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason)
+  if (bytes.length <= 123) return reason
+  let cut = reason.slice(0, 120)
+  while (new TextEncoder().encode(cut + '…').length > 123) cut = cut.slice(0, -1)
+  return cut + '…'
+}

@@ -1,0 +1,108 @@
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type { DocumentId } from '../../src'
+import type { PersistenceConfig } from '../config'
+import type { Logger } from '../Logger'
+import { encodeAwarenessMessage, encodeUpdateMessage } from './protocol'
+import { STORAGE_ORIGIN, type CollaborationHooks, type UpdateOrigin } from './types'
+import type { Connection } from './Connection'
+
+/**
+ * One loaded document and the connections editing it. Keeps the Y.Doc
+ * (`gc: false`, so that versions can be restored), relays changes and
+ * awareness to every connection, and stores changes debounced, one write at
+ * a time. If a write fails the changes stay queued and are tried again: the
+ * document stays in memory rather than lose anything.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: false })
+  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  readonly connections = new Set<Connection>()
+  /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
+  readonly loaded: Promise<void>
+
+  private pending: Uint8Array[] = []
+  private firstPendingAt = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private storing: Promise<void> = Promise.resolve()
+
+  constructor(
+    readonly id: DocumentId,
+    private readonly hooks: CollaborationHooks,
+    private readonly persistence: PersistenceConfig,
+    private readonly logger: Logger
+  ) {
+    // The server is no participant: it has no presence of its own.
+    this.awareness.setLocalState(null)
+    this.doc.on('update', this.onUpdate)
+    this.awareness.on('update', this.onAwarenessUpdate)
+    this.loaded = this.load()
+  }
+
+  private async load(): Promise<void> {
+    const state = await this.hooks.onLoadDocument(this.id)
+    if (state === undefined) throw new RangeError(`No document ${this.id}`)
+    Y.applyUpdate(this.doc, state, STORAGE_ORIGIN)
+  }
+
+  // Every write to the doc carries an UpdateOrigin (see types.ts); a
+  // connection's own is a distinct object, so its changes are not echoed back.
+  private readonly onUpdate = (update: Uint8Array, origin: UpdateOrigin) => {
+    const message = encodeUpdateMessage(update)
+    for (const connection of this.connections) if (connection.origin !== origin) connection.send(message)
+    this.hooks.onChange?.(this.id, update, origin)
+    if (origin !== STORAGE_ORIGIN) {
+      this.pending.push(update)
+      this.schedule()
+    }
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown
+  ) => {
+    const changed = [...added, ...updated, ...removed]
+    if (changed.length === 0) return
+    const message = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    for (const connection of this.connections) connection.send(message)
+  }
+
+  private schedule(): void {
+    const now = Date.now()
+    if (this.firstPendingAt === 0) this.firstPendingAt = now
+    clearTimeout(this.timer)
+    const wait = Math.min(this.persistence.debounceMs, this.firstPendingAt + this.persistence.maxWaitMs - now)
+    this.timer = setTimeout(() => void this.flush(), Math.max(0, wait))
+  }
+
+  /** Whether changes are waiting to be stored. */
+  get hasUnstoredChanges(): boolean {
+    return this.pending.length > 0
+  }
+
+  /** Stores every change made so far. Resolves when done, or when the attempt failed (logged, retried later). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer)
+    this.storing = this.storing.then(async () => {
+      if (this.pending.length === 0) return
+      const updates = this.pending
+      this.pending = []
+      this.firstPendingAt = 0
+      try {
+        await this.hooks.onStoreDocument(this.id, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
+      } catch (err) {
+        this.logger.error('could not store document changes; will retry', { document: this.id, error: String(err) })
+        this.pending = [...updates, ...this.pending]
+        this.schedule()
+      }
+    })
+    return this.storing
+  }
+
+  /** Releases the document. Call only after a flush, with no connection left. */
+  destroy(): void {
+    clearTimeout(this.timer)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}

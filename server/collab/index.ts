@@ -1,0 +1,13 @@
+export { Collaboration, type CollaborationOptions } from './Collaboration'
+export { Connection, ProtocolError, type Presence } from './Connection'
+export { Room } from './Room'
+export { CloseCode, MessageType } from './protocol'
+export {
+  ConnectionRefused,
+  STORAGE_ORIGIN,
+  type CollaborationHooks,
+  type ConnectionContext,
+  type ConnectionRequest,
+  type UpdateOrigin,
+  type WebSocketLike
+} from './types'

@@ -1,0 +1,100 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+
+/**
+ * The y-websocket message types, unchanged (see PROTOCOL.md). Consenso adds
+ * none of its own yet.
+ */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3
+} as const
+
+/** The sync sub-messages of y-protocols. */
+export const SyncStep = {
+  step1: syncProtocol.messageYjsSyncStep1,
+  step2: syncProtocol.messageYjsSyncStep2,
+  update: syncProtocol.messageYjsUpdate
+} as const
+
+/**
+ * Close codes the server uses. 4000–4999 are for applications; each mirrors
+ * the HTTP status it stands for, so clients can show the same message.
+ */
+export const CloseCode = {
+  /** The server is shutting down; the client reconnects later. */
+  goingAway: 1001,
+  /** A message was larger than the server accepts. */
+  messageTooBig: 1009,
+  /** The document could not be loaded. */
+  internalError: 1011,
+  /** A malformed, truncated or unknown message. */
+  badMessage: 4400,
+  /** No valid session. */
+  unauthorized: 4401,
+  /** The session's account may not open this document. */
+  forbidden: 4403,
+  /** No document with that id. */
+  notFound: 4404
+} as const
+
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
+
+/** A whole sync message carrying a Yjs update, ready to send. */
+export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+/** A whole awareness message carrying an awareness update. */
+export function encodeAwarenessMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.awareness)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+/** One client's entry in an awareness update. */
+export interface AwarenessEntry {
+  readonly clientId: number
+  readonly clock: number
+  readonly state: Record<string, unknown> | null
+}
+
+/**
+ * Reads an awareness update (y-protocols format: count, then per client its
+ * id, clock and JSON state). Throws on malformed input, including a state
+ * that is neither an object nor null.
+ */
+export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update)
+  const count = decoding.readVarUint(decoder)
+  const entries: AwarenessEntry[] = []
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder)
+    const clock = decoding.readVarUint(decoder)
+    const state: unknown = JSON.parse(decoding.readVarString(decoder))
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
+      throw new TypeError(`awareness state of client ${clientId} is not an object`)
+    entries.push({ clientId, clock, state: state as Record<string, unknown> | null })
+  }
+  if (decoding.hasContent(decoder)) throw new TypeError('trailing bytes after the awareness update')
+  return entries
+}
+
+/** Writes awareness entries in the y-protocols format. */
+export function writeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const e of entries) {
+    encoding.writeVarUint(encoder, e.clientId)
+    encoding.writeVarUint(encoder, e.clock)
+    encoding.writeVarString(encoder, JSON.stringify(e.state))
+  }
+  return encoding.toUint8Array(encoder)
+}

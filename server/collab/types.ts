@@ -1,0 +1,71 @@
+import type { Account, DocumentId } from '../../src'
+
+/**
+ * Anything that behaves like a WebSocket for sending: the collaboration core
+ * knows no more of its transport than this (ws, a test double, a pipe).
+ */
+export interface WebSocketLike {
+  readonly readyState: number
+  send(data: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+/** WebSocket readyState of an open socket. */
+export const OPEN = 1
+
+/** Who is connected to which document, and what they may do; decided once, at authentication. */
+export interface ConnectionContext {
+  readonly documentId: DocumentId
+  readonly account: Account
+  /** Read-only connections receive everything and change nothing. */
+  readonly readOnly: boolean
+}
+
+/**
+ * Why a Y.Doc changed. Every write to a document carries one: it stops echoes,
+ * keeps what came from storage from being stored again, and attributes a
+ * change to a person and a country.
+ */
+export type UpdateOrigin =
+  | { readonly kind: 'connection'; readonly context: ConnectionContext }
+  | { readonly kind: 'storage' }
+
+/** The origin of state read back from storage. */
+export const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
+
+/** A connection attempt, as the transport saw it. */
+export interface ConnectionRequest {
+  /** The document named in the URL, unchecked. */
+  readonly documentId: string
+  /** The session token from the cookie or the `token` parameter, if any. */
+  readonly token: string | undefined
+}
+
+/** Refuses a connection; the transport answers `httpStatus` on upgrade, or closes with `closeCode`. */
+export class ConnectionRefused extends Error {
+  constructor(
+    readonly httpStatus: 401 | 403 | 404,
+    readonly closeCode: number,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ConnectionRefused'
+  }
+}
+
+/**
+ * The points where the rest of the server plugs into collaboration, in the
+ * order of a connection's life.
+ */
+export interface CollaborationHooks {
+  /** Decides who connects and what they may do. Throws {@link ConnectionRefused} to refuse. */
+  onAuthenticate(request: ConnectionRequest): Promise<ConnectionContext>
+  /** The stored state of a document as one Yjs update, or undefined if it does not exist. */
+  onLoadDocument(id: DocumentId): Promise<Uint8Array | undefined>
+  /** Called for every change of a loaded document, whatever its origin. */
+  onChange?(id: DocumentId, update: Uint8Array, origin: UpdateOrigin): void
+  /** Stores the changes since the last store, merged into one update. Throws if it could not. */
+  onStoreDocument(id: DocumentId, update: Uint8Array): Promise<void>
+  /** Called once a connection has closed. */
+  onDisconnect?(context: ConnectionContext): void
+}

@@ -1,0 +1,8 @@
+/** The Consenso server: workspace rules, collaboration, HTTP and WebSocket transport. */
+export { startServer, dataFile, type RunningServer } from './main'
+export { Workspace } from './Workspace'
+export { createHttpServer, SESSION_COOKIE } from './http'
+export { defaultConfig, defaultPersistence, defaultSessions, type ServerConfig, type PersistenceConfig, type SessionConfig } from './config'
+export { consoleLogger, silentLogger, type Logger } from './Logger'
+export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID } from './demo/seedDemo'
+export { Collaboration, CloseCode, MessageType, type CollaborationHooks, type WebSocketLike } from './collab'

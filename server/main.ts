@@ -1,0 +1,96 @@
+import { once } from 'node:events'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { AddressInfo } from 'node:net'
+import { LowdbStorageAdapter, MemoryStorageAdapter, type StorageAdapter } from '../storage'
+import { defaultConfig, type ServerConfig } from './config'
+import { createHttpServer } from './http'
+import { consoleLogger, type Logger } from './Logger'
+import { seedDemo } from './demo/seedDemo'
+import { Workspace } from './Workspace'
+
+/** A running Consenso server. */
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string
+  readonly port: number
+  readonly workspace: Workspace
+  /** Stops accepting connections, closes the open ones, stores every pending change. */
+  close(): Promise<void>
+}
+
+/** Where the data file lives under the data folder. */
+export const dataFile = (dataDir: string) => join(resolve(dataDir), 'consenso.json')
+
+/**
+ * Opens the workspace in `config.dataDir` (or in memory when `storage` is
+ * given), creates the demo on first start, and listens.
+ */
+export async function startServer(
+  overrides: Partial<ServerConfig> = {},
+  deps: { storage?: StorageAdapter; logger?: Logger } = {}
+): Promise<RunningServer> {
+  const config: ServerConfig = { ...defaultConfig, ...overrides }
+  const logger = deps.logger ?? consoleLogger
+  const storage = deps.storage ?? (await LowdbStorageAdapter.open(dataFile(config.dataDir)))
+  const workspace = new Workspace(storage, config, logger)
+  const password = await seedDemo(workspace, config.demoPassword)
+  if (password !== undefined && config.demoPassword === undefined)
+    logger.info(`demo accounts created (ppt, se, revisor, observador, bz, ca, cr, sv, us, gt, hn, mx, ni, pa, do); their password, shown only now: ${password}`)
+
+  const server = createHttpServer(workspace, config)
+  server.listen(config.port, config.host)
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    workspace,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((done) => server.close(() => done()))
+        await workspace.collaboration.close()
+        server.closeAllConnections()
+        await stopped
+        await storage.close()
+      })())
+  }
+}
+
+function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
+  const port = env.PORT === undefined ? defaultConfig.port : Number(env.PORT)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT must be a port number, got ${env.PORT}`)
+  return {
+    port,
+    host: env.HOST || defaultConfig.host,
+    dataDir: env.DATA_DIR || defaultConfig.dataDir,
+    demoPassword: env.DEMO_PASSWORD || undefined,
+    sessions: { ...defaultConfig.sessions, secureCookie: env.SECURE_COOKIE === '1' }
+  }
+}
+
+async function main(): Promise<void> {
+  const running = await startServer(configFromEnv(process.env), { storage: process.env.DATA_DIR === ':memory:' ? new MemoryStorageAdapter() : undefined })
+  consoleLogger.info(`Consenso listening on ${running.url}`)
+  const stop = (signal: string) => {
+    consoleLogger.info(`${signal}: storing pending changes and stopping`)
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        consoleLogger.error('could not stop cleanly', { error: String(err) })
+        process.exit(1)
+      }
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    consoleLogger.error(err instanceof Error ? err.message : String(err))
+    process.exit(1)
+  })
+}

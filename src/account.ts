@@ -1,0 +1,34 @@
+import { isCountryCode, type CountryCode } from './country'
+import { isRole, type Role } from './role'
+
+/** The login name of an account: lower case letters, digits, dot, dash, underscore. */
+export type Username = string & { __brand: 'Username' }
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/
+
+export const isUsername = (value: unknown): value is Username => typeof value === 'string' && USERNAME.test(value)
+
+/** Most delegate accounts one country may hold. */
+export const MAX_DELEGATES_PER_COUNTRY = 4
+
+/**
+ * A person's account as others may see it. `country` is set for delegates
+ * (and for the Presidency's own country) and is what stamps their input.
+ */
+export interface Account {
+  readonly username: Username
+  readonly name: string
+  readonly role: Role
+  readonly country: CountryCode | null
+}
+
+/** Checks an account's fields; returns the reason it is invalid, or undefined. */
+export function accountProblem(account: { username: unknown; name: unknown; role: unknown; country: unknown }): string | undefined {
+  if (!isUsername(account.username)) return 'username must be 2–40 lower-case letters, digits, ".", "-" or "_"'
+  if (typeof account.name !== 'string' || account.name.trim() === '' || account.name.length > 120)
+    return 'name must be a non-empty text of at most 120 characters'
+  if (!isRole(account.role)) return `role must be one of ppt, secretariat, delegate, reviewer, observer`
+  if (account.country !== null && !isCountryCode(account.country)) return 'country must be the ISO code of a member country'
+  if (account.role === 'delegate' && account.country === null) return 'a delegate needs a country'
+  return undefined
+}

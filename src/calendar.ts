@@ -1,0 +1,43 @@
+/** A calendar date in ISO form, `YYYY-MM-DD`, with no time zone. */
+export type IsoDate = string & { __brand: 'IsoDate' }
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== 'string') return false
+  const m = ISO_DATE.exec(value)
+  if (!m) return false
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return d.toISOString().slice(0, 10) === value
+}
+
+// Dates are handled as UTC midnights so that no local time zone shifts a day.
+const toUtc = (date: IsoDate) => new Date(`${date}T00:00:00Z`)
+const fromUtc = (d: Date) => d.toISOString().slice(0, 10) as IsoDate
+
+/** Whether the date is a Saturday or a Sunday. */
+export const isWeekend = (date: IsoDate): boolean => {
+  const day = toUtc(date).getUTCDay()
+  return day === 0 || day === 6
+}
+
+/**
+ * The date `days` business days after `start`: the start day itself does not
+ * count, weekends and the workspace's `holidays` are skipped. So 10 business
+ * days from Friday 2021-10-01 is 2021-10-15. Throws a `RangeError` for a
+ * malformed date or a negative count.
+ */
+export function addBusinessDays(start: IsoDate, days: number, holidays: Iterable<IsoDate> = []): IsoDate {
+  if (!isIsoDate(start)) throw new RangeError(`Not an ISO date: ${JSON.stringify(start)}`)
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`Business days must be a whole number ≥ 0, got ${days}`)
+  const off = new Set(holidays)
+  const d = toUtc(start)
+  let left = days
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1)
+    const date = fromUtc(d)
+    if (!isWeekend(date) && !off.has(date)) left--
+  }
+  return fromUtc(d)
+}

@@ -1,0 +1,14 @@
+/**
+ * The domain core of Consenso: the document schema, block ids, accounts,
+ * roles, countries and the calendar. Pure: no I/O, runs in the browser and
+ * on the server alike.
+ */
+export { schema, isSafeHref, BLOCK_TYPES } from './schema'
+export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFix } from './blockId'
+export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
+export { ROLES, isRole, mayReadDocument, mayEditText, mayManageAccounts, type Role } from './role'
+export { accountProblem, isUsername, MAX_DELEGATES_PER_COUNTRY, type Account, type Username } from './account'
+export { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from './calendar'
+export { CONTENT_FRAGMENT, isDocumentId, type DocumentId, type DocumentMeta } from './document'
+export { readContent, encodeContent, plainText, countWords } from './content'
+export { parseMarkdown } from './markdown'

@@ -1,0 +1,21 @@
+/**
+ * What an account is in the negotiation. The server decides every permission
+ * from the role of the session's account, never from what a request claims.
+ */
+export type Role = 'ppt' | 'secretariat' | 'delegate' | 'reviewer' | 'observer'
+
+export const ROLES: readonly Role[] = ['ppt', 'secretariat', 'delegate', 'reviewer', 'observer']
+
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value)
+
+/** Whether the role may read a confidential document such as the Strategy. */
+export const mayReadDocument = (role: Role): boolean => role !== 'observer'
+
+/**
+ * Whether the role may change a document's text directly. Only the Pro-Tempore
+ * Presidency and the Secretariat edit; countries propose wording instead.
+ */
+export const mayEditText = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
+
+/** Whether the role may create and manage accounts. */
+export const mayManageAccounts = (role: Role): boolean => role === 'ppt' || role === 'secretariat'

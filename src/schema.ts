@@ -1,0 +1,131 @@
+import { Schema, type NodeSpec, type MarkSpec, type Node as ProseMirrorNode } from 'prosemirror-model'
+
+/**
+ * Every block node carries an `id` attribute so that a paragraph can be cited
+ * ("§ b7k2…") and so that diffs and comments can follow it across versions.
+ * The id is `null` only transiently, until the editor's block-id plugin (or
+ * {@link withBlockIds}) gives it one.
+ */
+const blockId = { id: { default: null as string | null, validate: 'string|null' } }
+
+// Block ids travel in the DOM as data-block-id so that copy/paste within the
+// editor keeps them; duplicates created that way are renumbered by blockIdFixes.
+const idFromDom = (dom: HTMLElement | string) =>
+  typeof dom === 'string' ? {} : { id: dom.getAttribute('data-block-id') }
+const idToDom = (node: ProseMirrorNode) => (node.attrs.id ? { 'data-block-id': node.attrs.id as string } : {})
+
+const nodes: Record<string, NodeSpec> = {
+  doc: { content: 'block+' },
+  paragraph: {
+    attrs: blockId,
+    content: 'inline*',
+    group: 'block',
+    parseDOM: [{ tag: 'p', getAttrs: idFromDom }],
+    toDOM: (node) => ['p', idToDom(node), 0]
+  },
+  heading: {
+    attrs: { ...blockId, level: { default: 1, validate: 'number' } },
+    content: 'inline*',
+    group: 'block',
+    defining: true,
+    parseDOM: [1, 2, 3].map((level) => ({
+      tag: `h${level}`,
+      getAttrs: (dom: HTMLElement | string) => ({ ...idFromDom(dom), level })
+    })),
+    toDOM: (node) => [`h${node.attrs.level as number}`, idToDom(node), 0]
+  },
+  blockquote: {
+    attrs: blockId,
+    content: 'block+',
+    group: 'block',
+    defining: true,
+    parseDOM: [{ tag: 'blockquote', getAttrs: idFromDom }],
+    toDOM: (node) => ['blockquote', idToDom(node), 0]
+  },
+  ordered_list: {
+    attrs: { ...blockId, order: { default: 1, validate: 'number' } },
+    content: 'list_item+',
+    group: 'block',
+    parseDOM: [
+      {
+        tag: 'ol',
+        getAttrs: (dom: HTMLElement | string) =>
+          typeof dom === 'string'
+            ? {}
+            : { ...idFromDom(dom), order: dom.hasAttribute('start') ? Number(dom.getAttribute('start')) : 1 }
+      }
+    ],
+    toDOM: (node) => ['ol', { ...idToDom(node), ...(node.attrs.order === 1 ? {} : { start: node.attrs.order }) }, 0]
+  },
+  bullet_list: {
+    attrs: blockId,
+    content: 'list_item+',
+    group: 'block',
+    parseDOM: [{ tag: 'ul', getAttrs: idFromDom }],
+    toDOM: (node) => ['ul', idToDom(node), 0]
+  },
+  list_item: {
+    attrs: blockId,
+    content: 'paragraph block*',
+    defining: true,
+    parseDOM: [{ tag: 'li', getAttrs: idFromDom }],
+    toDOM: (node) => ['li', idToDom(node), 0]
+  },
+  text: { group: 'inline' },
+  hard_break: {
+    inline: true,
+    group: 'inline',
+    selectable: false,
+    parseDOM: [{ tag: 'br' }],
+    toDOM: () => ['br']
+  }
+}
+
+/** Links may only point to the web or to mail: anything else is dropped on parse. */
+export const isSafeHref = (href: string): boolean => /^(https?:|mailto:)/i.test(href.trim())
+
+const marks: Record<string, MarkSpec> = {
+  strong: {
+    parseDOM: [
+      { tag: 'strong' },
+      { tag: 'b', getAttrs: (dom: HTMLElement) => dom.style.fontWeight !== 'normal' && null },
+      { style: 'font-weight=bold' }
+    ],
+    toDOM: () => ['strong', 0]
+  },
+  em: {
+    parseDOM: [{ tag: 'i' }, { tag: 'em' }, { style: 'font-style=italic' }],
+    toDOM: () => ['em', 0]
+  },
+  link: {
+    attrs: { href: { validate: 'string' }, title: { default: null, validate: 'string|null' } },
+    inclusive: false,
+    parseDOM: [
+      {
+        tag: 'a[href]',
+        getAttrs: (dom: HTMLElement) => {
+          const href = dom.getAttribute('href') ?? ''
+          return isSafeHref(href) ? { href, title: dom.getAttribute('title') } : false
+        }
+      }
+    ],
+    toDOM: (mark) => [
+      'a',
+      { href: mark.attrs.href as string, title: mark.attrs.title as string | null, rel: 'noopener noreferrer nofollow' },
+      0
+    ]
+  }
+}
+
+/**
+ * The schema of a negotiated text: headings (levels 1–3), paragraphs, ordered
+ * and bullet lists, block quotes, hard breaks, bold, italic and links.
+ */
+export const schema = new Schema({ nodes, marks })
+
+/** The node types that carry a block id. */
+export const BLOCK_TYPES: ReadonlySet<string> = new Set(
+  Object.entries(nodes)
+    .filter(([, spec]) => spec.attrs && 'id' in spec.attrs)
+    .map(([name]) => name)
+)

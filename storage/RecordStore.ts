@@ -1,0 +1,35 @@
+import type { StorageAdapter } from './StorageAdapter'
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/**
+ * JSON records of one kind (accounts, sessions…) kept under `[kind, id]` in a
+ * {@link StorageAdapter}. `fromJSON` validates what is read back and throws a
+ * precise error if a stored record is not what it should be.
+ */
+export class RecordStore<T> {
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly kind: string,
+    private readonly fromJSON: (json: unknown) => T
+  ) {}
+
+  async get(id: string): Promise<T | undefined> {
+    const data = await this.storage.load([this.kind, id])
+    return data && this.fromJSON(JSON.parse(decoder.decode(data)))
+  }
+
+  async put(id: string, record: T): Promise<void> {
+    await this.storage.save([this.kind, id], encoder.encode(JSON.stringify(record)))
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.storage.remove([this.kind, id])
+  }
+
+  async list(): Promise<T[]> {
+    const chunks = await this.storage.loadRange([this.kind])
+    return chunks.map((c) => this.fromJSON(JSON.parse(decoder.decode(c.data))))
+  }
+}
