@@ -1,4 +1,4 @@
-import { isCountryCode, type CountryCode } from './country'
+import { countryOf, isCountryCode, type CountryCode } from './country'
 import { isRole, type Role } from './role'
 
 /** The login name of an account: lower case letters, digits, dot, dash, underscore. */
@@ -32,3 +32,15 @@ export function accountProblem(account: { username: unknown; name: unknown; role
   if (account.role === 'delegate' && account.country === null) return 'a delegate needs a country'
   return undefined
 }
+
+const ROLE_COLORS: Record<Role, string> = {
+  ppt: '#b03060',
+  secretariat: '#2f6f4f',
+  delegate: '#4a5568',
+  reviewer: '#5a4a8a',
+  observer: '#6b7280'
+}
+
+/** The colour that marks a person's cursor and input: their country's, else their role's. */
+export const colorOf = (account: Pick<Account, 'role' | 'country'>): string =>
+  account.country ? countryOf(account.country).color : ROLE_COLORS[account.role]

@@ -14,7 +14,7 @@ const idFromDom = (dom: HTMLElement | string) =>
   typeof dom === 'string' ? {} : { id: dom.getAttribute('data-block-id') }
 const idToDom = (node: ProseMirrorNode) => (node.attrs.id ? { 'data-block-id': node.attrs.id as string } : {})
 
-const nodes: Record<string, NodeSpec> = {
+const nodes = {
   doc: { content: 'block+' },
   paragraph: {
     attrs: blockId,
@@ -79,12 +79,12 @@ const nodes: Record<string, NodeSpec> = {
     parseDOM: [{ tag: 'br' }],
     toDOM: () => ['br']
   }
-}
+} satisfies Record<string, NodeSpec>
 
 /** Links may only point to the web or to mail: anything else is dropped on parse. */
 export const isSafeHref = (href: string): boolean => /^(https?:|mailto:)/i.test(href.trim())
 
-const marks: Record<string, MarkSpec> = {
+const marks = {
   strong: {
     parseDOM: [
       { tag: 'strong' },
@@ -115,7 +115,7 @@ const marks: Record<string, MarkSpec> = {
       0
     ]
   }
-}
+} satisfies Record<string, MarkSpec>
 
 /**
  * The schema of a negotiated text: headings (levels 1–3), paragraphs, ordered
@@ -126,6 +126,6 @@ export const schema = new Schema({ nodes, marks })
 /** The node types that carry a block id. */
 export const BLOCK_TYPES: ReadonlySet<string> = new Set(
   Object.entries(nodes)
-    .filter(([, spec]) => spec.attrs && 'id' in spec.attrs)
+    .filter(([, spec]) => 'attrs' in spec && 'id' in spec.attrs)
     .map(([name]) => name)
 )

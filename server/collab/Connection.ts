@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
-import { countryOf } from '../../src'
+import { colorOf } from '../../src'
 import type { Logger } from '../Logger'
 import { CloseCode, MessageType, SyncStep, readAwarenessUpdate, writeAwarenessUpdate, encodeAwarenessMessage } from './protocol'
 import type { Room } from './Room'
@@ -22,8 +22,6 @@ export interface Presence {
   readonly country: string | null
   readonly color: string
 }
-
-const NEUTRAL_COLOR = '#4a5568'
 
 /**
  * One client connected to one document. Speaks the y-websocket protocol:
@@ -54,7 +52,7 @@ export class Connection {
       username: account.username,
       role: account.role,
       country: account.country,
-      color: account.country ? countryOf(account.country).color : NEUTRAL_COLOR
+      color: colorOf(account)
     }
   }
 

@@ -1,0 +1,224 @@
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { EditorState } from 'prosemirror-state'
+import { EditorView } from 'prosemirror-view'
+import { keymap } from 'prosemirror-keymap'
+import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
+import { colorOf, CONTENT_FRAGMENT, countWords, plainText, schema } from '../src'
+import { api, ApiError, type User } from './api'
+import { blockIdPlugin } from './blockIdPlugin'
+import { baseKeymap, keyBindings } from './commands'
+import { h } from './dom'
+import type { Language, Translate } from './i18n'
+import { menuPlugin } from './menu'
+
+/** What the editor shows of its link to the server. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
+
+/** Why the server ended the connection for good (WebSocket close codes 44xx). */
+export type ClosedReason = 'session' | 'forbidden' | 'missing' | 'refused'
+
+/** A person present in the document, as the server vouches for them. */
+export interface Presence {
+  readonly name: string
+  readonly country: string | null
+  readonly color: string
+  readonly self: boolean
+}
+
+export interface DocumentEditorOptions {
+  readonly documentId: string
+  readonly user: User
+  readonly t: Translate
+  readonly language: Language
+  /** Called when the server ends the connection for good (session ended, access withdrawn). */
+  readonly onClosed: (reason: ClosedReason, detail: string) => void
+}
+
+const COLOR = /^#[0-9a-fA-F]{6}$/
+const safeColor = (color: unknown) => (typeof color === 'string' && COLOR.test(color) ? color : '#4a5568')
+
+interface AwarenessUser {
+  name?: unknown
+  country?: unknown
+  color?: unknown
+}
+
+const labelOf = (user: AwarenessUser) =>
+  `${typeof user.name === 'string' ? user.name : '?'}${typeof user.country === 'string' ? ` · ${user.country}` : ''}`
+
+// Colours are set through the CSSOM (element.style), which the page's
+// Content-Security-Policy allows, rather than through style attributes.
+function cursorBuilder(user: AwarenessUser): HTMLElement {
+  const cursor = document.createElement('span')
+  cursor.className = 'ProseMirror-yjs-cursor'
+  cursor.style.borderColor = safeColor(user.color)
+  const label = document.createElement('div')
+  label.style.backgroundColor = safeColor(user.color)
+  label.textContent = labelOf(user)
+  cursor.append('\u2060', label, '\u2060')
+  return cursor
+}
+
+const selectionBuilder = (user: AwarenessUser) => ({
+  class: 'ProseMirror-yjs-selection',
+  style: `background-color: ${safeColor(user.color)}40`
+})
+
+/**
+ * A document open for collaborative editing: a ProseMirror view bound by
+ * y-prosemirror to the document's Y.Doc, synced with the server over the
+ * y-websocket protocol. Edits made while offline stay in the Y.Doc and are
+ * merged when the connection comes back. Read-only for roles that may not
+ * edit; the server enforces this too.
+ */
+export class DocumentEditor {
+  readonly element: HTMLElement
+  private readonly doc = new Y.Doc()
+  private readonly provider: WebsocketProvider
+  private readonly view: EditorView
+  private readonly statusLabel: HTMLElement
+  private readonly presenceList: HTMLElement
+  private readonly wordCount: HTMLElement
+  private state: ConnectionState = 'connecting'
+  private everConnected = false
+  private lastSessionCheck = 0
+  private wordTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly options: DocumentEditorOptions) {
+    const { t, user, documentId } = options
+    this.statusLabel = h('span', { class: 'connection', 'data-state': 'connecting', role: 'status' }, t('connecting'))
+    this.presenceList = h('ul', { class: 'presence', 'aria-label': t('present') })
+    this.wordCount = h('span', { class: 'word-count' })
+    const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
+    const surface = h('div', { class: 'document-surface' })
+    this.element = h(
+      'section',
+      { class: 'document-editor' },
+      h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
+      user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')),
+      surface
+    )
+
+    const wsProtocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
+    // The session cookie goes with the upgrade request; the server decides
+    // who this is. BroadcastChannel is off so that every update and every
+    // presence passes through the server's checks.
+    this.provider = new WebsocketProvider(`${wsProtocol}//${location.host}/collab`, documentId, this.doc, { disableBc: true })
+    this.provider.awareness.setLocalStateField('user', {
+      name: user.name,
+      country: user.country,
+      color: colorOf(user)
+    })
+    const fragment = this.doc.getXmlFragment(CONTENT_FRAGMENT)
+    const plugins = [
+      ySyncPlugin(fragment),
+      yCursorPlugin(this.provider.awareness, { cursorBuilder, selectionBuilder }),
+      yUndoPlugin(),
+      keymap(keyBindings),
+      keymap(baseKeymap),
+      ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : [])
+    ]
+    const onDocChanged = () => this.scheduleWordCount()
+    this.view = new EditorView(surface, {
+      state: EditorState.create({ schema, plugins }),
+      editable: () => user.mayEdit,
+      attributes: { class: 'document-text', spellcheck: 'true', lang: 'es', 'aria-label': documentId },
+      // y-prosemirror dispatches while the view is still being built, so the
+      // view is reached through `this`, not through the field it will go to.
+      dispatchTransaction(this: EditorView, tr) {
+        this.updateState(this.state.apply(tr))
+        if (tr.docChanged) onDocChanged()
+      }
+    })
+
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connected') this.everConnected = true
+      this.setState(status === 'connected' ? 'connected' : !navigator.onLine ? 'offline' : this.everConnected ? 'reconnecting' : 'connecting')
+      if (status === 'disconnected') void this.checkSession()
+    })
+    this.provider.on('connection-error', () => void this.checkSession())
+    this.provider.on('connection-close', (event) => {
+      if (!event || event.code < 4400 || event.code >= 4500) return
+      const reason: ClosedReason =
+        event.code === 4401 ? 'session' : event.code === 4403 ? 'forbidden' : event.code === 4404 ? 'missing' : 'refused'
+      this.options.onClosed(reason, event.reason)
+    })
+    this.provider.on('sync', () => this.scheduleWordCount())
+    this.provider.awareness.on('change', this.renderPresence)
+    window.addEventListener('online', this.onNetworkChange)
+    window.addEventListener('offline', this.onNetworkChange)
+    this.renderPresence()
+  }
+
+  private readonly onNetworkChange = () => {
+    if (!navigator.onLine) this.setState('offline')
+    else if (this.state === 'offline') this.setState(this.provider.wsconnected ? 'connected' : 'reconnecting')
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state
+    const { t } = this.options
+    this.statusLabel.dataset.state = state
+    this.statusLabel.textContent = t(state)
+  }
+
+  // A refused upgrade reaches the browser only as a failed connection, not
+  // as a 401: ask the API whether the session is still alive.
+  private async checkSession(): Promise<void> {
+    const now = Date.now()
+    if (now - this.lastSessionCheck < 5000 || !navigator.onLine) return
+    this.lastSessionCheck = now
+    try {
+      await api.document(this.options.documentId)
+    } catch (err) {
+      if (!(err instanceof ApiError)) return
+      if (err.status === 401) this.options.onClosed('session', err.message)
+      else if (err.status === 403) this.options.onClosed('forbidden', err.message)
+      else if (err.status === 404) this.options.onClosed('missing', err.message)
+    }
+  }
+
+  private scheduleWordCount(): void {
+    clearTimeout(this.wordTimer)
+    this.wordTimer = setTimeout(() => {
+      this.wordCount.textContent = `${countWords(plainText(this.view.state.doc)).toLocaleString(this.options.language)} ${this.options.t('words')}`
+    }, 300)
+  }
+
+  private readonly renderPresence = () => {
+    const people: Presence[] = []
+    for (const [clientId, state] of this.provider.awareness.getStates()) {
+      const user = (state as { user?: AwarenessUser }).user
+      if (!user) continue
+      people.push({
+        name: typeof user.name === 'string' ? user.name : '?',
+        country: typeof user.country === 'string' ? user.country : null,
+        color: safeColor(user.color),
+        self: clientId === this.doc.clientID
+      })
+    }
+    this.presenceList.replaceChildren(
+      ...people.map((p) => {
+        const item = h('li', { class: p.self ? 'self' : '', title: p.name }, labelOf(p))
+        item.style.borderColor = p.color
+        return item
+      })
+    )
+  }
+
+  /** The editor's ProseMirror view (for tests and tools). */
+  get editorView(): EditorView {
+    return this.view
+  }
+
+  destroy(): void {
+    clearTimeout(this.wordTimer)
+    window.removeEventListener('online', this.onNetworkChange)
+    window.removeEventListener('offline', this.onNetworkChange)
+    this.provider.awareness.off('change', this.renderPresence)
+    this.view.destroy()
+    this.provider.destroy()
+    this.doc.destroy()
+  }
+}

@@ -1,0 +1,36 @@
+import type { Account, DocumentMeta } from '../src'
+
+/** The signed-in user as the server describes it. */
+export type User = Account & { readonly mayEdit: boolean }
+
+/** A document listed for the user. */
+export type DocumentEntry = DocumentMeta & { readonly mayEdit: boolean }
+
+/** An answer of the API that was not 2xx, with the server's `error` text. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message)
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  const json = (await response.json().catch(() => ({}))) as { error?: string }
+  if (!response.ok) throw new ApiError(response.status, json.error ?? response.statusText)
+  return json as T
+}
+
+/** The REST API, as the app uses it. The session travels in an HttpOnly cookie. */
+export const api = {
+  me: () => request<{ user: User }>('GET', '/api/me').then((r) => r.user),
+  login: (username: string, password: string) =>
+    request<{ user: User }>('POST', '/api/login', { username, password }).then((r) => r.user),
+  logout: () => request<{ ok: true }>('POST', '/api/logout', {}),
+  documents: () => request<{ documents: DocumentEntry[] }>('GET', '/api/documents').then((r) => r.documents),
+  document: (id: string) => request<{ document: DocumentEntry }>('GET', `/api/documents/${encodeURIComponent(id)}`).then((r) => r.document)
+}
