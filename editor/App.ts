@@ -48,8 +48,8 @@ export class App {
       this.notice = null
     }
     if (!this.user) return main.append(this.loginForm())
-    const route = /^#\/doc\/([a-z0-9-]+)$/.exec(location.hash)
-    if (route) return this.openDocument(main, route[1] as string)
+    const route = /^#\/doc\/([a-z0-9-]+)(?:\/([a-z0-9]+))?$/.exec(location.hash)
+    if (route) return this.openDocument(main, route[1] as string, route[2])
     await this.documentList(main)
   }
 
@@ -136,7 +136,7 @@ export class App {
     )
   }
 
-  private async openDocument(main: HTMLElement, id: string): Promise<void> {
+  private async openDocument(main: HTMLElement, id: string, blockId: string | undefined): Promise<void> {
     const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
     if (!meta || !this.user) return
     main.append(h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back'))), h('h1', { class: 'document-title' }, meta.title))
@@ -145,6 +145,7 @@ export class App {
       user: this.user,
       t: this.t,
       language: this.language,
+      blockId,
       onClosed: (reason, detail) => this.onClosed(reason, detail)
     })
     main.append(this.editor.element)

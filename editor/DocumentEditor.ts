@@ -7,6 +7,7 @@ import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
 import { colorOf, CONTENT_FRAGMENT, countWords, plainText, schema } from '../src'
 import { api, ApiError, type User } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
+import { attachCitationButton, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
 import { h } from './dom'
 import type { Language, Translate } from './i18n'
@@ -31,6 +32,8 @@ export interface DocumentEditorOptions {
   readonly user: User
   readonly t: Translate
   readonly language: Language
+  /** A block to scroll to once the document has arrived (a cited paragraph). */
+  readonly blockId?: string
   /** Called when the server ends the connection for good (session ended, access withdrawn). */
   readonly onClosed: (reason: ClosedReason, detail: string) => void
 }
@@ -84,6 +87,7 @@ export class DocumentEditor {
   private everConnected = false
   private lastSessionCheck = 0
   private wordTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly detachCitation: () => void
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -144,7 +148,12 @@ export class DocumentEditor {
         event.code === 4401 ? 'session' : event.code === 4403 ? 'forbidden' : event.code === 4404 ? 'missing' : 'refused'
       this.options.onClosed(reason, event.reason)
     })
-    this.provider.on('sync', () => this.scheduleWordCount())
+    this.detachCitation = attachCitationButton(surface, documentId, t)
+    let revealed = options.blockId === undefined
+    this.provider.on('sync', (synced) => {
+      this.scheduleWordCount()
+      if (synced && !revealed && options.blockId) revealed = revealBlock(surface, options.blockId)
+    })
     this.provider.awareness.on('change', this.renderPresence)
     window.addEventListener('online', this.onNetworkChange)
     window.addEventListener('offline', this.onNetworkChange)
@@ -214,6 +223,7 @@ export class DocumentEditor {
 
   destroy(): void {
     clearTimeout(this.wordTimer)
+    this.detachCitation()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

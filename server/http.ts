@@ -170,8 +170,15 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const match = /^\/collab\/([^/]+)$/.exec(url.pathname)
     if (!match) return refuseUpgrade(socket, 404, 'no such endpoint: connect to /collab/<documentId>')
     const token = url.searchParams.get('token') ?? tokenOf(req)
+    let documentId: string
+    try {
+      documentId = decodeURIComponent(match[1] as string)
+    } catch {
+      // A malformed escape such as %E0%A4%A: thrown here it would crash the process.
+      return refuseUpgrade(socket, 404, 'no such document')
+    }
     workspace.collaboration
-      .authenticate({ documentId: decodeURIComponent(match[1] as string), token })
+      .authenticate({ documentId, token })
       .then((context) => {
         sockets.handleUpgrade(req, socket, head, (ws) => {
           alive.add(ws)

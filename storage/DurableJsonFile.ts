@@ -41,11 +41,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw err
     }
+    let data: T | null
     try {
-      return JSON.parse(text) as T
+      data = JSON.parse(text) as T | null
     } catch (err) {
       throw new StoreFileCorruptError(this.path, err)
     }
+    // null is how read() says "no file yet": a file that holds null is damaged, not empty.
+    if (data === null) throw new StoreFileCorruptError(this.path, new Error('the file holds null'))
+    return data
   }
 
   async write(data: T): Promise<void> {

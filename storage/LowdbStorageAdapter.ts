@@ -34,10 +34,14 @@ export class LowdbStorageAdapter implements StorageAdapter {
    */
   static async open(path: string): Promise<LowdbStorageAdapter> {
     const adapter = new LowdbStorageAdapter(path)
-    await adapter.db.read()
-    const data = adapter.db.data as Partial<StoreFile> | null
-    if (!data || data.format !== 'consenso-store' || data.version !== 1 || typeof data.chunks !== 'object' || data.chunks === null)
+    // Read through the file rather than lowdb: Low.read keeps its default data
+    // when the file holds a falsy JSON value (0, false, ""), which the first
+    // save would then write over the file.
+    const data = (await adapter.file.read()) as Partial<StoreFile> | null
+    if (data === null) return adapter
+    if (typeof data !== 'object' || data.format !== 'consenso-store' || data.version !== 1 || typeof data.chunks !== 'object' || data.chunks === null)
       throw new StoreFileCorruptError(path, new Error('not a Consenso store of version 1'))
+    adapter.db.data = data as StoreFile
     return adapter
   }
 

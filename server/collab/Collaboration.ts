@@ -90,7 +90,12 @@ export class Collaboration {
   /** Closes every connection (clients will reconnect), stores everything and releases the documents. */
   async close(): Promise<void> {
     for (const room of this.rooms.values())
-      for (const connection of room.connections) connection.close(CloseCode.goingAway, 'the server is shutting down')
+      for (const connection of [...room.connections]) {
+        connection.close(CloseCode.goingAway, 'the server is shutting down')
+        // Forgotten here, so the socket's own close event does not report it twice.
+        room.connections.delete(connection)
+        this.hooks.onDisconnect?.(connection.context)
+      }
     await this.flushAll()
     for (const room of this.rooms.values()) room.destroy()
     this.rooms.clear()

@@ -97,10 +97,14 @@ export class Connection {
       case MessageType.sync:
         this.handleSync(decoder)
         break
-      case MessageType.awareness:
-        this.handleAwareness(decoding.readVarUint8Array(decoder))
+      case MessageType.awareness: {
+        const update = decoding.readVarUint8Array(decoder)
+        checkEnd(decoder, type)
+        this.handleAwareness(update)
         break
+      }
       case MessageType.queryAwareness: {
+        checkEnd(decoder, type)
         const states = this.room.awareness.getStates()
         if (states.size > 0)
           this.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...states.keys()])))
@@ -110,7 +114,6 @@ export class Connection {
         // Auth messages (2) only ever go from server to client.
         throw new ProtocolError(`unknown message type ${type}`)
     }
-    if (decoding.hasContent(decoder)) throw new ProtocolError(`trailing bytes after a message of type ${type}`)
   }
 
   private handleSync(decoder: decoding.Decoder): void {
@@ -118,6 +121,7 @@ export class Connection {
     switch (step) {
       case SyncStep.step1: {
         const stateVector = decoding.readVarUint8Array(decoder)
+        checkEnd(decoder, MessageType.sync)
         // Validates the state vector before it is used to encode the diff.
         Y.decodeStateVector(stateVector)
         const encoder = encoding.createEncoder()
@@ -130,6 +134,7 @@ export class Connection {
       case SyncStep.step2:
       case SyncStep.update: {
         const update = decoding.readVarUint8Array(decoder)
+        checkEnd(decoder, MessageType.sync)
         // Read the whole update first: a malformed one throws here, before it
         // could be half applied.
         Y.decodeUpdate(update)
@@ -188,6 +193,12 @@ export class Connection {
   get isOpen(): boolean {
     return this.open
   }
+}
+
+// Checked before a message has any effect: a message with bytes left over is
+// malformed as a whole, so none of it may be applied.
+function checkEnd(decoder: decoding.Decoder, type: number): void {
+  if (decoding.hasContent(decoder)) throw new ProtocolError(`trailing bytes after a message of type ${type}`)
 }
 
 function truncateReason(reason: string): string {

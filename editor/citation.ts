@@ -1,0 +1,50 @@
+import { h } from './dom'
+import type { Translate } from './i18n'
+
+/** The address that opens `documentId` at the block `blockId`. */
+export const citationHash = (documentId: string, blockId: string) => `#/doc/${documentId}/${blockId}`
+
+/**
+ * A "¶" button in the margin of the block under the pointer: clicking it
+ * copies a link to that block (blocks keep their id across edits, so the link
+ * keeps pointing at the same paragraph). Lives outside ProseMirror's DOM so
+ * it never takes part in editing.
+ */
+export function attachCitationButton(surface: HTMLElement, documentId: string, t: Translate): () => void {
+  const button = h('button', { type: 'button', class: 'cite', title: t('copyCitation'), 'aria-label': t('copyCitation') }, '¶')
+  button.hidden = true
+  surface.append(button)
+  let blockId: string | null = null
+
+  const onMove = (event: MouseEvent) => {
+    const target = event.target instanceof Element ? event.target : null
+    if (target === button) return
+    const block = target?.closest('.document-text > [data-block-id]') as HTMLElement | null
+    if (!block) return
+    blockId = block.dataset.blockId ?? null
+    button.hidden = blockId === null
+    button.style.top = `${block.offsetTop}px`
+  }
+  button.addEventListener('click', () => {
+    if (!blockId) return
+    const url = `${location.origin}${location.pathname}${citationHash(documentId, blockId)}`
+    void navigator.clipboard?.writeText(url).catch(() => {})
+    history.replaceState(null, '', citationHash(documentId, blockId))
+    button.title = t('citationCopied')
+  })
+  surface.addEventListener('mousemove', onMove)
+  return () => {
+    surface.removeEventListener('mousemove', onMove)
+    button.remove()
+  }
+}
+
+/** Scrolls to the block and marks it briefly; false if the document has no such block (yet). */
+export function revealBlock(surface: HTMLElement, blockId: string): boolean {
+  const block = surface.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`)
+  if (!(block instanceof HTMLElement)) return false
+  block.scrollIntoView({ block: 'center' })
+  block.classList.add('cited')
+  setTimeout(() => block.classList.remove('cited'), 2500)
+  return true
+}

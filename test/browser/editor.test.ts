@@ -1,0 +1,173 @@
+/**
+ * The editor as people use it: headless Chromium (Debian's package, driven by
+ * playwright-core) against a real server. Needs `npm run build` first (the
+ * test command does it) and /usr/bin/chromium (.ci/run installs it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { DEMO_PASSWORD, DOC, startTestServer, storedContent, type TestServer } from '../helpers'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const UI_TIMEOUT = 15_000
+
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+/** A person in a browser of their own (own cookies), signed in, with the Strategy open. */
+async function openAs(server: TestServer, username: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(UI_TIMEOUT)
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (message) => {
+    // The first /api/me before signing in answers 401 by design.
+    if (message.type() === 'error' && !message.text().includes('401')) errors.push(message.text())
+  })
+  await page.goto(server.server.url)
+  await page.fill('input[name=username]', username)
+  await page.fill('input[name=password]', DEMO_PASSWORD)
+  await page.click('form.login button[type=submit]')
+  await page.click(`a.document-link[href="#/doc/${DOC}"]`)
+  await page.waitForSelector('.connection[data-state=connected]')
+  await page.waitForSelector('.document-text h2')
+  return { page, errors }
+}
+
+const documentText = (page: Page) => page.locator('.document-text').innerText()
+
+/** Puts the caret at the end of the n-th paragraph and types. */
+async function typeAtEndOfParagraph(page: Page, n: number, text: string): Promise<void> {
+  const paragraph = page.locator('.document-text > p').nth(n)
+  const box = await paragraph.boundingBox()
+  if (!box) throw new Error(`paragraph ${n} is not visible`)
+  // Click on its last line: End then goes to the end of the paragraph, not of a wrapped line.
+  await paragraph.click({ position: { x: 5, y: box.height - 5 } })
+  await page.keyboard.press('End')
+  await page.keyboard.type(text)
+}
+
+describe('the collaborative editor in Chromium', () => {
+  it('lets the PPT and the Secretariat type into the same draft, each seeing the other’s text', async () => {
+    const server = await startTestServer()
+    const ppt = await openAs(server, 'ppt')
+    const se = await openAs(server, 'se')
+
+    await typeAtEndOfParagraph(ppt.page, 2, ' Texto añadido por la Presidencia.')
+    await typeAtEndOfParagraph(se.page, 4, ' Precisión de la Secretaría Ejecutiva.')
+
+    for (const { page } of [ppt, se]) {
+      await expect.poll(() => documentText(page), { timeout: UI_TIMEOUT }).toContain('Texto añadido por la Presidencia.')
+      await expect.poll(() => documentText(page), { timeout: UI_TIMEOUT }).toContain('Precisión de la Secretaría Ejecutiva.')
+    }
+    // The other person's cursor carries the name the server knows, not a client's claim.
+    const cursorLabels = () => se.page.locator('.ProseMirror-yjs-cursor').allTextContents().then((l) => l.map((t) => t.replace(/\u2060/g, '').trim()))
+    await expect.poll(cursorLabels, { timeout: UI_TIMEOUT }).toContain('Presidencia Pro Tempore (México)')
+    await expect.poll(() => ppt.page.locator('.presence li').allInnerTexts(), { timeout: UI_TIMEOUT }).toEqual(
+      expect.arrayContaining(['Presidencia Pro Tempore (México)', 'Secretaría Ejecutiva de la CRM'])
+    )
+    // Both edits reach the data file.
+    await expect
+      .poll(() => storedContent(server.dataDir), { timeout: UI_TIMEOUT })
+      .toMatch(/Texto añadido por la Presidencia\.[\s\S]*Precisión de la Secretaría Ejecutiva\./)
+    expect([...ppt.errors, ...se.errors]).toEqual([])
+  })
+
+  it('shows a delegate the draft read-only, with the Presidency’s edits arriving live', async () => {
+    const server = await startTestServer()
+    const gt = await openAs(server, 'gt')
+    const ppt = await openAs(server, 'ppt')
+
+    expect(await gt.page.locator('.document-text').getAttribute('contenteditable')).toBe('false')
+    expect(await gt.page.locator('.toolbar').count()).toBe(0)
+    await expect(gt.page.locator('.read-only-banner').innerText()).resolves.toContain('Solo lectura')
+
+    await typeAtEndOfParagraph(ppt.page, 3, ' Redacción nueva de la PPT.')
+    await expect.poll(() => documentText(gt.page), { timeout: UI_TIMEOUT }).toContain('Redacción nueva de la PPT.')
+
+    // Typing into the read-only view changes nothing anywhere.
+    await gt.page.locator('.document-text > p').nth(3).click()
+    await gt.page.keyboard.type('intento de Guatemala')
+    await typeAtEndOfParagraph(ppt.page, 3, ' Segunda frase.')
+    await expect.poll(() => documentText(gt.page), { timeout: UI_TIMEOUT }).toContain('Segunda frase.')
+    expect(await documentText(gt.page)).not.toContain('intento de Guatemala')
+    expect(await documentText(ppt.page)).not.toContain('intento de Guatemala')
+    expect(gt.errors).toEqual([])
+  })
+
+  it('keeps edits made while the server is down and merges them when it comes back', async () => {
+    const first = await startTestServer()
+    const ppt = await openAs(first, 'ppt')
+    const se = await openAs(first, 'se')
+
+    await first.server.close()
+    for (const { page } of [ppt, se])
+      await page.waitForSelector('.connection[data-state=reconnecting]')
+
+    await typeAtEndOfParagraph(ppt.page, 2, ' Escrito sin conexión por la PPT.')
+    await typeAtEndOfParagraph(se.page, 5, ' Escrito sin conexión por la SE.')
+
+    const second = await startTestServer({ dataDir: first.dataDir, config: { port: first.server.port } })
+    for (const { page } of [ppt, se]) {
+      await page.waitForSelector('.connection[data-state=connected]', { timeout: UI_TIMEOUT })
+      await expect.poll(() => documentText(page), { timeout: UI_TIMEOUT }).toContain('Escrito sin conexión por la PPT.')
+      await expect.poll(() => documentText(page), { timeout: UI_TIMEOUT }).toContain('Escrito sin conexión por la SE.')
+    }
+    await expect
+      .poll(() => storedContent(second.dataDir), { timeout: UI_TIMEOUT })
+      .toMatch(/Escrito sin conexión por la PPT\.[\s\S]*Escrito sin conexión por la SE\./)
+  })
+
+  it('keeps a paragraph’s id through edits and splits, and opens a link to it at that paragraph', async () => {
+    const server = await startTestServer()
+    const { page } = await openAs(server, 'ppt')
+    const paragraph = page.locator('.document-text > p').nth(4)
+    const id = await paragraph.getAttribute('data-block-id')
+    expect(id).toMatch(/^b[a-z0-9]{10}$/)
+
+    await typeAtEndOfParagraph(page, 4, ' Frase añadida.')
+    expect(await paragraph.getAttribute('data-block-id')).toBe(id)
+    // Split the paragraph a few characters from its end: the longer part keeps the id.
+    // At a person's pace: ProseMirror reads caret moves from the DOM a moment later.
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('ArrowLeft')
+      await page.waitForTimeout(50)
+    }
+    await page.keyboard.press('Enter')
+    const ids = await page.locator('.document-text [data-block-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-block-id')))
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(await page.locator('.document-text > p').nth(4).getAttribute('data-block-id')).toBe(id)
+    expect(await page.locator('.document-text > p').nth(5).innerText()).toBe('dida.')
+
+    const reader = await openAs(server, 'revisor')
+    await reader.page.goto(`${server.server.url}/#/doc/${DOC}/${id}`)
+    await reader.page.waitForSelector(`.document-text [data-block-id="${id}"].cited`)
+  })
+
+  it('speaks Spanish by default and English on request, and signs out', async () => {
+    const server = await startTestServer()
+    const { page } = await openAs(server, 'revisor')
+    await expect(page.locator('.connection').innerText()).resolves.toBe('Conectado')
+    await page.selectOption('select.language', 'en')
+    // The open document is shown again, in English.
+    await page.waitForSelector('text=Sign out')
+    await page.waitForSelector('.connection[data-state=connected]')
+    await expect(page.locator('.connection').innerText()).resolves.toBe('Connected')
+    await expect(page.locator('.read-only-banner').innerText()).resolves.toContain('Read only')
+    await page.click('button.sign-out')
+    await page.waitForSelector('form.login')
+    // The session is over on the server too.
+    const status = await page.evaluate(() => fetch('/api/me').then((r) => r.status))
+    expect(status).toBe(401)
+  })
+})
