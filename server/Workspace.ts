@@ -10,7 +10,11 @@ import { DocumentStore, type StorageAdapter } from '../storage'
 import { Accounts, type StoredAccount } from './auth/Accounts'
 import { Sessions } from './auth/Sessions'
 import { Collaboration, CloseCode, ConnectionRefused, type CollaborationHooks } from './collab'
+import { Comments } from './comments/Comments'
+import { Periods } from './comments/Periods'
+import { Settings } from './comments/Settings'
 import type { ServerConfig } from './config'
+import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 
 /**
@@ -23,16 +27,28 @@ export class Workspace {
   readonly sessions: Sessions
   readonly documents: DocumentStore
   readonly collaboration: Collaboration
+  readonly settings: Settings
+  readonly events = new DocumentEvents()
+  readonly periods: Periods
+  readonly comments: Comments
 
+  /**
+   * `now` is the workspace's clock: what it says stamps comments and decides
+   * whether a comment period is open (the demo seeds 2021 with a clock of its own).
+   */
   constructor(
     readonly storage: StorageAdapter,
     config: Pick<ServerConfig, 'persistence' | 'sessions'>,
-    readonly logger: Logger
+    readonly logger: Logger,
+    now: () => Date = () => new Date()
   ) {
     this.accounts = new Accounts(storage)
     this.sessions = new Sessions(storage, config.sessions)
     this.documents = new DocumentStore(storage)
     this.collaboration = new Collaboration(this.hooks, { persistence: config.persistence, logger })
+    this.settings = new Settings(storage)
+    this.periods = new Periods(storage, this.settings, this.events, now)
+    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, now)
   }
 
   /** The enabled account signed in with `token`, if the session is live. */

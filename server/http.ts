@@ -5,7 +5,24 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
-import { mayEditText, type Account } from '../src'
+import {
+  COMMENT_STATUSES,
+  isCountryCode,
+  isIsoDate,
+  MAX_COMMENT_LENGTH,
+  MAX_SUGGESTION_LENGTH,
+  mayEditText,
+  mayManageAccounts,
+  ROLES,
+  type Account,
+  type CommentStatus,
+  type CountryCode,
+  type DocumentMeta,
+  type IsoDate,
+  type Role
+} from '../src'
+import type { Outcome } from './comments/Outcome'
+import { settingsSchema, type WorkspaceSettings } from './comments/Settings'
 import { publicAccount, type StoredAccount } from './auth/Accounts'
 import { CloseCode, ConnectionRefused, type Connection } from './collab'
 import type { ServerConfig } from './config'
@@ -40,6 +57,62 @@ function bodyOf<T>(req: Request, schema: z.ZodType<T>): T {
     throw new HttpError(400, `invalid request body${issue ? `: ${issue.path.join('.') || 'body'}: ${issue.message}` : ''}`)
   }
   return parsed.data
+}
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
+const isoDate = z.string().refine(isIsoDate, 'dates are written YYYY-MM-DD') as unknown as z.ZodType<IsoDate>
+const countryCode = z.string().refine(isCountryCode, 'not the ISO code of a member country') as unknown as z.ZodType<CountryCode>
+
+const quoteSelector = z
+  .object({
+    type: z.literal('TextQuoteSelector'),
+    exact: z.string().max(MAX_SUGGESTION_LENGTH),
+    prefix: z.string().max(500).optional(),
+    suffix: z.string().max(500).optional(),
+    blockId: z.string().max(40).optional()
+  })
+  .strict()
+
+// Input bodies drop fields they do not define: a client's "country", "author"
+// or "createdAt" is ignored, never trusted (the session decides them).
+const newCommentBody = z.object({
+  body: text(MAX_COMMENT_LENGTH),
+  anchor: quoteSelector,
+  suggestion: z.object({ text: z.string().max(MAX_SUGGESTION_LENGTH) }).optional()
+})
+const replyBody = z.object({ body: text(MAX_COMMENT_LENGTH) })
+const statusBody = z.object({
+  status: z.enum(COMMENT_STATUSES as [CommentStatus, ...CommentStatus[]]),
+  answer: text(MAX_COMMENT_LENGTH).optional()
+})
+const decideAllBody = z.object({ country: countryCode, outcome: z.enum(['accept', 'reject']) }).strict()
+const deadlineRule = z.union([
+  z.object({ businessDays: z.number().int() }).strict(),
+  z.object({ deadline: isoDate }).strict()
+])
+const newPeriodBody = z.union([
+  z.object({ start: isoDate, businessDays: z.number().int() }).strict(),
+  z.object({ start: isoDate, deadline: isoDate }).strict()
+])
+const periodChangeBody = z.union([deadlineRule, z.object({ closed: z.literal(true) }).strict()])
+const newUserBody = z
+  .object({
+    username: z.string().max(40),
+    password: z.string().max(200),
+    name: z.string().max(120).optional(),
+    role: z.enum(ROLES as [Role, ...Role[]]),
+    country: countryCode.nullable().optional()
+  })
+  .strict()
+const commentQuery = z.object({
+  country: countryCode.optional(),
+  status: z.enum(COMMENT_STATUSES as [CommentStatus, ...CommentStatus[]]).optional()
+})
+
+/** The value of an outcome, or the refusal as an HTTP error. */
+function valueOf<T>(outcome: Outcome<T>): T {
+  if ('failed' in outcome) throw new HttpError(outcome.failed.status, outcome.failed.message)
+  return outcome.ok
 }
 
 const userView = (account: Account) => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
@@ -115,14 +188,131 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     res.json({ documents: documents.map((d) => ({ ...d, mayEdit: mayEditText(account.role) })) })
   })
 
-  api.get('/documents/:id', async (req, res) => {
+  api.get('/users', async (_req, res) => {
+    const account = res.locals.account as StoredAccount
+    if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat manage accounts')
+    const accounts = await workspace.accounts.list()
+    res.json({
+      users: accounts
+        .map((a) => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled }))
+        .sort((a, b) => a.username.localeCompare(b.username))
+    })
+  })
+
+  api.post('/users', async (req, res) => {
+    const account = res.locals.account as StoredAccount
+    if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat manage accounts')
+    const input = bodyOf(req, newUserBody)
+    const country = input.country ?? null
+    const made = await workspace.accounts.create({
+      ...input,
+      country,
+      name: input.name?.trim() || (country ? `Delegación de ${country} (${input.username})` : input.username)
+    })
+    if ('failed' in made) throw new HttpError(made.failed.includes('taken') || made.failed.includes('already has') ? 409 : 400, made.failed)
+    res.status(201).json({ user: made.account })
+  })
+
+  api.get('/settings', async (_req, res) => {
+    res.json({ settings: await workspace.settings.load() })
+  })
+
+  api.put('/settings', async (req, res) => {
+    const account = res.locals.account as StoredAccount
+    if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat change the workspace settings')
+    const settings = bodyOf(req, settingsSchema) as WorkspaceSettings
+    await workspace.settings.save(settings)
+    res.json({ settings: await workspace.settings.load() })
+  })
+
+  // Every route under /documents/:id needs read access to that document.
+  const documentRoutes = express.Router({ mergeParams: true })
+  api.use('/documents/:id', async (req, res, next) => {
     const account = res.locals.account as StoredAccount
     const opened = await workspace.openDocument(account, String(req.params.id))
     if ('failed' in opened)
       throw opened.failed === 'missing'
         ? new HttpError(404, `no document ${req.params.id}`)
         : new HttpError(403, `the ${account.role} role may not open this document`)
-    res.json({ document: { ...opened.meta, mayEdit: mayEditText(account.role) } })
+    res.locals.document = opened.meta
+    next()
+  }, documentRoutes)
+
+  const docOf = (res: Response) => (res.locals.document as DocumentMeta).id
+  const accountOf = (res: Response) => res.locals.account as StoredAccount
+
+  documentRoutes.get('/', (_req, res) => {
+    res.json({ document: { ...(res.locals.document as DocumentMeta), mayEdit: mayEditText(accountOf(res).role) } })
+  })
+
+  documentRoutes.get('/comments', async (req, res) => {
+    const parsed = commentQuery.safeParse(req.query)
+    if (!parsed.success) throw new HttpError(400, `invalid filter: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)
+    res.json({ comments: await workspace.comments.list(docOf(res), parsed.data) })
+  })
+
+  documentRoutes.post('/comments', async (req, res) => {
+    const input = bodyOf(req, newCommentBody)
+    res.status(201).json({ comment: valueOf(await workspace.comments.create(accountOf(res), docOf(res), input)) })
+  })
+
+  documentRoutes.post('/proposals/decide', async (req, res) => {
+    const { country, outcome } = bodyOf(req, decideAllBody)
+    const results = valueOf(await workspace.comments.decideAll(accountOf(res), docOf(res), country, outcome === 'accept' ? 'accepted' : 'rejected'))
+    res.json({
+      results: results.map((r) => ('failed' in r.result ? { id: r.id, error: r.result.failed.message } : { id: r.id, comment: r.result.ok }))
+    })
+  })
+
+  documentRoutes.get('/comments/:cid', async (req, res) => {
+    res.json({ comment: valueOf(await workspace.comments.get(docOf(res), String(req.params.cid))) })
+  })
+
+  documentRoutes.post('/comments/:cid/replies', async (req, res) => {
+    const { body } = bodyOf(req, replyBody)
+    res.status(201).json({ comment: valueOf(await workspace.comments.reply(accountOf(res), docOf(res), String(req.params.cid), body)) })
+  })
+
+  documentRoutes.patch('/comments/:cid', async (req, res) => {
+    const { status, answer } = bodyOf(req, statusBody)
+    res.json({ comment: valueOf(await workspace.comments.setStatus(accountOf(res), docOf(res), String(req.params.cid), status, answer)) })
+  })
+
+  for (const [path, outcome] of [['accept', 'accepted'], ['reject', 'rejected']] as const)
+    documentRoutes.post(`/comments/:cid/${path}`, async (req, res) => {
+      res.json({ comment: valueOf(await workspace.comments.decide(accountOf(res), docOf(res), String(req.params.cid), outcome)) })
+    })
+
+  documentRoutes.get('/periods', async (_req, res) => {
+    res.json(await workspace.periods.view(docOf(res)))
+  })
+
+  documentRoutes.post('/periods', async (req, res) => {
+    const { start, ...rule } = bodyOf(req, newPeriodBody)
+    res.status(201).json({ period: valueOf(await workspace.periods.open(accountOf(res), docOf(res), start, rule)) })
+  })
+
+  documentRoutes.patch('/periods/:pid', async (req, res) => {
+    const change = bodyOf(req, periodChangeBody)
+    res.json({ period: valueOf(await workspace.periods.change(accountOf(res), docOf(res), String(req.params.pid), change)) })
+  })
+
+  // Comments and periods as they change, as Server-Sent Events.
+  documentRoutes.get('/events', (req, res) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive'
+    })
+    res.write('retry: 2000\n\n')
+    const unsubscribe = workspace.events.subscribe(docOf(res), (event) => {
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`)
+    })
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000)
+    req.on('close', () => {
+      unsubscribe()
+      clearInterval(keepAlive)
+    })
   })
 
   api.use((req, _res) => {

@@ -12,3 +12,43 @@ export { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, type DocumentId, type DocumentMeta } from './document'
 export { readContent, encodeContent, plainText, countWords } from './content'
 export { parseMarkdown } from './markdown'
+export {
+  anchorFromQuote,
+  anchorInBlock,
+  resolveAnchor,
+  replacePassage,
+  textBlocks,
+  blockText,
+  type Anchor,
+  type ResolvedAnchor,
+  type TextQuoteSelector,
+  type TextBlock
+} from './anchor'
+export {
+  COMMENT_STATUSES,
+  isCommentStatus,
+  authorOf,
+  mayComment,
+  mayDecide,
+  mayWithdraw,
+  needsOpenPeriod,
+  MAX_COMMENT_LENGTH,
+  MAX_SUGGESTION_LENGTH,
+  type Answer,
+  type Author,
+  type Comment,
+  type CommentId,
+  type CommentStatus,
+  type Decision,
+  type Reply,
+  type Suggestion
+} from './comment'
+export {
+  currentPeriod,
+  deadlineOf,
+  isPeriodOpen,
+  periodRefusal,
+  todayIn,
+  type CommentPeriod,
+  type DeadlineRule
+} from './period'

@@ -1,35 +1,35 @@
-import type { StorageAdapter } from './StorageAdapter'
+import type { StorageAdapter, StorageKey } from './StorageAdapter'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 /**
- * JSON records of one kind (accounts, sessions…) kept under `[kind, id]` in a
- * {@link StorageAdapter}. `fromJSON` validates what is read back and throws a
+ * JSON records of one kind (accounts, sessions, a document's comments…) kept
+ * under `[...prefix, id]` in a {@link StorageAdapter}. `fromJSON` validates what is read back and throws a
  * precise error if a stored record is not what it should be.
  */
 export class RecordStore<T> {
   constructor(
     private readonly storage: StorageAdapter,
-    private readonly kind: string,
+    private readonly prefix: StorageKey,
     private readonly fromJSON: (json: unknown) => T
   ) {}
 
   async get(id: string): Promise<T | undefined> {
-    const data = await this.storage.load([this.kind, id])
+    const data = await this.storage.load([...this.prefix, id])
     return data && this.fromJSON(JSON.parse(decoder.decode(data)))
   }
 
   async put(id: string, record: T): Promise<void> {
-    await this.storage.save([this.kind, id], encoder.encode(JSON.stringify(record)))
+    await this.storage.save([...this.prefix, id], encoder.encode(JSON.stringify(record)))
   }
 
   async remove(id: string): Promise<void> {
-    await this.storage.remove([this.kind, id])
+    await this.storage.remove([...this.prefix, id])
   }
 
   async list(): Promise<T[]> {
-    const chunks = await this.storage.loadRange([this.kind])
+    const chunks = await this.storage.loadRange(this.prefix)
     return chunks.map((c) => this.fromJSON(JSON.parse(decoder.decode(c.data))))
   }
 }

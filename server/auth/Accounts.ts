@@ -57,7 +57,7 @@ export class Accounts {
   private readonly decoyHash: Promise<string>
 
   constructor(storage: StorageAdapter, private readonly now: () => Date = () => new Date()) {
-    this.records = new RecordStore(storage, 'account', accountFromJSON)
+    this.records = new RecordStore(storage, ['account'], accountFromJSON)
     this.decoyHash = hashPassword('decoy password that matches nothing')
   }
 

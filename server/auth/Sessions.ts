@@ -40,7 +40,7 @@ export class Sessions {
     private readonly config: SessionConfig,
     private readonly now: () => number = Date.now
   ) {
-    this.records = new RecordStore(storage, 'session', sessionFromJSON)
+    this.records = new RecordStore(storage, ['session'], sessionFromJSON)
   }
 
   /** Opens a session for `username`; the token is known only to the caller. */

@@ -1,3 +1,4 @@
+import type * as Y from 'yjs'
 import type { DocumentId } from '../../src'
 import { defaultPersistence, type PersistenceConfig } from '../config'
 import { consoleLogger, type Logger } from '../Logger'
@@ -37,24 +38,47 @@ export class Collaboration {
     return this.hooks.onAuthenticate(request)
   }
 
+  // The room of a document, loading it on first use.
+  private roomOf(id: DocumentId): Room {
+    const existing = this.rooms.get(id)
+    if (existing) return existing
+    const room = new Room(id, this.hooks, this.persistence, this.logger)
+    this.rooms.set(id, room)
+    room.loaded.catch((err: unknown) => {
+      this.logger.error('could not load document', { document: room.id, error: String(err) })
+      if (this.rooms.get(room.id) === room) this.rooms.delete(room.id)
+      for (const c of room.connections) c.close(CloseCode.internalError, 'the document could not be loaded')
+      room.destroy()
+    })
+    return room
+  }
+
+  /**
+   * Runs `work` on the live Y.Doc of a document, loading it if no one has it
+   * open. Changes `work` makes (with an origin of their own) reach every
+   * connected client, and are stored before the returned promise resolves.
+   * Rejects if the document does not exist.
+   */
+  async withDocument<T>(id: DocumentId, work: (doc: Y.Doc) => T): Promise<T> {
+    const room = this.roomOf(id)
+    room.holds++
+    try {
+      await room.loaded
+      const result = work(room.doc)
+      await room.flush()
+      return result
+    } finally {
+      room.holds--
+      if (room.connections.size === 0 && room.holds === 0) void this.release(room)
+    }
+  }
+
   /** Attaches an authenticated socket to its document's room. */
   connect(socket: WebSocketLike, context: ConnectionContext): Connection {
-    let room = this.rooms.get(context.documentId)
-    if (!room) {
-      room = new Room(context.documentId, this.hooks, this.persistence, this.logger)
-      this.rooms.set(context.documentId, room)
-      const loading = room
-      loading.loaded.catch((err: unknown) => {
-        this.logger.error('could not load document', { document: loading.id, error: String(err) })
-        if (this.rooms.get(loading.id) === loading) this.rooms.delete(loading.id)
-        for (const c of loading.connections) c.close(CloseCode.internalError, 'the document could not be loaded')
-        loading.destroy()
-      })
-    }
+    const room = this.roomOf(context.documentId)
     const connection = new Connection(socket, context, room, this.logger)
     room.connections.add(connection)
-    const joined = room
-    joined.loaded.then(() => connection.start(), () => {})
+    room.loaded.then(() => connection.start(), () => {})
     return connection
   }
 
@@ -64,14 +88,14 @@ export class Collaboration {
     const room = this.rooms.get(connection.context.documentId)
     if (!room || !room.connections.delete(connection)) return
     this.hooks.onDisconnect?.(connection.context)
-    if (room.connections.size === 0) void this.release(room)
+    if (room.connections.size === 0 && room.holds === 0) void this.release(room)
   }
 
   private async release(room: Room): Promise<void> {
     await room.loaded.catch(() => {})
     await room.flush()
     // Someone may have joined while the changes were being stored.
-    if (room.connections.size === 0 && !room.hasUnstoredChanges && this.rooms.get(room.id) === room) {
+    if (room.connections.size === 0 && room.holds === 0 && !room.hasUnstoredChanges && this.rooms.get(room.id) === room) {
       this.rooms.delete(room.id)
       room.destroy()
     }

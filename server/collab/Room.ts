@@ -18,6 +18,8 @@ export class Room {
   readonly doc = new Y.Doc({ gc: false })
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Connection>()
+  /** Server-side work holding the document open besides the connections (see Collaboration.withDocument). */
+  holds = 0
   /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
   readonly loaded: Promise<void>
 

@@ -29,6 +29,8 @@ export interface ConnectionContext {
 export type UpdateOrigin =
   | { readonly kind: 'connection'; readonly context: ConnectionContext }
   | { readonly kind: 'storage' }
+  /** The Presidency accepting a country's proposed wording. */
+  | { readonly kind: 'proposal'; readonly commentId: string; readonly account: Account }
 
 /** The origin of state read back from storage. */
 export const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type * as Y from 'yjs'
+import {
+  anchorFromQuote,
+  authorOf,
+  isCommentStatus,
+  mayComment,
+  mayDecide,
+  mayWithdraw,
+  needsOpenPeriod,
+  replacePassage,
+  resolveAnchor,
+  textBlocks,
+  type Account,
+  type Anchor,
+  type Comment,
+  type CommentId,
+  type CommentStatus,
+  type CountryCode,
+  type DocumentId,
+  type ResolvedAnchor,
+  type TextQuoteSelector
+} from '../../src'
+import { RecordStore, type StorageAdapter } from '../../storage'
+import type { Collaboration, UpdateOrigin } from '../collab'
+import type { DocumentEvents } from '../DocumentEvents'
+import { ok, refuse, type Outcome } from './Outcome'
+import type { Periods } from './Periods'
+
+/** A comment as the API shows it: its anchor resolved against the document as it is now. */
+export type CommentView = Omit<Comment, 'anchor'> & {
+  readonly anchor: Anchor & (Omit<Extract<ResolvedAnchor, { detached: false }>, 'detached'> | { readonly text: null }) & {
+    readonly detached: boolean
+  }
+}
+
+const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
+const commentRecord = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  country: z.string().nullable(),
+  author,
+  createdAt: z.string(),
+  body: z.string(),
+  status: z.string().refine(isCommentStatus),
+  anchor: z.object({ blockId: z.string(), start: z.unknown(), end: z.unknown(), quote: z.string() }),
+  replies: z.array(z.object({ id: z.string(), author, createdAt: z.string(), body: z.string() })),
+  suggestion: z
+    .object({
+      text: z.string(),
+      decision: z
+        .object({ outcome: z.enum(['accepted', 'rejected']), by: author, at: z.string(), replaced: z.string().optional() })
+        .nullable()
+    })
+    .nullable(),
+  answer: z.object({ body: z.string(), by: author, at: z.string() }).nullable()
+})
+
+const commentFromJSON = (json: unknown) => commentRecord.parse(json) as unknown as Comment
+
+/** What lists may be narrowed to. */
+export interface CommentFilter {
+  readonly country?: CountryCode
+  readonly status?: CommentStatus
+}
+
+/** A new comment as a request asks for it (the author comes from the session). */
+export interface NewComment {
+  readonly body: string
+  readonly anchor: TextQuoteSelector
+  readonly suggestion?: { readonly text: string }
+}
+
+// Proposed wording is inline text: line breaks become spaces.
+const inline = (text: string) => text.replace(/\s*\n\s*/g, ' ')
+
+/**
+ * The comments of documents: countries' remarks and proposed wording, their
+ * threads, and the Presidency's answers and decisions. Every change is
+ * stamped with the session's account and told to the document's viewers.
+ * Changes to one document's comments run one at a time.
+ */
+export class Comments {
+  private readonly queues = new Map<DocumentId, Promise<unknown>>()
+
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly collaboration: Collaboration,
+    private readonly periods: Periods,
+    private readonly events: DocumentEvents,
+    private readonly now: () => Date
+  ) {}
+
+  private records(id: DocumentId) {
+    return new RecordStore<Comment>(this.storage, ['comment', id], commentFromJSON)
+  }
+
+  // One change at a time per document: each reads, changes and writes a record.
+  private serial<T>(id: DocumentId, work: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(id) ?? Promise.resolve()).then(work, work)
+    this.queues.set(id, run.catch(() => {}))
+    return run
+  }
+
+  private view(doc: Y.Doc, comment: Comment, blocks = textBlocks(doc)): CommentView {
+    const resolved = resolveAnchor(doc, comment.anchor, blocks)
+    return {
+      ...comment,
+      anchor: resolved.detached
+        ? { ...comment.anchor, detached: true, text: null }
+        : { ...comment.anchor, ...resolved, detached: false }
+    }
+  }
+
+  private async publish(comment: Comment): Promise<CommentView> {
+    const view = await this.collaboration.withDocument(comment.documentId, (doc) => this.view(doc, comment))
+    this.events.publish(comment.documentId, { type: 'comment', data: view })
+    return view
+  }
+
+  /** The document's comments in order of creation, narrowed by `filter`. */
+  async list(id: DocumentId, filter: CommentFilter = {}): Promise<CommentView[]> {
+    const comments = (await this.records(id).list())
+      .filter((c) => (filter.country === undefined || c.country === filter.country) && (filter.status === undefined || c.status === filter.status))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    return this.collaboration.withDocument(id, (doc) => {
+      const blocks = textBlocks(doc)
+      return comments.map((c) => this.view(doc, c, blocks))
+    })
+  }
+
+  async get(id: DocumentId, commentId: string): Promise<Outcome<CommentView>> {
+    const comment = await this.records(id).get(commentId)
+    if (!comment) return refuse(404, `no comment ${commentId} on this document`)
+    return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
+  }
+
+  private async mayWriteNow(account: Account, id: DocumentId): Promise<Outcome<true>> {
+    if (!mayComment(account.role)) return refuse(403, `the ${account.role} role may not comment`)
+    if (needsOpenPeriod(account.role)) {
+      const refusal = await this.periods.refusal(id)
+      if (refusal) return refuse(409, refusal)
+    }
+    return ok(true)
+  }
+
+  /** A new comment (with proposed wording if `suggestion` is given) on the quoted passage. */
+  create(account: Account, id: DocumentId, input: NewComment): Promise<Outcome<CommentView>> {
+    return this.serial(id, async () => {
+      const allowed = await this.mayWriteNow(account, id)
+      if ('failed' in allowed) return allowed
+      const anchored = await this.collaboration.withDocument(id, (doc) => anchorFromQuote(doc, input.anchor))
+      if ('failed' in anchored) return refuse(422, anchored.failed)
+      const comment: Comment = {
+        id: randomUUID() as CommentId,
+        documentId: id,
+        country: account.role === 'delegate' ? account.country : null,
+        author: authorOf(account),
+        createdAt: this.now().toISOString(),
+        body: input.body.trim(),
+        status: 'open',
+        anchor: anchored.anchor,
+        replies: [],
+        suggestion: input.suggestion ? { text: inline(input.suggestion.text), decision: null } : null,
+        answer: null
+      }
+      await this.records(id).put(comment.id, comment)
+      return ok(await this.publish(comment))
+    })
+  }
+
+  /** Adds a reply to a comment's thread. */
+  reply(account: Account, id: DocumentId, commentId: string, body: string): Promise<Outcome<CommentView>> {
+    return this.update(id, commentId, async (comment) => {
+      const allowed = mayDecide(account.role) ? ok(true) : await this.mayWriteNow(account, id)
+      if ('failed' in allowed) return allowed
+      return ok({
+        ...comment,
+        replies: [...comment.replies, { id: randomUUID(), author: authorOf(account), createdAt: this.now().toISOString(), body: body.trim() }]
+      })
+    })
+  }
+
+  /** Sets a comment's status, with the Presidency's answer; or withdraws it for its country. */
+  setStatus(account: Account, id: DocumentId, commentId: string, status: CommentStatus, answer: string | undefined): Promise<Outcome<CommentView>> {
+    return this.update(id, commentId, async (comment) => {
+      if (mayDecide(account.role))
+        return ok({
+          ...comment,
+          status,
+          answer: answer === undefined ? comment.answer : { body: answer.trim(), by: authorOf(account), at: this.now().toISOString() }
+        })
+      if (status === 'withdrawn' && mayWithdraw(account, comment)) return ok({ ...comment, status })
+      if (status === 'withdrawn')
+        return refuse(403, comment.status !== 'open' ? 'only an open comment can be withdrawn' : "only the comment's own country may withdraw it")
+      return refuse(403, 'only the Presidency or the Secretariat set the status of a comment')
+    })
+  }
+
+  /**
+   * Accepts a proposed wording: the passage is replaced in the live text, as
+   * an edit of the deciding account linked to the comment, stored before the
+   * decision is; or rejects it. Either way the comment records the decision.
+   */
+  decide(account: Account, id: DocumentId, commentId: string, outcome: 'accepted' | 'rejected'): Promise<Outcome<CommentView>> {
+    return this.update(id, commentId, async (comment) => {
+      if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat decide on proposals')
+      if (!comment.suggestion) return refuse(409, 'this comment proposes no wording')
+      if (comment.suggestion.decision) return refuse(409, `this proposal was already ${comment.suggestion.decision.outcome}`)
+      if (comment.status === 'withdrawn') return refuse(409, 'this proposal was withdrawn by its country')
+      const at = this.now().toISOString()
+      let replaced: string | undefined
+      let anchor = comment.anchor
+      if (outcome === 'accepted') {
+        const suggestion = comment.suggestion
+        const applied = await this.collaboration.withDocument(id, (doc) => {
+          const before = resolveAnchor(doc, comment.anchor)
+          if (before.detached) return { failed: 'the passage no longer exists in the document' }
+          replaced = before.text
+          const origin: UpdateOrigin = { kind: 'proposal', commentId: comment.id, account }
+          return replacePassage(doc, comment.anchor, suggestion.text, origin)
+        })
+        if ('failed' in applied) return refuse(409, applied.failed)
+        // From now on the comment points at the wording it brought in.
+        anchor = applied.anchor
+      }
+      return ok({
+        ...comment,
+        anchor,
+        status: outcome === 'accepted' ? 'incorporated' : 'not_incorporated',
+        suggestion: { ...comment.suggestion, decision: { outcome, by: authorOf(account), at, ...(replaced === undefined ? {} : { replaced }) } }
+      })
+    })
+  }
+
+  /** Decides every open proposal of one country, oldest first; reports each outcome. */
+  async decideAll(
+    account: Account,
+    id: DocumentId,
+    country: CountryCode,
+    outcome: 'accepted' | 'rejected'
+  ): Promise<Outcome<Array<{ id: string; result: Outcome<CommentView> }>>> {
+    if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat decide on proposals')
+    const pending = (await this.records(id).list())
+      .filter((c) => c.country === country && c.suggestion && !c.suggestion.decision && c.status === 'open')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    const results = []
+    for (const c of pending) results.push({ id: c.id, result: await this.decide(account, id, c.id, outcome) })
+    return ok(results)
+  }
+
+  // Reads a comment, lets `change` decide, stores and announces the result.
+  private update(id: DocumentId, commentId: string, change: (comment: Comment) => Promise<Outcome<Comment>>): Promise<Outcome<CommentView>> {
+    return this.serial(id, async () => {
+      const records = this.records(id)
+      const comment = await records.get(commentId)
+      if (!comment) return refuse(404, `no comment ${commentId} on this document`)
+      const changed = await change(comment)
+      if ('failed' in changed) return changed
+      await records.put(commentId, changed.ok)
+      return ok(await this.publish(changed.ok))
+    })
+  }
+}

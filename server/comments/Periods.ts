@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import {
+  deadlineOf,
+  isIsoDate,
+  isPeriodOpen,
+  currentPeriod,
+  mayDecide,
+  periodRefusal,
+  todayIn,
+  type Account,
+  type CommentPeriod,
+  type DeadlineRule,
+  type DocumentId,
+  type IsoDate
+} from '../../src'
+import { RecordStore, type StorageAdapter } from '../../storage'
+import type { DocumentEvents } from '../DocumentEvents'
+import { ok, refuse, type Outcome } from './Outcome'
+import type { Settings } from './Settings'
+
+const periodRecord = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  start: z.string().refine(isIsoDate),
+  deadline: z.string().refine(isIsoDate),
+  businessDays: z.number().int().nullable(),
+  openedBy: z.string(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable()
+})
+
+/** A document's periods as the API shows them. */
+export interface PeriodsView {
+  readonly periods: readonly CommentPeriod[]
+  /** The period that governs now (the last opened), if any. */
+  readonly current: CommentPeriod | null
+  /** Whether delegates may comment today. */
+  readonly open: boolean
+  /** Today in the workspace's time zone. */
+  readonly today: IsoDate
+}
+
+/** The comment periods of documents: opened, extended, reopened and closed by the Presidency. */
+export class Periods {
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly settings: Settings,
+    private readonly events: DocumentEvents,
+    private readonly now: () => Date
+  ) {}
+
+  private records(id: DocumentId) {
+    return new RecordStore<CommentPeriod>(this.storage, ['period', id], (json) => periodRecord.parse(json) as CommentPeriod)
+  }
+
+  async today(): Promise<IsoDate> {
+    return todayIn((await this.settings.load()).timeZone, this.now())
+  }
+
+  async view(id: DocumentId): Promise<PeriodsView> {
+    const periods = (await this.records(id).list()).sort((a, b) => a.openedAt.localeCompare(b.openedAt))
+    const today = await this.today()
+    const current = currentPeriod(periods) ?? null
+    return { periods, current, open: current !== null && isPeriodOpen(current, today), today }
+  }
+
+  /** Why a delegate may not comment on the document now, or undefined if they may. */
+  async refusal(id: DocumentId): Promise<string | undefined> {
+    return periodRefusal(await this.records(id).list(), await this.today())
+  }
+
+  /** Opens a new period (which also reopens commenting after an earlier one). */
+  async open(account: Account, id: DocumentId, start: IsoDate, rule: DeadlineRule): Promise<Outcome<CommentPeriod>> {
+    if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat open comment periods')
+    const { holidays } = await this.settings.load()
+    const deadline = deadlineOf(start, rule, holidays)
+    if ('failed' in deadline) return refuse(400, deadline.failed)
+    const period: CommentPeriod = {
+      id: randomUUID(),
+      documentId: id,
+      start,
+      deadline: deadline.deadline,
+      businessDays: 'businessDays' in rule ? rule.businessDays : null,
+      openedBy: account.username,
+      openedAt: this.now().toISOString(),
+      closedAt: null
+    }
+    await this.records(id).put(period.id, period)
+    this.events.publish(id, { type: 'period', data: await this.view(id) })
+    return ok(period)
+  }
+
+  /** Moves a period's deadline (extension), or closes it now. */
+  async change(
+    account: Account,
+    id: DocumentId,
+    periodId: string,
+    change: DeadlineRule | { readonly closed: true }
+  ): Promise<Outcome<CommentPeriod>> {
+    if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat change comment periods')
+    const records = this.records(id)
+    const period = await records.get(periodId)
+    if (!period) return refuse(404, `no comment period ${periodId} on this document`)
+    let changed: CommentPeriod
+    if ('closed' in change) changed = { ...period, closedAt: period.closedAt ?? this.now().toISOString() }
+    else {
+      const deadline = deadlineOf(period.start, change, (await this.settings.load()).holidays)
+      if ('failed' in deadline) return refuse(400, deadline.failed)
+      changed = {
+        ...period,
+        deadline: deadline.deadline,
+        businessDays: 'businessDays' in change ? change.businessDays : null,
+        // Moving the deadline of a period closed early opens it again.
+        closedAt: null
+      }
+    }
+    await records.put(periodId, changed)
+    this.events.publish(id, { type: 'period', data: await this.view(id) })
+    return ok(changed)
+  }
+}

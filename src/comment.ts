@@ -1,0 +1,105 @@
+import type { Account, Username } from './account'
+import type { Anchor } from './anchor'
+import type { CountryCode } from './country'
+import type { DocumentId } from './document'
+import type { Role } from './role'
+
+/** The id of a comment. */
+export type CommentId = string & { __brand: 'CommentId' }
+
+/** Where a comment stands, as the Presidency decides (or the author's country withdraws). */
+export type CommentStatus = 'open' | 'incorporated' | 'partially_incorporated' | 'not_incorporated' | 'withdrawn'
+
+export const COMMENT_STATUSES: readonly CommentStatus[] = [
+  'open',
+  'incorporated',
+  'partially_incorporated',
+  'not_incorporated',
+  'withdrawn'
+]
+
+export const isCommentStatus = (value: unknown): value is CommentStatus =>
+  typeof value === 'string' && (COMMENT_STATUSES as readonly string[]).includes(value)
+
+/** Who wrote something, as the server's session said, at the time. */
+export interface Author {
+  readonly username: Username
+  readonly name: string
+  readonly role: Role
+  readonly country: CountryCode | null
+}
+
+export const authorOf = (account: Account): Author => ({
+  username: account.username,
+  name: account.name,
+  role: account.role,
+  country: account.country
+})
+
+export interface Reply {
+  readonly id: string
+  readonly author: Author
+  /** ISO timestamp. */
+  readonly createdAt: string
+  readonly body: string
+}
+
+/** The Presidency's decision on a proposed wording. */
+export interface Decision {
+  readonly outcome: 'accepted' | 'rejected'
+  readonly by: Author
+  readonly at: string
+  /** For an accepted proposal: the text as it stood before, replaced by the proposal. */
+  readonly replaced?: string
+}
+
+/** A proposed wording: the passage's replacement ("" proposes deleting it). */
+export interface Suggestion {
+  readonly text: string
+  readonly decision: Decision | null
+}
+
+/** The Presidency's answer to a comment. */
+export interface Answer {
+  readonly body: string
+  readonly by: Author
+  readonly at: string
+}
+
+/**
+ * A country's remark on a passage of a document, with its thread, its status,
+ * the Presidency's answer and, if it proposes wording, the proposal. `country`
+ * and `author` are stamped by the server from the session.
+ */
+export interface Comment {
+  readonly id: CommentId
+  readonly documentId: DocumentId
+  /** The country whose input this is; null for the Presidency's or the Secretariat's own notes. */
+  readonly country: CountryCode | null
+  readonly author: Author
+  readonly createdAt: string
+  readonly body: string
+  readonly status: CommentStatus
+  readonly anchor: Anchor
+  readonly replies: readonly Reply[]
+  readonly suggestion: Suggestion | null
+  readonly answer: Answer | null
+}
+
+/** Longest comment, reply or answer body, in characters. */
+export const MAX_COMMENT_LENGTH = 10_000
+/** Longest proposed wording, in characters. */
+export const MAX_SUGGESTION_LENGTH = 5_000
+
+/** Whether the role may write comments and proposals at all. */
+export const mayComment = (role: Role): boolean => role === 'delegate' || role === 'ppt' || role === 'secretariat'
+
+/** Whether the role answers comments, sets their status and decides on proposals. */
+export const mayDecide = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
+
+/** Whether what this role writes must fall within an open comment period. */
+export const needsOpenPeriod = (role: Role): boolean => role === 'delegate'
+
+/** Whether `account` may withdraw `comment`: a delegate of its country, while it is open. */
+export const mayWithdraw = (account: Account, comment: Comment): boolean =>
+  account.role === 'delegate' && account.country !== null && account.country === comment.country && comment.status === 'open'
