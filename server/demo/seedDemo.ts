@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { COUNTRIES, countWords, encodeContent, parseMarkdown, plainText, type DocumentId, type Username } from '../../src'
+import { COUNTRIES, countWords, encodeContent, parseMarkdown, plainText, type DocumentId } from '../../src'
+import type { Account, IsoDate } from '../../src'
 import type { NewAccount } from '../auth/Accounts'
-import type { Workspace } from '../Workspace'
+import { defaultSessions } from '../config'
+import { Workspace } from '../Workspace'
+import { DEMO_COMMENTS } from './demoComments'
 
 /** The id of the demo Strategy. */
 export const DEMO_DOCUMENT_ID = 'estrategia' as DocumentId
@@ -40,13 +43,79 @@ export async function seedDemo(workspace: Workspace, password: string | undefine
     if ('failed' in made) throw new RangeError(`Could not create demo account ${account.username}: ${made.failed}`)
   }
   const doc = parseMarkdown(await readFile(STRATEGY_FILE, 'utf8'))
-  await workspace.documents.saveMeta({
-    id: DEMO_DOCUMENT_ID,
-    title: 'Estrategia regional de atención a la migración irregular y masiva',
-    createdAt: '2021-10-01T15:00:00.000Z',
-    createdBy: 'ppt' as Username
-  })
-  await workspace.documents.appendUpdate(DEMO_DOCUMENT_ID, encodeContent(doc))
+  await replay2021(workspace, encodeContent(doc))
   workspace.logger.info('demo workspace created', { document: DEMO_DOCUMENT_ID, words: countWords(plainText(doc)) })
   return demoPassword
+}
+
+/**
+ * Replays the October 2021 round on the Strategy: the PPT presents the draft
+ * and opens ten business days for comments, nine delegations comment and
+ * propose wording, and after the deadline the PPT answers and decides part of
+ * it. Runs through a workspace of its own on the same storage whose clock is
+ * set to each moment, so that every stamp and every period check is as real
+ * as in 2021.
+ */
+async function replay2021(workspace: Workspace, content: Uint8Array): Promise<void> {
+  let now = new Date('2021-10-01T15:00:00Z')
+  const past = new Workspace(workspace.storage, { persistence: { debounceMs: 0, maxWaitMs: 0 }, sessions: defaultSessions }, workspace.logger, () => now)
+  const account = async (username: string): Promise<Account> => {
+    const found = await past.accounts.get(username)
+    if (!found) throw new RangeError(`demo account ${username} is missing`)
+    return found
+  }
+  const must = <T>(what: string, outcome: { ok: T } | { failed: { message: string } }): T => {
+    if ('failed' in outcome) throw new RangeError(`demo: ${what}: ${outcome.failed.message}`)
+    return outcome.ok
+  }
+  const ppt = await account('ppt')
+  const se = await account('se')
+  await past.documents.saveMeta({
+    id: DEMO_DOCUMENT_ID,
+    title: 'Estrategia regional de atención a la migración irregular y masiva',
+    createdAt: now.toISOString(),
+    createdBy: ppt.username
+  })
+  await past.documents.appendUpdate(DEMO_DOCUMENT_ID, content)
+
+  now = new Date('2021-10-01T16:00:00Z')
+  must('open the October period', await past.periods.open(ppt, DEMO_DOCUMENT_ID, '2021-10-01' as IsoDate, { businessDays: 10 }))
+
+  const made: string[] = []
+  for (const c of DEMO_COMMENTS) {
+    now = new Date(c.at)
+    const delegate = await account(c.country.toLowerCase())
+    const comment = must(
+      `comment of ${c.country} on «${c.quote}»`,
+      await past.comments.create(delegate, DEMO_DOCUMENT_ID, {
+        body: c.body,
+        anchor: { type: 'TextQuoteSelector', exact: c.quote },
+        ...(c.suggestion === undefined ? {} : { suggestion: { text: c.suggestion } })
+      })
+    )
+    made.push(comment.id)
+    for (const reply of c.replies ?? []) {
+      now = new Date(reply.at)
+      const by = reply.by === 'ppt' ? ppt : reply.by === 'se' ? se : delegate
+      must('reply', await past.comments.reply(by, DEMO_DOCUMENT_ID, comment.id, reply.body))
+    }
+  }
+
+  // After the deadline, in the order it happened.
+  const handled = DEMO_COMMENTS.map((c, i) => ({ c, id: made[i] as string })).filter((x) => x.c.outcome)
+  handled.sort((a, b) => (a.c.outcome?.at ?? '').localeCompare(b.c.outcome?.at ?? ''))
+  for (const { c, id } of handled) {
+    const outcome = c.outcome
+    if (!outcome) continue
+    now = new Date(outcome.at)
+    if ('decide' in outcome) {
+      must(`decide ${c.country}`, await past.comments.decide(ppt, DEMO_DOCUMENT_ID, id, outcome.decide))
+      const status = outcome.decide === 'accepted' ? 'incorporated' : 'not_incorporated'
+      if (outcome.answer) must('answer', await past.comments.setStatus(ppt, DEMO_DOCUMENT_ID, id, status, outcome.answer))
+    } else {
+      const by = outcome.status === 'withdrawn' ? await account(c.country.toLowerCase()) : ppt
+      must(`status of ${c.country}`, await past.comments.setStatus(by, DEMO_DOCUMENT_ID, id, outcome.status, outcome.answer))
+    }
+  }
+  await past.collaboration.close()
 }
