@@ -52,3 +52,16 @@ export {
   type CommentPeriod,
   type DeadlineRule
 } from './period'
+export {
+  blocksOf,
+  diffBlocks,
+  diffDocuments,
+  diffWords,
+  tokenize,
+  type BlockChange,
+  type ChangeCounts,
+  type DiffBlock,
+  type DiffStats,
+  type DocumentDiff,
+  type Run
+} from './diff'

@@ -1,0 +1,270 @@
+import { diffArrays } from 'diff'
+import type { Node as ProseMirrorNode } from 'prosemirror-model'
+import { countWords } from './content'
+
+/** A text block as the diff sees it: its id (stable across versions), text and section. */
+export interface DiffBlock {
+  readonly id: string | null
+  readonly type: string
+  readonly text: string
+  readonly section: string
+}
+
+/**
+ * The text blocks of a document in reading order (the same blocks, and the
+ * same text, as `plainText`), each with the heading (level 1 or 2) of its section.
+ */
+export function blocksOf(doc: ProseMirrorNode): DiffBlock[] {
+  const blocks: DiffBlock[] = []
+  let section = ''
+  doc.descendants((node) => {
+    if (!node.isTextblock) return true
+    let text = ''
+    node.forEach((child) => {
+      text += child.isText ? child.text : child.type.name === 'hard_break' ? '\n' : ''
+    })
+    if (node.type.name === 'heading' && (node.attrs.level as number) <= 2) section = text
+    blocks.push({ id: (node.attrs.id as string | null) ?? null, type: node.type.name, text, section })
+    return false
+  })
+  return blocks
+}
+
+/** A piece of a changed block's text. */
+export interface Run {
+  readonly op: 'equal' | 'insert' | 'delete'
+  readonly text: string
+}
+
+/** What happened to one block between two versions. */
+export interface BlockChange {
+  readonly op: 'equal' | 'changed' | 'inserted' | 'deleted' | 'moved'
+  /** The section the block is in (in the old version, for a deleted block). */
+  readonly section: string
+  /** For a moved block: the section it came from. */
+  readonly oldSection?: string
+  readonly oldText: string
+  readonly newText: string
+  /** Word-level changes, for changed blocks and for moved blocks whose text changed. */
+  readonly runs?: readonly Run[]
+  /** The block's id in the new version (the old one for a deleted block). */
+  readonly blockId: string | null
+  /** Its position among the old version's blocks (null if inserted) and the new one's (null if deleted). */
+  readonly oldIndex: number | null
+  readonly newIndex: number | null
+}
+
+export interface ChangeCounts {
+  wordsAdded: number
+  wordsRemoved: number
+  blocksChanged: number
+  blocksInserted: number
+  blocksDeleted: number
+  blocksMoved: number
+}
+
+export interface DiffStats extends ChangeCounts {
+  /** The same counts, per section. */
+  readonly sections: Record<string, ChangeCounts>
+}
+
+export interface DocumentDiff {
+  /** In the new version's order, deleted blocks where they stood. */
+  readonly blocks: readonly BlockChange[]
+  readonly stats: DiffStats
+}
+
+/**
+ * Splits text into tokens for a word diff: words (letters with their accents
+ * and ñ, kept whole even when written with combining marks), numbers with
+ * their separators ("1.500", "2,5", "10/2021"), runs of white space, and each
+ * other character on its own (« » ¿ ¡ , .). Joining the tokens gives the text back.
+ */
+export function tokenize(text: string): string[] {
+  return text.match(/[\p{L}\p{M}\p{N}]+(?:[.,'’/-][\p{L}\p{M}\p{N}]+)*|\s+|[^\s\p{L}\p{M}\p{N}]/gu) ?? []
+}
+
+/** The word-level changes from `oldText` to `newText`, as runs that merge neighbouring tokens. */
+export function diffWords(oldText: string, newText: string): Run[] {
+  const runs: Run[] = []
+  for (const change of diffArrays(tokenize(oldText), tokenize(newText))) {
+    const op = change.added ? 'insert' : change.removed ? 'delete' : 'equal'
+    const text = change.value.join('')
+    const last = runs.at(-1)
+    if (last && last.op === op) runs[runs.length - 1] = { op, text: last.text + text }
+    else if (text !== '') runs.push({ op, text })
+  }
+  return runs
+}
+
+// Positions of the increasing subsequence of `values` with the greatest total
+// weight: the blocks that stay in place. O(n log n), with a
+// Fenwick tree of prefix maxima over the values (0 ≤ value < size).
+function heaviestIncreasing(values: readonly number[], weights: readonly number[], size: number): Set<number> {
+  const tree: Array<{ weight: number; at: number }> = Array.from({ length: size + 1 }, () => ({ weight: 0, at: -1 }))
+  const best = new Array<number>(values.length).fill(0)
+  const previous = new Array<number>(values.length).fill(-1)
+  for (let k = 0; k < values.length; k++) {
+    let top = { weight: 0, at: -1 }
+    for (let i = values[k] as number; i > 0; i -= i & -i) if ((tree[i] as { weight: number }).weight > top.weight) top = tree[i] as typeof top
+    best[k] = top.weight + (weights[k] as number)
+    previous[k] = top.at
+    for (let i = (values[k] as number) + 1; i <= size; i += i & -i)
+      if ((best[k] as number) > (tree[i] as { weight: number }).weight) tree[i] = { weight: best[k] as number, at: k }
+  }
+  let end = -1
+  for (let k = 0; k < values.length; k++) if (end === -1 || (best[k] as number) > (best[end] as number)) end = k
+  const kept = new Set<number>()
+  for (let k = end; k !== -1; k = previous[k] as number) kept.add(k)
+  return kept
+}
+
+// How alike two texts are: Dice coefficient of their word sets.
+function similarity(a: string, b: string): number {
+  const words = (t: string) => new Set(t.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [])
+  const wa = words(a)
+  const wb = words(b)
+  if (wa.size === 0 && wb.size === 0) return 1
+  let common = 0
+  for (const w of wa) if (wb.has(w)) common++
+  return (2 * common) / (wa.size + wb.size)
+}
+
+/** Pairs of blocks judged "the same block" at least this alike, when their ids do not say so. */
+const SIMILAR_ENOUGH = 0.5
+
+const emptyCounts = (): ChangeCounts => ({ wordsAdded: 0, wordsRemoved: 0, blocksChanged: 0, blocksInserted: 0, blocksDeleted: 0, blocksMoved: 0 })
+
+/**
+ * Compares two versions block by block, then word by word. Blocks are first
+ * paired by id (ids survive edits), then by identical text, then, between
+ * blocks that kept their order, by similarity. Pairs out of order are moves.
+ * Linear in the number of blocks but for the word diffs of changed blocks.
+ */
+export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly DiffBlock[]): DocumentDiff {
+  const oldOf: Array<number | undefined> = new Array(newBlocks.length).fill(undefined)
+  const taken = new Set<number>()
+  const pair = (n: number, o: number) => {
+    oldOf[n] = o
+    taken.add(o)
+  }
+
+  // 1. By id, where an id is unique in the old version.
+  const idCount = new Map<string, number>()
+  for (const b of oldBlocks) if (b.id) idCount.set(b.id, (idCount.get(b.id) ?? 0) + 1)
+  const byId = new Map<string, number>()
+  oldBlocks.forEach((b, i) => b.id && idCount.get(b.id) === 1 && byId.set(b.id, i))
+  newBlocks.forEach((b, n) => {
+    const o = b.id ? byId.get(b.id) : undefined
+    if (o !== undefined && !taken.has(o)) pair(n, o)
+  })
+  // 2. By identical text, for blocks whose ids did not match (imports, pasted text).
+  const byText = new Map<string, number[]>()
+  oldBlocks.forEach((b, i) => {
+    if (!taken.has(i) && b.text.trim() !== '') byText.set(b.text, [...(byText.get(b.text) ?? []), i])
+  })
+  newBlocks.forEach((b, n) => {
+    if (oldOf[n] !== undefined) return
+    const o = byText.get(b.text)?.shift()
+    if (o !== undefined) pair(n, o)
+  })
+  // 3. Pairs in order form the skeleton; the others moved.
+  const paired = newBlocks.map((_, n) => n).filter((n) => oldOf[n] !== undefined)
+  const inOrder = heaviestIncreasing(
+    paired.map((n) => oldOf[n] as number),
+    // As many blocks as possible stay in place; headings weigh a little more,
+    // so that the structure holds still and the paragraphs are what moved.
+    paired.map((n) => ((newBlocks[n] as DiffBlock).type === 'heading' ? 1.25 : 1)),
+    oldBlocks.length
+  )
+  const anchors = new Set(paired.filter((_, k) => inOrder.has(k)))
+  // 4. Between consecutive anchors, pair what is left by similarity, in order.
+  const anchorList = [...anchors].sort((a, b) => a - b)
+  let prevNew = -1
+  let prevOld = -1
+  for (const boundary of [...anchorList, newBlocks.length]) {
+    const oldEnd = boundary === newBlocks.length ? oldBlocks.length : (oldOf[boundary] as number)
+    let o = prevOld + 1
+    for (let n = prevNew + 1; n < boundary; n++) {
+      if (oldOf[n] !== undefined) continue
+      for (let candidate = o; candidate < oldEnd; candidate++) {
+        if (taken.has(candidate)) continue
+        if (similarity((oldBlocks[candidate] as DiffBlock).text, (newBlocks[n] as DiffBlock).text) >= SIMILAR_ENOUGH) {
+          pair(n, candidate)
+          anchors.add(n)
+          o = candidate + 1
+          break
+        }
+      }
+    }
+    prevNew = boundary
+    prevOld = oldEnd
+  }
+
+  // 5. The result in the new order, each deleted block just before the first later kept one.
+  const blocks: BlockChange[] = []
+  const stats: DiffStats = { ...emptyCounts(), sections: {} }
+  const count = (section: string, change: (c: ChangeCounts) => void) => {
+    change(stats)
+    change((stats.sections[section] ??= emptyCounts()))
+  }
+  let nextDeleted = 0
+  const flushDeleted = (before: number) => {
+    for (; nextDeleted < before; nextDeleted++) {
+      if (taken.has(nextDeleted)) continue
+      const b = oldBlocks[nextDeleted] as DiffBlock
+      blocks.push({ op: 'deleted', section: b.section, oldText: b.text, newText: '', blockId: b.id, oldIndex: nextDeleted, newIndex: null })
+      count(b.section, (c) => {
+        c.blocksDeleted++
+        c.wordsRemoved += countWords(b.text)
+      })
+    }
+  }
+  // The old position of the next block that stayed in place, after each new position.
+  const nextAnchorOld = new Array<number>(newBlocks.length + 1).fill(oldBlocks.length)
+  for (let n = newBlocks.length - 1; n >= 0; n--) nextAnchorOld[n] = anchors.has(n) ? (oldOf[n] as number) : (nextAnchorOld[n + 1] as number)
+  newBlocks.forEach((b, n) => {
+    const o = oldOf[n]
+    if (o === undefined) {
+      // A deletion in the same stretch is shown before the insertion that replaces it.
+      flushDeleted(nextAnchorOld[n] as number)
+      blocks.push({ op: 'inserted', section: b.section, oldText: '', newText: b.text, blockId: b.id, oldIndex: null, newIndex: n })
+      count(b.section, (c) => {
+        c.blocksInserted++
+        c.wordsAdded += countWords(b.text)
+      })
+      return
+    }
+    const old = oldBlocks[o] as DiffBlock
+    const moved = !anchors.has(n)
+    if (!moved) flushDeleted(o)
+    const same = old.text === b.text
+    const runs = same ? undefined : diffWords(old.text, b.text)
+    const op = moved ? 'moved' : same ? 'equal' : 'changed'
+    blocks.push({
+      op,
+      section: b.section,
+      ...(moved && old.section !== b.section ? { oldSection: old.section } : {}),
+      oldText: old.text,
+      newText: b.text,
+      ...(runs ? { runs } : {}),
+      blockId: b.id,
+      oldIndex: o,
+      newIndex: n
+    })
+    count(b.section, (c) => {
+      if (moved) c.blocksMoved++
+      else if (!same) c.blocksChanged++
+      for (const run of runs ?? []) {
+        if (run.op === 'insert') c.wordsAdded += countWords(run.text)
+        if (run.op === 'delete') c.wordsRemoved += countWords(run.text)
+      }
+    })
+  })
+  flushDeleted(oldBlocks.length)
+  return { blocks, stats }
+}
+
+/** Compares two documents; see {@link diffBlocks}. */
+export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode): DocumentDiff =>
+  diffBlocks(blocksOf(oldDoc), blocksOf(newDoc))
