@@ -16,6 +16,7 @@ import { Settings } from './comments/Settings'
 import type { ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
+import { Versions } from './versions/Versions'
 
 /**
  * Everything one Consenso workspace holds (accounts, sessions, documents) and
@@ -31,6 +32,7 @@ export class Workspace {
   readonly events = new DocumentEvents()
   readonly periods: Periods
   readonly comments: Comments
+  readonly versions: Versions
 
   /**
    * `now` is the workspace's clock: what it says stamps comments and decides
@@ -49,6 +51,7 @@ export class Workspace {
     this.settings = new Settings(storage)
     this.periods = new Periods(storage, this.settings, this.events, now)
     this.comments = new Comments(storage, this.collaboration, this.periods, this.events, now)
+    this.versions = new Versions(storage, this.collaboration, this.comments, now)
   }
 
   /** The enabled account signed in with `token`, if the session is live. */

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
-import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
+import { prosemirrorToYXmlFragment, updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import { schema } from './schema'
 import { CONTENT_FRAGMENT } from './document'
 
@@ -43,3 +43,15 @@ export function plainText(doc: ProseMirrorNode): string {
 
 /** Number of words in a text (runs of letters or digits). */
 export const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0
+
+/**
+ * Makes the document's text `doc` by the smallest edit y-prosemirror finds:
+ * blocks and text that are the same keep their Yjs items, so the comments
+ * anchored in them stay put, and history is added to, never rewritten. One
+ * transaction with `origin`.
+ */
+export function replaceContent(ydoc: Y.Doc, doc: ProseMirrorNode, origin: unknown): void {
+  ydoc.transact(() => {
+    updateYFragment(ydoc, ydoc.getXmlFragment(CONTENT_FRAGMENT), doc, { mapping: new Map(), isOMark: new Map() })
+  }, origin)
+}

@@ -84,17 +84,52 @@ export function tokenize(text: string): string[] {
   return text.match(/[\p{L}\p{M}\p{N}]+(?:[.,'’/-][\p{L}\p{M}\p{N}]+)*|\s+|[^\s\p{L}\p{M}\p{N}]/gu) ?? []
 }
 
-/** The word-level changes from `oldText` to `newText`, as runs that merge neighbouring tokens. */
+/**
+ * The word-level changes from `oldText` to `newText`. A rewritten phrase
+ * reads as one deletion and one insertion: an unchanged stretch of at most
+ * one word between two changes is folded into them, as a reader would.
+ */
 export function diffWords(oldText: string, newText: string): Run[] {
-  const runs: Run[] = []
+  return diffText(oldText, newText).runs
+}
+
+// The runs, and the words really added and removed (counted before folding).
+function diffText(oldText: string, newText: string): { runs: Run[]; wordsAdded: number; wordsRemoved: number } {
+  let wordsAdded = 0
+  let wordsRemoved = 0
+  // Equal stretches and change clusters (what was deleted, what was inserted), alternating.
+  type Piece = { equal: string } | { del: string; ins: string }
+  const pieces: Piece[] = []
   for (const change of diffArrays(tokenize(oldText), tokenize(newText))) {
-    const op = change.added ? 'insert' : change.removed ? 'delete' : 'equal'
     const text = change.value.join('')
-    const last = runs.at(-1)
-    if (last && last.op === op) runs[runs.length - 1] = { op, text: last.text + text }
-    else if (text !== '') runs.push({ op, text })
+    if (change.added) wordsAdded += countWords(text)
+    if (change.removed) wordsRemoved += countWords(text)
+    const last = pieces.at(-1)
+    if (!change.added && !change.removed) pieces.push({ equal: text })
+    else if (last && 'del' in last) change.added ? (last.ins += text) : (last.del += text)
+    else pieces.push(change.added ? { del: '', ins: text } : { del: text, ins: '' })
   }
-  return runs
+  const merged: Piece[] = []
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] as Piece
+    const before = merged.at(-1)
+    const after = pieces[i + 1]
+    if ('equal' in piece && before && 'del' in before && after && 'del' in after && countWords(piece.equal) <= 1) {
+      before.del += piece.equal + after.del
+      before.ins += piece.equal + after.ins
+      i++
+    } else merged.push(piece)
+  }
+  const runs: Run[] = []
+  for (const piece of merged) {
+    if ('equal' in piece) {
+      if (piece.equal !== '') runs.push({ op: 'equal', text: piece.equal })
+      continue
+    }
+    if (piece.del !== '') runs.push({ op: 'delete', text: piece.del })
+    if (piece.ins !== '') runs.push({ op: 'insert', text: piece.ins })
+  }
+  return { runs, wordsAdded, wordsRemoved }
 }
 
 // Positions of the increasing subsequence of `values` with the greatest total
@@ -239,7 +274,8 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
     const moved = !anchors.has(n)
     if (!moved) flushDeleted(o)
     const same = old.text === b.text
-    const runs = same ? undefined : diffWords(old.text, b.text)
+    const words = same ? undefined : diffText(old.text, b.text)
+    const runs = words?.runs
     const op = moved ? 'moved' : same ? 'equal' : 'changed'
     blocks.push({
       op,
@@ -255,10 +291,8 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
     count(b.section, (c) => {
       if (moved) c.blocksMoved++
       else if (!same) c.blocksChanged++
-      for (const run of runs ?? []) {
-        if (run.op === 'insert') c.wordsAdded += countWords(run.text)
-        if (run.op === 'delete') c.wordsRemoved += countWords(run.text)
-      }
+      c.wordsAdded += words?.wordsAdded ?? 0
+      c.wordsRemoved += words?.wordsRemoved ?? 0
     })
   })
   flushDeleted(oldBlocks.length)

@@ -10,7 +10,7 @@ export { ROLES, isRole, mayReadDocument, mayEditText, mayManageAccounts, type Ro
 export { accountProblem, colorOf, isUsername, MAX_DELEGATES_PER_COUNTRY, type Account, type Username } from './account'
 export { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, type DocumentId, type DocumentMeta } from './document'
-export { readContent, encodeContent, plainText, countWords } from './content'
+export { readContent, encodeContent, replaceContent, plainText, countWords } from './content'
 export { parseMarkdown } from './markdown'
 export {
   anchorFromQuote,

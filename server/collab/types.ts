@@ -31,6 +31,10 @@ export type UpdateOrigin =
   | { readonly kind: 'storage' }
   /** The Presidency accepting a country's proposed wording. */
   | { readonly kind: 'proposal'; readonly commentId: string; readonly account: Account }
+  /** An edit made on the server on an account's behalf (an uploaded draft, the demo's own edits). */
+  | { readonly kind: 'edit'; readonly account: Account; readonly reason: string }
+  /** A new draft started from a published version. */
+  | { readonly kind: 'restore'; readonly versionId: string; readonly account: Account }
 
 /** The origin of state read back from storage. */
 export const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { COUNTRIES, countWords, encodeContent, parseMarkdown, plainText, type DocumentId } from '../../src'
+import { COUNTRIES, countWords, encodeContent, parseMarkdown, plainText, readContent, replaceContent, type DocumentId } from '../../src'
 import type { Account, IsoDate } from '../../src'
 import type { NewAccount } from '../auth/Accounts'
 import { defaultSessions } from '../config'
 import { Workspace } from '../Workspace'
 import { DEMO_COMMENTS } from './demoComments'
+import { novemberEdits } from './novemberEdits'
 
 /** The id of the demo Strategy. */
 export const DEMO_DOCUMENT_ID = 'estrategia' as DocumentId
@@ -77,7 +78,11 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
     createdBy: ppt.username
   })
   await past.documents.appendUpdate(DEMO_DOCUMENT_ID, content)
+  // Mexico's holiday of 15 November 2021 (Revolution Day, observed) counts in this workspace.
+  await past.settings.save({ timeZone: 'America/Mexico_City', holidays: ['2021-11-15' as IsoDate] })
 
+  now = new Date('2021-10-01T15:30:00Z')
+  must('publish the October draft', await past.versions.publish(ppt, DEMO_DOCUMENT_ID, 'Borrador octubre 2021'))
   now = new Date('2021-10-01T16:00:00Z')
   must('open the October period', await past.periods.open(ppt, DEMO_DOCUMENT_ID, '2021-10-01' as IsoDate, { businessDays: 10 }))
 
@@ -117,5 +122,23 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
       must(`status of ${c.country}`, await past.comments.setStatus(by, DEMO_DOCUMENT_ID, id, outcome.status, outcome.answer))
     }
   }
+
+  // The Presidency's own edits, then the November draft and its round of five business days.
+  now = new Date('2021-11-05T18:00:00Z')
+  await past.collaboration.withDocument(DEMO_DOCUMENT_ID, (doc) =>
+    replaceContent(doc, novemberEdits(readContent(doc)), { kind: 'edit', account: ppt, reason: 'demo: the November draft' })
+  )
+  now = new Date('2021-11-08T17:00:00Z')
+  must('publish the November draft', await past.versions.publish(ppt, DEMO_DOCUMENT_ID, 'Borrador noviembre 2021'))
+  now = new Date('2021-11-12T16:00:00Z')
+  must('open the November period', await past.periods.open(ppt, DEMO_DOCUMENT_ID, '2021-11-12' as IsoDate, { businessDays: 5 }))
+  now = new Date('2021-11-17T15:00:00Z')
+  must(
+    'a November comment',
+    await past.comments.create(await account('cr'), DEMO_DOCUMENT_ID, {
+      body: 'Costa Rica apoya la nueva línea 4.7 y propone que el informe sea también público en versión resumida.',
+      anchor: { type: 'TextQuoteSelector', exact: 'un informe semestral de tendencias basado en la información compartida' }
+    })
+  )
   await past.collaboration.close()
 }

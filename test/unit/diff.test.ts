@@ -47,9 +47,32 @@ describe('tokenize', () => {
 })
 
 describe('diffWords', () => {
-  it('never splits an accented word', () => {
-    const runs = diffWords('la atención de niñas', 'la protección de niños')
-    for (const run of runs.filter((r) => r.op !== 'equal')) expect(['atención', 'protección', 'niñas', 'niños']).toContain(run.text.trim())
+  it.each([
+    ['la atención de niñas', 'la protección de niños'],
+    ['migración irregular en 2021', 'migración regular en 2022'],
+    ['año de la niñez', 'años de la niñez'],
+    ['«acción» y ¿cómo?', '«acciones» y ¿cuándo?']
+  ])('never splits an accented word: %j → %j', (before, after) => {
+    const runs = diffWords(before, after)
+    // Every run starts and ends on a token boundary of its side's text.
+    for (const [side, skip] of [[before, 'insert'], [after, 'delete']] as const) {
+      const boundaries = new Set([0])
+      let at = 0
+      for (const token of tokenize(side)) boundaries.add((at += token.length))
+      let pos = 0
+      for (const run of runs.filter((r) => r.op !== skip)) {
+        expect(boundaries.has(pos), `${run.text} in ${side}`).toBe(true)
+        pos += run.text.length
+      }
+    }
+  })
+
+  it('reads a rewritten phrase as one deletion and one insertion', () => {
+    expect(diffWords('se somete a la consideración de', 'incorpora los comentarios de')).toEqual([
+      { op: 'delete', text: 'se somete a la consideración ' },
+      { op: 'insert', text: 'incorpora los comentarios ' },
+      { op: 'equal', text: 'de' }
+    ])
   })
 })
 

@@ -1,0 +1,187 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { Node as ProseMirrorNode } from 'prosemirror-model'
+import * as Y from 'yjs'
+import { z } from 'zod'
+import {
+  authorOf,
+  countWords,
+  diffDocuments,
+  mayDecide,
+  plainText,
+  readContent,
+  replaceContent,
+  schema,
+  type Account,
+  type Author,
+  type BlockChange,
+  type DiffStats,
+  type DocumentId
+} from '../../src'
+import { RecordStore, type StorageAdapter } from '../../storage'
+import type { Collaboration, UpdateOrigin } from '../collab'
+import type { Comments, CommentView } from '../comments/Comments'
+import { ok, refuse, type Outcome } from '../comments/Outcome'
+
+/** A published version: an immutable, named snapshot of a document and of its comments. */
+export interface Version {
+  readonly id: string
+  readonly documentId: DocumentId
+  readonly name: string
+  readonly createdAt: string
+  readonly author: Author
+  /** SHA-256 of the content's JSON: equal content, equal hash. */
+  readonly contentHash: string
+  readonly words: number
+  /** The text as ProseMirror JSON. */
+  readonly content: unknown
+  /** The comments as they stood when the version was published. */
+  readonly comments: readonly CommentView[]
+}
+
+export type VersionSummary = Omit<Version, 'content' | 'comments'>
+
+const versionRecord = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  author: z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() }),
+  contentHash: z.string(),
+  words: z.number(),
+  content: z.unknown(),
+  comments: z.array(z.unknown())
+})
+
+const summaryOf = ({ content: _c, comments: _m, ...summary }: Version): VersionSummary => summary
+
+/** A change between two versions that an accepted proposal brought. */
+export interface ProposalCredit {
+  readonly commentId: string
+  readonly country: string | null
+  readonly text: string
+}
+
+/** One side of a comparison: a version, or the live draft. */
+export interface DiffSide {
+  readonly id: string
+  readonly name: string
+  readonly createdAt: string
+}
+
+export interface VersionDiff {
+  readonly from: DiffSide
+  readonly to: DiffSide
+  readonly blocks: ReadonlyArray<BlockChange & { readonly proposals?: readonly ProposalCredit[] }>
+  readonly stats: DiffStats
+}
+
+/** The id that stands for the live draft in comparisons. */
+export const DRAFT = 'draft'
+
+/**
+ * Named versions of documents. Publishing stores the Yjs state (kept apart,
+ * as bytes), the ProseMirror JSON and the comments; nothing changes a
+ * version afterwards. A new draft can start from any version: the live text
+ * is edited into it, so the history before stays whole.
+ */
+export class Versions {
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly collaboration: Collaboration,
+    private readonly comments: Comments,
+    private readonly now: () => Date
+  ) {}
+
+  private records(id: DocumentId) {
+    return new RecordStore<Version>(this.storage, ['version', id], (json) => versionRecord.parse(json) as unknown as Version)
+  }
+
+  async list(id: DocumentId): Promise<VersionSummary[]> {
+    return (await this.records(id).list()).map(summaryOf).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+  }
+
+  async get(id: DocumentId, versionId: string): Promise<Outcome<Version & { text: string }>> {
+    const version = await this.records(id).get(versionId)
+    if (!version) return refuse(404, `no version ${versionId} of this document`)
+    return ok({ ...version, text: plainText(ProseMirrorNode.fromJSON(schema, version.content)) })
+  }
+
+  /** The Yjs state of a version, to open it read-only in the editor. */
+  loadState(id: DocumentId, versionId: string): Promise<Uint8Array | undefined> {
+    return this.storage.load(['versionState', id, versionId])
+  }
+
+  /** Publishes the live draft as a version named `name`. */
+  async publish(account: Account, id: DocumentId, name: string): Promise<Outcome<VersionSummary>> {
+    if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat publish versions')
+    const { state, content } = await this.collaboration.withDocument(id, (doc) => ({
+      state: Y.encodeStateAsUpdate(doc),
+      content: readContent(doc)
+    }))
+    const json = content.toJSON()
+    const version: Version = {
+      id: randomUUID(),
+      documentId: id,
+      name: name.trim(),
+      createdAt: this.now().toISOString(),
+      author: authorOf(account),
+      contentHash: createHash('sha256').update(JSON.stringify(json)).digest('hex'),
+      words: countWords(plainText(content)),
+      content: json,
+      comments: await this.comments.list(id)
+    }
+    // The state first: a version record never points at missing bytes.
+    await this.storage.save(['versionState', id, version.id], state)
+    await this.records(id).put(version.id, version)
+    return ok(summaryOf(version))
+  }
+
+  /** Makes the live draft say what the version says, as an edit by `account`. */
+  async startDraftFrom(account: Account, id: DocumentId, versionId: string): Promise<Outcome<true>> {
+    if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat start a draft from a version')
+    const version = await this.records(id).get(versionId)
+    if (!version) return refuse(404, `no version ${versionId} of this document`)
+    const origin: UpdateOrigin = { kind: 'restore', versionId, account }
+    await this.collaboration.withDocument(id, (doc) => replaceContent(doc, ProseMirrorNode.fromJSON(schema, version.content), origin))
+    return ok(true)
+  }
+
+  /**
+   * Compares two versions, or a version and the live draft (`to` = "draft"),
+   * naming on each changed block the accepted proposals that brought it:
+   * those decided between the two, anchored in that block.
+   */
+  async diff(id: DocumentId, fromId: string, toId: string): Promise<Outcome<VersionDiff>> {
+    const from = await this.records(id).get(fromId)
+    if (!from) return refuse(404, `no version ${fromId} of this document`)
+    let to: { side: DiffSide; content: ProseMirrorNode; comments: readonly CommentView[] }
+    if (toId === DRAFT) {
+      const content = await this.collaboration.withDocument(id, (doc) => readContent(doc))
+      to = { side: { id: DRAFT, name: 'draft', createdAt: this.now().toISOString() }, content, comments: await this.comments.list(id) }
+    } else {
+      const version = await this.records(id).get(toId)
+      if (!version) return refuse(404, `no version ${toId} of this document`)
+      to = { side: sideOf(version), content: ProseMirrorNode.fromJSON(schema, version.content), comments: version.comments }
+    }
+    const diff = diffDocuments(ProseMirrorNode.fromJSON(schema, from.content), to.content)
+    const credits = new Map<string, ProposalCredit[]>()
+    for (const c of to.comments) {
+      const decision = c.suggestion?.decision
+      if (!decision || decision.outcome !== 'accepted' || c.anchor.detached) continue
+      if (decision.at <= from.createdAt || decision.at > to.side.createdAt) continue
+      const blockId = c.anchor.blockId
+      credits.set(blockId, [...(credits.get(blockId) ?? []), { commentId: c.id, country: c.country, text: c.suggestion?.text ?? '' }])
+    }
+    return ok({
+      from: sideOf(from),
+      to: to.side,
+      stats: diff.stats,
+      blocks: diff.blocks.map((b) => {
+        const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
+        return proposals ? { ...b, proposals } : b
+      })
+    })
+  }
+}
+
+const sideOf = (v: Version): DiffSide => ({ id: v.id, name: v.name, createdAt: v.createdAt })

@@ -1,0 +1,55 @@
+import { COUNTRIES } from '../../src'
+import type { VersionDiff } from './Versions'
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+
+const countryName = (code: string | null) => (code ? (COUNTRIES.find((c) => c.code === code)?.name.es ?? code) : 'PPT')
+
+// Text with line breaks kept.
+const lines = (text: string) => escape(text).replace(/\n/g, '<br>')
+
+/**
+ * A self-contained, readable redline page of a comparison: section by
+ * section, deleted words struck, inserted words underlined, moved blocks
+ * marked, and the countries whose accepted proposals brought a change.
+ * Its only style is inline; it has no script.
+ */
+export function redlineHtml(diff: VersionDiff, title: string): string {
+  const sections: Array<{ name: string; blocks: string[] }> = []
+  for (const block of diff.blocks) {
+    if (block.op === 'equal') continue
+    let section = sections.at(-1)
+    if (!section || section.name !== block.section) sections.push((section = { name: block.section, blocks: [] }))
+    const body =
+      block.runs?.map((r) => (r.op === 'equal' ? lines(r.text) : r.op === 'insert' ? `<ins>${lines(r.text)}</ins>` : `<del>${lines(r.text)}</del>`)).join('') ??
+      (block.op === 'inserted' ? `<ins>${lines(block.newText)}</ins>` : block.op === 'deleted' ? `<del>${lines(block.oldText)}</del>` : lines(block.newText))
+    const label = {
+      changed: 'Modificado',
+      inserted: 'Añadido',
+      deleted: 'Suprimido',
+      moved: block.oldSection !== undefined ? `Trasladado desde «${escape(block.oldSection)}»` : 'Trasladado'
+    }[block.op as 'changed' | 'inserted' | 'deleted' | 'moved']
+    const credits = (block.proposals ?? [])
+      .map((p) => `<span class="credit">Propuesta de ${escape(countryName(p.country))}</span>`)
+      .join(' ')
+    section.blocks.push(`<div class="block ${block.op}"><div class="label">${label} ${credits}</div><p>${body}</p></div>`)
+  }
+  const s = diff.stats
+  return `<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><title>${escape(title)} — ${escape(diff.from.name)} → ${escape(diff.to.name)}</title>
+<style>
+body{font-family:Georgia,"Times New Roman",serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d2733;line-height:1.55}
+h1{font-size:1.4rem}h2{font-size:1.1rem;border-bottom:1px solid #d8dee6;padding-bottom:.2rem;margin-top:2rem}
+.summary{font-family:system-ui,sans-serif;font-size:.9rem;color:#5b6876}
+.block{margin:1rem 0;padding-left:.8rem;border-left:3px solid #d8dee6}.block.inserted{border-color:#1e7b34}.block.deleted{border-color:#b00020}.block.moved{border-color:#6c3fa0}
+.label{font-family:system-ui,sans-serif;font-size:.75rem;color:#5b6876;text-transform:uppercase;letter-spacing:.04em}
+.credit{text-transform:none;background:#eef3f8;border-radius:3px;padding:0 .3rem;color:#1f4e79}
+ins{color:#1e7b34;text-decoration:underline;background:#e9f6ec}del{color:#b00020;background:#fbeaec}
+</style></head><body>
+<h1>${escape(title)}</h1>
+<p class="summary">De «${escape(diff.from.name)}» a «${escape(diff.to.name)}»: ${s.wordsAdded} palabras añadidas, ${s.wordsRemoved} suprimidas; ${s.blocksChanged} párrafos modificados, ${s.blocksInserted} añadidos, ${s.blocksDeleted} suprimidos, ${s.blocksMoved} trasladados.</p>
+${sections.map((sec) => `<h2>${escape(sec.name || 'Preámbulo')}</h2>\n${sec.blocks.join('\n')}`).join('\n')}
+${sections.length === 0 ? '<p>No hay diferencias entre las dos versiones.</p>' : ''}
+</body></html>`
+}
