@@ -1,11 +1,18 @@
+import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import {
+  adoptBlockIds,
+  encodeContent,
   isDocumentId,
   mayEditText,
   mayReadDocument,
+  readContent,
+  replaceContent,
+  withBlockIds,
   type Account,
   type DocumentId,
   type DocumentMeta
 } from '../src'
+import { ok, refuse, type Outcome } from './comments/Outcome'
 import { DocumentStore, type StorageAdapter } from '../storage'
 import { Accounts, type StoredAccount } from './auth/Accounts'
 import { Sessions } from './auth/Sessions'
@@ -77,6 +84,38 @@ export class Workspace {
     if (!meta) return { failed: 'missing' }
     if (!mayReadDocument(account.role)) return { failed: 'forbidden' }
     return { meta }
+  }
+
+  /** Creates a document from imported content; its id comes from the title. */
+  async createDocument(account: Account, title: string, doc: ProseMirrorNode): Promise<Outcome<DocumentMeta>> {
+    if (!mayEditText(account.role)) return refuse(403, 'only the Presidency or the Secretariat create documents')
+    const base =
+      title
+        .normalize('NFD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 50) || 'documento'
+    let id = base as DocumentId
+    for (let n = 2; await this.documents.loadMeta(id); n++) id = `${base}-${n}` as DocumentId
+    const meta: DocumentMeta = { id, title: title.trim(), createdAt: new Date().toISOString(), createdBy: account.username }
+    await this.documents.appendUpdate(id, encodeContent(withBlockIds(doc)))
+    await this.documents.saveMeta(meta)
+    return ok(meta)
+  }
+
+  /**
+   * Replaces a document's text with an uploaded new draft, as an edit by
+   * `account`: paragraphs the upload still has keep their ids, Yjs items and
+   * comment anchors; versions already published are untouched.
+   */
+  async replaceDocumentContent(account: Account, id: DocumentId, doc: ProseMirrorNode, source: string): Promise<Outcome<true>> {
+    if (!mayEditText(account.role)) return refuse(403, 'only the Presidency or the Secretariat replace a document\'s text')
+    await this.collaboration.withDocument(id, (ydoc) =>
+      replaceContent(ydoc, withBlockIds(adoptBlockIds(readContent(ydoc), doc)), { kind: 'edit', account, reason: `upload: ${source}` })
+    )
+    return ok(true)
   }
 
   private readonly hooks: CollaborationHooks = {

@@ -96,21 +96,29 @@ export function textBlocks(doc: Y.Doc): TextBlock[] {
   return blocks
 }
 
-// The run and index of a block-text offset; at a run's edge, the run before wins.
-function locate(runs: Run[], offset: number): { text: Y.XmlText; index: number } | undefined {
+// A place in a text block: an index in one of its text runs or, where no text
+// run reaches it (a hard break first in the block or after another break), an
+// index among the block's children.
+type Place = { readonly type: Y.XmlText; readonly index: number } | { readonly type: Y.XmlElement; readonly index: number }
+
+// The place of a block-text offset; at a run's edge, the text run just before wins.
+function locate(block: Y.XmlElement, runs: Run[], offset: number): Place | undefined {
   let acc = 0
-  let last: { text: Y.XmlText; index: number } | undefined
-  for (const run of runs) {
+  // The end of the run just before, if it is text.
+  let before: Place | undefined
+  for (const [i, run] of runs.entries()) {
+    if (offset === acc && before) return before
     if (run.text) {
-      if (offset <= acc + run.length) return { text: run.text, index: offset - acc }
-      last = { text: run.text, index: run.length }
-    } else if (offset === acc) {
-      // Just before a hard break: the end of the text before it, if any.
-      if (last) return last
+      if (offset <= acc + run.length) return { type: run.text, index: offset - acc }
+      before = { type: run.text, index: run.length }
+    } else {
+      // Just before a hard break with no text before it: the break itself.
+      if (offset === acc) return { type: block, index: i }
+      before = undefined
     }
     acc += run.length
   }
-  return offset === acc ? last : undefined
+  return offset === acc ? (before ?? { type: block, index: runs.length }) : undefined
 }
 
 /**
@@ -124,14 +132,14 @@ export function anchorInBlock(block: Y.XmlElement, from: number, to: number): { 
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > text.length)
     return { failed: `the passage ${from}–${to} is outside the block (length ${text.length})` }
   const runs = runsOf(block)
-  const start = locate(runs, from)
-  const end = locate(runs, to)
+  const start = locate(block, runs, from)
+  const end = locate(block, runs, to)
   if (!start || !end) return { failed: 'the block has no text to anchor to' }
   return {
     anchor: {
       blockId: id,
-      start: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(start.text, start.index, 0)),
-      end: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(end.text, end.index, -1)),
+      start: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(start.type, start.index, 0)),
+      end: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(end.type, end.index, -1)),
       quote: text.slice(from, to)
     }
   }
@@ -192,15 +200,17 @@ function resolvePosition(doc: Y.Doc, json: unknown): { block: Y.XmlElement; offs
   } catch {
     return undefined
   }
-  if (!absolute || !(absolute.type instanceof Y.XmlText) || isDeleted(absolute.type)) return undefined
-  const block = absolute.type.parent
-  if (!(block instanceof Y.XmlElement)) return undefined
-  let offset = absolute.index
-  for (const child of block.toArray()) {
-    if (child === absolute.type) return { block, offset }
-    offset += child instanceof Y.XmlText ? child.length : 1
-  }
-  return undefined
+  if (!absolute || isDeleted(absolute.type)) return undefined
+  const { type, index } = absolute
+  // A place next to a hard break is held by the block itself (see `locate`).
+  const block = type instanceof Y.XmlText ? type.parent : type
+  if (!(block instanceof Y.XmlElement) || !isTextblock(block)) return undefined
+  const children = block.toArray()
+  const before = type === block ? index : children.indexOf(type as Y.XmlText)
+  if (before < 0) return undefined
+  let offset = type === block ? 0 : index
+  for (const child of children.slice(0, before)) offset += child instanceof Y.XmlText ? child.length : 1
+  return { block, offset }
 }
 
 /** Where the anchor's passage is now, or that it was deleted. */
@@ -228,6 +238,9 @@ export function replacePassage(doc: Y.Doc, anchor: Anchor, text: string, origin:
   if (resolved.detached) return { failed: 'the passage no longer exists in the document' }
   const block = textBlocks(doc).find((b) => b.id === resolved.blockId)
   if (!block) return { failed: 'the passage no longer exists in the document' }
+  // The formatting of the passage's first character, which the new text takes.
+  const first = locate(block.element, runsOf(block.element), resolved.from)
+  const format = resolved.to > resolved.from && first?.type instanceof Y.XmlText ? formatAt(first.type, first.index) : undefined
   doc.transact(() => {
     // Delete run by run, from the end, so earlier offsets stay valid.
     const runs = runsOf(block.element)
@@ -241,10 +254,27 @@ export function replacePassage(doc: Y.Doc, anchor: Anchor, text: string, origin:
       if (run.text) run.text.delete(from - acc, to - from)
       else block.element.delete(i, 1)
     }
-    const at = locate(runsOf(block.element), resolved.from)
-    if (at && text !== '') at.text.insert(at.index, text)
+    if (text === '') return
+    const at = locate(block.element, runsOf(block.element), resolved.from)
+    if (at?.type instanceof Y.XmlText) at.type.insert(at.index, text, format)
+    else if (at) {
+      const run = new Y.XmlText()
+      at.type.insert(at.index, [run])
+      run.insert(0, text, format)
+    }
   }, origin)
   const reanchored = anchorInBlock(block.element, resolved.from, resolved.from + text.length)
   // A block left with no text has nowhere to anchor: the old anchor stays (detached).
   return { anchor: 'anchor' in reanchored ? reanchored.anchor : anchor }
+}
+
+// The formatting attributes of the character at `index` of a text run, if there is one.
+function formatAt(text: Y.XmlText, index: number): Record<string, unknown> | undefined {
+  let acc = 0
+  for (const op of text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+    const length = typeof op.insert === 'string' ? op.insert.length : 1
+    if (index < acc + length) return op.attributes ?? {}
+    acc += length
+  }
+  return undefined
 }

@@ -302,3 +302,34 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
 /** Compares two documents; see {@link diffBlocks}. */
 export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode): DocumentDiff =>
   diffBlocks(blocksOf(oldDoc), blocksOf(newDoc))
+
+/**
+ * `incoming` with the ids of `current`'s text blocks carried over to the
+ * blocks the diff pairs them with (same, changed or moved), so that an
+ * uploaded new draft keeps the citations, comments and history of the
+ * paragraphs it still has. Blocks with no counterpart keep their own ids.
+ */
+export function adoptBlockIds(current: ProseMirrorNode, incoming: ProseMirrorNode): ProseMirrorNode {
+  const { blocks } = diffBlocks(blocksOf(current), blocksOf(incoming))
+  const oldBlocks = blocksOf(current)
+  const idAt = new Map<number, string>()
+  for (const b of blocks) {
+    const id = b.oldIndex === null ? null : oldBlocks[b.oldIndex]?.id
+    if (b.newIndex !== null && id) idAt.set(b.newIndex, id)
+  }
+  const taken = new Set(idAt.values())
+  let index = 0
+  const rebuild = (node: ProseMirrorNode): ProseMirrorNode => {
+    if (node.isTextblock) {
+      const id = idAt.get(index++)
+      return id ? node.type.create({ ...node.attrs, id }, node.content, node.marks) : node
+    }
+    if (node.isLeaf) return node
+    const children: ProseMirrorNode[] = []
+    node.forEach((child) => children.push(rebuild(child)))
+    // A container whose own id collides with a carried-over one gets a fresh id later (withBlockIds).
+    const attrs = node.attrs.id && taken.has(node.attrs.id as string) ? { ...node.attrs, id: null } : node.attrs
+    return node.type.create(attrs, children, node.marks)
+  }
+  return rebuild(incoming)
+}

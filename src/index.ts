@@ -53,6 +53,7 @@ export {
   type DeadlineRule
 } from './period'
 export {
+  adoptBlockIds,
   blocksOf,
   diffBlocks,
   diffDocuments,
@@ -65,3 +66,4 @@ export {
   type DocumentDiff,
   type Run
 } from './diff'
+export { serializeMarkdown } from './markdownSerializer'

@@ -52,14 +52,15 @@ export const currentPeriod = (periods: readonly CommentPeriod[]): CommentPeriod 
 
 /**
  * Why a delegate may not comment on `today`, naming the deadline; undefined
- * when the current period is open.
+ * when the current period is open. `timeZone` (the workspace's, default UTC)
+ * is the one in which an early close is dated, as `today` is.
  */
-export function periodRefusal(periods: readonly CommentPeriod[], today: IsoDate): string | undefined {
+export function periodRefusal(periods: readonly CommentPeriod[], today: IsoDate, timeZone = 'UTC'): string | undefined {
   const period = currentPeriod(periods)
   if (!period) return 'no comment period has been opened for this document'
   if (isPeriodOpen(period, today)) return undefined
   if (today < period.start) return `the comment period opens on ${period.start} (deadline ${period.deadline})`
   if (period.closedAt !== null && today <= period.deadline)
-    return `the comment period was closed by the Presidency on ${period.closedAt.slice(0, 10)} (deadline was ${period.deadline})`
+    return `the comment period was closed by the Presidency on ${todayIn(timeZone, new Date(period.closedAt))} (deadline was ${period.deadline})`
   return `the comment period ended on ${period.deadline}: the deadline has passed`
 }

@@ -16,7 +16,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { CONTENT_FRAGMENT, type DocumentId } from '../src'
+import { CONTENT_FRAGMENT, textBlocks, todayIn, type DocumentId, type IsoDate } from '../src'
 import { DocumentStore, LowdbStorageAdapter } from '../storage'
 import { dataFile, DEMO_DOCUMENT_ID, MessageType, silentLogger, startServer, type RunningServer, type ServerConfig } from '../server'
 
@@ -349,4 +349,151 @@ export async function startServerProcess(dataDir: string): Promise<ServerProcess
     void exited.then((code) => reject(new Error(`server process ended (${String(code)}) before listening:\n${output}`)))
   })
   return { url, output: () => output, kill, exited }
+}
+
+/**
+ * A parsed JSON answer of the REST API. Tests read deep into bodies
+ * (`body.comment.anchor.text`), so the body is left untyped on purpose.
+ */
+export interface ApiAnswer {
+  readonly status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whatever the server sent
+  readonly body: any
+}
+
+/** The REST API as one signed-in session sees it: each call sends the token as `Authorization: Bearer`. */
+export interface ApiSession {
+  readonly token: string
+  get(path: string): Promise<ApiAnswer>
+  post(path: string, body?: unknown): Promise<ApiAnswer>
+  patch(path: string, body?: unknown): Promise<ApiAnswer>
+  put(path: string, body?: unknown): Promise<ApiAnswer>
+}
+
+/** Calls the REST API with `token`; every answer, success or refusal, must be JSON. */
+export function apiSession(server: Reachable, token: string): ApiSession {
+  const call = async (method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    expect(res.headers.get('content-type'), `${method} ${path} answers JSON`).toMatch(/^application\/json/)
+    return { status: res.status, body: await res.json() }
+  }
+  return {
+    token,
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body ?? {}),
+    patch: (path, body) => call('PATCH', path, body ?? {}),
+    put: (path, body) => call('PUT', path, body ?? {})
+  }
+}
+
+/** Signs `username` in and returns its {@link ApiSession}. */
+export async function signIn(server: Reachable, username: string): Promise<ApiSession> {
+  return apiSession(server, await login(server.url, username))
+}
+
+/** The API path of a document (the demo Strategy by default), with `rest` appended. */
+export const docPath = (rest = '', documentId: string = DOC) => `/api/documents/${documentId}${rest}`
+
+/** Time zone of the demo workspace, in which comment periods open and close. */
+export const WORKSPACE_TIME_ZONE = 'America/Mexico_City'
+
+/** Today in the workspace's time zone, as the server reckons it. */
+export const workspaceToday = (): IsoDate => todayIn(WORKSPACE_TIME_ZONE, new Date())
+
+/**
+ * Opens a comment period on the demo Strategy as `session` (the PPT's): from
+ * today in the workspace's time zone, 5 business days. Returns the period.
+ */
+export async function openCommentPeriod(session: ApiSession, documentId: string = DOC) {
+  const res = await session.post(docPath('/periods', documentId), { start: workspaceToday(), businessDays: 5 })
+  expect(res.status, `opening a period: ${JSON.stringify(res.body)}`).toBe(201)
+  return res.body.period as { id: string; start: IsoDate; deadline: IsoDate }
+}
+
+/** A W3C TextQuoteSelector for `exact`, with optional prefix, suffix or block. */
+export const quoteSelector = (exact: string, more: { prefix?: string; suffix?: string; blockId?: string } = {}) => ({
+  type: 'TextQuoteSelector' as const,
+  exact,
+  ...more
+})
+
+/**
+ * Where `quote` is in a client's copy of the document: the `Y.XmlText` of the
+ * one paragraph that holds it (which must be a single text run, as a
+ * paragraph with marks and links but no hard break is) and its offset there.
+ */
+export function findQuote(doc: Y.Doc, quote: string): { text: Y.XmlText; index: number } {
+  const holders = textBlocks(doc).filter((b) => b.text.includes(quote))
+  expect(holders.length, `blocks holding ${JSON.stringify(quote)}`).toBe(1)
+  const block = holders[0] as (typeof holders)[number]
+  const [text, ...others] = block.element.toArray()
+  expect(text instanceof Y.XmlText && others.length === 0, 'the block is one text run').toBe(true)
+  return { text: text as Y.XmlText, index: block.text.indexOf(quote) }
+}
+
+/** One Server-Sent Event: its `event:` name and its `data:` parsed as JSON. */
+export interface ServerEvent {
+  readonly type: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the server sent
+  readonly data: any
+}
+
+/** A subscription to a document's events and what it has received so far. */
+export interface EventSubscription {
+  readonly events: ServerEvent[]
+  /** Ends the subscription (also done when the test ends). */
+  close(): void
+}
+
+/**
+ * Subscribes to `GET /api/documents/<id>/events` with `token`, reading the
+ * Server-Sent Events stream by hand, and resolves once the server has
+ * registered the subscription (its first `retry:` line has arrived).
+ */
+export async function subscribeToEvents(server: Reachable, token: string, documentId: string = DOC): Promise<EventSubscription> {
+  const abort = new AbortController()
+  onTestFinished(() => abort.abort())
+  const res = await fetch(`${server.url}${docPath('/events', documentId)}`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+    signal: abort.signal
+  })
+  expect(res.status).toBe(200)
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+  const events: ServerEvent[] = []
+  let subscribed = false
+  const read = async () => {
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buffer += decoder.decode(value, { stream: true })
+      // Events end with a blank line; a field is `name: value`; `:` starts a comment.
+      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        let type = 'message'
+        const data: string[] = []
+        for (const line of block.split('\n')) {
+          const colon = line.indexOf(':')
+          const field = colon === -1 ? line : line.slice(0, colon)
+          const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '')
+          if (field === 'retry') subscribed = true
+          else if (field === 'event') type = value
+          else if (field === 'data') data.push(value)
+        }
+        if (data.length > 0) events.push({ type, data: JSON.parse(data.join('\n')) })
+      }
+    }
+  }
+  // The stream ends when the subscription or the server does; tests judge by
+  // what was received, so an ended read is no failure of its own.
+  read().catch(() => {})
+  await vi.waitFor(() => expect(subscribed, 'subscribed to events').toBe(true), WAIT)
+  return { events, close: () => abort.abort() }
 }

@@ -67,7 +67,8 @@ export class Periods {
 
   /** Why a delegate may not comment on the document now, or undefined if they may. */
   async refusal(id: DocumentId): Promise<string | undefined> {
-    return periodRefusal(await this.records(id).list(), await this.today())
+    const { timeZone } = await this.settings.load()
+    return periodRefusal(await this.records(id).list(), todayIn(timeZone, this.now()), timeZone)
   }
 
   /** Opens a new period (which also reopens commenting after an earlier one). */

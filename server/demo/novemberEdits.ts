@@ -47,11 +47,13 @@ export function novemberEdits(october: ProseMirrorNode): ProseMirrorNode {
     }
   ]
 
-  // "Por último…" reads better as the section's second paragraph.
+  // "Por último…" now comes before the paragraph on the Reuniones de Seguimiento.
+  // (A move rewrites the paragraphs it jumps over in Yjs, which would detach
+  // their comments: this one jumps over a paragraph nobody commented on.)
   const last = must(find(json, 'Por último, la Estrategia recoge las voces'), 'the closing paragraph of the Justificación')
   const [moved] = last.parent.content?.splice(last.index, 1) ?? []
-  const justification = must(find(json, 'El reto principal que plantea la migración irregular'), 'the first paragraph of the Justificación')
-  justification.parent.content?.splice(justification.index + 1, 0, moved as Json)
+  const meetings = must(find(json, 'En particular, la Estrategia plantea consolidar'), 'the paragraph on the Reuniones de Seguimiento')
+  meetings.parent.content?.splice(meetings.index, 0, moved as Json)
 
   // A new line of action at the end of Eje 4.
   const line46 = must(find(json, 'Coordinar con los demás Grupos de Trabajo y redes de la CRM'), 'line of action 4.6')
