@@ -1,13 +1,15 @@
-import { COUNTRIES } from '../src'
+import { COUNTRIES, mayManageAccounts } from '../src'
+import { AccountsPage } from './AccountsPage'
 import { api, ApiError, type User } from './api'
 import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { h } from './dom'
 import { formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
 
 /**
- * The browser app: sign in, pick a document, edit it with others. Routes by
- * the URL hash (`#/` the list, `#/doc/<id>` a document) so that a reload or a
- * shared link opens the same place.
+ * The browser app: sign in, pick a document, edit and comment on it with
+ * others. Routes by the URL hash (`#/` the list, `#/doc/<id>` a document,
+ * `#/accounts` the accounts) so that a reload or a shared link opens the
+ * same place.
  */
 export class App {
   private language: Language = initialLanguage()
@@ -49,7 +51,12 @@ export class App {
     }
     if (!this.user) return main.append(this.loginForm())
     const route = /^#\/doc\/([a-z0-9-]+)(?:\/([a-z0-9]+))?$/.exec(location.hash)
-    if (route) return this.openDocument(main, route[1] as string, route[2])
+    if (route) {
+      // The text and its comments side by side need the width.
+      main.classList.add('wide')
+      return this.openDocument(main, route[1] as string, route[2])
+    }
+    if (location.hash === '#/accounts') return this.accounts(main)
     await this.documentList(main)
   }
 
@@ -78,6 +85,7 @@ export class App {
             `${user.name} — ${t(`role_${user.role}` as MessageKey)}`,
             user.country ? ` (${COUNTRIES.find((c) => c.code === user.country)?.name[this.language] ?? user.country})` : ''
           ),
+        user && mayManageAccounts(user.role) && h('a', { href: '#/accounts', class: 'accounts-link' }, t('accounts')),
         languageSelect,
         user && h('button', { type: 'button', class: 'sign-out', onclick: () => void this.signOut() }, t('signOut'))
       )
@@ -149,6 +157,17 @@ export class App {
       onClosed: (reason, detail) => this.onClosed(reason, detail)
     })
     main.append(this.editor.element)
+  }
+
+  private async accounts(main: HTMLElement): Promise<void> {
+    const page = new AccountsPage({ t: this.t, language: this.language })
+    try {
+      await page.load()
+    } catch (err) {
+      this.handleApiError(err)
+      return
+    }
+    main.append(h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back'))), page.element)
   }
 
   private onClosed(reason: ClosedReason, detail: string): void {

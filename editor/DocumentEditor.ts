@@ -9,6 +9,7 @@ import { api, ApiError, type User } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
 import { attachCitationButton, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
+import { DocumentComments } from './comments/DocumentComments'
 import { h } from './dom'
 import type { Language, Translate } from './i18n'
 import { menuPlugin } from './menu'
@@ -88,6 +89,7 @@ export class DocumentEditor {
   private lastSessionCheck = 0
   private wordTimer: ReturnType<typeof setTimeout> | undefined
   private readonly detachCitation: () => void
+  private readonly comments: DocumentComments
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -96,12 +98,18 @@ export class DocumentEditor {
     this.wordCount = h('span', { class: 'word-count' })
     const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
     const surface = h('div', { class: 'document-surface' })
+    this.comments = new DocumentComments({ documentId, user, t, language: options.language })
     this.element = h(
       'section',
       { class: 'document-editor' },
       h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
-      user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')),
-      surface
+      this.comments.banner.element,
+      h(
+        'div',
+        { class: 'document-columns' },
+        h('div', { class: 'text-column' }, user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')), surface),
+        this.comments.sidebar.element
+      )
     )
 
     const wsProtocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -121,7 +129,8 @@ export class DocumentEditor {
       yUndoPlugin(),
       keymap(keyBindings),
       keymap(baseKeymap),
-      ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : [])
+      ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
+      ...this.comments.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()
     this.view = new EditorView(surface, {
@@ -135,6 +144,8 @@ export class DocumentEditor {
         if (tr.docChanged) onDocChanged()
       }
     })
+
+    this.comments.attach(this.view)
 
     this.provider.on('status', ({ status }) => {
       if (status === 'connected') this.everConnected = true
@@ -224,6 +235,7 @@ export class DocumentEditor {
   destroy(): void {
     clearTimeout(this.wordTimer)
     this.detachCitation()
+    this.comments.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

@@ -1,10 +1,22 @@
-import type { Account, DocumentMeta } from '../src'
+import type { Account, CountryCode, DocumentMeta, Role } from '../src'
 
 /** The signed-in user as the server describes it. */
 export type User = Account & { readonly mayEdit: boolean }
 
 /** A document listed for the user. */
 export type DocumentEntry = DocumentMeta & { readonly mayEdit: boolean }
+
+/** An account as the accounts page lists it. */
+export type AccountEntry = Account & { readonly createdAt: string; readonly disabled: boolean }
+
+/** What the accounts page sends to create an account. */
+export interface NewAccount {
+  readonly username: string
+  readonly password: string
+  readonly name?: string
+  readonly role: Role
+  readonly country: CountryCode | null
+}
 
 /** An answer of the API that was not 2xx, with the server's `error` text. */
 export class ApiError extends Error {
@@ -13,7 +25,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One JSON request of the API; throws an {@link ApiError} with the server's message unless 2xx. */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -32,5 +45,8 @@ export const api = {
     request<{ user: User }>('POST', '/api/login', { username, password }).then((r) => r.user),
   logout: () => request<{ ok: true }>('POST', '/api/logout', {}),
   documents: () => request<{ documents: DocumentEntry[] }>('GET', '/api/documents').then((r) => r.documents),
-  document: (id: string) => request<{ document: DocumentEntry }>('GET', `/api/documents/${encodeURIComponent(id)}`).then((r) => r.document)
+  document: (id: string) => request<{ document: DocumentEntry }>('GET', `/api/documents/${encodeURIComponent(id)}`).then((r) => r.document),
+  /** Every account (Presidency and Secretariat only). */
+  accounts: () => request<{ users: AccountEntry[] }>('GET', '/api/users').then((r) => r.users),
+  createAccount: (account: NewAccount) => request<{ user: Account }>('POST', '/api/users', account).then((r) => r.user)
 }

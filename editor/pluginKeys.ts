@@ -1,4 +1,11 @@
 import { PluginKey } from 'prosemirror-state'
+import type { CommentPluginState } from './comments/commentPlugin'
 
 /** Plugin keys of the editor's own plugins, in one place (y-prosemirror has its own). */
 export const blockIdPluginKey = new PluginKey('consenso-block-id')
+
+/** The comment plugin: passages, proposals as tracked changes, the draft passage. */
+export const commentPluginKey = new PluginKey<CommentPluginState>('consenso-comments')
+
+/** The floating "Comment" button that follows the selection. */
+export const commentButtonPluginKey = new PluginKey('consenso-comment-button')

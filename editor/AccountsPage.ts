@@ -1,0 +1,118 @@
+import { COUNTRIES, isCountryCode, isRole, ROLES, type Role } from '../src'
+import { api, ApiError, type AccountEntry } from './api'
+import { h } from './dom'
+import { countryName, fill, formatDate, type Language, type MessageKey, type Translate } from './i18n'
+
+export interface AccountsPageOptions {
+  readonly t: Translate
+  readonly language: Language
+}
+
+/**
+ * The workspace's accounts, for the Presidency and the Secretariat: who has
+ * access with which role and country, and a form to create an account. The
+ * server's refusals (a name taken, a fifth delegate for a country) are shown
+ * as it words them.
+ */
+export class AccountsPage {
+  readonly element: HTMLElement
+  private readonly table = h('tbody')
+  private readonly message = h('p', { class: 'form-error', role: 'alert' })
+  private readonly done = h('p', { class: 'form-ok', role: 'status' })
+
+  constructor(private readonly options: AccountsPageOptions) {
+    const { t } = options
+    this.element = h(
+      'section',
+      { class: 'accounts-page' },
+      h('h1', {}, t('accounts')),
+      this.form(),
+      h(
+        'table',
+        { class: 'accounts' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, ...[t('username'), t('name'), t('role'), t('country'), t('created'), t('status')].map((label) => h('th', {}, label)))
+        ),
+        this.table
+      )
+    )
+  }
+
+  /** Fetches the accounts; rejects with the `ApiError` if the server refuses. */
+  async load(): Promise<void> {
+    this.show(await api.accounts())
+  }
+
+  private show(accounts: readonly AccountEntry[]): void {
+    const { t, language } = this.options
+    this.table.replaceChildren(
+      ...accounts.map((a) =>
+        h(
+          'tr',
+          { 'data-username': a.username, class: a.disabled ? 'disabled' : '' },
+          h('td', {}, h('code', {}, a.username)),
+          h('td', {}, a.name),
+          h('td', {}, t(`role_${a.role}` as MessageKey)),
+          h('td', {}, a.country ? h('span', { class: `country-chip country-${a.country}` }, a.country) : '', a.country ? ` ${countryName(a.country, language)}` : ''),
+          h('td', {}, formatDate(a.createdAt, language)),
+          h('td', {}, a.disabled ? t('accountDisabled') : t('accountActive'))
+        )
+      )
+    )
+  }
+
+  private form(): HTMLFormElement {
+    const { t, language } = this.options
+    const username = h('input', { name: 'username', required: true, autocomplete: 'off', pattern: '[a-z0-9][a-z0-9._\\-]{1,39}' })
+    const name = h('input', { name: 'name', autocomplete: 'off' })
+    const password = h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })
+    const role = h('select', { name: 'role' }, ...ROLES.map((r) => h('option', { value: r, selected: r === 'delegate' }, t(`role_${r}` as MessageKey))))
+    const country = h(
+      'select',
+      { name: 'country' },
+      h('option', { value: '' }, t('none')),
+      ...COUNTRIES.map((c) => h('option', { value: c.code }, `${c.code} — ${countryName(c.code, language)}`))
+    )
+    const create = h('button', { type: 'submit', class: 'primary' }, t('createAccount'))
+    const form = h(
+      'form',
+      { class: 'account-form' },
+      h('h2', {}, t('createAccount')),
+      h('label', {}, t('username'), username),
+      h('label', {}, t('name'), name),
+      h('label', {}, t('password'), password),
+      h('label', {}, t('role'), role),
+      h('label', {}, t('country'), country),
+      h('div', { class: 'form-actions' }, create, this.message, this.done)
+    )
+    form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const chosenRole: Role = isRole(role.value) ? role.value : 'delegate'
+      create.disabled = true
+      this.message.textContent = ''
+      this.done.textContent = ''
+      api
+        .createAccount({
+          username: username.value.trim(),
+          password: password.value,
+          ...(name.value.trim() ? { name: name.value.trim() } : {}),
+          role: chosenRole,
+          country: isCountryCode(country.value) ? country.value : null
+        })
+        .then(async (account) => {
+          this.done.textContent = fill(t('accountCreated'), { username: account.username })
+          username.value = ''
+          name.value = ''
+          password.value = ''
+          await this.load()
+        })
+        .catch((err: unknown) => {
+          this.message.textContent = err instanceof ApiError ? err.message : t('networkError')
+        })
+        .finally(() => (create.disabled = false))
+    })
+    return form
+  }
+}

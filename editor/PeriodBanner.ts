@@ -1,0 +1,140 @@
+import { isIsoDate, mayDecide, type IsoDate } from '../src'
+import { ApiError, type User } from './api'
+import type { CommentsApi, DeadlineInput, PeriodsView } from './comments/commentsApi'
+import { h } from './dom'
+import { fill, formatDay, type Language, type Translate } from './i18n'
+
+export interface PeriodBannerOptions {
+  readonly t: Translate
+  readonly language: Language
+  readonly user: User
+  readonly api: CommentsApi
+}
+
+/** Where the document's comment period stands, for the banner's look. */
+export type PeriodPhase = 'none' | 'upcoming' | 'open' | 'closed'
+
+/** The phase of the current period and the sentence that says it. */
+export function describePeriod(view: PeriodsView, t: Translate, language: Language): { phase: PeriodPhase; text: string } {
+  const period = view.current
+  if (!period) return { phase: 'none', text: t('noPeriod') }
+  const day = (date: string) => formatDay(date, language)
+  if (view.open) {
+    const span = period.businessDays ? ` (${fill(t('periodBusinessDays'), { n: period.businessDays, start: day(period.start) })})` : ''
+    return { phase: 'open', text: `${fill(t('periodOpenUntil'), { date: day(period.deadline) })}${span}` }
+  }
+  if (period.closedAt !== null)
+    return { phase: 'closed', text: fill(t('periodClosedEarly'), { date: day(period.closedAt.slice(0, 10)), deadline: day(period.deadline) }) }
+  if (view.today < period.start)
+    return { phase: 'upcoming', text: fill(t('periodOpensOn'), { start: day(period.start), deadline: day(period.deadline) }) }
+  return { phase: 'closed', text: fill(t('periodClosedOn'), { date: day(period.deadline) }) }
+}
+
+// A deadline given as business days or as a date, chosen with a select.
+function deadlineFields(t: Translate, days: string): { element: HTMLElement; value: () => DeadlineInput | undefined } {
+  const kind = h('select', { name: 'rule', 'aria-label': t('deadline') }, h('option', { value: 'days' }, t('businessDays')), h('option', { value: 'date' }, t('deadline')))
+  const count = h('input', { type: 'number', name: 'businessDays', min: '1', max: '260', value: days, 'aria-label': t('businessDays') })
+  const date = h('input', { type: 'date', name: 'deadline', 'aria-label': t('deadline') })
+  date.hidden = true
+  kind.addEventListener('change', () => {
+    count.hidden = kind.value !== 'days'
+    date.hidden = kind.value === 'days'
+  })
+  return {
+    element: h('span', { class: 'deadline-fields' }, kind, count, date),
+    value: () => {
+      if (kind.value === 'days') return Number.isInteger(count.valueAsNumber) ? { businessDays: count.valueAsNumber } : undefined
+      return isIsoDate(date.value) ? { deadline: date.value } : undefined
+    }
+  }
+}
+
+/**
+ * The comment period above the text ("open until 15 October 2021", "closed
+ * on …", "no period"), kept live from the document's events. The Presidency
+ * and the Secretariat also get the controls to open a period (start and
+ * business days or a deadline), change its deadline, or close it.
+ */
+export class PeriodBanner {
+  readonly element: HTMLElement
+  private readonly text = h('span', { class: 'period-text' })
+  private readonly controls: HTMLElement | null = null
+  private view: PeriodsView | null = null
+
+  constructor(private readonly options: PeriodBannerOptions) {
+    this.element = h('div', { class: 'period-banner', 'data-phase': 'none', role: 'status' }, this.text)
+    if (mayDecide(options.user.role)) {
+      this.controls = h('details', { class: 'period-controls' })
+      this.element.append(this.controls)
+    }
+  }
+
+  /** Shows the periods as the server now has them. */
+  update(view: PeriodsView): void {
+    this.view = view
+    const { phase, text } = describePeriod(view, this.options.t, this.options.language)
+    this.element.dataset.phase = phase
+    this.text.textContent = text
+    this.renderControls()
+  }
+
+  private renderControls(): void {
+    const { controls, view } = this
+    if (!controls || !view) return
+    const { t } = this.options
+    const error = h('p', { class: 'form-error', role: 'alert' })
+    const act = (button: HTMLButtonElement, action: () => Promise<unknown>) => {
+      button.disabled = true
+      error.textContent = ''
+      action().then(
+        // The period event redraws the banner.
+        () => (button.disabled = false),
+        (err: unknown) => {
+          button.disabled = false
+          error.textContent = err instanceof ApiError ? err.message : t('networkError')
+        }
+      )
+    }
+
+    const start = h('input', { type: 'date', name: 'start', value: view.today, 'aria-label': t('startDate'), required: true })
+    const openDeadline = deadlineFields(t, '10')
+    const openButton = h('button', { type: 'submit' }, t('openPeriod'))
+    const openForm = h(
+      'form',
+      { class: 'period-open' },
+      h('span', { class: 'period-form-label' }, t('newPeriod')),
+      h('label', {}, `${t('startDate')} `, start),
+      openDeadline.element,
+      openButton
+    )
+    openForm.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const deadline = openDeadline.value()
+      if (!isIsoDate(start.value) || !deadline) return
+      const from: IsoDate = start.value
+      act(openButton, () => this.options.api.openPeriod(from, deadline))
+    })
+
+    const forms: HTMLElement[] = [openForm]
+    const current = view.current
+    if (current) {
+      const extendDeadline = deadlineFields(t, String(current.businessDays ?? 10))
+      const extendButton = h('button', { type: 'submit' }, t('extendPeriod'))
+      const extendForm = h('form', { class: 'period-extend' }, h('span', { class: 'period-form-label' }, t('currentPeriod')), extendDeadline.element, extendButton)
+      extendForm.addEventListener('submit', (event) => {
+        event.preventDefault()
+        const deadline = extendDeadline.value()
+        if (deadline) act(extendButton, () => this.options.api.extendPeriod(current.id, deadline))
+      })
+      forms.push(extendForm)
+      if (view.open) {
+        const close = h('button', { type: 'button', class: 'period-close' }, t('closePeriod'))
+        close.addEventListener('click', () => {
+          if (window.confirm(t('confirmClosePeriod'))) act(close, () => this.options.api.closePeriod(current.id))
+        })
+        extendForm.append(close)
+      }
+    }
+    controls.replaceChildren(h('summary', {}, t('managePeriod')), h('div', { class: 'period-forms' }, ...forms), error)
+  }
+}

@@ -1,0 +1,88 @@
+import type { TextQuoteSelector } from '../../src'
+import { ApiError } from '../api'
+import { h } from '../dom'
+import type { Translate } from '../i18n'
+import type { NewComment } from './commentsApi'
+import type { QuoteFailure } from './quote'
+
+export interface CommentFormOptions {
+  readonly t: Translate
+  /** The passage's text when the form opened ("" for an insertion point). */
+  readonly quote: string
+  /** The passage as it stands now (others may edit it while the form is open). */
+  readonly selector: () => { selector: TextQuoteSelector } | { failed: QuoteFailure | 'gone' }
+  /** A warning shown before writing, e.g. that no comment period is open. */
+  readonly warning: string | null
+  /** Sends the comment; throws an `ApiError` with the server's reason if refused. */
+  readonly submit: (comment: NewComment) => Promise<void>
+  /** The form is done (sent or cancelled). */
+  readonly close: () => void
+}
+
+/**
+ * The form for a new comment on a passage: the comment itself and,
+ * optionally, proposed wording prefilled with the passage (emptied, it
+ * proposes deleting the passage). A refusal (no open period, a passage the
+ * server cannot find) is shown as the server words it, and nothing typed is
+ * lost.
+ */
+export class CommentForm {
+  readonly element: HTMLFormElement
+
+  constructor(options: CommentFormOptions) {
+    const { t } = options
+    const body = h('textarea', { name: 'body', rows: '4', required: true, 'aria-label': t('commentBody'), placeholder: t('commentBody') })
+    const propose = h('input', { type: 'checkbox', name: 'propose' })
+    const wording = h('textarea', { name: 'wording', rows: '3', 'aria-label': t('proposeWording') })
+    wording.value = options.quote
+    const wordingBox = h('div', { class: 'wording' }, wording, h('p', { class: 'hint' }, t('proposalHint')))
+    wordingBox.hidden = true
+    propose.addEventListener('change', () => {
+      wordingBox.hidden = !propose.checked
+      if (propose.checked) wording.focus()
+    })
+    const error = h('p', { class: 'form-error', role: 'alert' })
+    const send = h('button', { type: 'submit', class: 'primary' }, t('send'))
+    const cancel = h('button', { type: 'button', onclick: () => options.close() }, t('cancel'))
+    this.element = h(
+      'form',
+      { class: 'comment-form', 'aria-label': t('newComment') },
+      h('h3', {}, t('newComment')),
+      options.quote === ''
+        ? h('p', { class: 'form-quote insertion' }, t('insertionPoint'))
+        : h('blockquote', { class: 'form-quote' }, options.quote),
+      options.warning ? h('p', { class: 'form-warning' }, options.warning) : null,
+      body,
+      h('label', { class: 'propose' }, propose, ` ${t('proposeWording')}`),
+      wordingBox,
+      error,
+      h('div', { class: 'form-actions' }, send, cancel)
+    )
+    this.element.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const where = options.selector()
+      if ('failed' in where) {
+        error.textContent = where.failed === 'acrossBlocks' ? t('withinOneParagraph') : t('passageGone')
+        return
+      }
+      if (body.value.trim() === '') return body.focus()
+      send.disabled = true
+      send.textContent = t('sending')
+      error.textContent = ''
+      const comment: NewComment = {
+        body: body.value,
+        anchor: where.selector,
+        ...(propose.checked ? { suggestion: { text: wording.value } } : {})
+      }
+      options.submit(comment).then(
+        () => options.close(),
+        (err: unknown) => {
+          error.textContent = err instanceof ApiError ? err.message : t('networkError')
+          send.disabled = false
+          send.textContent = t('send')
+        }
+      )
+    })
+    queueMicrotask(() => body.focus())
+  }
+}

@@ -1,0 +1,292 @@
+import { COMMENT_STATUSES, isCommentStatus, isCountryCode, mayDecide, type CountryCode } from '../../src'
+import { h } from '../dom'
+import { countryName, fill, type Language, type Translate } from '../i18n'
+import type { User } from '../api'
+import { CommentCard, statusLabel, type CommentActions } from './CommentCard'
+import { ANY, countComments, COUNTRY_KEYS, filterComments, NO_COUNTRY, type CommentFilter } from './commentFilter'
+import { isOpenProposal } from './commentPlugin'
+import type { BulkResult, CommentView } from './commentsApi'
+
+/** Where the text has a comment's passage now, and what it reads there. */
+export interface LivePassage {
+  readonly from: number
+  readonly text: string
+}
+
+export interface CommentSidebarOptions {
+  readonly t: Translate
+  readonly language: Language
+  readonly user: User
+  readonly actions: CommentActions & {
+    readonly decideAll: (country: CountryCode, outcome: 'accept' | 'reject') => Promise<readonly BulkResult[]>
+  }
+  /** The live passage of a comment among those last handed to `onShown`. */
+  readonly locate: (commentId: string) => LivePassage | undefined
+  /** The comments that pass the filter changed: they are the ones to mark in the text. */
+  readonly onShown: (comments: readonly CommentView[]) => void
+  /** The "Comment" button was pressed: false if there is no passage to comment on. */
+  readonly commentOnSelection: () => boolean
+}
+
+interface Group {
+  readonly title: string
+  readonly detached: boolean
+  readonly comments: CommentView[]
+}
+
+/**
+ * The comments beside the text: counts per country and per status, filters
+ * by both, the bulk decisions of the Presidency for one country, and the
+ * cards grouped by the section their passage is in (in reading order, the
+ * detached ones last). Cards are kept across updates, so a reply being
+ * typed survives others' changes.
+ */
+export class CommentSidebar {
+  readonly element: HTMLElement
+  private comments: readonly CommentView[] = []
+  private filter: CommentFilter = ANY
+  private readonly cards = new Map<string, CommentCard>()
+  private active: string | null = null
+  private hoveredId: string | null = null
+  private layout = ''
+  private readonly heading = h('h2', { class: 'sidebar-title' })
+  private readonly formSlot = h('div', { class: 'form-slot' })
+  private readonly hint = h('p', { class: 'sidebar-hint', role: 'status' })
+  private readonly countrySelect: HTMLSelectElement
+  private readonly statusSelect: HTMLSelectElement
+  private readonly counts = h('div', { class: 'comment-counts' })
+  private readonly bulk = h('div', { class: 'bulk-actions' })
+  private readonly bulkMessage = h('p', { class: 'bulk-message', role: 'status' })
+  private readonly shown = h('p', { class: 'shown-count' })
+  private readonly list = h('div', { class: 'comment-groups' })
+
+  constructor(private readonly options: CommentSidebarOptions) {
+    const { t, user } = options
+    this.countrySelect = h('select', { name: 'country', 'aria-label': t('country') })
+    this.statusSelect = h('select', { name: 'status', 'aria-label': t('status') })
+    this.countrySelect.addEventListener('change', () => this.setFilter({ ...this.filter, country: this.countryValue(this.countrySelect.value) }))
+    this.statusSelect.addEventListener('change', () => {
+      const status = this.statusSelect.value
+      this.setFilter({ ...this.filter, status: isCommentStatus(status) ? status : '' })
+    })
+    const commentButton = h('button', { type: 'button', class: 'primary new-comment' }, t('comment'))
+    // mousedown, not click: the text keeps its selection (and its focus, for an editor's caret).
+    commentButton.addEventListener('mousedown', (event) => {
+      event.preventDefault()
+      this.hint.textContent = options.commentOnSelection() ? '' : t('selectPassageFirst')
+    })
+    this.element = h(
+      'aside',
+      { class: 'comment-sidebar', 'aria-label': t('comments') },
+      h('div', { class: 'sidebar-head' }, this.heading, user.role === 'reviewer' || user.role === 'observer' ? null : commentButton),
+      this.hint,
+      this.formSlot,
+      h('div', { class: 'comment-filters' }, this.countrySelect, this.statusSelect),
+      this.counts,
+      this.bulk,
+      this.bulkMessage,
+      this.shown,
+      this.list
+    )
+    this.render()
+  }
+
+  private countryValue(value: string): CommentFilter['country'] {
+    return value === NO_COUNTRY ? NO_COUNTRY : isCountryCode(value) ? value : ''
+  }
+
+  /** Every comment of the document, as the server has them now. */
+  setComments(comments: readonly CommentView[]): void {
+    this.comments = comments
+    this.render()
+  }
+
+  setFilter(filter: CommentFilter): void {
+    this.filter = filter
+    this.bulkMessage.textContent = ''
+    this.render()
+  }
+
+  /** The text changed: passages moved or now read differently. */
+  refresh(): void {
+    this.renderList(filterComments(this.comments, this.filter))
+  }
+
+  /** Shows a form (the new comment's) at the top; null removes it. */
+  showForm(form: HTMLElement | null): void {
+    this.hint.textContent = ''
+    this.formSlot.replaceChildren(...(form ? [form] : []))
+    if (form) form.scrollIntoView({ block: 'nearest' })
+  }
+
+  /** Marks a comment's card as the selected one; `reveal` scrolls the sidebar to it. */
+  setActive(commentId: string | null, reveal: boolean): void {
+    if (this.active) {
+      const previous = this.cards.get(this.active)
+      if (previous) previous.active = false
+    }
+    this.active = commentId
+    const card = commentId ? this.cards.get(commentId) : undefined
+    if (!card) return
+    card.active = true
+    if (reveal) card.element.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+  }
+
+  /** Marks the card of the passage under the pointer in the text. */
+  setHovered(commentId: string | null): void {
+    if (this.hoveredId) this.cards.get(this.hoveredId)?.element.classList.remove('hovered')
+    this.hoveredId = commentId
+    if (commentId) this.cards.get(commentId)?.element.classList.add('hovered')
+  }
+
+  private render(): void {
+    const { t, language } = this.options
+    const shown = filterComments(this.comments, this.filter)
+    this.heading.textContent = `${t('comments')} (${this.comments.length})`
+    const counts = countComments(this.comments, this.filter)
+
+    const countryLabel = (key: string) => (key === NO_COUNTRY ? t('presidencyNotes') : countryName(key, language))
+    this.countrySelect.replaceChildren(
+      h('option', { value: '' }, t('allCountries')),
+      ...COUNTRY_KEYS.map((key) =>
+        h('option', { value: key, selected: this.filter.country === key }, `${countryLabel(key)} (${counts.byCountry.get(key) ?? 0})`)
+      )
+    )
+    this.statusSelect.replaceChildren(
+      h('option', { value: '' }, t('allStatuses')),
+      ...COMMENT_STATUSES.map((s) =>
+        h('option', { value: s, selected: this.filter.status === s }, `${statusLabel(t, s)} (${counts.byStatus.get(s) ?? 0})`)
+      )
+    )
+
+    // The counts, as chips that also filter.
+    const countryChips = COUNTRY_KEYS.filter((key) => (counts.byCountry.get(key) ?? 0) > 0).map((key) => {
+      const chip = h(
+        'button',
+        {
+          type: 'button',
+          class: `count-chip country-${key}${this.filter.country === key ? ' selected' : ''}`,
+          'data-country': key,
+          title: countryLabel(key),
+          'aria-pressed': this.filter.country === key ? 'true' : 'false'
+        },
+        h('span', { class: 'code' }, key === NO_COUNTRY ? t('presidencyShort') : key),
+        h('span', { class: 'count' }, String(counts.byCountry.get(key) ?? 0))
+      )
+      chip.addEventListener('click', () => this.setFilter({ ...this.filter, country: this.filter.country === key ? '' : this.countryValue(key) }))
+      return chip
+    })
+    const statusChips = COMMENT_STATUSES.filter((s) => (counts.byStatus.get(s) ?? 0) > 0).map((s) => {
+      const chip = h(
+        'button',
+        {
+          type: 'button',
+          class: `count-chip status-${s}${this.filter.status === s ? ' selected' : ''}`,
+          'data-status': s,
+          'aria-pressed': this.filter.status === s ? 'true' : 'false'
+        },
+        h('span', { class: 'code' }, statusLabel(t, s)),
+        h('span', { class: 'count' }, String(counts.byStatus.get(s) ?? 0))
+      )
+      chip.addEventListener('click', () => this.setFilter({ ...this.filter, status: this.filter.status === s ? '' : s }))
+      return chip
+    })
+    this.counts.replaceChildren(
+      h('div', { class: 'count-row by-country' }, h('span', { class: 'count-label' }, t('byCountry')), ...countryChips),
+      h('div', { class: 'count-row by-status' }, h('span', { class: 'count-label' }, t('byStatus')), ...statusChips)
+    )
+    this.renderBulk()
+    this.shown.textContent = fill(t('shownOf'), { shown: shown.length, total: this.comments.length })
+    this.options.onShown(shown)
+    this.renderList(shown)
+  }
+
+  // The Presidency's "accept all / reject all" for the country chosen in the filter.
+  private renderBulk(): void {
+    const { t, language, user } = this.options
+    const country = this.filter.country
+    if (!mayDecide(user.role) || country === '' || country === NO_COUNTRY) return void this.bulk.replaceChildren()
+    const open = this.comments.filter((c) => c.country === country && isOpenProposal(c)).length
+    if (open === 0) return void this.bulk.replaceChildren()
+    const button = (outcome: 'accept' | 'reject') => {
+      const b = h('button', { type: 'button', class: outcome }, fill(t(outcome === 'accept' ? 'acceptAll' : 'rejectAll'), { n: open }))
+      b.addEventListener('click', () => {
+        const question = fill(t(outcome === 'accept' ? 'confirmAcceptAll' : 'confirmRejectAll'), { n: open, country: countryName(country, language) })
+        if (!window.confirm(question)) return
+        b.disabled = true
+        this.options.actions.decideAll(country, outcome).then(
+          (results) => {
+            const errors = results.flatMap((r) => ('error' in r ? [r.error] : []))
+            this.bulkMessage.textContent =
+              errors.length === 0 ? '' : fill(t('bulkResult'), { done: results.length - errors.length, failed: errors.length, errors: errors.join('; ') })
+            b.disabled = false
+          },
+          (err: unknown) => {
+            this.bulkMessage.textContent = err instanceof Error ? err.message : t('networkError')
+            b.disabled = false
+          }
+        )
+      })
+      return b
+    }
+    this.bulk.replaceChildren(button('accept'), button('reject'))
+  }
+
+  private groups(shown: readonly CommentView[]): Group[] {
+    const { t } = this.options
+    const placed = shown.map((comment, order) => ({ comment, order, passage: this.options.locate(comment.id) }))
+    // Reading order; comments the text cannot place (yet) keep the server's order, after the placed ones.
+    placed.sort((a, b) => (a.passage?.from ?? Infinity) - (b.passage?.from ?? Infinity) || a.order - b.order)
+    const groups = new Map<string, Group>()
+    const detached: Group = { title: t('detachedGroup'), detached: true, comments: [] }
+    for (const { comment, passage } of placed) {
+      if (comment.anchor.detached && !passage) {
+        detached.comments.push(comment)
+        continue
+      }
+      const title = comment.anchor.section || t('noSection')
+      const group = groups.get(title) ?? { title, detached: false, comments: [] }
+      group.comments.push(comment)
+      groups.set(title, group)
+    }
+    return [...groups.values(), ...(detached.comments.length > 0 ? [detached] : [])]
+  }
+
+  private renderList(shown: readonly CommentView[]): void {
+    const { t } = this.options
+    const groups = this.groups(shown)
+    const keep = new Set<string>()
+    for (const comment of shown) {
+      keep.add(comment.id)
+      const text = this.options.locate(comment.id)?.text ?? null
+      const card = this.cards.get(comment.id)
+      if (card) card.update(comment, text)
+      else {
+        const created = new CommentCard(comment, text, { t, language: this.options.language, user: this.options.user, actions: this.options.actions })
+        created.active = comment.id === this.active
+        this.cards.set(comment.id, created)
+      }
+    }
+    // Cards of comments no longer shown go (a later filter builds them again).
+    for (const id of this.cards.keys()) if (!keep.has(id)) this.cards.delete(id)
+    // Moving cards in the DOM would take the focus from a reply being typed:
+    // the list is rebuilt only when its arrangement changed.
+    const layout = groups.map((g) => `${g.title}\u0000${g.comments.map((c) => c.id).join(',')}`).join('\u0001')
+    if (layout === this.layout && this.list.childElementCount > 0) return
+    this.layout = layout
+    if (groups.length === 0) {
+      this.list.replaceChildren(h('p', { class: 'empty' }, this.comments.length === 0 ? t('noComments') : t('noMatch')))
+      return
+    }
+    this.list.replaceChildren(
+      ...groups.map((group) =>
+        h(
+          'section',
+          { class: `comment-group${group.detached ? ' detached' : ''}` },
+          h('h3', { class: 'group-title' }, group.title, h('span', { class: 'group-count' }, String(group.comments.length))),
+          ...group.comments.map((c) => (this.cards.get(c.id) as CommentCard).element)
+        )
+      )
+    )
+  }
+}

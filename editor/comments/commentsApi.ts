@@ -1,0 +1,84 @@
+import type { Anchor, Comment, CommentPeriod, CommentStatus, CountryCode, IsoDate, TextQuoteSelector } from '../../src'
+import { request } from '../api'
+
+/**
+ * A comment as the API shows it: its anchor resolved against the document as
+ * the server last saw it (`text` null and `detached` true once the passage is
+ * gone; `from`, `to` and `section` only while it stands).
+ */
+export type CommentView = Omit<Comment, 'anchor'> & {
+  readonly anchor: Anchor & {
+    readonly detached: boolean
+    readonly text: string | null
+    readonly from?: number
+    readonly to?: number
+    readonly section?: string
+  }
+}
+
+/** A document's comment periods as the API shows them. */
+export interface PeriodsView {
+  readonly periods: readonly CommentPeriod[]
+  /** The period that governs now (the last opened), if any. */
+  readonly current: CommentPeriod | null
+  /** Whether delegates may comment today. */
+  readonly open: boolean
+  /** Today in the workspace's time zone. */
+  readonly today: IsoDate
+}
+
+/** A new comment: the passage as a quote, and optionally the wording proposed for it ("" proposes deleting it). */
+export interface NewComment {
+  readonly body: string
+  readonly anchor: TextQuoteSelector
+  readonly suggestion?: { readonly text: string }
+}
+
+/** How a period's deadline is set: a date, or business days from its start. */
+export type DeadlineInput = { readonly deadline: IsoDate } | { readonly businessDays: number }
+
+/** One proposal of a bulk decision: the comment as decided, or why it was not. */
+export type BulkResult = { readonly id: string; readonly comment: CommentView } | { readonly id: string; readonly error: string }
+
+const documentPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
+const commentPath = (documentId: string, commentId: string) =>
+  `${documentPath(documentId)}/comments/${encodeURIComponent(commentId)}`
+
+/**
+ * The comment and period routes of the API for one document. Every call
+ * answers the comment (or period view) as it now stands; refusals throw an
+ * `ApiError` carrying the server's message, which is meant to be shown as is.
+ */
+export const commentsApi = (documentId: string) => ({
+  list: () => request<{ comments: CommentView[] }>('GET', `${documentPath(documentId)}/comments`).then((r) => r.comments),
+  create: (input: NewComment) =>
+    request<{ comment: CommentView }>('POST', `${documentPath(documentId)}/comments`, input).then((r) => r.comment),
+  reply: (commentId: string, body: string) =>
+    request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/replies`, { body }).then((r) => r.comment),
+  /** Sets the status, with the Presidency's answer if given; a delegate may only withdraw. */
+  setStatus: (commentId: string, status: CommentStatus, answer?: string) =>
+    request<{ comment: CommentView }>('PATCH', commentPath(documentId, commentId), answer === undefined ? { status } : { status, answer }).then(
+      (r) => r.comment
+    ),
+  decide: (commentId: string, outcome: 'accept' | 'reject') =>
+    request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/${outcome}`, {}).then((r) => r.comment),
+  /** Accepts or rejects every open proposal of one country, oldest first. */
+  decideAll: (country: CountryCode, outcome: 'accept' | 'reject') =>
+    request<{ results: BulkResult[] }>('POST', `${documentPath(documentId)}/proposals/decide`, { country, outcome }).then((r) => r.results),
+  periods: () => request<PeriodsView>('GET', `${documentPath(documentId)}/periods`),
+  openPeriod: (start: IsoDate, deadline: DeadlineInput) =>
+    request<{ period: CommentPeriod }>('POST', `${documentPath(documentId)}/periods`, { start, ...deadline }).then((r) => r.period),
+  extendPeriod: (periodId: string, deadline: DeadlineInput) =>
+    request<{ period: CommentPeriod }>('PATCH', `${documentPath(documentId)}/periods/${encodeURIComponent(periodId)}`, deadline).then(
+      (r) => r.period
+    ),
+  closePeriod: (periodId: string) =>
+    request<{ period: CommentPeriod }>('PATCH', `${documentPath(documentId)}/periods/${encodeURIComponent(periodId)}`, { closed: true }).then(
+      (r) => r.period
+    ),
+  /** The address of the document's Server-Sent Events (`comment` and `period`). */
+  eventsUrl: `${documentPath(documentId)}/events`
+})
+
+/** The comment routes of one document. */
+export type CommentsApi = ReturnType<typeof commentsApi>

@@ -1,0 +1,51 @@
+import type { EditorState } from 'prosemirror-state'
+import type { TextQuoteSelector } from '../../src'
+import type { Passage } from './passages'
+
+/** How much of the block's text around a passage goes with its quote, to tell apart repeated wording. */
+export const CONTEXT_LENGTH = 32
+
+/** Why a selection cannot be commented on. */
+export type QuoteFailure = 'acrossBlocks' | 'notText'
+
+/**
+ * The W3C TextQuoteSelector of a passage: its text, up to
+ * {@link CONTEXT_LENGTH} characters of the block around it, and the block's
+ * id, which is what the server needs to find it unambiguously. Hard breaks
+ * count as "\n", as on the server. Fails when the passage is not inside one
+ * text block.
+ */
+export function quoteOf(state: EditorState, passage: Passage): { selector: TextQuoteSelector } | { failed: QuoteFailure } {
+  const { doc } = state
+  if (passage.from < 0 || passage.to > doc.content.size || passage.from > passage.to) return { failed: 'notText' }
+  const $from = doc.resolve(passage.from)
+  const $to = doc.resolve(passage.to)
+  if (!$from.sameParent($to)) return { failed: 'acrossBlocks' }
+  const block = $from.parent
+  if (!block.isTextblock) return { failed: 'notText' }
+  const text = block.textBetween(0, block.content.size, '\n', '\n')
+  const start = passage.from - $from.start()
+  const end = passage.to - $from.start()
+  const exact = text.slice(start, end)
+  const prefix = text.slice(Math.max(0, start - CONTEXT_LENGTH), start)
+  const suffix = text.slice(end, end + CONTEXT_LENGTH)
+  if (exact === '' && prefix === '' && suffix === '') return { failed: 'notText' }
+  const id = block.attrs.id as unknown
+  return {
+    selector: {
+      type: 'TextQuoteSelector',
+      exact,
+      ...(prefix ? { prefix } : {}),
+      ...(suffix ? { suffix } : {}),
+      ...(typeof id === 'string' ? { blockId: id } : {})
+    }
+  }
+}
+
+/** The selection as a passage, or why it cannot be one (an empty selection is an insertion point). */
+export function selectedPassage(state: EditorState): { passage: Passage } | { failed: QuoteFailure } {
+  const { from, to, $from, $to } = state.selection
+  if (!$from.sameParent($to)) return { failed: 'acrossBlocks' }
+  if (!$from.parent.isTextblock) return { failed: 'notText' }
+  return { passage: { from, to } }
+}
