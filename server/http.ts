@@ -23,6 +23,7 @@ import {
 } from '../src'
 import type { Outcome } from './comments/Outcome'
 import { settingsSchema, type WorkspaceSettings } from './comments/Settings'
+import { redlineHtml } from './versions/redlineHtml'
 import { publicAccount, type StoredAccount } from './auth/Accounts'
 import { CloseCode, ConnectionRefused, type Connection } from './collab'
 import type { ServerConfig } from './config'
@@ -95,6 +96,12 @@ const newPeriodBody = z.union([
   z.object({ start: isoDate, deadline: isoDate }).strict()
 ])
 const periodChangeBody = z.union([deadlineRule, z.object({ closed: z.literal(true) }).strict()])
+const newVersionBody = z.object({ name: text(200) })
+const diffQuery = z.object({
+  from: z.string().min(1, 'from names a version'),
+  to: z.string().min(1, 'to names a version or "draft"'),
+  format: z.enum(['json', 'html']).optional()
+})
 const newUserBody = z
   .object({
     username: z.string().max(40),
@@ -295,6 +302,38 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   documentRoutes.patch('/periods/:pid', async (req, res) => {
     const change = bodyOf(req, periodChangeBody)
     res.json({ period: valueOf(await workspace.periods.change(accountOf(res), docOf(res), String(req.params.pid), change)) })
+  })
+
+  documentRoutes.get('/versions', async (_req, res) => {
+    res.json({ versions: await workspace.versions.list(docOf(res)) })
+  })
+
+  documentRoutes.post('/versions', async (req, res) => {
+    const { name } = bodyOf(req, newVersionBody)
+    res.status(201).json({ version: valueOf(await workspace.versions.publish(accountOf(res), docOf(res), name)) })
+  })
+
+  documentRoutes.get('/versions/:vid', async (req, res) => {
+    res.json({ version: valueOf(await workspace.versions.get(docOf(res), String(req.params.vid))) })
+  })
+
+  documentRoutes.post('/versions/:vid/restore', async (req, res) => {
+    valueOf(await workspace.versions.startDraftFrom(accountOf(res), docOf(res), String(req.params.vid)))
+    res.json({ ok: true })
+  })
+
+  documentRoutes.get('/diff', async (req, res) => {
+    const parsed = diffQuery.safeParse(req.query)
+    if (!parsed.success) throw new HttpError(400, `invalid comparison: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)
+    const { from, to, format } = parsed.data
+    const diff = valueOf(await workspace.versions.diff(docOf(res), from, to))
+    if (format === 'html') {
+      // The page carries its own inline style and no script at all.
+      res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      res.type('html').send(redlineHtml(diff, (res.locals.document as DocumentMeta).title))
+      return
+    }
+    res.json(diff)
   })
 
   // Comments and periods as they change, as Server-Sent Events.
