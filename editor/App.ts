@@ -1,6 +1,7 @@
 import { COUNTRIES, mayManageAccounts } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { api, ApiError, type User } from './api'
+import { VersionsPage } from './versions/VersionsPage'
 import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { h } from './dom'
 import { formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
@@ -50,6 +51,8 @@ export class App {
       this.notice = null
     }
     if (!this.user) return main.append(this.loginForm())
+    const versions = /^#\/doc\/([a-z0-9-]+)\/versions(?:\/([a-z0-9-]+)\/([a-z0-9-]+))?$/.exec(location.hash)
+    if (versions) return this.versions(main, versions[1] as string, versions[2], versions[3])
     const route = /^#\/doc\/([a-z0-9-]+)(?:\/([a-z0-9]+))?$/.exec(location.hash)
     if (route) {
       // The text and its comments side by side need the width.
@@ -147,7 +150,15 @@ export class App {
   private async openDocument(main: HTMLElement, id: string, blockId: string | undefined): Promise<void> {
     const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
     if (!meta || !this.user) return
-    main.append(h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back'))), h('h1', { class: 'document-title' }, meta.title))
+    main.append(
+      h(
+        'nav',
+        { class: 'document-nav' },
+        h('a', { href: '#/', class: 'back' }, this.t('back')),
+        h('a', { href: `#/doc/${id}/versions`, class: 'versions-link' }, this.t('versionsLink'))
+      ),
+      h('h1', { class: 'document-title' }, meta.title)
+    )
     this.editor = new DocumentEditor({
       documentId: id,
       user: this.user,
@@ -157,6 +168,26 @@ export class App {
       onClosed: (reason, detail) => this.onClosed(reason, detail)
     })
     main.append(this.editor.element)
+  }
+
+  private async versions(main: HTMLElement, id: string, from: string | undefined, to: string | undefined): Promise<void> {
+    const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
+    if (!meta || !this.user) return
+    const page = new VersionsPage({
+      documentId: id,
+      user: this.user,
+      t: this.t,
+      language: this.language,
+      from,
+      to,
+      // Keeps the address in step without reloading the page.
+      onCompare: (f, t) => history.replaceState(null, '', `#/doc/${id}/versions/${f}/${t}`)
+    })
+    main.append(
+      h('nav', { class: 'document-nav' }, h('a', { href: `#/doc/${id}`, class: 'back' }, `← ${meta.title}`)),
+      h('h1', { class: 'document-title' }, meta.title),
+      page.element
+    )
   }
 
   private async accounts(main: HTMLElement): Promise<void> {

@@ -1,0 +1,255 @@
+import { COUNTRIES } from '../../src'
+import { ApiError, type User } from '../api'
+import { h } from '../dom'
+import { formatDate, type Language, type Translate } from '../i18n'
+import { versionsApi, type CreditedChange, type VersionDiff, type VersionSummary } from './versionsApi'
+
+/** The id that stands for the live draft in comparisons. */
+const DRAFT = 'draft'
+
+export interface VersionsPageOptions {
+  readonly documentId: string
+  readonly user: User
+  readonly t: Translate
+  readonly language: Language
+  /** Versions to compare at once, from the address. */
+  readonly from?: string
+  readonly to?: string
+  /** Called with the address of the comparison shown, so that a reload or a link shows it again. */
+  readonly onCompare: (from: string, to: string) => void
+}
+
+const countryOf = (code: string | null) => COUNTRIES.find((c) => c.code === code)
+
+/**
+ * The versions of a document and the comparison of any two (or of a version
+ * and the live draft): an inline redline or the two texts side by side,
+ * section by section, with a jump from change to change, a filter by
+ * section, and the countries whose accepted proposals brought each change.
+ */
+export class VersionsPage {
+  readonly element: HTMLElement
+  private versions: VersionSummary[] = []
+  private diff: VersionDiff | null = null
+  private mode: 'inline' | 'side' = 'inline'
+  private section = ''
+  private current = -1
+  private readonly fromSelect: HTMLSelectElement
+  private readonly toSelect: HTMLSelectElement
+  private readonly sectionSelect: HTMLSelectElement
+  private readonly position: HTMLElement
+  private readonly summary: HTMLElement
+  private readonly changes: HTMLElement
+  private readonly downloads: HTMLElement
+  private readonly list: HTMLElement
+  private readonly error: HTMLElement
+
+  constructor(private readonly options: VersionsPageOptions) {
+    const { t } = options
+    this.fromSelect = h('select', { 'aria-label': t('compareFrom'), class: 'compare-from' })
+    this.toSelect = h('select', { 'aria-label': t('compareTo'), class: 'compare-to' })
+    this.sectionSelect = h('select', { 'aria-label': t('filterSection'), class: 'compare-section' })
+    this.position = h('span', { class: 'change-position', 'aria-live': 'polite' })
+    this.summary = h('p', { class: 'compare-summary' })
+    this.changes = h('div', { class: 'compare-changes' })
+    this.downloads = h('span', { class: 'downloads' })
+    this.list = h('ul', { class: 'version-list' })
+    this.error = h('p', { class: 'error', role: 'alert' })
+    const modeButtons = (['inline', 'side'] as const).map((mode) =>
+      h('button', { type: 'button', class: `mode ${mode === this.mode ? 'active' : ''}`, 'data-mode': mode }, t(mode === 'inline' ? 'inlineView' : 'sideBySide'))
+    )
+    for (const button of modeButtons)
+      button.addEventListener('click', () => {
+        this.mode = button.dataset.mode === 'side' ? 'side' : 'inline'
+        for (const b of modeButtons) b.classList.toggle('active', b === button)
+        this.renderChanges()
+      })
+    const compareButton = h('button', { type: 'button', class: 'compare-button' }, t('compare'))
+    compareButton.addEventListener('click', () => void this.compare())
+    this.sectionSelect.addEventListener('change', () => {
+      this.section = this.sectionSelect.value
+      this.renderChanges()
+    })
+    const prev = h('button', { type: 'button', class: 'prev-change', title: t('previousChange'), 'aria-label': t('previousChange') }, '◀')
+    const next = h('button', { type: 'button', class: 'next-change', title: t('nextChange'), 'aria-label': t('nextChange') }, '▶')
+    prev.addEventListener('click', () => this.jump(-1))
+    next.addEventListener('click', () => this.jump(1))
+
+    this.element = h(
+      'section',
+      { class: 'versions-page' },
+      h('h2', {}, t('versions')),
+      this.list,
+      options.user.mayEdit ? this.publishForm() : null,
+      h('h2', {}, t('compareVersions')),
+      h(
+        'div',
+        { class: 'compare-bar' },
+        h('label', {}, t('compareFrom'), ' ', this.fromSelect),
+        h('label', {}, t('compareTo'), ' ', this.toSelect),
+        compareButton,
+        h('span', { class: 'modes' }, ...modeButtons),
+        h('label', {}, t('filterSection'), ' ', this.sectionSelect),
+        h('span', { class: 'jump' }, prev, this.position, next),
+        this.downloads
+      ),
+      this.error,
+      this.summary,
+      this.changes
+    )
+    this.element.addEventListener('keydown', (event) => {
+      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return
+      if (event.key === 'n' || event.key === 'j') this.jump(1)
+      if (event.key === 'p' || event.key === 'k') this.jump(-1)
+    })
+    void this.load()
+  }
+
+  private publishForm(): HTMLElement {
+    const { t } = this.options
+    const name = h('input', { name: 'version-name', placeholder: t('versionNamePlaceholder'), required: true })
+    const message = h('span', { class: 'form-message', role: 'status' })
+    const form = h('form', { class: 'publish-form' }, h('label', {}, t('publishVersion'), ' ', name), h('button', { type: 'submit' }, t('publish')), message)
+    form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      versionsApi.publish(this.options.documentId, name.value).then(
+        (version) => {
+          message.textContent = `${t('published')}: ${version.name}`
+          name.value = ''
+          void this.load()
+        },
+        (err: unknown) => {
+          message.textContent = err instanceof ApiError ? err.message : t('networkError')
+        }
+      )
+    })
+    return form
+  }
+
+  private async load(): Promise<void> {
+    const { t, documentId, language } = this.options
+    try {
+      this.versions = await versionsApi.list(documentId)
+    } catch (err) {
+      this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+      return
+    }
+    this.list.replaceChildren(
+      ...this.versions.map((v) =>
+        h(
+          'li',
+          {},
+          h('strong', {}, v.name),
+          ` — ${formatDate(v.createdAt, language)}, ${v.author.name}, ${v.words.toLocaleString(language)} ${t('words')} `,
+          h('a', { href: versionsApi.exportUrl(documentId, v.id, 'docx'), download: '' }, 'Word'),
+          ' · ',
+          h('a', { href: versionsApi.exportUrl(documentId, v.id, 'md'), download: '' }, 'Markdown')
+        )
+      )
+    )
+    if (this.versions.length === 0) this.list.append(h('li', {}, t('noVersions')))
+    const option = (value: string, label: string) => h('option', { value }, label)
+    this.fromSelect.replaceChildren(...this.versions.map((v) => option(v.id, v.name)))
+    this.toSelect.replaceChildren(...this.versions.map((v) => option(v.id, v.name)), option(DRAFT, t('liveDraft')))
+    const last = this.versions.at(-1)
+    const beforeLast = this.versions.at(-2)
+    this.fromSelect.value = this.options.from ?? beforeLast?.id ?? last?.id ?? ''
+    this.toSelect.value = this.options.to ?? (beforeLast ? (last?.id ?? DRAFT) : DRAFT)
+    if (this.versions.length > 0) await this.compare()
+  }
+
+  private async compare(): Promise<void> {
+    const { documentId, t } = this.options
+    const from = this.fromSelect.value
+    const to = this.toSelect.value
+    this.error.textContent = ''
+    try {
+      this.diff = await versionsApi.diff(documentId, from, to)
+    } catch (err) {
+      this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+      return
+    }
+    this.options.onCompare(from, to)
+    this.downloads.replaceChildren(
+      h('a', { href: versionsApi.diffUrl(documentId, from, to, 'html'), target: '_blank', rel: 'noopener' }, t('redlinePage')),
+      ' · ',
+      h('a', { href: versionsApi.diffUrl(documentId, from, to, 'docx'), download: '' }, t('wordTrackChanges'))
+    )
+    const sections = [...new Set(this.diff.blocks.filter((b) => b.op !== 'equal').map((b) => b.section))]
+    this.sectionSelect.replaceChildren(h('option', { value: '' }, t('allSections')), ...sections.map((s) => h('option', { value: s }, s || t('preamble'))))
+    this.section = ''
+    const s = this.diff.stats
+    this.summary.textContent = t('diffSummary')
+      .replace('{added}', String(s.wordsAdded))
+      .replace('{removed}', String(s.wordsRemoved))
+      .replace('{changed}', String(s.blocksChanged))
+      .replace('{inserted}', String(s.blocksInserted))
+      .replace('{deleted}', String(s.blocksDeleted))
+      .replace('{moved}', String(s.blocksMoved))
+    this.renderChanges()
+  }
+
+  private renderChanges(): void {
+    const diff = this.diff
+    if (!diff) return
+    const { t } = this.options
+    const shown = diff.blocks.filter((b) => b.op !== 'equal' && (this.section === '' || b.section === this.section))
+    const groups: Array<{ section: string; blocks: CreditedChange[] }> = []
+    for (const block of shown) {
+      const last = groups.at(-1)
+      if (last && last.section === block.section) last.blocks.push(block)
+      else groups.push({ section: block.section, blocks: [block] })
+    }
+    this.changes.className = `compare-changes ${this.mode}`
+    this.changes.replaceChildren(
+      ...groups.map((g) => h('section', { class: 'change-section' }, h('h3', {}, g.section || t('preamble')), ...g.blocks.map((b) => this.change(b)))),
+      ...(shown.length === 0 ? [h('p', {}, t('noDifferences'))] : [])
+    )
+    this.current = -1
+    this.position.textContent = shown.length ? `${shown.length} ${t('changesCount')}` : ''
+  }
+
+  private change(block: CreditedChange): HTMLElement {
+    const { t, language } = this.options
+    const label = {
+      changed: t('opChanged'),
+      inserted: t('opInserted'),
+      deleted: t('opDeleted'),
+      moved: block.oldSection !== undefined ? `${t('opMoved')} ← ${block.oldSection}` : t('opMoved')
+    }[block.op as 'changed' | 'inserted' | 'deleted' | 'moved']
+    const credits = (block.proposals ?? []).map((p) => {
+      const country = countryOf(p.country)
+      const chip = h('span', { class: 'credit', title: p.text }, `${t('proposalOf')} ${country?.name[language] ?? p.country ?? 'PPT'}`)
+      if (country) chip.style.borderColor = country.color
+      return chip
+    })
+    const runs = (keep: 'insert' | 'delete' | null) => {
+      const p = h('p', {})
+      if (block.runs)
+        for (const run of block.runs) {
+          if (run.op === 'equal') p.append(run.text)
+          else if (keep === null || run.op === keep) p.append(h(run.op === 'insert' ? 'ins' : 'del', {}, run.text))
+        }
+      else if (block.op === 'inserted') p.append(keep === 'delete' ? '' : h('ins', {}, block.newText))
+      else if (block.op === 'deleted') p.append(keep === 'insert' ? '' : h('del', {}, block.oldText))
+      else p.append(keep === 'delete' ? block.oldText : block.newText)
+      return p
+    }
+    const body =
+      this.mode === 'inline'
+        ? runs(null)
+        : h('div', { class: 'side-by-side' }, h('div', { class: 'old' }, runs('delete')), h('div', { class: 'new' }, runs('insert')))
+    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ' ', ...credits), body)
+  }
+
+  private jump(step: 1 | -1): void {
+    const items = [...this.changes.querySelectorAll<HTMLElement>('article.change')]
+    if (items.length === 0) return
+    this.current = (this.current + step + items.length) % items.length
+    items.forEach((item, i) => item.classList.toggle('focused', i === this.current))
+    const item = items[this.current] as HTMLElement
+    item.scrollIntoView({ block: 'center' })
+    item.focus()
+    this.position.textContent = `${this.current + 1} / ${items.length}`
+  }
+}

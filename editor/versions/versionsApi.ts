@@ -1,0 +1,46 @@
+import type { Author, BlockChange, DiffStats } from '../../src'
+import { request } from '../api'
+
+/** A published version as the list shows it. */
+export interface VersionSummary {
+  readonly id: string
+  readonly name: string
+  readonly createdAt: string
+  readonly author: Author
+  readonly words: number
+  readonly contentHash: string
+}
+
+/** An accepted proposal that brought a change. */
+export interface ProposalCredit {
+  readonly commentId: string
+  readonly country: string | null
+  readonly text: string
+}
+
+export type CreditedChange = BlockChange & { readonly proposals?: readonly ProposalCredit[] }
+
+export interface VersionDiff {
+  readonly from: { id: string; name: string; createdAt: string }
+  readonly to: { id: string; name: string; createdAt: string }
+  readonly blocks: readonly CreditedChange[]
+  readonly stats: DiffStats
+}
+
+const base = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
+
+/** The versions API, as the compare view and the version list use it. */
+export const versionsApi = {
+  list: (documentId: string) => request<{ versions: VersionSummary[] }>('GET', `${base(documentId)}/versions`).then((r) => r.versions),
+  publish: (documentId: string, name: string) =>
+    request<{ version: VersionSummary }>('POST', `${base(documentId)}/versions`, { name }).then((r) => r.version),
+  diff: (documentId: string, from: string, to: string) =>
+    request<VersionDiff>('GET', `${base(documentId)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+  /** Where the same comparison downloads: a redline page or a Word file with tracked changes. */
+  diffUrl: (documentId: string, from: string, to: string, format: 'html' | 'docx') =>
+    format === 'html'
+      ? `${base(documentId)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&format=html`
+      : `${base(documentId)}/diff/export?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&format=docx`,
+  exportUrl: (documentId: string, versionId: string, format: 'docx' | 'md') =>
+    `${base(documentId)}/versions/${encodeURIComponent(versionId)}/export?format=${format}`
+}
