@@ -34,6 +34,8 @@ export class VersionsPage {
   private mode: 'inline' | 'side' = 'inline'
   private section = ''
   private current = -1
+  // Counts comparisons asked for: only the answer to the latest one is shown.
+  private comparisons = 0
   private readonly fromSelect: HTMLSelectElement
   private readonly toSelect: HTMLSelectElement
   private readonly sectionSelect: HTMLSelectElement
@@ -163,12 +165,17 @@ export class VersionsPage {
     const from = this.fromSelect.value
     const to = this.toSelect.value
     this.error.textContent = ''
+    const asked = ++this.comparisons
+    let diff: VersionDiff
     try {
-      this.diff = await versionsApi.diff(documentId, from, to)
+      diff = await versionsApi.diff(documentId, from, to)
     } catch (err) {
-      this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+      if (asked === this.comparisons) this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
       return
     }
+    // A later comparison was asked for meanwhile (the first one on loading, then a click): this answer is stale.
+    if (asked !== this.comparisons) return
+    this.diff = diff
     this.options.onCompare(from, to)
     this.downloads.replaceChildren(
       h('a', { href: versionsApi.diffUrl(documentId, from, to, 'html'), target: '_blank', rel: 'noopener' }, t('redlinePage')),
@@ -245,7 +252,8 @@ export class VersionsPage {
   private jump(step: 1 | -1): void {
     const items = [...this.changes.querySelectorAll<HTMLElement>('article.change')]
     if (items.length === 0) return
-    this.current = (this.current + step + items.length) % items.length
+    // Before any jump (current = -1), "previous" goes to the last change, not the one before it.
+    this.current = this.current === -1 && step === -1 ? items.length - 1 : (this.current + step + items.length) % items.length
     items.forEach((item, i) => item.classList.toggle('focused', i === this.current))
     const item = items[this.current] as HTMLElement
     item.scrollIntoView({ block: 'center' })
