@@ -1,0 +1,37 @@
+/**
+ * One line of the comment matrix, as the people reading it see it: plain
+ * text, already in their language (the status as "Incorporado", not
+ * `incorporated`). Built by whoever holds the comments; the exports only lay
+ * it out.
+ */
+export interface MatrixRow {
+  /** The heading of the section the passage is in. */
+  readonly section: string
+  /** Which paragraph: its number in the text, or its block id. */
+  readonly paragraph: string
+  /** The passage commented on, as quoted. */
+  readonly quote: string
+  /** The country that commented, by name. */
+  readonly country: string
+  readonly comment: string
+  /** The wording the country proposed; "" if none. */
+  readonly proposal: string
+  readonly status: string
+  /** The Presidency's answer; "" if none yet. */
+  readonly answer: string
+}
+
+/** A language the matrix's column titles are written in. */
+export type MatrixLanguage = 'es' | 'en'
+
+/** The matrix's columns, in order, with their titles. */
+export const MATRIX_COLUMNS: ReadonlyArray<{ readonly key: keyof MatrixRow; readonly title: Readonly<Record<MatrixLanguage, string>> }> = [
+  { key: 'section', title: { es: 'Sección', en: 'Section' } },
+  { key: 'paragraph', title: { es: 'Párrafo', en: 'Paragraph' } },
+  { key: 'quote', title: { es: 'Texto citado', en: 'Quoted text' } },
+  { key: 'country', title: { es: 'País', en: 'Country' } },
+  { key: 'comment', title: { es: 'Comentario', en: 'Comment' } },
+  { key: 'proposal', title: { es: 'Propuesta de redacción', en: 'Proposed wording' } },
+  { key: 'status', title: { es: 'Estado', en: 'Status' } },
+  { key: 'answer', title: { es: 'Respuesta de la PPT', en: 'PPT answer' } }
+]

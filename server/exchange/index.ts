@@ -1,0 +1,22 @@
+/**
+ * Moving documents in and out of Consenso: pure conversions between the
+ * document schema and Markdown, HTML and Word files, and the comment matrix
+ * as CSV and Word. No HTTP here: routes call these and send the bytes.
+ *
+ * Imports throw {@link ImportError} (with a `failure` a route maps to a
+ * status) for anything they refuse; exports do not fail on valid documents.
+ */
+export { ImportError, type ImportFailure } from './ImportError'
+export { defaultImportLimits, type ImportLimits } from './ImportLimits'
+export { importMarkdown } from './importMarkdown'
+export { importHtml, MAX_HTML_DEPTH } from './importHtml'
+export { importDocx } from './importDocx'
+export { importFile, importFormatOf, type ImportFormat } from './importFile'
+export { versionToDocx, type VersionMeta } from './versionToDocx'
+export { diffToDocx, type DiffMeta, type DiffExportOptions } from './diffToDocx'
+export { MATRIX_COLUMNS, type MatrixRow, type MatrixLanguage } from './MatrixRow'
+export { commentsToCsv, type CsvOptions } from './commentsToCsv'
+export { commentsToDocx, type MatrixMeta } from './commentsToDocx'
+/** Re-exported so that routes find every format in one place. */
+export { serializeMarkdown } from '../../src'
+export { DOCX_MIME_TYPE, CSV_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'

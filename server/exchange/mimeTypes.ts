@@ -1,0 +1,6 @@
+/** The MIME type of a .docx file, for a response's Content-Type. */
+export const DOCX_MIME_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+/** The MIME type of the comment matrix's CSV, for a response's Content-Type. */
+export const CSV_MIME_TYPE = 'text/csv; charset=utf-8'
+/** The MIME type of a Markdown export, for a response's Content-Type. */
+export const MARKDOWN_MIME_TYPE = 'text/markdown; charset=utf-8'

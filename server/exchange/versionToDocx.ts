@@ -1,0 +1,40 @@
+import { Paragraph } from 'docx'
+import type { Node as ProseMirrorNode } from 'prosemirror-model'
+import { shapedBlocks } from './blockShapes'
+import { ListNumbering } from './ListNumbering'
+import { packWordFile } from './packWordFile'
+import { paragraphOptions } from './paragraphOptions'
+import { piecesOf } from './pieces'
+import { wordRuns } from './wordRuns'
+
+/** What the Word file of a version says about it. */
+export interface VersionMeta {
+  /** The document's title, e.g. "Estrategia regional de atención a la migración irregular y masiva". */
+  readonly title: string
+  /** The version's name, e.g. "Borrador octubre 2021". */
+  readonly versionName: string
+  /** When the version was published (ISO date or timestamp); shown as given. */
+  readonly createdAt: string
+}
+
+/**
+ * A version as a Word file: headings as Word's Heading 1–3 styles, lists as
+ * real numbered and bulleted lists (each ordered list counting from its own
+ * first number, nested lists one level in), quotations in the Quote style,
+ * bold, italic, hyperlinks and line breaks. The title, version name and date
+ * are in the page header and the file's properties, not in the body, so that
+ * importing the file gives back the text alone (see `importDocx`).
+ */
+export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Promise<Uint8Array> {
+  const numbering = new ListNumbering()
+  const body = shapedBlocks(doc).map(
+    ({ node, shape }) => new Paragraph({ ...paragraphOptions(shape, numbering), children: wordRuns(piecesOf(node)) })
+  )
+  return packWordFile({
+    title: meta.title,
+    subject: meta.versionName,
+    header: `${meta.title} — ${meta.versionName} (${meta.createdAt})`,
+    body,
+    numbering: numbering.config()
+  })
+}

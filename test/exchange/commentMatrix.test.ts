@@ -1,0 +1,92 @@
+import { parse } from 'csv-parse/sync'
+import mammoth from 'mammoth'
+import { describe, expect, test } from 'vitest'
+import { commentsToCsv, commentsToDocx, MATRIX_COLUMNS, type MatrixRow } from '../../server/exchange'
+import { entryText } from './helpers'
+
+const rows: MatrixRow[] = [
+  {
+    section: '1. Antecedentes',
+    paragraph: '3',
+    quote: 'la migración irregular, masiva y desordenada',
+    country: 'Guatemala',
+    comment: 'Proponemos "ordenada", no "desordenada".\nVer también el párrafo 5, inciso b).',
+    proposal: 'la migración irregular y masiva',
+    status: 'Incorporado',
+    answer: 'Se acoge; véase la versión de noviembre.'
+  },
+  {
+    section: '2. Objetivos',
+    paragraph: 'b4k9x2m7q1z',
+    quote: 'Niñas, niños y adolescentes',
+    country: 'Panamá',
+    comment: '=HYPERLINK("https://evil.example","clic")',
+    proposal: '',
+    status: 'Abierto',
+    answer: ''
+  }
+]
+
+describe('commentsToCsv', () => {
+  const csv = commentsToCsv(rows)
+
+  test('starts with a UTF-8 byte order mark, so Excel reads the accents', () => {
+    expect(csv.charCodeAt(0)).toBe(0xfeff)
+    expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]))
+  })
+
+  test('has a header row of Spanish column titles, or English ones on request', () => {
+    expect(csv.slice(1, csv.indexOf('\r\n'))).toBe('Sección,Párrafo,Texto citado,País,Comentario,Propuesta de redacción,Estado,Respuesta de la PPT')
+    const english = commentsToCsv(rows, { language: 'en' })
+    expect(english.slice(1, english.indexOf('\r\n'))).toBe('Section,Paragraph,Quoted text,Country,Comment,Proposed wording,Status,PPT answer')
+  })
+
+  test('quotes fields with commas, quotes and line breaks as RFC 4180 says, ending records in CRLF', () => {
+    expect(csv).toContain(
+      '1. Antecedentes,3,"la migración irregular, masiva y desordenada",Guatemala,"Proponemos ""ordenada"", no ""desordenada"".\nVer también el párrafo 5, inciso b).",la migración irregular y masiva,Incorporado,Se acoge; véase la versión de noviembre.\r\n'
+    )
+    expect(csv.endsWith('\r\n')).toBe(true)
+  })
+
+  test('reads back, in a CSV parser of its own, as the same rows with their accents', () => {
+    const [header, ...records] = parse(csv, { bom: true }) as string[][]
+    expect(header).toEqual(MATRIX_COLUMNS.map((c) => c.title.es))
+    expect(records[0]).toEqual(MATRIX_COLUMNS.map((c) => rows[0]![c.key]))
+    expect(records).toHaveLength(2)
+  })
+
+  test('defuses a field that a spreadsheet would run as a formula', () => {
+    const [, , second] = parse(csv, { bom: true }) as string[][]
+    expect(second![4]).toBe(`'=HYPERLINK("https://evil.example","clic")`)
+  })
+
+  test('separates fields with semicolons on request', () => {
+    const [header] = parse(commentsToCsv(rows, { delimiter: ';' }), { bom: true, delimiter: ';' }) as string[][]
+    expect(header).toHaveLength(8)
+  })
+
+  test('writes only the header for no rows', () => {
+    expect(commentsToCsv([]).split('\r\n')).toHaveLength(2)
+  })
+})
+
+describe('commentsToDocx', () => {
+  test('writes a real Word table with a repeated header row and one row per comment', async () => {
+    const docx = await commentsToDocx(rows, { title: 'Estrategia regional', subtitle: 'Borrador octubre 2021' })
+    const xml = entryText(docx, 'word/document.xml')
+    expect(xml.match(/<w:tbl>/g)).toHaveLength(1)
+    expect(xml.match(/<w:tr>/g)).toHaveLength(3)
+    expect(xml).toContain('<w:tblHeader/>')
+    for (const title of MATRIX_COLUMNS.map((c) => c.title.es)) expect(xml).toContain(`>${title}</w:t>`)
+    expect(xml).toContain('<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>')
+  })
+
+  test('opens in mammoth as a table holding every field, line breaks and accents kept', async () => {
+    const { value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(await commentsToDocx(rows, { title: 'Estrategia regional' })) })
+    expect(html).toContain('<h1>Matriz de comentarios — Estrategia regional</h1>')
+    expect(html).toContain('<table>')
+    expect(html.match(/<tr>/g)).toHaveLength(3)
+    expect(html).toContain('<td><p>Proponemos "ordenada", no "desordenada".</p><p>Ver también el párrafo 5, inciso b).</p></td>')
+    for (const text of ['Guatemala', 'Panamá', 'b4k9x2m7q1z', 'Se acoge; véase la versión de noviembre.']) expect(html).toContain(text)
+  })
+})
