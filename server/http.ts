@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
 import {
   COMMENT_STATUSES,
+  COUNTRIES,
   isCountryCode,
   isIsoDate,
   MAX_COMMENT_LENGTH,
@@ -14,6 +15,8 @@ import {
   mayEditText,
   mayManageAccounts,
   ROLES,
+  schema,
+  textBlocks,
   type Account,
   type CommentStatus,
   type CountryCode,
@@ -24,6 +27,21 @@ import {
 import type { Outcome } from './comments/Outcome'
 import { settingsSchema, type WorkspaceSettings } from './comments/Settings'
 import { redlineHtml } from './versions/redlineHtml'
+import { commentMatrix } from './comments/commentMatrix'
+import {
+  commentsToCsv,
+  commentsToDocx,
+  CSV_MIME_TYPE,
+  diffToDocx,
+  DOCX_MIME_TYPE,
+  importFile,
+  ImportError,
+  MARKDOWN_MIME_TYPE,
+  serializeMarkdown,
+  versionToDocx
+} from './exchange'
+import multer from 'multer'
+import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { publicAccount, type StoredAccount } from './auth/Accounts'
 import { CloseCode, ConnectionRefused, type Connection } from './collab'
 import type { ServerConfig } from './config'
@@ -102,6 +120,20 @@ const diffQuery = z.object({
   to: z.string().min(1, 'to names a version or "draft"'),
   format: z.enum(['json', 'html']).optional()
 })
+const exportQuery = (formats: [string, ...string[]]) => z.object({ format: z.enum(formats), lang: z.enum(['es', 'en']).optional() })
+const diffExportQuery = z.object({ from: z.string().min(1), to: z.string().min(1), format: z.literal('docx') })
+const newDocumentBody = z.object({ title: text(200) })
+
+/** Largest file accepted for import. */
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+// A file name from a title: accents kept (express writes filename* in UTF-8),
+// characters that file systems or headers reject replaced.
+const fileName = (title: string, extension: string) =>
+  `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`
+
+const IMPORT_STATUS = { unsupported_format: 415, too_large: 413, malformed: 422, empty: 422 } as const
+
 const newUserBody = z
   .object({
     username: z.string().max(40),
@@ -151,6 +183,20 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   const api = express.Router()
   api.use(express.json({ limit: config.maxJsonBytes }))
+  // Uploads stay in memory: they are read once, converted and dropped.
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 4096 } })
+
+  /** The uploaded file as a document, or an HTTP error saying why it is refused. */
+  async function uploadedDocument(req: Request): Promise<ProseMirrorNode> {
+    const file = req.file
+    if (!file) throw new HttpError(400, 'send the file as multipart/form-data in a field named "file"')
+    try {
+      return await importFile(new Uint8Array(file.buffer), file.originalname, file.mimetype)
+    } catch (err) {
+      if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message)
+      throw err
+    }
+  }
 
   const cookieOptions = {
     httpOnly: true,
@@ -187,6 +233,12 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   api.get('/me', (_req, res) => {
     res.json({ user: userView(res.locals.account as StoredAccount) })
+  })
+
+  api.post('/documents', upload.single('file'), async (req, res) => {
+    const { title } = bodyOf(req, newDocumentBody)
+    const doc = await uploadedDocument(req)
+    res.status(201).json({ document: valueOf(await workspace.createDocument(res.locals.account as StoredAccount, title, doc)) })
   })
 
   api.get('/documents', async (_req, res) => {
@@ -250,6 +302,26 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   documentRoutes.get('/', (_req, res) => {
     res.json({ document: { ...(res.locals.document as DocumentMeta), mayEdit: mayEditText(accountOf(res).role) } })
+  })
+
+  documentRoutes.put('/content', upload.single('file'), async (req, res) => {
+    const doc = await uploadedDocument(req)
+    valueOf(await workspace.replaceDocumentContent(accountOf(res), docOf(res), doc, req.file?.originalname ?? 'upload'))
+    res.json({ ok: true })
+  })
+
+  documentRoutes.get('/comments/export', async (req, res) => {
+    const parsed = exportQuery(['csv', 'docx']).safeParse(req.query)
+    if (!parsed.success) throw new HttpError(400, 'format must be csv or docx')
+    const language = parsed.data.lang ?? 'es'
+    const meta = res.locals.document as DocumentMeta
+    const comments = await workspace.comments.list(meta.id)
+    const numbers = await workspace.collaboration.withDocument(meta.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
+    const rows = commentMatrix(comments, numbers, language)
+    const name = fileName(`${meta.title} - ${language === 'es' ? 'matriz de comentarios' : 'comment matrix'}`, parsed.data.format)
+    res.attachment(name)
+    if (parsed.data.format === 'csv') res.type(CSV_MIME_TYPE).send(commentsToCsv(rows, { language }))
+    else res.type(DOCX_MIME_TYPE).send(Buffer.from(await commentsToDocx(rows, { title: meta.title, language })))
   })
 
   documentRoutes.get('/comments', async (req, res) => {
@@ -317,6 +389,35 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     res.json({ version: valueOf(await workspace.versions.get(docOf(res), String(req.params.vid))) })
   })
 
+  documentRoutes.get('/versions/:vid/export', async (req, res) => {
+    const parsed = exportQuery(['docx', 'md']).safeParse(req.query)
+    if (!parsed.success) throw new HttpError(400, 'format must be docx or md')
+    const meta = res.locals.document as DocumentMeta
+    const version = valueOf(await workspace.versions.get(meta.id, String(req.params.vid)))
+    const doc = ProseMirrorNode.fromJSON(schema, version.content)
+    res.attachment(fileName(`${meta.title} - ${version.name}`, parsed.data.format))
+    if (parsed.data.format === 'md') res.type(MARKDOWN_MIME_TYPE).send(serializeMarkdown(doc))
+    else res.type(DOCX_MIME_TYPE).send(Buffer.from(await versionToDocx(doc, { title: meta.title, versionName: version.name, createdAt: version.createdAt })))
+  })
+
+  documentRoutes.get('/diff/export', async (req, res) => {
+    const parsed = diffExportQuery.safeParse(req.query)
+    if (!parsed.success) throw new HttpError(400, 'give from, to and format=docx')
+    const meta = res.locals.document as DocumentMeta
+    const { diff, from, to } = valueOf(await workspace.versions.compare(meta.id, parsed.data.from, parsed.data.to))
+    const attribution = new Map<string, string>()
+    for (const block of diff.blocks)
+      for (const p of block.proposals ?? [])
+        if (block.blockId) attribution.set(block.blockId, COUNTRIES.find((c) => c.code === p.country)?.name.es ?? 'PPT')
+    const bytes = await diffToDocx(
+      diff,
+      { title: meta.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt },
+      { versions: { from, to }, attribution }
+    )
+    res.attachment(fileName(`${meta.title} - ${diff.from.name} a ${diff.to.name}`, 'docx'))
+    res.type(DOCX_MIME_TYPE).send(Buffer.from(bytes))
+  })
+
   documentRoutes.post('/versions/:vid/restore', async (req, res) => {
     valueOf(await workspace.versions.startDraftFrom(accountOf(res), docOf(res), String(req.params.vid)))
     res.json({ ok: true })
@@ -365,6 +466,10 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
         : typeof (err as { status?: unknown }).status === 'number'
           ? (err as { status: number }).status
           : 500
+    if (err instanceof multer.MulterError)
+      return void res
+        .status(err.code === 'LIMIT_FILE_SIZE' ? 413 : 400)
+        .json({ error: err.code === 'LIMIT_FILE_SIZE' ? `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB` : `upload refused: ${err.message}` })
     const type = (err as { type?: string }).type
     const message =
       err instanceof HttpError

@@ -288,6 +288,8 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
       oldIndex: o,
       newIndex: n
     })
+    // Sections appear in the counts only where something changed.
+    if (op === 'equal') return
     count(b.section, (c) => {
       if (moved) c.blocksMoved++
       else if (!same) c.blocksChanged++

@@ -28,12 +28,15 @@ import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from './Outcome'
 import type { Periods } from './Periods'
 
+/** A comment's anchor as the API shows it: where its passage is now, or that it was deleted. */
+export type AnchorView = Anchor &
+  (
+    | { readonly detached: true; readonly text: null }
+    | { readonly detached: false; readonly from: number; readonly to: number; readonly text: string; readonly section: string }
+  )
+
 /** A comment as the API shows it: its anchor resolved against the document as it is now. */
-export type CommentView = Omit<Comment, 'anchor'> & {
-  readonly anchor: Anchor & (Omit<Extract<ResolvedAnchor, { detached: false }>, 'detached'> | { readonly text: null }) & {
-    readonly detached: boolean
-  }
-}
+export type CommentView = Omit<Comment, 'anchor'> & { readonly anchor: AnchorView }
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
 const commentRecord = z.object({

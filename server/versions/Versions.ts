@@ -152,6 +152,16 @@ export class Versions {
    * those decided between the two, anchored in that block.
    */
   async diff(id: DocumentId, fromId: string, toId: string): Promise<Outcome<VersionDiff>> {
+    const compared = await this.compare(id, fromId, toId)
+    return 'failed' in compared ? compared : ok(compared.ok.diff)
+  }
+
+  /** The diff of {@link diff} with the two texts it compares (for exports that keep formatting). */
+  async compare(
+    id: DocumentId,
+    fromId: string,
+    toId: string
+  ): Promise<Outcome<{ diff: VersionDiff; from: ProseMirrorNode; to: ProseMirrorNode }>> {
     const from = await this.records(id).get(fromId)
     if (!from) return refuse(404, `no version ${fromId} of this document`)
     let to: { side: DiffSide; content: ProseMirrorNode; comments: readonly CommentView[] }
@@ -163,7 +173,8 @@ export class Versions {
       if (!version) return refuse(404, `no version ${toId} of this document`)
       to = { side: sideOf(version), content: ProseMirrorNode.fromJSON(schema, version.content), comments: version.comments }
     }
-    const diff = diffDocuments(ProseMirrorNode.fromJSON(schema, from.content), to.content)
+    const fromContent = ProseMirrorNode.fromJSON(schema, from.content)
+    const diff = diffDocuments(fromContent, to.content)
     const credits = new Map<string, ProposalCredit[]>()
     for (const c of to.comments) {
       const decision = c.suggestion?.decision
@@ -173,13 +184,17 @@ export class Versions {
       credits.set(blockId, [...(credits.get(blockId) ?? []), { commentId: c.id, country: c.country, text: c.suggestion?.text ?? '' }])
     }
     return ok({
-      from: sideOf(from),
-      to: to.side,
-      stats: diff.stats,
-      blocks: diff.blocks.map((b) => {
-        const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
-        return proposals ? { ...b, proposals } : b
-      })
+      from: fromContent,
+      to: to.content,
+      diff: {
+        from: sideOf(from),
+        to: to.side,
+        stats: diff.stats,
+        blocks: diff.blocks.map((b) => {
+          const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
+          return proposals ? { ...b, proposals } : b
+        })
+      }
     })
   }
 }
