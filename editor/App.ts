@@ -2,6 +2,8 @@ import { COUNTRIES, mayManageAccounts } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { api, ApiError, type User } from './api'
 import { VersionsPage } from './versions/VersionsPage'
+import { VersionView } from './versions/VersionView'
+import { versionsApi } from './versions/versionsApi'
 import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { h } from './dom'
 import { formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
@@ -17,6 +19,7 @@ export class App {
   private t: Translate = translator(this.language)
   private user: User | null = null
   private editor: DocumentEditor | null = null
+  private versionView: VersionView | null = null
   private notice: { key: MessageKey; detail?: string } | null = null
 
   constructor(private readonly root: HTMLElement) {
@@ -43,6 +46,8 @@ export class App {
   private async render(): Promise<void> {
     this.editor?.destroy()
     this.editor = null
+    this.versionView?.destroy()
+    this.versionView = null
     document.documentElement.lang = this.language
     const main = h('main', { class: 'page' })
     this.root.replaceChildren(this.header(), main)
@@ -51,6 +56,8 @@ export class App {
       this.notice = null
     }
     if (!this.user) return main.append(this.loginForm())
+    const version = /^#\/doc\/([a-z0-9-]+)\/version\/([a-z0-9-]+)$/.exec(location.hash)
+    if (version) return this.version(main, version[1] as string, version[2] as string)
     const versions = /^#\/doc\/([a-z0-9-]+)\/versions(?:\/([a-z0-9-]+)\/([a-z0-9-]+))?$/.exec(location.hash)
     if (versions) return this.versions(main, versions[1] as string, versions[2], versions[3])
     const route = /^#\/doc\/([a-z0-9-]+)(?:\/([a-z0-9]+))?$/.exec(location.hash)
@@ -168,6 +175,18 @@ export class App {
       onClosed: (reason, detail) => this.onClosed(reason, detail)
     })
     main.append(this.editor.element)
+  }
+
+  private async version(main: HTMLElement, id: string, versionId: string): Promise<void> {
+    const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
+    const detail = meta && (await versionsApi.get(id, versionId).catch((err: unknown) => this.handleApiError(err)))
+    if (!meta || !detail) return
+    this.versionView = new VersionView(detail, this.t, this.language)
+    main.append(
+      h('nav', { class: 'document-nav' }, h('a', { href: `#/doc/${id}/versions`, class: 'back' }, `← ${this.t('versions')}`)),
+      h('h1', { class: 'document-title' }, meta.title),
+      this.versionView.element
+    )
   }
 
   private async versions(main: HTMLElement, id: string, from: string | undefined, to: string | undefined): Promise<void> {

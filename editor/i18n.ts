@@ -160,7 +160,12 @@ const es = {
   opMoved: 'Trasladado',
   proposalOf: 'Propuesta de',
   redlinePage: 'Página de cambios (HTML)',
-  wordTrackChanges: 'Word con control de cambios'
+  wordTrackChanges: 'Word con control de cambios',
+  openVersion: 'Ver',
+  startDraftFrom: 'Nuevo borrador a partir de esta versión',
+  confirmStartDraft: 'El borrador actual pasará a decir lo mismo que «{name}». Queda registrado como una edición: las versiones publicadas no cambian. ¿Continuar?',
+  publishedBy: 'publicada por',
+  versionReadOnly: 'Versión publicada: no se puede modificar. Para trabajar sobre ella, inicie un nuevo borrador a partir de esta versión.'
 }
 
 type Messages = typeof es
@@ -323,7 +328,12 @@ const en: Messages = {
   opMoved: 'Moved',
   proposalOf: 'Proposal of',
   redlinePage: 'Changes page (HTML)',
-  wordTrackChanges: 'Word with tracked changes'
+  wordTrackChanges: 'Word with tracked changes',
+  openVersion: 'View',
+  startDraftFrom: 'New draft from this version',
+  confirmStartDraft: 'The current draft will say the same as «{name}». This is recorded as an edit: published versions do not change. Continue?',
+  publishedBy: 'published by',
+  versionReadOnly: 'Published version: it cannot be changed. To work on it, start a new draft from this version.'
 }
 
 const messages: Record<Language, Messages> = { es, en }

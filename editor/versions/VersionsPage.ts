@@ -128,6 +128,25 @@ export class VersionsPage {
     return form
   }
 
+  // Starting a new draft from a version edits the live text into it: said
+  // plainly before, since everyone editing sees the text change.
+  private startDraftButton(version: VersionSummary): HTMLElement {
+    const { t, documentId } = this.options
+    const button = h('button', { type: 'button', class: 'start-draft' }, t('startDraftFrom'))
+    button.addEventListener('click', () => {
+      if (!window.confirm(t('confirmStartDraft').replace('{name}', version.name))) return
+      versionsApi.startDraftFrom(documentId, version.id).then(
+        () => {
+          location.hash = `#/doc/${documentId}`
+        },
+        (err: unknown) => {
+          this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+        }
+      )
+    })
+    return button
+  }
+
   private async load(): Promise<void> {
     const { t, documentId, language } = this.options
     try {
@@ -143,9 +162,12 @@ export class VersionsPage {
           {},
           h('strong', {}, v.name),
           ` — ${formatDate(v.createdAt, language)}, ${v.author.name}, ${v.words.toLocaleString(language)} ${t('words')} `,
+          h('a', { href: `#/doc/${documentId}/version/${v.id}`, class: 'open-version' }, t('openVersion')),
+          ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'docx'), download: '' }, 'Word'),
           ' · ',
-          h('a', { href: versionsApi.exportUrl(documentId, v.id, 'md'), download: '' }, 'Markdown')
+          h('a', { href: versionsApi.exportUrl(documentId, v.id, 'md'), download: '' }, 'Markdown'),
+          this.options.user.mayEdit ? this.startDraftButton(v) : null
         )
       )
     )

@@ -11,6 +11,12 @@ export interface VersionSummary {
   readonly contentHash: string
 }
 
+/** A version with its text. */
+export interface VersionDetail extends VersionSummary {
+  readonly content: unknown
+  readonly text: string
+}
+
 /** An accepted proposal that brought a change. */
 export interface ProposalCredit {
   readonly commentId: string
@@ -34,6 +40,11 @@ export const versionsApi = {
   list: (documentId: string) => request<{ versions: VersionSummary[] }>('GET', `${base(documentId)}/versions`).then((r) => r.versions),
   publish: (documentId: string, name: string) =>
     request<{ version: VersionSummary }>('POST', `${base(documentId)}/versions`, { name }).then((r) => r.version),
+  get: (documentId: string, versionId: string) =>
+    request<{ version: VersionDetail }>('GET', `${base(documentId)}/versions/${encodeURIComponent(versionId)}`).then((r) => r.version),
+  /** Makes the live draft say what the version says, as a new edit (PPT and Secretariat). */
+  startDraftFrom: (documentId: string, versionId: string) =>
+    request<{ ok: true }>('POST', `${base(documentId)}/versions/${encodeURIComponent(versionId)}/restore`, {}),
   diff: (documentId: string, from: string, to: string) =>
     request<VersionDiff>('GET', `${base(documentId)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   /** Where the same comparison downloads: a redline page or a Word file with tracked changes. */
