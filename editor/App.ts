@@ -5,6 +5,8 @@ import { VersionsPage } from './versions/VersionsPage'
 import { VersionView } from './versions/VersionView'
 import { versionsApi } from './versions/versionsApi'
 import { DocumentEditor, type ClosedReason } from './DocumentEditor'
+import { importForm } from './exchange/importForm'
+import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
 import { formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
 
@@ -136,22 +138,21 @@ export class App {
     main.append(h('h1', {}, t('documents')))
     const documents = await api.documents().catch((err: unknown) => this.handleApiError(err))
     if (!documents) return
-    if (documents.length === 0) return void main.append(h('p', {}, t('noDocuments')))
-    main.append(
-      h(
-        'ul',
-        { class: 'document-list' },
-        ...documents.map((d) =>
-          h(
-            'li',
-            {},
-            h('a', { href: `#/doc/${d.id}`, class: 'document-link' }, d.title),
-            h('span', { class: `tag ${d.mayEdit ? 'edit' : 'read'}` }, d.mayEdit ? t('canEdit') : t('readOnlyTag')),
-            h('span', { class: 'meta' }, `${t('createdOn')} ${formatDate(d.createdAt, this.language)}`)
-          )
+    const list = h(
+      'ul',
+      { class: 'document-list' },
+      ...documents.map((d) =>
+        h(
+          'li',
+          {},
+          h('a', { href: `#/doc/${d.id}`, class: 'document-link' }, d.title),
+          h('span', { class: `tag ${d.mayEdit ? 'edit' : 'read'}` }, d.mayEdit ? t('canEdit') : t('readOnlyTag')),
+          h('span', { class: 'meta' }, `${t('createdOn')} ${formatDate(d.createdAt, this.language)}`)
         )
       )
     )
+    main.append(documents.length === 0 ? h('p', {}, t('noDocuments')) : list)
+    if (this.user?.mayEdit) main.append(importForm(t, (created) => this.go(`#/doc/${created.id}`)))
   }
 
   private async openDocument(main: HTMLElement, id: string, blockId: string | undefined): Promise<void> {
@@ -162,7 +163,8 @@ export class App {
         'nav',
         { class: 'document-nav' },
         h('a', { href: '#/', class: 'back' }, this.t('back')),
-        h('a', { href: `#/doc/${id}/versions`, class: 'versions-link' }, this.t('versionsLink'))
+        h('a', { href: `#/doc/${id}/versions`, class: 'versions-link' }, this.t('versionsLink')),
+        this.user.mayEdit && replaceContentControl(id, this.t)
       ),
       h('h1', { class: 'document-title' }, meta.title)
     )

@@ -33,6 +33,18 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
+  return answerOf<T>(response)
+}
+
+/**
+ * One multipart request (a file upload), answered in JSON like {@link request}.
+ * No Content-Type header: the browser writes it, with the boundary.
+ */
+export async function upload<T>(method: string, path: string, form: FormData): Promise<T> {
+  return answerOf<T>(await fetch(path, { method, credentials: 'same-origin', body: form }))
+}
+
+async function answerOf<T>(response: Response): Promise<T> {
   const json = (await response.json().catch(() => ({}))) as { error?: string }
   if (!response.ok) throw new ApiError(response.status, json.error ?? response.statusText)
   return json as T

@@ -186,6 +186,15 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   // Uploads stay in memory: they are read once, converted and dropped.
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 4096 } })
 
+  // Refuses an upload from a role that may not edit before it is received or
+  // converted: reading and converting a file costs memory and time, and a
+  // refusal must not depend on what the file holds. The workspace checks again.
+  const editorsOnly = (_req: Request, res: Response, next: NextFunction) => {
+    const account = res.locals.account as StoredAccount
+    if (!mayEditText(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat upload documents')
+    next()
+  }
+
   /** The uploaded file as a document, or an HTTP error saying why it is refused. */
   async function uploadedDocument(req: Request): Promise<ProseMirrorNode> {
     const file = req.file
@@ -235,7 +244,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     res.json({ user: userView(res.locals.account as StoredAccount) })
   })
 
-  api.post('/documents', upload.single('file'), async (req, res) => {
+  api.post('/documents', editorsOnly, upload.single('file'), async (req, res) => {
     const { title } = bodyOf(req, newDocumentBody)
     const doc = await uploadedDocument(req)
     res.status(201).json({ document: valueOf(await workspace.createDocument(res.locals.account as StoredAccount, title, doc)) })
@@ -304,7 +313,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     res.json({ document: { ...(res.locals.document as DocumentMeta), mayEdit: mayEditText(accountOf(res).role) } })
   })
 
-  documentRoutes.put('/content', upload.single('file'), async (req, res) => {
+  documentRoutes.put('/content', editorsOnly, upload.single('file'), async (req, res) => {
     const doc = await uploadedDocument(req)
     valueOf(await workspace.replaceDocumentContent(accountOf(res), docOf(res), doc, req.file?.originalname ?? 'upload'))
     res.json({ ok: true })

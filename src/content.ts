@@ -45,13 +45,126 @@ export function plainText(doc: ProseMirrorNode): string {
 export const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0
 
 /**
- * Makes the document's text `doc` by the smallest edit y-prosemirror finds:
- * blocks and text that are the same keep their Yjs items, so the comments
- * anchored in them stay put, and history is added to, never rewritten. One
+ * Makes the document's text `doc` with the smallest edit of blocks: blocks
+ * are paired with the blocks of the Y.Doc in document order, a text block
+ * by its id and a container (list, list item, quotation) by its own id or by
+ * a text block id they share; paired blocks are updated in place (inside a
+ * text block, only the text that differs changes), unpaired ones are removed
+ * or inserted. So the blocks `doc` still has keep their Yjs items, the
+ * comments anchored in them stay put, and history is added to, never
+ * rewritten. Blocks moved past others are removed and inserted anew. One
  * transaction with `origin`.
  */
 export function replaceContent(ydoc: Y.Doc, doc: ProseMirrorNode, origin: unknown): void {
-  ydoc.transact(() => {
-    updateYFragment(ydoc, ydoc.getXmlFragment(CONTENT_FRAGMENT), doc, { mapping: new Map(), isOMark: new Map() })
-  }, origin)
+  ydoc.transact(() => updateChildren(ydoc, ydoc.getXmlFragment(CONTENT_FRAGMENT), doc), origin)
 }
+
+// y-prosemirror's updateYFragment pairs the children left to right once
+// their equal ends are trimmed: a block added at one place and another
+// removed further on turn every block between them into its neighbour,
+// deleting their text items and detaching the comments anchored in them.
+// So the pairing is done here, by block id, and y-prosemirror only updates
+// what is paired (and writes what is new).
+function updateChildren(ydoc: Y.Doc, parent: Y.XmlFragment | Y.XmlElement, node: ProseMirrorNode): void {
+  const current = parent.toArray()
+  const incoming: ProseMirrorNode[] = []
+  node.forEach((child) => incoming.push(child))
+  let at = 0
+  let y = 0
+  let p = 0
+  for (const [pairedY, pairedP] of [...pairBlocks(current, incoming), [current.length, incoming.length] as const]) {
+    if (pairedY > y) parent.delete(at, pairedY - y)
+    for (; p < pairedP; p++, at++) {
+      const child = incoming[p] as ProseMirrorNode
+      const element = new Y.XmlElement(child.type.name)
+      parent.insert(at, [element])
+      updateYFragment(ydoc, element, child, newMeta())
+    }
+    const target = current[pairedY]
+    const source = incoming[pairedP]
+    if (target instanceof Y.XmlElement && source) {
+      if (source.isTextblock || source.isLeaf) updateYFragment(ydoc, target, source, newMeta())
+      else {
+        updateAttributes(target, source)
+        updateChildren(ydoc, target, source)
+      }
+      at++
+    }
+    y = pairedY + 1
+    p = pairedP + 1
+  }
+}
+
+const newMeta = () => ({ mapping: new Map(), isOMark: new Map() })
+
+function updateAttributes(element: Y.XmlElement, node: ProseMirrorNode): void {
+  const current = element.getAttributes()
+  for (const [key, value] of Object.entries(node.attrs)) {
+    if (value === null || value === undefined) {
+      if (key in current) element.removeAttribute(key)
+    } else if (current[key] !== value) element.setAttribute(key, value as string)
+  }
+  for (const key of Object.keys(current)) if (!(key in node.attrs)) element.removeAttribute(key)
+}
+
+// The indexes of the blocks paired, in increasing order on both sides: the
+// longest common subsequence of blocks that are the same block.
+function pairBlocks(current: readonly unknown[], incoming: readonly ProseMirrorNode[]): Array<readonly [number, number]> {
+  const n = current.length
+  const m = incoming.length
+  const currentIds = current.map(idsInY)
+  const incomingIds = incoming.map(idsInNode)
+  const same = (i: number, j: number) => {
+    const y = current[i]
+    const p = incoming[j] as ProseMirrorNode
+    if (!(y instanceof Y.XmlElement) || y.nodeName !== p.type.name) return false
+    const own = y.getAttribute('id')
+    if (own && own === p.attrs.id) return true
+    if (p.isTextblock) return false
+    const ids = currentIds[i] as Set<string>
+    for (const id of incomingIds[j] as Set<string>) if (ids.has(id)) return true
+    return false
+  }
+  // lengths[i * (m + 1) + j]: the longest pairing of current[i..] and incoming[j..].
+  const lengths = new Uint32Array((n + 1) * (m + 1))
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lengths[i * (m + 1) + j] = same(i, j)
+        ? (lengths[(i + 1) * (m + 1) + j + 1] as number) + 1
+        : Math.max(lengths[(i + 1) * (m + 1) + j] as number, lengths[i * (m + 1) + j + 1] as number)
+  const pairs: Array<readonly [number, number]> = []
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (same(i, j) && lengths[i * (m + 1) + j] === (lengths[(i + 1) * (m + 1) + j + 1] as number) + 1) pairs.push([i++, j++])
+    else if ((lengths[(i + 1) * (m + 1) + j] as number) >= (lengths[i * (m + 1) + j + 1] as number)) i++
+    else j++
+  }
+  return pairs
+}
+
+// The ids of the text blocks in a block (its own if it is one).
+function idsInNode(node: ProseMirrorNode): Set<string> {
+  const ids = new Set<string>()
+  const add = (n: ProseMirrorNode) => {
+    if (n.isTextblock && typeof n.attrs.id === 'string') ids.add(n.attrs.id)
+  }
+  add(node)
+  node.descendants((child) => {
+    add(child)
+    return !child.isTextblock
+  })
+  return ids
+}
+
+function idsInY(type: unknown): Set<string> {
+  const ids = new Set<string>()
+  const walk = (t: unknown) => {
+    if (!(t instanceof Y.XmlElement)) return
+    const id = t.getAttribute('id')
+    if (TEXT_BLOCKS.has(t.nodeName) && typeof id === 'string') ids.add(id)
+    else for (const child of t.toArray()) walk(child)
+  }
+  walk(type)
+  return ids
+}
+
+const TEXT_BLOCKS = new Set(Object.values(schema.nodes).filter((type) => type.isTextblock).map((type) => type.name))

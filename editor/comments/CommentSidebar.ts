@@ -26,6 +26,8 @@ export interface CommentSidebarOptions {
   readonly onShown: (comments: readonly CommentView[]) => void
   /** The "Comment" button was pressed: false if there is no passage to comment on. */
   readonly commentOnSelection: () => boolean
+  /** Where the comment matrix downloads in a format, in the interface's language. */
+  readonly matrixUrl: (format: 'csv' | 'docx') => string
 }
 
 interface Group {
@@ -78,7 +80,18 @@ export class CommentSidebar {
     this.element = h(
       'aside',
       { class: 'comment-sidebar', 'aria-label': t('comments') },
-      h('div', { class: 'sidebar-head' }, this.heading, user.role === 'reviewer' || user.role === 'observer' ? null : commentButton),
+      h(
+        'div',
+        { class: 'sidebar-head' },
+        this.heading,
+        user.role === 'reviewer' || user.role === 'observer' ? null : commentButton,
+        h(
+          'nav',
+          { class: 'matrix-links', 'aria-label': t('matrixDownload') },
+          h('a', { href: options.matrixUrl('csv'), download: '', class: 'matrix-csv', title: t('matrixDownload') }, t('matrixCsv')),
+          h('a', { href: options.matrixUrl('docx'), download: '', class: 'matrix-docx', title: t('matrixDownload') }, t('matrixWord'))
+        )
+      ),
       this.hint,
       this.formSlot,
       h('div', { class: 'comment-filters' }, this.countrySelect, this.statusSelect),

@@ -3,6 +3,7 @@ import type { EditorView } from 'prosemirror-view'
 import { mayComment, mayDecide, needsOpenPeriod } from '../../src'
 import type { User } from '../api'
 import type { Language, Translate } from '../i18n'
+import { exchangeApi } from '../exchange/exchangeApi'
 import { PeriodBanner } from '../PeriodBanner'
 import { commentPluginKey } from '../pluginKeys'
 import { commentButtonPlugin } from './commentButton'
@@ -58,6 +59,7 @@ export class DocumentComments {
       },
       locate: (id) => this.locate(id),
       onShown: (comments) => this.setMeta({ comments }),
+      matrixUrl: (format) => exchangeApi.matrixUrl(documentId, format, language),
       commentOnSelection: () => {
         const view = this.view
         if (!view) return false
