@@ -6,54 +6,30 @@
  * may be seeded with: expectations are taken from the API or from comments
  * the test makes itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { COUNTRIES, todayIn } from '../../src'
-import { DEMO_PASSWORD, DOC, login, startTestServer, type TestServer } from '../helpers'
+import { DOC, login, startTestServer, type TestServer } from '../helpers'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const UI_TIMEOUT = 15_000
 /** Where screenshots go, for a person to look at; unset, none are taken. */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR
 
-let browser: Browser
+const browser = useChromium()
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-  })
-})
 
-afterAll(async () => {
-  await browser?.close()
-})
 
-interface Person {
-  readonly page: Page
-  readonly errors: string[]
-}
 
 /** A person in a browser of their own (own cookies), signed in, with the Strategy open. */
 async function openAs(server: TestServer, username: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(UI_TIMEOUT)
-  const errors: string[] = []
-  page.on('pageerror', (err) => errors.push(err.message))
-  page.on('console', (message) => {
-    // The first /api/me before signing in answers 401 by design; refusals the test provokes answer 409.
-    if (message.type() === 'error' && !/\b(401|409)\b/.test(message.text())) errors.push(message.text())
-  })
-  await page.goto(server.server.url)
-  await page.fill('input[name=username]', username)
-  await page.fill('input[name=password]', DEMO_PASSWORD)
-  await page.click('form.login button[type=submit]')
+  // Refusals the tests provoke answer 409.
+  const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 }, expectedStatuses: [409] })
+  const { page } = person
   await page.click(`a.document-link[href="#/doc/${DOC}"]`)
   await page.waitForSelector('.connection[data-state=connected]')
   await page.waitForSelector('.document-text h2')
   await page.waitForSelector('.period-banner[data-phase]')
-  return { page, errors }
+  return person
 }
 
 /** Calls the REST API as the holder of `token`. */

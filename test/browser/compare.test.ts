@@ -4,12 +4,11 @@
  * publishes «Borrador octubre 2021» and «Borrador noviembre 2021». Needs
  * `npm run build` first (the test command does it) and /usr/bin/chromium.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { DEMO_PASSWORD, DOC, docPath, signIn, startTestServer, type TestServer } from '../helpers'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { DOC, docPath, signIn, startTestServer, type TestServer } from '../helpers'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const UI_TIMEOUT = 15_000
 const POLL = { timeout: UI_TIMEOUT }
 
 const OCTOBER = 'Borrador octubre 2021'
@@ -17,46 +16,15 @@ const NOVEMBER = 'Borrador noviembre 2021'
 const ANTECEDENTES = '1. Antecedentes'
 const OBJETIVOS = '5. Objetivos específicos'
 
-let browser: Browser
+const browser = useChromium()
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-  })
-})
 
-afterAll(async () => {
-  await browser?.close()
-})
 
-interface Person {
-  readonly page: Page
-  readonly errors: string[]
-}
 
-/** A person in a browser of their own (own cookies), signed in, on the document list. */
-async function signInAs(server: TestServer, username: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(UI_TIMEOUT)
-  const errors: string[] = []
-  page.on('pageerror', (err) => errors.push(err.message))
-  page.on('console', (message) => {
-    // The first /api/me before signing in answers 401 by design.
-    if (message.type() === 'error' && !message.text().includes('401')) errors.push(message.text())
-  })
-  await page.goto(server.server.url)
-  await page.fill('input[name=username]', username)
-  await page.fill('input[name=password]', DEMO_PASSWORD)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector(`a.document-link[href="#/doc/${DOC}"]`)
-  return { page, errors }
-}
 
 /** Signs in, opens the Strategy and follows its link to the versions page. */
 async function openVersionsAs(server: TestServer, username: string): Promise<Person> {
-  const person = await signInAs(server, username)
+  const person = await signInAs(browser(), server, username)
   const { page } = person
   await page.click(`a.document-link[href="#/doc/${DOC}"]`)
   await page.waitForSelector('.connection[data-state=connected]')
@@ -144,7 +112,7 @@ describe('Comparing versions in Chromium', () => {
   it('shows the comparison last asked for, even when the one the page starts with answers after it', async () => {
     const server = await startTestServer()
     const { october, november } = await demoVersionIds(server)
-    const { page, errors } = await signInAs(server, 'revisor')
+    const { page, errors } = await signInAs(browser(), server, 'revisor')
     // The page's own first comparison (October → November) is held until the person's has been shown.
     let release = () => {}
     const held = new Promise<void>((done) => (release = done))
@@ -267,7 +235,7 @@ describe('Comparing versions in Chromium', () => {
     await expect(changeWith(page, 'Proceso Puebla').locator('.credit').textContent()).resolves.toBe('Propuesta de Guatemala')
 
     // A link the other way round shows November → October: line 4.7 is deleted there.
-    const reader = await signInAs(server, 'revisor')
+    const reader = await signInAs(browser(), server, 'revisor')
     await reader.page.goto(`${server.server.url}/#/doc/${DOC}/versions/${november}/${october}`)
     await expect.poll(() => changes(reader.page).count(), POLL).toBe(6)
     await expect(reader.page.inputValue('.compare-from')).resolves.toBe(november)

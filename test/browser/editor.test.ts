@@ -3,45 +3,24 @@
  * playwright-core) against a real server. Needs `npm run build` first (the
  * test command does it) and /usr/bin/chromium (.ci/run installs it).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { DEMO_PASSWORD, DOC, startTestServer, storedContent, type TestServer } from '../helpers'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { DOC, startTestServer, storedContent, type TestServer } from '../helpers'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const UI_TIMEOUT = 15_000
 
-let browser: Browser
+const browser = useChromium()
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-  })
-})
 
-afterAll(async () => {
-  await browser?.close()
-})
 
 /** A person in a browser of their own (own cookies), signed in, with the Strategy open. */
-async function openAs(server: TestServer, username: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(UI_TIMEOUT)
-  const errors: string[] = []
-  page.on('pageerror', (err) => errors.push(err.message))
-  page.on('console', (message) => {
-    // The first /api/me before signing in answers 401 by design.
-    if (message.type() === 'error' && !message.text().includes('401')) errors.push(message.text())
-  })
-  await page.goto(server.server.url)
-  await page.fill('input[name=username]', username)
-  await page.fill('input[name=password]', DEMO_PASSWORD)
-  await page.click('form.login button[type=submit]')
+async function openAs(server: TestServer, username: string): Promise<Person> {
+  const person = await signInAs(browser(), server, username, { viewport: { width: 1200, height: 900 } })
+  const { page } = person
   await page.click(`a.document-link[href="#/doc/${DOC}"]`)
   await page.waitForSelector('.connection[data-state=connected]')
   await page.waitForSelector('.document-text h2')
-  return { page, errors }
+  return person
 }
 
 const documentText = (page: Page) => page.locator('.document-text').innerText()

@@ -3,51 +3,19 @@
  * (Debian's package, driven by playwright-core) against a real server.
  * Needs `npm run build` first (the test command does it) and /usr/bin/chromium.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { DEMO_PASSWORD, DOC, startTestServer, type TestServer } from '../helpers'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { DOC, startTestServer, type TestServer } from '../helpers'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const UI_TIMEOUT = 15_000
 /** Where screenshots go, for a person to look at; unset, none are taken. */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR
 
-let browser: Browser
+const browser = useChromium()
 
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-  })
-})
 
-afterAll(async () => {
-  await browser?.close()
-})
 
-interface Person {
-  readonly page: Page
-  readonly errors: string[]
-}
 
-/** A person in a browser of their own (own cookies), signed in, on the document list. */
-async function signInAs(server: TestServer, username: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(UI_TIMEOUT)
-  const errors: string[] = []
-  page.on('pageerror', (err) => errors.push(err.message))
-  page.on('console', (message) => {
-    // The first /api/me before signing in answers 401 by design; refusals the test provokes answer 415.
-    if (message.type() === 'error' && !/\b(401|415)\b/.test(message.text())) errors.push(message.text())
-  })
-  await page.goto(server.server.url)
-  await page.fill('input[name=username]', username)
-  await page.fill('input[name=password]', DEMO_PASSWORD)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('ul.document-list')
-  return { page, errors }
-}
 
 /** Opens the Strategy from the list and waits for its text. */
 async function openStrategy(page: Page): Promise<void> {
@@ -69,7 +37,7 @@ Reforzar la *cooperación* regional y el **intercambio** de información.
 describe('import and export in Chromium', () => {
   it('lets the Presidency import a Markdown file from the document list and opens the new document', async () => {
     const server = await startTestServer()
-    const { page, errors } = await signInAs(server, 'ppt')
+    const { page, errors } = await signInAs(browser(), server, 'ppt', { expectedStatuses: [415] })
     const form = page.locator('form.import-form')
     await expect(form.locator('h2').innerText()).resolves.toBe('Importar documento')
     expect(await form.locator('input[type=file]').getAttribute('accept')).toBe('.md,.markdown,.html,.htm,.docx')
@@ -100,7 +68,7 @@ describe('import and export in Chromium', () => {
 
   it('offers no import and no replacement to a reviewer', async () => {
     const server = await startTestServer()
-    const { page, errors } = await signInAs(server, 'revisor')
+    const { page, errors } = await signInAs(browser(), server, 'revisor', { expectedStatuses: [415] })
     expect(await page.locator('form.import-form').count()).toBe(0)
     await openStrategy(page)
     expect(await page.locator('.replace-content').count()).toBe(0)
@@ -109,7 +77,7 @@ describe('import and export in Chromium', () => {
 
   it('links the comment matrix in the sidebar, in the interface language, and downloads it as CSV', async () => {
     const server = await startTestServer()
-    const { page, errors } = await signInAs(server, 'revisor')
+    const { page, errors } = await signInAs(browser(), server, 'revisor', { expectedStatuses: [415] })
     await openStrategy(page)
     const csv = page.locator('.comment-sidebar .sidebar-head a.matrix-csv')
     const word = page.locator('.comment-sidebar .sidebar-head a.matrix-docx')
@@ -139,7 +107,7 @@ describe('import and export in Chromium', () => {
 
   it('lets the Presidency replace the text with a file once it confirms, the editor showing the new text', async () => {
     const server = await startTestServer()
-    const { page, errors } = await signInAs(server, 'ppt')
+    const { page, errors } = await signInAs(browser(), server, 'ppt', { expectedStatuses: [415] })
     await openStrategy(page)
     const control = page.locator('.document-nav .replace-content')
     await expect(control.locator('label').innerText()).resolves.toContain('Reemplazar el texto con un archivo…')

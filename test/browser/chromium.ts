@@ -1,0 +1,64 @@
+/**
+ * Debian's Chromium for the editor tests, driven by playwright-core (which
+ * never downloads a browser of its own), and a person signed in to it.
+ */
+import { afterAll, beforeAll } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { DEMO_PASSWORD, type TestServer } from '../helpers'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** How long a page may take to show what a test waits for: generous, a wait returns as soon as it holds. */
+export const UI_TIMEOUT = 15_000
+
+/** Launches Chromium before the file's tests and closes it after them; call at the top of a test file. */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (!browser) throw new Error('Chromium is not running: call useChromium() at the top of the test file')
+    return browser
+  }
+}
+
+/** A person at a browser: the page, and the errors it logged that nobody expected. */
+export interface Person {
+  readonly page: Page
+  readonly errors: string[]
+}
+
+export interface SignInOptions {
+  readonly viewport?: { readonly width: number; readonly height: number }
+  /**
+   * HTTP statuses whose "failed to load" console errors are expected: 401
+   * always (the app's first /api/me, before signing in), plus refusals a test provokes.
+   */
+  readonly expectedStatuses?: readonly number[]
+}
+
+/** A person in a browser context of their own (own cookies), signed in, on the document list. */
+export async function signInAs(browser: Browser, server: TestServer, username: string, options: SignInOptions = {}): Promise<Person> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1300, height: 900 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(UI_TIMEOUT)
+  const expected = new RegExp(`\\b(${[401, ...(options.expectedStatuses ?? [])].join('|')})\\b`)
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected.test(message.text())) errors.push(message.text())
+  })
+  await page.goto(server.server.url)
+  await page.fill('input[name=username]', username)
+  await page.fill('input[name=password]', DEMO_PASSWORD)
+  await page.click('form.login button[type=submit]')
+  await page.waitForSelector('ul.document-list')
+  return { page, errors }
+}
