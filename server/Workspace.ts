@@ -130,7 +130,7 @@ export class Workspace {
       return { documentId: opened.meta.id, account, readOnly: !mayEditText(account.role) }
     },
     onLoadDocument: async (id: DocumentId) =>
-      (await this.documents.loadMeta(id)) ? this.documents.loadState(id) : undefined,
+      (await this.documents.loadMeta(id)) ? this.documents.loadUpdates(id) : undefined,
     onStoreDocument: (id, update) => this.documents.appendUpdate(id, update)
   }
 }

@@ -3,21 +3,23 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import type { DocumentId } from '../../src'
 import type { PersistenceConfig } from '../config'
 import type { Logger } from '../Logger'
-import { encodeAwarenessMessage, encodeUpdateMessage } from './protocol'
+import { Broadcast } from './Broadcast'
 import { STORAGE_ORIGIN, type CollaborationHooks, type UpdateOrigin } from './types'
 import type { Connection } from './Connection'
 
 /**
  * One loaded document and the connections editing it. Keeps the Y.Doc
  * (`gc: false`, so that versions can be restored), relays changes and
- * awareness to every connection, and stores changes debounced, one write at
- * a time. If a write fails the changes stay queued and are tried again: the
- * document stays in memory rather than lose anything.
+ * awareness to every connection (gathered per turn of the event loop, see
+ * {@link Broadcast}), and stores changes debounced, one write at a time. If
+ * a write fails the changes stay queued and are tried again: the document
+ * stays in memory rather than lose anything.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: false })
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Connection>()
+  private readonly broadcast = new Broadcast(this.connections, this.awareness)
   /** Server-side work holding the document open besides the connections (see Collaboration.withDocument). */
   holds = 0
   /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
@@ -36,22 +38,29 @@ export class Room {
   ) {
     // The server is no participant: it has no presence of its own.
     this.awareness.setLocalState(null)
-    this.doc.on('update', this.onUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.loaded = this.load()
   }
 
+  // Nothing writes to the doc before it is loaded (connections and
+  // withDocument wait for `loaded`), so the listener is attached after the
+  // stored state is in: Yjs then need not encode the whole document again as
+  // the update of that transaction, and no connection is sent it twice
+  // (clients get it as the answer to their sync step 1).
   private async load(): Promise<void> {
-    const state = await this.hooks.onLoadDocument(this.id)
-    if (state === undefined) throw new RangeError(`No document ${this.id}`)
-    Y.applyUpdate(this.doc, state, STORAGE_ORIGIN)
+    const updates = await this.hooks.onLoadDocument(this.id)
+    if (updates === undefined) throw new RangeError(`No document ${this.id}`)
+    this.doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
+    }, STORAGE_ORIGIN)
+    this.doc.on('update', this.onUpdate)
+    if (this.hooks.onChange && updates.length > 0) this.hooks.onChange(this.id, Y.mergeUpdates([...updates]), STORAGE_ORIGIN)
   }
 
   // Every write to the doc carries an UpdateOrigin (see types.ts); a
   // connection's own is a distinct object, so its changes are not echoed back.
   private readonly onUpdate = (update: Uint8Array, origin: UpdateOrigin) => {
-    const message = encodeUpdateMessage(update)
-    for (const connection of this.connections) if (connection.origin !== origin) connection.send(message)
+    this.broadcast.update(update, origin)
     this.hooks.onChange?.(this.id, update, origin)
     if (origin !== STORAGE_ORIGIN) {
       this.pending.push(update)
@@ -64,9 +73,7 @@ export class Room {
     _origin: unknown
   ) => {
     const changed = [...added, ...updated, ...removed]
-    if (changed.length === 0) return
-    const message = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    for (const connection of this.connections) connection.send(message)
+    if (changed.length > 0) this.broadcast.awarenessChange(changed)
   }
 
   private schedule(): void {
@@ -91,7 +98,7 @@ export class Room {
       this.pending = []
       this.firstPendingAt = 0
       try {
-        await this.hooks.onStoreDocument(this.id, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates))
+        await this.hooks.onStoreDocument(this.id, mergeInRounds(updates))
       } catch (err) {
         this.logger.error('could not store document changes; will retry', { document: this.id, error: String(err) })
         this.pending = [...updates, ...this.pending]
@@ -104,7 +111,30 @@ export class Room {
   /** Releases the document. Call only after a flush, with no connection left. */
   destroy(): void {
     clearTimeout(this.timer)
+    this.broadcast.cancel()
     this.awareness.destroy()
     this.doc.destroy()
   }
 }
+
+/**
+ * `Y.mergeUpdates` of many updates, merged 64 at a time and then the results
+ * likewise. The same update as one call, but `Y.mergeUpdates` grows faster
+ * than linearly with the number of updates from several clients: the 2,000
+ * updates that ten writers make in 10 s take about 120 ms in one call and
+ * 13 ms in rounds, time during which the server relays nothing.
+ */
+function mergeInRounds(updates: readonly Uint8Array[]): Uint8Array {
+  let round = updates
+  while (round.length > 1) {
+    const next: Uint8Array[] = []
+    for (let i = 0; i < round.length; i += MERGE_FAN_IN) {
+      const group = round.slice(i, i + MERGE_FAN_IN)
+      next.push(group.length === 1 ? (group[0] as Uint8Array) : Y.mergeUpdates(group))
+    }
+    round = next
+  }
+  return round[0] ?? Y.mergeUpdates([])
+}
+
+const MERGE_FAN_IN = 64

@@ -1,6 +1,7 @@
 export { Collaboration, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
 export { Room } from './Room'
+export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'
 export {
   ConnectionRefused,

@@ -66,8 +66,12 @@ export class ConnectionRefused extends Error {
 export interface CollaborationHooks {
   /** Decides who connects and what they may do. Throws {@link ConnectionRefused} to refuse. */
   onAuthenticate(request: ConnectionRequest): Promise<ConnectionContext>
-  /** The stored state of a document as one Yjs update, or undefined if it does not exist. */
-  onLoadDocument(id: DocumentId): Promise<Uint8Array | undefined>
+  /**
+   * The stored state of a document as Yjs updates, applied in this order (a
+   * snapshot and the updates after it: applying them one by one is faster
+   * than merging them first), or undefined if the document does not exist.
+   */
+  onLoadDocument(id: DocumentId): Promise<readonly Uint8Array[] | undefined>
   /** Called for every change of a loaded document, whatever its origin. */
   onChange?(id: DocumentId, update: Uint8Array, origin: UpdateOrigin): void
   /** Stores the changes since the last store, merged into one update. Throws if it could not. */

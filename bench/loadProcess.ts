@@ -1,0 +1,140 @@
+/**
+ * A load generator: a process of its own (forked by the benchmark) that runs
+ * stock y-websocket `WebsocketProvider` clients. Writers insert small tokens
+ * `writer:seq:sentAt;` at the end of the Y.Text `bench`; every client records,
+ * for each token another client wrote, the time from its writing to its
+ * arrival, in a {@link LatencyHistogram}.
+ */
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import type { ClientSpec, LoadReport } from './protocol'
+import { serve } from './rpc'
+import { LatencyHistogram, now } from './stats'
+
+interface Client {
+  readonly spec: ClientSpec
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  received: number
+}
+
+// Every y-websocket provider listens for the process's exit (to say goodbye to awareness).
+process.setMaxListeners(0)
+
+const TOKEN = /(\d+):\d+:(\d+(?:\.\d+)?);/g
+
+let clients: Client[] = []
+let histogram = new LatencyHistogram()
+let sent: Record<number, number> = {}
+let cpuAtStart = process.cpuUsage()
+
+function open(spec: ClientSpec): Client {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(spec.serverUrl, spec.room, doc, {
+    // ws implements what y-websocket uses of the DOM WebSocket.
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: spec.params,
+    disableBc: true
+  })
+  const client: Client = { spec, doc, provider, received: 0 }
+  doc.getText('bench').observe((event) => {
+    if (event.transaction.local) return
+    const arrivedAt = now()
+    for (const op of event.delta) {
+      if (typeof op.insert !== 'string') continue
+      for (const match of op.insert.matchAll(TOKEN)) {
+        if (Number(match[1]) === spec.writer) continue
+        client.received++
+        histogram.record(arrivedAt - Number(match[2]))
+      }
+    }
+  })
+  return client
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+serve({
+  /** Opens the clients, a batch at a time, and resolves once every one is synced. */
+  connect: async ({ specs, timeoutMs = 120_000 }: { specs: ClientSpec[]; timeoutMs?: number }) => {
+    const deadline = Date.now() + timeoutMs
+    for (let i = 0; i < specs.length; i += 20) {
+      clients.push(...specs.slice(i, i + 20).map(open))
+      while (clients.some((c) => !c.provider.synced)) {
+        if (Date.now() > deadline) throw new Error(`${clients.filter((c) => !c.provider.synced).length} clients not synced after ${timeoutMs} ms`)
+        await sleep(20)
+      }
+    }
+    return clients.length
+  },
+  /** Opens one client and answers how long it took to be synced, ms (the client stays open). */
+  timeSync: ({ spec, timeoutMs = 120_000 }: { spec: ClientSpec; timeoutMs?: number }) =>
+    new Promise<number>((resolve, reject) => {
+      const start = now()
+      const client = open(spec)
+      clients.push(client)
+      const timer = setTimeout(() => reject(new Error(`not synced after ${timeoutMs} ms`)), timeoutMs)
+      client.provider.once('sync', () => {
+        clearTimeout(timer)
+        resolve(now() - start)
+      })
+    }),
+  /** Forgets what was counted so far. */
+  reset: () => {
+    histogram = new LatencyHistogram()
+    sent = {}
+    for (const c of clients) c.received = 0
+    cpuAtStart = process.cpuUsage()
+  },
+  /**
+   * Every writer writes `rate` tokens a second from `startAt` (epoch ms) for
+   * `durationMs`, each writer offset a little so that they do not all write
+   * in the same tick. Resolves when all have finished.
+   */
+  write: async ({ startAt, durationMs, rate }: { startAt: number; durationMs: number; rate: number }) => {
+    const writers = clients.filter((c) => c.spec.writer !== null)
+    const interval = 1000 / rate
+    const count = Math.round((durationMs / 1000) * rate)
+    await Promise.all(
+      writers.map(async (client) => {
+        const writer = client.spec.writer as number
+        const text = client.doc.getText('bench')
+        const first = startAt + ((writer * 7.3) % interval)
+        sent[writer] = 0
+        for (let seq = 0; seq < count; seq++) {
+          const due = first + seq * interval
+          const wait = due - now()
+          if (wait > 0) await sleep(wait)
+          text.insert(text.length, `${writer}:${seq}:${now().toFixed(3)};`)
+          sent[writer] = seq + 1
+        }
+      })
+    )
+    return sent
+  },
+  /** What was received and written since the last reset. */
+  report: (): LoadReport => {
+    const cpu = process.cpuUsage(cpuAtStart)
+    return {
+      histogram: histogram.toJSON(),
+      clients: clients.map((c) => ({ room: c.spec.room, writer: c.spec.writer, received: c.received })),
+      sent,
+      cpuMs: (cpu.user + cpu.system) / 1000
+    }
+  },
+  /** Closes every client. */
+  disconnect: async () => {
+    for (const c of clients) {
+      c.provider.destroy()
+      c.doc.destroy()
+    }
+    clients = []
+    await sleep(100)
+  },
+  /** Ends the process. */
+  exit: () => {
+    setImmediate(() => process.exit(0))
+  }
+})
+process.send?.({ type: 'ready' })

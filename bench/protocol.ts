@@ -1,0 +1,48 @@
+/** What the benchmark's processes tell each other: the parent, the Consenso server process and the load generators. */
+import type { WriteStats } from '../storage'
+
+/** The password of the demo accounts in the benchmark's workspaces. */
+export const BENCH_PASSWORD = 'benchmark password, not a secret'
+
+/** What the server process reports of itself. */
+export interface ServerStats {
+  readonly rss: number
+  readonly heapUsed: number
+  readonly external: number
+  readonly arrayBuffers: number
+  /** CPU time used so far, user plus system, in ms. */
+  readonly cpuMs: number
+  readonly storage: WriteStats
+  /** How late the event loop ran since the last reset: most and 99th percentile, ms. */
+  readonly loopDelayMaxMs: number
+  readonly loopDelayP99Ms: number
+  /** Documents made by the benchmark that the collaboration core holds loaded. */
+  readonly loadedDocuments: number
+}
+
+/** One client to open. */
+export interface ClientSpec {
+  /** `ws://host:port/collab` for Consenso, `ws://host:port` for y-websocket. */
+  readonly serverUrl: string
+  readonly room: string
+  readonly params: Record<string, string>
+  /** Global writer number if this client writes, else null. */
+  readonly writer: number | null
+}
+
+/** What one client received in a round. */
+export interface ClientCount {
+  readonly room: string
+  readonly writer: number | null
+  readonly received: number
+}
+
+/** What a load process reports after a round. */
+export interface LoadReport {
+  readonly histogram: { counts: number[]; max: number }
+  readonly clients: ClientCount[]
+  /** Tokens written, by writer number. */
+  readonly sent: Record<number, number>
+  /** CPU time of this process during the round, ms. */
+  readonly cpuMs: number
+}

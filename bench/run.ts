@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: Consenso against the plain tools it replaces. Runs every
+ * row, prints the table with the figures, the targets and PASS or FAIL, writes
+ * the same figures to `bench/results.json`, and exits non-zero if a target is
+ * missed. See the README, section "Benchmark", for what each row measures.
+ *
+ *   npm run bench                     the whole table (about 8 minutes)
+ *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence)
+ *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
+ *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
+ *   npm run bench -- --profile        CPU profiles of the server processes into bench/profiles/
+ *   npm run bench -- --soak 600       the soak mode instead: fan-out load for 600 s, memory at start and end
+ */
+import { writeFile } from 'node:fs/promises'
+import { availableParallelism, cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { coldOpen, type ColdOpenResult } from './coldOpen'
+import { diffRow, type DiffResult } from './diffRow'
+import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSummary, type FanoutWorkload } from './fanout'
+import { persistenceRow, type PersistenceResult } from './persistenceRow'
+import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
+import { soak, type SoakResult } from './soak'
+import { round } from './stats'
+
+const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence'] as const
+type RowName = (typeof ROWS)[number]
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    soak: { type: 'string' },
+    'load-processes': { type: 'string', default: '2' }
+  }
+})
+
+const log = (line: string) => console.log(line)
+const quick = args.quick === true
+const rounds = quick ? 1 : Number(args.rounds)
+const loadProcesses = Number(args['load-processes'])
+const writeSeconds = quick ? 5 : 20
+const only = new Set((args.only ?? ROWS.join(',')).split(',').map((r) => r.trim()) as RowName[])
+for (const row of only) if (!ROWS.includes(row)) throw new RangeError(`--only takes ${ROWS.join(', ')}; got ${row}`)
+if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${args.rounds}`)
+if (args.profile) process.env.BENCH_PROFILE_DIR = join(ROOT, 'bench/profiles')
+
+/** The fan-out row: one document, 200 clients, 10 writing 20 updates a second. */
+const fanoutWorkload: FanoutWorkload = { documents: 1, clientsPerDocument: 200, writersPerDocument: 10, rate: 20, durationMs: writeSeconds * 1000 }
+/** The many-documents row: 11 documents of 40 clients, each document written as in the fan-out row. */
+const manyWorkload: FanoutWorkload = { documents: 11, clientsPerDocument: 40, writersPerDocument: 10, rate: 20, durationMs: writeSeconds * 1000 }
+
+interface FanoutComparison {
+  readonly workload: FanoutWorkload
+  readonly consenso: FanoutSummary
+  readonly peer: FanoutSummary
+  readonly rounds: FanoutRound[]
+}
+
+/** Alternates rounds on both servers (which goes first alternates too), each server a process of its own. */
+async function compareFanout(name: string, workload: FanoutWorkload): Promise<FanoutComparison> {
+  const dataDir = await makeDataDir()
+  const consenso = await startConsenso(dataDir)
+  const peer = await startPeer()
+  const loads = await Promise.all(Array.from({ length: loadProcesses }, () => startLoadProcess()))
+  try {
+    const tokens = await signInClients(consenso)
+    const all: FanoutRound[] = []
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? [consenso, peer] : [peer, consenso]
+      for (const server of order) {
+        const result = await fanoutRound(server, loads, workload, server === consenso ? tokens : undefined, `${name} ${r + 1}`)
+        all.push(result)
+        log(
+          `  ${name} round ${r + 1}, ${server.kind.padEnd(11)}: p50 ${fmt(result.p50Ms)} ms, p99 ${fmt(result.p99Ms)} ms, ` +
+            `${result.delivered}/${result.expected} delivered, server CPU ${fmt(result.serverCpuMs / 1000, 1)} s, ` +
+            `load CPU ${fmt(result.loadCpuMs / 1000, 1)} s, server RSS ${mib(result.serverRssPeak)} MiB`
+        )
+      }
+    }
+    return {
+      workload,
+      consenso: summarise(all.filter((r) => r.server === 'consenso')),
+      peer: summarise(all.filter((r) => r.server === 'y-websocket')),
+      rounds: all
+    }
+  } finally {
+    for (const load of loads) await stopLoadProcess(load)
+    await consenso.stop()
+    await peer.stop()
+    await removeDataDir(dataDir)
+  }
+}
+
+/** One line of the table. */
+interface Row {
+  readonly row: string
+  readonly workload: string
+  readonly consenso: string
+  readonly peer: string
+  readonly ratio: string
+  readonly target: string
+  readonly pass: boolean
+}
+
+function fanoutRow(row: string, workload: string, c: FanoutComparison, memory: boolean): Row {
+  const delivered = c.consenso.delivered === c.consenso.expected
+  const pass = c.consenso.p99Ms <= c.peer.p99Ms && delivered
+  const mem = (s: FanoutSummary) => (memory ? `; RSS ${mib(s.serverRssPeak)} MiB (idle ${mib(s.serverRssIdle)})` : '')
+  return {
+    row,
+    workload,
+    consenso: `p99 ${fmt(c.consenso.p99Ms)} ms (p50 ${fmt(c.consenso.p50Ms)}); ${c.consenso.delivered}/${c.consenso.expected} delivered${mem(c.consenso)}`,
+    peer: `p99 ${fmt(c.peer.p99Ms)} ms (p50 ${fmt(c.peer.p50Ms)}); ${c.peer.delivered}/${c.peer.expected} delivered${mem(c.peer)}`,
+    ratio: `${fmt(c.consenso.p99Ms / c.peer.p99Ms, 2)}`,
+    target: 'p99 ≤ peer p99; every update delivered',
+    pass
+  }
+}
+
+function coldRow(r: ColdOpenResult): Row {
+  const ratio = r.syncMs / r.rawApplyMs
+  const size = r.storedBytes / r.encodedBytes
+  return {
+    row: 'cold open',
+    workload: `${r.edits.toLocaleString('en')} one-character edits, server restarted, first client`,
+    consenso: `synced in ${fmt(r.syncMs)} ms; stored ${kib(r.storedBytes)} KiB (${r.storedUpdates} updates + snapshot)`,
+    peer: `Y.applyUpdate ${fmt(r.rawApplyMs)} ms; encodeStateAsUpdate ${kib(r.encodedBytes)} KiB`,
+    ratio: `${fmt(ratio, 2)} time; ${fmt(size, 2)} size`,
+    target: 'time ≤ 3 × raw apply; size ≤ 1.5 × encoded',
+    pass: ratio <= 3 && size <= 1.5
+  }
+}
+
+function diffTableRow(r: DiffResult): Row {
+  const speedup = r.peerMs / r.consensoMs
+  return {
+    row: `diff ${Math.round(r.share * 100)} %`,
+    workload: `${r.words.toLocaleString('en')} words, ${r.paragraphs} paragraphs, ${r.changed} changed, 1 moved`,
+    consenso: `${fmt(r.consensoMs, 1)} ms (found ${r.blocksChanged} changed, ${r.blocksMoved} moved)`,
+    peer: `jsdiff diffWords ${fmt(r.peerMs)} ms`,
+    ratio: `${fmt(r.consensoMs / r.peerMs, 3)} (${fmt(speedup, 0)}× faster)`,
+    target: '< 50 ms and ≥ 20× faster',
+    pass: r.consensoMs < 50 && speedup >= 20
+  }
+}
+
+function persistenceTableRow(r: PersistenceResult): Row {
+  return {
+    row: 'persistence',
+    workload: `${r.rate} updates/s for ${r.seconds} s, 1 document; debounce ${r.debounceMs / 1000} s, max wait ${r.maxWaitMs / 1000} s`,
+    consenso: `${kib(r.bytesPerSecond)} KiB/s, ${fmt(r.fsyncsPerSecond, 2)} fsync/s (${r.writes} file writes of a ${kib(r.fileBytes)} KiB file)`,
+    peer: 'none',
+    ratio: '',
+    target: `≤ ${kib(r.maxBytesPerSecond)} KiB/s, ≤ ${fmt(r.maxFsyncsPerSecond, 2)} fsync/s`,
+    pass: r.bytesPerSecond <= r.maxBytesPerSecond && r.fsyncsPerSecond <= r.maxFsyncsPerSecond
+  }
+}
+
+function printTable(rows: readonly Row[]): void {
+  const headers: Row = { row: 'row', workload: 'workload', consenso: 'Consenso', peer: 'peer', ratio: 'Consenso/peer', target: 'target', pass: true }
+  const columns = ['row', 'workload', 'consenso', 'peer', 'ratio', 'target'] as const
+  const cells = (r: Row, header = false) => [...columns.map((c) => r[c]), header ? 'result' : r.pass ? 'PASS' : 'FAIL']
+  const table = [cells(headers, true), ...rows.map((r) => cells(r))]
+  const widths = table[0]?.map((_, i) => Math.max(...table.map((line) => (line[i] as string).length))) ?? []
+  const line = (cellsOfLine: string[]) => '| ' + cellsOfLine.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ') + ' |'
+  console.log('')
+  console.log(line(table[0] as string[]))
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+  for (const l of table.slice(1)) console.log(line(l))
+  console.log('')
+}
+
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : String(value))
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
+const kib = (bytes: number) => (bytes / 1024).toFixed(0)
+
+const machine = () => ({
+  cpus: availableParallelism(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memory: totalmem(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`
+})
+
+async function runSoak(seconds: number): Promise<SoakResult> {
+  log(`Soak: the fan-out load on Consenso for ${seconds} s, in windows of up to 60 s`)
+  const { durationMs: _, ...workload } = fanoutWorkload
+  const result = await soak({ seconds, windowSeconds: 60, workload, loadProcesses, log })
+  console.log(
+    `\nserver heap after a full GC: ${mib(result.startHeap)} MiB after the first window, ${mib(result.endHeap)} MiB after the last ` +
+      `(RSS ${mib(result.startRss)} → ${mib(result.endRss)} MiB); ${result.bounded ? 'bounded' : 'GROWING'}; ` +
+      `${result.allDelivered ? 'every update delivered' : 'UPDATES LOST'}`
+  )
+  await writeFile(join(ROOT, 'bench/soak.json'), JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...result }, null, 2) + '\n')
+  return result
+}
+
+async function main(): Promise<number> {
+  if (args.soak !== undefined) {
+    const seconds = Number(args.soak)
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new RangeError(`--soak takes a number of seconds, got ${args.soak}`)
+    const result = await runSoak(seconds)
+    return result.bounded && result.allDelivered ? 0 : 1
+  }
+  log(`Consenso benchmark on ${machine().cpus} CPUs, Node ${process.version}${quick ? ' (quick: short rounds, not the targets’ workload)' : ''}`)
+  const results: Record<string, unknown> = {}
+  const rows: Row[] = []
+  const started = performance.now()
+
+  // The quiet rows first, while nothing else runs.
+  let diffs: DiffResult[] = []
+  if (only.has('diff')) {
+    log('diff: two 100-page drafts, Consenso diffDocuments against jsdiff diffWords')
+    diffs = [0.05, 0.3].map((share) => diffRow({ seed: 2021, share, rounds: quick ? 5 : 31, peerRounds: quick ? 1 : 5 }))
+    for (const d of diffs) log(`  ${Math.round(d.share * 100)} %: ${fmt(d.consensoMs, 1)} ms against ${fmt(d.peerMs)} ms`)
+    results.diff = diffs
+  }
+  let cold: ColdOpenResult | undefined
+  if (only.has('cold')) {
+    log('cold open: a history of single-character edits, stored, server restarted, first client syncs')
+    cold = await coldOpen({ edits: quick ? 50_000 : 250_000, seed: 2021, rounds: quick ? 1 : 5, log })
+    results.coldOpen = cold
+  }
+  let fanout: FanoutComparison | undefined
+  if (only.has('fanout')) {
+    log(`fan-out: 1 document, 200 clients, 10 writing 20 updates/s for ${writeSeconds} s; ${rounds} rounds each`)
+    fanout = await compareFanout('fan-out', fanoutWorkload)
+    results.fanout = fanout
+  }
+  let many: FanoutComparison | undefined
+  if (only.has('many')) {
+    log(`many documents: 11 documents of 40 clients, 10 writing 20 updates/s each, for ${writeSeconds} s; ${rounds} rounds each`)
+    many = await compareFanout('many', manyWorkload)
+    results.manyDocuments = many
+  }
+  let persistence: PersistenceResult | undefined
+  if (only.has('persistence')) {
+    log('persistence: 100 updates/s for 30 s on one document')
+    persistence = await persistenceRow({ rate: 100, seconds: quick ? 12 : 30 })
+    results.persistence = persistence
+  }
+
+  if (fanout) rows.push(fanoutRow('fan-out latency', '1 document, 200 clients, 10 writing 20 updates/s', fanout, false))
+  if (many) rows.push(fanoutRow('many documents', '11 documents × 40 clients, 10 writing 20 updates/s each', many, true))
+  if (cold) rows.push(coldRow(cold))
+  for (const d of diffs) rows.push(diffTableRow(d))
+  if (persistence) rows.push(persistenceTableRow(persistence))
+  printTable(rows)
+  const pass = rows.every((r) => r.pass)
+  log(`${pass ? 'Every target met' : 'Some targets missed'} in ${fmt((performance.now() - started) / 1000)} s.`)
+
+  await writeFile(
+    join(ROOT, 'bench/results.json'),
+    JSON.stringify(
+      { date: new Date().toISOString(), machine: machine(), quick, rounds, loadProcesses, pass, table: rows, results },
+      (_key, value: unknown) => (typeof value === 'number' ? round(value, 3) : value),
+      2
+    ) + '\n'
+  )
+  log('Figures written to bench/results.json')
+  return pass ? 0 : 1
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err)
+    process.exit(2)
+  }
+)

@@ -1,0 +1,97 @@
+/**
+ * The Consenso server as the benchmark runs it: its own process (forked by
+ * the benchmark with tsx and `--expose-gc`), `startServer` on 127.0.0.1, a
+ * free port, the data folder and persistence timings from the environment.
+ * Announces `{ type: 'listening', port }` over IPC, then answers calls for
+ * documents, memory and the storage's write counts.
+ *
+ * Environment: BENCH_DATA_DIR (required), BENCH_DEBOUNCE_MS, BENCH_MAX_WAIT_MS.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { parseMarkdown, type DocumentId } from '../src'
+import { defaultPersistence, startServer, type Logger } from '../server'
+import type { LowdbStorageAdapter } from '../storage'
+import { BENCH_PASSWORD, type ServerStats } from './protocol'
+import { serve } from './rpc'
+
+// Errors are worth seeing; the info lines of every connection are not.
+const errorLogger: Logger = { info: () => {}, error: (message, context) => console.error(`[consenso] ${message}`, context ?? '') }
+
+async function main(): Promise<void> {
+  const dataDir = process.env.BENCH_DATA_DIR
+  if (!dataDir) throw new RangeError('BENCH_DATA_DIR must name the data folder')
+  const persistence = {
+    debounceMs: Number(process.env.BENCH_DEBOUNCE_MS ?? defaultPersistence.debounceMs),
+    maxWaitMs: Number(process.env.BENCH_MAX_WAIT_MS ?? defaultPersistence.maxWaitMs)
+  }
+  const running = await startServer(
+    { host: '127.0.0.1', port: 0, dataDir, demoPassword: BENCH_PASSWORD, persistence },
+    { logger: errorLogger }
+  )
+  const { workspace } = running
+  const storage = workspace.storage as LowdbStorageAdapter
+  const gc = (globalThis as { gc?: () => void }).gc
+  // The documents made through createDocuments, still stored.
+  const created = new Set<DocumentId>()
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+  loopDelay.enable()
+
+  serve({
+    /** Creates documents from Markdown as the PPT; answers their ids. */
+    createDocuments: async ({ titles, markdown }: { titles: string[]; markdown: string }) => {
+      const ppt = await workspace.accounts.get('ppt')
+      if (!ppt) throw new RangeError('no ppt account in the workspace')
+      const ids: string[] = []
+      for (const title of titles) {
+        const made = await workspace.createDocument(ppt, title, parseMarkdown(markdown))
+        if ('failed' in made) throw new Error(made.failed.message)
+        ids.push(made.ok.id)
+        created.add(made.ok.id)
+      }
+      return ids
+    },
+    /** Removes documents made by createDocuments (none may be open). */
+    removeDocuments: async ({ ids }: { ids: string[] }) => {
+      for (const id of ids) {
+        if (!created.delete(id as DocumentId)) throw new RangeError(`${id} was not made by createDocuments`)
+        await workspace.documents.removeDocument(id as DocumentId)
+      }
+    },
+    /** Memory (after a full collection when `gc` is set), CPU and storage writes. */
+    stats: ({ collect }: { collect?: boolean } = {}): ServerStats => {
+      if (collect && gc) {
+        gc()
+        gc()
+      }
+      const memory = process.memoryUsage()
+      const cpu = process.cpuUsage()
+      const loadedDocuments = [...created].filter((id) => workspace.collaboration.loadedDocument(id)).length
+      return {
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        external: memory.external,
+        arrayBuffers: memory.arrayBuffers,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        storage: { ...storage.stats },
+        loopDelayMaxMs: loopDelay.max / 1e6,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loadedDocuments
+      }
+    },
+    /** Starts measuring the event loop's delays afresh. */
+    resetLoopDelay: () => loopDelay.reset(),
+    /** Stores every pending change now. */
+    flush: () => workspace.collaboration.flushAll(),
+    /** Stops the server (storing everything) and ends the process. */
+    close: async () => {
+      await running.close()
+      setImmediate(() => process.exit(0))
+    }
+  })
+  process.send?.({ type: 'listening', port: running.port })
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})
