@@ -64,8 +64,21 @@ export class Collaboration {
     room.holds++
     try {
       await room.loaded
-      const result = work(room.doc)
-      await room.flush()
+      // `work` is synchronous: any update during it is its own. Only then is
+      // an early store due; reading (listing comments, publishing) leaves the
+      // connections' typing to the usual debounce.
+      let changed = false
+      const onUpdate = () => {
+        changed = true
+      }
+      room.doc.on('update', onUpdate)
+      let result: T
+      try {
+        result = work(room.doc)
+      } finally {
+        room.doc.off('update', onUpdate)
+      }
+      if (changed) await room.flush()
       return result
     } finally {
       room.holds--
