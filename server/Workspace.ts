@@ -14,6 +14,7 @@ import {
 } from '../src'
 import { ok, refuse, type Outcome } from './comments/Outcome'
 import { DocumentStore, type StorageAdapter } from '../storage'
+import { AuditLog } from './audit/AuditLog'
 import { Accounts, type StoredAccount } from './auth/Accounts'
 import { Sessions } from './auth/Sessions'
 import { Collaboration, CloseCode, ConnectionRefused, type CollaborationHooks } from './collab'
@@ -40,6 +41,8 @@ export class Workspace {
   readonly periods: Periods
   readonly comments: Comments
   readonly versions: Versions
+  /** The append-only record of every consequential act. */
+  readonly audit: AuditLog
 
   /**
    * `now` is the workspace's clock: what it says stamps comments and decides
@@ -51,6 +54,7 @@ export class Workspace {
     readonly logger: Logger,
     now: () => Date = () => new Date()
   ) {
+    this.audit = new AuditLog(storage, now)
     this.accounts = new Accounts(storage)
     this.sessions = new Sessions(storage, config.sessions)
     this.documents = new DocumentStore(storage)

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { resolve } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { parse as parseCookie, serialize as serializeCookie } from 'cookie'
+import { serialize as serializeCookie } from 'cookie'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
 import {
@@ -23,11 +23,10 @@ import {
   type DocumentMeta,
   type IsoDate,
   type Role
-} from '../src'
-import type { Outcome } from './comments/Outcome'
-import { settingsSchema, type WorkspaceSettings } from './comments/Settings'
-import { redlineHtml } from './versions/redlineHtml'
-import { commentMatrix } from './comments/commentMatrix'
+} from '../../src'
+import { settingsSchema, type WorkspaceSettings } from '../comments/Settings'
+import { redlineHtml } from '../versions/redlineHtml'
+import { commentMatrix } from '../comments/commentMatrix'
 import {
   commentsToCsv,
   commentsToDocx,
@@ -39,44 +38,22 @@ import {
   MARKDOWN_MIME_TYPE,
   serializeMarkdown,
   versionToDocx
-} from './exchange'
+} from '../exchange'
 import multer from 'multer'
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { publicAccount, type StoredAccount } from './auth/Accounts'
-import { CloseCode, ConnectionRefused, type Connection } from './collab'
-import type { ServerConfig } from './config'
-import type { Workspace } from './Workspace'
+import { publicAccount, type StoredAccount } from '../auth/Accounts'
+import { CloseCode, ConnectionRefused, type Connection } from '../collab'
+import type { ServerConfig } from '../config'
+import type { Workspace } from '../Workspace'
+import { bodyOf, HttpError, SESSION_COOKIE, tokenOf, valueOf } from './request'
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'consenso_session'
+export { SESSION_COOKIE }
 
 // How often the server checks that each WebSocket peer still answers.
 const PING_INTERVAL_MS = 30_000
 
-/** A request error with its HTTP status; the error handler answers `{ error }`. */
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message)
-  }
-}
-
 const loginBody = z.object({ username: z.string().max(100), password: z.string().max(1000) }).strict()
 
-function tokenOf(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim()
-  return req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined
-}
-
-/** Validates a JSON body against `schema`, or fails with 400 and the first problem. */
-function bodyOf<T>(req: Request, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(req.body)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new HttpError(400, `invalid request body${issue ? `: ${issue.path.join('.') || 'body'}: ${issue.message}` : ''}`)
-  }
-  return parsed.data
-}
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
 const isoDate = z.string().refine(isIsoDate, 'dates are written YYYY-MM-DD') as unknown as z.ZodType<IsoDate>
@@ -147,12 +124,6 @@ const commentQuery = z.object({
   country: countryCode.optional(),
   status: z.enum(COMMENT_STATUSES as [CommentStatus, ...CommentStatus[]]).optional()
 })
-
-/** The value of an outcome, or the refusal as an HTTP error. */
-function valueOf<T>(outcome: Outcome<T>): T {
-  if ('failed' in outcome) throw new HttpError(outcome.failed.status, outcome.failed.message)
-  return outcome.ok
-}
 
 const userView = (account: Account) => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
 
