@@ -83,9 +83,10 @@ const serializer = new MarkdownSerializer(
     }
   },
   {
-    // What would otherwise read back as an autolink (<https://…>, <a@b.org>)
-    // or an entity (&amp;) in plain text.
-    escapeExtraCharacters: /<(?=[a-z][\w+.-]*:|[^\s<>@]+@)|&(?=#?\w+;)/gi
+    // What would otherwise read back as an autolink (<https://…>, <a@b.org>),
+    // as raw HTML (<script>, </p>, <!-- -->, <?php) in a Markdown reader that
+    // passes HTML through, or as an entity (&amp;), in plain text.
+    escapeExtraCharacters: /<(?=[a-z/!?]|[^\s<>@]+@)|&(?=#?\w+;)/gi
   }
 )
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import MarkdownIt from 'markdown-it'
 import { describe, expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { parseMarkdown, schema, serializeMarkdown } from '../../src'
@@ -47,7 +48,8 @@ describe('serializeMarkdown', () => {
     { name: 'a link whose address has spaces and parentheses', input: doc(p(link('ver', 'https://x.org/a(b)'))) },
     { name: 'a link title with quotes', input: doc(p(link('ver', 'https://x.org', 'el "sitio"'))) },
     { name: 'marks across a link', input: doc(p(text('muy ', 'strong'), schema.text('fuerte', [schema.mark('strong'), schema.mark('link', { href: 'https://x.org' })]))) },
-    { name: 'a quote of two paragraphs', input: doc(quote(p('uno'), p('dos'))) }
+    { name: 'a quote of two paragraphs', input: doc(quote(p('uno'), p('dos'))) },
+    { name: 'text that looks like HTML', input: doc(p('<script>alert(1)</script> <img src=x onerror=alert(2)> <!-- x --> <?php ?> a < b')) }
   ]) {
     test(`keeps ${name} as it was`, () => {
       expect(shape(roundTrip(input))).toBe(shape(input))
@@ -66,6 +68,13 @@ describe('serializeMarkdown', () => {
   test('writes a link that is neither web nor mail as plain text', () => {
     const unsafe = doc(p(link('clic', 'javascript:alert(1)')))
     expect(serializeMarkdown(unsafe)).toBe('clic')
+  })
+
+  test('escapes text that looks like HTML, so a Markdown reader that passes HTML through shows it as text', () => {
+    const hostile = doc(p('Texto <script>alert(1)</script> y <img src=x onerror=alert(2)>'), quote(p('</blockquote><iframe src=x>')))
+    const html = new MarkdownIt({ html: true }).render(serializeMarkdown(hostile))
+    expect(html).not.toMatch(/<(script|img|iframe)\b/)
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
 
   test('writes an empty document as an empty string', () => {

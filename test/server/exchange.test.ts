@@ -23,7 +23,7 @@ import {
   type ApiSession,
   type Reachable
 } from '../helpers'
-import { entryText, shape } from '../exchange/helpers'
+import { entryText, handMadeDocxParts, para, run, shape, zip } from '../exchange/helpers'
 
 /** A short text with every kind of block and mark the import keeps. */
 const MARKDOWN = `# Plan de trabajo 2022
@@ -246,6 +246,53 @@ describe('Creating a document from a file', () => {
       expect(everything, word).not.toContain(word)
     // The good link stays a link.
     expect(shape(content)).toContain('link(https://www.crmsv.org)"enlace bueno"')
+  })
+
+  test('A hostile Word file imports as its text alone, and its text comes out of every export as text.', async () => {
+    const { server } = await startTestServer()
+    const token = await login(server.url, 'ppt')
+    const ppt = apiSession(server, token)
+    // Hyperlinks to javascript: and data: addresses, markup typed as text, and
+    // an HTML part pulled in as an "alternative format chunk".
+    const parts = handMadeDocxParts(
+      para('Heading1', run('Título &lt;script&gt;alert(1)&lt;/script&gt;')) +
+        para(null, '<w:hyperlink r:id="rIdJs">' + run('enlace hostil') + '</w:hyperlink>', run(' y '), '<w:hyperlink r:id="rIdData">' + run('otro') + '</w:hyperlink>') +
+        para(null, run('&lt;img src=x onerror=alert(2)&gt; fin')) +
+        '<w:altChunk r:id="rIdChunk"/>'
+    )
+    parts['word/_rels/document.xml.rels'] = (parts['word/_rels/document.xml.rels'] as string).replace(
+      '</Relationships>',
+      '<Relationship Id="rIdJs" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="javascript:alert(3)" TargetMode="External"/>' +
+        '<Relationship Id="rIdData" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="data:text/html,&lt;script&gt;alert(4)&lt;/script&gt;" TargetMode="External"/>' +
+        '<Relationship Id="rIdChunk" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" Target="chunk.html"/></Relationships>'
+    )
+    parts['word/chunk.html'] = '<html><body><script>alert(5)</script><p onclick="alert(6)">trozo</p></body></html>'
+    const made = await createDocument(server, ppt, { title: 'Hostil <script>alert(7)</script>', file: { bytes: zip(parts), name: 'hostil.docx' } })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const id = made.body.document.id as string
+    const client = await connectSynced(server, id, token)
+    const content = readContent(client.doc)
+    // The markup typed as text stays text; no link survives but its words do.
+    expect(plainText(content)).toContain('Título <script>alert(1)</script>')
+    expect(plainText(content)).toContain('enlace hostil y otro')
+    const json = JSON.stringify(content.toJSON())
+    for (const word of ['javascript', 'data:', 'alert(5)', 'alert(6)', 'onclick', '"link"']) expect(json, word).not.toContain(word)
+
+    // Every export carries that text escaped, never as markup.
+    const published = await ppt.post(docPath('/versions', id), { name: 'Con texto hostil' })
+    expect(published.status).toBe(201)
+    const vid = published.body.version.id as string
+    const md = utf8((await download(server, ppt, docPath(`/versions/${vid}/export?format=md`, id))).bytes)
+    expect(md).not.toMatch(/(^|[^\\])<(script|img)/)
+    const docx = (await download(server, ppt, docPath(`/versions/${vid}/export?format=docx`, id))).bytes
+    const xml = entryText(docx, 'word/document.xml')
+    expect(xml).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(xml).not.toMatch(/<script|<img/)
+    const redline = await fetch(`${server.url}${docPath(`/diff?from=${vid}&to=draft&format=html`, id)}`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(redline.headers.get('content-security-policy')).toMatch(/default-src 'none'/)
+    const page = await redline.text()
+    expect(page).not.toMatch(/<(script|img)\b/)
+    expect(page).toContain('&lt;script&gt;alert(7)&lt;/script&gt;')
   })
 })
 
