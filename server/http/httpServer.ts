@@ -143,8 +143,13 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
-      'X-Frame-Options': 'DENY'
+      'X-Frame-Options': 'DENY',
+      // The app holds confidential drafts: no shared cache keeps an answer.
+      'Cache-Control': 'no-store'
     })
+    // Only when the deployment says it is served over HTTPS (behind a proxy
+    // that terminates TLS): a browser then refuses plain HTTP for a year.
+    if (config.sessions.secureCookie) res.set('Strict-Transport-Security', 'max-age=31536000')
     next()
   })
 
