@@ -20,6 +20,88 @@ export interface SessionConfig {
   readonly secureCookie: boolean
 }
 
+/**
+ * How many failed logins are tolerated before the server stops checking
+ * passwords (see `LoginThrottle`; the counts live in memory).
+ */
+export interface LoginThrottleConfig {
+  /** Length of the sliding window over which failures are counted, in ms. Default 15 minutes. */
+  readonly windowMs: number
+  /**
+   * Failures per username within the window. Default 5: a person who mistypes
+   * a few times is not locked out, a guesser gets 5 tries per 15 minutes. The
+   * trade-off: anyone may lock a known username out for a window.
+   */
+  readonly maxPerAccount: number
+  /**
+   * Failures per remote address within the window. Default 20: one machine
+   * trying many names is stopped, while a delegation behind one office NAT
+   * still has room for its own typos.
+   */
+  readonly maxPerAddress: number
+}
+
+export const defaultLoginThrottle: LoginThrottleConfig = {
+  windowMs: 15 * 60 * 1000,
+  maxPerAccount: 5,
+  maxPerAddress: 20
+}
+
+/**
+ * How fast one collaboration connection may send one kind of message: two
+ * token buckets, one counting messages and one counting bytes. A bucket
+ * starts full, refills at its rate and holds at most its burst.
+ */
+export interface MessageRate {
+  /** Messages a second, sustained. */
+  readonly messagesPerSecond: number
+  /** Messages that may arrive at once after a quiet spell. */
+  readonly messageBurst: number
+  /** Bytes a second, sustained. */
+  readonly bytesPerSecond: number
+  /** Bytes that may arrive at once after a quiet spell; keep it at least `maxMessageBytes`. */
+  readonly byteBurst: number
+}
+
+/**
+ * Flood control of the collaboration socket, per connection (see
+ * `MessageThrottle`). A connection over its rate is not refused anything: the
+ * server stops reading its socket until the rate allows the next message, so
+ * TCP slows the client down and the other clients of the document keep their
+ * share of the server.
+ */
+export interface MessageThrottleConfig {
+  /**
+   * Sync messages: document updates and sync steps (a sync step 1 is charged
+   * the bytes of its answer too, the whole document for an empty client).
+   * Default 200 messages/s, burst 1,000; 4 MiB/s, burst 32 MiB: fast typing
+   * makes 10–20 updates a second, the benchmark 20 per client (its
+   * persistence row 100), a paste or a first sync of the largest document
+   * one message; a flooding script makes thousands.
+   */
+  readonly updates: MessageRate
+  /**
+   * Awareness messages and awareness queries: cursors and selections.
+   * Default 60 messages/s, burst 240; 256 KiB/s, burst 1 MiB: a selection
+   * dragged with the mouse sends one per frame, a state is a few hundred bytes.
+   */
+  readonly awareness: MessageRate
+  /**
+   * A connection held back longer than this, in ms, is closed with 4429: one
+   * that owes more waiting than this at once, or that has been over its rate
+   * without a break for this long. Default 10000: long enough for any burst
+   * a person makes to pass, short enough that a flood does not occupy the
+   * server.
+   */
+  readonly maxThrottledMs: number
+}
+
+export const defaultMessageThrottle: MessageThrottleConfig = {
+  updates: { messagesPerSecond: 200, messageBurst: 1_000, bytesPerSecond: 4 * 1024 * 1024, byteBurst: 32 * 1024 * 1024 },
+  awareness: { messagesPerSecond: 60, messageBurst: 240, bytesPerSecond: 256 * 1024, byteBurst: 1024 * 1024 },
+  maxThrottledMs: 10_000
+}
+
 /** The server's whole configuration. Only `server/main.ts` fills it from the environment. */
 export interface ServerConfig {
   /** Interface to listen on. Default `0.0.0.0`. */
@@ -34,8 +116,27 @@ export interface ServerConfig {
   readonly maxMessageBytes: number
   /** Largest JSON request body. Default 1 MiB. */
   readonly maxJsonBytes: string
+  /**
+   * Largest size of a document, in bytes of stored Yjs state (its history
+   * included, as versions need it). Default 32 MiB: the Strategy is about
+   * 0.1 MiB, a text after 250,000 edits about 1.1 MiB. A change that would
+   * take a document over it is refused: a connection is closed with 4413,
+   * an upload or an accepted proposal answered 413.
+   */
+  readonly maxDocumentBytes: number
+  /** Flood control of the collaboration socket. Default {@link defaultMessageThrottle}. */
+  readonly messageThrottle: MessageThrottleConfig
   readonly persistence: PersistenceConfig
   readonly sessions: SessionConfig
+  /** Failed logins tolerated per account and per address. Default {@link defaultLoginThrottle}. */
+  readonly loginThrottle: LoginThrottleConfig
+  /**
+   * How often the sessions behind open WebSockets and event streams are
+   * checked, in ms: one that expired or was ended closes its connections
+   * within this time. Default 30000; logout, "logout everywhere" and
+   * disabling an account close them at once, whatever this is.
+   */
+  readonly sessionCheckMs: number
   /** Folder of the built browser app. Default `dist/editor`. */
   readonly editorDir: string
 }
@@ -55,7 +156,11 @@ export const defaultConfig: ServerConfig = {
   demoPassword: undefined,
   maxMessageBytes: 16 * 1024 * 1024,
   maxJsonBytes: '1mb',
+  maxDocumentBytes: 32 * 1024 * 1024,
+  messageThrottle: defaultMessageThrottle,
   persistence: defaultPersistence,
   sessions: defaultSessions,
+  loginThrottle: defaultLoginThrottle,
+  sessionCheckMs: 30_000,
   editorDir: 'dist/editor'
 }

@@ -1,8 +1,9 @@
 import type * as Y from 'yjs'
 import type { DocumentId } from '../../src'
-import { defaultPersistence, type PersistenceConfig } from '../config'
+import { defaultMessageThrottle, defaultPersistence, type MessageThrottleConfig, type PersistenceConfig } from '../config'
 import { consoleLogger, type Logger } from '../Logger'
 import { Connection } from './Connection'
+import { MessageThrottle } from './MessageThrottle'
 import { CloseCode } from './protocol'
 import { Room } from './Room'
 import type { CollaborationHooks, ConnectionContext, ConnectionRequest, WebSocketLike } from './types'
@@ -11,6 +12,12 @@ export interface CollaborationOptions {
   /** When changes are stored. Default {@link defaultPersistence}. */
   readonly persistence?: PersistenceConfig
   readonly logger?: Logger
+  /** Largest size of a document, in bytes (see `Room.size`). Default: no limit. */
+  readonly maxDocumentBytes?: number
+  /** Flood control of each connection. Default {@link defaultMessageThrottle}. */
+  readonly messageThrottle?: MessageThrottleConfig
+  /** Milliseconds of a monotonic clock, for the rates. Default `performance.now`. */
+  readonly clock?: () => number
 }
 
 /**
@@ -24,6 +31,10 @@ export class Collaboration {
   private readonly rooms = new Map<DocumentId, Room>()
   private readonly persistence: PersistenceConfig
   private readonly logger: Logger
+  private readonly messageThrottle: MessageThrottleConfig
+  private readonly clock: () => number
+  /** Largest size of a document, in bytes; changes that would go over it are refused with `DocumentTooLarge`. */
+  readonly maxDocumentBytes: number
 
   constructor(
     private readonly hooks: CollaborationHooks,
@@ -31,6 +42,9 @@ export class Collaboration {
   ) {
     this.persistence = options.persistence ?? defaultPersistence
     this.logger = options.logger ?? consoleLogger
+    this.maxDocumentBytes = options.maxDocumentBytes ?? Number.POSITIVE_INFINITY
+    this.messageThrottle = options.messageThrottle ?? defaultMessageThrottle
+    this.clock = options.clock ?? (() => performance.now())
   }
 
   /** Decides whether a connection may be made; throws `ConnectionRefused` if not. */
@@ -42,7 +56,7 @@ export class Collaboration {
   private roomOf(id: DocumentId): Room {
     const existing = this.rooms.get(id)
     if (existing) return existing
-    const room = new Room(id, this.hooks, this.persistence, this.logger)
+    const room = new Room(id, this.hooks, this.persistence, this.logger, this.maxDocumentBytes)
     this.rooms.set(id, room)
     room.loaded.catch((err: unknown) => {
       this.logger.error('could not load document', { document: room.id, error: String(err) })
@@ -58,12 +72,19 @@ export class Collaboration {
    * open. Changes `work` makes (with an origin of their own) reach every
    * connected client, and are stored before the returned promise resolves.
    * Rejects if the document does not exist.
+   *
+   * Work that may make the document larger says by how much at most in
+   * `options.adds` (bytes of Yjs update: the encoded size of what it
+   * inserts, plus room for its bookkeeping); if that could take the document
+   * over {@link maxDocumentBytes}, `work` does not run and the promise
+   * rejects with `DocumentTooLarge`.
    */
-  async withDocument<T>(id: DocumentId, work: (doc: Y.Doc) => T): Promise<T> {
+  async withDocument<T>(id: DocumentId, work: (doc: Y.Doc) => T, options: { readonly adds?: number } = {}): Promise<T> {
     const room = this.roomOf(id)
     room.holds++
     try {
       await room.loaded
+      if (options.adds !== undefined) room.checkRoomFor(options.adds)
       // `work` is synchronous: any update during it is its own. Only then is
       // an early store due; reading (listing comments, publishing) leaves the
       // connections' typing to the usual debounce.
@@ -86,10 +107,14 @@ export class Collaboration {
     }
   }
 
-  /** Attaches an authenticated socket to its document's room. */
+  /**
+   * Attaches an authenticated socket to its document's room. The transport
+   * hands each message to `connection.receive` and, while what that answers
+   * (or later `connection.waitMs`) is above 0, reads no more from the socket.
+   */
   connect(socket: WebSocketLike, context: ConnectionContext): Connection {
     const room = this.roomOf(context.documentId)
-    const connection = new Connection(socket, context, room, this.logger)
+    const connection = new Connection(socket, context, room, this.logger, new MessageThrottle(this.messageThrottle, this.clock))
     room.connections.add(connection)
     room.loaded.then(() => connection.start(), () => {})
     return connection
@@ -122,6 +147,32 @@ export class Collaboration {
   /** Stores every pending change of every document. */
   async flushAll(): Promise<void> {
     await Promise.all([...this.rooms.values()].map((room) => room.flush()))
+  }
+
+  /**
+   * Closes, with `code` and `reason`, every open connection whose context
+   * matches `which` (an account whose sessions ended, say). Their sockets'
+   * close events then detach them as usual. Returns how many were closed.
+   */
+  closeWhere(which: (context: ConnectionContext) => boolean, code: number, reason: string): number {
+    let closed = 0
+    for (const room of this.rooms.values())
+      for (const connection of [...room.connections])
+        if (connection.isOpen && which(connection.context)) {
+          connection.close(code, reason)
+          closed++
+        }
+    return closed
+  }
+
+  /** Closes every open connection of the account `username` (see {@link closeWhere}). */
+  closeAccount(username: string, code: number, reason: string): number {
+    return this.closeWhere((context) => context.account.username === username, code, reason)
+  }
+
+  /** The contexts of every open connection, of every document. */
+  *contexts(): IterableIterator<ConnectionContext> {
+    for (const room of this.rooms.values()) for (const connection of room.connections) if (connection.isOpen) yield connection.context
   }
 
   /** Closes every connection (clients will reconnect), stores everything and releases the documents. */

@@ -5,9 +5,10 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import { colorOf } from '../../src'
 import type { Logger } from '../Logger'
+import type { MessageKind, MessageThrottle } from './MessageThrottle'
 import { CloseCode, MessageType, SyncStep, readAwarenessUpdate, writeAwarenessUpdate, encodeAwarenessMessage } from './protocol'
 import type { Room } from './Room'
-import { OPEN, type ConnectionContext, type UpdateOrigin, type WebSocketLike } from './types'
+import { DocumentTooLarge, OPEN, type ConnectionContext, type UpdateOrigin, type WebSocketLike } from './types'
 
 /** Raised for a message that breaks the protocol; closes that one connection. */
 export class ProtocolError extends Error {
@@ -28,7 +29,13 @@ export interface Presence {
  * answers sync step 1, applies updates (unless read-only), relays awareness
  * with the identity rewritten to the session's, and answers awareness
  * queries. A message that breaks the protocol closes this connection only,
- * with a reason, and changes nothing.
+ * with a reason, and changes nothing; so does an update that would take the
+ * document over its maximum size (4413).
+ *
+ * Flood control: every message is charged to the connection's
+ * {@link MessageThrottle} as it arrives, and `receive` answers how long the
+ * transport should stop reading this socket. A connection over its rates for
+ * too long is closed (4429) before the message that tipped it is handled.
  */
 export class Connection {
   /** The origin of every change this connection makes to the document. */
@@ -43,7 +50,8 @@ export class Connection {
     private readonly socket: WebSocketLike,
     readonly context: ConnectionContext,
     private readonly room: Room,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly throttle: MessageThrottle
   ) {
     this.origin = { kind: 'connection', context }
     const { account } = context
@@ -71,19 +79,53 @@ export class Connection {
       this.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...states.keys()])))
     const queued = this.queue ?? []
     this.queue = null
-    for (const message of queued) this.receive(message)
+    // Already charged as they arrived.
+    for (const message of queued) this.process(message)
   }
 
-  /** Handles one message from the client. */
-  receive(message: Uint8Array): void {
+  /**
+   * Handles one message from the client (or keeps it until the document is
+   * loaded). Returns how many ms the transport should wait before it reads
+   * the next message of this socket: 0 while the client keeps to its rates.
+   */
+  receive(message: Uint8Array): number {
+    if (!this.open) return 0
+    // The type is the first byte: every type there is fits in one varUint byte.
+    const kind: MessageKind = message[0] === MessageType.awareness || message[0] === MessageType.queryAwareness ? 'awareness' : 'updates'
+    if (!this.charge(kind, 1, message.byteLength)) return 0
+    if (this.queue) this.queue.push(message)
+    else this.process(message)
+    return this.open ? this.throttle.waitMs() : 0
+  }
+
+  /** How many ms the transport should still wait before it reads this socket again (0: now). */
+  get waitMs(): number {
+    return this.open ? this.throttle.waitMs() : 0
+  }
+
+  // Charges the throttle; closes the connection and answers false if it has been over its rates too long.
+  private charge(kind: MessageKind, messages: number, bytes: number): boolean {
+    const verdict = this.throttle.charge(kind, messages, bytes)
+    if (!('exceeded' in verdict)) return true
+    this.logger.info('closing a connection that sends too much', { document: this.context.documentId, user: this.context.account.username, reason: verdict.exceeded })
+    this.close(CloseCode.tooManyMessages, verdict.exceeded)
+    return false
+  }
+
+  private process(message: Uint8Array): void {
     if (!this.open) return
-    if (this.queue) {
-      this.queue.push(message)
-      return
-    }
     try {
       this.handle(message)
     } catch (err) {
+      if (err instanceof DocumentTooLarge) {
+        this.logger.info('closing a connection whose update would make the document too large', {
+          document: this.context.documentId,
+          user: this.context.account.username,
+          size: this.room.size,
+          maxBytes: err.maxBytes
+        })
+        return this.close(CloseCode.documentTooLarge, err.message)
+      }
       const reason = err instanceof ProtocolError ? err.message : `malformed message: ${(err as Error).message}`
       this.logger.info('closing a connection that sent a bad message', { document: this.context.documentId, user: this.context.account.username, reason })
       this.close(CloseCode.badMessage, reason)
@@ -106,8 +148,9 @@ export class Connection {
       case MessageType.queryAwareness: {
         checkEnd(decoder, type)
         const states = this.room.awareness.getStates()
-        if (states.size > 0)
-          this.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...states.keys()])))
+        if (states.size === 0) break
+        const answer = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, [...states.keys()]))
+        if (this.charge('awareness', 0, answer.byteLength)) this.send(answer)
         break
       }
       default:
@@ -128,7 +171,9 @@ export class Connection {
         encoding.writeVarUint(encoder, MessageType.sync)
         encoding.writeVarUint(encoder, SyncStep.step2)
         encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.room.doc, stateVector))
-        this.send(encoding.toUint8Array(encoder))
+        const answer = encoding.toUint8Array(encoder)
+        // What the client costs the server is the answer: up to the whole document.
+        if (this.charge('updates', 0, answer.byteLength)) this.send(answer)
         break
       }
       case SyncStep.step2:
@@ -137,8 +182,9 @@ export class Connection {
         checkEnd(decoder, MessageType.sync)
         // Read the whole update first: a malformed one throws here, before it
         // could be half applied.
-        Y.decodeUpdate(update)
+        const decoded = Y.decodeUpdate(update)
         if (this.context.readOnly) return
+        this.room.checkUpdate(update, decoded)
         Y.applyUpdate(this.room.doc, update, this.origin)
         break
       }

@@ -4,7 +4,7 @@ import type { DocumentId } from '../../src'
 import type { PersistenceConfig } from '../config'
 import type { Logger } from '../Logger'
 import { Broadcast } from './Broadcast'
-import { STORAGE_ORIGIN, type CollaborationHooks, type UpdateOrigin } from './types'
+import { DocumentTooLarge, STORAGE_ORIGIN, type CollaborationHooks, type UpdateOrigin } from './types'
 import type { Connection } from './Connection'
 
 /**
@@ -14,6 +14,9 @@ import type { Connection } from './Connection'
  * {@link Broadcast}), and stores changes debounced, one write at a time. If
  * a write fails the changes stay queued and are tried again: the document
  * stays in memory rather than lose anything.
+ *
+ * Keeps the document under `maxBytes` (see {@link size}): a change that
+ * would take it over is refused before it is applied.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: false })
@@ -26,6 +29,10 @@ export class Room {
   readonly loaded: Promise<void>
 
   private pending: Uint8Array[] = []
+  // Bytes of the stored state as loaded plus those stored since, and bytes
+  // of the changes not yet stored (those being stored included).
+  private storedBytes = 0
+  private unstoredBytes = 0
   private firstPendingAt = 0
   private timer: ReturnType<typeof setTimeout> | undefined
   private storing: Promise<void> = Promise.resolve()
@@ -34,7 +41,9 @@ export class Room {
     readonly id: DocumentId,
     private readonly hooks: CollaborationHooks,
     private readonly persistence: PersistenceConfig,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    /** Largest size the document may reach, in bytes (see {@link size}). */
+    readonly maxBytes: number = Number.POSITIVE_INFINITY
   ) {
     // The server is no participant: it has no presence of its own.
     this.awareness.setLocalState(null)
@@ -50,6 +59,7 @@ export class Room {
   private async load(): Promise<void> {
     const updates = await this.hooks.onLoadDocument(this.id)
     if (updates === undefined) throw new RangeError(`No document ${this.id}`)
+    this.storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
     this.doc.transact(() => {
       for (const update of updates) Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
     }, STORAGE_ORIGIN)
@@ -64,6 +74,7 @@ export class Room {
     this.hooks.onChange?.(this.id, update, origin)
     if (origin !== STORAGE_ORIGIN) {
       this.pending.push(update)
+      this.unstoredBytes += update.byteLength
       this.schedule()
     }
   }
@@ -84,6 +95,43 @@ export class Room {
     this.timer = setTimeout(() => void this.flush(), Math.max(0, wait))
   }
 
+  /**
+   * The document's size in bytes: its stored state as loaded, plus every
+   * change since as stored or waiting to be, plus what Yjs holds back until
+   * the changes it depends on arrive. Counted, never encoded: an upper bound
+   * of the stored size (compaction only shrinks it), exact again at the next load.
+   */
+  get size(): number {
+    const { pendingStructs, pendingDs } = this.doc.store
+    return this.storedBytes + this.unstoredBytes + (pendingStructs?.update.byteLength ?? 0) + (pendingDs?.byteLength ?? 0)
+  }
+
+  /**
+   * Throws {@link DocumentTooLarge} if a change that adds up to `bytes` to
+   * the document could take it over {@link maxBytes}.
+   */
+  checkRoomFor(bytes: number): void {
+    if (this.size + bytes > this.maxBytes) throw new DocumentTooLarge(this.maxBytes)
+  }
+
+  /**
+   * Throws {@link DocumentTooLarge} if applying `update` (a client's, already
+   * decoded as `decoded`) could take the document over {@link maxBytes}.
+   * Near the limit an update that brings nothing new is still let in: a
+   * reconnecting client's state, which repeats what the server has, or
+   * deletions of text the server knows, which add a few bytes each. So a
+   * full document can still be opened, and shortened.
+   */
+  checkUpdate(update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): void {
+    if (this.size + update.byteLength <= this.maxBytes) return
+    const known = Y.decodeStateVector(Y.encodeStateVector(this.doc))
+    const within = (client: number, end: number) => end <= (known.get(client) ?? 0)
+    const addsNothing =
+      decoded.structs.every((struct) => within(struct.id.client, struct.id.clock + struct.length)) &&
+      [...decoded.ds.clients].every(([client, ranges]) => ranges.every((range) => within(client, range.clock + range.len)))
+    if (!addsNothing) throw new DocumentTooLarge(this.maxBytes)
+  }
+
   /** Whether changes are waiting to be stored. */
   get hasUnstoredChanges(): boolean {
     return this.pending.length > 0
@@ -98,7 +146,10 @@ export class Room {
       this.pending = []
       this.firstPendingAt = 0
       try {
-        await this.hooks.onStoreDocument(this.id, mergeInRounds(updates))
+        const merged = mergeInRounds(updates)
+        await this.hooks.onStoreDocument(this.id, merged)
+        this.storedBytes += merged.byteLength
+        this.unstoredBytes -= updates.reduce((sum, update) => sum + update.byteLength, 0)
       } catch (err) {
         this.logger.error('could not store document changes; will retry', { document: this.id, error: String(err) })
         this.pending = [...updates, ...this.pending]

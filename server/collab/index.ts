@@ -3,8 +3,10 @@ export { Connection, ProtocolError, type Presence } from './Connection'
 export { Room } from './Room'
 export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'
+export { MessageThrottle, formatBytes, type MessageKind, type ThrottleVerdict } from './MessageThrottle'
 export {
   ConnectionRefused,
+  DocumentTooLarge,
   STORAGE_ORIGIN,
   type CollaborationHooks,
   type ConnectionContext,

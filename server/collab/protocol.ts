@@ -38,7 +38,11 @@ export const CloseCode = {
   /** The session's account may not open this document. */
   forbidden: 4403,
   /** No document with that id. */
-  notFound: 4404
+  notFound: 4404,
+  /** An update would take the document over its maximum size; nothing of it was applied. */
+  documentTooLarge: 4413,
+  /** The connection stayed over its message rates for too long (flood control). */
+  tooManyMessages: 4429
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

@@ -1,4 +1,5 @@
 import type { Account, DocumentId } from '../../src'
+import { formatBytes } from './MessageThrottle'
 
 /**
  * Anything that behaves like a WebSocket for sending: the collaboration core
@@ -17,6 +18,11 @@ export const OPEN = 1
 export interface ConnectionContext {
   readonly documentId: DocumentId
   readonly account: Account
+  /**
+   * The id of the session that opened the connection (the hash of its token,
+   * never the token): the connection lives only as long as that session.
+   */
+  readonly sessionId: string
   /** Read-only connections receive everything and change nothing. */
   readonly readOnly: boolean
 }
@@ -56,6 +62,20 @@ export class ConnectionRefused extends Error {
   ) {
     super(message)
     this.name = 'ConnectionRefused'
+  }
+}
+
+/**
+ * A change refused because it would take a document over its maximum size
+ * (`ServerConfig.maxDocumentBytes`): nothing of it was applied. `status` is
+ * the HTTP status that stands for it, as close code 4413 does on a socket.
+ */
+export class DocumentTooLarge extends Error {
+  readonly status = 413
+
+  constructor(readonly maxBytes: number) {
+    super(`the document would exceed ${formatBytes(maxBytes)}`)
+    this.name = 'DocumentTooLarge'
   }
 }
 

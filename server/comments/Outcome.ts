@@ -1,6 +1,6 @@
 /** An expected refusal, with the HTTP status that says what kind it is. */
 export interface Refusal {
-  readonly status: 400 | 403 | 404 | 409 | 422
+  readonly status: 400 | 403 | 404 | 409 | 413 | 422
   readonly message: string
 }
 

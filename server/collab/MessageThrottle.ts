@@ -1,0 +1,121 @@
+import type { MessageRate, MessageThrottleConfig } from '../config'
+
+/** The kinds of message a connection's rates are counted for. */
+export type MessageKind = 'updates' | 'awareness'
+
+/**
+ * A token bucket that may go into debt: what is taken is always taken (the
+ * message is already in memory, and refusing it would break the protocol),
+ * and the debt says how long to wait before the next. Starts full.
+ */
+class TokenBucket {
+  private tokens: number
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private at: number
+  ) {
+    if (!(perSecond > 0) || !(burst > 0)) throw new RangeError(`a rate needs a positive rate and burst, got ${perSecond}/s burst ${burst}`)
+    this.tokens = burst
+  }
+
+  /** Takes `amount` at time `now` (ms); returns the ms until the balance is no longer negative. */
+  take(amount: number, now: number): number {
+    this.refill(now)
+    this.tokens -= amount
+    return this.wait(now)
+  }
+
+  /** The ms from `now` until the balance is no longer negative. */
+  wait(now: number): number {
+    this.refill(now)
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.perSecond) * 1000
+  }
+
+  private refill(now: number): void {
+    if (now > this.at) this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.perSecond) / 1000)
+    this.at = Math.max(this.at, now)
+  }
+}
+
+/** A pair of buckets: messages and bytes. */
+class RateBuckets {
+  readonly messages: TokenBucket
+  readonly bytes: TokenBucket
+
+  constructor(rate: MessageRate, now: number) {
+    this.messages = new TokenBucket(rate.messagesPerSecond, rate.messageBurst, now)
+    this.bytes = new TokenBucket(rate.bytesPerSecond, rate.byteBurst, now)
+  }
+
+  take(messages: number, bytes: number, now: number): number {
+    return Math.max(this.messages.take(messages, now), this.bytes.take(bytes, now))
+  }
+
+  wait(now: number): number {
+    return Math.max(this.messages.wait(now), this.bytes.wait(now))
+  }
+}
+
+/** What charging a message leads to: how long to stop reading, or the end of the connection. */
+export type ThrottleVerdict = { readonly waitMs: number } | { readonly exceeded: string }
+
+/**
+ * The rates of one connection (see {@link MessageThrottleConfig}): document
+ * updates and awareness each have a bucket of messages and one of bytes.
+ * Charging a message says how long the transport should stop reading the
+ * socket (0: go on), or that the connection has been over its rates too long
+ * and must be closed. Time comes from `clock` (ms, monotonic).
+ */
+export class MessageThrottle {
+  private readonly buckets: Record<MessageKind, RateBuckets>
+  // Since when the connection has been over its rates without a break.
+  private overSince: number | undefined
+
+  constructor(
+    private readonly config: MessageThrottleConfig,
+    private readonly clock: () => number
+  ) {
+    const now = clock()
+    this.buckets = { updates: new RateBuckets(config.updates, now), awareness: new RateBuckets(config.awareness, now) }
+  }
+
+  /** Charges `messages` messages and `bytes` bytes of `kind`. */
+  charge(kind: MessageKind, messages: number, bytes: number): ThrottleVerdict {
+    const now = this.clock()
+    this.buckets[kind].take(messages, bytes, now)
+    const waitMs = this.waitMs()
+    if (waitMs === 0) {
+      this.overSince = undefined
+      return { waitMs }
+    }
+    this.overSince ??= now
+    const limit = this.config.maxThrottledMs
+    if (waitMs > limit || now - this.overSince > limit) {
+      const rate = this.config[kind]
+      const what = kind === 'updates' ? 'document updates' : 'awareness messages'
+      return {
+        exceeded: `too many ${what}: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${limit / 1000} s`
+      }
+    }
+    return { waitMs }
+  }
+
+  /** The ms until every rate allows another message (0: now). */
+  waitMs(): number {
+    const now = this.clock()
+    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+  }
+}
+
+/** A size for people: `32 MiB`, `1.5 MiB`, `48 KiB`, `900 bytes`. */
+export function formatBytes(bytes: number): string {
+  const units: Array<[number, string]> = [
+    [1024 * 1024, 'MiB'],
+    [1024, 'KiB']
+  ]
+  for (const [size, unit] of units)
+    if (bytes >= size) return `${Number((bytes / size).toFixed(bytes % size === 0 ? 0 : 1))} ${unit}`
+  return `${bytes} bytes`
+}
