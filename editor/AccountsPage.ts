@@ -6,19 +6,25 @@ import { countryName, fill, formatDate, type Language, type MessageKey, type Tra
 export interface AccountsPageOptions {
   readonly t: Translate
   readonly language: Language
+  /** The username of the person at the page: their own account cannot be disabled from here. */
+  readonly self: string
 }
 
 /**
  * The workspace's accounts, for the Presidency and the Secretariat: who has
- * access with which role and country, and a form to create an account. The
- * server's refusals (a name taken, a fifth delegate for a country) are shown
- * as it words them.
+ * access with which role and country, a button per account to disable it
+ * (which ends its sessions at once) or enable it again, and a form to create
+ * an account. The server's refusals (a name taken, a fifth delegate for a
+ * country) are shown as it words them.
  */
 export class AccountsPage {
   readonly element: HTMLElement
   private readonly table = h('tbody')
   private readonly message = h('p', { class: 'form-error', role: 'alert' })
   private readonly done = h('p', { class: 'form-ok', role: 'status' })
+  // What became of a disable or enable, said above the table it acted on.
+  private readonly accessProblem = h('p', { class: 'form-error', role: 'alert' })
+  private readonly accessDone = h('p', { class: 'form-ok access-done', role: 'status' })
 
   constructor(private readonly options: AccountsPageOptions) {
     const { t } = options
@@ -27,13 +33,19 @@ export class AccountsPage {
       { class: 'accounts-page' },
       h('h1', {}, t('accounts')),
       this.form(),
+      this.accessProblem,
+      this.accessDone,
       h(
         'table',
         { class: 'accounts' },
         h(
           'thead',
           {},
-          h('tr', {}, ...[t('username'), t('name'), t('role'), t('country'), t('created'), t('status')].map((label) => h('th', {}, label)))
+          h(
+            'tr',
+            {},
+            ...[t('username'), t('name'), t('role'), t('country'), t('created'), t('status'), t('accountActions')].map((label) => h('th', {}, label))
+          )
         ),
         this.table
       )
@@ -57,10 +69,38 @@ export class AccountsPage {
           h('td', {}, t(`role_${a.role}` as MessageKey)),
           h('td', {}, a.country ? h('span', { class: `country-chip country-${a.country}` }, a.country) : '', a.country ? ` ${countryName(a.country, language)}` : ''),
           h('td', {}, formatDate(a.createdAt, language)),
-          h('td', {}, a.disabled ? t('accountDisabled') : t('accountActive'))
+          h('td', { class: 'account-state' }, a.disabled ? t('accountDisabled') : t('accountActive')),
+          h('td', {}, a.username === this.options.self ? '' : this.toggle(a))
         )
       )
     )
+  }
+
+  // Disables the account, or enables it again; the list is reloaded from the server either way.
+  private toggle(account: AccountEntry): HTMLButtonElement {
+    const { t } = this.options
+    const disable = !account.disabled
+    const button = h(
+      'button',
+      { type: 'button', class: disable ? 'disable-account' : 'enable-account', 'aria-label': `${disable ? t('disableAccount') : t('enableAccount')} ${account.username}` },
+      disable ? t('disableAccount') : t('enableAccount')
+    )
+    button.addEventListener('click', () => {
+      button.disabled = true
+      this.accessProblem.textContent = ''
+      this.accessDone.textContent = ''
+      api
+        .setAccountDisabled(account.username, disable)
+        .then(async (changed) => {
+          this.accessDone.textContent = fill(t(changed.disabled ? 'accountDisabledDone' : 'accountEnabledDone'), { username: changed.username })
+          await this.load()
+        })
+        .catch((err: unknown) => {
+          this.accessProblem.textContent = err instanceof ApiError ? err.message : t('networkError')
+          button.disabled = false
+        })
+    })
+    return button
   }
 
   private form(): HTMLFormElement {

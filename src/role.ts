@@ -19,3 +19,20 @@ export const mayEditText = (role: Role): boolean => role === 'ppt' || role === '
 
 /** Whether the role may create and manage accounts. */
 export const mayManageAccounts = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
+
+/**
+ * Whether the role may share a published version with observers and withdraw
+ * the share. Only the Pro-Tempore Presidency: the brief gives the decision to
+ * it (once the meeting has agreed), not to the Secretariat that supports it.
+ */
+export const mayShareVersions = (role: Role): boolean => role === 'ppt'
+
+/** Whether the role may see which versions of a document were shared, with whom, and their withdrawals. */
+export const maySeeShares = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
+
+/**
+ * Whether the role receives shared versions: observers, who may read nothing
+ * else. Other roles read the documents themselves and are never the audience
+ * of a share.
+ */
+export const receivesShares = (role: Role): boolean => role === 'observer'

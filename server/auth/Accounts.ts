@@ -96,6 +96,27 @@ export class Accounts {
     return { account: publicAccount(account) }
   }
 
+  /**
+   * Disables or enables the account `username`. Enabling refuses (with the
+   * reason) a delegate whose country already has its most enabled accounts,
+   * as {@link create} would. Undefined if there is no such account. A disabled
+   * account cannot log in, and no session of it is honoured; ending its open
+   * sessions is the caller's part (see `Workspace.disableAccount`).
+   */
+  async setDisabled(username: string, disabled: boolean): Promise<{ account: StoredAccount } | { failed: string } | undefined> {
+    const account = await this.get(username)
+    if (!account) return undefined
+    if (account.disabled === disabled) return { account }
+    if (!disabled && account.role === 'delegate') {
+      const delegates = (await this.records.list()).filter((a) => a.role === 'delegate' && a.country === account.country && !a.disabled)
+      if (delegates.length >= MAX_DELEGATES_PER_COUNTRY)
+        return { failed: `${account.country} already has ${MAX_DELEGATES_PER_COUNTRY} enabled delegate accounts, the most a country may hold` }
+    }
+    const changed: StoredAccount = { ...account, disabled }
+    await this.records.put(changed.username, changed)
+    return { account: changed }
+  }
+
   /** The account whose name and password these are, unless it is disabled. */
   async authenticate(username: string, password: string): Promise<StoredAccount | undefined> {
     const account = await this.get(username)

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { isUsername, type Username } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
@@ -24,13 +24,37 @@ const sessionFromJSON = (json: unknown): Session => sessionRecord.parse(json) as
 // A leaked data file must not hand out live sessions: only the hash is kept.
 const idOf = (token: string) => createHash('sha256').update(token).digest('base64url')
 
-// How stale lastSeenAt may get before a request writes it again.
+/**
+ * The id of the session of `token`: the hash under which it is stored. Safe
+ * to keep in memory and in logs, it cannot be turned back into the token.
+ */
+export const sessionIdOf = (token: string): string => idOf(token)
+
+/**
+ * The anti-CSRF token of a session: derived from its token, so nothing more
+ * is stored, and unguessable without the token, which the browser keeps in an
+ * HttpOnly cookie that no script (and no other site) can read.
+ */
+export const csrfTokenOf = (token: string): string => createHash('sha256').update(`csrf:${token}`).digest('base64url')
+
+/** Whether `candidate` is the anti-CSRF token of the session `token`, compared in constant time. */
+export function isCsrfTokenOf(token: string, candidate: string | undefined): boolean {
+  if (candidate === undefined) return false
+  const expected = Buffer.from(csrfTokenOf(token))
+  const given = Buffer.from(candidate)
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+// How stale lastSeenAt may get before a request writes it again (at most a
+// tenth of the idle time, so that a short idle limit still counts uses).
 const TOUCH_EVERY_MS = 60_000
 
 /**
  * Bearer sessions: a random 256-bit token given to the client (as cookie or
- * `token` parameter), expiring after an idle time and an absolute time.
- * Sessions survive a restart of the server.
+ * `token` parameter), expiring after an idle time and an absolute time, or
+ * ended by {@link close} (logout) or {@link closeAll} (logout everywhere, a
+ * disabled account). Sessions survive a restart of the server. Closing what
+ * a session holds open (sockets, streams) is `AccountAccess`'s part.
  */
 export class Sessions {
   private readonly records: RecordStore<Session>
@@ -52,17 +76,36 @@ export class Sessions {
     return { token, session }
   }
 
-  /** The live session of `token`, or undefined if it is unknown or expired. */
+  /** The live session of `token`, or undefined if it is unknown or expired. Counts as a use of it. */
   async resolve(token: string | undefined): Promise<Session | undefined> {
     if (!token || token.length > 100) return undefined
-    const session = await this.records.get(idOf(token))
+    return this.use(idOf(token))
+  }
+
+  /**
+   * The live session whose id is `id`, or undefined if it is unknown or
+   * expired (an expired one is removed). Unlike {@link resolve} this is no
+   * use of the session: it is how the server checks an open connection.
+   */
+  async live(id: string): Promise<Session | undefined> {
+    const session = await this.records.get(id)
     if (!session) return undefined
-    const now = this.now()
-    if (now - session.lastSeenAt > this.config.idleMs || now - session.createdAt > this.config.absoluteMs) {
+    if (this.expired(session)) {
       await this.records.remove(session.id)
       return undefined
     }
-    if (now - session.lastSeenAt > TOUCH_EVERY_MS) {
+    return session
+  }
+
+  /**
+   * Counts a use of the session `id` (work done over an open connection, which
+   * makes no request), postponing its idle end; undefined if it is no longer live.
+   */
+  async use(id: string): Promise<Session | undefined> {
+    const session = await this.live(id)
+    if (!session) return undefined
+    const now = this.now()
+    if (now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, this.config.idleMs / 10)) {
       const touched = { ...session, lastSeenAt: now }
       await this.records.put(session.id, touched)
       return touched
@@ -70,8 +113,27 @@ export class Sessions {
     return session
   }
 
-  /** Ends the session of `token`, if any. */
-  async close(token: string | undefined): Promise<void> {
-    if (token) await this.records.remove(idOf(token))
+  /** Ends the session of `token`; the session that ended, if there was one. */
+  async close(token: string | undefined): Promise<Session | undefined> {
+    if (!token || token.length > 100) return undefined
+    const session = await this.records.get(idOf(token))
+    if (session) await this.records.remove(session.id)
+    return session
+  }
+
+  /** Ends every session of `username`; the ids of those it removed. */
+  async closeAll(username: Username): Promise<string[]> {
+    const ended: string[] = []
+    for (const session of await this.records.list()) {
+      if (session.username !== username) continue
+      await this.records.remove(session.id)
+      ended.push(session.id)
+    }
+    return ended
+  }
+
+  private expired(session: Session): boolean {
+    const now = this.now()
+    return now - session.lastSeenAt > this.config.idleMs || now - session.createdAt > this.config.absoluteMs
   }
 }

@@ -1,0 +1,235 @@
+import { mayManageAccounts, type Account, type Username } from '../../src'
+import { actorOf, type AuditActor, type AuditLog } from '../audit/AuditLog'
+import { CloseCode, type Collaboration } from '../collab'
+import { ok, refuse, type Outcome } from '../comments/Outcome'
+import type { LoginThrottleConfig } from '../config'
+import { publicAccount, type Accounts, type NewAccount, type StoredAccount } from './Accounts'
+import { LoginThrottle } from './LoginThrottle'
+import { SessionWatch } from './SessionWatch'
+import type { Session, Sessions } from './Sessions'
+
+/** A live session and its enabled account. */
+export interface SignedIn {
+  readonly account: StoredAccount
+  readonly session: Session
+}
+
+/** What a login attempt comes to. */
+export type LoginResult =
+  | { readonly ok: SignedIn & { readonly token: string } }
+  /** Wrong name or password, or a disabled account: the three are not told apart. */
+  | { readonly failed: 'credentials' }
+  /** Too many failures lately; the password was not checked. */
+  | { readonly failed: 'throttled'; readonly retryAfterMs: number }
+
+/** An account as the people who manage accounts see it. */
+export type ManagedAccount = Account & { readonly createdAt: string; readonly disabled: boolean }
+
+/** Why open connections and streams of a session were closed, as the client is told. */
+export const SessionEndReason = {
+  loggedOut: 'signed out',
+  loggedOutEverywhere: 'signed out everywhere',
+  accountDisabled: 'account disabled',
+  expired: 'session expired'
+} as const
+
+/** What {@link AccountAccess} works with. */
+export interface AccountAccessParts {
+  readonly accounts: Accounts
+  readonly sessions: Sessions
+  readonly collaboration: Collaboration
+  readonly audit: AuditLog
+}
+
+const managed = (a: StoredAccount): ManagedAccount => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled })
+
+// The actor of an attempt by someone not (yet) known: only the name tried.
+const triedBy = (username: string): AuditActor => ({ username: username.trim().slice(0, 100), role: null, country: null })
+
+/**
+ * Who gets in and how access ends: login (throttled, see {@link LoginThrottle}),
+ * logout, "logout everywhere", disabling and enabling accounts, and the
+ * periodic check of the sessions behind open connections. Ending a session
+ * here ends at once everything opened with it: its collaboration sockets are
+ * closed with {@link CloseCode.unauthorized} and the reason, and its watchers
+ * ({@link watch}: event streams) are told. Every act is recorded in the audit
+ * trail before it is answered.
+ */
+export class AccountAccess {
+  readonly throttle: LoginThrottle
+  /** Streams and other things kept open on behalf of a session. */
+  readonly watch = new SessionWatch()
+  // Sessions that changed a document over a socket since the last check.
+  private active = new Set<string>()
+  private checking: Promise<void> | undefined
+
+  constructor(
+    private readonly parts: AccountAccessParts,
+    throttle: LoginThrottleConfig,
+    now: () => number = Date.now
+  ) {
+    this.throttle = new LoginThrottle(throttle, now)
+  }
+
+  /** The live session of `token` and its account, unless either has ended or the account is disabled. */
+  async signedIn(token: string | undefined): Promise<SignedIn | undefined> {
+    const session = await this.parts.sessions.resolve(token)
+    if (!session) return undefined
+    const account = await this.parts.accounts.get(session.username)
+    return account && !account.disabled ? { account, session } : undefined
+  }
+
+  /**
+   * Checks a name and password from `address` and opens a session. While the
+   * name or the address is throttled the password is not even checked. A
+   * success clears the name's count of failures.
+   */
+  async login(username: string, password: string, address: string | undefined): Promise<LoginResult> {
+    const { accounts, sessions, audit } = this.parts
+    const allowance = this.throttle.check(username, address)
+    if (!allowance.allowed) {
+      // Once per lockout: a flood of attempts must not flood the trail.
+      if (allowance.firstRefusal)
+        await audit.record({
+          action: 'login.throttled',
+          actor: triedBy(username),
+          details: { retryAfterSeconds: Math.ceil(allowance.retryAfterMs / 1000) },
+          ...(address ? { address } : {})
+        })
+      return { failed: 'throttled', retryAfterMs: allowance.retryAfterMs }
+    }
+    const account = await accounts.authenticate(username, password)
+    if (!account) {
+      this.throttle.fail(username, address)
+      await audit.record({ action: 'login.failed', actor: triedBy(username), ...(address ? { address } : {}) })
+      return { failed: 'credentials' }
+    }
+    this.throttle.succeed(username)
+    const { token, session } = await sessions.open(account.username)
+    await audit.record({ action: 'login', actor: actorOf(account), ...(address ? { address } : {}) })
+    return { ok: { account, session, token } }
+  }
+
+  /** Ends the session of `token` and closes what it holds open. Nothing happens for an unknown token. */
+  async logout(token: string | undefined, address: string | undefined): Promise<void> {
+    const session = await this.parts.sessions.close(token)
+    if (!session) return
+    this.end({ ids: [session.id] }, SessionEndReason.loggedOut)
+    const account = await this.parts.accounts.get(session.username)
+    await this.parts.audit.record({
+      action: 'logout',
+      actor: account ? actorOf(account) : triedBy(session.username),
+      ...(address ? { address } : {})
+    })
+  }
+
+  /** Ends every session of `account` (on every device) and closes what they hold open; how many ended. */
+  async logoutEverywhere(account: Account, address: string | undefined): Promise<number> {
+    const ended = await this.parts.sessions.closeAll(account.username)
+    this.end({ ids: ended, username: account.username }, SessionEndReason.loggedOutEverywhere)
+    await this.parts.audit.record({
+      action: 'logout.everywhere',
+      actor: actorOf(account),
+      details: { sessions: ended.length },
+      ...(address ? { address } : {})
+    })
+    return ended.length
+  }
+
+  /** Every account, by name, for those who manage accounts. */
+  async list(by: Account): Promise<Outcome<ManagedAccount[]>> {
+    if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
+    const all = await this.parts.accounts.list()
+    return ok(all.map(managed).sort((a, b) => a.username.localeCompare(b.username)))
+  }
+
+  /** Opens an account on behalf of `by` (Presidency or Secretariat). */
+  async create(by: Account, input: NewAccount, address: string | undefined): Promise<Outcome<Account>> {
+    if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
+    const made = await this.parts.accounts.create(input)
+    if ('failed' in made) return refuse(made.failed.includes('taken') || made.failed.includes('already has') ? 409 : 400, made.failed)
+    await this.parts.audit.record({
+      action: 'account.created',
+      actor: actorOf(by),
+      target: { account: made.account.username },
+      details: { role: made.account.role, country: made.account.country },
+      ...(address ? { address } : {})
+    })
+    return ok(made.account)
+  }
+
+  /**
+   * Disables (or enables again) the account `username` on behalf of `by`
+   * (Presidency or Secretariat), who may not disable their own account.
+   * Disabling cuts the account off at once: its sessions are removed, its
+   * sockets closed and its streams ended.
+   */
+  async setDisabled(by: Account, username: string, disabled: boolean, address: string | undefined): Promise<Outcome<ManagedAccount>> {
+    if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
+    if (username === by.username && disabled) return refuse(409, 'you may not disable your own account')
+    const changed = await this.parts.accounts.setDisabled(username, disabled)
+    if (!changed) return refuse(404, `no account ${username}`)
+    if ('failed' in changed) return refuse(409, changed.failed)
+    const { account } = changed
+    let sessions = 0
+    if (disabled) {
+      const ended = await this.parts.sessions.closeAll(account.username)
+      sessions = ended.length
+      this.end({ ids: ended, username: account.username }, SessionEndReason.accountDisabled)
+    }
+    await this.parts.audit.record({
+      action: disabled ? 'account.disabled' : 'account.enabled',
+      actor: actorOf(by),
+      target: { account: account.username },
+      ...(disabled ? { details: { sessions } } : {}),
+      ...(address ? { address } : {})
+    })
+    return ok(managed(account))
+  }
+
+  /** Notes that the session `sessionId` changed a document: a use of it, counted at the next {@link check}. */
+  noteActivity(sessionId: string): void {
+    this.active.add(sessionId)
+  }
+
+  /**
+   * Checks the session behind every open socket and watched stream, and
+   * closes those whose session expired or was removed, or whose account was
+   * disabled. Document changes sent over a socket since the last check count
+   * as uses of its session. One check at a time: a call during a check waits for it.
+   */
+  check(): Promise<void> {
+    this.checking ??= this.checkSessions().finally(() => (this.checking = undefined))
+    return this.checking
+  }
+
+  private async checkSessions(): Promise<void> {
+    const { sessions, accounts, collaboration } = this.parts
+    const ids = this.watch.sessionIds()
+    for (const context of collaboration.contexts()) ids.add(context.sessionId)
+    const active = this.active
+    this.active = new Set()
+    const ended: string[] = []
+    const enabled = new Map<Username, boolean>()
+    for (const id of ids) {
+      const session = active.has(id) ? await sessions.use(id) : await sessions.live(id)
+      if (session && !enabled.has(session.username)) {
+        const account = await accounts.get(session.username)
+        enabled.set(session.username, account !== undefined && !account.disabled)
+      }
+      if (!session || !enabled.get(session.username)) ended.push(id)
+    }
+    if (ended.length > 0) this.end({ ids: ended }, SessionEndReason.expired)
+  }
+
+  // Closes the sockets and ends the watchers of the sessions `ids` and of every session of `username`.
+  private end(which: { readonly ids: readonly string[]; readonly username?: string }, reason: string): void {
+    const ids = new Set(which.ids)
+    this.parts.collaboration.closeWhere(
+      (context) => ids.has(context.sessionId) || context.account.username === which.username,
+      CloseCode.unauthorized,
+      reason
+    )
+    this.watch.end(which, reason)
+  }
+}

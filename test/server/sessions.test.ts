@@ -1,0 +1,422 @@
+/**
+ * Session security: disabling an account, logout everywhere, expiry of open
+ * connections, CSRF and cross-site refusals, login throttling, and the audit
+ * entries these acts leave.
+ */
+import { describe, expect, onTestFinished, test, vi } from 'vitest'
+import { CloseCode, CSRF_HEADER, LoginThrottle, MessageType, SESSION_COOKIE } from '../../server'
+import {
+  apiSession,
+  connectSynced,
+  DEMO_PASSWORD,
+  DOC,
+  docPath,
+  login,
+  openRawSocket,
+  refusedUpgradeStatus,
+  signIn,
+  startTestServer,
+  syncStep1Message,
+  WAIT,
+  type Reachable,
+  type TestServer
+} from '../helpers'
+
+/** A login by hand: the whole answer, its headers and the session cookie. */
+async function loginAnswer(server: Reachable, username: string, password = DEMO_PASSWORD, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ username, password })
+  })
+  const body = (await res.json()) as { token?: string; csrfToken?: string; error?: string }
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0]
+  return { status: res.status, body, headers: res.headers, cookie }
+}
+
+/** A request as a browser signed in by cookie would send it, with `headers` added. */
+async function withCookie(server: Reachable, cookie: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { Cookie: cookie, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  return { status: res.status, body: (await res.json()) as { error?: string; [key: string]: unknown }, headers: res.headers }
+}
+
+/** A document's event stream, read to its end; `ended` turns true once the server ends it. */
+async function openEventStream(server: Reachable, token: string) {
+  const abort = new AbortController()
+  onTestFinished(() => abort.abort())
+  const res = await fetch(`${server.url}${docPath('/events')}`, { headers: { Authorization: `Bearer ${token}` }, signal: abort.signal })
+  expect(res.status).toBe(200)
+  const stream = { ended: false }
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+  void (async () => {
+    try {
+      while (!(await reader.read()).done);
+      stream.ended = true
+    } catch {
+      // Aborted by the test's end.
+    }
+  })()
+  return stream
+}
+
+/** Whether a raw socket still gets answers: a sync step 1 gets a sync step 2 back. */
+async function expectAnswering(socket: Awaited<ReturnType<typeof openRawSocket>>) {
+  const before = socket.messages.length
+  socket.ws.send(syncStep1Message())
+  await vi.waitFor(() => expect(socket.messages.slice(before).some((m) => m[0] === MessageType.sync && m[1] === 1)).toBe(true), WAIT)
+}
+
+const auditOf = (server: TestServer['server']) => server.workspace.audit
+
+describe('Disabling an account', () => {
+  test("A disabled delegate is cut off at once: its stock client and raw socket close with 4401, its event stream ends, and neither REST nor a new socket nor a login gets in.", async () => {
+    const { server } = await startTestServer()
+    const se = await signIn(server, 'se')
+    const gt = await signIn(server, 'gt')
+    const client = await connectSynced(server, DOC, gt.token)
+    const closes: { code: number; reason: string }[] = []
+    client.provider.on('connection-close', (event) => {
+      if (event) closes.push({ code: event.code, reason: event.reason })
+    })
+    const raw = await openRawSocket(server, DOC, { token: await login(server.url, 'gt') })
+    const stream = await openEventStream(server, gt.token)
+    const bystander = await openRawSocket(server, DOC, { token: await login(server.url, 'mx') })
+
+    const res = await se.patch('/api/users/gt', { disabled: true })
+    expect(res.status).toBe(200)
+    expect(res.body.user).toMatchObject({ username: 'gt', disabled: true })
+
+    expect(await raw.closed).toEqual({ code: CloseCode.unauthorized, reason: 'account disabled' })
+    await vi.waitFor(() => expect(closes[0]).toEqual({ code: CloseCode.unauthorized, reason: 'account disabled' }), WAIT)
+    await vi.waitFor(() => expect(stream.ended).toBe(true), WAIT)
+    expect((await gt.get('/api/me')).status).toBe(401)
+    expect((await gt.get('/api/documents')).status).toBe(401)
+    expect(await refusedUpgradeStatus(server, DOC, { token: gt.token })).toBe(401)
+    expect((await loginAnswer(server, 'gt')).status).toBe(401)
+    // The stock client keeps trying, and keeps being refused.
+    expect(client.provider.wsconnected).toBe(false)
+    // Nobody else is touched.
+    await expectAnswering(bystander)
+    expect((await se.get('/api/me')).status).toBe(200)
+
+    const enabled = await se.patch('/api/users/gt', { disabled: false })
+    expect(enabled.body.user).toMatchObject({ username: 'gt', disabled: false })
+    expect((await loginAnswer(server, 'gt')).status).toBe(200)
+    // Old sessions stay ended: enabling does not bring them back.
+    expect((await gt.get('/api/me')).status).toBe(401)
+
+    const entries = await auditOf(server).list()
+    const disabled = entries.filter((e) => e.action === 'account.disabled')
+    expect(disabled).toHaveLength(1)
+    expect(disabled[0]).toMatchObject({ actor: { username: 'se', role: 'secretariat' }, target: { account: 'gt' }, details: { sessions: 2 } })
+    expect(entries.filter((e) => e.action === 'account.enabled')).toMatchObject([{ actor: { username: 'se' }, target: { account: 'gt' } }])
+  })
+
+  test('Only the Presidency or the Secretariat may disable, nobody may disable themselves, an unknown account is 404 and the body is strict.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const mx = await signIn(server, 'mx')
+    expect(await mx.patch('/api/users/gt', { disabled: true })).toMatchObject({ status: 403, body: { error: expect.any(String) } })
+    expect(await ppt.patch('/api/users/ppt', { disabled: true })).toMatchObject({ status: 409, body: { error: 'you may not disable your own account' } })
+    expect(await ppt.patch('/api/users/nadie', { disabled: true })).toMatchObject({ status: 404, body: { error: 'no account nadie' } })
+    expect((await ppt.patch('/api/users/gt', { disabled: 'yes' })).status).toBe(400)
+    expect((await ppt.patch('/api/users/gt', { disabled: true, role: 'ppt' })).status).toBe(400)
+    expect((await ppt.patch('/api/users/gt', {})).status).toBe(400)
+    // Nothing of that changed anyone's access.
+    expect((await signIn(server, 'gt')).token).toEqual(expect.any(String))
+    expect((await mx.get('/api/me')).status).toBe(200)
+  })
+
+  test('Enabling a delegate is refused while the country already has four enabled delegates; account creation is audited.', async () => {
+    const { server } = await startTestServer()
+    const se = await signIn(server, 'se')
+    for (const username of ['cr2', 'cr3', 'cr4']) {
+      const made = await se.post('/api/users', { username, password: 'a long enough password', role: 'delegate', country: 'CR' })
+      expect(made.status, JSON.stringify(made.body)).toBe(201)
+    }
+    expect((await se.patch('/api/users/cr4', { disabled: true })).status).toBe(200)
+    expect((await se.post('/api/users', { username: 'cr5', password: 'a long enough password', role: 'delegate', country: 'CR' })).status).toBe(201)
+    const refused = await se.patch('/api/users/cr4', { disabled: false })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error).toMatch(/CR already has 4/)
+    const users = (await se.get('/api/users')).body.users as { username: string; disabled: boolean }[]
+    expect(users.find((u) => u.username === 'cr4')).toMatchObject({ disabled: true })
+
+    const created = await auditOf(server).list({ action: 'account.created' })
+    expect(created.map((e) => e.target?.account)).toEqual(['cr2', 'cr3', 'cr4', 'cr5'])
+    expect(created[0]).toMatchObject({ actor: { username: 'se', role: 'secretariat' }, details: { role: 'delegate', country: 'CR' } })
+  })
+})
+
+describe('Logging out', () => {
+  test('Logout everywhere ends every session of the account, closes its sockets and streams and clears the cookie; other accounts keep theirs.', async () => {
+    const { server } = await startTestServer()
+    const laptop = await signIn(server, 'hn')
+    const phone = await signIn(server, 'hn')
+    const laptopSocket = await openRawSocket(server, DOC, { token: laptop.token })
+    const phoneSocket = await openRawSocket(server, DOC, { token: phone.token })
+    const stream = await openEventStream(server, phone.token)
+    const other = await signIn(server, 'pa')
+    const otherSocket = await openRawSocket(server, DOC, { token: other.token })
+
+    const res = await fetch(`${server.url}/api/logout/everywhere`, { method: 'POST', headers: { Authorization: `Bearer ${laptop.token}` } })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, sessions: 2 })
+    expect(res.headers.getSetCookie()[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`, 'i'))
+
+    expect(await laptopSocket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'signed out everywhere' })
+    expect(await phoneSocket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'signed out everywhere' })
+    await vi.waitFor(() => expect(stream.ended).toBe(true), WAIT)
+    expect((await laptop.get('/api/me')).status).toBe(401)
+    expect((await phone.get('/api/me')).status).toBe(401)
+    expect(await refusedUpgradeStatus(server, DOC, { token: phone.token })).toBe(401)
+    expect((await other.get('/api/me')).status).toBe(200)
+    await expectAnswering(otherSocket)
+    // Signing in again works: only the sessions ended, not the account.
+    expect((await loginAnswer(server, 'hn')).status).toBe(200)
+
+    const [entry, ...more] = await auditOf(server).list({ action: 'logout.everywhere' })
+    expect(more).toEqual([])
+    expect(entry).toMatchObject({ actor: { username: 'hn', role: 'delegate', country: 'HN' }, details: { sessions: 2 } })
+    expect(entry?.address).toMatch(/127\.0\.0\.1/)
+  })
+
+  test("Logout closes that session's sockets and stream, and only that session's.", async () => {
+    const { server } = await startTestServer()
+    const first = await signIn(server, 'ni')
+    const second = await signIn(server, 'ni')
+    const firstSocket = await openRawSocket(server, DOC, { token: first.token })
+    const secondSocket = await openRawSocket(server, DOC, { token: second.token })
+    const stream = await openEventStream(server, first.token)
+
+    expect(await first.post('/api/logout')).toMatchObject({ status: 200, body: { ok: true } })
+    expect(await firstSocket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'signed out' })
+    await vi.waitFor(() => expect(stream.ended).toBe(true), WAIT)
+    await expectAnswering(secondSocket)
+    expect((await second.get('/api/me')).status).toBe(200)
+    expect(await auditOf(server).list({ action: 'logout' })).toMatchObject([{ actor: { username: 'ni', role: 'delegate', country: 'NI' } }])
+  })
+
+  test('A logout without a session answers ok and records nothing.', async () => {
+    const { server } = await startTestServer()
+    const res = await fetch(`${server.url}/api/logout`, { method: 'POST' })
+    expect(res.status).toBe(200)
+    expect(await auditOf(server).list({ action: 'logout' })).toEqual([])
+  })
+})
+
+describe('Session expiry of open connections', () => {
+  test('A session left idle past its limit ends REST access, closes its open socket with 4401 and ends its event stream.', async () => {
+    const { server } = await startTestServer({
+      config: { sessions: { idleMs: 1500, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 }
+    })
+    const token = await login(server.url, 'ppt')
+    const socket = await openRawSocket(server, DOC, { token })
+    const stream = await openEventStream(server, token)
+    expect(await socket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'session expired' })
+    await vi.waitFor(() => expect(stream.ended).toBe(true), WAIT)
+    expect((await apiSession(server, token).get('/api/me')).status).toBe(401)
+    expect(await refusedUpgradeStatus(server, DOC, { token })).toBe(401)
+  })
+
+  test('A session past its absolute limit closes its open socket with 4401 and ends REST access, however busy it is.', async () => {
+    const { server } = await startTestServer({
+      config: { sessions: { idleMs: 3_600_000, absoluteMs: 1500, secureCookie: false }, sessionCheckMs: 50 }
+    })
+    const session = await signIn(server, 'se')
+    const socket = await openRawSocket(server, DOC, { token: session.token })
+    // Used all along: the absolute limit does not care.
+    const busy = setInterval(() => {
+      fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${session.token}` } }).catch(() => {})
+    }, 100)
+    onTestFinished(() => clearInterval(busy))
+    expect(await socket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'session expired' })
+    clearInterval(busy)
+    expect((await session.get('/api/me')).status).toBe(401)
+  })
+})
+
+describe('Cross-site request forgery', () => {
+  test('A cookie-authenticated change needs the X-CSRF-Token of its session: none or a wrong one is 403, the right one works.', async () => {
+    const { server } = await startTestServer()
+    const signedIn = await loginAnswer(server, 'ppt')
+    const cookie = signedIn.cookie as string
+    const csrfToken = signedIn.body.csrfToken as string
+    expect(csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const other = (await loginAnswer(server, 'ppt')).body.csrfToken as string
+    expect(other).not.toBe(csrfToken)
+
+    const me = await withCookie(server, cookie, 'GET', '/api/me')
+    expect(me).toMatchObject({ status: 200, body: { csrfToken } })
+
+    const path = docPath('/versions')
+    const published = async () => ((await withCookie(server, cookie, 'GET', path)).body.versions as unknown[]).length
+    const before = await published()
+    const missing = await withCookie(server, cookie, 'POST', path, { name: 'Sin ficha' })
+    expect(missing.status).toBe(403)
+    expect(missing.body.error).toMatch(/X-CSRF-Token/)
+    expect((await withCookie(server, cookie, 'POST', path, { name: 'Ficha ajena' }, { [CSRF_HEADER]: other })).status).toBe(403)
+    expect((await withCookie(server, cookie, 'POST', path, { name: 'Ficha corta' }, { [CSRF_HEADER]: 'abc' })).status).toBe(403)
+    expect(await published()).toBe(before)
+
+    const made = await withCookie(server, cookie, 'POST', path, { name: 'Con ficha' }, { [CSRF_HEADER]: csrfToken })
+    expect(made.status).toBe(201)
+    // A PATCH and a multipart upload are guarded alike.
+    expect((await withCookie(server, cookie, 'PATCH', '/api/users/gt', { disabled: true })).status).toBe(403)
+    const form = new FormData()
+    form.append('title', 'Subida')
+    form.append('file', new Blob(['# Título\n\nTexto.'], { type: 'text/markdown' }), 'subida.md')
+    const upload = await fetch(`${server.url}/api/documents`, { method: 'POST', headers: { Cookie: cookie }, body: form })
+    expect(upload.status).toBe(403)
+
+    // A cookie logout without the token is refused and the session lives on.
+    expect((await withCookie(server, cookie, 'POST', '/api/logout', {})).status).toBe(403)
+    expect((await withCookie(server, cookie, 'GET', '/api/me')).status).toBe(200)
+    expect((await withCookie(server, cookie, 'POST', '/api/logout', {}, { [CSRF_HEADER]: csrfToken })).status).toBe(200)
+    expect((await withCookie(server, cookie, 'GET', '/api/me')).status).toBe(401)
+  })
+
+  test('A Bearer-authenticated change needs no X-CSRF-Token.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    expect((await ppt.post(docPath('/versions'), { name: 'Con Bearer' })).status).toBe(201)
+  })
+
+  test('A change or a WebSocket from a page of another site is refused with 403, login included; a same-site Origin or none is let through.', async () => {
+    const { server } = await startTestServer()
+    const evil = { Origin: 'https://evil.example' }
+    const same = { Origin: server.url }
+    const refusedLogin = await loginAnswer(server, 'ppt', DEMO_PASSWORD, evil)
+    expect(refusedLogin).toMatchObject({ status: 403, body: { error: 'cross-site request refused' } })
+    expect(refusedLogin.cookie).toBeUndefined()
+    expect((await loginAnswer(server, 'ppt', DEMO_PASSWORD, { Origin: 'null' })).status).toBe(403)
+    expect((await loginAnswer(server, 'ppt', DEMO_PASSWORD, same)).status).toBe(200)
+
+    const ppt = await signIn(server, 'ppt')
+    const post = (headers: Record<string, string>) =>
+      fetch(`${server.url}${docPath('/versions')}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ppt.token}`, 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify({ name: 'Origen' })
+      })
+    const crossPost = await post(evil)
+    expect(crossPost.status).toBe(403)
+    expect(await crossPost.json()).toEqual({ error: 'cross-site request refused' })
+    // Another port of the same host is another origin.
+    expect((await post({ Origin: server.url.replace(/:\d+$/, ':1') })).status).toBe(403)
+    expect((await post(same)).status).toBe(201)
+    // Reading is left to the browser's same-origin policy.
+    const read = await fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${ppt.token}`, ...evil } })
+    expect(read.status).toBe(200)
+
+    expect(await refusedUpgradeStatus(server, DOC, { token: ppt.token, headers: evil })).toBe(403)
+    const socket = await openRawSocket(server, DOC, { token: ppt.token, headers: same })
+    await expectAnswering(socket)
+  })
+})
+
+describe('Login throttling', () => {
+  test('After too many failures for one name, existing or not, the server answers 429 with Retry-After without checking the password, and records one throttling.', async () => {
+    const { server } = await startTestServer({ config: { loginThrottle: { windowMs: 60_000, maxPerAccount: 3, maxPerAddress: 100 } } })
+    for (const username of ['gt', 'nadie']) {
+      for (let i = 0; i < 3; i++) expect((await loginAnswer(server, username, 'not the password')).status).toBe(401)
+      const throttled = await loginAnswer(server, username, 'not the password')
+      expect(throttled.status).toBe(429)
+      expect(throttled.body).toEqual({ error: expect.stringMatching(/too many failed logins/) })
+      const retryAfter = Number(throttled.headers.get('retry-after'))
+      expect(retryAfter).toBeGreaterThan(0)
+      expect(retryAfter).toBeLessThanOrEqual(60)
+    }
+    // The right password is refused too while throttled, and the name's case does not matter.
+    const correct = await loginAnswer(server, 'GT', DEMO_PASSWORD)
+    expect(correct.status).toBe(429)
+    expect(correct.cookie).toBeUndefined()
+    expect((await loginAnswer(server, 'gt', DEMO_PASSWORD)).status).toBe(429)
+    // Other names are not affected.
+    expect((await loginAnswer(server, 'mx')).status).toBe(200)
+
+    const audit = auditOf(server)
+    const failed = await audit.list({ action: 'login.failed' })
+    expect(failed).toHaveLength(6)
+    expect(failed.find((e) => e.actor.username === 'nadie')).toMatchObject({ actor: { username: 'nadie', role: null, country: null } })
+    expect(failed[0]?.address).toMatch(/127\.0\.0\.1/)
+    const throttled = await audit.list({ action: 'login.throttled' })
+    // One per lockout, however many attempts it turned away.
+    expect(throttled.map((e) => e.actor.username).sort()).toEqual(['gt', 'nadie'])
+    expect(throttled[0]).toMatchObject({ actor: { role: null, country: null }, details: { retryAfterSeconds: expect.any(Number) } })
+    expect(await audit.list({ action: 'login' })).toMatchObject([{ actor: { username: 'mx', role: 'delegate', country: 'MX' } }])
+  })
+
+  test('Failures from one address are counted across names: past the limit even a correct login from there is refused.', async () => {
+    const { server } = await startTestServer({ config: { loginThrottle: { windowMs: 60_000, maxPerAccount: 100, maxPerAddress: 4 } } })
+    for (const username of ['a1', 'a2', 'gt', 'a3']) expect((await loginAnswer(server, username, 'nope')).status).toBe(401)
+    const refused = await loginAnswer(server, 'ppt', DEMO_PASSWORD)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
+  test('Once the window has passed the name may log in again, and a success clears its count.', async () => {
+    const { server } = await startTestServer({ config: { loginThrottle: { windowMs: 2000, maxPerAccount: 2, maxPerAddress: 100 } } })
+    for (let i = 0; i < 2; i++) expect((await loginAnswer(server, 'bz', 'nope')).status).toBe(401)
+    expect((await loginAnswer(server, 'bz')).status).toBe(429)
+    await vi.waitFor(async () => expect((await loginAnswer(server, 'bz')).status).toBe(200), { timeout: 10_000, interval: 200 })
+    // Cleared by the success: one more failure is not yet over the limit.
+    expect((await loginAnswer(server, 'bz', 'nope')).status).toBe(401)
+    expect((await loginAnswer(server, 'bz')).status).toBe(200)
+  })
+})
+
+describe('LoginThrottle', () => {
+  const config = { windowMs: 1000, maxPerAccount: 3, maxPerAddress: 5 }
+  const clocked = () => {
+    const clock = { now: 0 }
+    return { clock, throttle: new LoginThrottle(config, () => clock.now) }
+  }
+
+  test('The window slides: the oldest failure leaving it lets the name in, and Retry-After counts to that moment.', () => {
+    const { clock, throttle } = clocked()
+    for (const at of [0, 300, 600]) {
+      clock.now = at
+      expect(throttle.check('gt', undefined)).toEqual({ allowed: true })
+      throttle.fail('gt', undefined)
+    }
+    clock.now = 700
+    expect(throttle.check('gt', undefined)).toEqual({ allowed: false, retryAfterMs: 300, firstRefusal: true })
+    expect(throttle.check('GT ', undefined)).toMatchObject({ allowed: false, retryAfterMs: 300, firstRefusal: false })
+    clock.now = 1000
+    expect(throttle.check('gt', undefined)).toEqual({ allowed: true })
+    throttle.fail('gt', undefined)
+    clock.now = 1100
+    expect(throttle.check('gt', undefined)).toMatchObject({ allowed: false, retryAfterMs: 200, firstRefusal: true })
+  })
+
+  test('A success clears the name but not the address; expired entries are dropped.', () => {
+    const { clock, throttle } = clocked()
+    for (const name of ['a', 'b', 'c', 'd', 'gt']) throttle.fail(name, '10.0.0.1')
+    expect(throttle.check('ppt', '10.0.0.1')).toMatchObject({ allowed: false })
+    expect(throttle.check('ppt', '10.0.0.2')).toEqual({ allowed: true })
+    throttle.fail('gt', '10.0.0.2')
+    throttle.fail('gt', '10.0.0.2')
+    expect(throttle.check('gt', '10.0.0.3')).toMatchObject({ allowed: false })
+    throttle.succeed('gt')
+    expect(throttle.check('gt', '10.0.0.3')).toEqual({ allowed: true })
+    expect(throttle.check('gt', '10.0.0.1')).toMatchObject({ allowed: false })
+    clock.now = 5000
+    for (const name of ['a', 'b', 'c', 'd', 'gt', 'ppt']) throttle.check(name, '10.0.0.1')
+    throttle.check('x', '10.0.0.2')
+    expect(throttle.size).toBe(0)
+  })
+
+  test('IPv6 addresses count by their /64 and IPv4-mapped ones as IPv4.', () => {
+    const { throttle } = clocked()
+    for (let i = 1; i <= 5; i++) throttle.fail(`n${i}`, `2001:db8:1:2::${i}`)
+    expect(throttle.check('other', '2001:db8:1:2:ffff::9')).toMatchObject({ allowed: false })
+    expect(throttle.check('other', '2001:db8:1:3::1')).toEqual({ allowed: true })
+    for (let i = 1; i <= 5; i++) throttle.fail(`m${i}`, '::ffff:192.0.2.7')
+    expect(throttle.check('other', '192.0.2.7')).toMatchObject({ allowed: false })
+  })
+})
