@@ -1,95 +1,52 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { isCountryCode, isRole, type Account, type CountryCode, type Role } from '../../src'
+import { isAuditAction, isCountryCode, isRole, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditRecord, type CountryCode } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 
-/** Every kind of act the audit trail records. */
-export const AUDIT_ACTIONS = [
-  'login',
-  'login.failed',
-  'login.throttled',
-  'logout',
-  'logout.everywhere',
-  'account.created',
-  'account.disabled',
-  'account.enabled',
-  'settings.changed',
-  'period.opened',
-  'period.changed',
-  'comment.created',
-  'proposal.created',
-  'comment.replied',
-  'comment.status',
-  'comment.withdrawn',
-  'proposal.accepted',
-  'proposal.rejected',
-  'version.published',
-  'version.restored',
-  'document.created',
-  'document.replaced',
-  'export.version',
-  'export.diff',
-  'export.comments',
-  'export.audit',
-  'share.created',
-  'share.withdrawn'
-] as const
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number]
-
-export const isAuditAction = (value: unknown): value is AuditAction =>
-  typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value)
-
-/** Who acted: the account as the server knew it then (a failed login names only the username tried). */
-export interface AuditActor {
-  readonly username: string
-  readonly role: Role | null
-  readonly country: CountryCode | null
-}
-
-/** What an act was done to; every field optional, the ones that apply are set. */
-export interface AuditTarget {
-  readonly document?: string
-  readonly comment?: string
-  readonly version?: string
-  readonly period?: string
-  readonly account?: string
-  readonly share?: string
-}
-
-/** An act to record, as the code that performed it describes it. */
-export interface AuditRecord {
-  readonly action: AuditAction
-  readonly actor: AuditActor
-  readonly target?: AuditTarget
-  /** Short facts worth keeping (a version's name, a deadline, a format); no document text. */
-  readonly details?: Readonly<Record<string, string | number | boolean | null>>
-  /** The network address the request came from, where there was one. */
-  readonly address?: string
-}
+// The vocabulary lives in src/ (the app names the actions too); re-exported
+// so that the server's recorders import everything audit from one place.
+export {
+  AUDIT_ACTIONS,
+  isAuditAction,
+  type AuditAction,
+  type AuditActor,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditRecord,
+  type AuditTarget
+} from '../../src'
 
 /**
- * One entry of the trail. `seq` counts from 1 without gaps; `hash` chains each
- * entry to the one before (SHA-256 of the previous hash and this entry), so an
- * entry changed or removed in the data file shows in {@link AuditLog.verify}.
+ * What a reader may narrow the trail to. `from` and `to` are inclusive: an
+ * ISO instant (`2021-10-01T15:00:00Z`, `…-06:00`), or a date `YYYY-MM-DD`
+ * meaning that whole day in `timeZone`. A value that is neither throws a
+ * `RangeError`: callers validate what people type first.
  */
-export interface AuditEntry extends AuditRecord {
-  readonly seq: number
-  readonly at: string
-  readonly hash: string
-}
-
-/** What a reader may narrow the trail to; dates are inclusive ISO dates or instants. */
 export interface AuditFilter {
   readonly country?: CountryCode
   readonly action?: AuditAction
+  /** The acting account's username. */
   readonly actor?: string
+  /** The id of the document the act was done to. */
   readonly document?: string
-  /** From this instant (or the start of this UTC day, for `YYYY-MM-DD`); must be a valid date. */
   readonly from?: string
-  /** Up to this instant (or the end of this UTC day, for `YYYY-MM-DD`). */
   readonly to?: string
+  /** IANA time zone in which the dates of `from` and `to` are days. Default UTC. */
+  readonly timeZone?: string
 }
+
+/** One page of the trail, newest first. */
+export interface AuditPage {
+  readonly entries: readonly AuditEntry[]
+  /** How many entries match the filter, on every page together. */
+  readonly total: number
+  /** The `before` that asks for the next (older) page, or null on the last one. */
+  readonly next: number | null
+}
+
+/** What {@link AuditLog.verify} found. */
+export type AuditVerification = { readonly ok: true; readonly entries: number } | { readonly ok: false; readonly seq: number }
 
 /** The actor of an act done by a signed-in account. */
 export const actorOf = (account: Account): AuditActor => ({ username: account.username, role: account.role, country: account.country })
@@ -112,6 +69,8 @@ const entrySchema = z.object({
 
 const entryFromJSON = (json: unknown): AuditEntry => entrySchema.parse(json) as AuditEntry
 
+const PREFIX = ['audit']
+
 // Keys sort as strings: a fixed width keeps them in seq order.
 const keyOf = (seq: number) => String(seq).padStart(12, '0')
 
@@ -125,9 +84,58 @@ function hashOf(previous: string, entry: Omit<AuditEntry, 'hash'>): string {
     .digest('hex')
 }
 
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const DAY_MS = 86_400_000
+
+// How far `timeZone`'s wall clock is ahead of UTC at `instant`, in ms.
+function offsetAt(timeZone: string, instant: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric'
+  }).formatToParts(new Date(instant))
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
+  return wall - Math.floor(instant / 1000) * 1000
+}
+
+// The first instant of the day `date` in `timeZone`. The offset is taken
+// twice because the one at UTC midnight may differ from the one at local
+// midnight on a day the clocks change.
+function startOfDay(date: string, timeZone: string): number {
+  const midnight = Date.parse(`${date}T00:00:00Z`)
+  return midnight - offsetAt(timeZone, midnight - offsetAt(timeZone, midnight))
+}
+
 // An instant as toISOString writes it, so that entries compare as strings.
-const instantOf = (value: string, end: boolean) =>
-  new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${end ? '23:59:59.999' : '00:00:00.000'}Z` : value).toISOString()
+function instantOf(value: string, end: boolean, timeZone: string): string {
+  if (DATE.test(value)) {
+    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new RangeError(`Not a date: ${JSON.stringify(value)}`)
+    const day = end ? new Date(Date.parse(`${value}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10) : value
+    return new Date(startOfDay(day, timeZone) - (end ? 1 : 0)).toISOString()
+  }
+  const instant = Date.parse(value)
+  if (Number.isNaN(instant)) throw new RangeError(`Not a date or an instant: ${JSON.stringify(value)}`)
+  return new Date(instant).toISOString()
+}
+
+/**
+ * The first and the last instant that `filter` lets through, as
+ * `toISOString` writes them (a date stands for its whole day in the filter's
+ * time zone). Throws a `RangeError` for a value that is not a date nor an instant.
+ */
+export function boundsOf(filter: Pick<AuditFilter, 'from' | 'to' | 'timeZone'>): { from?: string; to?: string } {
+  const timeZone = filter.timeZone ?? 'UTC'
+  return {
+    ...(filter.from ? { from: instantOf(filter.from, false, timeZone) } : {}),
+    ...(filter.to ? { to: instantOf(filter.to, true, timeZone) } : {})
+  }
+}
 
 /**
  * The append-only audit trail: who did what, to what, and when. There is no
@@ -139,31 +147,70 @@ export class AuditLog {
   private readonly records: RecordStore<AuditEntry>
   private tail: Promise<{ seq: number; hash: string }> | undefined
   private appending: Promise<unknown> = Promise.resolve()
+  private readonly context = new AsyncLocalStorage<{ readonly address?: string }>()
 
   constructor(
-    storage: StorageAdapter,
+    private readonly storage: StorageAdapter,
     private readonly now: () => Date = () => new Date()
   ) {
-    this.records = new RecordStore(storage, ['audit'], entryFromJSON)
+    this.records = new RecordStore(storage, PREFIX, entryFromJSON)
   }
 
-  /** Appends `record`, stamped with the time and the next number. */
+  /**
+   * Runs `work` on behalf of a request from `address`: every record made
+   * while it runs, across its awaits, that names no address of its own gets
+   * this one. So the services that act record where a request came from
+   * without taking an HTTP parameter, and no route can forget to pass it.
+   */
+  withAddress<T>(address: string | undefined, work: () => T): T {
+    return this.context.run(address === undefined ? {} : { address }, work)
+  }
+
+  /**
+   * Appends `record`, stamped with the time and the next number; resolves
+   * with the entry once it is durable. Numbering and chaining are done one
+   * append at a time, but an append does not wait for the one before it to
+   * reach the disk: the store gathers appends made meanwhile into its next
+   * write, so that acts on different documents do not queue behind each
+   * other's writes.
+   */
   record(record: AuditRecord): Promise<AuditEntry> {
-    const appended = this.appending.then(async () => {
+    const address = record.address ?? this.context.getStore()?.address
+    const numbered = this.appending.then(async () => {
       let previous = await (this.tail ??= this.lastEntry())
       // Another log on the same storage (the demo's replay has one) may have appended since.
       if (await this.records.get(keyOf(previous.seq + 1))) previous = await (this.tail = this.lastEntry())
-      const unhashed = { ...record, seq: previous.seq + 1, at: this.now().toISOString() }
+      // Built field by field, in the order a stored entry is read back in, so
+      // that the hash taken now is the one verify takes later.
+      const { username, role, country } = record.actor
+      const unhashed: Omit<AuditEntry, 'hash'> = {
+        seq: previous.seq + 1,
+        at: this.now().toISOString(),
+        action: record.action,
+        actor: { username, role, country },
+        ...(record.target === undefined ? {} : { target: record.target }),
+        ...(record.details === undefined ? {} : { details: record.details }),
+        ...(address === undefined ? {} : { address })
+      }
       const entry: AuditEntry = { ...unhashed, hash: hashOf(previous.hash, unhashed) }
-      await this.records.put(keyOf(entry.seq), entry)
+      const stored = this.records.put(keyOf(entry.seq), entry)
       this.tail = Promise.resolve({ seq: entry.seq, hash: entry.hash })
-      return entry
+      return { entry, stored }
     })
-    // A failed write must not block the appends after it; its caller sees the error.
-    this.appending = appended.catch(() => {
+    // A failed append must not block the ones after it; its caller sees the error.
+    this.appending = numbered.catch(() => {
       this.tail = undefined
     })
-    return appended
+    return numbered.then(async ({ entry, stored }) => {
+      try {
+        await stored
+      } catch (err) {
+        // What the store holds now decides the next number and hash.
+        this.tail = undefined
+        throw err
+      }
+      return entry
+    })
   }
 
   private async lastEntry(): Promise<{ seq: number; hash: string }> {
@@ -171,10 +218,14 @@ export class AuditLog {
     return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS }
   }
 
-  /** The entries that match `filter`, oldest first. */
+  /** The entry numbered `seq`, if there is one. */
+  get(seq: number): Promise<AuditEntry | undefined> {
+    return Number.isInteger(seq) && seq > 0 ? this.records.get(keyOf(seq)) : Promise.resolve(undefined)
+  }
+
+  /** The entries that match `filter`, oldest first (in the order they were appended). */
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const from = filter.from && instantOf(filter.from, false)
-    const to = filter.to && instantOf(filter.to, true)
+    const { from, to } = boundsOf(filter)
     return (await this.records.list()).filter(
       (e) =>
         (!filter.country || e.actor.country === filter.country) &&
@@ -186,15 +237,39 @@ export class AuditLog {
     )
   }
 
-  /** Checks the chain: `{ ok: true }`, or the first entry that is missing or was altered. */
-  async verify(): Promise<{ ok: true; entries: number } | { ok: false; seq: number }> {
+  /**
+   * Up to `limit` entries that match `filter`, newest first, numbered below
+   * `before` when it is given: pass a page's `next` as `before` for the page after it.
+   */
+  async page(filter: AuditFilter, { limit, before }: { readonly limit: number; readonly before?: number }): Promise<AuditPage> {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A page holds at least one entry, asked for ${limit}`)
+    const matching = await this.list(filter)
+    const older = before === undefined ? matching : matching.filter((e) => e.seq < before)
+    const entries = older.slice(-limit).reverse()
+    return { entries, total: matching.length, next: older.length > limit ? (entries.at(-1)?.seq ?? null) : null }
+  }
+
+  /**
+   * Checks the chain from the first entry: `{ ok: true }`, or the number of
+   * the first entry that is missing, altered or no longer readable. Reads
+   * the stored bytes itself, so that an entry mangled in the data file is
+   * reported rather than thrown.
+   */
+  async verify(): Promise<AuditVerification> {
     let previous = GENESIS
-    const all = await this.records.list()
-    for (const [i, entry] of all.entries()) {
+    const chunks = await this.storage.loadRange(PREFIX)
+    const decoder = new TextDecoder()
+    for (const [i, chunk] of chunks.entries()) {
+      let entry: AuditEntry
+      try {
+        entry = entryFromJSON(JSON.parse(decoder.decode(chunk.data)))
+      } catch {
+        return { ok: false, seq: i + 1 }
+      }
       const { hash, ...unhashed } = entry
-      if (entry.seq !== i + 1 || hashOf(previous, unhashed) !== hash) return { ok: false, seq: i + 1 }
+      if (entry.seq !== i + 1 || chunk.key.at(-1) !== keyOf(i + 1) || hashOf(previous, unhashed) !== hash) return { ok: false, seq: i + 1 }
       previous = hash
     }
-    return { ok: true, entries: all.length }
+    return { ok: true, entries: chunks.length }
   }
 }

@@ -1,0 +1,124 @@
+import type { Request, Response, Router } from 'express'
+import { z } from 'zod'
+import { AUDIT_ACTIONS, isCountryCode, isIsoDate, mayReadAuditTrail, todayIn, type CountryCode } from '../../src'
+import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
+import type { StoredAccount } from '../auth/Accounts'
+import { CSV_MIME_TYPE } from '../exchange'
+import type { Workspace } from '../Workspace'
+import { HttpError } from './request'
+
+/** Entries on one page of `GET /api/audit` unless `limit` says otherwise. */
+export const DEFAULT_AUDIT_PAGE = 200
+/** Most entries one page may hold. */
+export const MAX_AUDIT_PAGE = 1000
+
+// An instant with its offset, as ISO 8601 writes it (a bare local time would
+// mean different moments to the server and to the person who typed it).
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
+const when = z
+  .string()
+  .refine((v) => isIsoDate(v) || (INSTANT.test(v) && !Number.isNaN(Date.parse(v))), 'write a date YYYY-MM-DD or an ISO instant with its offset')
+const positive = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,12}$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `must be between 1 and ${max}`)
+
+// Strict: a misspelt filter must not silently widen what is listed or exported.
+const auditQuery = z
+  .object({
+    country: z.string().refine(isCountryCode, 'not the ISO code of a member country').optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    actor: z.string().min(1).max(100).optional(),
+    document: z.string().min(1).max(200).optional(),
+    from: when.optional(),
+    to: when.optional(),
+    format: z.enum(['json', 'csv']).optional(),
+    lang: z.enum(['es', 'en']).optional(),
+    limit: positive(MAX_AUDIT_PAGE).optional(),
+    before: positive(Number.MAX_SAFE_INTEGER).optional()
+  })
+  .strict()
+
+type AuditQuery = z.infer<typeof auditQuery>
+
+const METHOD_NOT_ALLOWED = 'the audit trail cannot be changed'
+
+/**
+ * The audit trail's routes, under `/api` after the session check; every one
+ * for the Presidency and the Secretariat only ({@link mayReadAuditTrail}):
+ * - `GET /audit?country&action&actor&document&from&to&limit&before` →
+ *   `{ entries, total, next }`, newest first; `from`/`to` are inclusive dates
+ *   (whole days in the workspace's time zone) or ISO instants; `next` is the
+ *   `before` of the following page
+ * - `GET /audit?…&format=csv&lang=es|en` → every matching entry as CSV, oldest
+ *   first; the download is itself recorded (`export.audit`)
+ * - `GET /audit/verify` → the result of checking the hash chain
+ * - `GET /audit/:seq` → `{ entry }`
+ *
+ * Any other method on these paths answers 405 with `Allow: GET`: there is no
+ * way to change or remove an entry, for anyone.
+ */
+export function auditRoutes({ api, workspace }: { api: Router; workspace: Workspace }): void {
+  const readerOf = (res: Response): StoredAccount => {
+    const account = res.locals.account as StoredAccount
+    if (!mayReadAuditTrail(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat read the audit trail')
+    return account
+  }
+
+  api.get('/audit', async (req, res) => {
+    const account = readerOf(res)
+    const query = queryOf(req)
+    const { timeZone } = await workspace.settings.load()
+    const { from, to } = boundsOf({ ...query, timeZone })
+    if (from && to && from > to) throw new HttpError(400, 'invalid filter: from is after to')
+    const filter: AuditFilter = {
+      ...(query.country ? { country: query.country as CountryCode } : {}),
+      ...(query.action ? { action: query.action } : {}),
+      ...(query.actor ? { actor: query.actor } : {}),
+      ...(query.document ? { document: query.document } : {}),
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+      timeZone
+    }
+    if (query.format !== 'csv') {
+      const page = await workspace.audit.page(filter, { limit: query.limit ?? DEFAULT_AUDIT_PAGE, ...(query.before ? { before: query.before } : {}) })
+      return void res.json(page)
+    }
+    const language = query.lang ?? 'es'
+    const entries = await workspace.audit.list(filter)
+    const csv = auditToCsv(entries, language)
+    // Recorded before it is sent, and after it was read: the file does not list its own download.
+    const { timeZone: _zone, ...filters } = filter
+    await workspace.audit.record({ action: 'export.audit', actor: actorOf(account), details: { format: 'csv', lang: language, ...filters, entries: entries.length } })
+    res.attachment(`${language === 'es' ? 'auditoria' : 'audit-trail'}-${todayIn(timeZone, new Date())}.csv`)
+    res.type(CSV_MIME_TYPE).send(csv)
+  })
+
+  api.get('/audit/verify', async (_req, res) => {
+    readerOf(res)
+    res.json(await workspace.audit.verify())
+  })
+
+  api.get('/audit/:seq', async (req, res) => {
+    readerOf(res)
+    const seq = /^\d{1,12}$/.test(String(req.params.seq)) ? Number(req.params.seq) : NaN
+    const entry = await workspace.audit.get(seq)
+    if (!entry) throw new HttpError(404, `no audit entry ${req.params.seq}`)
+    res.json({ entry })
+  })
+
+  api.all(['/audit', '/audit/:seq'], (_req, res) => {
+    res.set('Allow', 'GET').status(405).json({ error: METHOD_NOT_ALLOWED })
+  })
+}
+
+function queryOf(req: Request): AuditQuery {
+  const parsed = auditQuery.safeParse(req.query)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new HttpError(400, `invalid filter${issue ? `: ${issue.path.join('.') || 'query'}: ${issue.message}` : ''}`)
+  }
+  return parsed.data
+}

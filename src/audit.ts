@@ -1,0 +1,91 @@
+import type { CountryCode } from './country'
+import type { Role } from './role'
+
+/**
+ * Every kind of act the audit trail records. The server records them; the
+ * app names them in words and offers them as filters, so they live here.
+ */
+export const AUDIT_ACTIONS = [
+  'login',
+  'login.failed',
+  'login.throttled',
+  'logout',
+  'logout.everywhere',
+  'account.created',
+  'account.disabled',
+  'account.enabled',
+  'settings.changed',
+  'period.opened',
+  'period.changed',
+  'comment.created',
+  'proposal.created',
+  'comment.replied',
+  'comment.status',
+  'comment.withdrawn',
+  'proposal.accepted',
+  'proposal.rejected',
+  'version.published',
+  'version.restored',
+  'document.created',
+  'document.replaced',
+  'export.version',
+  'export.diff',
+  'export.comments',
+  'export.audit',
+  'share.created',
+  'share.withdrawn'
+] as const
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+export const isAuditAction = (value: unknown): value is AuditAction =>
+  typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value)
+
+/** Who acted: the account as the server knew it then (a failed login names only the username tried). */
+export interface AuditActor {
+  readonly username: string
+  readonly role: Role | null
+  readonly country: CountryCode | null
+}
+
+/** What an act was done to; every field optional, the ones that apply are set. */
+export interface AuditTarget {
+  readonly document?: string
+  readonly comment?: string
+  readonly version?: string
+  readonly period?: string
+  readonly account?: string
+  readonly share?: string
+}
+
+/** Short facts about an act (a version's name, a deadline, a format); never document text. */
+export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>
+
+/** An act to record, as the code that performed it describes it. */
+export interface AuditRecord {
+  readonly action: AuditAction
+  readonly actor: AuditActor
+  readonly target?: AuditTarget
+  readonly details?: AuditDetails
+  /** The network address the request came from, where there was one. */
+  readonly address?: string
+}
+
+/**
+ * One entry of the trail. `seq` counts from 1 without gaps, in the order the
+ * entries were appended; `at` is the acting workspace's clock (the demo's
+ * replay of 2021 appends entries stamped 2021); `hash` chains each entry to
+ * the one before, so that an entry changed or removed afterwards shows.
+ */
+export interface AuditEntry extends AuditRecord {
+  readonly seq: number
+  readonly at: string
+  readonly hash: string
+}
+
+/**
+ * Whether the role may read the audit trail: the Presidency and the
+ * Secretariat, who answer for the process. Countries, reviewers and observers
+ * would otherwise learn who else looked at or exported what.
+ */
+export const mayReadAuditTrail = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
