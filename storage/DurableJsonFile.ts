@@ -56,6 +56,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const text = JSON.stringify(data)
     const tmp = `${this.path}.tmp`
     await mkdir(dirname(this.path), { recursive: true })
+    // 'w' truncates: a temporary file left by a crash in the middle of a write
+    // (never read: read() only reads `path`) is simply written over. One
+    // writer per data folder (DataFolderLock) makes the fixed name safe.
     const file = await open(tmp, 'w')
     try {
       await file.writeFile(text, 'utf8')

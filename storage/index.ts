@@ -1,6 +1,7 @@
 /**
  * Persistence: a small byte store behind {@link StorageAdapter} (lowdb file or
- * memory), and the stores that give its bytes meaning (documents, records).
+ * memory), and the stores that give its bytes meaning (documents, records);
+ * the data folder around the file: its lock, backups and restores.
  */
 export { type StorageAdapter, type StorageKey, type StorageChunk } from './StorageAdapter'
 export { MemoryStorageAdapter } from './MemoryStorageAdapter'
@@ -8,3 +9,7 @@ export { LowdbStorageAdapter } from './LowdbStorageAdapter'
 export { StoreFileCorruptError, type WriteStats } from './DurableJsonFile'
 export { DocumentStore, defaultCompactionPolicy, type CompactionPolicy } from './DocumentStore'
 export { RecordStore } from './RecordStore'
+export { dataFileIn, lockFileIn, fileStamp } from './DataFolder'
+export { DataFolderLock, DataFolderInUseError, type LockHolder, type ProcessIdentity } from './DataFolderLock'
+export { backupStore, restoreStore, checkStoreFile, InvalidStoreFileError, type StoreCopy, type RestoreReport } from './StoreBackup'
+export { writeFileDurably } from './writeFileDurably'

@@ -1,0 +1,36 @@
+import { ApiError } from './api'
+
+/**
+ * The `Idempotency-Key` of something a person sends (a comment, a reply),
+ * kept while the outcome of sending it is unknown. When a request gets no
+ * answer (the network or the server failed), the person sends again and the
+ * same key goes with the same content: if the first request did reach the
+ * server, the server answers with what it made then instead of making it
+ * twice. Content changed meanwhile, or an answer received, gets a fresh key.
+ */
+export class RequestKey {
+  private pending: { key: string; content: string } | null = null
+
+  /** The key to send `content` with. */
+  for(content: unknown): string {
+    const text = JSON.stringify(content)
+    if (this.pending?.content !== text) this.pending = { key: freshKey(), content: text }
+    return this.pending.key
+  }
+
+  /**
+   * Tells how the last sending ended: an answer that says the server did not
+   * make it (a refusal, 4xx) or did (success, `undefined`) ends the key; no
+   * answer, or a fault of the server (5xx), keeps it for the retry.
+   */
+  settle(outcome: unknown): void {
+    if (outcome === undefined || (outcome instanceof ApiError && outcome.status < 500)) this.pending = null
+  }
+}
+
+// 128 random bits as hex. crypto.randomUUID exists only on HTTPS and localhost;
+// getRandomValues also where the app is served over plain HTTP inside a network.
+function freshKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}

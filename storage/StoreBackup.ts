@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto'
+import { link, readFile, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { dataFileIn, fileStamp } from './DataFolder'
+import { DataFolderLock } from './DataFolderLock'
+import { writeFileDurably } from './writeFileDurably'
+
+/** A file that was to hold a whole Consenso store does not: damaged, cut short, or something else. */
+export class InvalidStoreFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string
+  ) {
+    super(`${path} is not a whole Consenso store: ${reason}`)
+    this.name = 'InvalidStoreFileError'
+  }
+}
+
+/** A copy of a store that was written, or installed. */
+export interface StoreCopy {
+  /** Absolute path of the file. */
+  readonly path: string
+  readonly bytes: number
+  /** SHA-256 of the file, hex: compare it with `sha256sum` after moving the file. */
+  readonly sha256: string
+  /** How many stored values (chunks) it holds. */
+  readonly chunks: number
+}
+
+/**
+ * Checks that `bytes` are a whole store as `LowdbStorageAdapter` writes it:
+ * JSON of `{ format: 'consenso-store', version: 1, chunks }` where every key is
+ * a JSON array of non-empty strings and every value base64. Returns the
+ * number of chunks; throws {@link InvalidStoreFileError} (naming `path`) if not.
+ */
+export function checkStoreFile(path: string, bytes: Uint8Array): number {
+  let data: unknown
+  try {
+    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch (err) {
+    throw new InvalidStoreFileError(path, `not JSON (${err instanceof Error ? err.message : String(err)})`)
+  }
+  const store = data as { format?: unknown; version?: unknown; chunks?: unknown } | null
+  if (typeof store !== 'object' || store === null || store.format !== 'consenso-store')
+    throw new InvalidStoreFileError(path, 'JSON of another kind (no "format": "consenso-store")')
+  if (store.version !== 1) throw new InvalidStoreFileError(path, `a store of version ${String(store.version)}, this Consenso reads version 1`)
+  if (typeof store.chunks !== 'object' || store.chunks === null || Array.isArray(store.chunks))
+    throw new InvalidStoreFileError(path, '"chunks" is not an object')
+  let count = 0
+  for (const [key, value] of Object.entries(store.chunks)) {
+    if (!isKey(key)) throw new InvalidStoreFileError(path, `a chunk has the malformed key ${key.slice(0, 80)}`)
+    if (typeof value !== 'string' || !BASE64.test(value)) throw new InvalidStoreFileError(path, `the chunk ${key.slice(0, 80)} is not base64`)
+    count++
+  }
+  return count
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+function isKey(text: string): boolean {
+  try {
+    const key = JSON.parse(text) as unknown
+    return Array.isArray(key) && key.length > 0 && key.every((part) => typeof part === 'string' && part !== '')
+  } catch {
+    return false
+  }
+}
+
+const describe = (path: string, bytes: Uint8Array, chunks: number): StoreCopy => ({
+  path,
+  bytes: bytes.byteLength,
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  chunks
+})
+
+/**
+ * Copies the store of `dataDir`, while a server may be writing it, into a new
+ * file: `to.file` if given, else `consenso-backup-<UTC time>.json` in
+ * `to.folder` (default: the current folder). The copy is consistent: the
+ * server replaces the data file by renaming a whole new one over it, so one
+ * read sees one whole version. It holds everything stored up to that moment.
+ * The copy is checked before it is written and written durably; an existing
+ * file is never overwritten. Throws {@link InvalidStoreFileError} if the data
+ * file is not a whole store, and an `ENOENT` error if there is none.
+ */
+export async function backupStore(dataDir: string, to: { file?: string; folder?: string } = {}, now = new Date()): Promise<StoreCopy> {
+  const source = dataFileIn(dataDir)
+  const bytes = await readFile(source)
+  const chunks = checkStoreFile(source, bytes)
+  if (to.file !== undefined) {
+    const path = resolve(to.file)
+    await writeFileDurably(path, bytes, { replace: false })
+    return describe(path, bytes, chunks)
+  }
+  const folder = resolve(to.folder ?? '.')
+  const path = await createUnique(join(folder, `consenso-backup-${fileStamp(now)}`), '.json', (candidate) =>
+    writeFileDurably(candidate, bytes, { replace: false })
+  )
+  return describe(path, bytes, chunks)
+}
+
+/** What a restore did. */
+export interface RestoreReport {
+  /** The data file now in place: a copy of the backup. */
+  readonly installed: StoreCopy
+  /** Where the data file it replaced was kept, if there was one. */
+  readonly previous: string | undefined
+}
+
+/**
+ * Installs the backup `backupFile` as the store of `dataDir`. Checks the
+ * backup first (throws {@link InvalidStoreFileError}); takes the folder's lock
+ * for the time of the restore, so it refuses while a server runs on the
+ * folder (throws `DataFolderInUseError`) and no server starts meanwhile. The
+ * current data file is kept as `consenso.json.before-restore-<UTC time>`;
+ * the backup is written durably in its place.
+ */
+export async function restoreStore(backupFile: string, dataDir: string, now = new Date()): Promise<RestoreReport> {
+  const backup = resolve(backupFile)
+  const bytes = await readFile(backup)
+  const chunks = checkStoreFile(backup, bytes)
+  const lock = await DataFolderLock.acquire(dataDir)
+  try {
+    const target = dataFileIn(dataDir)
+    let previous: string | undefined
+    if (await exists(target)) {
+      // A hard link keeps the current file, whole, under a second name: the
+      // rename below then replaces only the first name.
+      previous = await createUnique(`${target}.before-restore-${fileStamp(now)}`, '', (candidate) => link(target, candidate))
+    }
+    await writeFileDurably(target, bytes, { replace: true })
+    return { installed: describe(target, bytes, chunks), previous }
+  } finally {
+    await lock.release()
+  }
+}
+
+// Creates `<base><ext>`, or `<base>-2<ext>`, `-3`… if taken; returns the path created.
+async function createUnique(base: string, ext: string, create: (path: string) => Promise<void>): Promise<string> {
+  for (let n = 1; ; n++) {
+    const path = n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`
+    try {
+      await create(path)
+      return path
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw err
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+}
