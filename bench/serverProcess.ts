@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       if (!ppt) throw new RangeError('no ppt account in the workspace')
       const ids: string[] = []
       for (const title of titles) {
-        const made = await workspace.createDocument(ppt, title, parseMarkdown(markdown))
+        const made = await workspace.createDocument(ppt, title, parseMarkdown(markdown), { file: 'benchmark.md', format: 'markdown' })
         if ('failed' in made) throw new Error(made.failed.message)
         ids.push(made.ok.id)
         created.add(made.ok.id)

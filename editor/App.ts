@@ -1,20 +1,33 @@
-import { COUNTRIES, mayManageAccounts } from '../src'
+import { COUNTRIES, mayManageAccounts, mayReadAuditTrail, receivesShares } from '../src'
 import { AccountsPage } from './AccountsPage'
-import { api, ApiError, type User } from './api'
+import { AuditPage } from './audit/AuditPage'
+import { api, ApiError, whenSessionEnds, type User } from './api'
 import { VersionsPage } from './versions/VersionsPage'
+import { sharedList } from './sharing/SharedList'
+import { SharedVersionPage } from './sharing/SharedVersionPage'
+import { sharingApi } from './sharing/sharingApi'
 import { VersionView } from './versions/VersionView'
 import { versionsApi } from './versions/versionsApi'
 import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { importForm } from './exchange/importForm'
 import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
-import { formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
+import { fill, formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
+
+// What the server's reason for closing a socket (CloseCode 4401) means to the person.
+const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
+  'account disabled': 'accountWasDisabled',
+  'signed out everywhere': 'signedOutEverywhere',
+  'signed out': 'signedOutElsewhere',
+  'session expired': 'sessionExpired'
+}
 
 /**
  * The browser app: sign in, pick a document, edit and comment on it with
  * others. Routes by the URL hash (`#/` the list, `#/doc/<id>` a document,
- * `#/accounts` the accounts) so that a reload or a shared link opens the
- * same place.
+ * `#/accounts` the accounts, `#/audit` the audit trail, `#/shared/<shareId>` a version shared with an
+ * observer) so that a reload or a shared link opens the same place.
+ * Observers' home lists the versions shared with them instead of documents.
  */
 export class App {
   private language: Language = initialLanguage()
@@ -26,6 +39,7 @@ export class App {
 
   constructor(private readonly root: HTMLElement) {
     window.addEventListener('hashchange', () => void this.render())
+    whenSessionEnds(() => this.sessionEnded('sessionEnded'))
   }
 
   async start(): Promise<void> {
@@ -58,6 +72,8 @@ export class App {
       this.notice = null
     }
     if (!this.user) return main.append(this.loginForm())
+    const shared = /^#\/shared\/([a-z0-9-]+)$/.exec(location.hash)
+    if (shared) return this.sharedVersion(main, shared[1] as string)
     const version = /^#\/doc\/([a-z0-9-]+)\/version\/([a-z0-9-]+)$/.exec(location.hash)
     if (version) return this.version(main, version[1] as string, version[2] as string)
     const versions = /^#\/doc\/([a-z0-9-]+)\/versions(?:\/([a-z0-9-]+)\/([a-z0-9-]+))?$/.exec(location.hash)
@@ -69,6 +85,7 @@ export class App {
       return this.openDocument(main, route[1] as string, route[2])
     }
     if (location.hash === '#/accounts') return this.accounts(main)
+    if (location.hash === '#/audit') return this.audit(main)
     await this.documentList(main)
   }
 
@@ -98,8 +115,10 @@ export class App {
             user.country ? ` (${COUNTRIES.find((c) => c.code === user.country)?.name[this.language] ?? user.country})` : ''
           ),
         user && mayManageAccounts(user.role) && h('a', { href: '#/accounts', class: 'accounts-link' }, t('accounts')),
+        user && mayReadAuditTrail(user.role) && h('a', { href: '#/audit', class: 'audit-link' }, t('auditTrail')),
         languageSelect,
-        user && h('button', { type: 'button', class: 'sign-out', onclick: () => void this.signOut() }, t('signOut'))
+        user && h('button', { type: 'button', class: 'sign-out', onclick: () => void this.signOut(false) }, t('signOut')),
+        user && h('button', { type: 'button', class: 'sign-out-everywhere', onclick: () => void this.signOut(true) }, t('signOutEverywhere'))
       )
     )
   }
@@ -126,7 +145,12 @@ export class App {
           void this.render()
         },
         (err: unknown) => {
-          error.textContent = err instanceof ApiError && err.status === 401 ? t('wrongCredentials') : t('networkError')
+          error.textContent =
+            err instanceof ApiError && err.status === 401
+              ? t('wrongCredentials')
+              : err instanceof ApiError && err.status === 429
+                ? fill(t('tooManyLogins'), { minutes: Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60)) })
+                : t('networkError')
         }
       )
     })
@@ -135,6 +159,7 @@ export class App {
 
   private async documentList(main: HTMLElement): Promise<void> {
     const t = this.t
+    if (this.user && receivesShares(this.user.role)) return this.sharedVersions(main)
     main.append(h('h1', {}, t('documents')))
     const documents = await api.documents().catch((err: unknown) => this.handleApiError(err))
     if (!documents) return
@@ -211,8 +236,34 @@ export class App {
     )
   }
 
+  private async sharedVersions(main: HTMLElement): Promise<void> {
+    let shares
+    try {
+      shares = await sharingApi.sharedWithMe()
+    } catch (err) {
+      // Said in place: sending the home page back to itself would ask again, and again.
+      if (err instanceof ApiError && err.status === 401) return void this.handleApiError(err)
+      return void main.append(h('p', { class: 'notice', role: 'alert' }, this.t('networkError')))
+    }
+    main.append(sharedList(shares, this.t, this.language))
+  }
+
+  private async sharedVersion(main: HTMLElement, shareId: string): Promise<void> {
+    const shared = await sharingApi.open(shareId).catch((err: unknown) => {
+      // Withdrawn, or never shared with this account: the server does not say which.
+      if (!(err instanceof ApiError && err.status === 404)) return this.handleApiError(err)
+      this.notice = { key: 'sharedNotFound' }
+      this.go('#/')
+      return undefined
+    })
+    if (!shared) return
+    const page = new SharedVersionPage(shared, this.t, this.language)
+    this.versionView = page.view
+    main.append(page.element)
+  }
+
   private async accounts(main: HTMLElement): Promise<void> {
-    const page = new AccountsPage({ t: this.t, language: this.language })
+    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user?.username ?? '' })
     try {
       await page.load()
     } catch (err) {
@@ -222,10 +273,27 @@ export class App {
     main.append(h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back'))), page.element)
   }
 
+  private async audit(main: HTMLElement): Promise<void> {
+    const back = h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back')))
+    // Said in place, not by going home: the address stays what was asked for.
+    const refusal = () => main.append(back, h('p', { class: 'notice audit-refusal', role: 'alert' }, this.t('auditForbidden')))
+    if (!this.user || !mayReadAuditTrail(this.user.role)) return void refusal()
+    const page = new AuditPage({ t: this.t, language: this.language })
+    try {
+      await page.load()
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return void refusal()
+      this.handleApiError(err)
+      return
+    }
+    main.classList.add('wide')
+    main.append(back, page.element)
+  }
+
   private onClosed(reason: ClosedReason, detail: string): void {
     if (reason === 'session') {
-      this.user = null
-      this.notice = { key: 'sessionEnded' }
+      this.sessionEnded(SESSION_END_NOTICES[detail] ?? 'sessionEnded')
+      return
     } else {
       this.notice = { key: reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : 'closedByServer', detail }
     }
@@ -240,8 +308,8 @@ export class App {
 
   private handleApiError(err: unknown): undefined {
     if (err instanceof ApiError && err.status === 401) {
-      this.user = null
-      this.notice = { key: 'sessionEnded' }
+      this.sessionEnded('sessionEnded')
+      return undefined
     } else if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
       this.notice = { key: err.status === 403 ? 'forbidden' : 'notFound' }
     } else this.notice = { key: 'networkError' }
@@ -249,9 +317,24 @@ export class App {
     return undefined
   }
 
-  private async signOut(): Promise<void> {
-    await api.logout().catch(() => {})
+  // Back to the sign-in screen, saying why; only the first word of an ending
+  // counts (the socket's close and a refused request may both report it).
+  private sessionEnded(key: MessageKey): void {
+    if (!this.user) return
     this.user = null
+    this.notice = { key }
+    this.go('#/')
+  }
+
+  private async signOut(everywhere: boolean): Promise<void> {
+    // Signed out before the server answers: the closing of this page's own
+    // socket, which the server does first, is then no news to report.
+    this.user = null
+    const ended = await (everywhere ? api.logoutEverywhere() : api.logout()).then(
+      () => true,
+      () => false
+    )
+    if (everywhere) this.notice = { key: ended ? 'signedOutEverywhere' : 'networkError' }
     this.go('#/')
   }
 }

@@ -18,19 +18,49 @@ export interface NewAccount {
   readonly country: CountryCode | null
 }
 
-/** An answer of the API that was not 2xx, with the server's `error` text. */
+/**
+ * An answer of the API that was not 2xx, with the server's `error` text and,
+ * for a refusal to be tried again later (429), after how many seconds.
+ */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfterSeconds?: number
+  ) {
     super(message)
   }
 }
 
-/** One JSON request of the API; throws an {@link ApiError} with the server's message unless 2xx. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+// The anti-CSRF token of the session, as /api/login or /api/me gave it. Kept
+// in memory only (never in storage a script of another page could read): a
+// reload asks /api/me again. Every request that changes something sends it,
+// since the session cookie alone does not prove the request comes from this app.
+let csrfToken: string | undefined
+let onSessionEnded: (() => void) | undefined
+
+const CSRF_HEADER = 'X-CSRF-Token'
+const csrfHeaders = (method: string): Record<string, string> =>
+  method === 'GET' || method === 'HEAD' || csrfToken === undefined ? {} : { [CSRF_HEADER]: csrfToken }
+
+/**
+ * Calls `listener` when a request of a signed-in app is answered 401: the
+ * session ended elsewhere (logout on another device, expiry, a disabled account).
+ */
+export function whenSessionEnds(listener: () => void): void {
+  onSessionEnded = listener
+}
+
+/**
+ * One JSON request of the API; throws an {@link ApiError} with the server's
+ * message unless 2xx (a request that got no answer throws the browser's
+ * `TypeError`). `headers` are added, e.g. an `Idempotency-Key` (see {@link RequestKey}).
+ */
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...csrfHeaders(method), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
   return answerOf<T>(response)
@@ -41,12 +71,20 @@ export async function request<T>(method: string, path: string, body?: unknown): 
  * No Content-Type header: the browser writes it, with the boundary.
  */
 export async function upload<T>(method: string, path: string, form: FormData): Promise<T> {
-  return answerOf<T>(await fetch(path, { method, credentials: 'same-origin', body: form }))
+  return answerOf<T>(await fetch(path, { method, credentials: 'same-origin', headers: csrfHeaders(method), body: form }))
 }
 
 async function answerOf<T>(response: Response): Promise<T> {
-  const json = (await response.json().catch(() => ({}))) as { error?: string }
-  if (!response.ok) throw new ApiError(response.status, json.error ?? response.statusText)
+  const json = (await response.json().catch(() => ({}))) as { error?: string; csrfToken?: unknown }
+  if (response.status === 401 && csrfToken !== undefined) {
+    csrfToken = undefined
+    onSessionEnded?.()
+  }
+  if (!response.ok) {
+    const retryAfter = Number(response.headers.get('Retry-After'))
+    throw new ApiError(response.status, json.error ?? response.statusText, retryAfter > 0 ? retryAfter : undefined)
+  }
+  if (typeof json.csrfToken === 'string') csrfToken = json.csrfToken
   return json as T
 }
 
@@ -55,10 +93,15 @@ export const api = {
   me: () => request<{ user: User }>('GET', '/api/me').then((r) => r.user),
   login: (username: string, password: string) =>
     request<{ user: User }>('POST', '/api/login', { username, password }).then((r) => r.user),
-  logout: () => request<{ ok: true }>('POST', '/api/logout', {}),
+  logout: () => request<{ ok: true }>('POST', '/api/logout', {}).finally(() => (csrfToken = undefined)),
+  /** Ends every session of the account, on every device. */
+  logoutEverywhere: () => request<{ ok: true }>('POST', '/api/logout/everywhere', {}).finally(() => (csrfToken = undefined)),
   documents: () => request<{ documents: DocumentEntry[] }>('GET', '/api/documents').then((r) => r.documents),
   document: (id: string) => request<{ document: DocumentEntry }>('GET', `/api/documents/${encodeURIComponent(id)}`).then((r) => r.document),
   /** Every account (Presidency and Secretariat only). */
   accounts: () => request<{ users: AccountEntry[] }>('GET', '/api/users').then((r) => r.users),
-  createAccount: (account: NewAccount) => request<{ user: Account }>('POST', '/api/users', account).then((r) => r.user)
+  createAccount: (account: NewAccount) => request<{ user: Account }>('POST', '/api/users', account).then((r) => r.user),
+  /** Disables an account (cut off at once: its sessions end) or enables it again. */
+  setAccountDisabled: (username: string, disabled: boolean) =>
+    request<{ user: AccountEntry }>('PATCH', `/api/users/${encodeURIComponent(username)}`, { disabled }).then((r) => r.user)
 }

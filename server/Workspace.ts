@@ -14,17 +14,23 @@ import {
 } from '../src'
 import { ok, refuse, type Outcome } from './comments/Outcome'
 import { DocumentStore, type StorageAdapter } from '../storage'
-import { AuditLog } from './audit/AuditLog'
+import { actorOf, AuditLog } from './audit/AuditLog'
 import { Accounts, type StoredAccount } from './auth/Accounts'
 import { Sessions } from './auth/Sessions'
-import { Collaboration, CloseCode, ConnectionRefused, type CollaborationHooks } from './collab'
+import { AccountAccess } from './auth/AccountAccess'
+import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type CollaborationHooks } from './collab'
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
 import { Settings } from './comments/Settings'
-import type { ServerConfig } from './config'
+import { defaultLoginThrottle, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
+import { Shares } from './sharing'
+
+// Room an upload's edit needs besides the content it inserts: the record of
+// what it deletes, a few bytes per paragraph removed.
+const EDIT_OVERHEAD_BYTES = 16 * 1024
 
 /**
  * Everything one Consenso workspace holds (accounts, sessions, documents) and
@@ -41,8 +47,12 @@ export class Workspace {
   readonly periods: Periods
   readonly comments: Comments
   readonly versions: Versions
+  /** Published versions shared with observers, and their withdrawals. */
+  readonly shares: Shares
   /** The append-only record of every consequential act. */
   readonly audit: AuditLog
+  /** Login, logout, disabling accounts, and the closing of whatever an ended session held open. */
+  readonly access: AccountAccess
 
   /**
    * `now` is the workspace's clock: what it says stamps comments and decides
@@ -50,7 +60,7 @@ export class Workspace {
    */
   constructor(
     readonly storage: StorageAdapter,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'>,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle'>>,
     readonly logger: Logger,
     now: () => Date = () => new Date()
   ) {
@@ -58,19 +68,26 @@ export class Workspace {
     this.accounts = new Accounts(storage)
     this.sessions = new Sessions(storage, config.sessions)
     this.documents = new DocumentStore(storage)
-    this.collaboration = new Collaboration(this.hooks, { persistence: config.persistence, logger })
-    this.settings = new Settings(storage)
-    this.periods = new Periods(storage, this.settings, this.events, now)
-    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, now)
-    this.versions = new Versions(storage, this.collaboration, this.comments, now)
+    this.collaboration = new Collaboration(this.hooks, {
+      persistence: config.persistence,
+      logger,
+      maxDocumentBytes: config.maxDocumentBytes,
+      messageThrottle: config.messageThrottle
+    })
+    this.access = new AccountAccess(
+      { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },
+      config.loginThrottle ?? defaultLoginThrottle
+    )
+    this.settings = new Settings(storage, this.audit)
+    this.periods = new Periods(storage, this.settings, this.events, this.audit, now)
+    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, now)
+    this.versions = new Versions(storage, this.collaboration, this.comments, this.audit, now)
+    this.shares = new Shares(storage, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, now)
   }
 
   /** The enabled account signed in with `token`, if the session is live. */
   async accountOfToken(token: string | undefined): Promise<StoredAccount | undefined> {
-    const session = await this.sessions.resolve(token)
-    if (!session) return undefined
-    const account = await this.accounts.get(session.username)
-    return account && !account.disabled ? account : undefined
+    return (await this.access.signedIn(token))?.account
   }
 
   /** The documents `account` may read. */
@@ -90,9 +107,19 @@ export class Workspace {
     return { meta }
   }
 
-  /** Creates a document from imported content; its id comes from the title. */
-  async createDocument(account: Account, title: string, doc: ProseMirrorNode): Promise<Outcome<DocumentMeta>> {
+  /**
+   * Creates a document from imported content; its id comes from the title.
+   * `source` names the file it was imported from, for the audit trail.
+   */
+  async createDocument(
+    account: Account,
+    title: string,
+    doc: ProseMirrorNode,
+    source: { readonly file: string; readonly format: string }
+  ): Promise<Outcome<DocumentMeta>> {
     if (!mayEditText(account.role)) return refuse(403, 'only the Presidency or the Secretariat create documents')
+    const content = encodeContent(withBlockIds(doc))
+    if (content.byteLength > this.collaboration.maxDocumentBytes) return refuse(413, new DocumentTooLarge(this.collaboration.maxDocumentBytes).message)
     const base =
       title
         .normalize('NFD')
@@ -104,34 +131,55 @@ export class Workspace {
     let id = base as DocumentId
     for (let n = 2; await this.documents.loadMeta(id); n++) id = `${base}-${n}` as DocumentId
     const meta: DocumentMeta = { id, title: title.trim(), createdAt: new Date().toISOString(), createdBy: account.username }
-    await this.documents.appendUpdate(id, encodeContent(withBlockIds(doc)))
+    await this.documents.appendUpdate(id, content)
     await this.documents.saveMeta(meta)
+    await this.audit.record({
+      action: 'document.created',
+      actor: actorOf(account),
+      target: { document: id },
+      details: { title: meta.title, file: source.file, format: source.format }
+    })
     return ok(meta)
   }
 
   /**
    * Replaces a document's text with an uploaded new draft, as an edit by
    * `account`: paragraphs the upload still has keep their ids, Yjs items and
-   * comment anchors; versions already published are untouched.
+   * comment anchors; versions already published are untouched. `source`
+   * names the uploaded file, for the audit trail.
    */
   async replaceDocumentContent(account: Account, id: DocumentId, doc: ProseMirrorNode, source: string): Promise<Outcome<true>> {
     if (!mayEditText(account.role)) return refuse(403, 'only the Presidency or the Secretariat replace a document\'s text')
-    await this.collaboration.withDocument(id, (ydoc) =>
-      replaceContent(ydoc, withBlockIds(adoptBlockIds(readContent(ydoc), doc)), { kind: 'edit', account, reason: `upload: ${source}` })
-    )
+    try {
+      await this.collaboration.withDocument(
+        id,
+        (ydoc) => replaceContent(ydoc, withBlockIds(adoptBlockIds(readContent(ydoc), doc)), { kind: 'edit', account, reason: `upload: ${source}` }),
+        // At most the whole upload is new: paragraphs it keeps add nothing.
+        { adds: encodeContent(withBlockIds(doc)).byteLength + EDIT_OVERHEAD_BYTES }
+      )
+    } catch (err) {
+      if (err instanceof DocumentTooLarge) return refuse(413, err.message)
+      throw err
+    }
+    await this.audit.record({ action: 'document.replaced', actor: actorOf(account), target: { document: id }, details: { file: source } })
     return ok(true)
   }
 
   private readonly hooks: CollaborationHooks = {
     onAuthenticate: async ({ documentId, token }) => {
-      const account = await this.accountOfToken(token)
-      if (!account) throw new ConnectionRefused(401, CloseCode.unauthorized, 'sign in first: no valid session')
+      const signedIn = await this.access.signedIn(token)
+      if (!signedIn) throw new ConnectionRefused(401, CloseCode.unauthorized, 'sign in first: no valid session')
+      const { account, session } = signedIn
       const opened = await this.openDocument(account, documentId)
       if ('failed' in opened) {
         if (opened.failed === 'missing') throw new ConnectionRefused(404, CloseCode.notFound, `no document ${documentId}`)
         throw new ConnectionRefused(403, CloseCode.forbidden, `the ${account.role} role may not open this document`)
       }
-      return { documentId: opened.meta.id, account, readOnly: !mayEditText(account.role) }
+      return { documentId: opened.meta.id, account, sessionId: session.id, readOnly: !mayEditText(account.role) }
+    },
+    // Typing over a socket makes no request: it still counts as using the session.
+    onChange: (_id, _update, origin) => {
+      if (origin.kind === 'connection') this.access.noteActivity(origin.context.sessionId)
     },
     onLoadDocument: async (id: DocumentId) =>
       (await this.documents.loadMeta(id)) ? this.documents.loadUpdates(id) : undefined,

@@ -2,7 +2,21 @@
 export { startServer, dataFile, type RunningServer } from './main'
 export { Workspace } from './Workspace'
 export { createHttpServer, SESSION_COOKIE } from './http'
-export { defaultConfig, defaultPersistence, defaultSessions, type ServerConfig, type PersistenceConfig, type SessionConfig } from './config'
+export {
+  defaultConfig,
+  defaultLoginThrottle,
+  defaultMessageThrottle,
+  defaultPersistence,
+  defaultSessions,
+  type LoginThrottleConfig,
+  type MessageRate,
+  type MessageThrottleConfig,
+  type ServerConfig,
+  type PersistenceConfig,
+  type SessionConfig
+} from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
+export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'
+export { CSRF_HEADER } from './http/sessionRoutes'
 export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID } from './demo/seedDemo'
 export { Collaboration, CloseCode, MessageType, type CollaborationHooks, type WebSocketLike } from './collab'

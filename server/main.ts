@@ -1,8 +1,8 @@
 import { once } from 'node:events'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AddressInfo } from 'node:net'
-import { LowdbStorageAdapter, MemoryStorageAdapter, type StorageAdapter } from '../storage'
+import { DataFolderLock, dataFileIn, LowdbStorageAdapter, MemoryStorageAdapter, type StorageAdapter } from '../storage'
 import { defaultConfig, type ServerConfig } from './config'
 import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
@@ -20,11 +20,14 @@ export interface RunningServer {
 }
 
 /** Where the data file lives under the data folder. */
-export const dataFile = (dataDir: string) => join(resolve(dataDir), 'consenso.json')
+export const dataFile = dataFileIn
 
 /**
  * Opens the workspace in `config.dataDir` (or in memory when `storage` is
- * given), creates the demo on first start, and listens.
+ * given), creates the demo on first start, and listens. The data folder is
+ * locked first (see {@link DataFolderLock}): a second server on the same
+ * folder is refused with `DataFolderInUseError`, the lock of a server that
+ * died is taken over, and `close` gives the folder up.
  */
 export async function startServer(
   overrides: Partial<ServerConfig> = {},
@@ -32,7 +35,23 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...defaultConfig, ...overrides }
   const logger = deps.logger ?? consoleLogger
-  const storage = deps.storage ?? (await LowdbStorageAdapter.open(dataFile(config.dataDir)))
+  const lock = deps.storage ? undefined : await DataFolderLock.acquire(config.dataDir)
+  if (lock?.tookOverFrom)
+    logger.info(`took over the data folder from process ${lock.tookOverFrom.pid}, which is no longer running (it stopped without closing)`)
+  let storage = deps.storage
+  try {
+    storage ??= await LowdbStorageAdapter.open(dataFile(config.dataDir))
+    return await listen(config, logger, lock, storage)
+  } catch (err) {
+    // The folder is given up only once nothing of this process writes it any more.
+    if (!deps.storage) await storage?.close().catch(() => {})
+    await lock?.release()
+    throw err
+  }
+}
+
+// The rest of startServer, once the folder is locked and the store open: the workspace, the demo, the socket.
+async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, storage: StorageAdapter): Promise<RunningServer> {
   const workspace = new Workspace(storage, config, logger)
   const password = await seedDemo(workspace, config.demoPassword)
   if (password !== undefined && config.demoPassword === undefined)
@@ -55,6 +74,7 @@ export async function startServer(
         server.closeAllConnections()
         await stopped
         await storage.close()
+        await lock?.release()
       })())
   }
 }
@@ -67,8 +87,21 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     host: env.HOST || defaultConfig.host,
     dataDir: env.DATA_DIR || defaultConfig.dataDir,
     demoPassword: env.DEMO_PASSWORD || undefined,
+    persistence: {
+      debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', defaultConfig.persistence.debounceMs),
+      maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', defaultConfig.persistence.maxWaitMs)
+    },
     sessions: { ...defaultConfig.sessions, secureCookie: env.SECURE_COOKIE === '1' }
   }
+}
+
+// A duration in ms from the environment: a whole number from 0 to one hour, or `fallback` when unset.
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 0 || value > 3_600_000) throw new RangeError(`${name} must be a whole number of milliseconds from 0 to 3600000, got ${text}`)
+  return value
 }
 
 async function main(): Promise<void> {

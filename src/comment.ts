@@ -36,12 +36,27 @@ export const authorOf = (account: Account): Author => ({
   country: account.country
 })
 
+/**
+ * The request that made a comment or a reply, as its author's client named
+ * it (the `Idempotency-Key` header) and a digest of what it asked. Stored in
+ * the record itself, in the same write: a retry of that request by the same
+ * account finds the record instead of making another. The API never shows it.
+ */
+export interface RequestStamp {
+  /** The client's key, 1 to 100 visible ASCII characters, unique per account and request. */
+  readonly key: string
+  /** SHA-256 (base64url) of the request's body, to tell a retry from a different request reusing the key. */
+  readonly digest: string
+}
+
 export interface Reply {
   readonly id: string
   readonly author: Author
   /** ISO timestamp. */
   readonly createdAt: string
   readonly body: string
+  /** The request that made the reply, when its client named it. */
+  readonly request?: RequestStamp
 }
 
 /** The Presidency's decision on a proposed wording. */
@@ -84,6 +99,8 @@ export interface Comment {
   readonly replies: readonly Reply[]
   readonly suggestion: Suggestion | null
   readonly answer: Answer | null
+  /** The request that made the comment, when its client named it. */
+  readonly request?: RequestStamp
 }
 
 /** Longest comment, reply or answer body, in characters. */

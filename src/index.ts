@@ -6,7 +6,17 @@
 export { schema, isSafeHref, BLOCK_TYPES } from './schema'
 export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFix } from './blockId'
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
-export { ROLES, isRole, mayReadDocument, mayEditText, mayManageAccounts, type Role } from './role'
+export {
+  ROLES,
+  isRole,
+  mayReadDocument,
+  mayEditText,
+  mayManageAccounts,
+  mayShareVersions,
+  maySeeShares,
+  receivesShares,
+  type Role
+} from './role'
 export { accountProblem, colorOf, isUsername, MAX_DELEGATES_PER_COUNTRY, type Account, type Username } from './account'
 export { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, type DocumentId, type DocumentMeta } from './document'
@@ -41,6 +51,7 @@ export {
   type CommentStatus,
   type Decision,
   type Reply,
+  type RequestStamp,
   type Suggestion
 } from './comment'
 export {
@@ -67,3 +78,14 @@ export {
   type Run
 } from './diff'
 export { serializeMarkdown } from './markdownSerializer'
+export {
+  AUDIT_ACTIONS,
+  isAuditAction,
+  mayReadAuditTrail,
+  type AuditAction,
+  type AuditActor,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditRecord,
+  type AuditTarget
+} from './audit'

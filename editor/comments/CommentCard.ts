@@ -1,12 +1,14 @@
 import { COMMENT_STATUSES, mayComment, mayDecide, mayWithdraw, type Author, type CommentStatus } from '../../src'
 import { ApiError, type User } from '../api'
+import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
 import { countryName, formatDate, type Language, type MessageKey, type Translate } from '../i18n'
 import type { CommentView } from './commentsApi'
 
 /** What a card may ask of the app; each action throws an `ApiError` if the server refuses. */
 export interface CommentActions {
-  readonly reply: (commentId: string, body: string) => Promise<void>
+  /** `requestKey` names this sending: the same key again after no answer, and the reply is not added twice. */
+  readonly reply: (commentId: string, body: string, requestKey: string) => Promise<void>
   readonly setStatus: (commentId: string, status: CommentStatus, answer?: string) => Promise<void>
   readonly decide: (commentId: string, outcome: 'accept' | 'reject') => Promise<void>
   /** The card was clicked: its passage is to be shown in the text. */
@@ -208,11 +210,20 @@ export class CommentCard {
     const body = h('textarea', { name: 'reply', rows: '1', 'aria-label': t('reply'), placeholder: t('replyPlaceholder') })
     const send = h('button', { type: 'submit' }, t('reply'))
     const form = h('form', { class: 'card-reply' }, body, send)
+    // Kept across a failed sending, so that sending the same reply again cannot add it twice.
+    const requestKey = new RequestKey()
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       if (body.value.trim() === '') return
       this.run(send, async () => {
-        await this.context.actions.reply(this.comment.id, body.value)
+        const text = body.value
+        await this.context.actions.reply(this.comment.id, text, requestKey.for(text)).then(
+          () => requestKey.settle(undefined),
+          (err: unknown) => {
+            requestKey.settle(err)
+            throw err
+          }
+        )
         body.value = ''
       })
     })

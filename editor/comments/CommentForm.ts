@@ -1,5 +1,6 @@
 import type { TextQuoteSelector } from '../../src'
 import { ApiError } from '../api'
+import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
 import type { Translate } from '../i18n'
 import type { NewComment } from './commentsApi'
@@ -13,8 +14,11 @@ export interface CommentFormOptions {
   readonly selector: () => { selector: TextQuoteSelector } | { failed: QuoteFailure | 'gone' }
   /** A warning shown before writing, e.g. that no comment period is open. */
   readonly warning: string | null
-  /** Sends the comment; throws an `ApiError` with the server's reason if refused. */
-  readonly submit: (comment: NewComment) => Promise<void>
+  /**
+   * Sends the comment with `requestKey` as its `Idempotency-Key`; throws an
+   * `ApiError` with the server's reason if refused.
+   */
+  readonly submit: (comment: NewComment, requestKey: string) => Promise<void>
   /** The form is done (sent or cancelled). */
   readonly close: () => void
 }
@@ -42,6 +46,9 @@ export class CommentForm {
       if (propose.checked) wording.focus()
     })
     const error = h('p', { class: 'form-error', role: 'alert' })
+    // Kept while a sending's outcome is unknown: sending the same comment again
+    // after a network failure cannot make it twice.
+    const requestKey = new RequestKey()
     const send = h('button', { type: 'submit', class: 'primary' }, t('send'))
     const cancel = h('button', { type: 'button', onclick: () => options.close() }, t('cancel'))
     this.element = h(
@@ -74,9 +81,12 @@ export class CommentForm {
         anchor: where.selector,
         ...(propose.checked ? { suggestion: { text: wording.value } } : {})
       }
-      options.submit(comment).then(
+      // What the person wrote: the text around the passage may change between two sendings.
+      const written = { body: comment.body, quote: comment.anchor.exact, suggestion: comment.suggestion?.text ?? null }
+      options.submit(comment, requestKey.for(written)).then(
         () => options.close(),
         (err: unknown) => {
+          requestKey.settle(err)
           error.textContent = err instanceof ApiError ? err.message : t('networkError')
           send.disabled = false
           send.textContent = t('send')

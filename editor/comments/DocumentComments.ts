@@ -47,7 +47,7 @@ export class DocumentComments {
       language,
       user,
       actions: {
-        reply: async (id, body) => receive(await api.reply(id, body)),
+        reply: async (id, body, requestKey) => receive(await api.reply(id, body, requestKey)),
         setStatus: async (id, status, answer) => receive(await api.setStatus(id, status, answer)),
         decide: async (id, outcome) => receive(await api.decide(id, outcome)),
         decideAll: async (country, outcome) => {
@@ -158,8 +158,8 @@ export class DocumentComments {
         if (!current) return { failed: 'gone' }
         return quoteOf(view.state, current.passage)
       },
-      submit: async (comment) => {
-        this.feed.receive(await this.api.create(comment))
+      submit: async (comment, requestKey) => {
+        this.feed.receive(await this.api.create(comment, requestKey))
       },
       close
     })

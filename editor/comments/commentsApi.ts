@@ -40,6 +40,9 @@ export type DeadlineInput = { readonly deadline: IsoDate } | { readonly business
 /** One proposal of a bulk decision: the comment as decided, or why it was not. */
 export type BulkResult = { readonly id: string; readonly comment: CommentView } | { readonly id: string; readonly error: string }
 
+const keyHeader = (requestKey: string | undefined): Record<string, string> =>
+  requestKey === undefined ? {} : { 'Idempotency-Key': requestKey }
+
 const documentPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
 const commentPath = (documentId: string, commentId: string) =>
   `${documentPath(documentId)}/comments/${encodeURIComponent(commentId)}`
@@ -51,10 +54,14 @@ const commentPath = (documentId: string, commentId: string) =>
  */
 export const commentsApi = (documentId: string) => ({
   list: () => request<{ comments: CommentView[] }>('GET', `${documentPath(documentId)}/comments`).then((r) => r.comments),
-  create: (input: NewComment) =>
-    request<{ comment: CommentView }>('POST', `${documentPath(documentId)}/comments`, input).then((r) => r.comment),
-  reply: (commentId: string, body: string) =>
-    request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/replies`, { body }).then((r) => r.comment),
+  /** Creates a comment; sent again with the same `requestKey` after no answer, it is not made twice. */
+  create: (input: NewComment, requestKey?: string) =>
+    request<{ comment: CommentView }>('POST', `${documentPath(documentId)}/comments`, input, keyHeader(requestKey)).then((r) => r.comment),
+  /** Adds a reply; sent again with the same `requestKey` after no answer, it is not added twice. */
+  reply: (commentId: string, body: string, requestKey?: string) =>
+    request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/replies`, { body }, keyHeader(requestKey)).then(
+      (r) => r.comment
+    ),
   /** Sets the status, with the Presidency's answer if given; a delegate may only withdraw. */
   setStatus: (commentId: string, status: CommentStatus, answer?: string) =>
     request<{ comment: CommentView }>('PATCH', commentPath(documentId, commentId), answer === undefined ? { status } : { status, answer }).then(

@@ -3,19 +3,26 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { schema } from '../../src'
 import { h } from '../dom'
-import { formatDate, type Language, type Translate } from '../i18n'
+import { formatDate, type Language, type MessageKey, type Translate } from '../i18n'
 import type { VersionDetail } from './versionsApi'
+
+/**
+ * What the read-only view needs of a version. Who published it and its length
+ * are shown where the reader is given them (an observer reading a shared
+ * version gets only the name, the date and the text).
+ */
+export type VersionText = Pick<VersionDetail, 'name' | 'createdAt' | 'content'> & Partial<Pick<VersionDetail, 'author' | 'words'>>
 
 /**
  * A published version, read-only: its text as the editor shows a draft, with
  * who published it and when. No connection to the live document: a version
- * never changes.
+ * never changes. `banner` says to the reader why the text cannot be changed.
  */
 export class VersionView {
   readonly element: HTMLElement
   private readonly view: EditorView
 
-  constructor(version: VersionDetail, t: Translate, language: Language) {
+  constructor(version: VersionText, t: Translate, language: Language, banner: MessageKey = 'versionReadOnly') {
     const surface = h('div', { class: 'document-surface version-surface' })
     this.element = h(
       'section',
@@ -24,9 +31,10 @@ export class VersionView {
         'p',
         { class: 'version-meta' },
         h('strong', {}, version.name),
-        ` — ${t('publishedBy')} ${version.author.name}, ${formatDate(version.createdAt, language)} · ${version.words.toLocaleString(language)} ${t('words')}`
+        ` — ${version.author ? `${t('publishedBy')} ${version.author.name},` : t('publishedOn')} ${formatDate(version.createdAt, language)}`,
+        version.words === undefined ? '' : ` · ${version.words.toLocaleString(language)} ${t('words')}`
       ),
-      h('p', { class: 'read-only-banner' }, t('versionReadOnly')),
+      h('p', { class: 'read-only-banner' }, t(banner)),
       surface
     )
     this.view = new EditorView(surface, {

@@ -1,7 +1,8 @@
-import { COUNTRIES } from '../../src'
+import { COUNTRIES, maySeeShares } from '../../src'
 import { ApiError, type User } from '../api'
 import { h } from '../dom'
 import { formatDate, type Language, type Translate } from '../i18n'
+import { SharesPanel } from '../sharing/SharesPanel'
 import { versionsApi, type CreditedChange, type VersionDiff, type VersionSummary } from './versionsApi'
 
 /** The id that stands for the live draft in comparisons. */
@@ -45,6 +46,8 @@ export class VersionsPage {
   private readonly downloads: HTMLElement
   private readonly list: HTMLElement
   private readonly error: HTMLElement
+  // What was shared with observers: for the Presidency and the Secretariat only.
+  private readonly shares: SharesPanel | null
 
   constructor(private readonly options: VersionsPageOptions) {
     const { t } = options
@@ -57,6 +60,7 @@ export class VersionsPage {
     this.downloads = h('span', { class: 'downloads' })
     this.list = h('ul', { class: 'version-list' })
     this.error = h('p', { class: 'error', role: 'alert' })
+    this.shares = maySeeShares(options.user.role) ? new SharesPanel(options) : null
     const modeButtons = (['inline', 'side'] as const).map((mode) =>
       h('button', { type: 'button', class: `mode ${mode === this.mode ? 'active' : ''}`, 'data-mode': mode }, t(mode === 'inline' ? 'inlineView' : 'sideBySide'))
     )
@@ -83,6 +87,7 @@ export class VersionsPage {
       h('h2', {}, t('versions')),
       this.list,
       options.user.mayEdit ? this.publishForm() : null,
+      this.shares?.element ?? null,
       h('h2', {}, t('compareVersions')),
       h(
         'div',
@@ -167,7 +172,8 @@ export class VersionsPage {
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'docx'), download: '' }, 'Word'),
           ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'md'), download: '' }, 'Markdown'),
-          this.options.user.mayEdit ? this.startDraftButton(v) : null
+          this.options.user.mayEdit ? this.startDraftButton(v) : null,
+          this.shares?.shareControl(v) ?? null
         )
       )
     )

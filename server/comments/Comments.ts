@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type * as Y from 'yjs'
 import {
@@ -20,10 +20,12 @@ import {
   type CountryCode,
   type DocumentId,
   type ResolvedAnchor,
+  type RequestStamp,
   type TextQuoteSelector
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
-import type { Collaboration, UpdateOrigin } from '../collab'
+import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit/AuditLog'
+import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from './Outcome'
 import type { Periods } from './Periods'
@@ -39,6 +41,7 @@ export type AnchorView = Anchor &
 export type CommentView = Omit<Comment, 'anchor'> & { readonly anchor: AnchorView }
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
+const requestStamp = z.object({ key: z.string(), digest: z.string() }).optional()
 const commentRecord = z.object({
   id: z.string(),
   documentId: z.string(),
@@ -48,7 +51,7 @@ const commentRecord = z.object({
   body: z.string(),
   status: z.string().refine(isCommentStatus),
   anchor: z.object({ blockId: z.string(), start: z.unknown(), end: z.unknown(), quote: z.string() }),
-  replies: z.array(z.object({ id: z.string(), author, createdAt: z.string(), body: z.string() })),
+  replies: z.array(z.object({ id: z.string(), author, createdAt: z.string(), body: z.string(), request: requestStamp })),
   suggestion: z
     .object({
       text: z.string(),
@@ -57,7 +60,8 @@ const commentRecord = z.object({
         .nullable()
     })
     .nullable(),
-  answer: z.object({ body: z.string(), by: author, at: z.string() }).nullable()
+  answer: z.object({ body: z.string(), by: author, at: z.string() }).nullable(),
+  request: requestStamp
 })
 
 const commentFromJSON = (json: unknown) => commentRecord.parse(json) as unknown as Comment
@@ -78,11 +82,18 @@ export interface NewComment {
 // Proposed wording is inline text: line breaks become spaces.
 const inline = (text: string) => text.replace(/\s*\n\s*/g, ' ')
 
+// The stamp of a request named by its client, `what` being what it asks for.
+const stampOf = (key: string | undefined, what: unknown): RequestStamp | undefined =>
+  key === undefined ? undefined : { key, digest: createHash('sha256').update(JSON.stringify(what)).digest('base64url') }
+
+const reusedKey = (what: string) =>
+  refuse(409, `this Idempotency-Key was already used by this account for a different ${what}: a new ${what} needs a new key`)
+
 /**
  * The comments of documents: countries' remarks and proposed wording, their
  * threads, and the Presidency's answers and decisions. Every change is
- * stamped with the session's account and told to the document's viewers.
- * Changes to one document's comments run one at a time.
+ * stamped with the session's account, recorded in the audit trail and told
+ * to the document's viewers. Changes to one document's comments run one at a time.
  */
 export class Comments {
   private readonly queues = new Map<DocumentId, Promise<unknown>>()
@@ -92,8 +103,14 @@ export class Comments {
     private readonly collaboration: Collaboration,
     private readonly periods: Periods,
     private readonly events: DocumentEvents,
+    private readonly audit: AuditLog,
     private readonly now: () => Date
   ) {}
+
+  // The audit entry of an act by `account` on `comment`.
+  private act(account: Account, action: AuditAction, comment: Comment, details?: AuditDetails): AuditRecord {
+    return { action, actor: actorOf(account), target: { document: comment.documentId, comment: comment.id }, ...(details ? { details } : {}) }
+  }
 
   private records(id: DocumentId) {
     return new RecordStore<Comment>(this.storage, ['comment', id], commentFromJSON)
@@ -106,10 +123,12 @@ export class Comments {
     return run
   }
 
-  private view(doc: Y.Doc, comment: Comment, blocks = textBlocks(doc)): CommentView {
+  private view(doc: Y.Doc, { request: _request, ...comment }: Comment, blocks = textBlocks(doc)): CommentView {
     const resolved = resolveAnchor(doc, comment.anchor, blocks)
     return {
       ...comment,
+      // Request keys are the author's client's own business.
+      replies: comment.replies.map(({ request: _key, ...reply }) => reply),
       anchor: resolved.detached
         ? { ...comment.anchor, detached: true, text: null }
         : { ...comment.anchor, ...resolved, detached: false }
@@ -148,9 +167,24 @@ export class Comments {
     return ok(true)
   }
 
-  /** A new comment (with proposed wording if `suggestion` is given) on the quoted passage. */
-  create(account: Account, id: DocumentId, input: NewComment): Promise<Outcome<CommentView>> {
+  /**
+   * A new comment (with proposed wording if `suggestion` is given) on the
+   * quoted passage. With `requestKey` (the request's `Idempotency-Key`) the
+   * key is stored in the comment, in the same write: the same account
+   * retrying with the same key and the same text (body, quoted passage,
+   * proposed wording) gets that comment back, as it now stands, and no second
+   * one; with other text, a 409 refusal.
+   */
+  create(account: Account, id: DocumentId, input: NewComment, requestKey?: string): Promise<Outcome<CommentView>> {
     return this.serial(id, async () => {
+      // What the person wrote, not where the passage now stands: a retry may find the text around it edited.
+      const request = stampOf(requestKey, { body: input.body, quote: input.anchor.exact, suggestion: input.suggestion?.text ?? null })
+      if (request) {
+        const earlier = (await this.records(id).list()).find((c) => c.author.username === account.username && c.request?.key === request.key)
+        // Checked before the period: a retry of a comment made in time is answered after the deadline too.
+        if (earlier?.request?.digest === request.digest) return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, earlier)))
+        if (earlier) return reusedKey('comment')
+      }
       const allowed = await this.mayWriteNow(account, id)
       if ('failed' in allowed) return allowed
       const anchored = await this.collaboration.withDocument(id, (doc) => anchorFromQuote(doc, input.anchor))
@@ -166,23 +200,35 @@ export class Comments {
         anchor: anchored.anchor,
         replies: [],
         suggestion: input.suggestion ? { text: inline(input.suggestion.text), decision: null } : null,
-        answer: null
+        answer: null,
+        ...(request ? { request } : {})
       }
       await this.records(id).put(comment.id, comment)
+      await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment))
       return ok(await this.publish(comment))
     })
   }
 
-  /** Adds a reply to a comment's thread. */
-  reply(account: Account, id: DocumentId, commentId: string, body: string): Promise<Outcome<CommentView>> {
+  /**
+   * Adds a reply to a comment's thread. With `requestKey`, as for
+   * {@link create}: a retry by the same account with the same key and body
+   * answers the comment as it stands and adds nothing.
+   */
+  reply(account: Account, id: DocumentId, commentId: string, body: string, requestKey?: string): Promise<Outcome<CommentView>> {
+    const request = stampOf(requestKey, { body })
     return this.update(id, commentId, async (comment) => {
+      const earlier = request && comment.replies.find((r) => r.author.username === account.username && r.request?.key === request.key)
+      if (earlier) return earlier.request?.digest === request.digest ? ok(comment) : reusedKey('reply')
       const allowed = mayDecide(account.role) ? ok(true) : await this.mayWriteNow(account, id)
       if ('failed' in allowed) return allowed
       return ok({
         ...comment,
-        replies: [...comment.replies, { id: randomUUID(), author: authorOf(account), createdAt: this.now().toISOString(), body: body.trim() }]
+        replies: [
+          ...comment.replies,
+          { id: randomUUID(), author: authorOf(account), createdAt: this.now().toISOString(), body: body.trim(), ...(request ? { request } : {}) }
+        ]
       })
-    })
+    }, (_before, after) => this.act(account, 'comment.replied', after, { replies: after.replies.length }))
   }
 
   /** Sets a comment's status, with the Presidency's answer; or withdraws it for its country. */
@@ -198,7 +244,11 @@ export class Comments {
       if (status === 'withdrawn')
         return refuse(403, comment.status !== 'open' ? 'only an open comment can be withdrawn' : "only the comment's own country may withdraw it")
       return refuse(403, 'only the Presidency or the Secretariat set the status of a comment')
-    })
+    }, (before, after) =>
+      mayDecide(account.role)
+        ? this.act(account, 'comment.status', after, { status, previous: before.status, answered: answer !== undefined, country: after.country })
+        : this.act(account, 'comment.withdrawn', after, { previous: before.status })
+    )
   }
 
   /**
@@ -207,6 +257,10 @@ export class Comments {
    * decision is; or rejects it. Either way the comment records the decision.
    */
   decide(account: Account, id: DocumentId, commentId: string, outcome: 'accepted' | 'rejected'): Promise<Outcome<CommentView>> {
+    return this.decideOne(account, id, commentId, outcome, false)
+  }
+
+  private decideOne(account: Account, id: DocumentId, commentId: string, outcome: 'accepted' | 'rejected', bulk: boolean): Promise<Outcome<CommentView>> {
     return this.update(id, commentId, async (comment) => {
       if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat decide on proposals')
       if (!comment.suggestion) return refuse(409, 'this comment proposes no wording')
@@ -217,14 +271,24 @@ export class Comments {
       let anchor = comment.anchor
       if (outcome === 'accepted') {
         const suggestion = comment.suggestion
-        const applied = await this.collaboration.withDocument(id, (doc) => {
-          const before = resolveAnchor(doc, comment.anchor)
-          if (before.detached) return { failed: 'the passage no longer exists in the document' }
-          replaced = before.text
-          const origin: UpdateOrigin = { kind: 'proposal', commentId: comment.id, account }
-          return replacePassage(doc, comment.anchor, suggestion.text, origin)
-        })
-        if ('failed' in applied) return refuse(409, applied.failed)
+        const applied = await this.collaboration
+          .withDocument(
+            id,
+            (doc) => {
+              const before = resolveAnchor(doc, comment.anchor)
+              if (before.detached) return { failed: 'the passage no longer exists in the document' }
+              replaced = before.text
+              const origin: UpdateOrigin = { kind: 'proposal', commentId: comment.id, account }
+              return replacePassage(doc, comment.anchor, suggestion.text, origin)
+            },
+            // The wording, plus room for its item, formatting and the deletion it records.
+            { adds: Buffer.byteLength(suggestion.text) + 1024 }
+          )
+          .catch((err: unknown) => {
+            if (err instanceof DocumentTooLarge) return { failed: err.message, tooLarge: true }
+            throw err
+          })
+        if ('failed' in applied) return refuse('tooLarge' in applied ? 413 : 409, applied.failed)
         // From now on the comment points at the wording it brought in.
         anchor = applied.anchor
       }
@@ -234,7 +298,7 @@ export class Comments {
         status: outcome === 'accepted' ? 'incorporated' : 'not_incorporated',
         suggestion: { ...comment.suggestion, decision: { outcome, by: authorOf(account), at, ...(replaced === undefined ? {} : { replaced }) } }
       })
-    })
+    }, (_before, after) => this.act(account, outcome === 'accepted' ? 'proposal.accepted' : 'proposal.rejected', after, { country: after.country, bulk }))
   }
 
   /** Decides every open proposal of one country, oldest first; reports each outcome. */
@@ -249,19 +313,27 @@ export class Comments {
       .filter((c) => c.country === country && c.suggestion && !c.suggestion.decision && c.status === 'open')
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     const results = []
-    for (const c of pending) results.push({ id: c.id, result: await this.decide(account, id, c.id, outcome) })
+    for (const c of pending) results.push({ id: c.id, result: await this.decideOne(account, id, c.id, outcome, true) })
     return ok(results)
   }
 
-  // Reads a comment, lets `change` decide, stores and announces the result.
-  private update(id: DocumentId, commentId: string, change: (comment: Comment) => Promise<Outcome<Comment>>): Promise<Outcome<CommentView>> {
+  // Reads a comment, lets `change` decide, stores, records (as `act` says) and announces the result.
+  private update(
+    id: DocumentId,
+    commentId: string,
+    change: (comment: Comment) => Promise<Outcome<Comment>>,
+    act: (before: Comment, after: Comment) => AuditRecord
+  ): Promise<Outcome<CommentView>> {
     return this.serial(id, async () => {
       const records = this.records(id)
       const comment = await records.get(commentId)
       if (!comment) return refuse(404, `no comment ${commentId} on this document`)
       const changed = await change(comment)
       if ('failed' in changed) return changed
+      // The same record back: a retried request, nothing to store, record or announce.
+      if (changed.ok === comment) return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
       await records.put(commentId, changed.ok)
+      await this.audit.record(act(comment, changed.ok))
       return ok(await this.publish(changed.ok))
     })
   }

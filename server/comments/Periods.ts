@@ -15,6 +15,7 @@ import {
   type IsoDate
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
+import { actorOf, type AuditLog } from '../audit/AuditLog'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from './Outcome'
 import type { Settings } from './Settings'
@@ -41,12 +42,16 @@ export interface PeriodsView {
   readonly today: IsoDate
 }
 
-/** The comment periods of documents: opened, extended, reopened and closed by the Presidency. */
+/**
+ * The comment periods of documents: opened, extended, reopened and closed by
+ * the Presidency. Each change is in the audit trail before it is answered.
+ */
 export class Periods {
   constructor(
     private readonly storage: StorageAdapter,
     private readonly settings: Settings,
     private readonly events: DocumentEvents,
+    private readonly audit: AuditLog,
     private readonly now: () => Date
   ) {}
 
@@ -88,6 +93,12 @@ export class Periods {
       closedAt: null
     }
     await this.records(id).put(period.id, period)
+    await this.audit.record({
+      action: 'period.opened',
+      actor: actorOf(account),
+      target: { document: id, period: period.id },
+      details: { start, deadline: period.deadline, businessDays: period.businessDays }
+    })
     this.events.publish(id, { type: 'period', data: await this.view(id) })
     return ok(period)
   }
@@ -117,6 +128,21 @@ export class Periods {
       }
     }
     await records.put(periodId, changed)
+    await this.audit.record({
+      action: 'period.changed',
+      actor: actorOf(account),
+      target: { document: id, period: periodId },
+      details:
+        'closed' in change
+          ? { change: 'closed', deadline: changed.deadline }
+          : {
+              change: 'businessDays' in change ? 'businessDays' : 'deadline',
+              deadline: changed.deadline,
+              previousDeadline: period.deadline,
+              businessDays: changed.businessDays,
+              reopened: period.closedAt !== null
+            }
+    })
     this.events.publish(id, { type: 'period', data: await this.view(id) })
     return ok(changed)
   }

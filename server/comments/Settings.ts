@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { isIsoDate, type IsoDate } from '../../src'
+import { isIsoDate, mayManageAccounts, type Account, type IsoDate } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
+import { actorOf, type AuditLog } from '../audit/AuditLog'
+import { ok, refuse, type Outcome } from './Outcome'
 
 /** Workspace-wide settings that the calendar depends on. */
 export interface WorkspaceSettings {
@@ -29,11 +31,14 @@ export const settingsSchema = z
   })
   .strict()
 
-/** The workspace's settings, stored as one record. */
+/** The workspace's settings, stored as one record; each change is in the audit trail. */
 export class Settings {
   private readonly records: RecordStore<WorkspaceSettings>
 
-  constructor(storage: StorageAdapter) {
+  constructor(
+    storage: StorageAdapter,
+    private readonly audit: AuditLog
+  ) {
     this.records = new RecordStore(storage, ['settings'], (json) => settingsSchema.parse(json) as WorkspaceSettings)
   }
 
@@ -41,7 +46,28 @@ export class Settings {
     return (await this.records.get('workspace')) ?? defaultSettings
   }
 
-  async save(settings: WorkspaceSettings): Promise<void> {
-    await this.records.put('workspace', { ...settings, holidays: [...new Set(settings.holidays)].sort() })
+  /**
+   * Replaces the settings as `account` asks (the Presidency or the
+   * Secretariat), holidays sorted and without repeats; returns them as stored.
+   */
+  async change(account: Account, settings: WorkspaceSettings): Promise<Outcome<WorkspaceSettings>> {
+    if (!mayManageAccounts(account.role)) return refuse(403, 'only the Presidency or the Secretariat change the workspace settings')
+    const before = await this.load()
+    const after: WorkspaceSettings = { ...settings, holidays: [...new Set(settings.holidays)].sort() }
+    await this.records.put('workspace', after)
+    const added = after.holidays.filter((d) => !before.holidays.includes(d))
+    const removed = before.holidays.filter((d) => !after.holidays.includes(d))
+    await this.audit.record({
+      action: 'settings.changed',
+      actor: actorOf(account),
+      details: {
+        timeZone: after.timeZone,
+        ...(after.timeZone === before.timeZone ? {} : { previousTimeZone: before.timeZone }),
+        holidays: after.holidays.length,
+        holidaysAdded: added.join(', '),
+        holidaysRemoved: removed.join(', ')
+      }
+    })
+    return ok(after)
   }
 }

@@ -79,7 +79,7 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
   })
   await past.documents.appendUpdate(DEMO_DOCUMENT_ID, content)
   // Mexico's holiday of 15 November 2021 (Revolution Day, observed) counts in this workspace.
-  await past.settings.save({ timeZone: 'America/Mexico_City', holidays: ['2021-11-15' as IsoDate] })
+  must('set the holidays', await past.settings.change(ppt, { timeZone: 'America/Mexico_City', holidays: ['2021-11-15' as IsoDate] }))
 
   now = new Date('2021-10-01T15:30:00Z')
   must('publish the October draft', await past.versions.publish(ppt, DEMO_DOCUMENT_ID, 'Borrador octubre 2021'))

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { resolve } from 'node:path'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import { serialize as serializeCookie } from 'cookie'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
 import {
@@ -14,15 +13,12 @@ import {
   MAX_SUGGESTION_LENGTH,
   mayEditText,
   mayManageAccounts,
-  ROLES,
   schema,
   textBlocks,
-  type Account,
   type CommentStatus,
   type CountryCode,
   type DocumentMeta,
-  type IsoDate,
-  type Role
+  type IsoDate
 } from '../../src'
 import { settingsSchema, type WorkspaceSettings } from '../comments/Settings'
 import { redlineHtml } from '../versions/redlineHtml'
@@ -34,6 +30,7 @@ import {
   diffToDocx,
   DOCX_MIME_TYPE,
   importFile,
+  importFormatOf,
   ImportError,
   MARKDOWN_MIME_TYPE,
   serializeMarkdown,
@@ -41,18 +38,22 @@ import {
 } from '../exchange'
 import multer from 'multer'
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { publicAccount, type StoredAccount } from '../auth/Accounts'
+import type { StoredAccount } from '../auth/Accounts'
+import type { Session } from '../auth/Sessions'
 import { CloseCode, ConnectionRefused, type Connection } from '../collab'
 import type { ServerConfig } from '../config'
 import type { Workspace } from '../Workspace'
-import { bodyOf, HttpError, SESSION_COOKIE, tokenOf, valueOf } from './request'
+import { bodyOf, fileName, HttpError, requestKeyOf, SESSION_COOKIE, tokenOf, valueOf } from './request'
+import { shareRoutes } from './shareRoutes'
+import { isCrossSite, sessionRoutes } from './sessionRoutes'
+import { auditRoutes } from './auditRoutes'
+import { actorOf } from '../audit/AuditLog'
 
 export { SESSION_COOKIE }
 
 // How often the server checks that each WebSocket peer still answers.
 const PING_INTERVAL_MS = 30_000
 
-const loginBody = z.object({ username: z.string().max(100), password: z.string().max(1000) }).strict()
 
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
@@ -104,28 +105,13 @@ const newDocumentBody = z.object({ title: text(200) })
 /** Largest file accepted for import. */
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
-// A file name from a title: accents kept (express writes filename* in UTF-8),
-// characters that file systems or headers reject replaced.
-const fileName = (title: string, extension: string) =>
-  `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`
-
 const IMPORT_STATUS = { unsupported_format: 415, too_large: 413, malformed: 422, empty: 422 } as const
 
-const newUserBody = z
-  .object({
-    username: z.string().max(40),
-    password: z.string().max(200),
-    name: z.string().max(120).optional(),
-    role: z.enum(ROLES as [Role, ...Role[]]),
-    country: countryCode.nullable().optional()
-  })
-  .strict()
 const commentQuery = z.object({
   country: countryCode.optional(),
   status: z.enum(COMMENT_STATUSES as [CommentStatus, ...CommentStatus[]]).optional()
 })
 
-const userView = (account: Account) => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
 
 /**
  * The HTTP and WebSocket face of a workspace: the REST API under `/api`, the
@@ -159,6 +145,8 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   const api = express.Router()
   api.use(express.json({ limit: config.maxJsonBytes }))
+  // Whatever a request leads to is recorded with the address it came from.
+  api.use((req, _res, next) => workspace.audit.withAddress(req.ip, next))
   // Uploads stay in memory: they are read once, converted and dropped.
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 4096 } })
 
@@ -183,78 +171,20 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     }
   }
 
-  const cookieOptions = {
-    httpOnly: true,
-    sameSite: 'strict' as const,
-    secure: config.sessions.secureCookie,
-    path: '/'
-  }
-
-  api.post('/login', async (req, res) => {
-    const { username, password } = bodyOf(req, loginBody)
-    const account = await workspace.accounts.authenticate(username, password)
-    if (!account) throw new HttpError(401, 'wrong username or password')
-    const { token } = await workspace.sessions.open(account.username)
-    res.setHeader(
-      'Set-Cookie',
-      serializeCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: Math.floor(config.sessions.absoluteMs / 1000) })
-    )
-    res.json({ token, user: userView(account) })
-  })
-
-  api.post('/logout', async (req, res) => {
-    await workspace.sessions.close(tokenOf(req))
-    res.setHeader('Set-Cookie', serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }))
-    res.json({ ok: true })
-  })
-
-  // Everything below needs a live session.
-  api.use(async (req, res, next) => {
-    const account = await workspace.accountOfToken(tokenOf(req))
-    if (!account) throw new HttpError(401, 'sign in first: no valid session')
-    res.locals.account = account
-    next()
-  })
-
-  api.get('/me', (_req, res) => {
-    res.json({ user: userView(res.locals.account as StoredAccount) })
-  })
+  sessionRoutes(api, workspace, config)
 
   api.post('/documents', editorsOnly, upload.single('file'), async (req, res) => {
     const { title } = bodyOf(req, newDocumentBody)
     const doc = await uploadedDocument(req)
-    res.status(201).json({ document: valueOf(await workspace.createDocument(res.locals.account as StoredAccount, title, doc)) })
+    const name = req.file?.originalname ?? 'upload'
+    const source = { file: name, format: importFormatOf(name, req.file?.mimetype) ?? 'unknown' }
+    res.status(201).json({ document: valueOf(await workspace.createDocument(res.locals.account as StoredAccount, title, doc, source)) })
   })
 
   api.get('/documents', async (_req, res) => {
     const account = res.locals.account as StoredAccount
     const documents = await workspace.documentsFor(account)
     res.json({ documents: documents.map((d) => ({ ...d, mayEdit: mayEditText(account.role) })) })
-  })
-
-  api.get('/users', async (_req, res) => {
-    const account = res.locals.account as StoredAccount
-    if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat manage accounts')
-    const accounts = await workspace.accounts.list()
-    res.json({
-      users: accounts
-        .map((a) => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled }))
-        .sort((a, b) => a.username.localeCompare(b.username))
-    })
-  })
-
-  api.post('/users', async (req, res) => {
-    const account = res.locals.account as StoredAccount
-    if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat manage accounts')
-    const input = bodyOf(req, newUserBody)
-    const country = input.country ?? null
-    const made = await workspace.accounts.create({
-      ...input,
-      country,
-      name: input.name?.trim() || (country ? `Delegación de ${country} (${input.username})` : input.username)
-    })
-    if ('failed' in made) throw new HttpError(made.failed.includes('taken') || made.failed.includes('already has') ? 409 : 400, made.failed)
-    res.status(201).json({ user: made.account })
   })
 
   api.get('/settings', async (_req, res) => {
@@ -265,8 +195,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const account = res.locals.account as StoredAccount
     if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat change the workspace settings')
     const settings = bodyOf(req, settingsSchema) as WorkspaceSettings
-    await workspace.settings.save(settings)
-    res.json({ settings: await workspace.settings.load() })
+    res.json({ settings: valueOf(await workspace.settings.change(account, settings)) })
   })
 
   // Every route under /documents/:id needs read access to that document.
@@ -304,9 +233,15 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const numbers = await workspace.collaboration.withDocument(meta.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
     const rows = commentMatrix(comments, numbers, language)
     const name = fileName(`${meta.title} - ${language === 'es' ? 'matriz de comentarios' : 'comment matrix'}`, parsed.data.format)
+    const file = parsed.data.format === 'csv' ? commentsToCsv(rows, { language }) : Buffer.from(await commentsToDocx(rows, { title: meta.title, language }))
+    await workspace.audit.record({
+      action: 'export.comments',
+      actor: actorOf(accountOf(res)),
+      target: { document: meta.id },
+      details: { format: parsed.data.format, lang: language, comments: rows.length }
+    })
     res.attachment(name)
-    if (parsed.data.format === 'csv') res.type(CSV_MIME_TYPE).send(commentsToCsv(rows, { language }))
-    else res.type(DOCX_MIME_TYPE).send(Buffer.from(await commentsToDocx(rows, { title: meta.title, language })))
+    res.type(parsed.data.format === 'csv' ? CSV_MIME_TYPE : DOCX_MIME_TYPE).send(file)
   })
 
   documentRoutes.get('/comments', async (req, res) => {
@@ -317,7 +252,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   documentRoutes.post('/comments', async (req, res) => {
     const input = bodyOf(req, newCommentBody)
-    res.status(201).json({ comment: valueOf(await workspace.comments.create(accountOf(res), docOf(res), input)) })
+    res.status(201).json({ comment: valueOf(await workspace.comments.create(accountOf(res), docOf(res), input, requestKeyOf(req))) })
   })
 
   documentRoutes.post('/proposals/decide', async (req, res) => {
@@ -334,7 +269,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   documentRoutes.post('/comments/:cid/replies', async (req, res) => {
     const { body } = bodyOf(req, replyBody)
-    res.status(201).json({ comment: valueOf(await workspace.comments.reply(accountOf(res), docOf(res), String(req.params.cid), body)) })
+    res.status(201).json({ comment: valueOf(await workspace.comments.reply(accountOf(res), docOf(res), String(req.params.cid), body, requestKeyOf(req))) })
   })
 
   documentRoutes.patch('/comments/:cid', async (req, res) => {
@@ -380,9 +315,18 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const meta = res.locals.document as DocumentMeta
     const version = valueOf(await workspace.versions.get(meta.id, String(req.params.vid)))
     const doc = ProseMirrorNode.fromJSON(schema, version.content)
+    const file =
+      parsed.data.format === 'md'
+        ? serializeMarkdown(doc)
+        : Buffer.from(await versionToDocx(doc, { title: meta.title, versionName: version.name, createdAt: version.createdAt }))
+    await workspace.audit.record({
+      action: 'export.version',
+      actor: actorOf(accountOf(res)),
+      target: { document: meta.id, version: version.id },
+      details: { format: parsed.data.format, name: version.name }
+    })
     res.attachment(fileName(`${meta.title} - ${version.name}`, parsed.data.format))
-    if (parsed.data.format === 'md') res.type(MARKDOWN_MIME_TYPE).send(serializeMarkdown(doc))
-    else res.type(DOCX_MIME_TYPE).send(Buffer.from(await versionToDocx(doc, { title: meta.title, versionName: version.name, createdAt: version.createdAt })))
+    res.type(parsed.data.format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE).send(file)
   })
 
   documentRoutes.get('/diff/export', async (req, res) => {
@@ -399,6 +343,12 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
       { title: meta.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt },
       { versions: { from, to }, attribution }
     )
+    await workspace.audit.record({
+      action: 'export.diff',
+      actor: actorOf(accountOf(res)),
+      target: { document: meta.id },
+      details: { format: parsed.data.format, from: diff.from.id, to: diff.to.id, fromName: diff.from.name, toName: diff.to.name }
+    })
     res.attachment(fileName(`${meta.title} - ${diff.from.name} a ${diff.to.name}`, 'docx'))
     res.type(DOCX_MIME_TYPE).send(Buffer.from(bytes))
   })
@@ -434,11 +384,24 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
       res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`)
     })
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000)
-    req.on('close', () => {
+    let stopped = false
+    const stop = () => {
+      if (stopped) return
+      stopped = true
       unsubscribe()
       clearInterval(keepAlive)
+      unwatch()
+    }
+    // The stream lives no longer than its session (logout, account disabled, expiry).
+    const unwatch = workspace.access.watch.watch(res.locals.session as Session, () => {
+      stop()
+      res.end()
     })
+    req.on('close', stop)
   })
+
+  shareRoutes({ api, documentRoutes, workspace })
+  auditRoutes({ api, workspace })
 
   api.use((req, _res) => {
     throw new HttpError(404, `no route ${req.method} ${req.originalUrl}`)
@@ -480,6 +443,15 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   })
 
   const server = createServer(app)
+  // What Node refuses before express sees it (a URL or headers over 16 KiB,
+  // broken HTTP) is answered as JSON `{ error }` too, like every other refusal.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+    if (err.code === 'ECONNRESET' || !socket.writable || answering) return void socket.destroy()
+    if (err.code === 'HPE_HEADER_OVERFLOW') return refuseUpgrade(socket, 431, 'the request line or headers are larger than the server accepts')
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return refuseUpgrade(socket, 408, 'the request took too long to arrive')
+    refuseUpgrade(socket, 400, 'malformed HTTP request')
+  })
   const sockets = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes })
   const alive = new WeakSet<WebSocket>()
 
@@ -488,6 +460,8 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const url = new URL(req.url ?? '/', 'http://localhost')
     const match = /^\/collab\/([^/]+)$/.exec(url.pathname)
     if (!match) return refuseUpgrade(socket, 404, 'no such endpoint: connect to /collab/<documentId>')
+    // A page of another site must not open a socket with this site's cookie.
+    if (isCrossSite(req)) return refuseUpgrade(socket, 403, 'cross-site request refused')
     const token = url.searchParams.get('token') ?? tokenOf(req)
     let documentId: string
     try {
@@ -503,11 +477,12 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
           alive.add(ws)
           const connection: Connection = workspace.collaboration.connect(ws, context)
           ws.on('pong', () => alive.add(ws))
-          ws.on('message', (data, isBinary) => {
-            if (!isBinary) return connection.close(CloseCode.badMessage, 'text frames are not part of the protocol')
-            connection.receive(toBytes(data))
+          // Pongs are not read while the socket is held back: it counts as alive.
+          const stopReading = readInto(connection, ws, () => alive.add(ws))
+          ws.on('close', () => {
+            stopReading()
+            workspace.collaboration.disconnect(connection)
           })
-          ws.on('close', () => workspace.collaboration.disconnect(connection))
           // ws closes the socket itself on errors such as an oversized frame (1009).
           ws.on('error', (err) => workspace.logger.info('websocket error', { document: context.documentId, error: String(err) }))
         })
@@ -531,10 +506,24 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   }, PING_INTERVAL_MS)
   server.on('close', () => clearInterval(ping))
 
+  // Closes the sockets and streams of sessions that expired or were ended elsewhere.
+  const sessionCheck = setInterval(() => {
+    workspace.access.check().catch((err: unknown) => workspace.logger.error('session check failed', { error: String(err) }))
+  }, config.sessionCheckMs)
+  server.on('close', () => clearInterval(sessionCheck))
+
   return server
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error'
+}
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message })
@@ -545,6 +534,32 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
       'Connection: close\r\n\r\n' +
       body
   )
+}
+
+/**
+ * Hands every binary message of `ws` to `connection`, with flood control:
+ * while the connection is over its message rates the socket is paused, so
+ * that TCP makes the client wait, and resumed once the rates allow (calling
+ * `onResume`). Returns what stops it (on close).
+ */
+function readInto(connection: Connection, ws: WebSocket, onResume: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const holdBack = (waitMs: number) => {
+    if (waitMs <= 0 || timer !== undefined) return
+    ws.pause()
+    timer = setTimeout(() => {
+      timer = undefined
+      onResume()
+      // Messages that were already read when the socket paused may have added to the wait.
+      if (connection.waitMs > 0) holdBack(connection.waitMs)
+      else ws.resume()
+    }, Math.ceil(waitMs))
+  }
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) return connection.close(CloseCode.badMessage, 'text frames are not part of the protocol')
+    holdBack(connection.receive(toBytes(data as Buffer | ArrayBuffer | Buffer[])))
+  })
+  return () => clearTimeout(timer)
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

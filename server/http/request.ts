@@ -33,9 +33,28 @@ export function bodyOf<T>(req: Request, schema: z.ZodType<T>): T {
   return parsed.data
 }
 
+/**
+ * The request's `Idempotency-Key`: the client's name for this one request,
+ * which it sends again, unchanged, when it retries after getting no answer.
+ * Undefined without the header; 400 unless 1 to 100 visible ASCII characters.
+ */
+export function requestKeyOf(req: IncomingMessage): string | undefined {
+  const key = req.headers['idempotency-key']
+  if (key === undefined) return undefined
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(key))
+    throw new HttpError(400, 'the Idempotency-Key header must be 1 to 100 visible ASCII characters (a UUID, for example)')
+  return key
+}
+
 /** The value of an outcome, or the refusal as an HTTP error. */
 export function valueOf<T>(outcome: Outcome<T>): T {
   if ('failed' in outcome) throw new HttpError(outcome.failed.status, outcome.failed.message)
   return outcome.ok
 }
 
+/**
+ * A download's file name from a title: accents kept (express writes
+ * `filename*` in UTF-8), characters that file systems or headers reject replaced.
+ */
+export const fileName = (title: string, extension: string): string =>
+  `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`

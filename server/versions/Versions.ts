@@ -6,6 +6,7 @@ import {
   authorOf,
   countWords,
   diffDocuments,
+  encodeContent,
   mayDecide,
   plainText,
   readContent,
@@ -18,7 +19,8 @@ import {
   type DocumentId
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
-import type { Collaboration, UpdateOrigin } from '../collab'
+import { actorOf, type AuditLog } from '../audit/AuditLog'
+import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments, CommentView } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
 
@@ -82,13 +84,15 @@ export const DRAFT = 'draft'
  * Named versions of documents. Publishing stores the Yjs state (kept apart,
  * as bytes), the ProseMirror JSON and the comments; nothing changes a
  * version afterwards. A new draft can start from any version: the live text
- * is edited into it, so the history before stays whole.
+ * is edited into it, so the history before stays whole. Publishing and
+ * starting a draft are in the audit trail before they are answered.
  */
 export class Versions {
   constructor(
     private readonly storage: StorageAdapter,
     private readonly collaboration: Collaboration,
     private readonly comments: Comments,
+    private readonly audit: AuditLog,
     private readonly now: () => Date
   ) {}
 
@@ -133,6 +137,12 @@ export class Versions {
     // The state first: a version record never points at missing bytes.
     await this.storage.save(['versionState', id, version.id], state)
     await this.records(id).put(version.id, version)
+    await this.audit.record({
+      action: 'version.published',
+      actor: actorOf(account),
+      target: { document: id, version: version.id },
+      details: { name: version.name, words: version.words }
+    })
     return ok(summaryOf(version))
   }
 
@@ -142,7 +152,20 @@ export class Versions {
     const version = await this.records(id).get(versionId)
     if (!version) return refuse(404, `no version ${versionId} of this document`)
     const origin: UpdateOrigin = { kind: 'restore', versionId, account }
-    await this.collaboration.withDocument(id, (doc) => replaceContent(doc, ProseMirrorNode.fromJSON(schema, version.content), origin))
+    const content = ProseMirrorNode.fromJSON(schema, version.content)
+    try {
+      // At most the whole version is new, plus the record of what it deletes.
+      await this.collaboration.withDocument(id, (doc) => replaceContent(doc, content, origin), { adds: encodeContent(content).byteLength + 16 * 1024 })
+    } catch (err) {
+      if (err instanceof DocumentTooLarge) return refuse(413, err.message)
+      throw err
+    }
+    await this.audit.record({
+      action: 'version.restored',
+      actor: actorOf(account),
+      target: { document: id, version: versionId },
+      details: { name: version.name }
+    })
     return ok(true)
   }
 

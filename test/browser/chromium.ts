@@ -42,9 +42,11 @@ export interface SignInOptions {
    * always (the app's first /api/me, before signing in), plus refusals a test provokes.
    */
   readonly expectedStatuses?: readonly number[]
+  /** What shows that the home page is there; the document list unless given (an observer's home has none). */
+  readonly home?: string
 }
 
-/** A person in a browser context of their own (own cookies), signed in, on the document list. */
+/** A person in a browser context of their own (own cookies), signed in, on the home page (the document list by default). */
 export async function signInAs(browser: Browser, server: TestServer, username: string, options: SignInOptions = {}): Promise<Person> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1300, height: 900 } })
   const page = await context.newPage()
@@ -59,6 +61,6 @@ export async function signInAs(browser: Browser, server: TestServer, username: s
   await page.fill('input[name=username]', username)
   await page.fill('input[name=password]', DEMO_PASSWORD)
   await page.click('form.login button[type=submit]')
-  await page.waitForSelector('ul.document-list')
+  await page.waitForSelector(options.home ?? 'ul.document-list')
   return { page, errors }
 }
