@@ -295,7 +295,9 @@ export class App {
       this.sessionEnded(SESSION_END_NOTICES[detail] ?? 'sessionEnded')
       return
     } else {
-      this.notice = { key: reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : 'closedByServer', detail }
+      const key: MessageKey =
+        reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : reason === 'tooLarge' ? 'documentTooLarge' : reason === 'flood' ? 'tooManyChanges' : 'closedByServer'
+      this.notice = { key, detail: key === 'closedByServer' ? detail : undefined }
     }
     this.go('#/')
   }
@@ -313,7 +315,13 @@ export class App {
     } else if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
       this.notice = { key: err.status === 403 ? 'forbidden' : 'notFound' }
     } else this.notice = { key: 'networkError' }
-    this.go('#/')
+    // On the home page itself going home would ask again and fail again, in a
+    // loop: the notice is shown in place instead.
+    if (location.hash === '#/' || location.hash === '') {
+      const notice = this.notice
+      this.notice = null
+      this.root.querySelector('main')?.append(h('p', { class: 'notice', role: 'alert' }, this.t(notice.key)))
+    } else this.go('#/')
     return undefined
   }
 

@@ -18,7 +18,7 @@ import { menuPlugin } from './menu'
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
 /** Why the server ended the connection for good (WebSocket close codes 44xx). */
-export type ClosedReason = 'session' | 'forbidden' | 'missing' | 'refused'
+export type ClosedReason = 'session' | 'forbidden' | 'missing' | 'tooLarge' | 'flood' | 'refused'
 
 /** A person present in the document, as the server vouches for them. */
 export interface Presence {
@@ -156,7 +156,17 @@ export class DocumentEditor {
     this.provider.on('connection-close', (event) => {
       if (!event || event.code < 4400 || event.code >= 4500) return
       const reason: ClosedReason =
-        event.code === 4401 ? 'session' : event.code === 4403 ? 'forbidden' : event.code === 4404 ? 'missing' : 'refused'
+        event.code === 4401
+          ? 'session'
+          : event.code === 4403
+            ? 'forbidden'
+            : event.code === 4404
+              ? 'missing'
+              : event.code === 4413
+                ? 'tooLarge'
+                : event.code === 4429
+                  ? 'flood'
+                  : 'refused'
       this.options.onClosed(reason, event.reason)
     })
     this.detachCitation = attachCitationButton(surface, documentId, t)
