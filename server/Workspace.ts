@@ -14,7 +14,7 @@ import {
 } from '../src'
 import { ok, refuse, type Outcome } from './comments/Outcome'
 import { DocumentStore, type StorageAdapter } from '../storage'
-import { actorOf, AuditLog } from './audit/AuditLog'
+import { actorOf, AuditLog } from './audit'
 import { Accounts, type StoredAccount } from './auth/Accounts'
 import { Sessions } from './auth/Sessions'
 import { AccountAccess } from './auth/AccountAccess'

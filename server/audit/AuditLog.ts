@@ -4,19 +4,6 @@ import { z } from 'zod'
 import { isAuditAction, isCountryCode, isRole, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditRecord, type CountryCode } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 
-// The vocabulary lives in src/ (the app names the actions too); re-exported
-// so that the server's recorders import everything audit from one place.
-export {
-  AUDIT_ACTIONS,
-  isAuditAction,
-  type AuditAction,
-  type AuditActor,
-  type AuditDetails,
-  type AuditEntry,
-  type AuditRecord,
-  type AuditTarget
-} from '../../src'
-
 /**
  * What a reader may narrow the trail to. `from` and `to` are inclusive: an
  * ISO instant (`2021-10-01T15:00:00Z`, `…-06:00`), or a date `YYYY-MM-DD`

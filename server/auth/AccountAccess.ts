@@ -1,5 +1,5 @@
 import { mayManageAccounts, type Account, type Username } from '../../src'
-import { actorOf, type AuditActor, type AuditLog } from '../audit/AuditLog'
+import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
 import type { LoginThrottleConfig } from '../config'

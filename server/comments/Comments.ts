@@ -24,7 +24,7 @@ import {
   type TextQuoteSelector
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
-import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit/AuditLog'
+import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from './Outcome'

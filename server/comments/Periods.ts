@@ -15,7 +15,7 @@ import {
   type IsoDate
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
-import { actorOf, type AuditLog } from '../audit/AuditLog'
+import { actorOf, type AuditLog } from '../audit'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from './Outcome'
 import type { Settings } from './Settings'

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { isIsoDate, mayManageAccounts, type Account, type IsoDate } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
-import { actorOf, type AuditLog } from '../audit/AuditLog'
+import { actorOf, type AuditLog } from '../audit'
 import { ok, refuse, type Outcome } from './Outcome'
 
 /** Workspace-wide settings that the calendar depends on. */

@@ -47,7 +47,7 @@ import { bodyOf, fileName, HttpError, requestKeyOf, SESSION_COOKIE, tokenOf, val
 import { shareRoutes } from './shareRoutes'
 import { isCrossSite, sessionRoutes } from './sessionRoutes'
 import { auditRoutes } from './auditRoutes'
-import { actorOf } from '../audit/AuditLog'
+import { actorOf } from '../audit'
 
 export { SESSION_COOKIE }
 

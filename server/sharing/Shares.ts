@@ -15,7 +15,7 @@ import {
   type Username
 } from '../../src'
 import { RecordStore, type DocumentStore, type StorageAdapter } from '../../storage'
-import { actorOf, type AuditLog } from '../audit/AuditLog'
+import { actorOf, type AuditLog } from '../audit'
 import type { Accounts } from '../auth/Accounts'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
 import type { Versions } from '../versions/Versions'

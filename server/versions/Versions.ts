@@ -19,7 +19,7 @@ import {
   type DocumentId
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
-import { actorOf, type AuditLog } from '../audit/AuditLog'
+import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments, CommentView } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
