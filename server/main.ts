@@ -91,7 +91,11 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
       debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', defaultConfig.persistence.debounceMs),
       maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', defaultConfig.persistence.maxWaitMs)
     },
-    sessions: { ...defaultConfig.sessions, secureCookie: env.SECURE_COOKIE === '1' }
+    sessions: {
+      idleMs: minutes(env, 'SESSION_IDLE_MINUTES', defaultConfig.sessions.idleMs),
+      absoluteMs: minutes(env, 'SESSION_MAX_MINUTES', defaultConfig.sessions.absoluteMs),
+      secureCookie: env.SECURE_COOKIE === '1'
+    }
   }
 }
 
@@ -102,6 +106,15 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   const value = Number(text)
   if (!Number.isInteger(value) || value < 0 || value > 3_600_000) throw new RangeError(`${name} must be a whole number of milliseconds from 0 to 3600000, got ${text}`)
   return value
+}
+
+// A session limit from the environment, in whole minutes (1 minute to 90 days), as ms; `fallback` when unset.
+function minutes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > 90 * 24 * 60) throw new RangeError(`${name} must be a whole number of minutes from 1 to 129600, got ${text}`)
+  return value * 60_000
 }
 
 async function main(): Promise<void> {
