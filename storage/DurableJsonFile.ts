@@ -1,6 +1,7 @@
 import { open, readFile, rename, unlink, link, mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Adapter } from 'lowdb'
+import { syncFolder } from './writeFileDurably'
 
 /** The store's data file could not be read as JSON: the server must not overwrite it. */
 export class StoreFileCorruptError extends Error {
@@ -70,12 +71,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     await unlink(`${this.path}.bak`).catch(() => {})
     await link(this.path, `${this.path}.bak`).catch(() => {})
     await rename(tmp, this.path)
-    const folder = await open(dirname(this.path), 'r')
-    try {
-      await folder.sync()
-    } finally {
-      await folder.close()
-    }
+    await syncFolder(dirname(this.path))
     this.stats.writes++
     this.stats.fsyncs += 2
     this.stats.bytes += Buffer.byteLength(text)

@@ -53,7 +53,8 @@ const triedBy = (username: string): AuditActor => ({ username: username.trim().s
  * here ends at once everything opened with it: its collaboration sockets are
  * closed with {@link CloseCode.unauthorized} and the reason, and its watchers
  * ({@link watch}: event streams) are told. Every act is recorded in the audit
- * trail before it is answered.
+ * trail before it is answered, with the address of the request being served
+ * ({@link AuditLog.withAddress}); the login takes the address for the throttle only.
  */
 export class AccountAccess {
   readonly throttle: LoginThrottle
@@ -93,45 +94,42 @@ export class AccountAccess {
         await audit.record({
           action: 'login.throttled',
           actor: triedBy(username),
-          details: { retryAfterSeconds: Math.ceil(allowance.retryAfterMs / 1000) },
-          ...(address ? { address } : {})
+          details: { retryAfterSeconds: Math.ceil(allowance.retryAfterMs / 1000) }
         })
       return { failed: 'throttled', retryAfterMs: allowance.retryAfterMs }
     }
     const account = await accounts.authenticate(username, password)
     if (!account) {
       this.throttle.fail(username, address)
-      await audit.record({ action: 'login.failed', actor: triedBy(username), ...(address ? { address } : {}) })
+      await audit.record({ action: 'login.failed', actor: triedBy(username) })
       return { failed: 'credentials' }
     }
     this.throttle.succeed(username)
     const { token, session } = await sessions.open(account.username)
-    await audit.record({ action: 'login', actor: actorOf(account), ...(address ? { address } : {}) })
+    await audit.record({ action: 'login', actor: actorOf(account) })
     return { ok: { account, session, token } }
   }
 
   /** Ends the session of `token` and closes what it holds open. Nothing happens for an unknown token. */
-  async logout(token: string | undefined, address: string | undefined): Promise<void> {
+  async logout(token: string | undefined): Promise<void> {
     const session = await this.parts.sessions.close(token)
     if (!session) return
     this.end({ ids: [session.id] }, SessionEndReason.loggedOut)
     const account = await this.parts.accounts.get(session.username)
     await this.parts.audit.record({
       action: 'logout',
-      actor: account ? actorOf(account) : triedBy(session.username),
-      ...(address ? { address } : {})
+      actor: account ? actorOf(account) : triedBy(session.username)
     })
   }
 
   /** Ends every session of `account` (on every device) and closes what they hold open; how many ended. */
-  async logoutEverywhere(account: Account, address: string | undefined): Promise<number> {
+  async logoutEverywhere(account: Account): Promise<number> {
     const ended = await this.parts.sessions.closeAll(account.username)
     this.end({ ids: ended, username: account.username }, SessionEndReason.loggedOutEverywhere)
     await this.parts.audit.record({
       action: 'logout.everywhere',
       actor: actorOf(account),
-      details: { sessions: ended.length },
-      ...(address ? { address } : {})
+      details: { sessions: ended.length }
     })
     return ended.length
   }
@@ -144,7 +142,7 @@ export class AccountAccess {
   }
 
   /** Opens an account on behalf of `by` (Presidency or Secretariat). */
-  async create(by: Account, input: NewAccount, address: string | undefined): Promise<Outcome<Account>> {
+  async create(by: Account, input: NewAccount): Promise<Outcome<Account>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     const made = await this.parts.accounts.create(input)
     if ('failed' in made) return refuse(made.failed.includes('taken') || made.failed.includes('already has') ? 409 : 400, made.failed)
@@ -152,8 +150,7 @@ export class AccountAccess {
       action: 'account.created',
       actor: actorOf(by),
       target: { account: made.account.username },
-      details: { role: made.account.role, country: made.account.country },
-      ...(address ? { address } : {})
+      details: { role: made.account.role, country: made.account.country }
     })
     return ok(made.account)
   }
@@ -164,7 +161,7 @@ export class AccountAccess {
    * Disabling cuts the account off at once: its sessions are removed, its
    * sockets closed and its streams ended.
    */
-  async setDisabled(by: Account, username: string, disabled: boolean, address: string | undefined): Promise<Outcome<ManagedAccount>> {
+  async setDisabled(by: Account, username: string, disabled: boolean): Promise<Outcome<ManagedAccount>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     if (username === by.username && disabled) return refuse(409, 'you may not disable your own account')
     const changed = await this.parts.accounts.setDisabled(username, disabled)
@@ -181,8 +178,7 @@ export class AccountAccess {
       action: disabled ? 'account.disabled' : 'account.enabled',
       actor: actorOf(by),
       target: { account: account.username },
-      ...(disabled ? { details: { sessions } } : {}),
-      ...(address ? { address } : {})
+      ...(disabled ? { details: { sessions } } : {})
     })
     return ok(managed(account))
   }

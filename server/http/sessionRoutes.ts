@@ -93,7 +93,8 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
     path: '/'
   }
   const clearCookie = (res: Response) => res.setHeader('Set-Cookie', serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }))
-  const addressOf = (req: Request) => req.socket.remoteAddress
+  // Where a login comes from, for its throttle (`trust proxy` is off: the peer's address).
+  const addressOf = (req: Request) => req.ip
 
   api.use((req, _res, next) => {
     if (!SAFE_METHODS.has(req.method) && isCrossSite(req)) throw new HttpError(403, 'cross-site request refused')
@@ -120,7 +121,7 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
   api.post('/logout', async (req, res) => {
     const credentials = credentialsOf(req)
     if (credentials?.via === 'cookie') requireCsrfToken(req, credentials.token)
-    await workspace.access.logout(credentials?.token, addressOf(req))
+    await workspace.access.logout(credentials?.token)
     clearCookie(res)
     res.json({ ok: true })
   })
@@ -143,7 +144,7 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
   })
 
   api.post('/logout/everywhere', async (req, res) => {
-    const sessions = await workspace.access.logoutEverywhere(signedInOf(res).account, addressOf(req))
+    const sessions = await workspace.access.logoutEverywhere(signedInOf(res).account)
     clearCookie(res)
     res.json({ ok: true, sessions })
   })
@@ -160,8 +161,7 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
     const country = input.country ?? null
     const made = await workspace.access.create(
       account,
-      { ...input, country, name: input.name?.trim() || (country ? `Delegación de ${country} (${input.username})` : input.username) },
-      addressOf(req)
+      { ...input, country, name: input.name?.trim() || (country ? `Delegación de ${country} (${input.username})` : input.username) }
     )
     res.status(201).json({ user: valueOf(made) })
   })
@@ -170,7 +170,7 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
     const { account } = signedInOf(res)
     if (!mayManageAccounts(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat manage accounts')
     const { disabled } = bodyOf(req, accountChangeBody)
-    const changed = await workspace.access.setDisabled(account, String(req.params.username), disabled, addressOf(req))
+    const changed = await workspace.access.setDisabled(account, String(req.params.username), disabled)
     res.json({ user: valueOf(changed) })
   })
 }
