@@ -55,7 +55,7 @@ describe('Sharing a version with observers in Chromium', () => {
     const observer = await observerSignsIn(server)
     const { page } = observer
     await expect(page.locator('.shared-versions h1').innerText()).resolves.toBe('Versiones compartidas con usted')
-    await expect(page.locator('a.shared-link').allInnerTexts()).resolves.toEqual([`${TITLE} — ${NOVEMBER}`])
+    await expect.poll(() => page.locator('a.shared-link').allInnerTexts(), POLL).toEqual([`${TITLE} — ${NOVEMBER}`])
     await page.click('a.shared-link')
     await page.waitForSelector('.shared-version .version-view .document-text h2')
     const text = page.locator('.version-view .document-text')
@@ -102,7 +102,8 @@ describe('Sharing a version with observers in Chromium', () => {
     const ppt = await versionsPageAs(server, 'ppt')
     await versionItem(ppt.page, NOVEMBER).locator('button.share-version').click()
     const form = versionItem(ppt.page, NOVEMBER).locator('form.share-form')
-    await expect(form.locator('.observer-choices label').allInnerTexts()).resolves.toEqual([
+    // The form appears once the observer accounts have loaded.
+    await expect.poll(() => form.locator('.observer-choices label').allInnerTexts(), POLL).toEqual([
       'Observador (observador)',
       'Organización Internacional para las Migraciones (oim)'
     ])
