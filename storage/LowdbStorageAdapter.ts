@@ -57,8 +57,15 @@ export class LowdbStorageAdapter implements StorageAdapter {
   }
 
   save(key: StorageKey, data: Uint8Array): Promise<void> {
-    checkKey(key)
-    this.db.data.chunks[JSON.stringify(key)] = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
+    return this.saveAll([{ key, data }])
+  }
+
+  // One file write holds the whole change: the file is replaced whole, so it
+  // has every chunk or, after a crash before the rename, none.
+  saveAll(chunks: readonly StorageChunk[]): Promise<void> {
+    for (const { key } of chunks) checkKey(key)
+    for (const { key, data } of chunks)
+      this.db.data.chunks[JSON.stringify(key)] = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
     return this.persist()
   }
 

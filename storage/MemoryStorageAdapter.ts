@@ -20,6 +20,11 @@ export class MemoryStorageAdapter implements StorageAdapter {
     this.chunks.set(JSON.stringify(key), { key: [...key], data: data.slice() })
   }
 
+  async saveAll(chunks: readonly StorageChunk[]): Promise<void> {
+    for (const { key } of chunks) checkKey(key)
+    for (const { key, data } of chunks) this.chunks.set(JSON.stringify(key), { key: [...key], data: data.slice() })
+  }
+
   async remove(key: StorageKey): Promise<void> {
     checkKey(key)
     this.chunks.delete(JSON.stringify(key))

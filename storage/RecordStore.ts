@@ -1,4 +1,4 @@
-import type { StorageAdapter, StorageKey } from './StorageAdapter'
+import type { StorageAdapter, StorageChunk, StorageKey } from './StorageAdapter'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -21,7 +21,13 @@ export class RecordStore<T> {
   }
 
   async put(id: string, record: T): Promise<void> {
-    await this.storage.save([...this.prefix, id], encoder.encode(JSON.stringify(record)))
+    const { key, data } = this.chunkOf(id, record)
+    await this.storage.save(key, data)
+  }
+
+  /** `record` as the chunk {@link put} would store, to store it together with others ({@link StorageAdapter.saveAll}). */
+  chunkOf(id: string, record: T): StorageChunk {
+    return { key: [...this.prefix, id], data: encoder.encode(JSON.stringify(record)) }
   }
 
   async remove(id: string): Promise<void> {

@@ -12,7 +12,7 @@ export interface StorageChunk {
 }
 
 /**
- * A small byte store: everything Consenso keeps goes through these five calls,
+ * A small byte store: everything Consenso keeps goes through these six calls,
  * so another backend (a SQL database, an object store) only has to implement
  * them. A call resolves once the change is durable; the adapter decides how to
  * batch.
@@ -22,6 +22,12 @@ export interface StorageAdapter {
   load(key: StorageKey): Promise<Uint8Array | undefined>
   /** Stores `data` under `key`, replacing what was there. */
   save(key: StorageKey, data: Uint8Array): Promise<void>
+  /**
+   * Stores every chunk as {@link save} would, in one durable change: after a
+   * crash the store holds all of them or none. An act and its audit entry are
+   * stored this way, so that neither outlives the other.
+   */
+  saveAll(chunks: readonly StorageChunk[]): Promise<void>
   /** Removes `key`; removing a missing key is not an error. */
   remove(key: StorageKey): Promise<void>
   /** Every chunk whose key starts with the parts of `prefix`, in key order. */

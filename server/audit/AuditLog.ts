@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { isAuditAction, isCountryCode, isRole, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditRecord, type CountryCode } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
 
 /**
  * What a reader may narrow the trail to. `from` and `to` are inclusive: an
@@ -155,13 +155,16 @@ export class AuditLog {
 
   /**
    * Appends `record`, stamped with the time and the next number; resolves
-   * with the entry once it is durable. Numbering and chaining are done one
+   * with the entry once it is durable. `storing` is what the act itself
+   * changed (a comment, a period…): stored in the same write as the entry
+   * ({@link StorageAdapter.saveAll}), so that a crash leaves both or neither,
+   * never an act without its record. Numbering and chaining are done one
    * append at a time, but an append does not wait for the one before it to
    * reach the disk: the store gathers appends made meanwhile into its next
    * write, so that acts on different documents do not queue behind each
    * other's writes.
    */
-  record(record: AuditRecord): Promise<AuditEntry> {
+  record(record: AuditRecord, storing: readonly StorageChunk[] = []): Promise<AuditEntry> {
     const address = record.address ?? this.context.getStore()?.address
     const numbered = this.appending.then(async () => {
       let previous = await (this.tail ??= this.lastEntry())
@@ -180,7 +183,7 @@ export class AuditLog {
         ...(address === undefined ? {} : { address })
       }
       const entry: AuditEntry = { ...unhashed, hash: hashOf(previous.hash, unhashed) }
-      const stored = this.records.put(keyOf(entry.seq), entry)
+      const stored = this.storage.saveAll([...storing, this.records.chunkOf(keyOf(entry.seq), entry)])
       this.tail = Promise.resolve({ seq: entry.seq, hash: entry.hash })
       return { entry, stored }
     })

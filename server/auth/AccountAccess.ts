@@ -144,14 +144,18 @@ export class AccountAccess {
   /** Opens an account on behalf of `by` (Presidency or Secretariat). */
   async create(by: Account, input: NewAccount): Promise<Outcome<Account>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
-    const made = await this.parts.accounts.create(input)
+    const made = await this.parts.accounts.create(input, (chunk, account) =>
+      this.parts.audit.record(
+        {
+          action: 'account.created',
+          actor: actorOf(by),
+          target: { account: account.username },
+          details: { role: account.role, country: account.country }
+        },
+        [chunk]
+      )
+    )
     if ('failed' in made) return refuse(made.failed.includes('taken') || made.failed.includes('already has') ? 409 : 400, made.failed)
-    await this.parts.audit.record({
-      action: 'account.created',
-      actor: actorOf(by),
-      target: { account: made.account.username },
-      details: { role: made.account.role, country: made.account.country }
-    })
     return ok(made.account)
   }
 
@@ -159,28 +163,32 @@ export class AccountAccess {
    * Disables (or enables again) the account `username` on behalf of `by`
    * (Presidency or Secretariat), who may not disable their own account.
    * Disabling cuts the account off at once: its sessions are removed, its
-   * sockets closed and its streams ended.
+   * sockets closed and its streams ended. Asking for the state an account
+   * is already in changes and records nothing.
    */
   async setDisabled(by: Account, username: string, disabled: boolean): Promise<Outcome<ManagedAccount>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     if (username === by.username && disabled) return refuse(409, 'you may not disable your own account')
-    const changed = await this.parts.accounts.setDisabled(username, disabled)
+    const { sessions, audit } = this.parts
+    const changed = await this.parts.accounts.setDisabled(username, disabled, async (chunk, account) => {
+      // Sessions go first: the stored change and its entry, naming how many
+      // ended, are one write. A session opened meanwhile is not honoured
+      // once the account is stored disabled.
+      const ended = disabled ? await sessions.closeAll(account.username) : []
+      await audit.record(
+        {
+          action: disabled ? 'account.disabled' : 'account.enabled',
+          actor: actorOf(by),
+          target: { account: account.username },
+          ...(disabled ? { details: { sessions: ended.length } } : {})
+        },
+        [chunk]
+      )
+      if (disabled) this.end({ ids: ended, username: account.username }, SessionEndReason.accountDisabled)
+    })
     if (!changed) return refuse(404, `no account ${username}`)
     if ('failed' in changed) return refuse(409, changed.failed)
-    const { account } = changed
-    let sessions = 0
-    if (disabled) {
-      const ended = await this.parts.sessions.closeAll(account.username)
-      sessions = ended.length
-      this.end({ ids: ended, username: account.username }, SessionEndReason.accountDisabled)
-    }
-    await this.parts.audit.record({
-      action: disabled ? 'account.disabled' : 'account.enabled',
-      actor: actorOf(by),
-      target: { account: account.username },
-      ...(disabled ? { details: { sessions } } : {})
-    })
-    return ok(managed(account))
+    return ok(managed(changed.account))
   }
 
   /** Notes that the session `sessionId` changed a document: a use of it, counted at the next {@link check}. */

@@ -10,7 +10,7 @@ import {
   type Role,
   type Username
 } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
 import { hashPassword, verifyPassword } from './password'
 
 /** An account as stored: the public part, the password hash and its state. */
@@ -41,6 +41,13 @@ export interface NewAccount {
   readonly country: CountryCode | null
 }
 
+/**
+ * Stores a changed account, given as the chunk to store: with whatever else
+ * must be in the same write (the change's audit entry, say). By default the
+ * account is stored on its own.
+ */
+export type AccountWrite = (chunk: StorageChunk, account: StoredAccount) => Promise<unknown>
+
 /** Shortest password accepted for a new account. */
 export const MIN_PASSWORD_LENGTH = 10
 
@@ -56,8 +63,11 @@ export class Accounts {
   // Verified against when the account does not exist, to spend the same work.
   private readonly decoyHash: Promise<string>
 
+  private readonly storeAlone: AccountWrite
+
   constructor(storage: StorageAdapter, private readonly now: () => Date = () => new Date()) {
     this.records = new RecordStore(storage, ['account'], accountFromJSON)
+    this.storeAlone = (chunk) => storage.saveAll([chunk])
     this.decoyHash = hashPassword('decoy password that matches nothing')
   }
 
@@ -71,9 +81,9 @@ export class Accounts {
 
   /**
    * Opens an account. Refuses, with the reason, a taken name, invalid fields,
-   * a short password or a fifth delegate for one country.
+   * a short password or a fifth delegate for one country. The new account is stored through `write`.
    */
-  async create(input: NewAccount): Promise<{ account: Account } | { failed: string }> {
+  async create(input: NewAccount, write: AccountWrite = this.storeAlone): Promise<{ account: Account } | { failed: string }> {
     const problem = accountProblem({ ...input, country: input.country ?? null })
     if (problem) return { failed: problem }
     if (input.password.length < MIN_PASSWORD_LENGTH) return { failed: `password must have at least ${MIN_PASSWORD_LENGTH} characters` }
@@ -92,7 +102,7 @@ export class Accounts {
       createdAt: this.now().toISOString(),
       disabled: false
     }
-    await this.records.put(account.username, account)
+    await write(this.records.chunkOf(account.username, account), account)
     return { account: publicAccount(account) }
   }
 
@@ -101,9 +111,14 @@ export class Accounts {
    * reason) a delegate whose country already has its most enabled accounts,
    * as {@link create} would. Undefined if there is no such account. A disabled
    * account cannot log in, and no session of it is honoured; ending its open
-   * sessions is the caller's part (see `Workspace.disableAccount`).
+   * sessions is the caller's part (see `AccountAccess.setDisabled`). The
+   * changed account is stored through `write`; an account already so is not stored again.
    */
-  async setDisabled(username: string, disabled: boolean): Promise<{ account: StoredAccount } | { failed: string } | undefined> {
+  async setDisabled(
+    username: string,
+    disabled: boolean,
+    write: AccountWrite = this.storeAlone
+  ): Promise<{ account: StoredAccount } | { failed: string } | undefined> {
     const account = await this.get(username)
     if (!account) return undefined
     if (account.disabled === disabled) return { account }
@@ -113,7 +128,7 @@ export class Accounts {
         return { failed: `${account.country} already has ${MAX_DELEGATES_PER_COUNTRY} enabled delegate accounts, the most a country may hold` }
     }
     const changed: StoredAccount = { ...account, disabled }
-    await this.records.put(changed.username, changed)
+    await write(this.records.chunkOf(changed.username, changed), changed)
     return { account: changed }
   }
 

@@ -203,8 +203,9 @@ export class Comments {
         answer: null,
         ...(request ? { request } : {})
       }
-      await this.records(id).put(comment.id, comment)
-      await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment))
+      await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment), [
+        this.records(id).chunkOf(comment.id, comment)
+      ])
       return ok(await this.publish(comment))
     })
   }
@@ -332,8 +333,7 @@ export class Comments {
       if ('failed' in changed) return changed
       // The same record back: a retried request, nothing to store, record or announce.
       if (changed.ok === comment) return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
-      await records.put(commentId, changed.ok)
-      await this.audit.record(act(comment, changed.ok))
+      await this.audit.record(act(comment, changed.ok), [records.chunkOf(commentId, changed.ok)])
       return ok(await this.publish(changed.ok))
     })
   }

@@ -54,20 +54,22 @@ export class Settings {
     if (!mayManageAccounts(account.role)) return refuse(403, 'only the Presidency or the Secretariat change the workspace settings')
     const before = await this.load()
     const after: WorkspaceSettings = { ...settings, holidays: [...new Set(settings.holidays)].sort() }
-    await this.records.put('workspace', after)
     const added = after.holidays.filter((d) => !before.holidays.includes(d))
     const removed = before.holidays.filter((d) => !after.holidays.includes(d))
-    await this.audit.record({
-      action: 'settings.changed',
-      actor: actorOf(account),
-      details: {
-        timeZone: after.timeZone,
-        ...(after.timeZone === before.timeZone ? {} : { previousTimeZone: before.timeZone }),
-        holidays: after.holidays.length,
-        holidaysAdded: added.join(', '),
-        holidaysRemoved: removed.join(', ')
-      }
-    })
+    await this.audit.record(
+      {
+        action: 'settings.changed',
+        actor: actorOf(account),
+        details: {
+          timeZone: after.timeZone,
+          ...(after.timeZone === before.timeZone ? {} : { previousTimeZone: before.timeZone }),
+          holidays: after.holidays.length,
+          holidaysAdded: added.join(', '),
+          holidaysRemoved: removed.join(', ')
+        }
+      },
+      [this.records.chunkOf('workspace', after)]
+    )
     return ok(after)
   }
 }

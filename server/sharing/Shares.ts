@@ -170,13 +170,15 @@ export class Shares {
         sharedBy: authorOf(account),
         withdrawn: null
       }
-      await this.records(documentId).put(share.id, share)
-      await this.deps.audit.record({
-        action: 'share.created',
-        actor: actorOf(account),
-        target: { document: documentId, version: versionId, share: share.id },
-        details: { version: share.versionName, observers: observers === null ? 'all' : observers.join(', ') }
-      })
+      await this.deps.audit.record(
+        {
+          action: 'share.created',
+          actor: actorOf(account),
+          target: { document: documentId, version: versionId, share: share.id },
+          details: { version: share.versionName, observers: observers === null ? 'all' : observers.join(', ') }
+        },
+        [this.records(documentId).chunkOf(share.id, share)]
+      )
       return ok(share)
     })
   }
@@ -193,13 +195,15 @@ export class Shares {
       if (!share) return refuse(404, `no share ${shareId} of this document`)
       if (share.withdrawn) return refuse(409, `the share was already withdrawn on ${share.withdrawn.at}`)
       const withdrawn: Share = { ...share, withdrawn: { at: this.now().toISOString(), by: authorOf(account) } }
-      await this.records(documentId).put(shareId, withdrawn)
-      await this.deps.audit.record({
-        action: 'share.withdrawn',
-        actor: actorOf(account),
-        target: { document: documentId, version: share.versionId, share: shareId },
-        details: { version: share.versionName }
-      })
+      await this.deps.audit.record(
+        {
+          action: 'share.withdrawn',
+          actor: actorOf(account),
+          target: { document: documentId, version: share.versionId, share: shareId },
+          details: { version: share.versionName }
+        },
+        [this.records(documentId).chunkOf(shareId, withdrawn)]
+      )
       return ok(withdrawn)
     })
   }

@@ -29,6 +29,7 @@ import * as Y from 'yjs'
 import { textBlocks } from '../../src'
 import { LowdbStorageAdapter, RecordStore } from '../../storage'
 import { dataFile } from '../../server'
+import { AuditLog } from '../../server/audit'
 import {
   apiSession,
   connectClient,
@@ -279,7 +280,21 @@ test(
     const stored = await storedContent(dataDir)
     checkText(stored, 'the data file')
     const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
-    const records = await new RecordStore(storage, ['comment', DOC], (json) => json as { body: string; replies: Array<{ body: string }> }).list()
+    const records = await new RecordStore(storage, ['comment', DOC], (json) => json as { id: string; body: string; replies: Array<{ body: string }> }).list()
+    // Each comment and each reply is in the audit trail exactly once: the
+    // record and its entry are one write, so no kill left one without the other.
+    const audit = new AuditLog(storage)
+    expect(await audit.verify()).toMatchObject({ ok: true })
+    const entries = await audit.list({ document: DOC })
+    const created = (action: string) => action === 'comment.created' || action === 'proposal.created'
+    const entriesOf = (made: (action: string) => boolean, id: string) => entries.filter((e) => made(e.action) && e.target?.comment === id).length
+    expect(
+      records
+        .filter((c) => entriesOf(created, c.id) !== 1 || entriesOf((a) => a === 'comment.replied', c.id) !== c.replies.length)
+        .map((c) => c.body),
+      'comments whose audit entries are not there exactly once'
+    ).toEqual([])
+    expect(entries.filter((e) => created(e.action)).length).toBe(records.length)
     await storage.close()
     checkComments(records, 'the data file')
 

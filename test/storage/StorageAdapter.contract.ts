@@ -66,6 +66,30 @@ export function runStorageAdapterTests(name: string, setup: () => Promise<Adapte
         expect(await adapter.load(['k'])).toBeUndefined()
       })
 
+      test('saveAll stores every chunk, replacing what was there, and each loads back', async () => {
+        await adapter.save(['comment', 'c1'], bytes(9))
+        await adapter.saveAll([
+          { key: ['comment', 'c1'], data: bytes(1) },
+          { key: ['audit', '000000000001'], data: bytes(2, 2) }
+        ])
+        expect(await adapter.load(['comment', 'c1'])).toEqual(bytes(1))
+        expect(await adapter.load(['audit', '000000000001'])).toEqual(bytes(2, 2))
+      })
+
+      test('saveAll with one invalid key stores none of the chunks', async () => {
+        await adapter.save(['kept'], bytes(1))
+        const err = await failure(() =>
+          adapter.saveAll([
+            { key: ['kept'], data: bytes(2) },
+            { key: ['new'], data: bytes(3) },
+            { key: ['bad', ''], data: bytes(4) }
+          ])
+        )
+        expect(err).toBeInstanceOf(RangeError)
+        expect(await keysOf([])).toEqual([['kept']])
+        expect(await adapter.load(['kept'])).toEqual(bytes(1))
+      })
+
       test('removing a key that is not there is no error', async () => {
         await expect(adapter.remove(['never', 'saved'])).resolves.toBeUndefined()
       })

@@ -69,6 +69,22 @@ describe('LowdbStorageAdapter on disk', () => {
     expect(adapter.stats.fsyncs).toBe(2 * adapter.stats.writes)
   })
 
+  test('saveAll is one file write: the file before it has none of its chunks, the file after it all', async () => {
+    const adapter = await LowdbStorageAdapter.open(path)
+    await adapter.save(['first'], Uint8Array.of(1))
+    const writes = adapter.stats.writes
+    await adapter.saveAll([
+      { key: ['comment', 'c'], data: Uint8Array.of(2) },
+      { key: ['audit', '000000000001'], data: Uint8Array.of(3) }
+    ])
+    await adapter.close()
+    expect(adapter.stats.writes).toBe(writes + 1)
+    const before = await LowdbStorageAdapter.open(`${path}.bak`)
+    expect((await before.loadRange([])).map((c) => c.key)).toEqual([['first']])
+    const after = await LowdbStorageAdapter.open(path)
+    expect((await after.loadRange([])).map((c) => c.key)).toEqual([['audit', '000000000001'], ['comment', 'c'], ['first']])
+  })
+
   test('the file is JSON with the bytes in base64', async () => {
     const adapter = await LowdbStorageAdapter.open(path)
     await adapter.save(['k'], Uint8Array.of(0, 255))
