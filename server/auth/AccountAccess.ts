@@ -197,6 +197,19 @@ export class AccountAccess {
   }
 
   /**
+   * Checks the one session `sessionId` at once, closing its sockets and
+   * ending its watchers if it ended or its account was disabled. For a socket
+   * just let in: a logout or a disable during its handshake found nothing of
+   * it to close, and {@link check} would come only at its next round.
+   */
+  async confirm(sessionId: string): Promise<void> {
+    const session = await this.parts.sessions.live(sessionId)
+    const account = session && (await this.parts.accounts.get(session.username))
+    if (!session) this.end({ ids: [sessionId] }, SessionEndReason.expired)
+    else if (!account || account.disabled) this.end({ ids: [sessionId] }, SessionEndReason.accountDisabled)
+  }
+
+  /**
    * Checks the session behind every open socket and watched stream, and
    * closes those whose session expired or was removed, or whose account was
    * disabled. Document changes sent over a socket since the last check count

@@ -476,6 +476,8 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
         sockets.handleUpgrade(req, socket, head, (ws) => {
           alive.add(ws)
           const connection: Connection = workspace.collaboration.connect(ws, context)
+          // The session was checked before the handshake; it may have ended during it.
+          workspace.access.confirm(context.sessionId).catch((err: unknown) => workspace.logger.error('session check failed', { error: String(err) }))
           ws.on('pong', () => alive.add(ws))
           // Pongs are not read while the socket is held back: it counts as alive.
           const stopReading = readInto(connection, ws, () => alive.add(ws))

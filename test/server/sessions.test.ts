@@ -4,6 +4,7 @@
  * entries these acts leave.
  */
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
+import type { Username } from '../../src'
 import { CloseCode, CSRF_HEADER, LoginThrottle, MessageType, SESSION_COOKIE } from '../../server'
 import {
   apiSession,
@@ -114,6 +115,26 @@ describe('Disabling an account', () => {
     expect(disabled).toHaveLength(1)
     expect(disabled[0]).toMatchObject({ actor: { username: 'se', role: 'secretariat' }, target: { account: 'gt' }, details: { sessions: 2 } })
     expect(entries.filter((e) => e.action === 'account.enabled')).toMatchObject([{ actor: { username: 'se' }, target: { account: 'gt' } }])
+  })
+
+  test('A socket let in while its account was disabled or its session ended is closed once it is connected, and only that one.', async () => {
+    const { server } = await startTestServer()
+    const { workspace } = server
+    const raw = await openRawSocket(server, DOC, { token: await login(server.url, 'gt') })
+    const ended = await openRawSocket(server, DOC, { token: await login(server.url, 'hn') })
+    const bystander = await openRawSocket(server, DOC, { token: await login(server.url, 'mx') })
+    const sessionOf = (username: string) => [...workspace.collaboration.contexts()].find((c) => c.account.username === username)?.sessionId ?? ''
+    // What a disable or a logout during the handshake leaves: the store
+    // changed, and the new socket not among those the change closed.
+    await workspace.accounts.setDisabled('gt', true)
+    await workspace.access.confirm(sessionOf('gt'))
+    expect(await raw.closed).toEqual({ code: CloseCode.unauthorized, reason: 'account disabled' })
+    const hn = sessionOf('hn')
+    await workspace.sessions.closeAll('hn' as Username)
+    await workspace.access.confirm(hn)
+    expect(await ended.closed).toEqual({ code: CloseCode.unauthorized, reason: 'session expired' })
+    await workspace.access.confirm(sessionOf('mx'))
+    await expectAnswering(bystander)
   })
 
   test('Only the Presidency or the Secretariat may disable, nobody may disable themselves, an unknown account is 404 and the body is strict.', async () => {
