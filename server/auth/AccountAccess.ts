@@ -213,7 +213,8 @@ export class AccountAccess {
    * Checks the session behind every open socket and watched stream, and
    * closes those whose session expired or was removed, or whose account was
    * disabled. Document changes sent over a socket since the last check count
-   * as uses of its session. One check at a time: a call during a check waits for it.
+   * as uses of its session. Expired sessions are then removed from the store.
+   * One check at a time: a call during a check waits for it.
    */
   check(): Promise<void> {
     this.checking ??= this.checkSessions().finally(() => (this.checking = undefined))
@@ -237,6 +238,7 @@ export class AccountAccess {
       if (!session || !enabled.get(session.username)) ended.push(id)
     }
     if (ended.length > 0) this.end({ ids: ended }, SessionEndReason.expired)
+    await sessions.sweep()
   }
 
   // Closes the sockets and ends the watchers of the sessions `ids` and of every session of `username`.

@@ -244,6 +244,29 @@ describe('Session expiry of open connections', () => {
     expect(await refusedUpgradeStatus(server, DOC, { token })).toBe(401)
   })
 
+  test('Expired sessions are removed from the store, though their tokens are never shown again.', async () => {
+    const { server } = await startTestServer({
+      config: { sessions: { idleMs: 5000, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 }
+    })
+    const decoder = new TextDecoder()
+    const storedSessionsOf = async (username: string) => {
+      const stored = await server.workspace.storage.loadRange(['session'])
+      return stored.filter((c) => (JSON.parse(decoder.decode(c.data)) as { username: string }).username === username).length
+    }
+    for (let i = 0; i < 3; i++) await login(server.url, 'gt')
+    const mx = apiSession(server, await login(server.url, 'mx'))
+    expect(await storedSessionsOf('gt')).toBe(3)
+    // mx keeps using its session; gt's three are left idle.
+    await vi.waitFor(
+      async () => {
+        expect((await mx.get('/api/me')).status).toBe(200)
+        expect(await storedSessionsOf('gt')).toBe(0)
+      },
+      { timeout: 20_000, interval: 500 }
+    )
+    expect(await storedSessionsOf('mx')).toBe(1)
+  })
+
   test('A session past its absolute limit closes its open socket with 4401 and ends REST access, however busy it is.', async () => {
     const { server } = await startTestServer({
       config: { sessions: { idleMs: 3_600_000, absoluteMs: 1500, secureCookie: false }, sessionCheckMs: 50 }
