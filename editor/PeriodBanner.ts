@@ -3,6 +3,7 @@ import { ApiError, type User } from './api'
 import type { CommentsApi, DeadlineInput, PeriodsView } from './comments/commentsApi'
 import { h } from './dom'
 import { fill, formatDay, type Language, type Translate } from './i18n'
+import { RequestKey } from './RequestKey'
 
 export interface PeriodBannerOptions {
   readonly t: Translate
@@ -60,6 +61,9 @@ export class PeriodBanner {
   private readonly text = h('span', { class: 'period-text' })
   private readonly controls: HTMLElement | null = null
   private view: PeriodsView | null = null
+  // Outlives the redraws: opening the same period again after a network
+  // failure sends the same key, and the server does not open it twice.
+  private readonly openKey = new RequestKey()
 
   constructor(private readonly options: PeriodBannerOptions) {
     this.element = h('div', { class: 'period-banner', 'data-phase': 'none', role: 'status' }, this.text)
@@ -112,7 +116,16 @@ export class PeriodBanner {
       const deadline = openDeadline.value()
       if (!isIsoDate(start.value) || !deadline) return
       const from: IsoDate = start.value
-      act(openButton, () => this.options.api.openPeriod(from, deadline))
+      const key = this.openKey.for({ start: from, ...deadline })
+      act(openButton, () =>
+        this.options.api.openPeriod(from, deadline, key).then(
+          () => this.openKey.settle(undefined),
+          (err: unknown) => {
+            this.openKey.settle(err)
+            throw err
+          }
+        )
+      )
     })
 
     const forms: HTMLElement[] = [openForm]

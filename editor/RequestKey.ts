@@ -1,12 +1,13 @@
 import { ApiError } from './api'
 
 /**
- * The `Idempotency-Key` of something a person sends (a comment, a reply),
- * kept while the outcome of sending it is unknown. When a request gets no
- * answer (the network or the server failed), the person sends again and the
- * same key goes with the same content: if the first request did reach the
- * server, the server answers with what it made then instead of making it
- * twice. Content changed meanwhile, or an answer received, gets a fresh key.
+ * The `Idempotency-Key` of something a person sends (a comment, a reply, a
+ * version, a comment period), kept while the outcome of sending it is
+ * unknown. When a request gets no answer (the network or the server failed),
+ * the person sends again and the same key goes with the same content: if the
+ * first request did reach the server, the server answers with what it made
+ * then instead of making it twice. Content changed meanwhile, or an answer
+ * received, gets a fresh key.
  */
 export class RequestKey {
   private pending: { key: string; content: string } | null = null
@@ -27,6 +28,10 @@ export class RequestKey {
     if (outcome === undefined || (outcome instanceof ApiError && outcome.status < 500)) this.pending = null
   }
 }
+
+/** The header that names a request with `requestKey`; none without a key. */
+export const idempotencyHeader = (requestKey: string | undefined): Record<string, string> =>
+  requestKey === undefined ? {} : { 'Idempotency-Key': requestKey }
 
 // 128 random bits as hex. crypto.randomUUID exists only on HTTPS and localhost;
 // getRandomValues also where the app is served over plain HTTP inside a network.

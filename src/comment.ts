@@ -2,6 +2,7 @@ import type { Account, Username } from './account'
 import type { Anchor } from './anchor'
 import type { CountryCode } from './country'
 import type { DocumentId } from './document'
+import type { RequestStamp } from './requestStamp'
 import type { Role } from './role'
 
 /** The id of a comment. */
@@ -35,19 +36,6 @@ export const authorOf = (account: Account): Author => ({
   role: account.role,
   country: account.country
 })
-
-/**
- * The request that made a comment or a reply, as its author's client named
- * it (the `Idempotency-Key` header) and a digest of what it asked. Stored in
- * the record itself, in the same write: a retry of that request by the same
- * account finds the record instead of making another. The API never shows it.
- */
-export interface RequestStamp {
-  /** The client's key, 1 to 100 visible ASCII characters, unique per account and request. */
-  readonly key: string
-  /** SHA-256 (base64url) of the request's body, to tell a retry from a different request reusing the key. */
-  readonly digest: string
-}
 
 export interface Reply {
   readonly id: string

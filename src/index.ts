@@ -51,9 +51,9 @@ export {
   type CommentStatus,
   type Decision,
   type Reply,
-  type RequestStamp,
   type Suggestion
 } from './comment'
+export type { RequestStamp } from './requestStamp'
 export {
   currentPeriod,
   deadlineOf,

@@ -1,6 +1,7 @@
 import type { Username } from './account'
 import { addBusinessDays, isIsoDate, type IsoDate } from './calendar'
 import type { DocumentId } from './document'
+import type { RequestStamp } from './requestStamp'
 
 /** A window in which delegates may comment on a document, deadline included. */
 export interface CommentPeriod {
@@ -15,6 +16,8 @@ export interface CommentPeriod {
   readonly openedAt: string
   /** ISO timestamp at which the Presidency closed it early, if it did. */
   readonly closedAt: string | null
+  /** The request that opened it, when its client named it. */
+  readonly request?: RequestStamp
 }
 
 /** How a period's deadline is given: a date, or business days from the start. */

@@ -1,5 +1,6 @@
 import type { Anchor, Comment, CommentPeriod, CommentStatus, CountryCode, IsoDate, TextQuoteSelector } from '../../src'
 import { request } from '../api'
+import { idempotencyHeader } from '../RequestKey'
 
 /**
  * A comment as the API shows it: its anchor resolved against the document as
@@ -40,9 +41,6 @@ export type DeadlineInput = { readonly deadline: IsoDate } | { readonly business
 /** One proposal of a bulk decision: the comment as decided, or why it was not. */
 export type BulkResult = { readonly id: string; readonly comment: CommentView } | { readonly id: string; readonly error: string }
 
-const keyHeader = (requestKey: string | undefined): Record<string, string> =>
-  requestKey === undefined ? {} : { 'Idempotency-Key': requestKey }
-
 const documentPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
 const commentPath = (documentId: string, commentId: string) =>
   `${documentPath(documentId)}/comments/${encodeURIComponent(commentId)}`
@@ -56,10 +54,10 @@ export const commentsApi = (documentId: string) => ({
   list: () => request<{ comments: CommentView[] }>('GET', `${documentPath(documentId)}/comments`).then((r) => r.comments),
   /** Creates a comment; sent again with the same `requestKey` after no answer, it is not made twice. */
   create: (input: NewComment, requestKey?: string) =>
-    request<{ comment: CommentView }>('POST', `${documentPath(documentId)}/comments`, input, keyHeader(requestKey)).then((r) => r.comment),
+    request<{ comment: CommentView }>('POST', `${documentPath(documentId)}/comments`, input, idempotencyHeader(requestKey)).then((r) => r.comment),
   /** Adds a reply; sent again with the same `requestKey` after no answer, it is not added twice. */
   reply: (commentId: string, body: string, requestKey?: string) =>
-    request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/replies`, { body }, keyHeader(requestKey)).then(
+    request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/replies`, { body }, idempotencyHeader(requestKey)).then(
       (r) => r.comment
     ),
   /** Sets the status, with the Presidency's answer if given; a delegate may only withdraw. */
@@ -73,8 +71,11 @@ export const commentsApi = (documentId: string) => ({
   decideAll: (country: CountryCode, outcome: 'accept' | 'reject') =>
     request<{ results: BulkResult[] }>('POST', `${documentPath(documentId)}/proposals/decide`, { country, outcome }).then((r) => r.results),
   periods: () => request<PeriodsView>('GET', `${documentPath(documentId)}/periods`),
-  openPeriod: (start: IsoDate, deadline: DeadlineInput) =>
-    request<{ period: CommentPeriod }>('POST', `${documentPath(documentId)}/periods`, { start, ...deadline }).then((r) => r.period),
+  /** Opens a period; sent again with the same `requestKey` after no answer, it is not opened twice. */
+  openPeriod: (start: IsoDate, deadline: DeadlineInput, requestKey?: string) =>
+    request<{ period: CommentPeriod }>('POST', `${documentPath(documentId)}/periods`, { start, ...deadline }, idempotencyHeader(requestKey)).then(
+      (r) => r.period
+    ),
   extendPeriod: (periodId: string, deadline: DeadlineInput) =>
     request<{ period: CommentPeriod }>('PATCH', `${documentPath(documentId)}/periods/${encodeURIComponent(periodId)}`, deadline).then(
       (r) => r.period

@@ -1,7 +1,8 @@
 import { COUNTRIES, maySeeShares } from '../../src'
 import { ApiError, type User } from '../api'
 import { h } from '../dom'
-import { formatDate, type Language, type Translate } from '../i18n'
+import { RequestKey } from '../RequestKey'
+import { fill, formatDate, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
 import { versionsApi, type CreditedChange, type VersionDiff, type VersionSummary } from './versionsApi'
 
@@ -116,17 +117,32 @@ export class VersionsPage {
     const { t } = this.options
     const name = h('input', { name: 'version-name', placeholder: t('versionNamePlaceholder'), required: true })
     const message = h('span', { class: 'form-message', role: 'status' })
-    const form = h('form', { class: 'publish-form' }, h('label', {}, t('publishVersion'), ' ', name), h('button', { type: 'submit' }, t('publish')), message)
+    const send = h('button', { type: 'submit' }, t('publish'))
+    const form = h('form', { class: 'publish-form' }, h('label', {}, t('publishVersion'), ' ', name), send, message)
+    // Kept while a publishing's outcome is unknown: publishing the same name
+    // again after a network failure cannot make two versions.
+    const requestKey = new RequestKey()
+    // Names compared as the server compares them: trimmed, in any case.
+    const nameKey = (text: string) => text.trim().normalize('NFC').toLowerCase()
+    const taken = (text: string) => fill(t('versionNameTaken'), { name: text.trim() })
     form.addEventListener('submit', (event) => {
       event.preventDefault()
-      versionsApi.publish(this.options.documentId, name.value).then(
+      message.textContent = ''
+      if (this.versions.some((v) => nameKey(v.name) === nameKey(name.value))) return void (message.textContent = taken(name.value))
+      send.disabled = true
+      versionsApi.publish(this.options.documentId, name.value, requestKey.for(name.value.trim())).then(
         (version) => {
+          requestKey.settle(undefined)
+          send.disabled = false
           message.textContent = `${t('published')}: ${version.name}`
           name.value = ''
           void this.load()
         },
         (err: unknown) => {
-          message.textContent = err instanceof ApiError ? err.message : t('networkError')
+          requestKey.settle(err)
+          send.disabled = false
+          // 409: a version of that name was published meanwhile (the key follows the name, so it is never reused).
+          message.textContent = err instanceof ApiError ? (err.status === 409 ? taken(name.value) : err.message) : t('networkError')
         }
       )
     })

@@ -1,5 +1,6 @@
 import type { Author, BlockChange, DiffStats } from '../../src'
 import { request } from '../api'
+import { idempotencyHeader } from '../RequestKey'
 
 /** A published version as the list shows it. */
 export interface VersionSummary {
@@ -38,8 +39,12 @@ const base = (documentId: string) => `/api/documents/${encodeURIComponent(docume
 /** The versions API, as the compare view and the version list use it. */
 export const versionsApi = {
   list: (documentId: string) => request<{ versions: VersionSummary[] }>('GET', `${base(documentId)}/versions`).then((r) => r.versions),
-  publish: (documentId: string, name: string) =>
-    request<{ version: VersionSummary }>('POST', `${base(documentId)}/versions`, { name }).then((r) => r.version),
+  /**
+   * Publishes the live draft as `name`; sent again with the same `requestKey`
+   * after no answer, it is not published twice. A name another version has is refused (409).
+   */
+  publish: (documentId: string, name: string, requestKey?: string) =>
+    request<{ version: VersionSummary }>('POST', `${base(documentId)}/versions`, { name }, idempotencyHeader(requestKey)).then((r) => r.version),
   get: (documentId: string, versionId: string) =>
     request<{ version: VersionDetail }>('GET', `${base(documentId)}/versions/${encodeURIComponent(versionId)}`).then((r) => r.version),
   /** Makes the live draft say what the version says, as a new edit (PPT and Secretariat). */

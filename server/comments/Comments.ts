@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type * as Y from 'yjs'
 import {
@@ -20,13 +20,14 @@ import {
   type CountryCode,
   type DocumentId,
   type ResolvedAnchor,
-  type RequestStamp,
   type TextQuoteSelector
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
+import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
+import { SerialQueue } from '../SerialQueue'
 import { ok, refuse, type Outcome } from './Outcome'
 import type { Periods } from './Periods'
 
@@ -41,7 +42,6 @@ export type AnchorView = Anchor &
 export type CommentView = Omit<Comment, 'anchor'> & { readonly anchor: AnchorView }
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
-const requestStamp = z.object({ key: z.string(), digest: z.string() }).optional()
 const commentRecord = z.object({
   id: z.string(),
   documentId: z.string(),
@@ -51,7 +51,7 @@ const commentRecord = z.object({
   body: z.string(),
   status: z.string().refine(isCommentStatus),
   anchor: z.object({ blockId: z.string(), start: z.unknown(), end: z.unknown(), quote: z.string() }),
-  replies: z.array(z.object({ id: z.string(), author, createdAt: z.string(), body: z.string(), request: requestStamp })),
+  replies: z.array(z.object({ id: z.string(), author, createdAt: z.string(), body: z.string(), request: requestStampRecord })),
   suggestion: z
     .object({
       text: z.string(),
@@ -61,7 +61,7 @@ const commentRecord = z.object({
     })
     .nullable(),
   answer: z.object({ body: z.string(), by: author, at: z.string() }).nullable(),
-  request: requestStamp
+  request: requestStampRecord
 })
 
 const commentFromJSON = (json: unknown) => commentRecord.parse(json) as unknown as Comment
@@ -82,13 +82,6 @@ export interface NewComment {
 // Proposed wording is inline text: line breaks become spaces.
 const inline = (text: string) => text.replace(/\s*\n\s*/g, ' ')
 
-// The stamp of a request named by its client, `what` being what it asks for.
-const stampOf = (key: string | undefined, what: unknown): RequestStamp | undefined =>
-  key === undefined ? undefined : { key, digest: createHash('sha256').update(JSON.stringify(what)).digest('base64url') }
-
-const reusedKey = (what: string) =>
-  refuse(409, `this Idempotency-Key was already used by this account for a different ${what}: a new ${what} needs a new key`)
-
 /**
  * The comments of documents: countries' remarks and proposed wording, their
  * threads, and the Presidency's answers and decisions. Every change is
@@ -96,7 +89,8 @@ const reusedKey = (what: string) =>
  * to the document's viewers. Changes to one document's comments run one at a time.
  */
 export class Comments {
-  private readonly queues = new Map<DocumentId, Promise<unknown>>()
+  // One change at a time per document: each reads, changes and writes a record.
+  private readonly queue = new SerialQueue<DocumentId>()
 
   constructor(
     private readonly storage: StorageAdapter,
@@ -114,13 +108,6 @@ export class Comments {
 
   private records(id: DocumentId) {
     return new RecordStore<Comment>(this.storage, ['comment', id], commentFromJSON)
-  }
-
-  // One change at a time per document: each reads, changes and writes a record.
-  private serial<T>(id: DocumentId, work: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(id) ?? Promise.resolve()).then(work, work)
-    this.queues.set(id, run.catch(() => {}))
-    return run
   }
 
   private view(doc: Y.Doc, { request: _request, ...comment }: Comment, blocks = textBlocks(doc)): CommentView {
@@ -176,15 +163,12 @@ export class Comments {
    * one; with other text, a 409 refusal.
    */
   create(account: Account, id: DocumentId, input: NewComment, requestKey?: string): Promise<Outcome<CommentView>> {
-    return this.serial(id, async () => {
+    return this.queue.run(id, async () => {
       // What the person wrote, not where the passage now stands: a retry may find the text around it edited.
       const request = stampOf(requestKey, { body: input.body, quote: input.anchor.exact, suggestion: input.suggestion?.text ?? null })
-      if (request) {
-        const earlier = (await this.records(id).list()).find((c) => c.author.username === account.username && c.request?.key === request.key)
-        // Checked before the period: a retry of a comment made in time is answered after the deadline too.
-        if (earlier?.request?.digest === request.digest) return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, earlier)))
-        if (earlier) return reusedKey('comment')
-      }
+      const retry = request && findRetry((await this.records(id).list()).filter((c) => c.author.username === account.username), request, 'comment')
+      // Checked before the period: a retry of a comment made in time is answered after the deadline too.
+      if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, retry.ok)))
       const allowed = await this.mayWriteNow(account, id)
       if ('failed' in allowed) return allowed
       const anchored = await this.collaboration.withDocument(id, (doc) => anchorFromQuote(doc, input.anchor))
@@ -218,8 +202,8 @@ export class Comments {
   reply(account: Account, id: DocumentId, commentId: string, body: string, requestKey?: string): Promise<Outcome<CommentView>> {
     const request = stampOf(requestKey, { body })
     return this.update(id, commentId, async (comment) => {
-      const earlier = request && comment.replies.find((r) => r.author.username === account.username && r.request?.key === request.key)
-      if (earlier) return earlier.request?.digest === request.digest ? ok(comment) : reusedKey('reply')
+      const retry = findRetry(comment.replies.filter((r) => r.author.username === account.username), request, 'reply')
+      if (retry) return 'failed' in retry ? retry : ok(comment)
       const allowed = mayDecide(account.role) ? ok(true) : await this.mayWriteNow(account, id)
       if ('failed' in allowed) return allowed
       return ok({
@@ -325,7 +309,7 @@ export class Comments {
     change: (comment: Comment) => Promise<Outcome<Comment>>,
     act: (before: Comment, after: Comment) => AuditRecord
   ): Promise<Outcome<CommentView>> {
-    return this.serial(id, async () => {
+    return this.queue.run(id, async () => {
       const records = this.records(id)
       const comment = await records.get(commentId)
       if (!comment) return refuse(404, `no comment ${commentId} on this document`)

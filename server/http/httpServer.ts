@@ -288,7 +288,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   documentRoutes.post('/periods', async (req, res) => {
     const { start, ...rule } = bodyOf(req, newPeriodBody)
-    res.status(201).json({ period: valueOf(await workspace.periods.open(accountOf(res), docOf(res), start, rule)) })
+    res.status(201).json({ period: valueOf(await workspace.periods.open(accountOf(res), docOf(res), start, rule, requestKeyOf(req))) })
   })
 
   documentRoutes.patch('/periods/:pid', async (req, res) => {
@@ -302,7 +302,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   documentRoutes.post('/versions', async (req, res) => {
     const { name } = bodyOf(req, newVersionBody)
-    res.status(201).json({ version: valueOf(await workspace.versions.publish(accountOf(res), docOf(res), name)) })
+    res.status(201).json({ version: valueOf(await workspace.versions.publish(accountOf(res), docOf(res), name, requestKeyOf(req))) })
   })
 
   documentRoutes.get('/versions/:vid', async (req, res) => {

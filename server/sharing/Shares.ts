@@ -18,6 +18,7 @@ import { RecordStore, type DocumentStore, type StorageAdapter } from '../../stor
 import { actorOf, type AuditLog } from '../audit'
 import type { Accounts } from '../auth/Accounts'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { SerialQueue } from '../SerialQueue'
 import type { Versions } from '../versions/Versions'
 
 /** Who withdrew a share, and when. */
@@ -104,12 +105,12 @@ const newestFirst = (a: Share, b: Share) => b.sharedAt.localeCompare(a.sharedAt)
  * Published versions shared with observers, who may read nothing else of a
  * document. Kept under `['share', documentId, shareId]`. Only the Presidency
  * shares and withdraws ({@link mayShareVersions}); both acts are recorded in
- * the audit trail before they are answered. Changes are serialised, so that
- * two withdrawals of one share cannot both succeed.
+ * the audit trail before they are answered. Changes to one document's
+ * shares run one at a time, so that two withdrawals of one share cannot both succeed.
  */
 export class Shares {
   private readonly all: RecordStore<Share>
-  private changing: Promise<unknown> = Promise.resolve()
+  private readonly queue = new SerialQueue<DocumentId>()
 
   constructor(
     private readonly storage: StorageAdapter,
@@ -128,13 +129,6 @@ export class Shares {
     return new RecordStore<Share>(this.storage, ['share', documentId], shareFromJSON)
   }
 
-  // One change at a time: each reads the state the previous one left.
-  private serially<T>(change: () => Promise<T>): Promise<T> {
-    const done = this.changing.then(change)
-    this.changing = done.catch(() => undefined)
-    return done
-  }
-
   /**
    * Shares the published version `versionId` of `documentId` with the named
    * observer accounts, or with every observer when `audience.observers` is
@@ -144,7 +138,7 @@ export class Shares {
    */
   share(account: Account, documentId: DocumentId, versionId: string, audience: ShareAudience): Promise<Outcome<Share>> {
     if (!mayShareVersions(account.role)) return Promise.resolve(refuse(403, 'only the Presidency shares versions with observers'))
-    return this.serially(async () => {
+    return this.queue.run(documentId, async () => {
       const version = await this.deps.versions.get(documentId, versionId)
       if ('failed' in version) return version
       let observers: Username[] | null = null
@@ -190,7 +184,7 @@ export class Shares {
    */
   withdraw(account: Account, documentId: DocumentId, shareId: string): Promise<Outcome<Share>> {
     if (!mayShareVersions(account.role)) return Promise.resolve(refuse(403, 'only the Presidency withdraws shared versions'))
-    return this.serially(async () => {
+    return this.queue.run(documentId, async () => {
       const share = await this.records(documentId).get(shareId)
       if (!share) return refuse(404, `no share ${shareId} of this document`)
       if (share.withdrawn) return refuse(409, `the share was already withdrawn on ${share.withdrawn.at}`)

@@ -16,13 +16,16 @@ import {
   type Author,
   type BlockChange,
   type DiffStats,
-  type DocumentId
+  type DocumentId,
+  type RequestStamp
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments, CommentView } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
+import { SerialQueue } from '../SerialQueue'
 
 /** A published version: an immutable, named snapshot of a document and of its comments. */
 export interface Version {
@@ -38,9 +41,11 @@ export interface Version {
   readonly content: unknown
   /** The comments as they stood when the version was published. */
   readonly comments: readonly CommentView[]
+  /** The request that published it, when its client named it; never shown by the API. */
+  readonly request?: RequestStamp
 }
 
-export type VersionSummary = Omit<Version, 'content' | 'comments'>
+export type VersionSummary = Omit<Version, 'content' | 'comments' | 'request'>
 
 const versionRecord = z.object({
   id: z.string(),
@@ -51,10 +56,14 @@ const versionRecord = z.object({
   contentHash: z.string(),
   words: z.number(),
   content: z.unknown(),
-  comments: z.array(z.unknown())
+  comments: z.array(z.unknown()),
+  request: requestStampRecord
 })
 
-const summaryOf = ({ content: _c, comments: _m, ...summary }: Version): VersionSummary => summary
+const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Version): VersionSummary => summary
+
+// Names compared as the compare menus would confuse them: trimmed, in any case.
+const nameKey = (name: string) => name.trim().normalize('NFC').toLowerCase()
 
 /** A change between two versions that an accepted proposal brought. */
 export interface ProposalCredit {
@@ -88,6 +97,9 @@ export const DRAFT = 'draft'
  * starting a draft are in the audit trail before they are answered.
  */
 export class Versions {
+  // Publishing reads the versions (a retry? a name taken?) before it writes one.
+  private readonly queue = new SerialQueue<DocumentId>()
+
   constructor(
     private readonly storage: StorageAdapter,
     private readonly collaboration: Collaboration,
@@ -104,9 +116,10 @@ export class Versions {
     return (await this.records(id).list()).map(summaryOf).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
   }
 
-  async get(id: DocumentId, versionId: string): Promise<Outcome<Version & { text: string }>> {
-    const version = await this.records(id).get(versionId)
-    if (!version) return refuse(404, `no version ${versionId} of this document`)
+  async get(id: DocumentId, versionId: string): Promise<Outcome<Omit<Version, 'request'> & { text: string }>> {
+    const stored = await this.records(id).get(versionId)
+    if (!stored) return refuse(404, `no version ${versionId} of this document`)
+    const { request: _request, ...version } = stored
     return ok({ ...version, text: plainText(ProseMirrorNode.fromJSON(schema, version.content)) })
   }
 
@@ -115,35 +128,55 @@ export class Versions {
     return this.storage.load(['versionState', id, versionId])
   }
 
-  /** Publishes the live draft as a version named `name`. */
-  async publish(account: Account, id: DocumentId, name: string): Promise<Outcome<VersionSummary>> {
-    if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat publish versions')
-    const { state, content } = await this.collaboration.withDocument(id, (doc) => ({
-      state: Y.encodeStateAsUpdate(doc),
-      content: readContent(doc)
-    }))
-    const json = content.toJSON()
-    const version: Version = {
-      id: randomUUID(),
-      documentId: id,
-      name: name.trim(),
-      createdAt: this.now().toISOString(),
-      author: authorOf(account),
-      contentHash: createHash('sha256').update(JSON.stringify(json)).digest('hex'),
-      words: countWords(plainText(content)),
-      content: json,
-      comments: await this.comments.list(id)
-    }
-    // The state first: a version record never points at missing bytes.
-    await this.storage.save(['versionState', id, version.id], state)
-    await this.records(id).put(version.id, version)
-    await this.audit.record({
-      action: 'version.published',
-      actor: actorOf(account),
-      target: { document: id, version: version.id },
-      details: { name: version.name, words: version.words }
+  /**
+   * Publishes the live draft as a version named `name` (trimmed). A name that
+   * another version of the document has, in any case, is refused (409): the
+   * compare menus could not tell the two apart. With `requestKey` (the
+   * request's `Idempotency-Key`) the key is stored in the version, in the same
+   * write: the same account retrying with the same key and name gets that
+   * version back, and nothing is published or recorded again; with another
+   * name, a 409 refusal.
+   */
+  publish(account: Account, id: DocumentId, name: string, requestKey?: string): Promise<Outcome<VersionSummary>> {
+    const trimmed = name.trim()
+    const request = stampOf(requestKey, { name: trimmed })
+    return this.queue.run(id, async () => {
+      const versions = await this.records(id).list()
+      const retry = findRetry(versions.filter((v) => v.author.username === account.username), request, 'version')
+      if (retry) return 'failed' in retry ? retry : ok(summaryOf(retry.ok))
+      if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat publish versions')
+      const namesake = versions.find((v) => nameKey(v.name) === nameKey(trimmed))
+      if (namesake) return refuse(409, `this document already has a version named "${namesake.name}": give the new version another name`)
+      const { state, content } = await this.collaboration.withDocument(id, (doc) => ({
+        state: Y.encodeStateAsUpdate(doc),
+        content: readContent(doc)
+      }))
+      const json = content.toJSON()
+      const version: Version = {
+        id: randomUUID(),
+        documentId: id,
+        name: trimmed,
+        createdAt: this.now().toISOString(),
+        author: authorOf(account),
+        contentHash: createHash('sha256').update(JSON.stringify(json)).digest('hex'),
+        words: countWords(plainText(content)),
+        content: json,
+        comments: await this.comments.list(id),
+        ...(request ? { request } : {})
+      }
+      // The state, the record (with its request stamp) and the audit entry in
+      // one write: a version never points at missing bytes, and a retry finds all or nothing.
+      await this.audit.record(
+        {
+          action: 'version.published',
+          actor: actorOf(account),
+          target: { document: id, version: version.id },
+          details: { name: version.name, words: version.words }
+        },
+        [{ key: ['versionState', id, version.id], data: state }, this.records(id).chunkOf(version.id, version)]
+      )
+      return ok(summaryOf(version))
     })
-    return ok(summaryOf(version))
   }
 
   /** Makes the live draft say what the version says, as an edit by `account`. */

@@ -1,8 +1,8 @@
 /**
  * Idempotent writes: a client that got no answer sends the same request again
- * with the same `Idempotency-Key`, and the server makes the comment or the
- * reply once. The key is stored in the record it made, in the same write, so
- * the guarantee holds across a restart too.
+ * with the same `Idempotency-Key`, and the server makes the comment, the
+ * reply, the version or the comment period once. The key is stored in the
+ * record it made, in the same write, so the guarantee holds across a restart too.
  */
 import { randomUUID } from 'node:crypto'
 import { describe, expect, test, vi } from 'vitest'
@@ -18,6 +18,7 @@ import {
   startTestServer,
   subscribeToEvents,
   WAIT,
+  workspaceToday,
   type ApiAnswer,
   type ApiSession,
   type Reachable
@@ -216,5 +217,221 @@ describe('Idempotency-Key on replies', () => {
     expect(stored.request.key).toBe(commentKey)
     expect(stored.replies[0].request.key).toBe(replyKey)
     expect(stored.replies).toHaveLength(2)
+  })
+})
+
+/** The document's versions as listed. */
+async function versionsOf(session: ApiSession) {
+  const res = await session.get(docPath('/versions'))
+  expect(res.status).toBe(200)
+  return res.body.versions as Array<Record<string, any>>
+}
+
+/** The document's audit entries of `action`, as the PPT reads them (the demo holds far fewer than 1000). */
+async function entriesOf(ppt: ApiSession, action: string) {
+  const res = await ppt.get(`/api/audit?limit=1000&document=${DOC}&action=${action}`)
+  expect(res.status, JSON.stringify(res.body)).toBe(200)
+  return res.body.entries as Array<Record<string, any>>
+}
+
+describe('Idempotency-Key on versions', () => {
+  test('A version published twice with the same key is published once: same version, one audit entry, no key shown.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const before = await versionsOf(ppt)
+    const key = randomUUID()
+
+    const first = await postWithKey(server, ppt, '/versions', { name: 'Borrador diciembre 2021' }, key)
+    // Spaces around the name do not make it another request.
+    const retry = await postWithKey(server, ppt, '/versions', { name: '  Borrador diciembre 2021 ' }, key)
+
+    expect(first.status).toBe(201)
+    expect(retry.status).toBe(201)
+    expect(retry.body.version).toEqual(first.body.version)
+    const after = await versionsOf(ppt)
+    expect(after.map((v) => v.id)).toEqual([...before.map((v) => v.id), first.body.version.id])
+    const published = (await entriesOf(ppt, 'version.published')).filter((e) => e.target.version === first.body.version.id)
+    expect(published).toHaveLength(1)
+
+    const shown = JSON.stringify([first.body, retry.body, after, (await ppt.get(docPath(`/versions/${first.body.version.id}`))).body])
+    expect(shown).not.toContain(key)
+    expect(shown).not.toContain('"request"')
+  })
+
+  test('Requests with the same key that arrive together publish one version.', async () => {
+    const { server } = await startTestServer()
+    const se = await signIn(server, 'se')
+    const key = randomUUID()
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postWithKey(server, se, '/versions', { name: 'Enviada cinco veces' }, key)))
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201])
+    expect(new Set(answers.map((a) => a.body.version.id)).size).toBe(1)
+    expect((await versionsOf(se)).filter((v) => v.name === 'Enviada cinco veces')).toHaveLength(1)
+  })
+
+  test('The same key with another name is refused with 409 and changes nothing.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const key = randomUUID()
+    expect((await postWithKey(server, ppt, '/versions', { name: 'Primera versión' }, key)).status).toBe(201)
+    const versions = await versionsOf(ppt)
+    const entries = await entriesOf(ppt, 'version.published')
+
+    const other = await postWithKey(server, ppt, '/versions', { name: 'Otra versión con la misma clave' }, key)
+    expect(other.status).toBe(409)
+    expect(other.body.error).toMatch(/Idempotency-Key/)
+    expect(await versionsOf(ppt)).toEqual(versions)
+    expect(await entriesOf(ppt, 'version.published')).toEqual(entries)
+  })
+
+  test("A name another version of the document has, trimmed and in any case, is refused with 409, with or without a key.", async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const versions = await versionsOf(ppt)
+    const entries = await entriesOf(ppt, 'version.published')
+    const october = versions.find((v) => v.name === 'Borrador octubre 2021')
+    expect(october, 'the demo publishes «Borrador octubre 2021»').toBeDefined()
+
+    for (const [name, key] of [
+      ['Borrador octubre 2021', undefined],
+      ['  BORRADOR Octubre 2021 ', undefined],
+      ['borrador octubre 2021', randomUUID()]
+    ] as const) {
+      const answer = await postWithKey(server, ppt, '/versions', { name }, key)
+      expect(answer.status, name).toBe(409)
+      expect(answer.body.error).toContain('already has a version named "Borrador octubre 2021"')
+    }
+    expect(await versionsOf(ppt)).toEqual(versions)
+    expect(await entriesOf(ppt, 'version.published')).toEqual(entries)
+    // A name of its own is published.
+    expect((await postWithKey(server, ppt, '/versions', { name: 'Borrador octubre 2021 (revisado)' }, undefined)).status).toBe(201)
+  })
+
+  test("Keys belong to an account: another account's request with the same key is its own, never answered with the first account's version.", async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const se = await signIn(server, 'se')
+    const key = randomUUID()
+    const ofPpt = await postWithKey(server, ppt, '/versions', { name: 'Versión de la Presidencia' }, key)
+    expect(ofPpt.status).toBe(201)
+
+    // The same request from the Secretariat is not a retry of the Presidency's: the name is taken.
+    const sameName = await postWithKey(server, se, '/versions', { name: 'Versión de la Presidencia' }, key)
+    expect(sameName.status).toBe(409)
+    expect(sameName.body.error).toMatch(/already has a version named/)
+    const ofSe = await postWithKey(server, se, '/versions', { name: 'Versión de la Secretaría' }, key)
+    expect(ofSe.status).toBe(201)
+    expect(ofSe.body.version.id).not.toBe(ofPpt.body.version.id)
+    expect(ofSe.body.version.author.username).toBe('se')
+  })
+
+  test('A delegate sending a key is still refused with 403.', async () => {
+    const { server } = await startTestServer()
+    const mx = await signIn(server, 'mx')
+    expect((await postWithKey(server, mx, '/versions', { name: 'Versión de México' }, randomUUID())).status).toBe(403)
+  })
+
+  test('The key is kept with the version across a restart: a retry to the restarted server publishes nothing new.', async () => {
+    const first = await startTestServer()
+    const ppt = await signIn(first.server, 'ppt')
+    const key = randomUUID()
+    const made = await postWithKey(first.server, ppt, '/versions', { name: 'Antes del reinicio' }, key)
+    expect(made.status).toBe(201)
+    await first.server.close()
+
+    const second = await startTestServer({ dataDir: first.dataDir })
+    const retry = await postWithKey(second.server, ppt, '/versions', { name: 'Antes del reinicio' }, key)
+    expect(retry.status).toBe(201)
+    expect(retry.body.version).toEqual(made.body.version)
+    const again = apiSession(second.server, ppt.token)
+    expect((await versionsOf(again)).filter((v) => v.name === 'Antes del reinicio')).toHaveLength(1)
+    expect((await entriesOf(again, 'version.published')).filter((e) => e.target.version === made.body.version.id)).toHaveLength(1)
+  })
+})
+
+describe('Idempotency-Key on comment periods', () => {
+  const newPeriod = (businessDays: number) => ({ start: workspaceToday(), businessDays })
+
+  async function periodsOf(session: ApiSession) {
+    const res = await session.get(docPath('/periods'))
+    expect(res.status).toBe(200)
+    return res.body as { periods: Array<Record<string, any>>; current: Record<string, any> | null }
+  }
+
+  test('A period opened twice with the same key is opened once: same period, one audit entry, one event, no key shown.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const watcher = await subscribeToEvents(server, ppt.token)
+    const before = (await periodsOf(ppt)).periods
+    const key = randomUUID()
+
+    const first = await postWithKey(server, ppt, '/periods', newPeriod(7), key)
+    const retry = await postWithKey(server, ppt, '/periods', newPeriod(7), key)
+    expect(first.status).toBe(201)
+    expect(retry.status).toBe(201)
+    expect(retry.body.period).toEqual(first.body.period)
+    const after = await periodsOf(ppt)
+    expect(after.periods.map((p) => p.id)).toEqual([...before.map((p) => p.id), first.body.period.id])
+    expect(after.current?.id).toBe(first.body.period.id)
+    const opened = (await entriesOf(ppt, 'period.opened')).filter((e) => e.target.period === first.body.period.id)
+    expect(opened).toHaveLength(1)
+
+    // An event sent after the retry: once it has arrived, anything the retry announced would have too.
+    const closed = await ppt.patch(docPath(`/periods/${first.body.period.id}`), { closed: true })
+    expect(closed.status).toBe(200)
+    await vi.waitFor(() => expect(watcher.events.some((e) => e.type === 'period' && e.data.current?.closedAt)).toBe(true), WAIT)
+    expect(watcher.events.filter((e) => e.type === 'period')).toHaveLength(2)
+
+    const shown = JSON.stringify([first.body, retry.body, closed.body, after, watcher.events])
+    expect(shown).not.toContain(key)
+    expect(shown).not.toContain('"request"')
+  })
+
+  test('The same key with another start or deadline is refused with 409 and changes nothing.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const key = randomUUID()
+    expect((await postWithKey(server, ppt, '/periods', newPeriod(7), key)).status).toBe(201)
+    const periods = await periodsOf(ppt)
+    const entries = await entriesOf(ppt, 'period.opened')
+
+    for (const body of [newPeriod(8), { start: workspaceToday(), deadline: periods.current?.deadline }, { start: '2030-01-07', businessDays: 7 }]) {
+      const other = await postWithKey(server, ppt, '/periods', body, key)
+      expect(other.status, JSON.stringify(body)).toBe(409)
+      expect(other.body.error).toMatch(/Idempotency-Key/)
+    }
+    expect(await periodsOf(ppt)).toEqual(periods)
+    expect(await entriesOf(ppt, 'period.opened')).toEqual(entries)
+  })
+
+  test("Another account's request with the same key opens its own period; without a key, two requests open two.", async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const se = await signIn(server, 'se')
+    const before = (await periodsOf(ppt)).periods.length
+    const key = randomUUID()
+    const ofPpt = await postWithKey(server, ppt, '/periods', newPeriod(7), key)
+    const ofSe = await postWithKey(server, se, '/periods', newPeriod(7), key)
+    expect(ofPpt.status).toBe(201)
+    expect(ofSe.status).toBe(201)
+    expect(ofSe.body.period.id).not.toBe(ofPpt.body.period.id)
+    expect(ofSe.body.period.openedBy).toBe('se')
+    for (let i = 0; i < 2; i++) expect((await postWithKey(server, ppt, '/periods', newPeriod(7), undefined)).status).toBe(201)
+    expect((await periodsOf(ppt)).periods).toHaveLength(before + 4)
+  })
+
+  test('The key is kept with the period across a restart: a retry to the restarted server opens nothing new.', async () => {
+    const first = await startTestServer()
+    const ppt = await signIn(first.server, 'ppt')
+    const key = randomUUID()
+    const made = await postWithKey(first.server, ppt, '/periods', newPeriod(7), key)
+    expect(made.status).toBe(201)
+    await first.server.close()
+
+    const second = await startTestServer({ dataDir: first.dataDir })
+    const retry = await postWithKey(second.server, ppt, '/periods', newPeriod(7), key)
+    expect(retry.status).toBe(201)
+    expect(retry.body.period).toEqual(made.body.period)
+    const again = apiSession(second.server, ppt.token)
+    expect((await entriesOf(again, 'period.opened')).filter((e) => e.target.period === made.body.period.id)).toHaveLength(1)
   })
 })

@@ -1,0 +1,123 @@
+/**
+ * The editor's side of idempotent publishing, in Chromium: when publishing a
+ * version or opening a comment period reaches the server but its answer is
+ * lost, sending again sends the same Idempotency-Key, and the server does the
+ * act once. Needs `npm run build` first and /usr/bin/chromium.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page, Request } from 'playwright-core'
+import { signInAs, useChromium, UI_TIMEOUT, type Person } from '../browser/chromium'
+import { DOC, docPath, signIn, startTestServer, type ApiSession, type TestServer } from '../helpers'
+
+const browser = useChromium()
+const POLL = { timeout: UI_TIMEOUT }
+
+async function openAs(server: TestServer, username: string): Promise<Person> {
+  const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 } })
+  await person.page.click(`a.document-link[href="#/doc/${DOC}"]`)
+  await person.page.waitForSelector('.connection[data-state=connected]')
+  return person
+}
+
+/**
+ * Lets the first POST matching `pattern` reach the server, then drops its
+ * answer, as a connection cut at the wrong moment does; later ones pass.
+ * Returns the POSTs seen, to read their headers.
+ */
+async function loseFirstAnswer(page: Page, pattern: RegExp): Promise<Request[]> {
+  const seen: Request[] = []
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    seen.push(route.request())
+    if (seen.length > 1) return route.continue()
+    await route.fetch()
+    await route.abort('connectionreset')
+  })
+  return seen
+}
+
+const keysOf = (requests: readonly Request[]) => Promise.all(requests.map(async (r) => (await r.allHeaders())['idempotency-key']))
+
+async function listed(session: ApiSession, what: 'versions' | 'periods'): Promise<Array<{ id: string; name?: string }>> {
+  const res = await session.get(docPath(`/${what}`))
+  expect(res.status).toBe(200)
+  return what === 'versions' ? res.body.versions : res.body.periods
+}
+
+// What a dropped answer makes the browser log: expected here.
+const unexpected = (errors: string[]) => errors.filter((e) => !/ERR_CONNECTION_RESET|Failed to load resource/.test(e))
+
+describe('Publishing again after a lost answer, in Chromium', () => {
+  it('publishes a version once: the form says the server could not be reached, and publishing again sends the same key', async () => {
+    const server = await startTestServer()
+    const ppt = await signIn(server.server, 'ppt')
+    const before = await listed(ppt, 'versions')
+    const person = await openAs(server, 'ppt')
+    const requests = await loseFirstAnswer(person.page, /\/versions$/)
+    await person.page.click('a.versions-link')
+    const form = person.page.locator('form.publish-form')
+    await form.waitFor()
+
+    await form.locator('input[name=version-name]').fill('Borrador diciembre 2021')
+    await form.locator('button[type=submit]').click()
+    await expect.poll(() => form.locator('.form-message').innerText(), POLL).toBe('No se pudo contactar con el servidor.')
+    // The first request did arrive: the version exists already.
+    expect((await listed(ppt, 'versions')).filter((v) => v.name === 'Borrador diciembre 2021')).toHaveLength(1)
+
+    await form.locator('button[type=submit]').click()
+    await expect.poll(() => form.locator('.form-message').innerText(), POLL).toBe('Publicada: Borrador diciembre 2021')
+    const keys = await keysOf(requests)
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/)
+    expect(keys[1]).toBe(keys[0])
+    expect((await listed(ppt, 'versions')).length).toBe(before.length + 1)
+
+    // Publishing a name the page already lists (in any case) is refused in place, sending nothing.
+    await form.locator('input[name=version-name]').fill(' borrador DICIEMBRE 2021 ')
+    await form.locator('button[type=submit]').click()
+    await expect
+      .poll(() => form.locator('.form-message').innerText(), POLL)
+      .toBe('Ya hay una versión llamada «borrador DICIEMBRE 2021». Elija otro nombre.')
+    expect(requests).toHaveLength(2)
+    // A name published meanwhile by someone else: a new request, with a new key, that the server refuses.
+    expect((await ppt.post(docPath('/versions'), { name: 'Borrador enero 2022' })).status).toBe(201)
+    await form.locator('input[name=version-name]').fill('Borrador enero 2022')
+    await form.locator('button[type=submit]').click()
+    await expect
+      .poll(() => form.locator('.form-message').innerText(), POLL)
+      .toBe('Ya hay una versión llamada «Borrador enero 2022». Elija otro nombre.')
+    expect(requests).toHaveLength(3)
+    expect((await keysOf(requests))[2]).not.toBe(keys[0])
+    expect((await listed(ppt, 'versions')).length).toBe(before.length + 2)
+    expect(unexpected(person.errors)).toEqual([])
+  })
+
+  it('opens a comment period once when the same period is opened again after a lost answer', async () => {
+    const server = await startTestServer()
+    const ppt = await signIn(server.server, 'ppt')
+    const before = await listed(ppt, 'periods')
+    const person = await openAs(server, 'ppt')
+    const requests = await loseFirstAnswer(person.page, /\/periods$/)
+    await person.page.click('.period-controls summary')
+    const open = () => person.page.locator('form.period-open button[type=submit]').click()
+
+    await open()
+    await expect.poll(() => requests.length, POLL).toBe(1)
+    // The period was opened: the banner hears of it even though the answer was lost.
+    await person.page.waitForSelector('.period-banner[data-phase=open]')
+    expect(await listed(ppt, 'periods')).toHaveLength(before.length + 1)
+
+    const answered = person.page.waitForResponse((r) => r.request().method() === 'POST' && /\/periods$/.test(r.url()))
+    await open()
+    const answer = await answered
+    expect(answer.status()).toBe(201)
+    const keys = await keysOf(requests)
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/)
+    expect(keys[1]).toBe(keys[0])
+    const periods = await listed(ppt, 'periods')
+    expect(periods).toHaveLength(before.length + 1)
+    expect(((await answer.json()) as { period: { id: string } }).period.id).toBe(periods.at(-1)?.id)
+    expect(unexpected(person.errors)).toEqual([])
+  })
+})
