@@ -14,6 +14,16 @@ const idFromDom = (dom: HTMLElement | string) =>
   typeof dom === 'string' ? {} : { id: dom.getAttribute('data-block-id') }
 const idToDom = (node: ProseMirrorNode) => (node.attrs.id ? { 'data-block-id': node.attrs.id as string } : {})
 
+/**
+ * An `<ol start>` as HTML reads it (a whole number, what follows it ignored;
+ * 1 when there is none), kept only as a number a Markdown list can start at
+ * (0 to 999999999): never NaN, negative or past what can be written back.
+ */
+function listStart(value: string | null): number {
+  const digits = /^[\t\n\f\r ]*\+?(\d{1,9})(?!\d)/.exec(value ?? '')
+  return digits ? Number(digits[1]) : 1
+}
+
 const nodes = {
   doc: { content: 'block+' },
   paragraph: {
@@ -52,7 +62,7 @@ const nodes = {
         getAttrs: (dom: HTMLElement | string) =>
           typeof dom === 'string'
             ? {}
-            : { ...idFromDom(dom), order: dom.hasAttribute('start') ? Number(dom.getAttribute('start')) : 1 }
+            : { ...idFromDom(dom), order: listStart(dom.getAttribute('start')) }
       }
     ],
     toDOM: (node) => ['ol', { ...idToDom(node), ...(node.attrs.order === 1 ? {} : { start: node.attrs.order }) }, 0]

@@ -5,11 +5,14 @@ import { ImportError } from './ImportError'
 import { defaultImportLimits, type ImportLimits } from './ImportLimits'
 import { importHtml } from './importHtml'
 import { unpackArchive } from './unpackArchive'
+import { withListNumbers } from './withListNumbers'
+import { wordListItems } from './wordListItems'
 
 // Mammoth's defaults map Heading 1–6, lists, bold, italic and links; these
 // add the styles a negotiated text uses for its title and its quotations.
 // Built-in Word styles keep their English names in the file, whatever the
-// language of Word that wrote it.
+// language of Word that wrote it. wordListItems knows which paragraph rules
+// come before mammoth's list rules: a rule added here goes there too.
 const STYLE_MAP = [
   "p[style-name='Title'] => h1:fresh",
   "p[style-name='Quote'] => blockquote > p:fresh",
@@ -22,6 +25,11 @@ const STYLE_MAP = [
  * numbered and bulleted lists with their nesting, quotations, bold, italic,
  * line breaks and links to the web or to mail. Images, tables' layout,
  * comments and tracked deletions are left out; tracked insertions are kept.
+ *
+ * Numbered lists keep the numbers Word shows: a list that starts at 5, or
+ * goes on after an unnumbered paragraph, starts there ({@link withListNumbers}).
+ * When the file's numbering cannot be read as mammoth reads its paragraphs,
+ * every list starts at 1 instead: no list is given another's numbers.
  *
  * The archive is unpacked and checked first ({@link unpackArchive}), and
  * mammoth then reads a copy rebuilt from those checked entries only, so that
@@ -57,6 +65,9 @@ export async function importDocx(bytes: Uint8Array, limits: ImportLimits = defau
       cause: error
     })
   }
+  // mammoth numbers every list from 1 (it reads no w:start); most files have
+  // no ordered list, and need no second reading.
+  if (html.includes('<ol')) html = withListNumbers(html, wordListItems(entries))
   try {
     return importHtml(html, limits)
   } catch (error) {

@@ -15,9 +15,10 @@ import { notEmpty } from './notEmpty'
 export const MAX_HTML_DEPTH = 256
 
 // The schema's own rules keep only its nodes and marks, drop every attribute
-// but a link's href (web and mail only) and title, and already ignore head,
-// script, style, noscript, object and title. These add what has no place in
-// a text either, with its content: embedded pages, graphics, form fields.
+// but a link's href (web and mail only) and title and a list's start (as a
+// number only), and already ignore head, script, style, noscript, object and
+// title. These add what has no place in a text either, with its content:
+// embedded pages, graphics, form fields.
 const ignored = ['iframe', 'frame', 'frameset', 'embed', 'template', 'svg', 'math', 'canvas', 'audio', 'video', 'textarea', 'select']
 const extraRules: TagParseRule[] = [
   ...ignored.map((tag) => ({ tag, ignore: true })),

@@ -51,6 +51,22 @@ describe('importHtml', () => {
     expect(doc.textContent).toBe('Títuloab')
   })
 
+  for (const [start, order] of [
+    ['5', 5],
+    ['0', 0],
+    [' +007', 7],
+    ['12 puntos', 12],
+    ['999999999', 999999999],
+    ['quinto', 1],
+    ['', 1],
+    ['-3', 1],
+    ['1234567890', 1]
+  ] as const) {
+    test(`reads <ol start="${start}"> as a list from ${order}: a number a Markdown list can start at, or 1`, () => {
+      expect(body(`<ol start="${start}"><li>uno</li></ol>`)).toBe(`ordered_list(order=${order})[list_item[paragraph["uno"]]]`)
+    })
+  }
+
   test('gives blocks fresh ids, ignoring the ones the HTML carries', () => {
     const doc = importHtml('<p data-block-id="intruso">uno</p><p data-block-id="intruso">dos</p>')
     const ids = blocks(doc).map(([, id]) => id)

@@ -11,7 +11,7 @@ import { expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { isSafeHref, readContent, type DocumentId } from '../../src'
 import { DOC, docPath, signIn, startTestServer } from '../helpers'
-import { handMadeDocxParts, para, run, zip } from '../exchange/helpers'
+import { handMadeDocxParts, item, para, run, zip } from '../exchange/helpers'
 import { checkProperty, expectErrorShape, nastyString, request } from './fuzzing'
 
 const MARKDOWN = `# Estrategia regional
@@ -35,13 +35,20 @@ const HTML = `<!doctype html><html><head><style>p{color:red}</style><script>aler
 <svg><script>alert(5)</script></svg><form action="javascript:alert(6)"><input></form>
 </body></html>`
 
-/** The parts of a Word file with a heading, a list-less body, a good link and one to `javascript:`. */
+/**
+ * The parts of a Word file with a heading, a good link and one to
+ * `javascript:`, and a numbered list that goes on after a paragraph (so that
+ * its numbering is read).
+ */
 function wordParts(): Record<string, string> {
   const parts = handMadeDocxParts(
     [
       para('Heading1', run('Estrategia regional')),
       para(null, run('Texto '), run('en negrita', { bold: true }), run(' y '), run('cursiva', { italics: true })),
-      para(null, '<w:hyperlink r:id="rIdLink"><w:r><w:t>CRM</w:t></w:r></w:hyperlink>', '<w:hyperlink r:id="rIdEvil"><w:r><w:t>hostil</w:t></w:r></w:hyperlink>')
+      item(2, 0, run('uno')),
+      item(2, 1, run('uno.uno')),
+      para(null, '<w:hyperlink r:id="rIdLink"><w:r><w:t>CRM</w:t></w:r></w:hyperlink>', '<w:hyperlink r:id="rIdEvil"><w:r><w:t>hostil</w:t></w:r></w:hyperlink>'),
+      item(2, 0, run('dos'))
     ].join('')
   )
   const rels = 'word/_rels/document.xml.rels'
@@ -108,7 +115,7 @@ const upload: fc.Arbitrary<Upload> = fc.oneof(
   })
 )
 
-/** Every problem with a document's content: schema violations and links that are not http(s) or mailto. */
+/** Every problem with a document's content: schema violations, links that are not http(s) or mailto, lists from no whole number. */
 function problemsOf(doc: ProseMirrorNode): string[] {
   const problems: string[] = []
   try {
@@ -121,6 +128,8 @@ function problemsOf(doc: ProseMirrorNode): string[] {
     for (const [name, value] of Object.entries(node.attrs))
       if (typeof value === 'string' && /^\s*(javascript|vbscript|data):/i.test(value)) problems.push(`${node.type.name}.${name} = ${value}`)
     if (/script/i.test(node.type.name)) problems.push(`a ${node.type.name} node`)
+    const order: unknown = node.attrs.order
+    if (node.type.name === 'ordered_list' && !(Number.isSafeInteger(order) && (order as number) >= 0)) problems.push(`a list from ${String(order)}`)
     return true
   })
   return problems
