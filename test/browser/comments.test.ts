@@ -10,17 +10,19 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { COUNTRIES, todayIn } from '../../src'
-import { DOC, login, startTestServer, type TestServer } from '../helpers'
+import { DOC, docPath, login, startTestServer, type TestServer } from '../helpers'
 
 /** Where screenshots go, for a person to look at; unset, none are taken. */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR
 
+const POLL = { timeout: UI_TIMEOUT }
+
 const browser = useChromium()
 
-
-
-
-/** A person in a browser of their own (own cookies), signed in, with the Strategy open. */
+/**
+ * A person in a browser of their own (own cookies), signed in, with the
+ * Strategy open and its comments shown.
+ */
 async function openAs(server: TestServer, username: string): Promise<Person> {
   // Refusals the tests provoke answer 409.
   const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 }, expectedStatuses: [409] })
@@ -28,7 +30,11 @@ async function openAs(server: TestServer, username: string): Promise<Person> {
   await page.click(`a.document-link[href="#/doc/${DOC}"]`)
   await page.waitForSelector('.connection[data-state=connected]')
   await page.waitForSelector('.document-text h2')
-  await page.waitForSelector('.period-banner[data-phase]')
+  // The comments arrive after the text: until the sidebar counts what the server
+  // holds, no passage is marked yet (a passage picked then may carry a comment)
+  // and the cards are still being drawn.
+  const listed = (await (await page.request.get(`${server.server.url}${docPath('/comments')}`)).json()) as { comments: unknown[] }
+  await expect.poll(() => page.locator('.sidebar-title').innerText(), POLL).toBe(`Comentarios (${listed.comments.length})`)
   return person
 }
 
@@ -80,7 +86,7 @@ async function selectPassage(page: Page, { phrase, blockId }: PickedPassage): Pr
   await page.mouse.move((ends.x1 + ends.x2) / 2, (ends.y1 + ends.y2) / 2, { steps: 5 })
   await page.mouse.move(ends.x2, ends.y2, { steps: 5 })
   await page.mouse.up()
-  await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe(phrase)
+  await expect.poll(() => page.evaluate(() => document.getSelection()?.toString()), POLL).toBe(phrase)
 }
 
 /** A passage of the text to comment on, taken from the page so that the test holds whatever the demo draft says. */
@@ -139,7 +145,7 @@ describe('comments and proposed wording in Chromium', () => {
     await openPeriod(server)
     const ppt = await openAs(server, 'ppt')
     const gt = await openAs(server, 'gt')
-    await expect(gt.page.locator('.period-banner').innerText()).resolves.toMatch(/Periodo de comentarios abierto hasta el \d+ de \w+ de \d{4}/)
+    await expect.poll(() => gt.page.locator('.period-banner').innerText(), POLL).toMatch(/Periodo de comentarios abierto hasta el \d+ de \w+ de \d{4}/)
 
     const passage = await pickPassage(gt.page, 1)
     const before = (await blockText(gt.page, passage.blockId)) as string
@@ -177,10 +183,10 @@ describe('comments and proposed wording in Chromium', () => {
 
     // Pointing at the passage in the text marks its card; clicking the card shows its passage.
     await block.locator('.comment-passage').hover()
-    await expect.poll(() => card.getAttribute('class')).toContain('hovered')
+    await expect.poll(() => card.getAttribute('class'), POLL).toContain('hovered')
     await card.locator('.card-body').click()
     await block.locator('.comment-passage.active').waitFor()
-    await expect.poll(() => card.getAttribute('class')).toContain('active')
+    await expect.poll(() => card.getAttribute('class'), POLL).toContain('active')
 
     // The Presidency answers, then accepts the proposal.
     const answer = 'Se incorpora la redacción propuesta.'
@@ -191,16 +197,16 @@ describe('comments and proposed wording in Chromium', () => {
 
     // The text changes in both browsers.
     for (const { page } of [ppt, gt]) {
-      await expect.poll(() => blockText(page, passage.blockId), { timeout: UI_TIMEOUT }).toBe(before.replace(passage.phrase, wording))
-      await expect.poll(() => page.locator('.document-text .proposal', { hasText: wording }).count(), { timeout: UI_TIMEOUT }).toBe(0)
+      await expect.poll(() => blockText(page, passage.blockId), POLL).toBe(before.replace(passage.phrase, wording))
+      await expect.poll(() => page.locator('.document-text .proposal', { hasText: wording }).count(), POLL).toBe(0)
     }
     // The delegate sees the outcome and the answer, live.
     const gtCard = gt.page.locator('.comment-card', { hasText: remark })
-    await expect.poll(() => gtCard.locator('.status-badge').innerText(), { timeout: UI_TIMEOUT }).toBe('incorporado')
+    await expect.poll(() => gtCard.locator('.status-badge').innerText(), POLL).toBe('incorporado')
     await expect(gtCard.locator('.card-answer .answer-body').innerText()).resolves.toBe(answer)
     await expect(gtCard.locator('.card-decision').innerText()).resolves.toContain('Aceptada')
-    // Her card now quotes the passage as it reads, and shows what it replaced.
-    await expect(gtCard.locator('.card-passage').innerText()).resolves.toBe(wording)
+    // Her card now quotes the passage as it reads (redrawn in the frame after the text changed), and shows what it replaced.
+    await expect.poll(() => gtCard.locator('.card-passage').innerText(), POLL).toBe(wording)
     await expect(gtCard.locator('.card-change del').innerText()).resolves.toBe(passage.phrase)
     // A delegate decides nothing.
     expect(await gtCard.locator('form.card-decide').count()).toBe(0)
@@ -228,7 +234,7 @@ describe('comments and proposed wording in Chromium', () => {
     await form.locator('textarea[name=body]').fill(remark)
     await form.locator('button[type=submit]').click()
     const error = form.locator('.form-error')
-    await expect.poll(() => error.innerText()).toContain(period.deadline)
+    await expect.poll(() => error.innerText(), POLL).toContain(period.deadline)
     await screenshot(gt.page, 'comments-5-refused')
     // What she wrote is still there, and nothing was created.
     await expect(form.locator('textarea[name=body]').inputValue()).resolves.toBe(remark)
@@ -269,12 +275,13 @@ describe('comments and proposed wording in Chromium', () => {
 
     // Everything arrived live.
     const cards = page.locator('.comment-card')
-    await expect.poll(() => cards.count(), { timeout: UI_TIMEOUT }).toBe(all.length)
-    await expect.poll(() => page.locator('.sidebar-title').innerText()).toBe(`Comentarios (${all.length})`)
+    await expect.poll(() => cards.count(), POLL).toBe(all.length)
+    await expect.poll(() => page.locator('.sidebar-title').innerText(), POLL).toBe(`Comentarios (${all.length})`)
     const chip = (kind: 'country' | 'status', value: string) => page.locator(`.comment-counts [data-${kind}="${value}"] .count`)
     await expect(chip('country', 'GT').innerText()).resolves.toBe(String(count((c) => c.country === 'GT')))
     await expect(chip('country', 'MX').innerText()).resolves.toBe(String(count((c) => c.country === 'MX')))
-    await expect(chip('status', 'not_incorporated').innerText()).resolves.toBe(String(count((c) => c.status === 'not_incorporated')))
+    // The answer to «GT dos» comes as an event of its own, after the last of the four comments.
+    await expect.poll(() => chip('status', 'not_incorporated').innerText(), POLL).toBe(String(count((c) => c.status === 'not_incorporated')))
     // Every country's colour in the stylesheet is the one the domain gives it.
     const colours = await page.evaluate(
       (codes) =>
@@ -294,12 +301,12 @@ describe('comments and proposed wording in Chromium', () => {
 
     // Clicking a passage in the text selects its card.
     await page.locator(`.document-text [data-block-id="${p3.blockId}"] .comment-passage.country-HN`).click()
-    await expect.poll(() => page.locator('.comment-card', { hasText: 'HN uno' }).getAttribute('class')).toContain('active')
+    await expect.poll(() => page.locator('.comment-card', { hasText: 'HN uno' }).getAttribute('class'), POLL).toContain('active')
 
     // Guatemala only: its cards, and the status counts of its comments.
     await page.selectOption('.comment-filters select[name=country]', 'GT')
     const ofGuatemala = count((c) => c.country === 'GT')
-    await expect.poll(() => cards.count()).toBe(ofGuatemala)
+    await expect.poll(() => cards.count(), POLL).toBe(ofGuatemala)
     expect(await page.locator('.comment-card[data-country="GT"]').count()).toBe(ofGuatemala)
     await expect(chip('status', 'open').innerText()).resolves.toBe(String(count((c) => c.country === 'GT' && c.status === 'open')))
     await expect(chip('status', 'not_incorporated').innerText()).resolves.toBe(
@@ -310,14 +317,14 @@ describe('comments and proposed wording in Chromium', () => {
     const openProposals = count((c) => c.country === 'GT' && c.status === 'open' && c.suggestion !== null && c.suggestion.decision === null)
     await expect(page.locator('.bulk-actions button.accept').innerText()).resolves.toBe(`Aceptar todas (${openProposals})`)
     // Only the passages shown are marked in the text.
-    await expect.poll(() => page.locator('.document-text .comment-passage:not(.country-GT)').count()).toBe(0)
+    await expect.poll(() => page.locator('.document-text .comment-passage:not(.country-GT)').count(), POLL).toBe(0)
     await page.locator(`.document-text [data-block-id="${p0.blockId}"] .proposal.country-GT`).waitFor()
     await screenshot(page, 'comments-7-filter-country')
 
     // …and not incorporated.
     await page.selectOption('.comment-filters select[name=status]', 'not_incorporated')
     const rejected = count((c) => c.country === 'GT' && c.status === 'not_incorporated')
-    await expect.poll(() => cards.count()).toBe(rejected)
+    await expect.poll(() => cards.count(), POLL).toBe(rejected)
     await page.locator('.comment-card', { hasText: 'GT dos' }).waitFor()
     await expect(chip('country', 'GT').innerText()).resolves.toBe(String(rejected))
 
@@ -325,13 +332,13 @@ describe('comments and proposed wording in Chromium', () => {
     await page.selectOption('.comment-filters select[name=country]', '')
     await page.selectOption('.comment-filters select[name=status]', 'open')
     const open = count((c) => c.status === 'open')
-    await expect.poll(() => cards.count()).toBe(open)
+    await expect.poll(() => cards.count(), POLL).toBe(open)
     await expect(chip('country', 'MX').innerText()).resolves.toBe(String(count((c) => c.country === 'MX' && c.status === 'open')))
     await page.locator(`.document-text [data-block-id="${p2.blockId}"] .proposal.country-MX`).waitFor()
 
     // A new comment arriving live updates the cards and counts under the filter.
     await comment('mx', p4, 'MX dos')
-    await expect.poll(() => cards.count(), { timeout: UI_TIMEOUT }).toBe(open + 1)
+    await expect.poll(() => cards.count(), POLL).toBe(open + 1)
     await expect(chip('country', 'MX').innerText()).resolves.toBe(String(count((c) => c.country === 'MX' && c.status === 'open') + 1))
     await screenshot(page, 'comments-8-filter-status')
     expect(errors).toEqual([])

@@ -18,11 +18,10 @@ const OBJETIVOS = '5. Objetivos específicos'
 
 const browser = useChromium()
 
-
-
-
-
-/** Signs in, opens the Strategy and follows its link to the versions page. */
+/**
+ * Signs in, opens the Strategy and follows its link to the versions page,
+ * which compares the last two versions as it opens; waits until that is drawn.
+ */
 async function openVersionsAs(server: TestServer, username: string): Promise<Person> {
   const person = await signInAs(browser(), server, username)
   const { page } = person
@@ -32,6 +31,8 @@ async function openVersionsAs(server: TestServer, username: string): Promise<Per
   await expect(link.innerText()).resolves.toBe('Versiones y comparación')
   await link.click()
   await page.waitForSelector('.versions-page .version-list li strong')
+  // Its answer would otherwise land in the middle of the comparison a test asks for next.
+  await page.waitForSelector('.compare-changes > *', { state: 'attached' })
   return person
 }
 
@@ -43,11 +44,20 @@ async function demoVersionIds(server: TestServer): Promise<{ october: string; no
   return { october: id(OCTOBER), november: id(NOVEMBER) }
 }
 
-/** Chooses the two sides by their names and presses "Comparar". */
+/**
+ * Chooses the two sides by their names, presses "Comparar" and waits until
+ * that comparison is drawn. The page's own comparison (as it opens, after
+ * publishing) must have been drawn before.
+ */
 async function compare(page: Page, from: string, to: string): Promise<void> {
+  // What is drawn now is marked, so that the wait is for the answer to this
+  // click: the comparison shown before may well be of the same two versions,
+  // and its list would pass for this one's until this one's replaced it.
+  await page.locator('.compare-changes > *').evaluateAll((drawn) => drawn.forEach((el) => el.setAttribute('data-earlier', '')))
   await page.selectOption('.compare-from', { label: from })
   await page.selectOption('.compare-to', { label: to })
   await page.click('.compare-button')
+  await page.waitForSelector('.compare-changes > :not([data-earlier])', { state: 'attached' })
 }
 
 const changes = (page: Page) => page.locator('.compare-changes article.change')
@@ -269,7 +279,9 @@ describe('Comparing versions in Chromium', () => {
       'Borrador diciembre 2021',
       'Borrador actual (en vivo)'
     ])
-    // November and December hold the same text.
+    // November and December hold the same text: the page's own comparison of its
+    // last two versions says so first, then the one asked for.
+    await ppt.page.waitForSelector('.compare-changes >> text=No hay diferencias en lo seleccionado.')
     await compare(ppt.page, NOVEMBER, 'Borrador diciembre 2021')
     await ppt.page.waitForSelector('.compare-changes >> text=No hay diferencias en lo seleccionado.')
 

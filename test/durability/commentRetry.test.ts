@@ -7,19 +7,26 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Request } from 'playwright-core'
-import { signInAs, useChromium, type Person } from '../browser/chromium'
+import { signInAs, UI_TIMEOUT, useChromium, type Person } from '../browser/chromium'
 import { DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession, type TestServer } from '../helpers'
 
 const browser = useChromium()
+
+const POLL = { timeout: UI_TIMEOUT }
 
 // A passage of the demo Strategy that appears once, in one text node.
 const PUEBLA = 'Proceso Puebla'
 
 async function openAs(server: TestServer, username: string): Promise<Person> {
   const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 } })
-  await person.page.click(`a.document-link[href="#/doc/${DOC}"]`)
-  await person.page.waitForSelector('.connection[data-state=connected]')
-  await person.page.waitForSelector('.document-text h2')
+  const { page } = person
+  await page.click(`a.document-link[href="#/doc/${DOC}"]`)
+  await page.waitForSelector('.connection[data-state=connected]')
+  await page.waitForSelector('.document-text h2')
+  // The comments arrive after the text, and marking their passages redraws it:
+  // a selection made before then may be lost to the redraw.
+  const listed = (await (await page.request.get(`${server.server.url}${docPath('/comments')}`)).json()) as { comments: unknown[] }
+  await expect.poll(() => page.locator('.sidebar-title').innerText(), POLL).toBe(`Comentarios (${listed.comments.length})`)
   return person
 }
 
@@ -53,7 +60,7 @@ async function select(page: Page, phrase: string): Promise<void> {
     }
     throw new Error(`not in the text: ${phrase}`)
   }, phrase)
-  await expect.poll(() => page.evaluate(() => document.getSelection()?.toString())).toBe(phrase)
+  await expect.poll(() => page.evaluate(() => document.getSelection()?.toString()), POLL).toBe(phrase)
 }
 
 async function commentsOf(session: ApiSession): Promise<Array<{ id: string; body: string; replies: Array<{ body: string }> }>> {
@@ -79,7 +86,7 @@ describe('Sending again after a lost answer, in Chromium', () => {
     const remark = 'Guatemala pide citar el Proceso Puebla completo.'
     await form.locator('textarea[name=body]').fill(remark)
     await form.locator('button[type=submit]').click()
-    await expect.poll(() => form.locator('.form-error').innerText()).toBe('No se pudo contactar con el servidor.')
+    await expect.poll(() => form.locator('.form-error').innerText(), POLL).toBe('No se pudo contactar con el servidor.')
     // The first request did arrive: the comment exists already.
     expect((await commentsOf(ppt)).filter((c) => c.body === remark)).toHaveLength(1)
 
@@ -107,10 +114,10 @@ describe('Sending again after a lost answer, in Chromium', () => {
     const reply = card.locator('form.card-reply')
     await reply.locator('textarea').fill('La Secretaría toma nota.')
     await reply.locator('button[type=submit]').click()
-    await expect.poll(() => card.innerText()).toContain('No se pudo contactar con el servidor.')
+    await expect.poll(() => card.innerText(), POLL).toContain('No se pudo contactar con el servidor.')
     await reply.locator('button[type=submit]').click()
     await card.locator('.reply-body', { hasText: 'La Secretaría toma nota.' }).waitFor()
-    await expect.poll(() => reply.locator('textarea').inputValue()).toBe('')
+    await expect.poll(() => reply.locator('textarea').inputValue(), POLL).toBe('')
 
     await reply.locator('textarea').fill('Y enviará el texto revisado.')
     await reply.locator('button[type=submit]').click()

@@ -57,6 +57,10 @@ describe('Publishing again after a lost answer, in Chromium', () => {
     await person.page.click('a.versions-link')
     const form = person.page.locator('form.publish-form')
     await form.waitFor()
+    // The form checks names against the versions the page lists: once they are
+    // in, they are the ones from before any publishing here.
+    const shown = person.page.locator('.version-list li strong')
+    await expect.poll(() => shown.allTextContents(), POLL).toEqual(before.map((v) => v.name))
 
     await form.locator('input[name=version-name]').fill('Borrador diciembre 2021')
     await form.locator('button[type=submit]').click()
@@ -66,6 +70,8 @@ describe('Publishing again after a lost answer, in Chromium', () => {
 
     await form.locator('button[type=submit]').click()
     await expect.poll(() => form.locator('.form-message').innerText(), POLL).toBe('Publicada: Borrador diciembre 2021')
+    // The list is asked for again after that message: the checks below need it in, and not yet «Borrador enero 2022».
+    await expect.poll(() => shown.allTextContents(), POLL).toEqual([...before.map((v) => v.name), 'Borrador diciembre 2021'])
     const keys = await keysOf(requests)
     expect(keys).toHaveLength(2)
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/)

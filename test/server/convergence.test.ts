@@ -96,12 +96,14 @@ test('Three editors converge after a seeded random schedule of edits, drops and 
     for (const client of clients) expect(client.provider.synced, report()).toBe(true)
     const [first, ...others] = clients.map((c) => contentOf(c.doc))
     for (const other of others) expect(other, report()).toBe(first)
+    // Equal texts are not yet the end: an insertion and its deletion may still
+    // be on their way to one client. Equal texts with equal state vectors are.
+    const vector = Y.encodeStateVector(clients[0]?.doc as Y.Doc)
+    for (const client of clients) expect(Y.encodeStateVector(client.doc), report()).toEqual(vector)
   }, { ...WAIT, timeout: 15_000 })
 
   const agreed = contentOf(clients[0]?.doc as Y.Doc)
   console.info(`convergence seed ${seed}: ${STEPS} steps, ${drops} drops, all offline ${allOffline} times`)
-  const vector = Y.encodeStateVector(clients[0]?.doc as Y.Doc)
-  for (const client of clients) expect(Y.encodeStateVector(client.doc), report()).toEqual(vector)
   const loaded = server.workspace.collaboration.loadedDocument(DOC)?.doc
   expect(loaded && contentOf(loaded), report()).toBe(agreed)
   expect(agreed, 'the schedule changed the text').not.toBe(initial)
