@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import { colorOf } from '../../src'
 import type { Logger } from '../Logger'
 import type { MessageKind, MessageThrottle } from './MessageThrottle'
-import { CloseCode, MessageType, SyncStep, readAwarenessUpdate, writeAwarenessUpdate, encodeAwarenessMessage } from './protocol'
+import { checkUpdateReferences, CloseCode, encodeAwarenessMessage, MessageType, readAwarenessUpdate, SyncStep, writeAwarenessUpdate } from './protocol'
 import type { Room } from './Room'
 import { DocumentTooLarge, OPEN, type ConnectionContext, type UpdateOrigin, type WebSocketLike } from './types'
 
@@ -180,9 +180,10 @@ export class Connection {
       case SyncStep.update: {
         const update = decoding.readVarUint8Array(decoder)
         checkEnd(decoder, MessageType.sync)
-        // Read the whole update first: a malformed one throws here, before it
-        // could be half applied.
+        // Read and check the whole update first: a malformed one throws here,
+        // before it could be half applied.
         const decoded = Y.decodeUpdate(update)
+        checkUpdateReferences(decoded)
         if (this.context.readOnly) return
         this.room.checkUpdate(update, decoded)
         Y.applyUpdate(this.room.doc, update, this.origin)

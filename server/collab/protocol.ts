@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
 
 /**
  * The y-websocket message types, unchanged (see PROTOCOL.md). Consenso adds
@@ -101,4 +102,23 @@ export function writeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8A
     encoding.writeVarString(encoder, JSON.stringify(e.state))
   }
   return encoding.toUint8Array(encoder)
+}
+
+/**
+ * Throws unless every item of a decoded update refers only to what its own
+ * client made before it (its left and right origins and its parent, where
+ * they are of the same client). A client can only point at what exists when
+ * it writes an item, so a valid update always does. Yjs trusts it: an item
+ * pointing at a later clock of its own client makes applyUpdate throw midway,
+ * after the items before it went in. Checked first, a malformed update changes nothing.
+ */
+export function checkUpdateReferences(decoded: ReturnType<typeof Y.decodeUpdate>): void {
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue
+    const { client, clock } = struct.id
+    const parent = struct.parent instanceof Y.ID ? struct.parent : null
+    for (const ref of [struct.origin, struct.rightOrigin, parent])
+      if (ref && ref.client === client && ref.clock >= clock)
+        throw new TypeError(`item ${client}:${clock} refers to ${ref.client}:${ref.clock}, which its client had not made yet`)
+  }
 }

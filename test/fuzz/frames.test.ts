@@ -234,6 +234,37 @@ test('Random and mutated frames from an editor never crash the server; a frame r
   await expectAlive(s)
 }, 60_000)
 
+test('An update whose second item points at a later item of its own client is refused whole: its first item does not go in.', async () => {
+  const s = await scene()
+  // Written by hand in Yjs's update format: two string items of client 4242;
+  // the first goes into the text's fragment, the second names as its parent
+  // the item 4242:9, which nobody has made. Yjs would take the first and
+  // then throw on the second.
+  const client = 4242
+  const update = encoding.createEncoder()
+  encoding.writeVarUint(update, 1) // clients
+  encoding.writeVarUint(update, 2) // items of this client
+  encoding.writeVarUint(update, client)
+  encoding.writeVarUint(update, 0) // clock of the first
+  encoding.writeUint8(update, 4) // a string item, no origins: its parent follows
+  encoding.writeVarUint(update, 1) // the parent is a root type, by name
+  encoding.writeVarString(update, CONTENT_FRAGMENT)
+  encoding.writeVarString(update, 'a')
+  encoding.writeUint8(update, 4)
+  encoding.writeVarUint(update, 0) // the parent is an item, by id
+  encoding.writeVarUint(update, client)
+  encoding.writeVarUint(update, 9)
+  encoding.writeVarString(update, 'b')
+  encoding.writeVarUint(update, 0) // no deletions
+  const before = await observe(s.server)
+  const socket = await openRawSocket(s.server, DOC, { token: await login(s.server.url, 'ppt') })
+  expect(await sendFrame(socket, syncMessage(syncProtocol.messageYjsUpdate, encoding.toUint8Array(update)))).toBe(CloseCode.badMessage)
+  const after = await observe(s.server)
+  expect(after).toEqual(before)
+  expect(Y.decodeStateVector(after.stateVector).has(client)).toBe(false)
+  await expectAlive(s)
+})
+
 test('No frame from a read-only connection ever changes the document.', async () => {
   const s = await scene()
   const token = await login(s.server.url, 'mx')
