@@ -2,9 +2,9 @@
  * Debian's Chromium for the editor tests, driven by playwright-core (which
  * never downloads a browser of its own), and a person signed in to it.
  */
-import { afterAll, beforeAll } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { DEMO_PASSWORD, type TestServer } from '../helpers'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { chromium, type Browser, type Page, type Request } from 'playwright-core'
+import { DEMO_PASSWORD, DOC, docPath, type TestServer } from '../helpers'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -63,4 +63,39 @@ export async function signInAs(browser: Browser, server: TestServer, username: s
   await page.click('form.login button[type=submit]')
   await page.waitForSelector(options.home ?? 'ul.document-list')
   return { page, errors }
+}
+
+/**
+ * A person signed in as {@link signInAs}, with the demo Strategy open, its
+ * text shown and its comments listed. The comments arrive after the text:
+ * until the sidebar counts what the server holds, no passage is marked yet
+ * (a passage picked then may carry a comment, and marking it redraws the
+ * text, losing a selection) and the cards are still being drawn.
+ */
+export async function openStrategyAs(browser: Browser, server: TestServer, username: string, options: SignInOptions = {}): Promise<Person> {
+  const person = await signInAs(browser, server, username, { viewport: { width: 1400, height: 950 }, ...options })
+  const { page } = person
+  await page.click(`a.document-link[href="#/doc/${DOC}"]`)
+  await page.waitForSelector('.connection[data-state=connected]')
+  await page.waitForSelector('.document-text h2')
+  const listed = (await (await page.request.get(`${server.server.url}${docPath('/comments')}`)).json()) as { comments: unknown[] }
+  await expect.poll(() => page.locator('.sidebar-title').innerText(), { timeout: UI_TIMEOUT }).toBe(`Comentarios (${listed.comments.length})`)
+  return person
+}
+
+/**
+ * Lets the first POST matching `pattern` reach the server, then drops its
+ * answer, as a connection cut at the wrong moment does; later ones pass.
+ * Returns the POSTs seen, to read their headers.
+ */
+export async function loseFirstAnswer(page: Page, pattern: RegExp): Promise<Request[]> {
+  const seen: Request[] = []
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    seen.push(route.request())
+    if (seen.length > 1) return route.continue()
+    await route.fetch()
+    await route.abort('connectionreset')
+  })
+  return seen
 }

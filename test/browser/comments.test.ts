@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { COUNTRIES, todayIn } from '../../src'
 import { DOC, docPath, login, startTestServer, type TestServer } from '../helpers'
 
@@ -19,24 +19,8 @@ const POLL = { timeout: UI_TIMEOUT }
 
 const browser = useChromium()
 
-/**
- * A person in a browser of their own (own cookies), signed in, with the
- * Strategy open and its comments shown.
- */
-async function openAs(server: TestServer, username: string): Promise<Person> {
-  // Refusals the tests provoke answer 409.
-  const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 }, expectedStatuses: [409] })
-  const { page } = person
-  await page.click(`a.document-link[href="#/doc/${DOC}"]`)
-  await page.waitForSelector('.connection[data-state=connected]')
-  await page.waitForSelector('.document-text h2')
-  // The comments arrive after the text: until the sidebar counts what the server
-  // holds, no passage is marked yet (a passage picked then may carry a comment)
-  // and the cards are still being drawn.
-  const listed = (await (await page.request.get(`${server.server.url}${docPath('/comments')}`)).json()) as { comments: unknown[] }
-  await expect.poll(() => page.locator('.sidebar-title').innerText(), POLL).toBe(`Comentarios (${listed.comments.length})`)
-  return person
-}
+// Refusals the tests provoke answer 409.
+const openAs = (server: TestServer, username: string): Promise<Person> => openStrategyAs(browser(), server, username, { expectedStatuses: [409] })
 
 /** Calls the REST API as the holder of `token`. */
 async function call(server: TestServer, token: string, method: string, path: string, body?: unknown) {

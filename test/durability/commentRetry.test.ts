@@ -6,9 +6,9 @@
  * build` first and /usr/bin/chromium.
  */
 import { describe, expect, it } from 'vitest'
-import type { Page, Request } from 'playwright-core'
-import { signInAs, UI_TIMEOUT, useChromium, type Person } from '../browser/chromium'
-import { DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession, type TestServer } from '../helpers'
+import type { Page } from 'playwright-core'
+import { loseFirstAnswer, openStrategyAs, UI_TIMEOUT, useChromium } from '../browser/chromium'
+import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession } from '../helpers'
 
 const browser = useChromium()
 
@@ -16,36 +16,6 @@ const POLL = { timeout: UI_TIMEOUT }
 
 // A passage of the demo Strategy that appears once, in one text node.
 const PUEBLA = 'Proceso Puebla'
-
-async function openAs(server: TestServer, username: string): Promise<Person> {
-  const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 } })
-  const { page } = person
-  await page.click(`a.document-link[href="#/doc/${DOC}"]`)
-  await page.waitForSelector('.connection[data-state=connected]')
-  await page.waitForSelector('.document-text h2')
-  // The comments arrive after the text, and marking their passages redraws it:
-  // a selection made before then may be lost to the redraw.
-  const listed = (await (await page.request.get(`${server.server.url}${docPath('/comments')}`)).json()) as { comments: unknown[] }
-  await expect.poll(() => page.locator('.sidebar-title').innerText(), POLL).toBe(`Comentarios (${listed.comments.length})`)
-  return person
-}
-
-/**
- * Lets the first request matching `pattern` reach the server, then drops its
- * answer, as a connection cut at the wrong moment does; later ones pass.
- * Returns the requests seen, to read their headers.
- */
-async function loseFirstAnswer(page: Page, pattern: RegExp): Promise<Request[]> {
-  const seen: Request[] = []
-  await page.route(pattern, async (route) => {
-    if (route.request().method() !== 'POST') return route.continue()
-    seen.push(route.request())
-    if (seen.length > 1) return route.continue()
-    await route.fetch()
-    await route.abort('connectionreset')
-  })
-  return seen
-}
 
 /** Selects `phrase` in the text (it must lie in one text node), as a drag of the mouse would. */
 async function select(page: Page, phrase: string): Promise<void> {
@@ -77,7 +47,7 @@ describe('Sending again after a lost answer, in Chromium', () => {
     const server = await startTestServer()
     const ppt = await signIn(server.server, 'ppt')
     await openCommentPeriod(ppt)
-    const gt = await openAs(server, 'gt')
+    const gt = await openStrategyAs(browser(), server, 'gt')
     const requests = await loseFirstAnswer(gt.page, /\/comments$/)
 
     await select(gt.page, PUEBLA)
@@ -106,7 +76,7 @@ describe('Sending again after a lost answer, in Chromium', () => {
     const ppt = await signIn(server.server, 'ppt')
     const made = await ppt.post(docPath('/comments'), { body: 'Nota de la Presidencia.', anchor: quoteSelector(PUEBLA) })
     expect(made.status).toBe(201)
-    const se = await openAs(server, 'se')
+    const se = await openStrategyAs(browser(), server, 'se')
     const requests = await loseFirstAnswer(se.page, /\/replies$/)
 
     const card = se.page.locator('.comment-card', { hasText: 'Nota de la Presidencia.' })

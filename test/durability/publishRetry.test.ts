@@ -5,36 +5,12 @@
  * act once. Needs `npm run build` first and /usr/bin/chromium.
  */
 import { describe, expect, it } from 'vitest'
-import type { Page, Request } from 'playwright-core'
-import { signInAs, useChromium, UI_TIMEOUT, type Person } from '../browser/chromium'
-import { DOC, docPath, signIn, startTestServer, type ApiSession, type TestServer } from '../helpers'
+import type { Request } from 'playwright-core'
+import { loseFirstAnswer, openStrategyAs, useChromium, UI_TIMEOUT } from '../browser/chromium'
+import { docPath, signIn, startTestServer, type ApiSession } from '../helpers'
 
 const browser = useChromium()
 const POLL = { timeout: UI_TIMEOUT }
-
-async function openAs(server: TestServer, username: string): Promise<Person> {
-  const person = await signInAs(browser(), server, username, { viewport: { width: 1400, height: 950 } })
-  await person.page.click(`a.document-link[href="#/doc/${DOC}"]`)
-  await person.page.waitForSelector('.connection[data-state=connected]')
-  return person
-}
-
-/**
- * Lets the first POST matching `pattern` reach the server, then drops its
- * answer, as a connection cut at the wrong moment does; later ones pass.
- * Returns the POSTs seen, to read their headers.
- */
-async function loseFirstAnswer(page: Page, pattern: RegExp): Promise<Request[]> {
-  const seen: Request[] = []
-  await page.route(pattern, async (route) => {
-    if (route.request().method() !== 'POST') return route.continue()
-    seen.push(route.request())
-    if (seen.length > 1) return route.continue()
-    await route.fetch()
-    await route.abort('connectionreset')
-  })
-  return seen
-}
 
 const keysOf = (requests: readonly Request[]) => Promise.all(requests.map(async (r) => (await r.allHeaders())['idempotency-key']))
 
@@ -52,7 +28,7 @@ describe('Publishing again after a lost answer, in Chromium', () => {
     const server = await startTestServer()
     const ppt = await signIn(server.server, 'ppt')
     const before = await listed(ppt, 'versions')
-    const person = await openAs(server, 'ppt')
+    const person = await openStrategyAs(browser(), server, 'ppt')
     const requests = await loseFirstAnswer(person.page, /\/versions$/)
     await person.page.click('a.versions-link')
     const form = person.page.locator('form.publish-form')
@@ -102,7 +78,7 @@ describe('Publishing again after a lost answer, in Chromium', () => {
     const server = await startTestServer()
     const ppt = await signIn(server.server, 'ppt')
     const before = await listed(ppt, 'periods')
-    const person = await openAs(server, 'ppt')
+    const person = await openStrategyAs(browser(), server, 'ppt')
     const requests = await loseFirstAnswer(person.page, /\/periods$/)
     await person.page.click('.period-controls summary')
     const open = () => person.page.locator('form.period-open button[type=submit]').click()
