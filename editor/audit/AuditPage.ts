@@ -1,7 +1,18 @@
-import { AUDIT_ACTIONS, COUNTRIES, isAuditAction, isCountryCode, type AuditAction, type AuditEntry } from '../../src'
+import {
+  AUDIT_ACTIONS,
+  COUNTRIES,
+  isAuditAction,
+  isCommentStatus,
+  isCountryCode,
+  isIsoDate,
+  isRole,
+  type AuditAction,
+  type AuditDetails,
+  type AuditEntry
+} from '../../src'
 import { ApiError } from '../api'
 import { h } from '../dom'
-import { countryName, fill, type Language, type MessageKey, type Translate } from '../i18n'
+import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from '../i18n'
 import { auditApi, type AuditPage as TrailPage, type AuditQuery } from './auditApi'
 
 export interface AuditPageOptions {
@@ -19,6 +30,108 @@ const actionKey = (action: AuditAction): ActionKey & MessageKey => `action_${act
 export const actionName = (action: AuditAction, t: Translate): string => t(actionKey(action))
 
 const short = (id: string) => id.slice(0, 8)
+
+// Every key the server writes into an entry's details (server/comments, versions, auth, sharing, http, Workspace).
+const DETAIL_KEYS = [
+  'sessions',
+  'retryAfterSeconds',
+  'role',
+  'country',
+  'format',
+  'name',
+  'words',
+  'lang',
+  'comments',
+  'entries',
+  'from',
+  'to',
+  'action',
+  'actor',
+  'document',
+  'title',
+  'file',
+  'timeZone',
+  'previousTimeZone',
+  'holidays',
+  'holidaysAdded',
+  'holidaysRemoved',
+  'start',
+  'deadline',
+  'previousDeadline',
+  'businessDays',
+  'change',
+  'reopened',
+  'replies',
+  'status',
+  'previous',
+  'answered',
+  'bulk',
+  'version',
+  'observers'
+] as const
+type DetailKey = (typeof DETAIL_KEYS)[number]
+const isDetailKey = (key: string): key is DetailKey => (DETAIL_KEYS as readonly string[]).includes(key)
+// Fails to compile if a detail has no label in the dictionaries.
+const detailLabel = (key: DetailKey): `auditDetail_${DetailKey}` & MessageKey => `auditDetail_${key}`
+
+interface Reader {
+  readonly t: Translate
+  readonly language: Language
+}
+
+// Values from a known set, in words; a value outside the set (an older or newer server's) is shown as recorded.
+const DETAIL_VALUES: Partial<Record<DetailKey, (value: string, reader: Reader) => string>> = {
+  role: (v, { t }) => (isRole(v) ? t(`role_${v}`) : v),
+  country: (v, { language }) => countryName(v, language),
+  action: (v, { t }) => (isAuditAction(v) ? actionName(v, t) : v),
+  status: (v, { t }) => (isCommentStatus(v) ? t(`status_${v}`) : v),
+  previous: (v, { t }) => (isCommentStatus(v) ? t(`status_${v}`) : v),
+  lang: (v, { t }) => (v === 'es' || v === 'en' ? t(`auditLanguage_${v}`) : v),
+  change: (v, { t }) => (v === 'closed' || v === 'businessDays' || v === 'deadline' ? t(`auditChange_${v}`) : v),
+  observers: (v, { t }) => (v === 'all' ? t('auditObserversAll') : v)
+}
+
+// What the server calls the live draft where a version's id would be.
+const DRAFT = 'draft'
+
+/**
+ * An entry's details as "label: value" pairs in the reader's language: known
+ * keys by their label (an unknown one as written), known values in words, yes
+ * and no, numbers and calendar dates (lists of them too) as the language writes
+ * them. An id recorded with its name beside it (`from` and `fromName`) reads
+ * as that name; `omit` is a key another column already shows.
+ */
+function detailsText(details: AuditDetails, omit: string | undefined, reader: Reader): string {
+  const { t, language } = reader
+  const read = (key: string, value: string | number | boolean): string => {
+    if (typeof value === 'boolean') return t(value ? 'auditYes' : 'auditNo')
+    if (typeof value === 'number') return value.toLocaleString(language)
+    const name = details[`${key}Name`]
+    if (typeof name === 'string') return value === DRAFT ? t('liveDraft') : `«${name}»`
+    const known = isDetailKey(key) ? DETAIL_VALUES[key] : undefined
+    if (known) return known(value, reader)
+    const days = value.split(', ')
+    // Joined with semicolons: an English date has a comma of its own.
+    return days.every(isIsoDate) ? days.map((day) => formatDay(day, language)).join('; ') : value
+  }
+  // A name read with its id, above.
+  const namesAnId = (key: string) => key.endsWith('Name') && Object.hasOwn(details, key.slice(0, -'Name'.length))
+  return Object.entries(details)
+    .flatMap(([key, value]) =>
+      value === '' || value === null || key === omit || namesAnId(key) ? [] : [`${isDetailKey(key) ? t(detailLabel(key)) : key}: ${read(key, value)}`]
+    )
+    .join(' · ')
+}
+
+// The detail that names the entry's version, where there is one: `name`, or `version` for a share.
+function versionName(e: AuditEntry): { key: string; name: string } | undefined {
+  if (!e.target?.version) return undefined
+  for (const key of ['name', 'version']) {
+    const name = e.details?.[key]
+    if (typeof name === 'string') return { key, name }
+  }
+  return undefined
+}
 
 /**
  * The audit trail, for the Presidency and the Secretariat: who did what, to
@@ -199,8 +312,8 @@ export class AuditPage {
     }
     if (target.document) part('auditTargetDocument', h('a', { href: `#/doc/${encodeURIComponent(target.document)}` }, target.document))
     if (target.version) {
-      const name = e.details?.name
-      part('auditTargetVersion', typeof name === 'string' ? `«${name}»` : h('code', { title: target.version }, short(target.version)))
+      const named = versionName(e)
+      part('auditTargetVersion', named ? `«${named.name}»` : h('code', { title: target.version }, short(target.version)))
     }
     if (target.comment) part('auditTargetComment', h('code', { title: target.comment }, short(target.comment)))
     if (target.period) part('auditTargetPeriod', h('code', { title: target.period }, short(target.period)))
@@ -209,12 +322,8 @@ export class AuditPage {
     return parts
   }
 
-  // The details as "key: value" pairs; yes and no in words.
+  // The details in words, less the version's name that the target column shows.
   private details(e: AuditEntry): string {
-    const { t } = this.options
-    return Object.entries(e.details ?? {})
-      .filter(([, value]) => value !== '' && value !== null)
-      .map(([key, value]) => `${key}: ${typeof value === 'boolean' ? t(value ? 'auditYes' : 'auditNo') : String(value)}`)
-      .join(' · ')
+    return detailsText(e.details ?? {}, versionName(e)?.key, this.options)
   }
 }

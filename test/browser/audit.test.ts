@@ -82,6 +82,39 @@ describe('The audit trail in Chromium', () => {
     expect(errors).toEqual([])
   })
 
+  it("reads each entry's details in Spanish, and in English once the language is switched", async () => {
+    const server = await startTestServer()
+    const ppt = await signIn(server.server, 'ppt')
+    const period = await openCommentPeriod(ppt)
+    // Mexico holds one session when the Presidency disables the account.
+    await signIn(server.server, 'mx')
+    expect((await ppt.patch('/api/users/mx', { disabled: true })).status).toBe(200)
+
+    const { page, errors } = await signInAs(browser(), server, 'ppt')
+    await page.goto(`${server.server.url}/#/audit`)
+    await page.waitForSelector('.audit-table tbody tr')
+    const details = (action: string) => page.locator(`.audit-table tbody tr[data-action="${action}"] .audit-details`).first().innerText()
+    // Calendar dates as the language writes them, computed here with the same rule (long, no time zone).
+    const day = (date: string, language: string) => new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`))
+
+    await expect(details('period.opened')).resolves.toBe(`inicio: ${day(period.start, 'es')} · plazo: ${day(period.deadline, 'es')} · días hábiles: 5`)
+    await expect(details('account.disabled')).resolves.toBe('sesiones cerradas: 1')
+    // A version's name is said once, in the target column.
+    const published = page.locator('.audit-table tbody tr[data-action="version.published"]').first()
+    const name = /«(.+)»/.exec(await published.locator('.audit-target').innerText())?.[1] ?? ''
+    expect(name).not.toBe('')
+    const publishedDetails = await published.locator('.audit-details').innerText()
+    expect(publishedDetails).toMatch(/^palabras: [\d.]+$/)
+    expect(publishedDetails).not.toContain(name)
+
+    await page.selectOption('select.language', 'en')
+    await page.waitForSelector('.audit-page h1:text-is("Audit trail")')
+    await expect(details('period.opened')).resolves.toBe(`start: ${day(period.start, 'en')} · deadline: ${day(period.deadline, 'en')} · business days: 5`)
+    await expect(details('account.disabled')).resolves.toBe('sessions ended: 1')
+    await expect(page.locator('.audit-table tbody tr[data-action="version.published"] .audit-details').first().innerText()).resolves.toMatch(/^words: [\d,]+$/)
+    expect(errors).toEqual([])
+  })
+
   it('loads older entries with «Cargar más» after the first 200', async () => {
     const server = await startTestServer()
     const ppt = await signIn(server.server, 'ppt')
