@@ -1,5 +1,6 @@
 import { COUNTRIES, isCountryCode, isRole, ROLES, type Role } from '../src'
-import { api, ApiError, type AccountEntry } from './api'
+import { api, type AccountEntry } from './api'
+import { describeError } from './describeError'
 import { h } from './dom'
 import { countryName, fill, formatDate, type Language, type MessageKey, type Translate } from './i18n'
 
@@ -96,7 +97,7 @@ export class AccountsPage {
           await this.load()
         })
         .catch((err: unknown) => {
-          this.accessProblem.textContent = err instanceof ApiError ? err.message : t('networkError')
+          this.accessProblem.textContent = describeError(err, t, this.options.language)
           button.disabled = false
         })
     })
@@ -149,7 +150,7 @@ export class AccountsPage {
           await this.load()
         })
         .catch((err: unknown) => {
-          this.message.textContent = err instanceof ApiError ? err.message : t('networkError')
+          this.message.textContent = describeError(err, t, this.options.language)
         })
         .finally(() => (create.disabled = false))
     })

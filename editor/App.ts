@@ -177,7 +177,7 @@ export class App {
       )
     )
     main.append(documents.length === 0 ? h('p', {}, t('noDocuments')) : list)
-    if (this.user?.mayEdit) main.append(importForm(t, (created) => this.go(`#/doc/${created.id}`)))
+    if (this.user?.mayEdit) main.append(importForm(t, this.language, (created) => this.go(`#/doc/${created.id}`)))
   }
 
   private async openDocument(main: HTMLElement, id: string, blockId: string | undefined): Promise<void> {
@@ -189,7 +189,7 @@ export class App {
         { class: 'document-nav' },
         h('a', { href: '#/', class: 'back' }, this.t('back')),
         h('a', { href: `#/doc/${id}/versions`, class: 'versions-link' }, this.t('versionsLink')),
-        this.user.mayEdit && replaceContentControl(id, this.t)
+        this.user.mayEdit && replaceContentControl(id, this.t, this.language)
       ),
       h('h1', { class: 'document-title' }, meta.title)
     )

@@ -1,5 +1,6 @@
 import { isIsoDate, mayDecide, type IsoDate } from '../src'
-import { ApiError, type User } from './api'
+import type { User } from './api'
+import { describeError } from './describeError'
 import type { CommentsApi, DeadlineInput, PeriodsView } from './comments/commentsApi'
 import { h } from './dom'
 import { fill, formatDay, type Language, type Translate } from './i18n'
@@ -95,7 +96,7 @@ export class PeriodBanner {
         () => (button.disabled = false),
         (err: unknown) => {
           button.disabled = false
-          error.textContent = err instanceof ApiError ? err.message : t('networkError')
+          error.textContent = describeError(err, t, this.options.language)
         }
       )
     }

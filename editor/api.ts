@@ -19,14 +19,18 @@ export interface NewAccount {
 }
 
 /**
- * An answer of the API that was not 2xx, with the server's `error` text and,
- * for a refusal to be tried again later (429), after how many seconds.
+ * An answer of the API that was not 2xx, with the server's `error` text (in
+ * English), its `code` and `values` when the refusal has them (see
+ * `describeError`, which words them in the reader's language) and, for a
+ * refusal to be tried again later (429), after how many seconds.
  */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    readonly code?: string,
+    readonly values: Readonly<Record<string, string>> = {}
   ) {
     super(message)
   }
@@ -75,14 +79,21 @@ export async function upload<T>(method: string, path: string, form: FormData): P
 }
 
 async function answerOf<T>(response: Response): Promise<T> {
-  const json = (await response.json().catch(() => ({}))) as { error?: string; csrfToken?: unknown }
+  const json = (await response.json().catch(() => ({}))) as { error?: string; code?: unknown; values?: unknown; csrfToken?: unknown }
   if (response.status === 401 && csrfToken !== undefined) {
     csrfToken = undefined
     onSessionEnded?.()
   }
   if (!response.ok) {
     const retryAfter = Number(response.headers.get('Retry-After'))
-    throw new ApiError(response.status, json.error ?? response.statusText, retryAfter > 0 ? retryAfter : undefined)
+    const values = typeof json.values === 'object' && json.values !== null ? (json.values as Record<string, string>) : {}
+    throw new ApiError(
+      response.status,
+      json.error ?? response.statusText,
+      retryAfter > 0 ? retryAfter : undefined,
+      typeof json.code === 'string' ? json.code : undefined,
+      values
+    )
   }
   if (typeof json.csrfToken === 'string') csrfToken = json.csrfToken
   return json as T

@@ -317,7 +317,21 @@ const es = {
   backToShared: '← Versiones compartidas',
   sharedNotFound: 'Esa versión no está compartida con usted o ya fue retirada.',
   sharedMeta: 'Publicada el {published} · compartida por {name} el {date}',
-  sharedWithYouBy: 'Compartida con usted por {name} el {date}'
+  sharedWithYouBy: 'Compartida con usted por {name} el {date}',
+  // Refusals of the server worded in the reader's language (see describeError).
+  error_period_not_opened: 'Aún no se ha abierto un periodo de comentarios para este documento.',
+  error_period_not_started: 'El periodo de comentarios se abre el {start} (plazo: {deadline}).',
+  error_period_closed_early: 'La Presidencia cerró el periodo de comentarios el {closedOn} (el plazo vencía el {deadline}).',
+  error_period_ended: 'El periodo de comentarios terminó el {deadline}: el plazo ya venció.',
+  error_quote_not_found: 'El pasaje citado ya no está en el documento (quizá se editó mientras tanto). Selecciónelo de nuevo.',
+  error_import_unsupported_format: 'No se puede importar «{file}»: use un archivo Markdown (.md), HTML (.html) o Word (.docx); un .doc, .rtf u .odt guárdelo antes como .docx.',
+  error_import_malformed: '«{file}» está dañado o no es del formato que indica su extensión.',
+  error_import_too_large: '«{file}» es demasiado grande o extenso para importarlo.',
+  error_import_empty: '«{file}» no contiene texto.',
+  error_upload_too_large: 'El archivo pesa más de {mebibytes} MiB.',
+  error_username_taken: 'El nombre de usuario {username} ya está en uso.',
+  error_country_delegates_full: '{country} ya tiene {max} cuentas de delegado, el máximo por país.',
+  error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.'
 }
 
 type Messages = typeof es
@@ -637,7 +651,20 @@ const en: Messages = {
   backToShared: '← Shared versions',
   sharedNotFound: 'That version is not shared with you, or it has been withdrawn.',
   sharedMeta: 'Published on {published} · shared by {name} on {date}',
-  sharedWithYouBy: 'Shared with you by {name} on {date}'
+  sharedWithYouBy: 'Shared with you by {name} on {date}',
+  error_period_not_opened: 'No comment period has been opened for this document yet.',
+  error_period_not_started: 'The comment period opens on {start} (deadline: {deadline}).',
+  error_period_closed_early: 'The Presidency closed the comment period on {closedOn} (the deadline was {deadline}).',
+  error_period_ended: 'The comment period ended on {deadline}: the deadline has passed.',
+  error_quote_not_found: 'The quoted passage is no longer in the document (it may have been edited meanwhile). Select it again.',
+  error_import_unsupported_format: '“{file}” cannot be imported: use a Markdown (.md), HTML (.html) or Word (.docx) file; save a .doc, .rtf or .odt as .docx first.',
+  error_import_malformed: '“{file}” is damaged, or not in the format its extension says.',
+  error_import_too_large: '“{file}” is too large or too long to import.',
+  error_import_empty: '“{file}” has no text.',
+  error_upload_too_large: 'The file is larger than {mebibytes} MiB.',
+  error_username_taken: 'The username {username} is taken.',
+  error_country_delegates_full: '{country} already has {max} delegate accounts, the most a country may hold.',
+  error_password_too_short: 'The password must have at least {min} characters.'
 }
 
 const messages: Record<Language, Messages> = { es, en }

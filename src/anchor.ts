@@ -147,10 +147,14 @@ export function anchorInBlock(block: Y.XmlElement, from: number, to: number): { 
 
 /**
  * Finds the one passage a TextQuoteSelector names and anchors it. Fails with
- * the reason when the quote is not found, is found in several places (add a
- * prefix or a suffix), or spans blocks.
+ * the reason when the quote is not found (with the code `quote_not_found`,
+ * since text edited meanwhile makes it a common refusal), is found in several
+ * places (add a prefix or a suffix), or spans blocks.
  */
-export function anchorFromQuote(doc: Y.Doc, selector: TextQuoteSelector): { anchor: Anchor } | { failed: string } {
+export function anchorFromQuote(
+  doc: Y.Doc,
+  selector: TextQuoteSelector
+): { anchor: Anchor } | { failed: string; code?: 'quote_not_found' } {
   const { exact, prefix = '', suffix = '' } = selector
   if (exact === '' && prefix === '' && suffix === '') return { failed: 'an insertion point needs a prefix or a suffix' }
   const matches: Array<{ block: TextBlock; at: number }> = []
@@ -167,7 +171,9 @@ export function anchorFromQuote(doc: Y.Doc, selector: TextQuoteSelector): { anch
     }
   }
   if (matches.length === 0)
-    return { failed: exact.includes('\n\n') ? 'a passage must lie within one paragraph' : 'the quoted text is not in the document' }
+    return exact.includes('\n\n')
+      ? { failed: 'a passage must lie within one paragraph' }
+      : { failed: 'the quoted text is not in the document', code: 'quote_not_found' }
   if (matches.length > 1)
     return { failed: `the quoted text appears in ${matches.length} places: add a prefix or a suffix to say which` }
   const { block, at } = matches[0] as { block: TextBlock; at: number }

@@ -59,6 +59,7 @@ export {
   deadlineOf,
   isPeriodOpen,
   periodRefusal,
+  type PeriodRefusal,
   todayIn,
   type CommentPeriod,
   type DeadlineRule

@@ -54,16 +54,34 @@ export const currentPeriod = (periods: readonly CommentPeriod[]): CommentPeriod 
   [...periods].sort((a, b) => a.openedAt.localeCompare(b.openedAt)).at(-1)
 
 /**
+ * Why a delegate may not comment: the English message, and a stable `code`
+ * with the dates it names (`start`, `deadline`, `closedOn`) for a translation.
+ */
+export interface PeriodRefusal {
+  readonly code: 'period_not_opened' | 'period_not_started' | 'period_closed_early' | 'period_ended'
+  readonly message: string
+  readonly values: Readonly<Record<string, IsoDate>>
+}
+
+/**
  * Why a delegate may not comment on `today`, naming the deadline; undefined
  * when the current period is open. `timeZone` (the workspace's, default UTC)
  * is the one in which an early close is dated, as `today` is.
  */
-export function periodRefusal(periods: readonly CommentPeriod[], today: IsoDate, timeZone = 'UTC'): string | undefined {
+export function periodRefusal(periods: readonly CommentPeriod[], today: IsoDate, timeZone = 'UTC'): PeriodRefusal | undefined {
   const period = currentPeriod(periods)
-  if (!period) return 'no comment period has been opened for this document'
+  if (!period) return { code: 'period_not_opened', message: 'no comment period has been opened for this document', values: {} }
   if (isPeriodOpen(period, today)) return undefined
-  if (today < period.start) return `the comment period opens on ${period.start} (deadline ${period.deadline})`
-  if (period.closedAt !== null && today <= period.deadline)
-    return `the comment period was closed by the Presidency on ${todayIn(timeZone, new Date(period.closedAt))} (deadline was ${period.deadline})`
-  return `the comment period ended on ${period.deadline}: the deadline has passed`
+  const { start, deadline } = period
+  if (today < start)
+    return { code: 'period_not_started', message: `the comment period opens on ${start} (deadline ${deadline})`, values: { start, deadline } }
+  if (period.closedAt !== null && today <= deadline) {
+    const closedOn = todayIn(timeZone, new Date(period.closedAt))
+    return {
+      code: 'period_closed_early',
+      message: `the comment period was closed by the Presidency on ${closedOn} (deadline was ${deadline})`,
+      values: { closedOn, deadline }
+    }
+  }
+  return { code: 'period_ended', message: `the comment period ended on ${deadline}: the deadline has passed`, values: { deadline } }
 }

@@ -10,7 +10,7 @@ import {
   type AuditDetails,
   type AuditEntry
 } from '../../src'
-import { ApiError } from '../api'
+import { describeError } from '../describeError'
 import { h } from '../dom'
 import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from '../i18n'
 import { auditApi, type AuditPage as TrailPage, type AuditQuery } from './auditApi'
@@ -269,7 +269,7 @@ export class AuditPage {
   }
 
   private fail(err: unknown): void {
-    this.error.textContent = err instanceof ApiError ? err.message : this.options.t('networkError')
+    this.error.textContent = describeError(err, this.options.t, this.options.language)
   }
 
   private show(page: TrailPage, append: boolean): void {

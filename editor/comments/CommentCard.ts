@@ -1,5 +1,6 @@
 import { COMMENT_STATUSES, mayComment, mayDecide, mayWithdraw, type Author, type CommentStatus } from '../../src'
-import { ApiError, type User } from '../api'
+import type { User } from '../api'
+import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
 import { countryName, formatDate, type Language, type MessageKey, type Translate } from '../i18n'
@@ -256,7 +257,7 @@ export class CommentCard {
       () => (button.disabled = false),
       (err: unknown) => {
         button.disabled = false
-        this.error.textContent = err instanceof ApiError ? err.message : this.context.t('networkError')
+        this.error.textContent = describeError(err, this.context.t, this.context.language)
       }
     )
   }

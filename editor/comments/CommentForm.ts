@@ -1,13 +1,14 @@
 import type { TextQuoteSelector } from '../../src'
-import { ApiError } from '../api'
+import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
-import type { Translate } from '../i18n'
+import type { Language, Translate } from '../i18n'
 import type { NewComment } from './commentsApi'
 import type { QuoteFailure } from './quote'
 
 export interface CommentFormOptions {
   readonly t: Translate
+  readonly language: Language
   /** The passage's text when the form opened ("" for an insertion point). */
   readonly quote: string
   /** The passage as it stands now (others may edit it while the form is open). */
@@ -27,8 +28,8 @@ export interface CommentFormOptions {
  * The form for a new comment on a passage: the comment itself and,
  * optionally, proposed wording prefilled with the passage (emptied, it
  * proposes deleting the passage). A refusal (no open period, a passage the
- * server cannot find) is shown as the server words it, and nothing typed is
- * lost.
+ * server cannot find) is shown in the reader's language when the app knows it,
+ * and nothing typed is lost.
  */
 export class CommentForm {
   readonly element: HTMLFormElement
@@ -87,7 +88,7 @@ export class CommentForm {
         () => options.close(),
         (err: unknown) => {
           requestKey.settle(err)
-          error.textContent = err instanceof ApiError ? err.message : t('networkError')
+          error.textContent = describeError(err, t, options.language)
           send.disabled = false
           send.textContent = t('send')
         }

@@ -150,6 +150,7 @@ export class DocumentComments {
     }
     const form = new CommentForm({
       t,
+      language: this.options.language,
       quote: view.state.doc.textBetween(draft.passage.from, draft.passage.to, '\n', '\n'),
       warning: needsOpenPeriod(user.role) && this.periods && !this.periods.open ? t('noOpenPeriod') : null,
       // The passage as it stands when the form is sent: others may have edited around it meanwhile.

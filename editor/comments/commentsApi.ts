@@ -48,7 +48,7 @@ const commentPath = (documentId: string, commentId: string) =>
 /**
  * The comment and period routes of the API for one document. Every call
  * answers the comment (or period view) as it now stands; refusals throw an
- * `ApiError` carrying the server's message, which is meant to be shown as is.
+ * `ApiError` carrying the server's refusal (see `describeError`).
  */
 export const commentsApi = (documentId: string) => ({
   list: () => request<{ comments: CommentView[] }>('GET', `${documentPath(documentId)}/comments`).then((r) => r.comments),

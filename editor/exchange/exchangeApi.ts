@@ -16,7 +16,7 @@ const formOf = (fields: Record<string, string | File>) => {
 /**
  * Files in and out: creating a document from a file, replacing a document's
  * text with one, and where the comment matrix downloads. Refusals throw an
- * `ApiError` whose message is the server's, meant to be shown as is.
+ * `ApiError` carrying the server's refusal (see `describeError`).
  */
 export const exchangeApi = {
   /** Creates a document titled `title` from a Markdown, HTML or Word file (Presidency and Secretariat). */

@@ -1,15 +1,15 @@
 import type { DocumentMeta } from '../../src'
-import { ApiError } from '../api'
+import { describeError } from '../describeError'
 import { h } from '../dom'
-import type { Translate } from '../i18n'
+import type { Language, Translate } from '../i18n'
 import { exchangeApi, IMPORT_ACCEPT } from './exchangeApi'
 
 /**
  * The Presidency's and the Secretariat's form for a new document from a
- * Markdown, HTML or Word file. Shows the server's refusal as it is written
- * (it says what to fix in the file); `onCreated` gets the new document.
+ * Markdown, HTML or Word file. Shows the server's refusal (it says what to
+ * fix in the file), in the reader's language when the app knows it; `onCreated` gets the new document.
  */
-export function importForm(t: Translate, onCreated: (document: DocumentMeta) => void): HTMLFormElement {
+export function importForm(t: Translate, language: Language, onCreated: (document: DocumentMeta) => void): HTMLFormElement {
   const title = h('input', { name: 'title', type: 'text', required: true, maxlength: '200', autocomplete: 'off' })
   const file = h('input', { name: 'file', type: 'file', accept: IMPORT_ACCEPT, required: true })
   const error = h('p', { class: 'form-error', role: 'alert' })
@@ -36,7 +36,7 @@ export function importForm(t: Translate, onCreated: (document: DocumentMeta) => 
     submit.disabled = true
     submit.textContent = t('importing')
     exchangeApi.createDocument(title.value.trim(), picked).then(onCreated, (err: unknown) => {
-      error.textContent = err instanceof ApiError ? err.message : t('networkError')
+      error.textContent = describeError(err, t, language)
       submit.disabled = false
       submit.textContent = t('importSubmit')
     })

@@ -1,16 +1,16 @@
-import { ApiError } from '../api'
+import { describeError } from '../describeError'
 import { h } from '../dom'
-import { fill, type Translate } from '../i18n'
+import { fill, type Language, type Translate } from '../i18n'
 import { exchangeApi, IMPORT_ACCEPT } from './exchangeApi'
 
 /**
  * "Replace the text with a file…": picks a Markdown, HTML or Word file and,
  * once the person confirms, sends it as the document's new text. The server
  * records it as an edit (published versions stay intact) and the open editor
- * receives the new text like any other edit. Shows the server's refusal as
- * it is written.
+ * receives the new text like any other edit. Shows the server's refusal, in
+ * the reader's language when the app knows it.
  */
-export function replaceContentControl(documentId: string, t: Translate): HTMLElement {
+export function replaceContentControl(documentId: string, t: Translate, language: Language): HTMLElement {
   const input = h('input', { type: 'file', name: 'replacement', accept: IMPORT_ACCEPT, class: 'visually-hidden' })
   const message = h('span', { class: 'replace-message', role: 'status' })
   input.addEventListener('change', () => {
@@ -25,7 +25,7 @@ export function replaceContentControl(documentId: string, t: Translate): HTMLEle
         message.textContent = fill(t('contentReplaced'), { file: file.name })
       },
       (err: unknown) => {
-        message.textContent = err instanceof ApiError ? err.message : t('networkError')
+        message.textContent = describeError(err, t, language)
         message.className = 'replace-message error'
       }
     )

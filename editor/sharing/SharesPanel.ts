@@ -1,5 +1,6 @@
 import { mayShareVersions } from '../../src'
-import { api, ApiError, type AccountEntry, type User } from '../api'
+import { api, type AccountEntry, type User } from '../api'
+import { describeError } from '../describeError'
 import { h } from '../dom'
 import { fill, formatDate, type Language, type Translate } from '../i18n'
 import { sharingApi, type Share } from './sharingApi'
@@ -42,7 +43,7 @@ export class SharesPanel {
     try {
       shares = await sharingApi.list(documentId)
     } catch (err) {
-      this.message.textContent = err instanceof ApiError ? err.message : t('networkError')
+      this.message.textContent = describeError(err, t, this.options.language)
       return
     }
     this.list.replaceChildren(...shares.map((s) => this.item(s)))
@@ -91,7 +92,7 @@ export class SharesPanel {
       }
       if (observers.length === 0) choices.append(t('noObserverAccounts'))
     } catch (err) {
-      message.textContent = err instanceof ApiError ? err.message : t('networkError')
+      message.textContent = describeError(err, t, this.options.language)
     }
     const cancel = h('button', { type: 'button' }, t('cancel'))
     const form = h(
@@ -119,7 +120,7 @@ export class SharesPanel {
           void this.load()
         },
         (err: unknown) => {
-          message.textContent = err instanceof ApiError ? err.message : t('networkError')
+          message.textContent = describeError(err, t, this.options.language)
         }
       )
     })
@@ -164,7 +165,7 @@ export class SharesPanel {
         },
         (err: unknown) => {
           button.disabled = false
-          this.message.textContent = err instanceof ApiError ? err.message : t('networkError')
+          this.message.textContent = describeError(err, t, this.options.language)
         }
       )
     })

@@ -1,5 +1,6 @@
 import { COUNTRIES, maySeeShares } from '../../src'
-import { ApiError, type User } from '../api'
+import type { User } from '../api'
+import { describeError } from '../describeError'
 import { h } from '../dom'
 import { RequestKey } from '../RequestKey'
 import { fill, formatDate, type Language, type Translate } from '../i18n'
@@ -141,8 +142,8 @@ export class VersionsPage {
         (err: unknown) => {
           requestKey.settle(err)
           send.disabled = false
-          // 409: a version of that name was published meanwhile (the key follows the name, so it is never reused).
-          message.textContent = err instanceof ApiError ? (err.status === 409 ? taken(name.value) : err.message) : t('networkError')
+          // version_name_taken: one of that name was published meanwhile (the key follows the name, so it is never reused).
+          message.textContent = describeError(err, t, this.options.language)
         }
       )
     })
@@ -161,7 +162,7 @@ export class VersionsPage {
           location.hash = `#/doc/${documentId}`
         },
         (err: unknown) => {
-          this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+          this.error.textContent = describeError(err, t, this.options.language)
         }
       )
     })
@@ -173,7 +174,7 @@ export class VersionsPage {
     try {
       this.versions = await versionsApi.list(documentId)
     } catch (err) {
-      this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+      this.error.textContent = describeError(err, t, this.options.language)
       return
     }
     this.list.replaceChildren(
@@ -214,7 +215,7 @@ export class VersionsPage {
     try {
       diff = await versionsApi.diff(documentId, from, to)
     } catch (err) {
-      if (asked === this.comparisons) this.error.textContent = err instanceof ApiError ? err.message : t('networkError')
+      if (asked === this.comparisons) this.error.textContent = describeError(err, t, this.options.language)
       return
     }
     // A later comparison was asked for meanwhile (the first one on loading, then a click): this answer is stale.

@@ -155,7 +155,9 @@ export class AccountAccess {
         [chunk]
       )
     )
-    if ('failed' in made) return refuse(made.failed.includes('taken') || made.failed.includes('already has') ? 409 : 400, made.failed)
+    // A taken name and a full country conflict with accounts that exist; every other refusal is about the request itself.
+    if ('failed' in made)
+      return refuse(made.code === 'username_taken' || made.code === 'country_delegates_full' ? 409 : 400, made.failed, made.code, made.values)
     return ok(made.account)
   }
 

@@ -55,6 +55,17 @@ export const MIN_PASSWORD_LENGTH = 10
 export const publicAccount = (a: Account): Account => ({ username: a.username, name: a.name, role: a.role, country: a.country })
 
 /**
+ * Why {@link Accounts.create} refused: the English message and, for the
+ * refusals people meet in normal use, a stable code the app translates from
+ * with the `values` it names.
+ */
+export interface AccountRefusal {
+  readonly failed: string
+  readonly code?: 'password_too_short' | 'username_taken' | 'country_delegates_full'
+  readonly values?: Readonly<Record<string, string>>
+}
+
+/**
  * The accounts of the workspace. Checks passwords in constant work whether or
  * not the account exists, so the answer time does not tell which names exist.
  */
@@ -82,16 +93,27 @@ export class Accounts {
   /**
    * Opens an account. Refuses, with the reason, a taken name, invalid fields,
    * a short password or a fifth delegate for one country. The new account is stored through `write`.
+   * The refusals people meet most carry a `code` and the `values` it names (see `AccountRefusal`).
    */
-  async create(input: NewAccount, write: AccountWrite = this.storeAlone): Promise<{ account: Account } | { failed: string }> {
+  async create(input: NewAccount, write: AccountWrite = this.storeAlone): Promise<{ account: Account } | AccountRefusal> {
     const problem = accountProblem({ ...input, country: input.country ?? null })
     if (problem) return { failed: problem }
-    if (input.password.length < MIN_PASSWORD_LENGTH) return { failed: `password must have at least ${MIN_PASSWORD_LENGTH} characters` }
-    if (await this.records.get(input.username)) return { failed: `the username ${input.username} is taken` }
+    if (input.password.length < MIN_PASSWORD_LENGTH)
+      return {
+        failed: `password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+        code: 'password_too_short',
+        values: { min: String(MIN_PASSWORD_LENGTH) }
+      }
+    if (await this.records.get(input.username))
+      return { failed: `the username ${input.username} is taken`, code: 'username_taken', values: { username: input.username } }
     if (input.role === 'delegate') {
       const delegates = (await this.records.list()).filter((a) => a.role === 'delegate' && a.country === input.country && !a.disabled)
       if (delegates.length >= MAX_DELEGATES_PER_COUNTRY)
-        return { failed: `${input.country} already has ${MAX_DELEGATES_PER_COUNTRY} delegate accounts, the most a country may hold` }
+        return {
+          failed: `${input.country} already has ${MAX_DELEGATES_PER_COUNTRY} delegate accounts, the most a country may hold`,
+          code: 'country_delegates_full',
+          values: { country: String(input.country), max: String(MAX_DELEGATES_PER_COUNTRY) }
+        }
     }
     const account: StoredAccount = {
       username: input.username as Username,

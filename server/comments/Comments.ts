@@ -149,7 +149,7 @@ export class Comments {
     if (!mayComment(account.role)) return refuse(403, `the ${account.role} role may not comment`)
     if (needsOpenPeriod(account.role)) {
       const refusal = await this.periods.refusal(id)
-      if (refusal) return refuse(409, refusal)
+      if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
     }
     return ok(true)
   }
@@ -172,7 +172,7 @@ export class Comments {
       const allowed = await this.mayWriteNow(account, id)
       if ('failed' in allowed) return allowed
       const anchored = await this.collaboration.withDocument(id, (doc) => anchorFromQuote(doc, input.anchor))
-      if ('failed' in anchored) return refuse(422, anchored.failed)
+      if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
       const comment: Comment = {
         id: randomUUID() as CommentId,
         documentId: id,

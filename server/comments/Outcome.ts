@@ -1,11 +1,23 @@
-/** An expected refusal, with the HTTP status that says what kind it is. */
+/**
+ * An expected refusal, with the HTTP status that says what kind it is. The
+ * message is English, for people reading logs and API answers; `code` (with
+ * `values`, the parts the message names, such as a date) is a stable name
+ * the app translates from, set on the refusals people meet in normal use.
+ */
 export interface Refusal {
   readonly status: 400 | 403 | 404 | 409 | 413 | 422
   readonly message: string
+  readonly code?: string
+  readonly values?: Readonly<Record<string, string>>
 }
 
 /** What a workspace operation returns: its value, or why it was refused. */
 export type Outcome<T> = { readonly ok: T } | { readonly failed: Refusal }
 
 export const ok = <T>(value: T): Outcome<T> => ({ ok: value })
-export const refuse = (status: Refusal['status'], message: string): { failed: Refusal } => ({ failed: { status, message } })
+export const refuse = (
+  status: Refusal['status'],
+  message: string,
+  code?: string,
+  values?: Readonly<Record<string, string>>
+): { failed: Refusal } => ({ failed: { status, message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } })

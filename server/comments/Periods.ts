@@ -12,7 +12,8 @@ import {
   type CommentPeriod,
   type DeadlineRule,
   type DocumentId,
-  type IsoDate
+  type IsoDate,
+  type PeriodRefusal
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
@@ -80,7 +81,7 @@ export class Periods {
   }
 
   /** Why a delegate may not comment on the document now, or undefined if they may. */
-  async refusal(id: DocumentId): Promise<string | undefined> {
+  async refusal(id: DocumentId): Promise<PeriodRefusal | undefined> {
     const { timeZone } = await this.settings.load()
     return periodRefusal(await this.records(id).list(), todayIn(timeZone, this.now()), timeZone)
   }

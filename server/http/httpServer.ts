@@ -166,7 +166,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     try {
       return await importFile(new Uint8Array(file.buffer), file.originalname, file.mimetype)
     } catch (err) {
-      if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message)
+      if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message, `import_${err.failure}`, { file: file.originalname })
       throw err
     }
   }
@@ -417,7 +417,15 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     if (err instanceof multer.MulterError)
       return void res
         .status(err.code === 'LIMIT_FILE_SIZE' ? 413 : 400)
-        .json({ error: err.code === 'LIMIT_FILE_SIZE' ? `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB` : `upload refused: ${err.message}` })
+        .json(
+          err.code === 'LIMIT_FILE_SIZE'
+            ? {
+                error: `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB`,
+                code: 'upload_too_large',
+                values: { mebibytes: String(MAX_UPLOAD_BYTES / 1024 / 1024) }
+              }
+            : { error: `upload refused: ${err.message}` }
+        )
     const type = (err as { type?: string }).type
     const message =
       err instanceof HttpError
@@ -430,7 +438,8 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
               ? (err as Error).message
               : 'internal error'
     if (status >= 500) workspace.logger.error('request failed', { method: req.method, url: req.originalUrl, error: String(err) })
-    res.status(status).json({ error: message })
+    const { code, values } = err instanceof HttpError ? err : {}
+    res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) })
   })
 
   app.use('/api', api)

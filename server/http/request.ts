@@ -9,9 +9,17 @@ import type { Outcome } from '../comments/Outcome'
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'consenso_session'
 
-/** A request error with its HTTP status; the error handler answers `{ error }`. */
+/**
+ * A request error with its HTTP status; the error handler answers `{ error }`,
+ * plus `code` and `values` when given (see `Refusal`).
+ */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+    readonly values?: Readonly<Record<string, string>>
+  ) {
     super(message)
   }
 }
@@ -48,7 +56,10 @@ export function requestKeyOf(req: IncomingMessage): string | undefined {
 
 /** The value of an outcome, or the refusal as an HTTP error. */
 export function valueOf<T>(outcome: Outcome<T>): T {
-  if ('failed' in outcome) throw new HttpError(outcome.failed.status, outcome.failed.message)
+  if ('failed' in outcome) {
+    const { status, message, code, values } = outcome.failed
+    throw new HttpError(status, message, code, values)
+  }
   return outcome.ok
 }
 

@@ -146,7 +146,10 @@ export class Versions {
       if (retry) return 'failed' in retry ? retry : ok(summaryOf(retry.ok))
       if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat publish versions')
       const namesake = versions.find((v) => nameKey(v.name) === nameKey(trimmed))
-      if (namesake) return refuse(409, `this document already has a version named "${namesake.name}": give the new version another name`)
+      if (namesake)
+        return refuse(409, `this document already has a version named "${namesake.name}": give the new version another name`, 'version_name_taken', {
+          name: namesake.name
+        })
       const { state, content } = await this.collaboration.withDocument(id, (doc) => ({
         state: Y.encodeStateAsUpdate(doc),
         content: readContent(doc)

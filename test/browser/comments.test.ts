@@ -200,7 +200,7 @@ describe('comments and proposed wording in Chromium', () => {
     expect([...ppt.errors, ...gt.errors]).toEqual([])
   })
 
-  it('refuses a delegate’s comment once the Presidency has closed the period, naming the deadline in the form', async () => {
+  it('refuses a delegate’s comment once the Presidency has closed the period, naming the deadline in the form in Spanish', async () => {
     const server = await startTestServer()
     const period = await openPeriod(server)
     const gt = await openAs(server, 'gt')
@@ -218,7 +218,10 @@ describe('comments and proposed wording in Chromium', () => {
     await form.locator('textarea[name=body]').fill(remark)
     await form.locator('button[type=submit]').click()
     const error = form.locator('.form-error')
-    await expect.poll(() => error.innerText(), POLL).toContain(period.deadline)
+    // The server's refusal in the interface's language, its dates written out as Spanish writes them.
+    const deadline = new Intl.DateTimeFormat('es', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${period.deadline}T00:00:00Z`))
+    await expect.poll(() => error.innerText(), POLL).toMatch(/^La Presidencia cerró el periodo de comentarios el /)
+    await expect(error.innerText()).resolves.toContain(`(el plazo vencía el ${deadline}).`)
     await screenshot(gt.page, 'comments-5-refused')
     // What she wrote is still there, and nothing was created.
     await expect(form.locator('textarea[name=body]').inputValue()).resolves.toBe(remark)

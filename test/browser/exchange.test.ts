@@ -43,11 +43,11 @@ describe('import and export in Chromium', () => {
     expect(await form.locator('input[type=file]').getAttribute('accept')).toBe('.md,.markdown,.html,.htm,.docx')
     if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/document-list.png`, fullPage: true })
 
-    // A format the server refuses: its own words are shown.
+    // A format the server refuses: its refusal is shown in Spanish, naming the file.
     await form.locator('input[name=title]').fill('Un PDF')
     await form.locator('input[type=file]').setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') })
     await form.locator('button[type=submit]').click()
-    await expect.poll(() => form.locator('.form-error').innerText(), { timeout: UI_TIMEOUT }).toMatch(/^unsupported format: plan\.pdf/)
+    await expect.poll(() => form.locator('.form-error').innerText(), { timeout: UI_TIMEOUT }).toMatch(/^No se puede importar «plan\.pdf»: use un archivo Markdown/)
 
     await form.locator('input[name=title]').fill('Plan de trabajo 2022')
     await form.locator('input[type=file]').setInputFiles({ name: 'plan.md', mimeType: 'text/markdown', buffer: Buffer.from(PLAN) })

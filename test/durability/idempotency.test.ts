@@ -282,6 +282,7 @@ describe('Idempotency-Key on versions', () => {
     const other = await postWithKey(server, ppt, '/versions', { name: 'Otra versión con la misma clave' }, key)
     expect(other.status).toBe(409)
     expect(other.body.error).toMatch(/Idempotency-Key/)
+    expect(other.body.code).toBeUndefined()
     expect(await versionsOf(ppt)).toEqual(versions)
     expect(await entriesOf(ppt, 'version.published')).toEqual(entries)
   })
@@ -302,6 +303,8 @@ describe('Idempotency-Key on versions', () => {
       const answer = await postWithKey(server, ppt, '/versions', { name }, key)
       expect(answer.status, name).toBe(409)
       expect(answer.body.error).toContain('already has a version named "Borrador octubre 2021"')
+      // The code, unlike the status, tells this refusal from a reused key's (above), for the app to word it.
+      expect(answer.body).toMatchObject({ code: 'version_name_taken', values: { name: 'Borrador octubre 2021' } })
     }
     expect(await versionsOf(ppt)).toEqual(versions)
     expect(await entriesOf(ppt, 'version.published')).toEqual(entries)

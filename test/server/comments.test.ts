@@ -168,22 +168,32 @@ describe('Writing comments', () => {
     }
   })
 
-  for (const { name, selector, error } of [
+  for (const { name, selector, error, code } of [
     { name: 'found in three places', selector: quoteSelector('responsabilidad compartida'), error: /appears in 3 places: add a prefix or a suffix/ },
-    { name: 'not in the document', selector: quoteSelector('cooperación interplanetaria'), error: /^the quoted text is not in the document$/ },
+    {
+      name: 'not in the document',
+      selector: quoteSelector('cooperación interplanetaria'),
+      error: /^the quoted text is not in the document$/,
+      code: 'quote_not_found'
+    },
     {
       name: 'spanning two paragraphs',
       selector: quoteSelector('modalidad virtual.\n\nLas delegaciones'),
       error: /^a passage must lie within one paragraph$/
     },
-    { name: 'in a block that does not hold it', selector: quoteSelector(PUEBLA, { blockId: 'bnoexiste00' }), error: /not in the document/ }
+    {
+      name: 'in a block that does not hold it',
+      selector: quoteSelector(PUEBLA, { blockId: 'bnoexiste00' }),
+      error: /not in the document/,
+      code: 'quote_not_found'
+    }
   ]) {
     test(`A comment on a quote ${name} is refused with 422 and the reason.`, async () => {
       const { server } = await serverWithOpenPeriod()
       const mx = await signIn(server, 'mx')
       const res = await mx.post(docPath('/comments'), { body: 'Comentario.', anchor: selector })
       expect(res.status).toBe(422)
-      expect(res.body).toEqual({ error: expect.stringMatching(error) })
+      expect(res.body).toEqual({ error: expect.stringMatching(error), ...(code ? { code } : {}) })
       expect(await listed(mx, '?country=MX')).toEqual([])
     })
   }
@@ -520,7 +530,17 @@ describe('Accounts of delegations', () => {
       expect(res.body.user).toMatchObject({ username, role: 'delegate', country: 'GT' })
     }
     const fifth = await newDelegate('gt5')
-    expect(fifth).toEqual({ status: 409, body: { error: 'GT already has 4 delegate accounts, the most a country may hold' } })
+    expect(fifth).toEqual({
+      status: 409,
+      body: { error: 'GT already has 4 delegate accounts, the most a country may hold', code: 'country_delegates_full', values: { country: 'GT', max: '4' } }
+    })
+    // A taken name and a short password carry their codes too, checked before the count.
+    expect((await newDelegate('gt2')).body).toMatchObject({ code: 'username_taken', values: { username: 'gt2' } })
+    const short = await ppt.post('/api/users', { username: 'gt6', password: 'corta', role: 'delegate', country: 'GT' })
+    expect(short).toEqual({
+      status: 400,
+      body: { error: 'password must have at least 10 characters', code: 'password_too_short', values: { min: '10' } }
+    })
     // The fourth can sign in; another country is not affected.
     expect(await login(server.url, 'gt4')).toEqual(expect.any(String))
     const otherCountry = await ppt.post('/api/users', { username: 'hn2', password: DEMO_PASSWORD, role: 'delegate', country: 'HN' })

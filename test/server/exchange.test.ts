@@ -201,6 +201,7 @@ describe('Creating a document from a file', () => {
       const res = await createDocument(server, ppt, { title: 'Otro formato', file })
       expect(res.status, file.name).toBe(415)
       expect(res.body.error).toMatch(/Markdown, HTML or Word/)
+      expect(res.body.code).toBe('import_unsupported_format')
     }
   })
 
@@ -210,10 +211,20 @@ describe('Creating a document from a file', () => {
     const notZip = await createDocument(server, ppt, { title: 'Roto', file: { bytes: 'esto no es un zip', name: 'roto.docx' } })
     expect(notZip.status).toBe(422)
     expect(typeof notZip.body.error).toBe('string')
+    expect(notZip.body.code).toBe('import_malformed')
     // A zip, but not of a Word document.
     const docx = await wordFile()
     const truncated = await createDocument(server, ppt, { title: 'Cortado', file: { bytes: docx.slice(0, docx.length >> 1), name: 'cortado.docx' } })
     expect(truncated.status).toBe(422)
+  })
+
+  test('A Word file with no text is refused with 422 and the code the app words it by.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const blank = zip(handMadeDocxParts(para(null) + para('Heading1', run('  '))))
+    const res = await createDocument(server, ppt, { title: 'En blanco', file: { bytes: blank, name: 'en-blanco.docx' } })
+    expect(res.status).toBe(422)
+    expect(res.body).toEqual({ error: 'the Word document has no text', code: 'import_empty', values: { file: 'en-blanco.docx' } })
   })
 
   test('A file over 20 MiB is refused with 413 and a JSON error.', async () => {

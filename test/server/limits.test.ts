@@ -92,7 +92,7 @@ describe('Request limits answer with a clear error', () => {
     expect(Buffer.byteLength(huge)).toBeGreaterThan(20 * MiB)
     const res = await sendFile(server, ppt.token, 'POST', '/api/documents', { bytes: huge, name: 'enorme.md' }, 'Enorme')
     expect(res.status).toBe(413)
-    expect(res.body).toEqual({ error: 'the file is larger than 20 MiB' })
+    expect(res.body).toEqual({ error: 'the file is larger than 20 MiB', code: 'upload_too_large', values: { mebibytes: '20' } })
     expect(await documentIds(ppt)).toEqual(before)
   })
 

@@ -47,14 +47,21 @@ describe('Comment periods', () => {
     const { mx } = await serverWithSessions()
     const periods = await mx.get(docPath('/periods'))
     expect(periods.body).toMatchObject({ open: false, today: workspaceToday(), current: { start: '2021-11-12', deadline: '2021-11-22' } })
-    expect(await tryComment(mx)).toEqual({ status: 409, body: { error: 'the comment period ended on 2021-11-22: the deadline has passed' } })
+    expect(await tryComment(mx)).toEqual({
+      status: 409,
+      body: { error: 'the comment period ended on 2021-11-22: the deadline has passed', code: 'period_ended', values: { deadline: '2021-11-22' } }
+    })
   })
 
   test("Outside an open period a delegate's new comment, proposal or reply is refused with 409, and the message names the deadline.", async () => {
     const { ppt, mx } = await serverWithSessions()
     const period = await openPeriod(ppt, { start: '2021-10-01', businessDays: 10 })
     expect(period).toMatchObject({ start: '2021-10-01', deadline: '2021-10-15', businessDays: 10, openedBy: 'ppt', closedAt: null })
-    const refusal = { status: 409, body: { error: 'the comment period ended on 2021-10-15: the deadline has passed' } }
+    // The code and the date let the app word the refusal in the reader's language.
+    const refusal = {
+      status: 409,
+      body: { error: 'the comment period ended on 2021-10-15: the deadline has passed', code: 'period_ended', values: { deadline: '2021-10-15' } }
+    }
     expect(await tryComment(mx)).toEqual(refusal)
     expect(await tryComment(mx, 'Propuesta.', 'Proceso de Puebla')).toEqual(refusal)
     const note = await tryComment(ppt, 'Nota de la Presidencia.')
@@ -70,7 +77,11 @@ describe('Comment periods', () => {
     const period = await openPeriod(ppt, { start, deadline: shift(start, 14) })
     expect(await tryComment(mx)).toEqual({
       status: 409,
-      body: { error: `the comment period opens on ${start} (deadline ${period.deadline})` }
+      body: {
+        error: `the comment period opens on ${start} (deadline ${period.deadline})`,
+        code: 'period_not_started',
+        values: { start, deadline: period.deadline }
+      }
     })
   })
 
@@ -129,7 +140,11 @@ describe('Comment periods', () => {
     // The close is dated in the workspace's time zone, as "today" is.
     expect(await tryComment(mx)).toEqual({
       status: 409,
-      body: { error: `the comment period was closed by the Presidency on ${workspaceToday()} (deadline was ${period.deadline})` }
+      body: {
+        error: `the comment period was closed by the Presidency on ${workspaceToday()} (deadline was ${period.deadline})`,
+        code: 'period_closed_early',
+        values: { closedOn: workspaceToday(), deadline: period.deadline }
+      }
     })
     // Closing again changes nothing.
     const again = await ppt.patch(docPath(`/periods/${period.id}`), { closed: true })

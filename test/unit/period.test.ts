@@ -170,7 +170,17 @@ describe('periodRefusal', () => {
     }
   ] satisfies Array<{ name: string; periods: CommentPeriod[]; today: string; timeZone?: string; refusal: string | undefined }>) {
     test(`When ${name}, a delegate is told: ${refusal ?? '(nothing: commenting is allowed)'}.`, () => {
-      expect(periodRefusal(periods, d(today), timeZone)).toBe(refusal)
+      expect(periodRefusal(periods, d(today), timeZone)?.message).toBe(refusal)
     })
   }
+
+  test('Each refusal carries a code and the dates it names, for the app to word in its language.', () => {
+    expect(periodRefusal([], d('2021-10-05'))).toMatchObject({ code: 'period_not_opened', values: {} })
+    expect(periodRefusal([october], d('2021-09-30'))).toMatchObject({ code: 'period_not_started', values: { start: '2021-10-01', deadline: '2021-10-15' } })
+    expect(periodRefusal([closedEarly], d('2021-10-09'), 'America/Mexico_City')).toMatchObject({
+      code: 'period_closed_early',
+      values: { closedOn: '2021-10-07', deadline: '2021-10-15' }
+    })
+    expect(periodRefusal([october], d('2021-10-16'))).toMatchObject({ code: 'period_ended', values: { deadline: '2021-10-15' } })
+  })
 })

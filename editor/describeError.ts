@@ -1,0 +1,42 @@
+import { ApiError } from './api'
+import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from './i18n'
+
+// The server's refusal codes the app words itself, and the message of each.
+// Any other refusal is shown in the server's own (English) words.
+const MESSAGE_OF_CODE: Readonly<Record<string, MessageKey>> = {
+  period_not_opened: 'error_period_not_opened',
+  period_not_started: 'error_period_not_started',
+  period_closed_early: 'error_period_closed_early',
+  period_ended: 'error_period_ended',
+  quote_not_found: 'error_quote_not_found',
+  import_unsupported_format: 'error_import_unsupported_format',
+  import_malformed: 'error_import_malformed',
+  import_too_large: 'error_import_too_large',
+  import_empty: 'error_import_empty',
+  upload_too_large: 'error_upload_too_large',
+  username_taken: 'error_username_taken',
+  country_delegates_full: 'error_country_delegates_full',
+  password_too_short: 'error_password_too_short',
+  version_name_taken: 'versionNameTaken'
+}
+
+// Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.
+const DATE_VALUES = new Set(['start', 'deadline', 'closedOn'])
+
+/**
+ * What to tell a person about a failed request: a refusal with a known
+ * `code` in their language, any other refusal as the server words it, and a
+ * request that got no answer as a network error.
+ */
+export function describeError(err: unknown, t: Translate, language: Language): string {
+  if (!(err instanceof ApiError)) return t('networkError')
+  const key = err.code !== undefined && Object.hasOwn(MESSAGE_OF_CODE, err.code) ? MESSAGE_OF_CODE[err.code] : undefined
+  if (key === undefined) return err.message
+  const values = Object.fromEntries(
+    Object.entries(err.values).map(([name, value]) => [
+      name,
+      DATE_VALUES.has(name) ? formatDay(value, language) : name === 'country' ? countryName(value, language) : value
+    ])
+  )
+  return fill(t(key), values)
+}
