@@ -2,6 +2,7 @@ import { COMMENT_STATUSES, isCommentStatus, isCountryCode, mayDecide, type Count
 import { h } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
 import type { User } from '../api'
+import { describeError } from '../describeError'
 import { CommentCard, statusLabel, type CommentActions } from './CommentCard'
 import { ANY, countComments, COUNTRY_KEYS, filterComments, NO_COUNTRY, type CommentFilter } from './commentFilter'
 import { isOpenProposal } from './commentPlugin'
@@ -235,7 +236,7 @@ export class CommentSidebar {
             b.disabled = false
           },
           (err: unknown) => {
-            this.bulkMessage.textContent = err instanceof Error ? err.message : t('networkError')
+            this.bulkMessage.textContent = describeError(err, t, language)
             b.disabled = false
           }
         )

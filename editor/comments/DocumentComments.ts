@@ -2,6 +2,7 @@ import { Plugin, type EditorState } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { mayComment, mayDecide, needsOpenPeriod } from '../../src'
 import type { User } from '../api'
+import { describeError } from '../describeError'
 import type { Language, Translate } from '../i18n'
 import { exchangeApi } from '../exchange/exchangeApi'
 import { PeriodBanner } from '../PeriodBanner'
@@ -79,7 +80,7 @@ export class DocumentComments {
 
   /** The editor plugins: passages and proposals in the text, and the floating "Comment" button. */
   plugins(): Plugin[] {
-    const { t, user } = this.options
+    const { t, user, language } = this.options
     return [
       commentPlugin({
         t,
@@ -87,7 +88,7 @@ export class DocumentComments {
         onDecide: (id, outcome) => {
           this.api.decide(id, outcome).then(
             (comment) => this.feed.receive(comment),
-            (err: unknown) => window.alert(err instanceof Error ? err.message : String(err))
+            (err: unknown) => window.alert(describeError(err, t, language))
           )
         },
         onSelect: (id) => this.activate(id, 'text'),

@@ -189,7 +189,7 @@ export class AccountAccess {
       if (disabled) this.end({ ids: ended, username: account.username }, SessionEndReason.accountDisabled)
     })
     if (!changed) return refuse(404, `no account ${username}`)
-    if ('failed' in changed) return refuse(409, changed.failed)
+    if ('failed' in changed) return refuse(409, changed.failed, changed.code, changed.values)
     return ok(managed(changed.account))
   }
 

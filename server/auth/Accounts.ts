@@ -140,14 +140,18 @@ export class Accounts {
     username: string,
     disabled: boolean,
     write: AccountWrite = this.storeAlone
-  ): Promise<{ account: StoredAccount } | { failed: string } | undefined> {
+  ): Promise<{ account: StoredAccount } | AccountRefusal | undefined> {
     const account = await this.get(username)
     if (!account) return undefined
     if (account.disabled === disabled) return { account }
     if (!disabled && account.role === 'delegate') {
       const delegates = (await this.records.list()).filter((a) => a.role === 'delegate' && a.country === account.country && !a.disabled)
       if (delegates.length >= MAX_DELEGATES_PER_COUNTRY)
-        return { failed: `${account.country} already has ${MAX_DELEGATES_PER_COUNTRY} enabled delegate accounts, the most a country may hold` }
+        return {
+          failed: `${account.country} already has ${MAX_DELEGATES_PER_COUNTRY} enabled delegate accounts, the most a country may hold`,
+          code: 'country_delegates_full',
+          values: { country: String(account.country), max: String(MAX_DELEGATES_PER_COUNTRY) }
+        }
     }
     const changed: StoredAccount = { ...account, disabled }
     await write(this.records.chunkOf(changed.username, changed), changed)

@@ -164,6 +164,7 @@ describe('Disabling an account', () => {
     const refused = await se.patch('/api/users/cr4', { disabled: false })
     expect(refused.status).toBe(409)
     expect(refused.body.error).toMatch(/CR already has 4/)
+    expect(refused.body).toMatchObject({ code: 'country_delegates_full', values: { country: 'CR', max: '4' } })
     const users = (await se.get('/api/users')).body.users as { username: string; disabled: boolean }[]
     expect(users.find((u) => u.username === 'cr4')).toMatchObject({ disabled: true })
 
