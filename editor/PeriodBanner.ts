@@ -117,16 +117,7 @@ export class PeriodBanner {
       const deadline = openDeadline.value()
       if (!isIsoDate(start.value) || !deadline) return
       const from: IsoDate = start.value
-      const key = this.openKey.for({ start: from, ...deadline })
-      act(openButton, () =>
-        this.options.api.openPeriod(from, deadline, key).then(
-          () => this.openKey.settle(undefined),
-          (err: unknown) => {
-            this.openKey.settle(err)
-            throw err
-          }
-        )
-      )
+      act(openButton, () => this.openKey.send({ start: from, ...deadline }, (key) => this.options.api.openPeriod(from, deadline, key)))
     })
 
     const forms: HTMLElement[] = [openForm]

@@ -12,20 +12,24 @@ import { ApiError } from './api'
 export class RequestKey {
   private pending: { key: string; content: string } | null = null
 
-  /** The key to send `content` with. */
-  for(content: unknown): string {
+  /**
+   * Sends `content` by `send`, given the key to send it with: the same key
+   * as last time while that sending's outcome is unknown and the content the
+   * same, else a fresh one. An answer that says the server did not make it (a
+   * refusal, 4xx) or did (success) ends the key; no answer, or a fault of the
+   * server (5xx), keeps it for the retry. Resolves or rejects as `send` does.
+   */
+  async send<T>(content: unknown, send: (key: string) => Promise<T>): Promise<T> {
     const text = JSON.stringify(content)
     if (this.pending?.content !== text) this.pending = { key: freshKey(), content: text }
-    return this.pending.key
-  }
-
-  /**
-   * Tells how the last sending ended: an answer that says the server did not
-   * make it (a refusal, 4xx) or did (success, `undefined`) ends the key; no
-   * answer, or a fault of the server (5xx), keeps it for the retry.
-   */
-  settle(outcome: unknown): void {
-    if (outcome === undefined || (outcome instanceof ApiError && outcome.status < 500)) this.pending = null
+    try {
+      const answer = await send(this.pending.key)
+      this.pending = null
+      return answer
+    } catch (err) {
+      if (err instanceof ApiError && err.status < 500) this.pending = null
+      throw err
+    }
   }
 }
 

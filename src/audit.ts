@@ -59,7 +59,53 @@ export interface AuditTarget {
 }
 
 /** Short facts about an act (a version's name, a deadline, a format); never document text. */
-export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>
+/**
+ * Every key an entry's details may have: the server writes no other, and the
+ * app has a label for each in both languages.
+ */
+export const AUDIT_DETAIL_KEYS = [
+  'sessions',
+  'retryAfterSeconds',
+  'role',
+  'country',
+  'format',
+  'name',
+  'words',
+  'lang',
+  'comments',
+  'entries',
+  'from',
+  'fromName',
+  'to',
+  'toName',
+  'action',
+  'actor',
+  'document',
+  'title',
+  'file',
+  'timeZone',
+  'previousTimeZone',
+  'holidays',
+  'holidaysAdded',
+  'holidaysRemoved',
+  'start',
+  'deadline',
+  'previousDeadline',
+  'businessDays',
+  'change',
+  'reopened',
+  'replies',
+  'status',
+  'previous',
+  'answered',
+  'bulk',
+  'version',
+  'observers'
+] as const
+
+export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]
+
+export type AuditDetails = Readonly<Partial<Record<AuditDetailKey, string | number | boolean | null>>>
 
 /** An act to record, as the code that performed it describes it. */
 export interface AuditRecord {

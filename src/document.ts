@@ -21,3 +21,12 @@ export interface DocumentMeta {
  * The editor binds y-prosemirror to this same fragment.
  */
 export const CONTENT_FRAGMENT = 'content'
+
+/**
+ * Whether two version names name the same version: trimmed, in any case and
+ * Unicode form. A document's versions may not share a name, or the compare
+ * menus could not tell them apart.
+ */
+export const sameVersionName = (a: string, b: string): boolean => versionNameKey(a) === versionNameKey(b)
+
+const versionNameKey = (name: string) => name.trim().normalize('NFC').toLowerCase()

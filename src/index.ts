@@ -19,7 +19,7 @@ export {
 } from './role'
 export { accountProblem, colorOf, isUsername, MAX_DELEGATES_PER_COUNTRY, type Account, type Username } from './account'
 export { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from './calendar'
-export { CONTENT_FRAGMENT, isDocumentId, type DocumentId, type DocumentMeta } from './document'
+export { CONTENT_FRAGMENT, isDocumentId, sameVersionName, type DocumentId, type DocumentMeta } from './document'
 export { readContent, encodeContent, replaceContent, plainText, countWords } from './content'
 export { parseMarkdown } from './markdown'
 export {
@@ -81,10 +81,12 @@ export {
 export { serializeMarkdown } from './markdownSerializer'
 export {
   AUDIT_ACTIONS,
+  AUDIT_DETAIL_KEYS,
   isAuditAction,
   mayReadAuditTrail,
   type AuditAction,
   type AuditActor,
+  type AuditDetailKey,
   type AuditDetails,
   type AuditEntry,
   type AuditRecord,

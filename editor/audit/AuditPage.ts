@@ -1,5 +1,6 @@
 import {
   AUDIT_ACTIONS,
+  AUDIT_DETAIL_KEYS,
   COUNTRIES,
   isAuditAction,
   isCommentStatus,
@@ -7,6 +8,7 @@ import {
   isIsoDate,
   isRole,
   type AuditAction,
+  type AuditDetailKey,
   type AuditDetails,
   type AuditEntry
 } from '../../src'
@@ -31,46 +33,10 @@ export const actionName = (action: AuditAction, t: Translate): string => t(actio
 
 const short = (id: string) => id.slice(0, 8)
 
-// Every key the server writes into an entry's details (server/comments, versions, auth, sharing, http, Workspace).
-const DETAIL_KEYS = [
-  'sessions',
-  'retryAfterSeconds',
-  'role',
-  'country',
-  'format',
-  'name',
-  'words',
-  'lang',
-  'comments',
-  'entries',
-  'from',
-  'to',
-  'action',
-  'actor',
-  'document',
-  'title',
-  'file',
-  'timeZone',
-  'previousTimeZone',
-  'holidays',
-  'holidaysAdded',
-  'holidaysRemoved',
-  'start',
-  'deadline',
-  'previousDeadline',
-  'businessDays',
-  'change',
-  'reopened',
-  'replies',
-  'status',
-  'previous',
-  'answered',
-  'bulk',
-  'version',
-  'observers'
-] as const
-type DetailKey = (typeof DETAIL_KEYS)[number]
-const isDetailKey = (key: string): key is DetailKey => (DETAIL_KEYS as readonly string[]).includes(key)
+// Keys that hold the name of the id under another key (`fromName` beside
+// `from`): read with that key, never shown on their own.
+type DetailKey = Exclude<AuditDetailKey, 'fromName' | 'toName'>
+const isDetailKey = (key: string): key is DetailKey => (AUDIT_DETAIL_KEYS as readonly string[]).includes(key) && !key.endsWith('Name')
 // Fails to compile if a detail has no label in the dictionaries.
 const detailLabel = (key: DetailKey): `auditDetail_${DetailKey}` & MessageKey => `auditDetail_${key}`
 
@@ -106,7 +72,7 @@ function detailsText(details: AuditDetails, omit: string | undefined, reader: Re
   const read = (key: string, value: string | number | boolean): string => {
     if (typeof value === 'boolean') return t(value ? 'auditYes' : 'auditNo')
     if (typeof value === 'number') return value.toLocaleString(language)
-    const name = details[`${key}Name`]
+    const name = (details as Readonly<Record<string, unknown>>)[`${key}Name`]
     if (typeof name === 'string') return value === DRAFT ? t('liveDraft') : `«${name}»`
     const known = isDetailKey(key) ? DETAIL_VALUES[key] : undefined
     if (known) return known(value, reader)
@@ -127,7 +93,7 @@ function detailsText(details: AuditDetails, omit: string | undefined, reader: Re
 function versionName(e: AuditEntry): { key: string; name: string } | undefined {
   if (!e.target?.version) return undefined
   for (const key of ['name', 'version']) {
-    const name = e.details?.[key]
+    const name = (e.details as Readonly<Record<string, unknown>> | undefined)?.[key]
     if (typeof name === 'string') return { key, name }
   }
   return undefined

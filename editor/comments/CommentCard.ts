@@ -218,13 +218,7 @@ export class CommentCard {
       if (body.value.trim() === '') return
       this.run(send, async () => {
         const text = body.value
-        await this.context.actions.reply(this.comment.id, text, requestKey.for(text)).then(
-          () => requestKey.settle(undefined),
-          (err: unknown) => {
-            requestKey.settle(err)
-            throw err
-          }
-        )
+        await requestKey.send(text, (key) => this.context.actions.reply(this.comment.id, text, key))
         body.value = ''
       })
     })

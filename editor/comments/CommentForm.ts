@@ -84,10 +84,9 @@ export class CommentForm {
       }
       // What the person wrote: the text around the passage may change between two sendings.
       const written = { body: comment.body, quote: comment.anchor.exact, suggestion: comment.suggestion?.text ?? null }
-      options.submit(comment, requestKey.for(written)).then(
+      requestKey.send(written, (key) => options.submit(comment, key)).then(
         () => options.close(),
         (err: unknown) => {
-          requestKey.settle(err)
           error.textContent = describeError(err, t, options.language)
           send.disabled = false
           send.textContent = t('send')

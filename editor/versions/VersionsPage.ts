@@ -1,4 +1,4 @@
-import { COUNTRIES, maySeeShares } from '../../src'
+import { COUNTRIES, maySeeShares, sameVersionName } from '../../src'
 import type { User } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
@@ -123,24 +123,20 @@ export class VersionsPage {
     // Kept while a publishing's outcome is unknown: publishing the same name
     // again after a network failure cannot make two versions.
     const requestKey = new RequestKey()
-    // Names compared as the server compares them: trimmed, in any case.
-    const nameKey = (text: string) => text.trim().normalize('NFC').toLowerCase()
     const taken = (text: string) => fill(t('versionNameTaken'), { name: text.trim() })
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       message.textContent = ''
-      if (this.versions.some((v) => nameKey(v.name) === nameKey(name.value))) return void (message.textContent = taken(name.value))
+      if (this.versions.some((v) => sameVersionName(v.name, name.value))) return void (message.textContent = taken(name.value))
       send.disabled = true
-      versionsApi.publish(this.options.documentId, name.value, requestKey.for(name.value.trim())).then(
+      requestKey.send(name.value.trim(), (key) => versionsApi.publish(this.options.documentId, name.value, key)).then(
         (version) => {
-          requestKey.settle(undefined)
           send.disabled = false
           message.textContent = `${t('published')}: ${version.name}`
           name.value = ''
           void this.load()
         },
         (err: unknown) => {
-          requestKey.settle(err)
           send.disabled = false
           // version_name_taken: one of that name was published meanwhile (the key follows the name, so it is never reused).
           message.textContent = describeError(err, t, this.options.language)

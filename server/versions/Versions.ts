@@ -10,6 +10,7 @@ import {
   mayDecide,
   plainText,
   readContent,
+  sameVersionName,
   replaceContent,
   schema,
   type Account,
@@ -61,9 +62,6 @@ const versionRecord = z.object({
 })
 
 const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Version): VersionSummary => summary
-
-// Names compared as the compare menus would confuse them: trimmed, in any case.
-const nameKey = (name: string) => name.trim().normalize('NFC').toLowerCase()
 
 /** A change between two versions that an accepted proposal brought. */
 export interface ProposalCredit {
@@ -145,7 +143,7 @@ export class Versions {
       const retry = findRetry(versions.filter((v) => v.author.username === account.username), request, 'version')
       if (retry) return 'failed' in retry ? retry : ok(summaryOf(retry.ok))
       if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat publish versions')
-      const namesake = versions.find((v) => nameKey(v.name) === nameKey(trimmed))
+      const namesake = versions.find((v) => sameVersionName(v.name, trimmed))
       if (namesake)
         return refuse(409, `this document already has a version named "${namesake.name}": give the new version another name`, 'version_name_taken', {
           name: namesake.name
