@@ -7,12 +7,13 @@ import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
 import { colorOf, CONTENT_FRAGMENT, countWords, plainText, schema } from '../src'
 import { api, ApiError, type User } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
-import { attachCitationButton, revealBlock } from './citation'
+import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
 import { h } from './dom'
 import type { Language, Translate } from './i18n'
 import { menuPlugin } from './menu'
+import { readOnlyPlugin } from './readOnlyPlugin'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -88,6 +89,7 @@ export class DocumentEditor {
   private everConnected = false
   private lastSessionCheck = 0
   private wordTimer: ReturnType<typeof setTimeout> | undefined
+  private labelFrame = 0
   private readonly detachCitation: () => void
   private readonly comments: DocumentComments
 
@@ -126,22 +128,25 @@ export class DocumentEditor {
     const plugins = [
       ySyncPlugin(fragment),
       yCursorPlugin(this.provider.awareness, { cursorBuilder, selectionBuilder }),
-      yUndoPlugin(),
-      keymap(keyBindings),
+      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings)] : [readOnlyPlugin()]),
       keymap(baseKeymap),
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
+      citedBlockPlugin(),
       ...this.comments.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()
+    const onUpdated = () => this.scheduleCursorLabels()
     this.view = new EditorView(surface, {
       state: EditorState.create({ schema, plugins }),
-      editable: () => user.mayEdit,
-      attributes: { class: 'document-text', spellcheck: 'true', lang: 'es', 'aria-label': documentId },
+      // Read-only text stays focusable, for a caret and a keyboard selection: readOnlyPlugin refuses the changes.
+      editable: () => true,
+      attributes: { class: 'document-text', spellcheck: user.mayEdit ? 'true' : 'false', lang: 'es', 'aria-label': documentId },
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.
       dispatchTransaction(this: EditorView, tr) {
         this.updateState(this.state.apply(tr))
         if (tr.docChanged) onDocChanged()
+        onUpdated()
       }
     })
 
@@ -173,7 +178,7 @@ export class DocumentEditor {
     let revealed = options.blockId === undefined
     this.provider.on('sync', (synced) => {
       this.scheduleWordCount()
-      if (synced && !revealed && options.blockId) revealed = revealBlock(surface, options.blockId)
+      if (synced && !revealed && options.blockId) revealed = revealBlock(this.view, options.blockId)
     })
     this.provider.awareness.on('change', this.renderPresence)
     window.addEventListener('online', this.onNetworkChange)
@@ -209,6 +214,20 @@ export class DocumentEditor {
     }
   }
 
+  // A remote cursor's name is drawn rightwards from the caret; near the text's
+  // right edge it would be cut there, so it is drawn leftwards instead.
+  private scheduleCursorLabels(): void {
+    if (this.labelFrame) return
+    this.labelFrame = requestAnimationFrame(() => {
+      this.labelFrame = 0
+      const edge = this.view.dom.getBoundingClientRect().right
+      for (const label of this.view.dom.querySelectorAll<HTMLElement>('.ProseMirror-yjs-cursor > div')) {
+        const caret = (label.parentElement as HTMLElement).getBoundingClientRect().left
+        label.classList.toggle('flip', caret + label.offsetWidth > edge)
+      }
+    })
+  }
+
   private scheduleWordCount(): void {
     clearTimeout(this.wordTimer)
     this.wordTimer = setTimeout(() => {
@@ -237,6 +256,23 @@ export class DocumentEditor {
     )
   }
 
+  /**
+   * Links to jump over the page's header and toolbar to the text or to the
+   * comments, for the top of the page: the first stops of the keyboard.
+   * Hash links would change the app's route, so they move the focus themselves.
+   */
+  skipLinks(): HTMLElement {
+    const { t } = this.options
+    const link = (label: string, target: () => void) =>
+      h('a', { href: '#', onclick: (event) => (event.preventDefault(), target()) }, label)
+    return h(
+      'nav',
+      { class: 'skip-links', 'aria-label': t('skipLinks') },
+      link(t('skipToText'), () => this.view.focus()),
+      link(t('skipToComments'), () => this.comments.sidebar.focus())
+    )
+  }
+
   /** The editor's ProseMirror view (for tests and tools). */
   get editorView(): EditorView {
     return this.view
@@ -244,6 +280,7 @@ export class DocumentEditor {
 
   destroy(): void {
     clearTimeout(this.wordTimer)
+    cancelAnimationFrame(this.labelFrame)
     this.detachCitation()
     this.comments.destroy()
     window.removeEventListener('online', this.onNetworkChange)

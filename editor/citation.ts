@@ -1,4 +1,7 @@
+import { Plugin } from 'prosemirror-state'
+import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view'
 import { h } from './dom'
+import { citedBlockPluginKey } from './pluginKeys'
 import type { Translate } from './i18n'
 
 /** The address that opens `documentId` at the block `blockId`. */
@@ -39,12 +42,43 @@ export function attachCitationButton(surface: HTMLElement, documentId: string, t
   }
 }
 
-/** Scrolls to the block and marks it briefly; false if the document has no such block (yet). */
-export function revealBlock(surface: HTMLElement, blockId: string): boolean {
-  const block = surface.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`)
+/**
+ * Marks the cited block for a moment, as a decoration: a class set on
+ * ProseMirror's own DOM would be undone by its next redraw.
+ */
+export function citedBlockPlugin(): Plugin<string | null> {
+  return new Plugin<string | null>({
+    key: citedBlockPluginKey,
+    state: {
+      init: () => null,
+      apply: (tr, cited) => {
+        const meta = tr.getMeta(citedBlockPluginKey) as { cited: string | null } | undefined
+        return meta ? meta.cited : cited
+      }
+    },
+    props: {
+      decorations(state) {
+        const cited = citedBlockPluginKey.getState(state)
+        if (!cited) return null
+        const decorations: Decoration[] = []
+        state.doc.descendants((node, pos) => {
+          if (node.attrs.id === cited) decorations.push(Decoration.node(pos, pos + node.nodeSize, { class: 'cited' }))
+          return decorations.length === 0 && !node.isTextblock
+        })
+        return DecorationSet.create(state.doc, decorations)
+      }
+    }
+  })
+}
+
+/** Scrolls to the block and marks it briefly; false if the document has no such block (yet). Needs {@link citedBlockPlugin}. */
+export function revealBlock(view: EditorView, blockId: string): boolean {
+  const block = view.dom.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`)
   if (!(block instanceof HTMLElement)) return false
   block.scrollIntoView({ block: 'center' })
-  block.classList.add('cited')
-  setTimeout(() => block.classList.remove('cited'), 2500)
+  view.dispatch(view.state.tr.setMeta(citedBlockPluginKey, { cited: blockId }))
+  setTimeout(() => {
+    if (!view.isDestroyed) view.dispatch(view.state.tr.setMeta(citedBlockPluginKey, { cited: null }))
+  }, 2500)
   return true
 }

@@ -9,3 +9,9 @@ export const commentPluginKey = new PluginKey<CommentPluginState>('consenso-comm
 
 /** The floating "Comment" button that follows the selection. */
 export const commentButtonPluginKey = new PluginKey('consenso-comment-button')
+
+/** Keeps the text read-only while it can still take a caret and a selection. */
+export const readOnlyPluginKey = new PluginKey('consenso-read-only')
+
+/** The block a citation link points at, marked for a moment. */
+export const citedBlockPluginKey = new PluginKey<string | null>('consenso-cited-block')

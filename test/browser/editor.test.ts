@@ -67,7 +67,8 @@ describe('the collaborative editor in Chromium', () => {
     const gt = await openAs(server, 'gt')
     const ppt = await openAs(server, 'ppt')
 
-    expect(await gt.page.locator('.document-text').getAttribute('contenteditable')).toBe('false')
+    // Read-only, yet a text the keyboard can move through (a caret, a selection to comment on).
+    expect(await gt.page.locator('.document-text').getAttribute('aria-readonly')).toBe('true')
     expect(await gt.page.locator('.toolbar').count()).toBe(0)
     await expect(gt.page.locator('.read-only-banner').innerText()).resolves.toContain('Solo lectura')
 
