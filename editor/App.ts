@@ -202,6 +202,7 @@ export class App {
       onClosed: (reason, detail) => this.onClosed(reason, detail)
     })
     main.append(this.editor.element)
+    this.root.prepend(this.editor.skipLinks())
   }
 
   private async version(main: HTMLElement, id: string, versionId: string): Promise<void> {

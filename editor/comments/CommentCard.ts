@@ -4,6 +4,7 @@ import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
 import { countryName, formatDate, type Language, type MessageKey, type Translate } from '../i18n'
+import { isOpenProposal } from './commentPlugin'
 import type { CommentView } from './commentsApi'
 
 /** What a card may ask of the app; each action throws an `ApiError` if the server refuses. */
@@ -43,6 +44,8 @@ export class CommentCard {
   private readonly statusSelect: HTMLSelectElement | null = null
   private readonly answerInput: HTMLTextAreaElement | null = null
   private readonly decisionBox: HTMLDetailsElement | null = null
+  private readonly replyBox: HTMLFormElement | null = null
+  private readonly repliesClosed: HTMLElement | null = null
   // Whether the Presidency has started changing the decision form (then updates leave it alone).
   private decisionTouched = false
   private comment: CommentView
@@ -59,13 +62,19 @@ export class CommentCard {
     this.element = h('article', { class: 'comment-card', 'data-comment-id': comment.id, tabindex: '0' }, this.display)
     this.element.addEventListener('click', (event) => {
       const target = event.target instanceof Element ? event.target : null
-      if (target?.closest('button, textarea, select, input, form, a')) return
+      // The decision box's own toggle opens and closes it: selecting the card (which opens it) would undo that.
+      if (target?.closest('button, textarea, select, input, form, a, summary')) return
       context.actions.select(this.comment.id)
     })
     this.element.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && event.target === this.element) context.actions.select(this.comment.id)
     })
-    if (mayComment(user.role)) this.element.append(this.replyForm())
+    if (mayComment(user.role)) {
+      this.replyBox = this.replyForm()
+      this.repliesClosed = h('p', { class: 'replies-closed' }, t('repliesClosed'))
+      this.repliesClosed.hidden = true
+      this.element.append(this.replyBox, this.repliesClosed)
+    }
     if (mayDecide(user.role)) {
       this.statusSelect = h(
         'select',
@@ -96,6 +105,23 @@ export class CommentCard {
   set active(active: boolean) {
     this.element.classList.toggle('active', active)
     if (active && this.decisionBox) this.decisionBox.open = true
+  }
+
+  /** Whether this person may reply now (a delegate only while a comment period is open). */
+  set writable(writable: boolean) {
+    if (this.replyBox) this.replyBox.hidden = !writable
+    if (this.repliesClosed) this.repliesClosed.hidden = writable
+  }
+
+  /** Whether the comment's proposed wording still waits for a decision and this person may give it. */
+  get decidable(): boolean {
+    return mayDecide(this.context.user.role) && isOpenProposal(this.comment)
+  }
+
+  /** Puts the keyboard on the card itself. */
+  focus(): void {
+    this.element.focus({ preventScroll: true })
+    this.element.scrollIntoView({ block: 'nearest' })
   }
 
   set hovered(hovered: boolean) {

@@ -13,8 +13,11 @@ export interface CommentFormOptions {
   readonly quote: string
   /** The passage as it stands now (others may edit it while the form is open). */
   readonly selector: () => { selector: TextQuoteSelector } | { failed: QuoteFailure | 'gone' }
-  /** A warning shown before writing, e.g. that no comment period is open. */
-  readonly warning: string | null
+  /**
+   * Why this person may not comment now (the comment period is not open),
+   * said instead of the form: nothing is offered that the server would refuse.
+   */
+  readonly closed: string | null
   /**
    * Sends the comment with `requestKey` as its `Idempotency-Key`; throws an
    * `ApiError` with the server's reason if refused.
@@ -36,9 +39,28 @@ export class CommentForm {
 
   constructor(options: CommentFormOptions) {
     const { t } = options
+    const quote =
+      options.quote === ''
+        ? h('p', { class: 'form-quote insertion' }, t('insertionPoint'))
+        : h('blockquote', { class: 'form-quote' }, options.quote)
+    if (options.closed !== null) {
+      const close = h('button', { type: 'button', onclick: () => options.close() }, t('close'))
+      this.element = h(
+        'form',
+        { class: 'comment-form closed', 'aria-label': t('newComment') },
+        h('h3', {}, t('newComment')),
+        quote,
+        h('p', { class: 'form-closed', role: 'status' }, options.closed),
+        h('div', { class: 'form-actions' }, close)
+      )
+      this.element.addEventListener('submit', (event) => event.preventDefault())
+      queueMicrotask(() => close.focus())
+      return
+    }
     const body = h('textarea', { name: 'body', rows: '4', required: true, 'aria-label': t('commentBody'), placeholder: t('commentBody') })
     const propose = h('input', { type: 'checkbox', name: 'propose' })
-    const wording = h('textarea', { name: 'wording', rows: '3', 'aria-label': t('proposeWording') })
+    // Starts as the passage reads, so that a proposal is an edit of it, not a retyping.
+    const wording = h('textarea', { name: 'wording', rows: '3', 'aria-label': t('proposedWording') })
     wording.value = options.quote
     const wordingBox = h('div', { class: 'wording' }, wording, h('p', { class: 'hint' }, t('proposalHint')))
     wordingBox.hidden = true
@@ -56,10 +78,7 @@ export class CommentForm {
       'form',
       { class: 'comment-form', 'aria-label': t('newComment') },
       h('h3', {}, t('newComment')),
-      options.quote === ''
-        ? h('p', { class: 'form-quote insertion' }, t('insertionPoint'))
-        : h('blockquote', { class: 'form-quote' }, options.quote),
-      options.warning ? h('p', { class: 'form-warning' }, options.warning) : null,
+      quote,
       body,
       h('label', { class: 'propose' }, propose, ` ${t('proposeWording')}`),
       wordingBox,

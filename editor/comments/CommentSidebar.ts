@@ -52,7 +52,8 @@ export class CommentSidebar {
   private active: string | null = null
   private hoveredId: string | null = null
   private layout = ''
-  private readonly heading = h('h2', { class: 'sidebar-title' })
+  // Focusable by script only: the skip link lands here.
+  private readonly heading = h('h2', { class: 'sidebar-title', tabindex: '-1' })
   private readonly formSlot = h('div', { class: 'form-slot' })
   private readonly hint = h('p', { class: 'sidebar-hint', role: 'status' })
   private readonly countrySelect: HTMLSelectElement
@@ -62,6 +63,12 @@ export class CommentSidebar {
   private readonly bulkMessage = h('p', { class: 'bulk-message', role: 'status' })
   private readonly shown = h('p', { class: 'shown-count' })
   private readonly list = h('div', { class: 'comment-groups' })
+  // The Presidency's way from one open proposal to the next, in reading order.
+  private readonly proposalNav = h('div', { class: 'proposal-nav' })
+  private readonly proposalPosition = h('span', { class: 'proposal-position', role: 'status' })
+  // The cards as they are listed (reading order), for moving between them.
+  private ordered: readonly CommentView[] = []
+  private writable = true
 
   constructor(private readonly options: CommentSidebarOptions) {
     const { t, user } = options
@@ -72,12 +79,20 @@ export class CommentSidebar {
       const status = this.statusSelect.value
       this.setFilter({ ...this.filter, status: isCommentStatus(status) ? status : '' })
     })
-    const commentButton = h('button', { type: 'button', class: 'primary new-comment' }, t('comment'))
-    // mousedown, not click: the text keeps its selection (and its focus, for an editor's caret).
-    commentButton.addEventListener('mousedown', (event) => {
-      event.preventDefault()
+    const commentButton = h('button', { type: 'button', class: 'primary new-comment', title: t('commentShortcut') }, t('comment'))
+    // The mouse must not take the focus (and an editor's caret) from the text;
+    // the action itself is on click, which Enter and Space give too.
+    commentButton.addEventListener('mousedown', (event) => event.preventDefault())
+    commentButton.addEventListener('click', () => {
       this.hint.textContent = options.commentOnSelection() ? '' : t('selectPassageFirst')
     })
+    if (mayDecide(user.role)) {
+      const previous = h('button', { type: 'button', class: 'previous-proposal', title: t('previousProposal'), 'aria-label': t('previousProposal') }, '▲')
+      const next = h('button', { type: 'button', class: 'next-proposal', title: t('nextProposal'), 'aria-label': t('nextProposal') }, '▼')
+      previous.addEventListener('click', () => this.moveToProposal(-1))
+      next.addEventListener('click', () => this.moveToProposal(1))
+      this.proposalNav.append(previous, next, this.proposalPosition)
+    }
     this.element = h(
       'aside',
       { class: 'comment-sidebar', 'aria-label': t('comments') },
@@ -99,6 +114,7 @@ export class CommentSidebar {
       this.counts,
       this.bulk,
       this.bulkMessage,
+      this.proposalNav,
       this.shown,
       this.list
     )
@@ -113,6 +129,59 @@ export class CommentSidebar {
   setComments(comments: readonly CommentView[]): void {
     this.comments = comments
     this.render()
+  }
+
+  /** Puts the keyboard at the top of the comments. */
+  focus(): void {
+    this.heading.focus()
+  }
+
+  /** Whether this person may write now: a delegate's reply forms go while no comment period is open. */
+  setWritable(writable: boolean): void {
+    this.writable = writable
+    for (const card of this.cards.values()) card.writable = writable
+  }
+
+  /**
+   * After a decision taken on a card, the keyboard goes on to the next open
+   * proposal's card (or stays on this card when none is left), not to the page.
+   */
+  afterDecision(commentId: string): void {
+    const card = this.cards.get(commentId)
+    const focus = document.activeElement
+    // Only where the focus was on that card, or lost with the button it pressed.
+    if (focus && focus !== document.body && !card?.element.contains(focus)) return
+    const next = this.proposalAfter(commentId, 1)
+    if (next) this.goToProposal(next)
+    else card?.focus()
+  }
+
+  // The open proposal `step` places away from `commentId` in reading order, going round.
+  private proposalAfter(commentId: string | null, step: 1 | -1): CommentView | undefined {
+    const open = this.ordered.filter((c) => this.cards.get(c.id)?.decidable)
+    if (open.length === 0) return undefined
+    const at = this.ordered.findIndex((c) => c.id === commentId)
+    if (at < 0) return step === 1 ? open[0] : open[open.length - 1]
+    const ahead = step === 1 ? this.ordered.slice(at + 1) : this.ordered.slice(0, at).reverse()
+    const found = ahead.find((c) => open.includes(c))
+    return found ?? (step === 1 ? open[0] : open[open.length - 1])
+  }
+
+  private moveToProposal(step: 1 | -1): void {
+    const next = this.proposalAfter(this.active, step)
+    if (!next) {
+      this.proposalPosition.textContent = this.options.t('noOpenProposals')
+      return
+    }
+    this.goToProposal(next)
+  }
+
+  private goToProposal(comment: CommentView): void {
+    const { t } = this.options
+    const open = this.ordered.filter((c) => this.cards.get(c.id)?.decidable)
+    this.options.actions.select(comment.id)
+    this.cards.get(comment.id)?.focus()
+    this.proposalPosition.textContent = fill(t('proposalPosition'), { n: open.indexOf(comment) + 1, total: open.length })
   }
 
   setFilter(filter: CommentFilter): void {
@@ -269,6 +338,8 @@ export class CommentSidebar {
   private renderList(shown: readonly CommentView[]): void {
     const { t } = this.options
     const groups = this.groups(shown)
+    this.ordered = groups.flatMap((g) => g.comments)
+    this.proposalNav.hidden = !this.ordered.some(isOpenProposal)
     const keep = new Set<string>()
     for (const comment of shown) {
       keep.add(comment.id)
@@ -278,6 +349,7 @@ export class CommentSidebar {
       else {
         const created = new CommentCard(comment, text, { t, language: this.options.language, user: this.options.user, actions: this.options.actions })
         created.active = comment.id === this.active
+        created.writable = this.writable
         this.cards.set(comment.id, created)
       }
     }

@@ -1,3 +1,4 @@
+import { keymap } from 'prosemirror-keymap'
 import { Plugin, type EditorState } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { mayComment, mayDecide, needsOpenPeriod } from '../../src'
@@ -5,7 +6,7 @@ import type { User } from '../api'
 import { describeError } from '../describeError'
 import type { Language, Translate } from '../i18n'
 import { exchangeApi } from '../exchange/exchangeApi'
-import { PeriodBanner } from '../PeriodBanner'
+import { describePeriod, PeriodBanner } from '../PeriodBanner'
 import { commentPluginKey } from '../pluginKeys'
 import { commentButtonPlugin } from './commentButton'
 import { CommentFeed } from './CommentFeed'
@@ -50,7 +51,10 @@ export class DocumentComments {
       actions: {
         reply: async (id, body, requestKey) => receive(await api.reply(id, body, requestKey)),
         setStatus: async (id, status, answer) => receive(await api.setStatus(id, status, answer)),
-        decide: async (id, outcome) => receive(await api.decide(id, outcome)),
+        decide: async (id, outcome) => {
+          receive(await api.decide(id, outcome))
+          this.sidebar.afterDecision(id)
+        },
         decideAll: async (country, outcome) => {
           const results = await api.decideAll(country, outcome)
           for (const result of results) if ('comment' in result) receive(result.comment)
@@ -74,6 +78,7 @@ export class DocumentComments {
       onPeriods: (periods) => {
         this.periods = periods
         this.banner.update(periods)
+        this.sidebar.setWritable(this.closedReason() === null)
       }
     })
   }
@@ -87,14 +92,23 @@ export class DocumentComments {
         mayDecide: mayDecide(user.role),
         onDecide: (id, outcome) => {
           this.api.decide(id, outcome).then(
-            (comment) => this.feed.receive(comment),
+            (comment) => {
+              this.feed.receive(comment)
+              this.sidebar.afterDecision(id)
+            },
             (err: unknown) => window.alert(describeError(err, t, language))
           )
         },
         onSelect: (id) => this.activate(id, 'text'),
         onHover: (id) => this.sidebar.setHovered(id)
       }),
-      ...(mayComment(user.role) ? [commentButtonPlugin(t, (draft) => this.openForm(draft))] : []),
+      ...(mayComment(user.role)
+        ? [
+            commentButtonPlugin(t, (draft) => this.openForm(draft)),
+            // As in the word processors delegations know: Ctrl+Alt+M comments on the selection.
+            keymap({ 'Mod-Alt-m': commentOnSelection((draft) => this.openForm(draft)) })
+          ]
+        : []),
       // Tells the sidebar when passages moved or read differently.
       new Plugin({
         view: () => ({
@@ -138,10 +152,18 @@ export class DocumentComments {
     element?.scrollIntoView({ block: 'center', behavior: 'smooth' })
   }
 
+  // Why this person may not comment or reply now, or null if they may
+  // (or the periods are not known yet: the server decides then).
+  private closedReason(): string | null {
+    const { t, user, language } = this.options
+    if (!needsOpenPeriod(user.role) || !this.periods || this.periods.open) return null
+    return `${describePeriod(this.periods, t, language).text}. ${t('commentsClosedForDelegates')}`
+  }
+
   private openForm(draft: DraftPassage): void {
     const view = this.view
     if (!view) return
-    const { t, user } = this.options
+    const { t } = this.options
     const close = () => {
       this.sidebar.showForm(null)
       this.setMeta({ draft: null })
@@ -153,7 +175,7 @@ export class DocumentComments {
       t,
       language: this.options.language,
       quote: view.state.doc.textBetween(draft.passage.from, draft.passage.to, '\n', '\n'),
-      warning: needsOpenPeriod(user.role) && this.periods && !this.periods.open ? t('noOpenPeriod') : null,
+      closed: this.closedReason(),
       // The passage as it stands when the form is sent: others may have edited around it meanwhile.
       selector: () => {
         const current = commentState(view.state)?.draft

@@ -1,6 +1,7 @@
 import { Plugin } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { h } from '../dom'
+import { commentIcon } from '../icons'
 import type { Translate } from '../i18n'
 import { commentButtonPluginKey } from '../pluginKeys'
 import { commentOnSelection, commentState, type DraftPassage } from './commentPlugin'
@@ -25,13 +26,14 @@ export function commentButtonPlugin(t: Translate, open: (draft: DraftPassage) =>
     key: commentButtonPluginKey,
     view(view) {
       const command = commentOnSelection(open)
-      const button = h('button', { type: 'button', class: 'comment-button' }, `💬 ${t('comment')}`)
+      const button = h('button', { type: 'button', class: 'comment-button', title: t('commentShortcut') }, commentIcon(), ` ${t('comment')}`)
       const hint = h('span', { class: 'comment-hint', role: 'status' }, t('withinOneParagraph'))
       const float = h('div', { class: 'comment-float' }, button, hint)
       float.hidden = true
-      // mousedown, not click: the text keeps its selection.
-      button.addEventListener('mousedown', (event) => {
-        event.preventDefault()
+      // The mouse must not take the selection from the text; the action is on
+      // click, which Enter and Space give too (the keyboard reaches the button by Tab).
+      button.addEventListener('mousedown', (event) => event.preventDefault())
+      button.addEventListener('click', () => {
         command(view.state, view.dispatch, view)
         float.hidden = true
       })

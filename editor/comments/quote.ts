@@ -47,5 +47,30 @@ export function selectedPassage(state: EditorState): { passage: Passage } | { fa
   const { from, to, $from, $to } = state.selection
   if (!$from.sameParent($to)) return { failed: 'acrossBlocks' }
   if (!$from.parent.isTextblock) return { failed: 'notText' }
-  return { passage: { from, to } }
+  return { passage: snapToWords(state, { from, to }) }
+}
+
+const WORD = /[\p{L}\p{N}\p{M}]/u
+
+/**
+ * A passage grown to whole words: a selection that starts or ends inside a
+ * word takes in the rest of it, as word processors do when one drags across
+ * words, and spaces at its ends are left out. A passage without a letter or
+ * digit, or an insertion point, stays as it is. Needs a passage within one
+ * text block.
+ */
+export function snapToWords(state: EditorState, passage: Passage): Passage {
+  if (passage.from === passage.to) return passage
+  const $from = state.doc.resolve(passage.from)
+  const start = $from.start()
+  const text = $from.parent.textBetween(0, $from.parent.content.size, '\ufffc', '\ufffc')
+  let from = passage.from - start
+  let to = passage.to - start
+  if (!WORD.test(text.slice(from, to))) return passage
+  // Spaces at its ends are not part of a passage (word-wise selection by keyboard takes them in).
+  while (/\s/u.test(text[from] ?? '')) from++
+  while (/\s/u.test(text[to - 1] ?? '')) to--
+  while (from > 0 && WORD.test(text[from - 1] ?? '') && WORD.test(text[from] ?? '')) from--
+  while (to < text.length && WORD.test(text[to] ?? '') && WORD.test(text[to - 1] ?? '')) to++
+  return { from: start + from, to: start + to }
 }

@@ -11,7 +11,10 @@ import { exchangeApi, IMPORT_ACCEPT } from './exchangeApi'
  * the reader's language when the app knows it.
  */
 export function replaceContentControl(documentId: string, t: Translate, language: Language): HTMLElement {
-  const input = h('input', { type: 'file', name: 'replacement', accept: IMPORT_ACCEPT, class: 'visually-hidden' })
+  // The file picker is opened by a real button: a hidden input made an invisible tab stop.
+  const input = h('input', { type: 'file', name: 'replacement', accept: IMPORT_ACCEPT, tabindex: '-1', hidden: true })
+  const pick = h('button', { type: 'button', class: 'replace-button' }, t('replaceContent'))
+  pick.addEventListener('click', () => input.click())
   const message = h('span', { class: 'replace-message', role: 'status' })
   input.addEventListener('change', () => {
     const file = input.files?.[0]
@@ -30,5 +33,5 @@ export function replaceContentControl(documentId: string, t: Translate, language
       }
     )
   })
-  return h('span', { class: 'replace-content' }, h('label', { class: 'replace-label' }, t('replaceContent'), input), message)
+  return h('span', { class: 'replace-content' }, pick, input, message)
 }

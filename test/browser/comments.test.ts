@@ -200,22 +200,22 @@ describe('comments and proposed wording in Chromium', () => {
     expect([...ppt.errors, ...gt.errors]).toEqual([])
   })
 
-  it('refuses a delegate’s comment once the Presidency has closed the period, naming the deadline in the form in Spanish', async () => {
+  it('refuses a delegate’s comment when the Presidency closes the period while she writes, naming the deadline in Spanish, and then offers no form', async () => {
     const server = await startTestServer()
     const period = await openPeriod(server)
     const gt = await openAs(server, 'gt')
+    await gt.page.waitForSelector('.period-banner[data-phase=open]')
+
+    await selectPassage(gt.page, await pickPassage(gt.page, 2))
+    await gt.page.click('.comment-button')
+    const form = gt.page.locator('form.comment-form')
+    const remark = 'Comentario enviado fuera de plazo.'
+    await form.locator('textarea[name=body]').fill(remark)
     const closed = await call(server, period.token, 'PATCH', `/api/documents/${DOC}/periods/${period.id}`, { closed: true })
     expect(closed.status).toBe(200)
     // The banner follows the period live.
     await gt.page.waitForSelector('.period-banner[data-phase=closed]')
     await expect(gt.page.locator('.period-text').innerText()).resolves.toMatch(/^Periodo de comentarios cerrado el/)
-
-    await selectPassage(gt.page, await pickPassage(gt.page, 2))
-    await gt.page.click('.comment-button')
-    const form = gt.page.locator('form.comment-form')
-    await expect(form.locator('.form-warning').innerText()).resolves.toContain('No hay un periodo de comentarios abierto')
-    const remark = 'Comentario enviado fuera de plazo.'
-    await form.locator('textarea[name=body]').fill(remark)
     await form.locator('button[type=submit]').click()
     const error = form.locator('.form-error')
     // The server's refusal in the interface's language, its dates written out as Spanish writes them.
@@ -227,6 +227,13 @@ describe('comments and proposed wording in Chromium', () => {
     await expect(form.locator('textarea[name=body]').inputValue()).resolves.toBe(remark)
     const list = await call(server, period.token, 'GET', `/api/documents/${DOC}/comments?country=GT`)
     expect(list.body.comments.filter((c: { body: string }) => c.body === remark)).toEqual([])
+
+    // A form opened now says the period is closed up front, with nothing to send.
+    await form.locator('button', { hasText: 'Cancelar' }).click()
+    await selectPassage(gt.page, await pickPassage(gt.page, 3))
+    await gt.page.click('.comment-button')
+    await expect(form.locator('.form-closed').innerText()).resolves.toMatch(/^Periodo de comentarios cerrado el .*solo mientras hay un periodo de comentarios abierto\.$/s)
+    expect(await form.locator('button[type=submit]').count()).toBe(0)
     expect(gt.errors).toEqual([])
   })
 

@@ -110,7 +110,9 @@ describe('import and export in Chromium', () => {
     const { page, errors } = await signInAs(browser(), server, 'ppt', { expectedStatuses: [415] })
     await openStrategy(page)
     const control = page.locator('.document-nav .replace-content')
-    await expect(control.locator('label').innerText()).resolves.toContain('Reemplazar el texto con un archivo…')
+    await expect(control.locator('button.replace-button').innerText()).resolves.toContain('Reemplazar el texto con un archivo…')
+    // The file input itself is no tab stop: the button opens it.
+    await expect(control.locator('input[type=file]').getAttribute('tabindex')).resolves.toBe('-1')
     if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/document-replace-and-matrix.png` })
     const file = { name: 'plan.md', mimeType: 'text/markdown', buffer: Buffer.from(PLAN) }
 
