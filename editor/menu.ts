@@ -48,9 +48,10 @@ export function menuPlugin(toolbar: HTMLElement, t: Translate): Plugin {
     view(view: EditorView) {
       const buttons = items.map((item) => {
         const button = h('button', { type: 'button', title: item.title, 'aria-label': item.title, class: 'menu-button' }, item.label)
-        // mousedown, not click: the editor keeps its selection.
-        button.addEventListener('mousedown', (event) => {
-          event.preventDefault()
+        // The mouse must not take the selection from the text; the command runs
+        // on click, which Enter and Space give to a keyboard user too.
+        button.addEventListener('mousedown', (event) => event.preventDefault())
+        button.addEventListener('click', () => {
           item.command(view.state, view.dispatch, view)
           view.focus()
         })

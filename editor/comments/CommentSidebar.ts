@@ -64,7 +64,7 @@ export class CommentSidebar {
   private readonly shown = h('p', { class: 'shown-count' })
   private readonly list = h('div', { class: 'comment-groups' })
   // The Presidency's way from one open proposal to the next, in reading order.
-  private readonly proposalNav = h('div', { class: 'proposal-nav' })
+  private readonly proposalNav = h('div', { class: 'proposal-nav', role: 'group' })
   private readonly proposalPosition = h('span', { class: 'proposal-position', role: 'status' })
   // The cards as they are listed (reading order), for moving between them.
   private ordered: readonly CommentView[] = []
@@ -87,11 +87,13 @@ export class CommentSidebar {
       this.hint.textContent = options.commentOnSelection() ? '' : t('selectPassageFirst')
     })
     if (mayDecide(user.role)) {
-      const previous = h('button', { type: 'button', class: 'previous-proposal', title: t('previousProposal'), 'aria-label': t('previousProposal') }, '▲')
-      const next = h('button', { type: 'button', class: 'next-proposal', title: t('nextProposal'), 'aria-label': t('nextProposal') }, '▼')
+      const previous = h('button', { type: 'button', class: 'previous-proposal', title: t('previousProposal') }, t('previous'))
+      const next = h('button', { type: 'button', class: 'next-proposal', title: t('nextProposal') }, t('next'))
       previous.addEventListener('click', () => this.moveToProposal(-1))
       next.addEventListener('click', () => this.moveToProposal(1))
-      this.proposalNav.append(previous, next, this.proposalPosition)
+      const label = h('span', { class: 'count-label', id: 'proposal-nav-label' }, t('openProposals'))
+      this.proposalNav.setAttribute('aria-labelledby', 'proposal-nav-label')
+      this.proposalNav.append(label, previous, next, this.proposalPosition)
     }
     this.element = h(
       'aside',
