@@ -322,6 +322,23 @@ describe('the Presidency by keyboard in Chromium', () => {
     expect(ppt.errors).toEqual([])
   })
 
+  it('formats a selection from the toolbar with the keyboard alone', async () => {
+    const server = await startTestServer()
+    const ppt = await openAs(server, 'ppt')
+    const { page } = ppt
+    await page.locator('.document-text').focus()
+    const { blockId } = await selectWordsByKeyboard(page)
+    const selected = (await page.evaluate(() => document.getSelection()?.toString() ?? '')).trim()
+    // Back from the text to the toolbar, to its first button (bold), and press it.
+    const bold = '.toolbar button:first-child'
+    for (let i = 0; i < 20 && !(await page.evaluate((s) => document.activeElement?.matches(s) ?? false, bold)); i++) await page.keyboard.press('Shift+Tab')
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.locator(`.document-text [data-block-id="${blockId}"] strong`).allInnerTexts(), POLL)
+      .toContainEqual(expect.stringContaining(selected.split(/\s+/)[1] as string))
+    expect(ppt.errors).toEqual([])
+  })
+
   it('publishes a version with the keyboard alone', async () => {
     const server = await startTestServer()
     const ppt = await openAs(server, 'ppt')
