@@ -120,3 +120,41 @@ describe('axe finds no serious or critical WCAG A/AA violation', () => {
     expect(errors).toEqual([])
   })
 })
+
+/** What overflows the page sideways: the widest elements past its right edge, as `tag.class (right edge)`. */
+const overflowing = (page: Page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5 && getComputedStyle(el).position !== 'fixed')
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)})`)
+      .slice(0, 15)
+  })
+
+/** Whether the element is shown and lies wholly within the page's width (reachable by scrolling down only). */
+const withinWidth = (page: Page, selector: string) =>
+  page.locator(selector).first().evaluate((el) => {
+    const box = el.getBoundingClientRect()
+    return box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= document.documentElement.clientWidth + 0.5
+  })
+
+describe('reflow (WCAG 1.4.10)', () => {
+  // 320 CSS px wide; and a 1280 × 900 window zoomed to 200 %, which lays the
+  // page out in 640 × 450 CSS px drawn with two device pixels to each.
+  const LAYOUTS = [
+    { name: '320 CSS px wide', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 },
+    { name: '200 % zoom', viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 }
+  ] as const
+
+  it.each(LAYOUTS)('the editor at $name scrolls only down, with header, navigation, toolbar and «Comentar» in reach', async (layout) => {
+    const server = await startTestServer()
+    await openCommentPeriod(await signIn(server.server, 'ppt'))
+    const { page, errors } = await openStrategyAs(browser(), server, 'ppt', { viewport: layout.viewport })
+    await page.setViewportSize(layout.viewport)
+    expect(await overflowing(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    for (const selector of ['header .brand', 'header .sign-out', 'header select.language', 'a.back', 'a.versions-link', '.toolbar .menu-button:last-child', '.comment-sidebar .new-comment', '.document-text h2'])
+      expect(await withinWidth(page, selector), selector).toBe(true)
+    expect(errors).toEqual([])
+  })
+})
