@@ -158,3 +158,42 @@ describe('reflow (WCAG 1.4.10)', () => {
     expect(errors).toEqual([])
   })
 })
+
+describe('reduced motion (WCAG 2.3.3)', () => {
+  it('asked for, nothing in the editor animates or scrolls smoothly; not asked for, choosing a comment scrolls smoothly', async () => {
+    const server = await startTestServer()
+    const { page, errors } = await openStrategyAs(browser(), server, 'ppt')
+    await page.emulateMedia({ reducedMotion: 'reduce' })
+    // Every scroll the app asks for, with the behaviour it asks for.
+    await page.evaluate(() => {
+      const scrolls: string[] = []
+      Object.assign(window, { scrolls })
+      const scrollIntoView = Element.prototype.scrollIntoView
+      Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
+        scrolls.push(typeof options === 'object' ? (options.behavior ?? 'auto') : 'auto')
+        return scrollIntoView.call(this, options)
+      }
+    })
+    const scrolls = () => page.evaluate(() => (window as unknown as { scrolls: string[] }).scrolls.splice(0))
+
+    const moving = await page.evaluate(() =>
+      [...document.querySelectorAll('*')].flatMap((el) => {
+        const style = getComputedStyle(el)
+        const still = style.transitionDuration.split(',').every((d) => parseFloat(d) === 0) && style.animationName === 'none'
+        return still ? [] : [`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`]
+      })
+    )
+    expect(moving).toEqual([])
+
+    // A card chosen in the sidebar shows its passage; a passage chosen in the text shows its card.
+    const cards = page.locator('.comment-card')
+    await cards.nth(2).locator('.card-byline').first().click()
+    await page.locator('.document-text .comment-passage').first().click()
+    await expect.poll(scrolls, { timeout: UI_TIMEOUT }).toEqual(['auto', 'auto'])
+
+    await page.emulateMedia({ reducedMotion: 'no-preference' })
+    await cards.nth(4).locator('.card-byline').first().click()
+    await expect.poll(scrolls, { timeout: UI_TIMEOUT }).toEqual(['smooth'])
+    expect(errors).toEqual([])
+  })
+})
