@@ -197,3 +197,37 @@ describe('reduced motion (WCAG 2.3.3)', () => {
     expect(errors).toEqual([])
   })
 })
+
+/** The focused element as `tag.class "text"`, and whether an outline or a box-shadow shows it. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement
+    if (!el || el === document.body) return null
+    const style = getComputedStyle(el)
+    const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && style.outlineColor !== 'rgba(0, 0, 0, 0)'
+    const label = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)
+    return { name: `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} "${label}"`, shown: outlined || style.boxShadow !== 'none' }
+  })
+
+describe('visible focus (WCAG 2.4.7)', () => {
+  it('Tab reaches nothing in the editor without a visible focus indicator', async () => {
+    const server = await startTestServer()
+    await mexicoProposes(server)
+    const { page, errors } = await openStrategyAs(browser(), server, 'ppt')
+    await page.waitForSelector('.document-text .proposal.country-MX')
+    const seen: string[] = []
+    const hidden: string[] = []
+    // Through the header, the navigation, the toolbar, the text and the sidebar, until focus comes round again.
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press('Tab')
+      const now = await focused(page)
+      if (!now) continue
+      if (seen[0] === now.name && seen.length > 1) break
+      seen.push(now.name)
+      if (!now.shown) hidden.push(now.name)
+    }
+    expect(seen.length, seen.join("\n")).toBeGreaterThan(20)
+    expect([...new Set(hidden)]).toEqual([])
+    expect(errors).toEqual([])
+  })
+})
