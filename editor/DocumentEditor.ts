@@ -136,7 +136,7 @@ export class DocumentEditor {
     this.view = new EditorView(surface, {
       state: EditorState.create({ schema, plugins }),
       editable: () => user.mayEdit,
-      attributes: { class: 'document-text', spellcheck: 'true', lang: 'es', 'aria-label': documentId },
+      attributes: { class: 'document-text', role: 'textbox', 'aria-multiline': 'true', spellcheck: 'true', lang: 'es', 'aria-label': documentId },
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.
       dispatchTransaction(this: EditorView, tr) {
