@@ -157,6 +157,23 @@ describe('reflow (WCAG 1.4.10)', () => {
       expect(await withinWidth(page, selector), selector).toBe(true)
     expect(errors).toEqual([])
   })
+
+  it.each(LAYOUTS)('home, versions, accounts and audit at $name scroll only down (the tables sideways within their page), and axe finds nothing serious', async (layout) => {
+    const server = await startTestServer()
+    const { page, errors } = await signInAs(browser(), server, 'ppt', { viewport: layout.viewport })
+    const pages = [
+      ['home', '#/', 'form.import-form'],
+      ['versions', `#/doc/${DOC}/versions`, '.compare-changes > *'],
+      ['accounts', '#/accounts', '.accounts tbody tr'],
+      ['audit', '#/audit', '.audit-table tbody tr']
+    ] as const
+    for (const [name, hash, selector] of pages) {
+      await visit(page, server, hash, selector)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name} scrolls sideways`).toBe(true)
+      await expectNoSeriousViolations(page, `the ${name} page at ${layout.name}`)
+    }
+    expect(errors).toEqual([])
+  })
 })
 
 describe('reduced motion (WCAG 2.3.3)', () => {
