@@ -19,7 +19,8 @@ const FAILING: readonly ImpactValue[] = ['serious', 'critical']
 /**
  * Loads axe into the page if it is not there yet. Not `page.addScriptTag({ content })`:
  * that adds an inline `<script>`, which the app's CSP (`script-src 'self'`)
- * refuses. `page.evaluate` runs the source through the DevTools protocol,
+ * refuses ("Executing inline script violates the following Content Security
+ * Policy directive", tried). `page.evaluate` runs the source through the DevTools protocol,
  * which CSP does not govern, so the page keeps its real policy while it is
  * checked (unlike a context with `bypassCSP: true`), and axe uses no `eval` of its own.
  */
