@@ -140,7 +140,14 @@ export class DocumentEditor {
       state: EditorState.create({ schema, plugins }),
       // Read-only text stays focusable, for a caret and a keyboard selection: readOnlyPlugin refuses the changes.
       editable: () => true,
-      attributes: { class: 'document-text', spellcheck: user.mayEdit ? 'true' : 'false', lang: 'es', 'aria-label': documentId },
+      attributes: {
+        class: 'document-text',
+        role: 'textbox',
+        'aria-multiline': 'true',
+        spellcheck: user.mayEdit ? 'true' : 'false',
+        lang: 'es',
+        'aria-label': documentId
+      },
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.
       dispatchTransaction(this: EditorView, tr) {

@@ -15,3 +15,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(child)
   return el
 }
+
+/**
+ * How to scroll something into view: smoothly, unless the person has asked
+ * their system for reduced motion (WCAG 2.3.3), in which case it jumps.
+ * Asked at each scroll, so a change of the setting applies at once.
+ */
+export const scrollBehavior = (): ScrollBehavior => (window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth')

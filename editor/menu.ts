@@ -13,6 +13,17 @@ interface MenuItem {
 }
 
 /**
+ * What a button is called for screen readers and voice control: its title,
+ * after the label it shows when that is a word or number ("T1 — Título 1"),
+ * so that saying what one sees names it (WCAG 2.5.3, Label in Name). Symbols
+ * (¶, ↶) and the single letters B and I, drawn as the style they give, are
+ * not words to say and are left out.
+ */
+function accessibleName({ label, title }: MenuItem): string {
+  return label.length > 1 && /[\p{L}\p{N}]/u.test(label) ? `${label} — ${title}` : title
+}
+
+/**
  * The formatting toolbar, as a plugin view: each button asks its command
  * whether it applies (disabled if not) and shows whether it is active.
  */
@@ -47,7 +58,7 @@ export function menuPlugin(toolbar: HTMLElement, t: Translate): Plugin {
   return new Plugin({
     view(view: EditorView) {
       const buttons = items.map((item) => {
-        const button = h('button', { type: 'button', title: item.title, 'aria-label': item.title, class: 'menu-button' }, item.label)
+        const button = h('button', { type: 'button', title: item.title, 'aria-label': accessibleName(item), class: 'menu-button' }, item.label)
         // The mouse must not take the selection from the text; the command runs
         // on click, which Enter and Space give to a keyboard user too.
         button.addEventListener('mousedown', (event) => event.preventDefault())

@@ -33,12 +33,14 @@ export function accountProblem(account: { username: unknown; name: unknown; role
   return undefined
 }
 
+// White cursor labels read on each at 4.5:1 or more; the Presidency's is
+// also its own notes' colour (.country-none in editor/styles.css).
 const ROLE_COLORS: Record<Role, string> = {
-  ppt: '#b03060',
+  ppt: '#a0286e',
   secretariat: '#2f6f4f',
   delegate: '#4a5568',
   reviewer: '#5a4a8a',
-  observer: '#6b7280'
+  observer: '#5f6672'
 }
 
 /** The colour that marks a person's cursor and input: their country's, else their role's. */

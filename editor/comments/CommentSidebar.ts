@@ -1,5 +1,5 @@
 import { COMMENT_STATUSES, isCommentStatus, isCountryCode, mayDecide, type CountryCode } from '../../src'
-import { h } from '../dom'
+import { h, scrollBehavior } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
 import type { User } from '../api'
 import { describeError } from '../describeError'
@@ -214,7 +214,7 @@ export class CommentSidebar {
     const card = commentId ? this.cards.get(commentId) : undefined
     if (!card) return
     card.active = true
-    if (reveal) card.element.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
+    if (reveal) card.element.scrollIntoView({ block: 'nearest', behavior: scrollBehavior() })
   }
 
   /** Marks the card of the passage under the pointer in the text. */

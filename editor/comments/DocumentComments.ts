@@ -4,6 +4,7 @@ import type { EditorView } from 'prosemirror-view'
 import { mayComment, mayDecide, needsOpenPeriod } from '../../src'
 import type { User } from '../api'
 import { describeError } from '../describeError'
+import { scrollBehavior } from '../dom'
 import type { Language, Translate } from '../i18n'
 import { exchangeApi } from '../exchange/exchangeApi'
 import { describePeriod, PeriodBanner } from '../PeriodBanner'
@@ -149,7 +150,7 @@ export class DocumentComments {
     if (!view || !passage || from === 'text') return
     const { node } = view.domAtPos(passage.from)
     const element = node instanceof Element ? node : node.parentElement
-    element?.scrollIntoView({ block: 'center', behavior: 'smooth' })
+    element?.scrollIntoView({ block: 'center', behavior: scrollBehavior() })
   }
 
   // Why this person may not comment or reply now, or null if they may

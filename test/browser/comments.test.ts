@@ -162,7 +162,7 @@ describe('comments and proposed wording in Chromium', () => {
     await expect(block.locator('.comment-passage.proposal-original.country-GT').innerText()).resolves.toBe(passage.phrase)
     // Its country's colour marks it, from the stylesheet.
     const green = await tracked.locator('.proposal-country').evaluate((el) => getComputedStyle(el).backgroundColor)
-    expect(green).toBe('rgb(15, 139, 58)')
+    expect(green).toBe('rgb(11, 122, 53)')
     await screenshot(ppt.page, 'comments-2-ppt-sees-proposal')
 
     // Pointing at the passage in the text marks its card; clicking the card shows its passage.

@@ -359,7 +359,7 @@ describe('Presence', () => {
         username: 'gt',
         role: 'delegate',
         country: 'GT',
-        color: '#0f8b3a'
+        color: '#0b7a35'
       })
       // What is not identity is relayed as sent.
       expect(state?.cursor).toEqual({ anchor: 7 })
