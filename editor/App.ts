@@ -1,7 +1,7 @@
 import { COUNTRIES, mayManageAccounts, mayReadAuditTrail, receivesShares } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { AuditPage } from './audit/AuditPage'
-import { api, ApiError, whenSessionEnds, type User } from './api'
+import { api, ApiError, whenSessionEnds, type Session, type User } from './api'
 import { VersionsPage } from './versions/VersionsPage'
 import { sharedList } from './sharing/SharedList'
 import { SharedVersionPage } from './sharing/SharedVersionPage'
@@ -44,11 +44,16 @@ export class App {
 
   async start(): Promise<void> {
     try {
-      this.user = await api.me()
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) this.notice = { key: 'networkError' }
+      const session = await api.session()
+      if (session.user) this.signedIn(session)
+    } catch {
+      this.notice = { key: 'networkError' }
     }
     await this.render()
+  }
+
+  private signedIn(session: Session): void {
+    this.user = session.user
   }
 
   private setLanguage(language: Language): void {
@@ -140,8 +145,8 @@ export class App {
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       api.login(username.value.trim(), password.value).then(
-        (user) => {
-          this.user = user
+        (session) => {
+          this.signedIn(session)
           void this.render()
         },
         (err: unknown) => {
