@@ -12,7 +12,7 @@ import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { importForm } from './exchange/importForm'
 import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
-import { fill, formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
+import { fill, formatInstant, initialLanguage, saveLanguage, translator, useTimeZone, type Language, type MessageKey, type Translate } from './i18n'
 
 // What the server's reason for closing a socket (CloseCode 4401) means to the person.
 const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
@@ -54,6 +54,7 @@ export class App {
 
   private signedIn(session: Session): void {
     this.user = session.user
+    useTimeZone(session.timeZone)
   }
 
   private setLanguage(language: Language): void {
@@ -177,7 +178,7 @@ export class App {
           {},
           h('a', { href: `#/doc/${d.id}`, class: 'document-link' }, d.title),
           h('span', { class: `tag ${d.mayEdit ? 'edit' : 'read'}` }, d.mayEdit ? t('canEdit') : t('readOnlyTag')),
-          h('span', { class: 'meta' }, `${t('createdOn')} ${formatDate(d.createdAt, this.language)}`)
+          h('span', { class: 'meta' }, `${t('createdOn')} ${formatInstant(d.createdAt, this.language)}`)
         )
       )
     )

@@ -58,6 +58,7 @@ export {
   currentPeriod,
   deadlineOf,
   isPeriodOpen,
+  periodBounds,
   periodRefusal,
   type PeriodRefusal,
   todayIn,

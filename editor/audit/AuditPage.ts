@@ -14,7 +14,7 @@ import {
 } from '../../src'
 import { describeError } from '../describeError'
 import { h } from '../dom'
-import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from '../i18n'
+import { countryName, fill, formatDay, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { auditApi, type AuditPage as TrailPage, type AuditQuery } from './auditApi'
 
 export interface AuditPageOptions {
@@ -101,7 +101,7 @@ function versionName(e: AuditEntry): { key: string; name: string } | undefined {
 
 /**
  * The audit trail, for the Presidency and the Secretariat: who did what, to
- * what and when, newest first, in the reader's local time. Filters by
+ * what and when, newest first, in the workspace's time zone. Filters by
  * country, action and dates are applied by the server; the CSV link carries
  * the same filters; "load more" fetches older entries. Also says whether the
  * trail's hash chain is intact.
@@ -120,13 +120,9 @@ export class AuditPage {
   private readonly csv: HTMLAnchorElement
   private readonly chain = h('p', { class: 'audit-chain', role: 'status' })
   private readonly error = h('p', { class: 'form-error', role: 'alert' })
-  private readonly dateTime: Intl.DateTimeFormat
 
   constructor(private readonly options: AuditPageOptions) {
     const { t, language } = options
-    // The reader's own locale when it is of the interface language (es-MX, en-GB…): its date order and clock.
-    const locale = globalThis.navigator?.languages?.find((l) => l.toLowerCase().startsWith(language)) ?? language
-    this.dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' })
     this.empty = h('p', { class: 'empty audit-empty', hidden: true }, t('auditEmpty'))
     this.more = h('button', { type: 'button', class: 'audit-more', hidden: true }, t('auditLoadMore'))
     this.more.addEventListener('click', () => void this.loadMore())
@@ -257,7 +253,7 @@ export class AuditPage {
     return h(
       'tr',
       { 'data-seq': String(e.seq), 'data-action': e.action },
-      h('td', { class: 'audit-when' }, h('time', { datetime: e.at, title: e.at }, this.dateTime.format(new Date(e.at)))),
+      h('td', { class: 'audit-when' }, h('time', { datetime: e.at, title: e.at }, formatInstant(e.at, language))),
       h('td', {}, h('code', {}, e.actor.username)),
       h('td', {}, e.actor.role ? t(`role_${e.actor.role}` as MessageKey) : ''),
       h('td', {}, country ? h('span', { class: `country-chip country-${country}`, title: countryName(country, language) }, country) : ''),

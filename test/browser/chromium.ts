@@ -43,13 +43,18 @@ export interface SignInOptions {
    * stray 401 fails the test.
    */
   readonly expectedStatuses?: readonly number[]
+  /** The browser's own time zone (IANA); the machine's unless given. Times on the page are the workspace's whatever it is. */
+  readonly timezoneId?: string
   /** What shows that the home page is there; the document list unless given (an observer's home has none). */
   readonly home?: string
 }
 
 /** A person in a browser context of their own (own cookies), signed in, on the home page (the document list by default). */
 export async function signInAs(browser: Browser, server: TestServer, username: string, options: SignInOptions = {}): Promise<Person> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1300, height: 900 } })
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1300, height: 900 },
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {})
+  })
   const page = await context.newPage()
   page.setDefaultTimeout(UI_TIMEOUT)
   const expected = options.expectedStatuses?.length ? new RegExp(`\\b(${options.expectedStatuses.join('|')})\\b`) : undefined
