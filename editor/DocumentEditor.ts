@@ -30,6 +30,8 @@ export interface Presence {
 
 export interface DocumentEditorOptions {
   readonly documentId: string
+  /** The document's title, which names its text to assistive technology. */
+  readonly title: string
   readonly user: User
   readonly t: Translate
   readonly language: Language
@@ -136,7 +138,7 @@ export class DocumentEditor {
     this.view = new EditorView(surface, {
       state: EditorState.create({ schema, plugins }),
       editable: () => user.mayEdit,
-      attributes: { class: 'document-text', spellcheck: 'true', lang: 'es', 'aria-label': documentId },
+      attributes: { class: 'document-text', spellcheck: 'true', lang: 'es', 'aria-label': t('documentTextLabel').replace('{title}', options.title) },
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.
       dispatchTransaction(this: EditorView, tr) {

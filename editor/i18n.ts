@@ -9,6 +9,7 @@ const es = {
   periodEnded: 'El periodo de comentarios terminó el {deadline}; se había abierto el {start}',
   currentPeriodSpan: 'Periodo actual, del {start} al {deadline}:',
   lastPeriodEnded: 'Último periodo, del {start} al {deadline}, ya terminado:',
+  documentTextLabel: 'Texto de «{title}»',
   // The audit trail (Presidency and Secretariat).
   auditTrail: 'Auditoría',
   auditIntro: 'Registro de los actos del espacio de trabajo: quién hizo qué, sobre qué y cuándo. Nadie puede modificarlo ni borrarlo.',
@@ -346,6 +347,7 @@ const en: Messages = {
   periodEnded: 'The comment period ended on {deadline}; it had opened on {start}',
   currentPeriodSpan: 'Current period, from {start} to {deadline}:',
   lastPeriodEnded: 'Latest period, from {start} to {deadline}, now over:',
+  documentTextLabel: 'Text of «{title}»',
   // The audit trail (Presidency and Secretariat).
   auditTrail: 'Audit trail',
   auditIntro: "A record of the workspace's acts: who did what, to what, and when. Nobody can change or delete it.",
