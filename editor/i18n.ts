@@ -10,6 +10,8 @@ const es = {
   currentPeriodSpan: 'Periodo actual, del {start} al {deadline}:',
   lastPeriodEnded: 'Último periodo, del {start} al {deadline}, ya terminado:',
   documentTextLabel: 'Texto de «{title}»',
+  auditCommentBy: 'de {author}',
+  auditPeriodDays: 'del {start} al {deadline}',
   // The audit trail (Presidency and Secretariat).
   auditTrail: 'Auditoría',
   auditIntro: 'Registro de los actos del espacio de trabajo: quién hizo qué, sobre qué y cuándo. Nadie puede modificarlo ni borrarlo.',
@@ -348,6 +350,8 @@ const en: Messages = {
   currentPeriodSpan: 'Current period, from {start} to {deadline}:',
   lastPeriodEnded: 'Latest period, from {start} to {deadline}, now over:',
   documentTextLabel: 'Text of «{title}»',
+  auditCommentBy: 'by {author}',
+  auditPeriodDays: 'from {start} to {deadline}',
   // The audit trail (Presidency and Secretariat).
   auditTrail: 'Audit trail',
   auditIntro: "A record of the workspace's acts: who did what, to what, and when. Nobody can change or delete it.",

@@ -91,5 +91,6 @@ export {
   type AuditDetails,
   type AuditEntry,
   type AuditRecord,
-  type AuditTarget
+  type AuditTarget,
+  type AuditTargetNames
 } from './audit'

@@ -1,13 +1,13 @@
 /**
  * What a new user meets first: a sign-in that logs no error, a header that
  * names them once, tabs titled after their page, a text named by its title
- * for assistive technology.
+ * for assistive technology, an audit trail that names what acts were done to.
  * Headless Chromium against a real server with the demo; needs `npm run build`
  * first and /usr/bin/chromium.
  */
 import { describe, expect, it } from 'vitest'
 import { openStrategyAs, signInAs, useChromium } from './chromium'
-import { DOC, startTestServer } from '../helpers'
+import { DOC, docPath, signIn, startTestServer } from '../helpers'
 
 const browser = useChromium()
 
@@ -58,4 +58,38 @@ describe('Pages a new user meets, in Chromium', () => {
     expect([...gt.errors, ...reviewer.errors]).toEqual([])
   })
 
+  it("names what each audit entry was done to by titles and names, never by bare ids", async () => {
+    const server = await startTestServer()
+    const ppt = await signIn(server.server, 'ppt')
+    const { versions } = (await ppt.get(docPath('/versions'))).body as { versions: Array<{ id: string; name: string }> }
+    const november = versions.find((v) => v.name === 'Borrador noviembre 2021')
+    expect((await ppt.post(docPath(`/versions/${november?.id}/shares`), {})).status).toBe(201)
+    expect((await ppt.patch('/api/users/mx', { disabled: true })).status).toBe(200)
+
+    const { page, errors } = await signInAs(browser(), server, 'ppt')
+    await page.goto(`${server.server.url}/#/audit`)
+    await page.waitForSelector('.audit-table tbody tr')
+    const target = (action: string, has?: string) => {
+      const rows = page.locator(`.audit-table tbody tr[data-action="${action}"]`)
+      return (has ? rows.filter({ has: page.locator(has) }) : rows).first().locator('.audit-target').innerText()
+    }
+    const documentPart = `documento «${TITLE}»`
+    // Costa Rica's comment of November 2021, the November period, the share, the account.
+    await expect(target('comment.created', 'time[datetime="2021-11-17T15:00:00.000Z"]')).resolves.toBe(`${documentPart} · comentario de Delegación de Costa Rica`)
+    await expect(target('period.opened', 'time[datetime="2021-11-12T16:00:00.000Z"]')).resolves.toBe(
+      `${documentPart} · periodo del 12 de noviembre de 2021 al 22 de noviembre de 2021`
+    )
+    await expect(target('share.created')).resolves.toBe(`${documentPart} · versión «Borrador noviembre 2021»`)
+    await expect(target('account.disabled')).resolves.toBe('cuenta Delegación de México (mx)')
+    // No id cut short is left to read.
+    expect(await page.locator('.audit-target code').count()).toBe(0)
+    await expect(page.locator('.audit-table tbody tr[data-action="comment.created"] .audit-target a').first().getAttribute('href')).resolves.toBe(`#/doc/${DOC}`)
+
+    await page.selectOption('select.language', 'en')
+    await page.waitForSelector('.audit-page h1:text-is("Audit trail")')
+    await expect(target('period.opened', 'time[datetime="2021-11-12T16:00:00.000Z"]')).resolves.toBe(
+      `document «${TITLE}» · period from November 12, 2021 to November 22, 2021`
+    )
+    expect(errors).toEqual([])
+  })
 })
