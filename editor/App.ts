@@ -12,7 +12,7 @@ import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { importForm } from './exchange/importForm'
 import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
-import { countryName, fill, formatInstant, initialLanguage, saveLanguage, translator, useTimeZone, type Language, type MessageKey, type Translate } from './i18n'
+import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, translator, useTimeZone, type Language, type MessageKey, type Translate } from './i18n'
 
 // What the server's reason for closing a socket (CloseCode 4401) means to the person.
 const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
@@ -129,12 +129,16 @@ export class App {
   }
 
   // The signed-in person: their name, and their role and country unless the
-  // name already says them ("Delegación de Guatemala" needs no "Delegación (Guatemala)").
+  // name already says them ("Delegación de Guatemala" needs no "Delegación
+  // (Guatemala)"), in either language: a name is written in one.
   private who(user: User): HTMLElement {
     const role = this.t(`role_${user.role}` as MessageKey)
     const country = user.country ? countryName(user.country, this.language) : ''
-    const said = (words: string) => user.name.toLocaleLowerCase(this.language).includes(words.toLocaleLowerCase(this.language))
-    const extra = [said(role) ? '' : role, country && !said(country) ? country : ''].filter(Boolean)
+    const name = user.name.toLocaleLowerCase()
+    const said = (inLanguage: (language: Language) => string) => LANGUAGES.some((l) => name.includes(inLanguage(l).toLocaleLowerCase()))
+    const roleSaid = said((l) => translator(l)(`role_${user.role}` as MessageKey))
+    const countrySaid = user.country !== null && said((l) => countryName(user.country ?? '', l))
+    const extra = [roleSaid ? '' : role, country && !countrySaid ? country : ''].filter(Boolean)
     const full = `${user.name} — ${role}${country ? ` (${country})` : ''}`
     return h('span', { class: 'who', 'data-role': user.role, title: full }, extra.length ? `${user.name} — ${extra.join(', ')}` : user.name)
   }

@@ -3,6 +3,9 @@ import { COUNTRIES } from '../src'
 /** The interface languages: Spanish first, English available. */
 export type Language = 'es' | 'en'
 
+/** Every interface language, Spanish first. */
+export const LANGUAGES: readonly Language[] = ['es', 'en']
+
 const es = {
   // Times, page titles and names (issue 10: rough edges a new user hits).
   periodSince: 'desde el {start}',

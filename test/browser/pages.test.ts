@@ -39,6 +39,8 @@ describe('Pages a new user meets, in Chromium', () => {
 
     await page.selectOption('select.language', 'en')
     await expect.poll(() => page.title()).toBe('Accounts — Consenso')
+    // The name is in Spanish, the role in English: it still says the same.
+    await expect(page.locator('header .who').innerText()).resolves.toBe('Presidencia Pro Tempore (México)')
     await page.click('button.sign-out')
     await page.waitForSelector('form.login')
     await expect(page.title()).resolves.toBe('Sign in — Consenso')
