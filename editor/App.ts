@@ -12,7 +12,7 @@ import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { importForm } from './exchange/importForm'
 import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
-import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, translator, useTimeZone, type Language, type MessageKey, type Translate } from './i18n'
+import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, showTimesIn, translator, type Language, type MessageKey, type Translate } from './i18n'
 
 // What the server's reason for closing a socket (CloseCode 4401) means to the person.
 const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
@@ -54,7 +54,7 @@ export class App {
 
   private signedIn(session: Session): void {
     this.user = session.user
-    useTimeZone(session.timeZone)
+    showTimesIn(session.timeZone)
   }
 
   private setLanguage(language: Language): void {

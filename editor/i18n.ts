@@ -715,11 +715,11 @@ export type Translate = ReturnType<typeof translator>
 let workspaceTimeZone = 'UTC'
 
 /** Sets the time zone in which {@link formatInstant} shows times: the workspace's, from the session. */
-export function useTimeZone(timeZone: string): void {
+export function showTimesIn(timeZone: string): void {
   workspaceTimeZone = timeZone
 }
 
-/** The time zone in which times are shown now (see {@link useTimeZone}). */
+/** The time zone in which times are shown now (see {@link showTimesIn}). */
 export const shownTimeZone = (): string => workspaceTimeZone
 
 /**
@@ -736,7 +736,7 @@ export function formatInstantIn(instant: string | Date, language: Language, time
   return `${date}, ${time} (${zone})`
 }
 
-/** An instant in the workspace's time zone: {@link formatInstantIn} with the zone of {@link useTimeZone}. */
+/** An instant in the workspace's time zone: {@link formatInstantIn} with the zone of {@link showTimesIn}. */
 export const formatInstant = (instant: string | Date, language: Language): string => formatInstantIn(instant, language, workspaceTimeZone)
 
 /** A message with its `{name}` placeholders filled in. */
