@@ -2,7 +2,7 @@ import { COUNTRIES, isCountryCode, isRole, ROLES, type Role } from '../src'
 import { api, type AccountEntry } from './api'
 import { describeError } from './describeError'
 import { h } from './dom'
-import { countryName, fill, formatDate, type Language, type MessageKey, type Translate } from './i18n'
+import { countryName, fill, formatInstant, type Language, type MessageKey, type Translate } from './i18n'
 
 export interface AccountsPageOptions {
   readonly t: Translate
@@ -69,7 +69,7 @@ export class AccountsPage {
           h('td', {}, a.name),
           h('td', {}, t(`role_${a.role}` as MessageKey)),
           h('td', {}, a.country ? h('span', { class: `country-chip country-${a.country}` }, a.country) : '', a.country ? ` ${countryName(a.country, language)}` : ''),
-          h('td', {}, formatDate(a.createdAt, language)),
+          h('td', {}, formatInstant(a.createdAt, language)),
           h('td', { class: 'account-state' }, a.disabled ? t('accountDisabled') : t('accountActive')),
           h('td', {}, a.username === this.options.self ? '' : this.toggle(a))
         )

@@ -1,7 +1,7 @@
-import { COUNTRIES, mayManageAccounts, mayReadAuditTrail, receivesShares } from '../src'
+import { mayManageAccounts, mayReadAuditTrail, receivesShares } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { AuditPage } from './audit/AuditPage'
-import { api, ApiError, whenSessionEnds, type User } from './api'
+import { api, ApiError, whenSessionEnds, type Session, type User } from './api'
 import { VersionsPage } from './versions/VersionsPage'
 import { sharedList } from './sharing/SharedList'
 import { SharedVersionPage } from './sharing/SharedVersionPage'
@@ -12,7 +12,7 @@ import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { importForm } from './exchange/importForm'
 import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
-import { fill, formatDate, initialLanguage, saveLanguage, translator, type Language, type MessageKey, type Translate } from './i18n'
+import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, showTimesIn, translator, type Language, type MessageKey, type Translate } from './i18n'
 
 // What the server's reason for closing a socket (CloseCode 4401) means to the person.
 const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
@@ -44,11 +44,17 @@ export class App {
 
   async start(): Promise<void> {
     try {
-      this.user = await api.me()
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) this.notice = { key: 'networkError' }
+      const session = await api.session()
+      if (session.user) this.signedIn(session)
+    } catch {
+      this.notice = { key: 'networkError' }
     }
     await this.render()
+  }
+
+  private signedIn(session: Session): void {
+    this.user = session.user
+    showTimesIn(session.timeZone)
   }
 
   private setLanguage(language: Language): void {
@@ -67,11 +73,16 @@ export class App {
     document.documentElement.lang = this.language
     const main = h('main', { class: 'page' })
     this.root.replaceChildren(this.header(), main)
+    // Until the page says what it shows: a tab that names a page left behind would mislead.
+    this.setTitle(main)
     if (this.notice) {
       main.append(h('p', { class: 'notice', role: 'alert' }, this.t(this.notice.key), this.notice.detail ? ` (${this.notice.detail})` : ''))
       this.notice = null
     }
-    if (!this.user) return main.append(this.loginForm())
+    if (!this.user) {
+      this.setTitle(main, this.t('signIn'))
+      return main.append(this.loginForm())
+    }
     const shared = /^#\/shared\/([a-z0-9-]+)$/.exec(location.hash)
     if (shared) return this.sharedVersion(main, shared[1] as string)
     const version = /^#\/doc\/([a-z0-9-]+)\/version\/([a-z0-9-]+)$/.exec(location.hash)
@@ -107,13 +118,7 @@ export class App {
       h(
         'div',
         { class: 'header-right' },
-        user &&
-          h(
-            'span',
-            { class: 'who', 'data-role': user.role },
-            `${user.name} — ${t(`role_${user.role}` as MessageKey)}`,
-            user.country ? ` (${COUNTRIES.find((c) => c.code === user.country)?.name[this.language] ?? user.country})` : ''
-          ),
+        user && this.who(user),
         user && mayManageAccounts(user.role) && h('a', { href: '#/accounts', class: 'accounts-link' }, t('accounts')),
         user && mayReadAuditTrail(user.role) && h('a', { href: '#/audit', class: 'audit-link' }, t('auditTrail')),
         languageSelect,
@@ -121,6 +126,27 @@ export class App {
         user && h('button', { type: 'button', class: 'sign-out-everywhere', onclick: () => void this.signOut(true) }, t('signOutEverywhere'))
       )
     )
+  }
+
+  // The signed-in person: their name, and their role and country unless the
+  // name already says them ("Delegación de Guatemala" needs no "Delegación
+  // (Guatemala)"), in either language: a name is written in one.
+  private who(user: User): HTMLElement {
+    const role = this.t(`role_${user.role}` as MessageKey)
+    const country = user.country ? countryName(user.country, this.language) : ''
+    const name = user.name.toLocaleLowerCase()
+    const said = (inLanguage: (language: Language) => string) => LANGUAGES.some((l) => name.includes(inLanguage(l).toLocaleLowerCase()))
+    const roleSaid = said((l) => translator(l)(`role_${user.role}` as MessageKey))
+    const countrySaid = user.country !== null && said((l) => countryName(user.country ?? '', l))
+    const extra = [roleSaid ? '' : role, country && !countrySaid ? country : ''].filter(Boolean)
+    const full = `${user.name} — ${role}${country ? ` (${country})` : ''}`
+    return h('span', { class: 'who', 'data-role': user.role, title: full }, extra.length ? `${user.name} — ${extra.join(', ')}` : user.name)
+  }
+
+  // The tab's title: what the page shows, most particular first, then the
+  // app's name; unless `main` was replaced meanwhile (the person went elsewhere).
+  private setTitle(main: HTMLElement, ...parts: string[]): void {
+    if (this.root.contains(main)) document.title = [...parts, this.t('appName')].join(' — ')
   }
 
   private loginForm(): HTMLElement {
@@ -140,8 +166,8 @@ export class App {
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       api.login(username.value.trim(), password.value).then(
-        (user) => {
-          this.user = user
+        (session) => {
+          this.signedIn(session)
           void this.render()
         },
         (err: unknown) => {
@@ -160,6 +186,7 @@ export class App {
   private async documentList(main: HTMLElement): Promise<void> {
     const t = this.t
     if (this.user && receivesShares(this.user.role)) return this.sharedVersions(main)
+    this.setTitle(main, t('documents'))
     main.append(h('h1', {}, t('documents')))
     const documents = await api.documents().catch((err: unknown) => this.handleApiError(err))
     if (!documents) return
@@ -172,7 +199,7 @@ export class App {
           {},
           h('a', { href: `#/doc/${d.id}`, class: 'document-link' }, d.title),
           h('span', { class: `tag ${d.mayEdit ? 'edit' : 'read'}` }, d.mayEdit ? t('canEdit') : t('readOnlyTag')),
-          h('span', { class: 'meta' }, `${t('createdOn')} ${formatDate(d.createdAt, this.language)}`)
+          h('span', { class: 'meta' }, `${t('createdOn')} ${formatInstant(d.createdAt, this.language)}`)
         )
       )
     )
@@ -183,6 +210,7 @@ export class App {
   private async openDocument(main: HTMLElement, id: string, blockId: string | undefined): Promise<void> {
     const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
     if (!meta || !this.user) return
+    this.setTitle(main, meta.title)
     main.append(
       h(
         'nav',
@@ -195,6 +223,7 @@ export class App {
     )
     this.editor = new DocumentEditor({
       documentId: id,
+      title: meta.title,
       user: this.user,
       t: this.t,
       language: this.language,
@@ -209,6 +238,7 @@ export class App {
     const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
     const detail = meta && (await versionsApi.get(id, versionId).catch((err: unknown) => this.handleApiError(err)))
     if (!meta || !detail) return
+    this.setTitle(main, detail.name, meta.title)
     this.versionView = new VersionView(detail, this.t, this.language)
     main.append(
       h('nav', { class: 'document-nav' }, h('a', { href: `#/doc/${id}/versions`, class: 'back' }, `← ${this.t('versions')}`)),
@@ -220,6 +250,7 @@ export class App {
   private async versions(main: HTMLElement, id: string, from: string | undefined, to: string | undefined): Promise<void> {
     const meta = await api.document(id).catch((err: unknown) => this.handleApiError(err))
     if (!meta || !this.user) return
+    this.setTitle(main, this.t('versions'), meta.title)
     const page = new VersionsPage({
       documentId: id,
       user: this.user,
@@ -246,6 +277,7 @@ export class App {
       if (err instanceof ApiError && err.status === 401) return void this.handleApiError(err)
       return void main.append(h('p', { class: 'notice', role: 'alert' }, this.t('networkError')))
     }
+    this.setTitle(main, this.t('sharedWithYou'))
     main.append(sharedList(shares, this.t, this.language))
   }
 
@@ -258,6 +290,7 @@ export class App {
       return undefined
     })
     if (!shared) return
+    this.setTitle(main, shared.version.name)
     const page = new SharedVersionPage(shared, this.t, this.language)
     this.versionView = page.view
     main.append(page.element)
@@ -271,10 +304,12 @@ export class App {
       this.handleApiError(err)
       return
     }
+    this.setTitle(main, this.t('accounts'))
     main.append(h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back'))), page.element)
   }
 
   private async audit(main: HTMLElement): Promise<void> {
+    this.setTitle(main, this.t('auditTrail'))
     const back = h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back')))
     // Said in place, not by going home: the address stays what was asked for.
     const refusal = () => main.append(back, h('p', { class: 'notice audit-refusal', role: 'alert' }, this.t('auditForbidden')))

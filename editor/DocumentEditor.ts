@@ -11,7 +11,7 @@ import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
 import { h } from './dom'
-import type { Language, Translate } from './i18n'
+import { fill, type Language, type Translate } from './i18n'
 import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 
@@ -31,6 +31,8 @@ export interface Presence {
 
 export interface DocumentEditorOptions {
   readonly documentId: string
+  /** The document's title, which names its text to assistive technology. */
+  readonly title: string
   readonly user: User
   readonly t: Translate
   readonly language: Language
@@ -146,7 +148,7 @@ export class DocumentEditor {
         'aria-multiline': 'true',
         spellcheck: user.mayEdit ? 'true' : 'false',
         lang: 'es',
-        'aria-label': documentId
+        'aria-label': fill(t('documentTextLabel'), { title: options.title })
       },
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.

@@ -1,9 +1,9 @@
-import { isIsoDate, mayDecide, type IsoDate } from '../src'
+import { isIsoDate, mayDecide, periodBounds, type CommentPeriod, type IsoDate } from '../src'
 import type { User } from './api'
 import { describeError } from './describeError'
 import type { CommentsApi, DeadlineInput, PeriodsView } from './comments/commentsApi'
 import { h } from './dom'
-import { fill, formatDay, type Language, type Translate } from './i18n'
+import { fill, formatDay, formatInstant, shownTimeZone, type Language, type Translate } from './i18n'
 import { RequestKey } from './RequestKey'
 
 export interface PeriodBannerOptions {
@@ -16,20 +16,31 @@ export interface PeriodBannerOptions {
 /** Where the document's comment period stands, for the banner's look. */
 export type PeriodPhase = 'none' | 'upcoming' | 'open' | 'closed'
 
-/** The phase of the current period and the sentence that says it. */
+/**
+ * The phase of the current period and the sentence that says it, its start
+ * and deadline as instants in the workspace's time zone (a deadline is 23:59
+ * of its day there).
+ */
 export function describePeriod(view: PeriodsView, t: Translate, language: Language): { phase: PeriodPhase; text: string } {
   const period = view.current
   if (!period) return { phase: 'none', text: t('noPeriod') }
-  const day = (date: string) => formatDay(date, language)
+  const bounds = periodBounds(period, shownTimeZone())
+  const start = formatInstant(bounds.opens, language)
+  const deadline = formatInstant(bounds.closes, language)
   if (view.open) {
-    const span = period.businessDays ? ` (${fill(t('periodBusinessDays'), { n: period.businessDays, start: day(period.start) })})` : ''
-    return { phase: 'open', text: `${fill(t('periodOpenUntil'), { date: day(period.deadline) })}${span}` }
+    const since = period.businessDays ? fill(t('periodBusinessDays'), { n: period.businessDays, start }) : fill(t('periodSince'), { start })
+    return { phase: 'open', text: `${fill(t('periodOpenUntil'), { date: deadline })}; ${since}` }
   }
-  if (period.closedAt !== null)
-    return { phase: 'closed', text: fill(t('periodClosedEarly'), { date: day(period.closedAt.slice(0, 10)), deadline: day(period.deadline) }) }
-  if (view.today < period.start)
-    return { phase: 'upcoming', text: fill(t('periodOpensOn'), { start: day(period.start), deadline: day(period.deadline) }) }
-  return { phase: 'closed', text: fill(t('periodClosedOn'), { date: day(period.deadline) }) }
+  if (period.closedAt !== null) return { phase: 'closed', text: fill(t('periodClosedEarly'), { date: formatInstant(period.closedAt, language), deadline }) }
+  if (view.today < period.start) return { phase: 'upcoming', text: fill(t('periodOpensOn'), { start, deadline }) }
+  return { phase: 'closed', text: fill(t('periodEnded'), { deadline, start }) }
+}
+
+// What the controls call the period they change: its days, and whether it is over.
+function periodLabel(view: PeriodsView, period: CommentPeriod, t: Translate, language: Language): string {
+  const days = { start: formatDay(period.start, language), deadline: formatDay(period.deadline, language) }
+  const over = period.closedAt !== null || view.today > period.deadline
+  return fill(t(over ? 'lastPeriodEnded' : 'currentPeriodSpan'), days)
 }
 
 // A deadline given as business days or as a date, chosen with a select.
@@ -52,8 +63,8 @@ function deadlineFields(t: Translate, days: string): { element: HTMLElement; val
 }
 
 /**
- * The comment period above the text ("open until 15 October 2021", "closed
- * on …", "no period"), kept live from the document's events. The Presidency
+ * The comment period above the text ("open until 15 October 2021, 23:59
+ * (Central Standard Time)", "ended on …", "no period"), kept live from the document's events. The Presidency
  * and the Secretariat also get the controls to open a period (start and
  * business days or a deadline), change its deadline, or close it.
  */
@@ -125,7 +136,8 @@ export class PeriodBanner {
     if (current) {
       const extendDeadline = deadlineFields(t, String(current.businessDays ?? 10))
       const extendButton = h('button', { type: 'submit' }, t('extendPeriod'))
-      const extendForm = h('form', { class: 'period-extend' }, h('span', { class: 'period-form-label' }, t('currentPeriod')), extendDeadline.element, extendButton)
+      const label = periodLabel(view, current, t, this.options.language)
+      const extendForm = h('form', { class: 'period-extend' }, h('span', { class: 'period-form-label' }, label), extendDeadline.element, extendButton)
       extendForm.addEventListener('submit', (event) => {
         event.preventDefault()
         const deadline = extendDeadline.value()

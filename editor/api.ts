@@ -3,6 +3,12 @@ import type { Account, CountryCode, DocumentMeta, Role } from '../src'
 /** The signed-in user as the server describes it. */
 export type User = Account & { readonly mayEdit: boolean }
 
+/** A signed-in session as the server describes it: who, and the workspace's IANA time zone, in which times are shown. */
+export interface Session {
+  readonly user: User
+  readonly timeZone: string
+}
+
 /** A document listed for the user. */
 export type DocumentEntry = DocumentMeta & { readonly mayEdit: boolean }
 
@@ -36,9 +42,9 @@ export class ApiError extends Error {
   }
 }
 
-// The anti-CSRF token of the session, as /api/login or /api/me gave it. Kept
+// The anti-CSRF token of the session, as /api/login or /api/session gave it. Kept
 // in memory only (never in storage a script of another page could read): a
-// reload asks /api/me again. Every request that changes something sends it,
+// reload asks /api/session again. Every request that changes something sends it,
 // since the session cookie alone does not prove the request comes from this app.
 let csrfToken: string | undefined
 let onSessionEnded: (() => void) | undefined
@@ -101,9 +107,9 @@ async function answerOf<T>(response: Response): Promise<T> {
 
 /** The REST API, as the app uses it. The session travels in an HttpOnly cookie. */
 export const api = {
-  me: () => request<{ user: User }>('GET', '/api/me').then((r) => r.user),
-  login: (username: string, password: string) =>
-    request<{ user: User }>('POST', '/api/login', { username, password }).then((r) => r.user),
+  /** This browser's session: no user when signed out (not an error), else who and the workspace's time zone. */
+  session: () => request<Session | { user: null }>('GET', '/api/session'),
+  login: (username: string, password: string) => request<Session>('POST', '/api/login', { username, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout', {}).finally(() => (csrfToken = undefined)),
   /** Ends every session of the account, on every device. */
   logoutEverywhere: () => request<{ ok: true }>('POST', '/api/logout/everywhere', {}).finally(() => (csrfToken = undefined)),

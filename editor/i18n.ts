@@ -3,7 +3,18 @@ import { COUNTRIES } from '../src'
 /** The interface languages: Spanish first, English available. */
 export type Language = 'es' | 'en'
 
+/** Every interface language, Spanish first. */
+export const LANGUAGES: readonly Language[] = ['es', 'en']
+
 const es = {
+  // Times, page titles and names (issue 10: rough edges a new user hits).
+  periodSince: 'desde el {start}',
+  periodEnded: 'El periodo de comentarios terminó el {deadline}; se había abierto el {start}',
+  currentPeriodSpan: 'Periodo actual, del {start} al {deadline}:',
+  lastPeriodEnded: 'Último periodo, del {start} al {deadline}, ya terminado:',
+  documentTextLabel: 'Texto de «{title}»',
+  auditCommentBy: 'de {author}',
+  auditPeriodDays: 'del {start} al {deadline}',
   // The audit trail (Presidency and Secretariat).
   auditTrail: 'Auditoría',
   auditIntro: 'Registro de los actos del espacio de trabajo: quién hizo qué, sobre qué y cuándo. Nadie puede modificarlo ni borrarlo.',
@@ -236,13 +247,11 @@ const es = {
   decideAndAnswer: 'Decidir y responder',
   noPeriod: 'Sin periodo de comentarios',
   periodOpenUntil: 'Periodo de comentarios abierto hasta el {date}',
-  periodClosedOn: 'Periodo de comentarios cerrado el {date}',
-  periodClosedEarly: 'Periodo de comentarios cerrado el {date} (plazo: {deadline})',
-  periodOpensOn: 'El periodo de comentarios se abre el {start} (plazo: {deadline})',
+  periodClosedEarly: 'Periodo de comentarios cerrado el {date}; el plazo vencía el {deadline}',
+  periodOpensOn: 'El periodo de comentarios se abre el {start}; el plazo vence el {deadline}',
   periodBusinessDays: '{n} días hábiles desde el {start}',
   managePeriod: 'Gestionar el periodo',
   newPeriod: 'Nuevo periodo:',
-  currentPeriod: 'Periodo actual:',
   openPeriod: 'Abrir un periodo',
   startDate: 'Inicio',
   businessDays: 'Días hábiles',
@@ -353,6 +362,14 @@ type Messages = typeof es
 export type MessageKey = keyof Messages
 
 const en: Messages = {
+  // Times, page titles and names (issue 10: rough edges a new user hits).
+  periodSince: 'since {start}',
+  periodEnded: 'The comment period ended on {deadline}; it had opened on {start}',
+  currentPeriodSpan: 'Current period, from {start} to {deadline}:',
+  lastPeriodEnded: 'Latest period, from {start} to {deadline}, now over:',
+  documentTextLabel: 'Text of «{title}»',
+  auditCommentBy: 'by {author}',
+  auditPeriodDays: 'from {start} to {deadline}',
   // The audit trail (Presidency and Secretariat).
   auditTrail: 'Audit trail',
   auditIntro: "A record of the workspace's acts: who did what, to what, and when. Nobody can change or delete it.",
@@ -585,13 +602,11 @@ const en: Messages = {
   decideAndAnswer: 'Decide and answer',
   noPeriod: 'No comment period',
   periodOpenUntil: 'Comment period open until {date}',
-  periodClosedOn: 'Comment period closed on {date}',
-  periodClosedEarly: 'Comment period closed on {date} (deadline: {deadline})',
-  periodOpensOn: 'The comment period opens on {start} (deadline: {deadline})',
+  periodClosedEarly: 'Comment period closed on {date}; the deadline was {deadline}',
+  periodOpensOn: 'The comment period opens on {start}; the deadline is {deadline}',
   periodBusinessDays: '{n} business days from {start}',
   managePeriod: 'Manage the period',
   newPeriod: 'New period:',
-  currentPeriod: 'Current period:',
   openPeriod: 'Open a period',
   startDate: 'Start',
   businessDays: 'Business days',
@@ -719,9 +734,40 @@ export const translator =
 
 export type Translate = ReturnType<typeof translator>
 
-/** A date-time in the reader's local form (data stays ISO). */
-export const formatDate = (iso: string, language: Language): string =>
-  new Intl.DateTimeFormat(language === 'es' ? 'es' : 'en', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso))
+// Times: every instant the app shows (a comment, a version, a deadline, an
+// audit entry) reads in the workspace's time zone, with a 24-hour clock and
+// the zone named, so that delegates in different countries read the same
+// hour, and know which.
+
+// The workspace's time zone (IANA), as the session answered it. Held here
+// rather than passed to every view, like the page's language attribute: it is
+// one per signed-in page, and each date shown, deep in any view, needs it.
+let workspaceTimeZone = 'UTC'
+
+/** Sets the time zone in which {@link formatInstant} shows times: the workspace's, from the session. */
+export function showTimesIn(timeZone: string): void {
+  workspaceTimeZone = timeZone
+}
+
+/** The time zone in which times are shown now (see {@link showTimesIn}). */
+export const shownTimeZone = (): string => workspaceTimeZone
+
+/**
+ * An instant (ISO text or a `Date`) in `timeZone`, as the language writes
+ * it, with a 24-hour clock and the zone's name as in effect then:
+ * "22 de noviembre de 2021, 23:59 (hora estándar central)",
+ * "November 22, 2021, 23:59 (Central Standard Time)". Data stays ISO.
+ */
+export function formatInstantIn(instant: string | Date, language: Language, timeZone: string): string {
+  const at = new Date(instant)
+  const date = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }).format(at)
+  const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at)
+  const zone = new Intl.DateTimeFormat(language, { timeZoneName: 'long', timeZone }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  return `${date}, ${time} (${zone})`
+}
+
+/** An instant in the workspace's time zone: {@link formatInstantIn} with the zone of {@link showTimesIn}. */
+export const formatInstant = (instant: string | Date, language: Language): string => formatInstantIn(instant, language, workspaceTimeZone)
 
 /** A message with its `{name}` placeholders filled in. */
 export const fill = (message: string, values: Record<string, string | number>): string =>

@@ -1,3 +1,4 @@
+import type { IsoDate } from './calendar'
 import type { CountryCode } from './country'
 import type { Role } from './role'
 
@@ -127,6 +128,21 @@ export interface AuditEntry extends AuditRecord {
   readonly seq: number
   readonly at: string
   readonly hash: string
+}
+
+/**
+ * What the ids in a page of entries' targets are called, for reading them
+ * in words: documents' titles, versions' names, the author of a comment, a
+ * period's days, the version a share shares, an account's name. Only what
+ * the reader may see anyway; an id left out is shown as recorded.
+ */
+export interface AuditTargetNames {
+  readonly documents: Readonly<Record<string, string>>
+  readonly versions: Readonly<Record<string, string>>
+  readonly comments: Readonly<Record<string, { readonly author: string; readonly country: CountryCode | null }>>
+  readonly periods: Readonly<Record<string, { readonly start: IsoDate; readonly deadline: IsoDate }>>
+  readonly shares: Readonly<Record<string, string>>
+  readonly accounts: Readonly<Record<string, string>>
 }
 
 /**

@@ -41,3 +41,40 @@ export function addBusinessDays(start: IsoDate, days: number, holidays: Iterable
   }
   return fromUtc(d)
 }
+
+// How far `timeZone`'s wall clock is ahead of UTC at `instant`, in ms.
+function offsetAt(timeZone: string, instant: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric'
+  }).formatToParts(new Date(instant))
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
+  return wall - Math.floor(instant / 1000) * 1000
+}
+
+/**
+ * The first instant of the day `date` in `timeZone` (an IANA name). The
+ * offset is taken twice because the one at UTC midnight may differ from the
+ * one at local midnight on a day the clocks change. Throws a `RangeError`
+ * for a malformed date or an unknown zone.
+ */
+export function startOfDayIn(date: IsoDate, timeZone: string): Date {
+  if (!isIsoDate(date)) throw new RangeError(`Not an ISO date: ${JSON.stringify(date)}`)
+  const midnight = toUtc(date).getTime()
+  return new Date(midnight - offsetAt(timeZone, midnight - offsetAt(timeZone, midnight)))
+}
+
+/** The last millisecond of the day `date` in `timeZone`: a deadline's 23:59. Throws as {@link startOfDayIn}. */
+export function endOfDayIn(date: IsoDate, timeZone: string): Date {
+  if (!isIsoDate(date)) throw new RangeError(`Not an ISO date: ${JSON.stringify(date)}`)
+  const next = toUtc(date)
+  next.setUTCDate(next.getUTCDate() + 1)
+  return new Date(startOfDayIn(fromUtc(next), timeZone).getTime() - 1)
+}

@@ -18,7 +18,7 @@ export {
   type Role
 } from './role'
 export { accountProblem, colorOf, isUsername, MAX_DELEGATES_PER_COUNTRY, type Account, type Username } from './account'
-export { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from './calendar'
+export { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, sameVersionName, type DocumentId, type DocumentMeta } from './document'
 export { readContent, encodeContent, replaceContent, plainText, countWords } from './content'
 export { parseMarkdown } from './markdown'
@@ -58,6 +58,7 @@ export {
   currentPeriod,
   deadlineOf,
   isPeriodOpen,
+  periodBounds,
   periodRefusal,
   type PeriodRefusal,
   todayIn,
@@ -90,5 +91,6 @@ export {
   type AuditDetails,
   type AuditEntry,
   type AuditRecord,
-  type AuditTarget
+  type AuditTarget,
+  type AuditTargetNames
 } from './audit'

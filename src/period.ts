@@ -1,5 +1,5 @@
 import type { Username } from './account'
-import { addBusinessDays, isIsoDate, type IsoDate } from './calendar'
+import { addBusinessDays, endOfDayIn, isIsoDate, startOfDayIn, type IsoDate } from './calendar'
 import type { DocumentId } from './document'
 import type { RequestStamp } from './requestStamp'
 
@@ -48,6 +48,16 @@ export function todayIn(timeZone: string, now: Date): IsoDate {
 /** Whether the period accepts comments on `today`. */
 export const isPeriodOpen = (period: CommentPeriod, today: IsoDate): boolean =>
   period.closedAt === null && period.start <= today && today <= period.deadline
+
+/**
+ * The first and the last instant at which the period accepts comments, in
+ * the workspace's `timeZone`: the start of its first day and the last
+ * millisecond (23:59) of its deadline day, as {@link isPeriodOpen} counts days there.
+ */
+export const periodBounds = (period: Pick<CommentPeriod, 'start' | 'deadline'>, timeZone: string): { opens: Date; closes: Date } => ({
+  opens: startOfDayIn(period.start, timeZone),
+  closes: endOfDayIn(period.deadline, timeZone)
+})
 
 /** The period that governs a document now: the one opened last. */
 export const currentPeriod = (periods: readonly CommentPeriod[]): CommentPeriod | undefined =>

@@ -10,11 +10,12 @@ import {
   type AuditAction,
   type AuditDetailKey,
   type AuditDetails,
-  type AuditEntry
+  type AuditEntry,
+  type AuditTargetNames
 } from '../../src'
 import { describeError } from '../describeError'
 import { h } from '../dom'
-import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from '../i18n'
+import { countryName, fill, formatDay, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { auditApi, type AuditPage as TrailPage, type AuditQuery } from './auditApi'
 
 export interface AuditPageOptions {
@@ -101,7 +102,7 @@ function versionName(e: AuditEntry): { key: string; name: string } | undefined {
 
 /**
  * The audit trail, for the Presidency and the Secretariat: who did what, to
- * what and when, newest first, in the reader's local time. Filters by
+ * what and when, newest first, in the workspace's time zone. Filters by
  * country, action and dates are applied by the server; the CSV link carries
  * the same filters; "load more" fetches older entries. Also says whether the
  * trail's hash chain is intact.
@@ -120,13 +121,9 @@ export class AuditPage {
   private readonly csv: HTMLAnchorElement
   private readonly chain = h('p', { class: 'audit-chain', role: 'status' })
   private readonly error = h('p', { class: 'form-error', role: 'alert' })
-  private readonly dateTime: Intl.DateTimeFormat
 
   constructor(private readonly options: AuditPageOptions) {
     const { t, language } = options
-    // The reader's own locale when it is of the interface language (es-MX, en-GB…): its date order and clock.
-    const locale = globalThis.navigator?.languages?.find((l) => l.toLowerCase().startsWith(language)) ?? language
-    this.dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' })
     this.empty = h('p', { class: 'empty audit-empty', hidden: true }, t('auditEmpty'))
     this.more = h('button', { type: 'button', class: 'audit-more', hidden: true }, t('auditLoadMore'))
     this.more.addEventListener('click', () => void this.loadMore())
@@ -241,7 +238,7 @@ export class AuditPage {
   private show(page: TrailPage, append: boolean): void {
     const { t } = this.options
     this.error.textContent = ''
-    const rows = page.entries.map((e) => this.row(e))
+    const rows = page.entries.map((e) => this.row(e, page.names))
     if (append) this.rows.append(...rows)
     else this.rows.replaceChildren(...rows)
     this.shown = (append ? this.shown : 0) + page.entries.length
@@ -251,40 +248,61 @@ export class AuditPage {
     this.more.hidden = page.next === null
   }
 
-  private row(e: AuditEntry): HTMLTableRowElement {
+  private row(e: AuditEntry, names: AuditTargetNames): HTMLTableRowElement {
     const { t, language } = this.options
     const country = e.actor.country
     return h(
       'tr',
       { 'data-seq': String(e.seq), 'data-action': e.action },
-      h('td', { class: 'audit-when' }, h('time', { datetime: e.at, title: e.at }, this.dateTime.format(new Date(e.at)))),
+      h('td', { class: 'audit-when' }, h('time', { datetime: e.at, title: e.at }, formatInstant(e.at, language))),
       h('td', {}, h('code', {}, e.actor.username)),
       h('td', {}, e.actor.role ? t(`role_${e.actor.role}` as MessageKey) : ''),
       h('td', {}, country ? h('span', { class: `country-chip country-${country}`, title: countryName(country, language) }, country) : ''),
       h('td', { class: 'audit-action' }, actionName(e.action, t)),
-      h('td', { class: 'audit-target' }, ...this.target(e)),
+      h('td', { class: 'audit-target' }, ...this.target(e, names)),
       h('td', { class: 'audit-details' }, this.details(e))
     )
   }
 
-  // What the act was done to, each part named in words.
-  private target(e: AuditEntry): Array<Node | string> {
-    const { t } = this.options
+  // What the act was done to, each part named in words: by its title or
+  // name where the server gave one, else by its id (its start for a long one);
+  // the full id is the part's tooltip.
+  private target(e: AuditEntry, names: AuditTargetNames): Array<Node | string> {
+    const { t, language } = this.options
     const target = e.target ?? {}
     const parts: Array<Node | string> = []
-    const part = (label: MessageKey, value: Node | string) => {
+    const part = (label: MessageKey, id: string, value: Node | string) => {
       if (parts.length > 0) parts.push(' · ')
-      parts.push(h('span', { class: 'audit-target-part' }, `${t(label)} `, value))
+      parts.push(h('span', { class: 'audit-target-part', title: id }, `${t(label)} `, value))
     }
-    if (target.document) part('auditTargetDocument', h('a', { href: `#/doc/${encodeURIComponent(target.document)}` }, target.document))
+    const unnamed = (id: string) => h('code', {}, short(id))
+    if (target.document) {
+      const title = names.documents[target.document]
+      part('auditTargetDocument', target.document, h('a', { href: `#/doc/${encodeURIComponent(target.document)}` }, title ? `«${title}»` : target.document))
+    }
     if (target.version) {
-      const named = versionName(e)
-      part('auditTargetVersion', named ? `«${named.name}»` : h('code', { title: target.version }, short(target.version)))
+      const name = versionName(e)?.name ?? names.versions[target.version]
+      const ids = target.share ? `${target.version} · ${t('auditTargetShare')} ${target.share}` : target.version
+      part('auditTargetVersion', ids, name ? `«${name}»` : unnamed(target.version))
     }
-    if (target.comment) part('auditTargetComment', h('code', { title: target.comment }, short(target.comment)))
-    if (target.period) part('auditTargetPeriod', h('code', { title: target.period }, short(target.period)))
-    if (target.account) part('auditTargetAccount', h('code', {}, target.account))
-    if (target.share) part('auditTargetShare', h('code', { title: target.share }, short(target.share)))
+    if (target.comment) {
+      const comment = names.comments[target.comment]
+      part('auditTargetComment', target.comment, comment ? fill(t('auditCommentBy'), { author: comment.author }) : unnamed(target.comment))
+    }
+    if (target.period) {
+      const period = names.periods[target.period]
+      const days = period && { start: formatDay(period.start, language), deadline: formatDay(period.deadline, language) }
+      part('auditTargetPeriod', target.period, days ? fill(t('auditPeriodDays'), days) : unnamed(target.period))
+    }
+    if (target.account) {
+      const name = names.accounts[target.account]
+      part('auditTargetAccount', target.account, name && name !== target.account ? `${name} (${target.account})` : h('code', {}, target.account))
+    }
+    // A share is of the version named just before, whose tooltip holds its id: said once.
+    if (target.share && !target.version) {
+      const version = names.shares[target.share]
+      part('auditTargetShare', target.share, version ? `«${version}»` : unnamed(target.share))
+    }
     return parts
   }
 

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEntry, CountryCode } from '../../src'
+import type { AuditAction, AuditEntry, AuditTargetNames, CountryCode } from '../../src'
 import { request } from '../api'
 import type { Language } from '../i18n'
 
@@ -16,6 +16,8 @@ export interface AuditPage {
   readonly total: number
   /** Ask with this as `before` for the next (older) page; null on the last one. */
   readonly next: number | null
+  /** What the entries' targets are called, as far as the reader may see them. */
+  readonly names: AuditTargetNames
 }
 
 /** What checking the hash chain found. */

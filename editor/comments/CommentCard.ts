@@ -3,7 +3,7 @@ import type { User } from '../api'
 import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
-import { countryName, formatDate, type Language, type MessageKey, type Translate } from '../i18n'
+import { countryName, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { isOpenProposal } from './commentPlugin'
 import type { CommentView } from './commentsApi'
 
@@ -27,7 +27,7 @@ export interface CommentCardContext {
 /** The translated name of a status. */
 export const statusLabel = (t: Translate, status: CommentStatus): string => t(`status_${status}` as MessageKey)
 
-const byline = (author: Author, at: string, language: Language) => `${author.name} · ${formatDate(at, language)}`
+const byline = (author: Author, at: string, language: Language) => `${author.name} · ${formatInstant(at, language)}`
 
 /**
  * One comment in the sidebar: who (country, author, date), the passage as

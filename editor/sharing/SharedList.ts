@@ -1,5 +1,5 @@
 import { h } from '../dom'
-import { fill, formatDate, type Language, type Translate } from '../i18n'
+import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import type { SharedEntry } from './sharingApi'
 
 /**
@@ -19,9 +19,9 @@ export function sharedList(shares: readonly SharedEntry[], t: Translate, languag
           'span',
           { class: 'meta' },
           fill(t('sharedMeta'), {
-            published: formatDate(s.version.createdAt, language),
+            published: formatInstant(s.version.createdAt, language),
             name: s.share.sharedBy.name,
-            date: formatDate(s.share.sharedAt, language)
+            date: formatInstant(s.share.sharedAt, language)
           })
         )
       )

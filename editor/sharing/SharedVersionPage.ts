@@ -1,5 +1,5 @@
 import { h } from '../dom'
-import { fill, formatDate, type Language, type Translate } from '../i18n'
+import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { VersionView } from '../versions/VersionView'
 import { sharingApi, type SharedVersion } from './sharingApi'
 
@@ -24,7 +24,7 @@ export class SharedVersionPage {
       h(
         'p',
         { class: 'shared-meta' },
-        fill(t('sharedWithYouBy'), { name: share.sharedBy.name, date: formatDate(share.sharedAt, language) }),
+        fill(t('sharedWithYouBy'), { name: share.sharedBy.name, date: formatInstant(share.sharedAt, language) }),
         ' · ',
         h('a', { href: sharingApi.exportUrl(share.id, 'docx'), download: '' }, 'Word'),
         ' · ',

@@ -2,7 +2,7 @@ import { mayShareVersions } from '../../src'
 import { api, type AccountEntry, type User } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
-import { fill, formatDate, type Language, type Translate } from '../i18n'
+import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { sharingApi, type Share } from './sharingApi'
 
 export interface SharesPanelOptions {
@@ -140,13 +140,13 @@ export class SharesPanel {
     const { t, language } = this.options
     const audience = share.observers === null ? t('shareAudienceAll') : fill(t('shareAudienceNamed'), { names: share.observers.join(', ') })
     const state = share.withdrawn
-      ? h('span', { class: 'tag withdrawn' }, fill(t('shareWithdrawnByOn'), { name: share.withdrawn.by.name, date: formatDate(share.withdrawn.at, language) }))
+      ? h('span', { class: 'tag withdrawn' }, fill(t('shareWithdrawnByOn'), { name: share.withdrawn.by.name, date: formatInstant(share.withdrawn.at, language) }))
       : h('span', { class: 'tag active' }, t('shareActive'))
     return h(
       'li',
       { class: 'share', 'data-share': share.id, 'data-state': share.withdrawn ? 'withdrawn' : 'active' },
       h('strong', {}, share.versionName),
-      ` — ${audience} · ${fill(t('sharedByOn'), { name: share.sharedBy.name, date: formatDate(share.sharedAt, language) })} `,
+      ` — ${audience} · ${fill(t('sharedByOn'), { name: share.sharedBy.name, date: formatInstant(share.sharedAt, language) })} `,
       state,
       this.mayShare && !share.withdrawn ? this.withdrawButton(share) : null
     )

@@ -3,7 +3,7 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { schema } from '../../src'
 import { h } from '../dom'
-import { formatDate, type Language, type MessageKey, type Translate } from '../i18n'
+import { formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import type { VersionDetail } from './versionsApi'
 
 /**
@@ -31,7 +31,7 @@ export class VersionView {
         'p',
         { class: 'version-meta' },
         h('strong', {}, version.name),
-        ` — ${version.author ? `${t('publishedBy')} ${version.author.name},` : t('publishedOn')} ${formatDate(version.createdAt, language)}`,
+        ` — ${version.author ? `${t('publishedBy')} ${version.author.name},` : t('publishedOn')} ${formatInstant(version.createdAt, language)}`,
         version.words === undefined ? '' : ` · ${version.words.toLocaleString(language)} ${t('words')}`
       ),
       h('p', { class: 'read-only-banner' }, t(banner)),

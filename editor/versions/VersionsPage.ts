@@ -3,7 +3,7 @@ import type { User } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { RequestKey } from '../RequestKey'
-import { fill, formatDate, type Language, type Translate } from '../i18n'
+import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
 import { versionsApi, type CreditedChange, type VersionDiff, type VersionSummary } from './versionsApi'
 
@@ -179,7 +179,7 @@ export class VersionsPage {
           'li',
           {},
           h('strong', {}, v.name),
-          ` — ${formatDate(v.createdAt, language)}, ${v.author.name}, ${v.words.toLocaleString(language)} ${t('words')} `,
+          ` — ${formatInstant(v.createdAt, language)}, ${v.author.name}, ${v.words.toLocaleString(language)} ${t('words')} `,
           h('a', { href: `#/doc/${documentId}/version/${v.id}`, class: 'open-version' }, t('openVersion')),
           ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'docx'), download: '' }, 'Word'),

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { isAuditAction, isCountryCode, isRole, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditRecord, type CountryCode } from '../../src'
+import { endOfDayIn, isAuditAction, isCountryCode, isIsoDate, isRole, startOfDayIn, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditRecord, type CountryCode } from '../../src'
 import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
 
 /**
@@ -72,39 +72,12 @@ function hashOf(previous: string, entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
-const DAY_MS = 86_400_000
-
-// How far `timeZone`'s wall clock is ahead of UTC at `instant`, in ms.
-function offsetAt(timeZone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric'
-  }).formatToParts(new Date(instant))
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
-  return wall - Math.floor(instant / 1000) * 1000
-}
-
-// The first instant of the day `date` in `timeZone`. The offset is taken
-// twice because the one at UTC midnight may differ from the one at local
-// midnight on a day the clocks change.
-function startOfDay(date: string, timeZone: string): number {
-  const midnight = Date.parse(`${date}T00:00:00Z`)
-  return midnight - offsetAt(timeZone, midnight - offsetAt(timeZone, midnight))
-}
 
 // An instant as toISOString writes it, so that entries compare as strings.
 function instantOf(value: string, end: boolean, timeZone: string): string {
   if (DATE.test(value)) {
-    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new RangeError(`Not a date: ${JSON.stringify(value)}`)
-    const day = end ? new Date(Date.parse(`${value}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10) : value
-    return new Date(startOfDay(day, timeZone) - (end ? 1 : 0)).toISOString()
+    if (!isIsoDate(value)) throw new RangeError(`Not a date: ${JSON.stringify(value)}`)
+    return (end ? endOfDayIn(value, timeZone) : startOfDayIn(value, timeZone)).toISOString()
   }
   const instant = Date.parse(value)
   if (Number.isNaN(instant)) throw new RangeError(`Not a date or an instant: ${JSON.stringify(value)}`)

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
-import { AUDIT_ACTIONS, isCountryCode, isIsoDate, mayReadAuditTrail, todayIn, type CountryCode } from '../../src'
+import { AUDIT_ACTIONS, isCountryCode, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditEntry, type AuditTargetNames, type CountryCode, type DocumentId } from '../../src'
 import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { CSV_MIME_TYPE } from '../exchange'
@@ -49,9 +49,10 @@ const METHOD_NOT_ALLOWED = 'the audit trail cannot be changed'
  * The audit trail's routes, under `/api` after the session check; every one
  * for the Presidency and the Secretariat only ({@link mayReadAuditTrail}):
  * - `GET /audit?country&action&actor&document&from&to&limit&before` →
- *   `{ entries, total, next }`, newest first; `from`/`to` are inclusive dates
+ *   `{ entries, total, next, names }`, newest first; `from`/`to` are inclusive dates
  *   (whole days in the workspace's time zone) or ISO instants; `next` is the
- *   `before` of the following page
+ *   `before` of the following page; `names` says what the entries' targets
+ *   are called (see {@link targetNames})
  * - `GET /audit?…&format=csv&lang=es|en` → every matching entry as CSV, oldest
  *   first; the download is itself recorded (`export.audit`)
  * - `GET /audit/verify` → the result of checking the hash chain
@@ -84,7 +85,7 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
     }
     if (query.format !== 'csv') {
       const page = await workspace.audit.page(filter, { limit: query.limit ?? DEFAULT_AUDIT_PAGE, ...(query.before ? { before: query.before } : {}) })
-      return void res.json(page)
+      return void res.json({ ...page, names: await targetNames(workspace, account, page.entries) })
     }
     const language = query.lang ?? 'es'
     const entries = await workspace.audit.list(filter)
@@ -112,6 +113,39 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
   api.all(['/audit', '/audit/:seq'], (_req, res) => {
     res.set('Allow', 'GET').status(405).json({ error: METHOD_NOT_ALLOWED })
   })
+}
+
+/**
+ * What the targets of `entries` are called, as far as `reader` may see them
+ * elsewhere in the app: names of documents they may read and of what is in
+ * them (versions, comments' authors, periods' days, shares' versions, for
+ * those who may list shares), and accounts' names for those who manage
+ * accounts. An id that no longer resolves (or is not theirs to see) is left out.
+ */
+export async function targetNames(workspace: Workspace, reader: Account, entries: readonly AuditEntry[]): Promise<AuditTargetNames> {
+  const targets = entries.flatMap((e) => (e.target ? [e.target] : []))
+  const idsOf = (key: 'comment' | 'version' | 'period' | 'share', document: string) =>
+    new Set(targets.flatMap((t) => (t.document === document && t[key] ? [t[key]] : [])))
+  const readable = new Map((await workspace.documentsFor(reader)).map((d) => [d.id as string, d]))
+  const documents = [...new Set(targets.flatMap((t) => (t.document && readable.has(t.document) ? [t.document as DocumentId] : [])))]
+  const names = { documents: {}, versions: {}, comments: {}, periods: {}, shares: {}, accounts: {} } as { -readonly [K in keyof AuditTargetNames]: Record<string, AuditTargetNames[K][string]> }
+  for (const id of documents) {
+    names.documents[id] = readable.get(id)?.title ?? id
+    const [versions, comments, periods, shares] = (['version', 'comment', 'period', 'share'] as const).map((key) => idsOf(key, id))
+    if (versions?.size) for (const v of await workspace.versions.list(id)) if (versions.has(v.id)) names.versions[v.id] = v.name
+    if (comments?.size) for (const c of await workspace.comments.list(id)) if (comments.has(c.id)) names.comments[c.id] = { author: c.author.name, country: c.country }
+    if (periods?.size) for (const p of (await workspace.periods.view(id)).periods) if (periods.has(p.id)) names.periods[p.id] = { start: p.start, deadline: p.deadline }
+    if (shares?.size) {
+      const listed = await workspace.shares.list(reader, id)
+      if ('ok' in listed) for (const share of listed.ok) if (shares.has(share.id)) names.shares[share.id] = share.versionName
+    }
+  }
+  const accounts = new Set(targets.flatMap((t) => (t.account ? [t.account] : [])))
+  if (accounts.size) {
+    const listed = await workspace.access.list(reader)
+    if ('ok' in listed) for (const a of listed.ok) if (accounts.has(a.username)) names.accounts[a.username] = a.name
+  }
+  return names
 }
 
 function queryOf(req: Request): AuditQuery {

@@ -27,6 +27,12 @@ const accountChangeBody = z.object({ disabled: z.boolean() }).strict()
 
 const userView = (account: Account) => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
 
+// What a signed-in app is told about its session: who, the anti-CSRF token,
+// and the workspace's time zone, in which the app shows every time.
+async function sessionView(workspace: Workspace, account: Account, token: string) {
+  return { user: userView(account), csrfToken: csrfTokenOf(token), timeZone: (await workspace.settings.load()).timeZone }
+}
+
 // Methods that only read: everything else changes something.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -76,12 +82,13 @@ export const signedInOf = (res: Response) => ({
  *
  * - a state-changing request from another site's page (see {@link isCrossSite}) is refused, login included;
  * - `POST /login` (throttled), `POST /logout`;
+ * - `GET /session`: `{ user: null }` when signed out, as `/me` answers otherwise;
  * - then a live session is required; a state-changing request that proves it
  *   by the cookie must also carry the session's anti-CSRF token in
  *   {@link CSRF_HEADER} (the one `/login` and `/me` answer), since a browser
  *   sends cookies on its own; `Authorization: Bearer` is exempt, as no
  *   browser adds it by itself;
- * - `GET /me`, `POST /logout/everywhere`, `GET|POST /users`, `PATCH /users/:username`.
+ * - `GET /me` (`{ user, csrfToken, timeZone }`, as `/login` answers beside the token), `POST /logout/everywhere`, `GET|POST /users`, `PATCH /users/:username`.
  *
  * Sets `res.locals.account`, `res.locals.session` and `res.locals.token` for the routes after it.
  */
@@ -115,7 +122,7 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
       'Set-Cookie',
       serializeCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: Math.floor(config.sessions.absoluteMs / 1000) })
     )
-    res.json({ token, user: userView(account), csrfToken: csrfTokenOf(token) })
+    res.json({ token, ...(await sessionView(workspace, account, token)) })
   })
 
   api.post('/logout', async (req, res) => {
@@ -124,6 +131,16 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
     await workspace.access.logout(credentials?.token)
     clearCookie(res)
     res.json({ ok: true })
+  })
+
+  // Whether this browser is signed in, asked by the app as it starts: being
+  // signed out is an answer here, not an error (a 401 would be logged by the
+  // browser as one on every visit). Only reads: it needs no anti-CSRF token.
+  api.get('/session', async (req, res) => {
+    const credentials = credentialsOf(req)
+    const signedIn = await workspace.access.signedIn(credentials?.token)
+    if (!credentials || !signedIn) return void res.json({ user: null })
+    res.json(await sessionView(workspace, signedIn.account, credentials.token))
   })
 
   // Everything below needs a live session.
@@ -138,9 +155,9 @@ export function sessionRoutes(api: Router, workspace: Workspace, config: ServerC
     next()
   })
 
-  api.get('/me', (_req, res) => {
+  api.get('/me', async (_req, res) => {
     const { account, token } = signedInOf(res)
-    res.json({ user: userView(account), csrfToken: csrfTokenOf(token) })
+    res.json(await sessionView(workspace, account, token))
   })
 
   api.post('/logout/everywhere', async (req, res) => {

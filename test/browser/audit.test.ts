@@ -40,12 +40,12 @@ describe('The audit trail in Chromium', () => {
     await expect(page.locator('.audit-chain.intact').innerText()).resolves.toMatch(/^Integridad verificada/)
 
     // The comment's row: in words, with the account, its country and what it was done to.
-    const row = page.locator('.audit-table tbody tr[data-action="comment.created"]').filter({ has: page.locator(`code[title="${commentId}"]`) })
+    const row = page.locator('.audit-table tbody tr[data-action="comment.created"]').filter({ has: page.locator(`.audit-target-part[title="${commentId}"]`) })
     expect(await row.count()).toBe(1)
     const cells = await row.locator('td').allInnerTexts()
     expect(cells.slice(1, 5)).toEqual(['gt', 'Delegación', 'GT', 'Comentario enviado'])
-    expect(cells[5]).toContain('documento estrategia')
-    // The time is the browser's local rendering of the recorded instant.
+    expect(cells[5]).toBe('documento «Estrategia regional de atención a la migración irregular y masiva» · comentario de Delegación de Guatemala')
+    // The time is the recorded instant in the workspace's time zone.
     const at = await row.locator('time').getAttribute('datetime')
     expect(Date.parse(at ?? '')).toBeGreaterThan(Date.now() - 10 * 60_000)
     expect(cells[0]?.trim()).not.toBe('')

@@ -9,9 +9,13 @@ import { DEMO_PASSWORD, DOC, startTestServer, type TestServer } from '../helpers
 
 const browser = useChromium()
 
-/** A person signed in, with the Strategy open and connected. */
+/**
+ * A person signed in, with the Strategy open and connected, whose session the
+ * test ends: the 401s that follow (the app asking whether its session still
+ * stands once its socket is closed) are expected.
+ */
 async function openAs(server: TestServer, username: string): Promise<Person> {
-  const person = await signInAs(browser(), server, username)
+  const person = await signInAs(browser(), server, username, { expectedStatuses: [401] })
   await person.page.click(`a.document-link[href="#/doc/${DOC}"]`)
   await person.page.waitForSelector('.connection[data-state=connected]')
   return person

@@ -271,6 +271,28 @@ describe('Reading the trail', () => {
     expect((await wholeTrail(ppt, 'document=no-such-document'))).toEqual([])
   })
 
+  test("Each page names what its entries' targets are, only those of its entries: documents' titles, versions' names, comments' authors, periods' days, shares' versions, accounts' names.", async () => {
+    const { server } = await startTestServer()
+    const [ppt, se, mx] = await Promise.all([signIn(server, 'ppt'), signIn(server, 'se'), signIn(server, 'mx')])
+    const period = await openCommentPeriod(ppt)
+    const ours = await comment(mx, PUEBLA)
+    const november = ((await ppt.get(docPath('/versions'))).body.versions as Array<{ id: string; name: string }>).find((v) => v.name === 'Borrador noviembre 2021')
+    const share = (await ppt.post(docPath(`/versions/${november?.id}/shares`), {})).body.share as { id: string }
+    expect((await ppt.patch('/api/users/gt', { disabled: true })).status).toBe(200)
+
+    for (const reader of [ppt, se]) {
+      const { names } = (await reader.get('/api/audit?limit=10')).body
+      expect(names.documents).toEqual({ [DOC]: 'Estrategia regional de atención a la migración irregular y masiva' })
+      expect(names.comments[ours.id]).toEqual({ author: 'Delegación de México', country: 'MX' })
+      expect(names.periods[period.id]).toEqual({ start: period.start, deadline: period.deadline })
+      expect(names.shares).toEqual({ [share.id]: 'Borrador noviembre 2021' })
+      expect(names.versions[november?.id ?? '']).toBe('Borrador noviembre 2021')
+      expect(names.accounts).toEqual({ gt: 'Delegación de Guatemala' })
+    }
+    // A page of sign-ins names nothing.
+    expect((await ppt.get('/api/audit?action=login&limit=5')).body.names).toEqual({ documents: {}, versions: {}, comments: {}, periods: {}, shares: {}, accounts: {} })
+  })
+
   test('Dates filter whole days in the workspace time zone, instants filter to the millisecond, and bounds are inclusive.', async () => {
     const { server } = await startTestServer()
     const ppt = await signIn(server, 'ppt')

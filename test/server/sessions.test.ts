@@ -231,6 +231,32 @@ describe('Logging out', () => {
   })
 })
 
+describe('Asking whether a browser is signed in', () => {
+  test('GET /api/session answers 200 with no user when signed out or with a dead session, and the user, anti-CSRF token and workspace time zone when signed in; /api/me still refuses the signed-out with 401.', async () => {
+    const { server } = await startTestServer()
+    const signedOut = await fetch(`${server.url}/api/session`)
+    expect(signedOut.status).toBe(200)
+    expect(await signedOut.json()).toEqual({ user: null })
+    expect((await fetch(`${server.url}/api/me`)).status).toBe(401)
+    expect((await withCookie(server, `${SESSION_COOKIE}=not-a-session`, 'GET', '/api/session')).body).toEqual({ user: null })
+
+    const { cookie, body } = await loginAnswer(server, 'gt')
+    expect(body).toMatchObject({ user: { username: 'gt' }, timeZone: 'America/Mexico_City' })
+    const signedIn = await withCookie(server, cookie ?? '', 'GET', '/api/session')
+    expect(signedIn.status).toBe(200)
+    expect(signedIn.body).toEqual({
+      user: { username: 'gt', name: 'Delegación de Guatemala', role: 'delegate', country: 'GT', mayEdit: false },
+      csrfToken: body.csrfToken,
+      timeZone: 'America/Mexico_City'
+    })
+    expect((await withCookie(server, cookie ?? '', 'GET', '/api/me')).body).toEqual(signedIn.body)
+
+    // Signed out, the same cookie no longer counts.
+    await withCookie(server, cookie ?? '', 'POST', '/api/logout', {}, { [CSRF_HEADER]: body.csrfToken ?? '' })
+    expect((await withCookie(server, cookie ?? '', 'GET', '/api/session')).body).toEqual({ user: null })
+  })
+})
+
 describe('Session expiry of open connections', () => {
   test('A session left idle past its limit ends REST access, closes its open socket with 4401 and ends its event stream.', async () => {
     const { server } = await startTestServer({

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { addBusinessDays, isIsoDate, isWeekend, type IsoDate } from '../../src'
+import { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, type IsoDate } from '../../src'
 
 const d = (date: string) => date as IsoDate
 
@@ -68,5 +68,23 @@ describe('isWeekend', () => {
     ['2021-10-04', false]
   ])('%s is on a weekend: %s', (date, expected) => {
     expect(isWeekend(d(date))).toBe(expected)
+  })
+})
+
+describe('startOfDayIn and endOfDayIn', () => {
+  test.each([
+    ['2021-11-22', 'America/Mexico_City', '2021-11-22T06:00:00.000Z', '2021-11-23T05:59:59.999Z', 'Mexico City in winter, UTC−6'],
+    ['2021-07-01', 'America/Mexico_City', '2021-07-01T05:00:00.000Z', '2021-07-02T04:59:59.999Z', 'Mexico City in 2021 summer time, UTC−5'],
+    ['2021-03-28', 'Europe/Madrid', '2021-03-27T23:00:00.000Z', '2021-03-28T21:59:59.999Z', 'a day of 23 hours: the clocks go forward'],
+    ['2021-10-31', 'Europe/Madrid', '2021-10-30T22:00:00.000Z', '2021-10-31T22:59:59.999Z', 'a day of 25 hours: the clocks go back'],
+    ['2021-11-22', 'UTC', '2021-11-22T00:00:00.000Z', '2021-11-22T23:59:59.999Z', 'UTC']
+  ])('%s in %s runs from %s to %s (%s)', (date, zone, start, end) => {
+    expect(startOfDayIn(d(date), zone).toISOString()).toBe(start)
+    expect(endOfDayIn(d(date), zone).toISOString()).toBe(end)
+  })
+
+  test('a malformed date or an unknown zone throws a RangeError', () => {
+    expect(() => endOfDayIn(d('2021-02-30'), 'UTC')).toThrow(RangeError)
+    expect(() => startOfDayIn(d('2021-11-22'), 'Mars/Olympus_Mons')).toThrow(RangeError)
   })
 })
