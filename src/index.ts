@@ -8,6 +8,7 @@ export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFi
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
 export {
   ROLES,
+  ROLE_TITLES,
   isRole,
   mayReadDocument,
   mayEditText,
@@ -38,6 +39,7 @@ export {
   COMMENT_STATUSES,
   isCommentStatus,
   authorOf,
+  authorTitle,
   mayComment,
   mayDecide,
   mayWithdraw,

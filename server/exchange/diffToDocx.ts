@@ -17,8 +17,12 @@ export interface DiffMeta {
   readonly fromName: string
   /** The newer version's name, e.g. "Borrador noviembre 2021". */
   readonly toName: string
-  /** Whom a change is attributed to when `attribution` names no one. Default "Consenso". */
-  readonly author?: string
+  /**
+   * Who made the changes `attribution` does not credit to anyone else, by
+   * role (e.g. "Presidencia Pro Tempore", who holds the pen): their author in
+   * Word, and the file's creator and last editor.
+   */
+  readonly author: string
   /**
    * When the changes were made, as an ISO date or timestamp: usually the
    * newer version's date. Default: the time of the export.
@@ -59,7 +63,7 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
   let lastId = 0
   const nextId = () => ++lastId
   const revisionOf = (change: BlockChange): Revision => ({
-    author: (change.blockId && options.attribution?.get(change.blockId)) || meta.author || 'Consenso',
+    author: (change.blockId && options.attribution?.get(change.blockId)) || meta.author,
     date,
     nextId
   })
@@ -79,6 +83,7 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
   return packWordFile({
     title: meta.title,
     subject: `Cambios de «${meta.fromName}» a «${meta.toName}»`,
+    author: meta.author,
     header: `${meta.title} — cambios de «${meta.fromName}» a «${meta.toName}»`,
     body,
     numbering: numbering.config(),
