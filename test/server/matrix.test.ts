@@ -147,3 +147,22 @@ describe('Who the Word files say made them', () => {
     expect(version).not.toContain('Un-named')
   })
 })
+
+describe('A moved paragraph in Word', () => {
+  test('The comparison of the demo drafts writes the paragraph the Presidency moved as one Word move, w:moveFrom and w:moveTo under one name.', async () => {
+    const { server } = await startTestServer()
+    const revisor = await signIn(server, 'revisor')
+    const versions = (await revisor.get(docPath('/versions'))).body.versions as Array<{ id: string; name: string }>
+    const [october, november] = versions
+    const diff = (await revisor.get(docPath(`/diff?from=${october?.id}&to=${november?.id}`))).body
+    const moved = (diff.blocks as Array<{ op: string; newText: string }>).filter((b) => b.op === 'moved')
+    expect(moved).toHaveLength(1)
+    const xml = entryText(await download(server, revisor, docPath(`/diff/export?from=${october?.id}&to=${november?.id}&format=docx`)), 'word/document.xml')
+    const names = (kind: string) => [...xml.matchAll(new RegExp(`<w:${kind}RangeStart w:id="\\d+" w:name="([^"]+)"`, 'g'))].map((m) => m[1])
+    expect(names('moveFrom')).toHaveLength(1)
+    expect(names('moveFrom')).toEqual(names('moveTo'))
+    const opening = (moved[0]?.newText ?? '').slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    expect(xml).toMatch(new RegExp(`<w:moveFrom [^>]*><w:r><w:t xml:space="preserve">${opening}`))
+    expect(xml).toMatch(new RegExp(`<w:moveTo [^>]*><w:r><w:t xml:space="preserve">${opening}`))
+  })
+})
