@@ -165,4 +165,22 @@ describe('A moved paragraph in Word', () => {
     expect(xml).toMatch(new RegExp(`<w:moveFrom [^>]*><w:r><w:t xml:space="preserve">${opening}`))
     expect(xml).toMatch(new RegExp(`<w:moveTo [^>]*><w:r><w:t xml:space="preserve">${opening}`))
   })
+
+  test('The redline page marks the moved paragraph at both ends: «Trasladado a» where it stood, «Trasladado desde» where it stands.', async () => {
+    const { server } = await startTestServer()
+    const revisor = await signIn(server, 'revisor')
+    const [october, november] = (await revisor.get(docPath('/versions'))).body.versions as Array<{ id: string }>
+    const query = `/diff?from=${october?.id}&to=${november?.id}`
+    const moved = ((await revisor.get(docPath(query))).body.blocks as Array<{ op: string; oldIndex: number; newIndex: number; section: string }>).find(
+      (b) => b.op === 'moved'
+    )
+    if (!moved) throw new Error('the demo moves no paragraph')
+    const html = new TextDecoder().decode(await download(server, revisor, docPath(`${query}&format=html`)))
+    const from = html.indexOf(`<div class="label">Trasladado desde § ${moved.oldIndex + 1}, «${moved.section}»`)
+    const to = html.indexOf(`<div class="block moved-away"><div class="label">Trasladado a § ${moved.newIndex + 1}, «${moved.section}»</div>`)
+    expect(from).toBeGreaterThan(-1)
+    expect(to).toBeGreaterThan(-1)
+    // The old place is where the paragraph stood: before the new one if it moved down.
+    expect(to < from).toBe(moved.oldIndex < moved.newIndex)
+  })
 })
