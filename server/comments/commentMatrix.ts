@@ -33,7 +33,7 @@ const DECISION: Record<MatrixLanguage, Record<'pending' | 'accepted' | 'rejected
  * last. Ties, and the detached comments among themselves, go oldest first,
  * then by id, so that the order is the same at every export.
  */
-export function inTextOrder(comments: readonly CommentView[], paragraphNumber: ReadonlyMap<string, number>): CommentView[] {
+function inTextOrder(comments: readonly CommentView[], paragraphNumber: ReadonlyMap<string, number>): CommentView[] {
   // A passage in a block the numbering does not know sorts after the known ones, before the detached.
   const place = (c: CommentView): [number, number] =>
     c.anchor.detached ? [Infinity, Infinity] : [paragraphNumber.get(c.anchor.blockId) ?? Number.MAX_SAFE_INTEGER, c.anchor.from]
@@ -53,7 +53,7 @@ export function inTextOrder(comments: readonly CommentView[], paragraphNumber: R
 const compare = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0)
 
 // The passage as its country quoted it: once a proposal is accepted the
-// anchor quotes the wording it brought in, and the decision keeps the rest.
+// anchor quotes the wording it brought in, and the decision keeps the quote.
 function quoteOf(c: CommentView): string {
   const decision = c.suggestion?.decision
   if (decision?.outcome !== 'accepted') return c.anchor.quote

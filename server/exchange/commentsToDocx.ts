@@ -52,7 +52,7 @@ const LONG_WORD = 24
  * claims the room of 24; only if the longest words alone overflow the table
  * are all the columns narrowed alike.
  */
-export function matrixColumnWidths(rows: readonly MatrixRow[], language: MatrixLanguage, tableWidth = TABLE_WIDTH): number[] {
+function matrixColumnWidths(rows: readonly MatrixRow[], language: MatrixLanguage, tableWidth = TABLE_WIDTH): number[] {
   const longest = (values: readonly string[], split: RegExp) => Math.max(0, ...values.flatMap((v) => v.split(split).map((part) => [...part].length)))
   const longestWord = (values: readonly string[]) => Math.min(LONG_WORD, longest(values, /\s+/))
   const columns = MATRIX_COLUMNS.map(({ key, title }) => ({ title: title[language], values: rows.map((row) => row[key]) }))
