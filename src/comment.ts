@@ -1,9 +1,9 @@
 import type { Account, Username } from './account'
 import type { Anchor } from './anchor'
-import type { CountryCode } from './country'
+import { COUNTRIES, type CountryCode } from './country'
 import type { DocumentId } from './document'
 import type { RequestStamp } from './requestStamp'
-import type { Role } from './role'
+import { ROLE_TITLES, type Role } from './role'
 
 /** The id of a comment. */
 export type CommentId = string & { __brand: 'CommentId' }
@@ -37,6 +37,14 @@ export const authorOf = (account: Account): Author => ({
   country: account.country
 })
 
+/**
+ * Whom a file Consenso writes names for what someone did (a tracked change's
+ * author, a file's creator): their country for a delegation, else their
+ * role ("Presidencia Pro Tempore"), never a person.
+ */
+export const authorTitle = (author: Pick<Author, 'role' | 'country'>): string =>
+  (author.country ? COUNTRIES.find((c) => c.code === author.country)?.name.es : undefined) ?? ROLE_TITLES[author.role]
+
 export interface Reply {
   readonly id: string
   readonly author: Author
@@ -54,6 +62,12 @@ export interface Decision {
   readonly at: string
   /** For an accepted proposal: the text as it stood before, replaced by the proposal. */
   readonly replaced?: string
+  /**
+   * For an accepted proposal: the passage as the country quoted it when it
+   * commented (the anchor's quote then; from then on the anchor quotes the
+   * wording brought in). Absent from decisions recorded before it was kept.
+   */
+  readonly quoted?: string
 }
 
 /** A proposed wording: the passage's replacement ("" proposes deleting it). */

@@ -301,6 +301,58 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
   return { blocks, stats }
 }
 
+/**
+ * Where a comparison shows a block: `'new'` where the block stands now
+ * (a deleted block where it stood), `'old'` where a moved block stood before.
+ */
+export interface DiffPlace<C extends BlockChange = BlockChange> {
+  readonly change: C
+  readonly at: 'new' | 'old'
+}
+
+/**
+ * The places of a comparison in reading order: the blocks of the diff (in
+ * the new version's order, deleted ones where they stood), and each moved
+ * block once more where it was, right after the last block before it in the
+ * old version that did not move (first if none did), so that a reader sees
+ * where it went from where it left.
+ */
+export function readingOrder<C extends BlockChange>(blocks: readonly C[]): Array<DiffPlace<C>> {
+  const places: Array<DiffPlace<C>> = []
+  const movedAway = blocks.filter((c) => c.op === 'moved').sort((a, b) => (a.oldIndex ?? 0) - (b.oldIndex ?? 0))
+  const stayed = (c: BlockChange) => c.op !== 'moved' && c.op !== 'inserted' && c.oldIndex !== null
+  // For each moved block, the index in `blocks` after which it was.
+  const after = new Map<C, number>()
+  for (const moved of movedAway) {
+    let at = -1
+    blocks.forEach((c, i) => {
+      if (stayed(c) && (c.oldIndex as number) < (moved.oldIndex as number)) at = i
+    })
+    after.set(moved, at)
+  }
+  const leftAfter = (i: number) => {
+    for (const moved of movedAway) if (after.get(moved) === i) places.push({ change: moved, at: 'old' })
+  }
+  leftAfter(-1)
+  blocks.forEach((change, i) => {
+    places.push({ change, at: 'new' })
+    leftAfter(i)
+  })
+  return places
+}
+
+/** A block's place in one version: its paragraph number (§ 1 first, counting every text block, as the comment matrix does) and its section. */
+export interface BlockPlace {
+  readonly paragraph: number
+  readonly section: string
+}
+
+/** Where a moved block stood in the old version. */
+export const movedFrom = (change: BlockChange): BlockPlace => ({ paragraph: (change.oldIndex ?? 0) + 1, section: change.oldSection ?? change.section })
+
+/** Where a moved block stands in the new version. */
+export const movedTo = (change: BlockChange): BlockPlace => ({ paragraph: (change.newIndex ?? 0) + 1, section: change.section })
+
 /** Compares two documents; see {@link diffBlocks}. */
 export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode): DocumentDiff =>
   diffBlocks(blocksOf(oldDoc), blocksOf(newDoc))

@@ -8,6 +8,7 @@ export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFi
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
 export {
   ROLES,
+  ROLE_TITLES,
   isRole,
   mayReadDocument,
   mayEditText,
@@ -38,6 +39,7 @@ export {
   COMMENT_STATUSES,
   isCommentStatus,
   authorOf,
+  authorTitle,
   mayComment,
   mayDecide,
   mayWithdraw,
@@ -71,10 +73,15 @@ export {
   diffBlocks,
   diffDocuments,
   diffWords,
+  movedFrom,
+  movedTo,
+  readingOrder,
   tokenize,
   type BlockChange,
+  type BlockPlace,
   type ChangeCounts,
   type DiffBlock,
+  type DiffPlace,
   type DiffStats,
   type DocumentDiff,
   type Run

@@ -6,6 +6,18 @@ export type Role = 'ppt' | 'secretariat' | 'delegate' | 'reviewer' | 'observer'
 
 export const ROLES: readonly Role[] = ['ppt', 'secretariat', 'delegate', 'reviewer', 'observer']
 
+/**
+ * What each role is called in the files Consenso writes (Word's authors of
+ * changes, a file's creator), in Spanish, the language of the negotiation.
+ */
+export const ROLE_TITLES: Readonly<Record<Role, string>> = {
+  ppt: 'Presidencia Pro Tempore',
+  secretariat: 'Secretaría Ejecutiva',
+  delegate: 'Delegación',
+  reviewer: 'Revisión',
+  observer: 'Observación'
+}
+
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value)
 
 /** Whether the role may read a confidential document such as the Strategy. */

@@ -1,4 +1,4 @@
-import { COUNTRIES, maySeeShares, sameVersionName } from '../../src'
+import { COUNTRIES, maySeeShares, movedFrom, movedTo, readingOrder, sameVersionName, type DiffPlace } from '../../src'
 import type { User } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
@@ -23,6 +23,12 @@ export interface VersionsPageOptions {
 }
 
 const countryOf = (code: string | null) => COUNTRIES.find((c) => c.code === code)
+
+// The section a place of the comparison is read in: a moved block's old place is in the section it left.
+const sectionOf = ({ change, at }: DiffPlace<CreditedChange>) => (at === 'old' ? movedFrom(change).section : change.section)
+
+// What the comparison shows: every change, and each moved block at both ends.
+const changedPlaces = (diff: VersionDiff) => readingOrder(diff.blocks).filter(({ change }) => change.op !== 'equal')
 
 /**
  * The versions of a document and the comparison of any two (or of a version
@@ -223,7 +229,7 @@ export class VersionsPage {
       ' · ',
       h('a', { href: versionsApi.diffUrl(documentId, from, to, 'docx'), download: '' }, t('wordTrackChanges'))
     )
-    const sections = [...new Set(this.diff.blocks.filter((b) => b.op !== 'equal').map((b) => b.section))]
+    const sections = [...new Set(changedPlaces(diff).map(sectionOf))]
     this.sectionSelect.replaceChildren(h('option', { value: '' }, t('allSections')), ...sections.map((s) => h('option', { value: s }, s || t('preamble'))))
     this.section = ''
     const s = this.diff.stats
@@ -241,20 +247,43 @@ export class VersionsPage {
     const diff = this.diff
     if (!diff) return
     const { t } = this.options
-    const shown = diff.blocks.filter((b) => b.op !== 'equal' && (this.section === '' || b.section === this.section))
-    const groups: Array<{ section: string; blocks: CreditedChange[] }> = []
-    for (const block of shown) {
+    const shown = changedPlaces(diff).filter((place) => this.section === '' || sectionOf(place) === this.section)
+    const groups: Array<{ section: string; places: Array<DiffPlace<CreditedChange>> }> = []
+    for (const place of shown) {
       const last = groups.at(-1)
-      if (last && last.section === block.section) last.blocks.push(block)
-      else groups.push({ section: block.section, blocks: [block] })
+      if (last && last.section === sectionOf(place)) last.places.push(place)
+      else groups.push({ section: sectionOf(place), places: [place] })
     }
     this.changes.className = `compare-changes ${this.mode}`
     this.changes.replaceChildren(
-      ...groups.map((g) => h('section', { class: 'change-section' }, h('h3', {}, g.section || t('preamble')), ...g.blocks.map((b) => this.change(b)))),
+      ...groups.map((g) =>
+        h('section', { class: 'change-section' }, h('h3', {}, g.section || t('preamble')), ...g.places.map((p) => (p.at === 'old' ? this.movedAway(p.change) : this.change(p.change))))
+      ),
       ...(shown.length === 0 ? [h('p', {}, t('noDifferences'))] : [])
     )
     this.current = -1
     this.position.textContent = shown.length ? `${shown.length} ${t('changesCount')}` : ''
+  }
+
+  // "§ 12, «2. Justificación»": a paragraph's number and section in one version.
+  private placeName({ paragraph, section }: { paragraph: number; section: string }): Record<string, string | number> {
+    return { paragraph, section: section || this.options.t('preamble') }
+  }
+
+  // Where a moved block stood: a marked stub saying where it went, its text struck.
+  private movedAway(block: CreditedChange): HTMLElement {
+    const { t } = this.options
+    const text = h('del', { class: 'moved-text' }, block.oldText)
+    const body =
+      this.mode === 'inline'
+        ? h('p', {}, text)
+        : h('div', { class: 'side-by-side' }, h('div', { class: 'old' }, h('p', {}, text)), h('div', { class: 'new' }, h('p', {})))
+    return h(
+      'article',
+      { class: 'change moved-away', tabindex: '-1' },
+      h('div', { class: 'change-label' }, fill(t('opMovedTo'), this.placeName(movedTo(block)))),
+      body
+    )
   }
 
   private change(block: CreditedChange): HTMLElement {
@@ -263,7 +292,7 @@ export class VersionsPage {
       changed: t('opChanged'),
       inserted: t('opInserted'),
       deleted: t('opDeleted'),
-      moved: block.oldSection !== undefined ? `${t('opMoved')} ← ${block.oldSection}` : t('opMoved')
+      moved: fill(t('opMovedFrom'), this.placeName(movedFrom(block)))
     }[block.op as 'changed' | 'inserted' | 'deleted' | 'moved']
     const credits = (block.proposals ?? []).map((p) => {
       const country = countryOf(p.country)

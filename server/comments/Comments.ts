@@ -56,7 +56,7 @@ const commentRecord = z.object({
     .object({
       text: z.string(),
       decision: z
-        .object({ outcome: z.enum(['accepted', 'rejected']), by: author, at: z.string(), replaced: z.string().optional() })
+        .object({ outcome: z.enum(['accepted', 'rejected']), by: author, at: z.string(), replaced: z.string().optional(), quoted: z.string().optional() })
         .nullable()
     })
     .nullable(),
@@ -281,7 +281,10 @@ export class Comments {
         ...comment,
         anchor,
         status: outcome === 'accepted' ? 'incorporated' : 'not_incorporated',
-        suggestion: { ...comment.suggestion, decision: { outcome, by: authorOf(account), at, ...(replaced === undefined ? {} : { replaced }) } }
+        suggestion: {
+          ...comment.suggestion,
+          decision: { outcome, by: authorOf(account), at, ...(replaced === undefined ? {} : { replaced, quoted: comment.anchor.quote }) }
+        }
       })
     }, (_before, after) => this.act(account, outcome === 'accepted' ? 'proposal.accepted' : 'proposal.rejected', after, { country: after.country, bulk }))
   }

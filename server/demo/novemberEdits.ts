@@ -55,26 +55,18 @@ export function novemberEdits(october: ProseMirrorNode): ProseMirrorNode {
   const meetings = must(find(json, 'En particular, la Estrategia plantea consolidar'), 'the paragraph on the Reuniones de Seguimiento')
   meetings.parent.content?.splice(meetings.index, 0, moved as Json)
 
-  // A new line of action at the end of Eje 4.
+  // A new line of action at the end of Eje 4, after 4.6. The lines of action
+  // are paragraphs carrying their own numbers ("4.6"), not list items: a list
+  // would number them a second time ("6. 4.6").
   const line46 = must(find(json, 'Coordinar con los demás Grupos de Trabajo y redes de la CRM'), 'line of action 4.6')
-  const eje4 = must(find(json, '9. Eje 4'), 'the Eje 4 heading')
-  const list = (eje4.parent.content ?? []).find(
-    (node, i) => i > eje4.index && node.type === 'ordered_list' && (node.content ?? []).some((item) => item.content?.includes(line46.parent.content?.[line46.index] as Json))
-  )
-  must(list, 'the list of Eje 4')?.content?.push({
-    type: 'list_item',
+  line46.parent.content?.splice(line46.index + 1, 0, {
+    type: 'paragraph',
     attrs: { id: null },
     content: [
+      { type: 'text', text: '4.7', marks: [{ type: 'strong' }] },
       {
-        type: 'paragraph',
-        attrs: { id: null },
-        content: [
-          { type: 'text', text: '4.7', marks: [{ type: 'strong' }] },
-          {
-            type: 'text',
-            text: ' Elaborar, con el apoyo de la Secretaría Ejecutiva, un informe semestral de tendencias basado en la información compartida por los Países Miembros, que se presentará en cada Reunión de Seguimiento.'
-          }
-        ]
+        type: 'text',
+        text: ' Elaborar, con el apoyo de la Secretaría Ejecutiva, un informe semestral de tendencias basado en la información compartida por los Países Miembros, que se presentará en cada Reunión de Seguimiento.'
       }
     ]
   })

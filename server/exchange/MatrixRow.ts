@@ -9,13 +9,15 @@ export interface MatrixRow {
   readonly section: string
   /** Which paragraph: its number in the text, or its block id. */
   readonly paragraph: string
-  /** The passage commented on, as quoted. */
+  /** The passage commented on, as the country quoted it. */
   readonly quote: string
   /** The country that commented, by name. */
   readonly country: string
   readonly comment: string
   /** The wording the country proposed; "" if none. */
   readonly proposal: string
+  /** What the Presidency decided on the proposal ("Aceptada", "Pendiente"); "" if none was made. */
+  readonly decision: string
   readonly status: string
   /** The Presidency's answer; "" if none yet. */
   readonly answer: string
@@ -32,6 +34,7 @@ export const MATRIX_COLUMNS: ReadonlyArray<{ readonly key: keyof MatrixRow; read
   { key: 'country', title: { es: 'País', en: 'Country' } },
   { key: 'comment', title: { es: 'Comentario', en: 'Comment' } },
   { key: 'proposal', title: { es: 'Propuesta de redacción', en: 'Proposed wording' } },
+  { key: 'decision', title: { es: 'Decisión sobre la propuesta', en: 'Decision on the proposal' } },
   { key: 'status', title: { es: 'Estado', en: 'Status' } },
   { key: 'answer', title: { es: 'Respuesta de la PPT', en: 'PPT answer' } }
 ]

@@ -8,6 +8,7 @@ import { packWordFile } from './packWordFile'
 import { paragraphOptions } from './paragraphOptions'
 import { piecesOf, plainPieces, slicePieces, type Piece } from './pieces'
 import { wordDate } from './wordDate'
+import { withMoves, type WordMove } from './wordMoves'
 import { wordRuns, type Revision } from './wordRuns'
 
 /** What the Word file of a comparison says about it. */
@@ -17,8 +18,12 @@ export interface DiffMeta {
   readonly fromName: string
   /** The newer version's name, e.g. "Borrador noviembre 2021". */
   readonly toName: string
-  /** Whom a change is attributed to when `attribution` names no one. Default "Consenso". */
-  readonly author?: string
+  /**
+   * Who made the changes `attribution` does not credit to anyone else, by
+   * role (e.g. "Presidencia Pro Tempore", who holds the pen): their author in
+   * Word, and the file's creator and last editor.
+   */
+  readonly author: string
   /**
    * When the changes were made, as an ISO date or timestamp: usually the
    * newer version's date. Default: the time of the export.
@@ -46,10 +51,11 @@ export interface DiffExportOptions {
  * older: in a changed block, unchanged words are plain text, removed ones a
  * tracked deletion (w:del) and added ones a tracked insertion (w:ins); an
  * inserted block is inserted whole and a deleted one deleted whole, paragraph
- * mark included. A moved block is deleted where it stood and inserted where
- * it stands now (Word's move markup is not written: its support across
- * editors is uneven and the docx library has none). Each change carries its
- * author and date; Word keeps tracking further edits.
+ * mark included. A moved block is a tracked move: w:moveFrom where it
+ * stood, w:moveTo where it stands now, the two ends in ranges of one name
+ * (see `withMoves`); editors that know no moves (mammoth, for one) read the
+ * moved text where it stands now. Each change carries its author and date;
+ * Word keeps tracking further edits.
  * Throws RangeError if `options.versions` are not the versions of `diff`.
  */
 export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: DiffExportOptions = {}): Promise<Uint8Array> {
@@ -58,11 +64,25 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
   const date = wordDate(meta.date)
   let lastId = 0
   const nextId = () => ++lastId
-  const revisionOf = (change: BlockChange): Revision => ({
-    author: (change.blockId && options.attribution?.get(change.blockId)) || meta.author || 'Consenso',
-    date,
-    nextId
-  })
+  const authorOf = (change: BlockChange) => (change.blockId && options.attribution?.get(change.blockId)) || meta.author
+  // Each moved block's two ends, by the ids of their tracked changes.
+  const moves = new Map<BlockChange, WordMove & { readonly from: Set<number>; readonly to: Set<number> }>()
+  const revisionOf = (entry: DiffEntry): Revision => {
+    const { change } = entry
+    if (change.op !== 'moved') return { author: authorOf(change), date, nextId }
+    let move = moves.get(change)
+    if (!move) moves.set(change, (move = { name: `move${moves.size + 1}`, author: authorOf(change), date, from: new Set(), to: new Set() }))
+    const ids = entry.source === 'old' ? move.from : move.to
+    return {
+      author: move.author,
+      date,
+      nextId: () => {
+        const id = nextId()
+        ids.add(id)
+        return id
+      }
+    }
+  }
 
   const entries = diffEntries(diff)
   const blocks = entries.map((entry) => blockOf(entry, entry.source === 'old' ? oldBlocks : newBlocks))
@@ -72,18 +92,20 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
     const shape = shapes[i]
     return new Paragraph({
       ...(shape ? paragraphOptions(shape, numbering) : {}),
-      ...entryContent(entry, blocks[i] ?? null, oldBlocks, revisionOf(entry.change))
+      ...entryContent(entry, blocks[i] ?? null, oldBlocks, revisionOf(entry))
     })
   })
 
-  return packWordFile({
+  const docx = await packWordFile({
     title: meta.title,
     subject: `Cambios de «${meta.fromName}» a «${meta.toName}»`,
+    author: meta.author,
     header: `${meta.title} — cambios de «${meta.fromName}» a «${meta.toName}»`,
     body,
     numbering: numbering.config(),
     trackRevisions: true
   })
+  return withMoves(docx, [...moves.values()], nextId)
 }
 
 // The block of a version an entry shows, checked against the diff's text.

@@ -20,6 +20,11 @@ export interface WordFileOptions {
   readonly title: string
   /** What the file is (a version's name, "cambios de … a …"), in the file's properties. */
   readonly subject: string
+  /**
+   * Who made the file's content, by role or country (e.g. "Presidencia Pro
+   * Tempore"): its creator and last editor in the file's properties.
+   */
+  readonly author: string
   /** The line at the top of every page. */
   readonly header: string
   readonly body: readonly FileChild[]
@@ -29,18 +34,21 @@ export interface WordFileOptions {
   readonly trackRevisions?: boolean
   /** Landscape pages, for wide tables. */
   readonly landscape?: boolean
+  /** The page's margins on every side, in twentieths of a point. Default 1440 (an inch, Word's own). */
+  readonly pageMargin?: number
 }
 
 /**
  * A complete .docx file: the body, a header line and page numbers on every
- * page, the title and subject in its properties, Word's built-in heading
+ * page, the title, subject and author in its properties, Word's built-in heading
  * styles and a {@link QUOTE_STYLE} style for quotations.
  */
 export async function packWordFile(options: WordFileOptions): Promise<Uint8Array> {
   const document = new Document({
     title: options.title,
     subject: options.subject,
-    creator: 'Consenso',
+    creator: options.author,
+    lastModifiedBy: options.author,
     styles: {
       // Word's own defaults for a new document: Calibri 11, a little space
       // after each paragraph, so that the text reads as Word users expect.
@@ -62,7 +70,14 @@ export async function packWordFile(options: WordFileOptions): Promise<Uint8Array
     ...(options.trackRevisions ? { features: { trackRevisions: true } } : {}),
     sections: [
       {
-        properties: options.landscape ? { page: { size: { orientation: PageOrientation.LANDSCAPE } } } : {},
+        properties: {
+          page: {
+            ...(options.landscape ? { size: { orientation: PageOrientation.LANDSCAPE } } : {}),
+            ...(options.pageMargin === undefined
+              ? {}
+              : { margin: { top: options.pageMargin, right: options.pageMargin, bottom: options.pageMargin, left: options.pageMargin } })
+          }
+        },
         headers: { default: new Header({ children: [new Paragraph({ children: [new TextRun({ text: options.header, size: 18, color: '666666' })] })] }) },
         footers: {
           default: new Footer({

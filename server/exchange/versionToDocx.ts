@@ -15,6 +15,8 @@ export interface VersionMeta {
   readonly versionName: string
   /** When the version was published (ISO date or timestamp); shown as given. */
   readonly createdAt: string
+  /** Who published it, by role (e.g. "Presidencia Pro Tempore"): the file's creator and last editor. */
+  readonly author: string
 }
 
 /**
@@ -33,6 +35,7 @@ export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Pr
   return packWordFile({
     title: meta.title,
     subject: meta.versionName,
+    author: meta.author,
     header: `${meta.title} — ${meta.versionName} (${meta.createdAt})`,
     body,
     numbering: numbering.config()

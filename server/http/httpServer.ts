@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
 import {
+  authorTitle,
   COMMENT_STATUSES,
   COUNTRIES,
   isCountryCode,
@@ -13,6 +14,7 @@ import {
   MAX_SUGGESTION_LENGTH,
   mayEditText,
   mayManageAccounts,
+  ROLE_TITLES,
   schema,
   textBlocks,
   type CommentStatus,
@@ -22,6 +24,7 @@ import {
 } from '../../src'
 import { settingsSchema, type WorkspaceSettings } from '../comments/Settings'
 import { redlineHtml } from '../versions/redlineHtml'
+import { DRAFT } from '../versions/Versions'
 import { commentMatrix } from '../comments/commentMatrix'
 import {
   commentsToCsv,
@@ -233,7 +236,10 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const numbers = await workspace.collaboration.withDocument(meta.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
     const rows = commentMatrix(comments, numbers, language)
     const name = fileName(`${meta.title} - ${language === 'es' ? 'matriz de comentarios' : 'comment matrix'}`, parsed.data.format)
-    const file = parsed.data.format === 'csv' ? commentsToCsv(rows, { language }) : Buffer.from(await commentsToDocx(rows, { title: meta.title, language }))
+    const file =
+      parsed.data.format === 'csv'
+        ? commentsToCsv(rows, { language })
+        : Buffer.from(await commentsToDocx(rows, { title: meta.title, language, author: authorTitle(accountOf(res)) }))
     await workspace.audit.record({
       action: 'export.comments',
       actor: actorOf(accountOf(res)),
@@ -318,7 +324,9 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const file =
       parsed.data.format === 'md'
         ? serializeMarkdown(doc)
-        : Buffer.from(await versionToDocx(doc, { title: meta.title, versionName: version.name, createdAt: version.createdAt }))
+        : Buffer.from(
+            await versionToDocx(doc, { title: meta.title, versionName: version.name, createdAt: version.createdAt, author: authorTitle(version.author) })
+          )
     await workspace.audit.record({
       action: 'export.version',
       actor: actorOf(accountOf(res)),
@@ -338,9 +346,13 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     for (const block of diff.blocks)
       for (const p of block.proposals ?? [])
         if (block.blockId) attribution.set(block.blockId, COUNTRIES.find((c) => c.code === p.country)?.name.es ?? 'PPT')
+    // The changes no proposal brought are those of whoever published the newer
+    // version; the live draft's are not recorded one by one, and the Presidency holds its pen.
+    const newer = diff.to.id === DRAFT ? undefined : valueOf(await workspace.versions.get(meta.id, parsed.data.to))
+    const author = newer ? authorTitle(newer.author) : ROLE_TITLES.ppt
     const bytes = await diffToDocx(
       diff,
-      { title: meta.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt },
+      { title: meta.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
       { versions: { from, to }, attribution }
     )
     await workspace.audit.record({

@@ -1,7 +1,7 @@
 import type { Response, Router } from 'express'
 import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { z } from 'zod'
-import { isUsername, schema, type DocumentMeta } from '../../src'
+import { isUsername, ROLE_TITLES, schema, type DocumentMeta } from '../../src'
 import { actorOf } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { DOCX_MIME_TYPE, MARKDOWN_MIME_TYPE, serializeMarkdown, versionToDocx } from '../exchange'
@@ -78,7 +78,13 @@ export function shareRoutes({ api, documentRoutes, workspace }: { api: Router; d
       format === 'md'
         ? serializeMarkdown(doc)
         : Buffer.from(
-            await versionToDocx(doc, { title: shared.document.title, versionName: shared.version.name, createdAt: shared.version.createdAt })
+            await versionToDocx(doc, {
+              title: shared.document.title,
+              versionName: shared.version.name,
+              createdAt: shared.version.createdAt,
+              // Only the Presidency shares versions with observers: the file comes from it.
+              author: ROLE_TITLES.ppt
+            })
           )
     await workspace.audit.record({
       action: 'export.version',

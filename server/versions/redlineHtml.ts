@@ -1,4 +1,4 @@
-import { COUNTRIES } from '../../src'
+import { COUNTRIES, movedFrom, movedTo, readingOrder, type BlockPlace } from '../../src'
 import type { VersionDiff } from './Versions'
 
 const escape = (text: string) =>
@@ -9,6 +9,9 @@ const countryName = (code: string | null) => (code ? (COUNTRIES.find((c) => c.co
 // Text with line breaks kept.
 const lines = (text: string) => escape(text).replace(/\n/g, '<br>')
 
+// "§ 12, «2. Justificación»": a paragraph's number and section in one version.
+const placeName = ({ paragraph, section }: BlockPlace) => `§ ${paragraph}, «${escape(section || 'Preámbulo')}»`
+
 /**
  * A self-contained, readable redline page of a comparison: section by
  * section, deleted words struck, inserted words underlined, moved blocks
@@ -17,10 +20,15 @@ const lines = (text: string) => escape(text).replace(/\n/g, '<br>')
  */
 export function redlineHtml(diff: VersionDiff, title: string): string {
   const sections: Array<{ name: string; blocks: string[] }> = []
-  for (const block of diff.blocks) {
+  for (const { change: block, at } of readingOrder(diff.blocks)) {
     if (block.op === 'equal') continue
+    const name = at === 'old' ? movedFrom(block).section : block.section
     let section = sections.at(-1)
-    if (!section || section.name !== block.section) sections.push((section = { name: block.section, blocks: [] }))
+    if (!section || section.name !== name) sections.push((section = { name, blocks: [] }))
+    if (at === 'old') {
+      section.blocks.push(`<div class="block moved-away"><div class="label">Trasladado a ${placeName(movedTo(block))}</div><p><del>${lines(block.oldText)}</del></p></div>`)
+      continue
+    }
     const body =
       block.runs?.map((r) => (r.op === 'equal' ? lines(r.text) : r.op === 'insert' ? `<ins>${lines(r.text)}</ins>` : `<del>${lines(r.text)}</del>`)).join('') ??
       (block.op === 'inserted' ? `<ins>${lines(block.newText)}</ins>` : block.op === 'deleted' ? `<del>${lines(block.oldText)}</del>` : lines(block.newText))
@@ -28,7 +36,7 @@ export function redlineHtml(diff: VersionDiff, title: string): string {
       changed: 'Modificado',
       inserted: 'Añadido',
       deleted: 'Suprimido',
-      moved: block.oldSection !== undefined ? `Trasladado desde «${escape(block.oldSection)}»` : 'Trasladado'
+      moved: `Trasladado desde ${placeName(movedFrom(block))}`
     }[block.op as 'changed' | 'inserted' | 'deleted' | 'moved']
     const credits = (block.proposals ?? [])
       .map((p) => `<span class="credit">Propuesta de ${escape(countryName(p.country))}</span>`)
@@ -42,7 +50,7 @@ export function redlineHtml(diff: VersionDiff, title: string): string {
 body{font-family:Georgia,"Times New Roman",serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d2733;line-height:1.55}
 h1{font-size:1.4rem}h2{font-size:1.1rem;border-bottom:1px solid #d8dee6;padding-bottom:.2rem;margin-top:2rem}
 .summary{font-family:system-ui,sans-serif;font-size:.9rem;color:#5b6876}
-.block{margin:1rem 0;padding-left:.8rem;border-left:3px solid #d8dee6}.block.inserted{border-color:#1e7b34}.block.deleted{border-color:#b00020}.block.moved{border-color:#6c3fa0}
+.block{margin:1rem 0;padding-left:.8rem;border-left:3px solid #d8dee6}.block.inserted{border-color:#1e7b34}.block.deleted{border-color:#b00020}.block.moved{border-color:#6c3fa0}.block.moved-away{border-left-style:dashed;border-color:#6c3fa0}
 .label{font-family:system-ui,sans-serif;font-size:.75rem;color:#5b6876;text-transform:uppercase;letter-spacing:.04em}
 .credit{text-transform:none;background:#eef3f8;border-radius:3px;padding:0 .3rem;color:#1f4e79}
 ins{color:#1e7b34;text-decoration:underline;background:#e9f6ec}del{color:#b00020;background:#fbeaec}

@@ -90,7 +90,8 @@ describe('Comparing versions in Chromium', () => {
     expect(await changes(page).count()).toBe(0)
 
     await compare(page, OCTOBER, NOVEMBER)
-    await expect.poll(() => changes(page).count(), POLL).toBe(6)
+    // Six changes, the moved paragraph shown at both ends.
+    await expect.poll(() => changes(page).count(), POLL).toBe(7)
     expect(await sectionTitles(page)).toEqual(CHANGED_SECTIONS)
     await expect(page.locator('.compare-summary').textContent()).resolves.toMatch(
       /^\d+ palabras añadidas, \d+ suprimidas; 4 párrafos modificados, 1 añadidos, 0 suprimidos, 1 trasladados\.$/
@@ -148,16 +149,49 @@ describe('Comparing versions in Chromium', () => {
     expect(errors).toEqual([])
   })
 
+  it('marks a moved paragraph at both ends, where it went from where it stood and where it came from where it stands, inline, side by side and in English', async () => {
+    const server = await startTestServer()
+    const { october, november } = await demoVersionIds(server)
+    const diff = (await (await signIn(server.server, 'revisor')).get(docPath(`/diff?from=${october}&to=${november}`))).body
+    const moved = (diff.blocks as Array<{ op: string; oldIndex: number; newIndex: number; oldText: string; section: string }>).find((b) => b.op === 'moved')
+    if (!moved) throw new Error('the demo moves no paragraph')
+    const { page, errors } = await openVersionsAs(server, 'revisor')
+    await compare(page, OCTOBER, NOVEMBER)
+    const arrived = page.locator('article.change.moved')
+    const left = page.locator('article.change.moved-away')
+    // The label, without the space left for proposal credits.
+    const label = async (change: typeof arrived) => (await change.locator('.change-label').textContent())?.trim()
+    await expect(label(arrived)).resolves.toBe(`Trasladado desde § ${moved.oldIndex + 1}, «${moved.section}»`)
+    await expect(label(left)).resolves.toBe(`Trasladado a § ${moved.newIndex + 1}, «${moved.section}»`)
+    await expect(left.locator('del').textContent()).resolves.toBe(moved.oldText)
+    // Both in the section they belong to, each where the paragraph stood: the old place first if it moved down.
+    const justification = page.locator('.change-section').filter({ has: page.locator('h3', { hasText: moved.section }) })
+    const ends = ['change moved-away', 'change moved']
+    await expect(justification.locator('article').evaluateAll((items) => items.map((item) => item.className))).resolves.toEqual(
+      moved.oldIndex < moved.newIndex ? ends : ends.reverse()
+    )
+
+    await page.click('button[data-mode=side]')
+    await page.waitForSelector('.compare-changes.side')
+    await expect(left.locator('.side-by-side > .old').textContent()).resolves.toBe(moved.oldText)
+    await expect(left.locator('.side-by-side > .new').textContent()).resolves.toBe('')
+
+    await page.selectOption('select.language', 'en')
+    await expect.poll(() => label(left), POLL).toBe(`Moved to § ${moved.newIndex + 1}, “${moved.section}”`)
+    await expect(label(arrived)).resolves.toBe(`Moved from § ${moved.oldIndex + 1}, “${moved.section}”`)
+    expect(errors).toEqual([])
+  })
+
   it('shows the changes side by side, narrows them to one section and jumps from change to change', async () => {
     const server = await startTestServer()
     const { page, errors } = await openVersionsAs(server, 'revisor')
     await compare(page, OCTOBER, NOVEMBER)
-    await expect.poll(() => changes(page).count(), POLL).toBe(6)
+    await expect.poll(() => changes(page).count(), POLL).toBe(7)
 
     await page.click('button[data-mode=side]')
     await page.waitForSelector('.compare-changes.side')
     await expect(page.locator('button[data-mode=side]').getAttribute('class')).resolves.toContain('active')
-    expect(await page.locator('.compare-changes .side-by-side').count()).toBe(6)
+    expect(await page.locator('.compare-changes .side-by-side').count()).toBe(7)
     // Two columns: the old text on the left, the new one on the right, at the same height.
     const puebla = changeWith(page, 'Proceso Puebla')
     const old = puebla.locator('.side-by-side > .old')
@@ -180,21 +214,21 @@ describe('Comparing versions in Chromium', () => {
     await expect(changes(page).textContent()).resolves.toContain('alertas tempranas')
     await expect(position(page)).resolves.toBe('1 cambios')
     await page.selectOption('.compare-section', '')
-    await expect.poll(() => changes(page).count(), POLL).toBe(6)
+    await expect.poll(() => changes(page).count(), POLL).toBe(7)
     expect(await sectionTitles(page)).toEqual(CHANGED_SECTIONS)
-    await expect(position(page)).resolves.toBe('6 cambios')
+    await expect(position(page)).resolves.toBe('7 cambios')
 
     // Next and previous, wrapping around at both ends.
     await page.click('.next-change')
     expect(await focusedIndex(page)).toEqual([0])
-    await expect(position(page)).resolves.toBe('1 / 6')
+    await expect(position(page)).resolves.toBe('1 / 7')
     await page.click('.next-change')
     expect(await focusedIndex(page)).toEqual([1])
-    await expect(position(page)).resolves.toBe('2 / 6')
+    await expect(position(page)).resolves.toBe('2 / 7')
     await page.click('.prev-change')
     await page.click('.prev-change')
-    expect(await focusedIndex(page)).toEqual([5])
-    await expect(position(page)).resolves.toBe('6 / 6')
+    expect(await focusedIndex(page)).toEqual([6])
+    await expect(position(page)).resolves.toBe('7 / 7')
     expect(await page.evaluate(() => document.activeElement?.classList.contains('focused'))).toBe(true)
 
     // Back inline the list is drawn anew: "previous" first goes to the last change.
@@ -202,12 +236,12 @@ describe('Comparing versions in Chromium', () => {
     await page.waitForSelector('.compare-changes.inline')
     expect(await focusedIndex(page)).toEqual([])
     await page.click('.prev-change')
-    expect(await focusedIndex(page)).toEqual([5])
-    await expect(position(page)).resolves.toBe('6 / 6')
+    expect(await focusedIndex(page)).toEqual([6])
+    await expect(position(page)).resolves.toBe('7 / 7')
     // And from the keyboard, as the buttons' titles say.
     await page.keyboard.press('n')
     expect(await focusedIndex(page)).toEqual([0])
-    await expect(position(page)).resolves.toBe('1 / 6')
+    await expect(position(page)).resolves.toBe('1 / 7')
     expect(errors).toEqual([])
   })
 
@@ -216,7 +250,7 @@ describe('Comparing versions in Chromium', () => {
     const { october, november } = await demoVersionIds(server)
     const { page, errors } = await openVersionsAs(server, 'revisor')
     await compare(page, OCTOBER, NOVEMBER)
-    await expect.poll(() => changes(page).count(), POLL).toBe(6)
+    await expect.poll(() => changes(page).count(), POLL).toBe(7)
     await expect.poll(() => new URL(page.url()).hash, POLL).toBe(`#/doc/${DOC}/versions/${october}/${november}`)
 
     const [html, word] = await page.locator('.downloads a').all()
@@ -238,7 +272,7 @@ describe('Comparing versions in Chromium', () => {
     expect(redline.body).toContain('Propuesta de Guatemala')
 
     await page.reload()
-    await expect.poll(() => changes(page).count(), POLL).toBe(6)
+    await expect.poll(() => changes(page).count(), POLL).toBe(7)
     await expect(page.inputValue('.compare-from')).resolves.toBe(october)
     await expect(page.inputValue('.compare-to')).resolves.toBe(november)
     expect(await sectionTitles(page)).toEqual(CHANGED_SECTIONS)
@@ -247,7 +281,7 @@ describe('Comparing versions in Chromium', () => {
     // A link the other way round shows November → October: line 4.7 is deleted there.
     const reader = await signInAs(browser(), server, 'revisor')
     await reader.page.goto(`${server.server.url}/#/doc/${DOC}/versions/${november}/${october}`)
-    await expect.poll(() => changes(reader.page).count(), POLL).toBe(6)
+    await expect.poll(() => changes(reader.page).count(), POLL).toBe(7)
     await expect(reader.page.inputValue('.compare-from')).resolves.toBe(november)
     await expect(reader.page.inputValue('.compare-to')).resolves.toBe(october)
     await expect(reader.page.locator('article.change.deleted del').textContent()).resolves.toMatch(/^4\.7 Elaborar/)
@@ -261,7 +295,7 @@ describe('Comparing versions in Chromium', () => {
     await expect(gt.page.locator('.version-list li strong').allTextContents()).resolves.toEqual([OCTOBER, NOVEMBER])
     expect(await gt.page.locator('.publish-form').count()).toBe(0)
     // The default comparison is the last two versions.
-    await expect.poll(() => changes(gt.page).count(), POLL).toBe(6)
+    await expect.poll(() => changes(gt.page).count(), POLL).toBe(7)
 
     const ppt = await openVersionsAs(server, 'ppt')
     await ppt.page.waitForSelector('.publish-form')

@@ -1,3 +1,4 @@
+import { DOMParser } from '@xmldom/xmldom'
 import { describe, expect, test } from 'vitest'
 import { diffToDocx, importDocx } from '../../server/exchange'
 import { blocksOf, diffDocuments, parseMarkdown } from '../../src'
@@ -42,7 +43,7 @@ Párrafo nuevo propuesto por Guatemala.
 
 const idOf = (text: string) => blocksOf(to).find((b) => b.text === text)?.id as string
 const diff = diffDocuments(from, to)
-const meta = { title: 'Estrategia', fromName: 'Borrador octubre 2021', toName: 'Borrador noviembre 2021', date: '2021-11-12' }
+const meta = { title: 'Estrategia', fromName: 'Borrador octubre 2021', toName: 'Borrador noviembre 2021', date: '2021-11-12', author: 'Presidencia Pro Tempore' }
 const attribution = new Map([
   [idOf('La Conferencia Regional sobre Migración acordó redactar una estrategia regional.'), 'México'],
   [idOf('Párrafo nuevo propuesto por Guatemala.'), 'Guatemala']
@@ -61,7 +62,7 @@ describe('diffToDocx', () => {
     expect(xml).toMatch(/<w:del [^>]*w:author="México" w:date="2021-11-12T00:00:00Z"><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:delText xml:space="preserve">elaborar<\/w:delText>/)
     expect(xml).toMatch(/<w:ins [^>]*w:author="México"[^>]*><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">redactar<\/w:t>/)
     expect(xml).toMatch(/<w:ins [^>]*w:author="Guatemala"[^>]*><w:r><w:t xml:space="preserve">Párrafo nuevo propuesto por Guatemala\.<\/w:t>/)
-    expect(xml).toMatch(/<w:del [^>]*w:author="Consenso"[^>]*><w:r><w:delText xml:space="preserve">segundo punto<\/w:delText>/)
+    expect(xml).toMatch(/<w:del [^>]*w:author="Presidencia Pro Tempore"[^>]*><w:r><w:delText xml:space="preserve">segundo punto<\/w:delText>/)
     // Word wants every change's id to be its own.
     const ids = [...xml.matchAll(/<w:(?:ins|del) w:id="(\d+)"/g)].map((m) => m[1])
     expect(new Set(ids).size).toBe(ids.length)
@@ -79,11 +80,34 @@ describe('diffToDocx', () => {
     expect(xml).toContain('<w:hyperlink')
   })
 
-  test('shows a moved block deleted where it was and inserted where it is', async () => {
+  test('marks a moved block as a Word move: w:moveFrom where it was, w:moveTo where it is, each in a range of the same name', async () => {
     const xml = entryText(await exported(), 'word/document.xml')
-    expect(xml.match(/<w:delText xml:space="preserve">Párrafo que cambia de sección\.<\/w:delText>/g)).toHaveLength(1)
-    expect(xml.match(/<w:ins [^>]*><w:r><w:t xml:space="preserve">Párrafo que cambia de sección\.<\/w:t>/g)).toHaveLength(1)
-    expect(xml.indexOf('<w:delText xml:space="preserve">Párrafo que cambia')).toBeLessThan(xml.indexOf('2. Objetivos'))
+    // It parses, strictly, as XML.
+    const errors: string[] = []
+    new DOMParser({ errorHandler: (level: string, message: string) => level !== 'warning' && errors.push(message) }).parseFromString(xml, 'text/xml')
+    expect(errors).toEqual([])
+    const moved = 'Párrafo que cambia de sección.'
+    const ends = (kind: 'moveFrom' | 'moveTo') => {
+      const paragraph = xml.split('</w:p>').find((p) => p.includes(`<w:${kind} `)) ?? expect.fail(`no w:${kind}`)
+      expect(paragraph).toMatch(new RegExp(`<w:rPr><w:${kind} w:id="\\d+" w:author="Presidencia Pro Tempore" w:date="2021-11-12T00:00:00Z"/></w:rPr></w:pPr>`))
+      expect(paragraph).toMatch(new RegExp(`<w:${kind} [^>]*><w:r><w:t xml:space="preserve">${moved}</w:t></w:r></w:${kind}>`))
+      const start = paragraph.match(new RegExp(`<w:${kind}RangeStart w:id="(\\d+)" w:name="([^"]+)" w:author="Presidencia Pro Tempore"`)) ?? expect.fail(`no w:${kind}RangeStart`)
+      // The range closes at the paragraph's end.
+      expect(paragraph.endsWith(`<w:${kind}RangeEnd w:id="${start[1]}"/>`)).toBe(true)
+      return { paragraph, id: start[1], name: start[2] }
+    }
+    const from = ends('moveFrom')
+    const to = ends('moveTo')
+    expect(from.name).toBe(to.name)
+    expect(from.id).not.toBe(to.id)
+    // Where it was comes before the heading of the section it went to; no plain deletion or insertion of it is left.
+    expect(xml.indexOf(from.paragraph)).toBeLessThan(xml.indexOf('2. Objetivos'))
+    expect(xml.indexOf(to.paragraph)).toBeGreaterThan(xml.indexOf('2. Objetivos'))
+    expect(xml).not.toContain(`<w:delText xml:space="preserve">${moved}`)
+    expect(xml).not.toMatch(new RegExp(`<w:ins [^>]*><w:r><w:t xml:space="preserve">${moved}`))
+    // Every id, of a change or of a range, is its own.
+    const ids = [...xml.matchAll(/<w:(?:ins|del|moveFrom|moveTo|moveFromRangeStart|moveToRangeStart) w:id="(\d+)"/g)].map((m) => m[1])
+    expect(new Set(ids).size).toBe(ids.length)
   })
 
   test('gives the new version when every change is accepted, as Word would', async () => {

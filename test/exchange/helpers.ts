@@ -135,19 +135,23 @@ export const run = (text: string, props: { bold?: boolean; italics?: boolean } =
 /**
  * Word's "reject all changes" (`keep: 'old'`) or "accept all changes"
  * (`keep: 'new'`) applied to a .docx file's document.xml: enough of it for
- * the files Consenso writes (runs inside w:ins and w:del, and paragraph marks
- * marked inserted or deleted, whose paragraphs then go).
+ * the files Consenso writes (runs inside w:ins and w:del, the two ends of a
+ * move, w:moveFrom and w:moveTo, and paragraph marks marked with any of
+ * them, whose paragraphs then go).
  */
 export function resolveChanges(docx: Uint8Array, keep: 'old' | 'new'): Uint8Array {
   const files = unzipSync(docx)
   let xml = strFromU8(files['word/document.xml'] as Uint8Array)
-  const [drop, unwrap] = keep === 'new' ? ['del', 'ins'] : ['ins', 'del']
-  // Paragraphs whose mark is the dropped kind of change go whole: all their
-  // content is of that kind too.
-  xml = xml.replace(new RegExp(`<w:p>(?:(?!</w:p>).)*?<w:rPr><w:${drop} [^>]*/></w:rPr></w:pPr>.*?</w:p>`, 'gs'), '')
-  xml = xml.replace(new RegExp(`<w:${drop} [^>]*>.*?</w:${drop}>`, 'gs'), '')
-  xml = xml.replace(new RegExp(`<w:rPr><w:${unwrap} [^>]*/></w:rPr>`, 'g'), '')
-  xml = xml.replace(new RegExp(`<w:${unwrap} [^>]*>(.*?)</w:${unwrap}>`, 'gs'), '$1')
+  xml = xml.replace(/<w:move(?:From|To)Range(?:Start|End) [^>]*\/>/g, '')
+  const pairs = keep === 'new' ? [['del', 'ins'], ['moveFrom', 'moveTo']] : [['ins', 'del'], ['moveTo', 'moveFrom']]
+  for (const [drop, unwrap] of pairs) {
+    // Paragraphs whose mark is the dropped kind of change go whole: all their
+    // content is of that kind too.
+    xml = xml.replace(new RegExp(`<w:p>(?:(?!</w:p>).)*?<w:rPr><w:${drop} [^>]*/></w:rPr></w:pPr>.*?</w:p>`, 'gs'), '')
+    xml = xml.replace(new RegExp(`<w:${drop} [^>]*>.*?</w:${drop}>`, 'gs'), '')
+    xml = xml.replace(new RegExp(`<w:rPr><w:${unwrap} [^>]*/></w:rPr>`, 'g'), '')
+    xml = xml.replace(new RegExp(`<w:${unwrap} [^>]*>(.*?)</w:${unwrap}>`, 'gs'), '$1')
+  }
   xml = xml.replace(/<w:delText( [^>]*)?>/g, '<w:t$1>').replace(/<\/w:delText>/g, '</w:t>')
   files['word/document.xml'] = strToU8(xml)
   return zipSync(files)

@@ -37,7 +37,7 @@ describe('importFile', () => {
   })
 
   test('reads a Word file', async () => {
-    const docx = await versionToDocx(parseMarkdown('# Título\n\n- uno'), { title: 't', versionName: 'v', createdAt: '2021-10-01' })
+    const docx = await versionToDocx(parseMarkdown('# Título\n\n- uno'), { title: 't', versionName: 'v', createdAt: '2021-10-01', author: 'Presidencia Pro Tempore' })
     expect(shape(await importFile(docx, 'a.docx', DOCX_MIME_TYPE))).toBe('doc[heading(level=1)["Título"], bullet_list[list_item[paragraph["uno"]]]]')
   })
 

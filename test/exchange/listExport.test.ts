@@ -14,8 +14,8 @@ import { wordListItems } from '../../server/exchange/wordListItems'
 import { diffDocuments, parseMarkdown } from '../../src'
 import { resolveChanges, shape } from './helpers'
 
-const meta = { title: 'Estrategia regional', versionName: 'Borrador', createdAt: '2021-10-01' }
-const diffMeta = { title: 'Estrategia regional', fromName: 'Borrador octubre', toName: 'Borrador noviembre', date: '2021-11-12' }
+const meta = { title: 'Estrategia regional', versionName: 'Borrador', createdAt: '2021-10-01', author: 'Presidencia Pro Tempore' }
+const diffMeta = { title: 'Estrategia regional', fromName: 'Borrador octubre', toName: 'Borrador noviembre', date: '2021-11-12', author: 'Presidencia Pro Tempore' }
 
 /** The list paragraphs of a Word file, one line each: its number as Word shows it (• for a bullet), indented by level. */
 function wordNumbers(docx: Uint8Array): string[] {

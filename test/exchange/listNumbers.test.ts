@@ -171,7 +171,7 @@ describe('importDocx leaves every list at 1 when it cannot read their numbers', 
 })
 
 describe('versionToDocx and importDocx', () => {
-  const meta = { title: 'Estrategia regional', versionName: 'Borrador', createdAt: '2021-10-01' }
+  const meta = { title: 'Estrategia regional', versionName: 'Borrador', createdAt: '2021-10-01', author: 'Presidencia Pro Tempore' }
 
   test('an ordered list starting at 3 comes back starting at 3', async () => {
     const version = parseMarkdown('Párrafo.\n\n3. tres\n4. cuatro\n')

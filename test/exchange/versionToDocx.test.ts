@@ -5,7 +5,7 @@ import { importDocx, versionToDocx } from '../../server/exchange'
 import { parseMarkdown } from '../../src'
 import { entryText, outline, shape } from './helpers'
 
-const meta = { title: 'Estrategia regional', versionName: 'Borrador octubre 2021', createdAt: '2021-10-01' }
+const meta = { title: 'Estrategia regional', versionName: 'Borrador octubre 2021', createdAt: '2021-10-01', author: 'Presidencia Pro Tempore' }
 
 const strategy = parseMarkdown(`# Estrategia regional
 

@@ -52,7 +52,7 @@ const HTML = `<!doctype html><html><head><title>Plan</title></head><body>
 const EXPECTED_SHAPE = shape(parseMarkdown(MARKDOWN))
 
 /** The same text as a Word file, written by the exporter. */
-const wordFile = () => versionToDocx(parseMarkdown(MARKDOWN), { title: 'Plan de trabajo 2022', versionName: 'Borrador', createdAt: '2022-01-10' })
+const wordFile = () => versionToDocx(parseMarkdown(MARKDOWN), { title: 'Plan de trabajo 2022', versionName: 'Borrador', createdAt: '2022-01-10', author: 'Presidencia Pro Tempore' })
 
 interface Upload {
   readonly file?: { readonly bytes: Uint8Array | string; readonly name: string; readonly type?: string }

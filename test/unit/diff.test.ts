@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diffBlocks, diffWords, tokenize, type BlockChange, type DiffBlock } from '../../src'
+import { diffBlocks, diffWords, movedFrom, movedTo, readingOrder, tokenize, type BlockChange, type DiffBlock } from '../../src'
 
 const block = (id: string | null, text: string, section = 'S'): DiffBlock => ({ id, type: 'paragraph', text, section })
 const heading = (id: string, text: string): DiffBlock => ({ id, type: 'heading', text, section: text })
@@ -131,5 +131,33 @@ describe('diffBlocks', () => {
       }
       after = []
     }
+  })
+})
+
+describe('readingOrder', () => {
+  const cases = [
+    { name: 'a block moved down, to another section', old: ['a', 'b', 'c', 'd'], now: ['b', 'c', 'a', 'd'], read: ['a@old', 'b', 'c', 'a', 'd'] },
+    { name: 'a block moved up', old: ['a', 'b', 'c', 'd'], now: ['a', 'd', 'b', 'c'], read: ['a', 'd', 'b', 'c', 'd@old'] },
+    { name: 'a move next to a deletion and an insertion', old: ['a', 'x', 'b', 'c'], now: ['c', 'a', 'b', 'y'], read: ['c', 'a', 'x', 'b', 'c@old', 'y'] },
+    { name: 'nothing moved', old: ['a', 'b'], now: ['a', 'b', 'c'], read: ['a', 'b', 'c'] }
+  ]
+  for (const { name, old, now, read } of cases)
+    it(`shows each moved block where it is and where it was: ${name}`, () => {
+      const text = (id: string) => `párrafo ${id} ${id} ${id}`
+      const { blocks } = diffBlocks(
+        old.map((id, i) => block(id, text(id), i < 2 ? 'I' : 'II')),
+        now.map((id, i) => block(id, text(id), i < 2 ? 'I' : 'II'))
+      )
+      expect(readingOrder(blocks).map(({ change, at }) => `${change.blockId}${at === 'old' ? '@old' : ''}`)).toEqual(read)
+    })
+
+  it('says where a moved block was and where it is, by paragraph number and section', () => {
+    const { blocks } = diffBlocks(
+      [block('a', 'uno uno', 'I'), block('b', 'dos dos', 'I'), block('c', 'tres tres', 'II')],
+      [block('b', 'dos dos', 'I'), block('c', 'tres tres', 'II'), block('a', 'uno uno', 'II')]
+    )
+    const moved = blocks.find((b) => b.op === 'moved') as BlockChange
+    expect(movedFrom(moved)).toEqual({ paragraph: 1, section: 'I' })
+    expect(movedTo(moved)).toEqual({ paragraph: 3, section: 'II' })
   })
 })
