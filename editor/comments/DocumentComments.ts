@@ -15,7 +15,7 @@ import { CommentForm } from './CommentForm'
 import { commentOnSelection, commentPlugin, commentState, type CommentPluginMeta, type DraftPassage } from './commentPlugin'
 import { commentsApi, type CommentsApi, type CommentView, type PeriodsView } from './commentsApi'
 import { CommentSidebar } from './CommentSidebar'
-import { quoteOf } from './quote'
+import { catchUpSelection, quoteOf } from './quote'
 
 export interface DocumentCommentsOptions {
   readonly documentId: string
@@ -69,6 +69,7 @@ export class DocumentComments {
       commentOnSelection: () => {
         const view = this.view
         if (!view) return false
+        catchUpSelection(view)
         // An empty selection is an insertion point only where an editor put the caret on purpose.
         if (view.state.selection.empty && !view.hasFocus()) return false
         return commentOnSelection((draft) => this.openForm(draft))(view.state, view.dispatch, view)

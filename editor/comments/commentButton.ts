@@ -5,7 +5,7 @@ import { commentIcon } from '../icons'
 import type { Translate } from '../i18n'
 import { commentButtonPluginKey } from '../pluginKeys'
 import { commentOnSelection, commentState, type DraftPassage } from './commentPlugin'
-import { selectedPassage } from './quote'
+import { catchUpSelection, selectedPassage } from './quote'
 
 // Whether the browser's own selection is a non-empty range inside the text: a
 // read-only view cannot take focus, so this is how we know the person is
@@ -34,6 +34,7 @@ export function commentButtonPlugin(t: Translate, open: (draft: DraftPassage) =>
       // click, which Enter and Space give too (the keyboard reaches the button by Tab).
       button.addEventListener('mousedown', (event) => event.preventDefault())
       button.addEventListener('click', () => {
+        catchUpSelection(view)
         command(view.state, view.dispatch, view)
         float.hidden = true
       })

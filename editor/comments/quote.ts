@@ -1,4 +1,5 @@
-import type { EditorState } from 'prosemirror-state'
+import { TextSelection, type EditorState } from 'prosemirror-state'
+import type { EditorView } from 'prosemirror-view'
 import type { TextQuoteSelector } from '../../src'
 import type { Passage } from './passages'
 
@@ -73,4 +74,28 @@ export function snapToWords(state: EditorState, passage: Passage): Passage {
   while (from > 0 && WORD.test(text[from - 1] ?? '') && WORD.test(text[from] ?? '')) from--
   while (to < text.length && WORD.test(text[to] ?? '') && WORD.test(text[to - 1] ?? '')) to++
   return { from: start + from, to: start + to }
+}
+
+/**
+ * Brings the editor's selection up to the browser's. ProseMirror hears of a
+ * selection change from the document's `selectionchange` event, which comes
+ * after the key that made it, and ignores it once the text has lost the
+ * focus: a person who selects with Shift+Ctrl+→ and at once tabs to
+ * «Comentar» would comment on the selection as it was one key earlier.
+ */
+export function catchUpSelection(view: EditorView): void {
+  const dom = document.getSelection()
+  if (!dom || dom.rangeCount === 0 || !dom.anchorNode || !dom.focusNode) return
+  if (!view.dom.contains(dom.anchorNode) || !view.dom.contains(dom.focusNode)) return
+  let anchor: number
+  let head: number
+  try {
+    anchor = view.posAtDOM(dom.anchorNode, dom.anchorOffset)
+    head = view.posAtDOM(dom.focusNode, dom.focusOffset)
+  } catch {
+    return // inside a widget: not a place in the text
+  }
+  const { selection, doc } = view.state
+  if (selection.anchor === anchor && selection.head === head) return
+  view.dispatch(view.state.tr.setSelection(TextSelection.between(doc.resolve(anchor), doc.resolve(head))))
 }
