@@ -16,7 +16,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { CONTENT_FRAGMENT, textBlocks, todayIn, type DocumentId, type IsoDate } from '../src'
+import { CONTENT_FRAGMENT, textBlocks, todayIn, type DocumentId, type IsoDate, type TextBlock } from '../src'
 import { DocumentStore, LowdbStorageAdapter } from '../storage'
 import { dataFile, DEMO_DOCUMENT_ID, MessageType, silentLogger, startServer, type RunningServer, type ServerConfig } from '../server'
 
@@ -496,4 +496,19 @@ export async function subscribeToEvents(server: Reachable, token: string, docume
   read().catch(() => {})
   await vi.waitFor(() => expect(subscribed, 'subscribed to events').toBe(true), WAIT)
   return { events, close: () => abort.abort() }
+}
+
+/** Paragraphs of one text run and more than 20 words, where a few words can be quoted (and deleted by offset). */
+export function plainParagraphs(doc: Y.Doc): TextBlock[] {
+  return textBlocks(doc).filter((b) => {
+    const children = b.element.toArray()
+    return b.element.nodeName === 'paragraph' && children.length === 1 && children[0] instanceof Y.XmlText && b.text.split(' ').length > 20
+  })
+}
+
+/** The `n`th to `n + 2`th words of a block, a passage found once in it. */
+export function wordsOf(block: TextBlock, n: number): string {
+  const phrase = block.text.split(' ').slice(n, n + 3).join(' ')
+  expect(block.text.indexOf(phrase), `«${phrase}» once in its block`).toBe(block.text.lastIndexOf(phrase))
+  return phrase
 }

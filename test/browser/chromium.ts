@@ -105,3 +105,11 @@ export async function loseFirstAnswer(page: Page, pattern: RegExp): Promise<Requ
   })
   return seen
 }
+
+/** The text of a block as the document has it: without the widgets that show proposals. */
+export const blockText = (page: Page, blockId: string): Promise<string | null> =>
+  page.evaluate((blockId) => {
+    const copy = document.querySelector(`.document-text [data-block-id="${blockId}"]`)?.cloneNode(true) as HTMLElement | undefined
+    copy?.querySelectorAll('.ProseMirror-widget').forEach((widget) => widget.remove())
+    return copy?.textContent ?? null
+  }, blockId)

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { blockText, openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { COUNTRIES, todayIn } from '../../src'
 import { DOC, docPath, login, startTestServer, type TestServer } from '../helpers'
 
@@ -109,14 +109,6 @@ async function pickPassage(page: Page, n: number, words = 3): Promise<PickedPass
     { n, words }
   )
 }
-
-/** The text of a block as the document has it: without the widgets that show proposals. */
-const blockText = (page: Page, blockId: string) =>
-  page.evaluate((blockId) => {
-    const copy = document.querySelector(`.document-text [data-block-id="${blockId}"]`)?.cloneNode(true) as HTMLElement | undefined
-    copy?.querySelectorAll('.ProseMirror-widget').forEach((widget) => widget.remove())
-    return copy?.textContent ?? null
-  }, blockId)
 
 /** Saves a screenshot when SCREENSHOT_DIR is set. */
 async function screenshot(page: Page, name: string): Promise<void> {

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { blockText, openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession, type TestServer } from '../helpers'
 
 const POLL = { timeout: UI_TIMEOUT }
@@ -70,14 +70,6 @@ async function selectWordsByKeyboard(page: Page, skipParagraphs = 0): Promise<{ 
   throw new Error('no unmarked long paragraph reached with the arrow keys')
 }
 
-/** The text of a block without the widgets that show proposals. */
-const blockText = (page: Page, blockId: string) =>
-  page.evaluate((blockId) => {
-    const copy = document.querySelector(`.document-text [data-block-id="${blockId}"]`)?.cloneNode(true) as HTMLElement | undefined
-    copy?.querySelectorAll('.ProseMirror-widget').forEach((widget) => widget.remove())
-    return copy?.textContent ?? null
-  }, blockId)
-
 /** Three whole words from the middle of the `n`-th long unmarked paragraph, for comments the API makes. */
 const pickPhrase = (page: Page, n: number) =>
   page.evaluate((n) => {
@@ -89,6 +81,19 @@ const pickPhrase = (page: Page, n: number) =>
     const middle = Math.floor(words.length / 2)
     return { phrase: words.slice(middle, middle + 3).join(' '), blockId: paragraph.dataset.blockId as string }
   }, n)
+
+/**
+ * A person of `username` with the Strategy open and the keyboard in its
+ * text, on a new server: with a comment period opened today, or with the
+ * demo's, which ended in November 2021.
+ */
+async function atTheText(username: string, { period }: { period: 'open' | 'ended' }): Promise<Person> {
+  const server = await startTestServer()
+  if (period === 'open') await openCommentPeriod(await signIn(server.server, 'ppt'))
+  const person = await openAs(server, username)
+  await person.page.locator('.document-text').focus()
+  return person
+}
 
 describe('keyboard-only journeys in Chromium', () => {
   it('lets a delegate move a caret through the read-only text, select words with Shift and arrows, comment and propose wording without a mouse', async () => {
@@ -159,10 +164,8 @@ describe('keyboard-only journeys in Chromium', () => {
   })
 
   it('keeps a read-only text unchanged whatever the delegate types into it, and the connection open', async () => {
-    const server = await startTestServer()
-    const gt = await openAs(server, 'gt')
+    const gt = await atTheText('gt', { period: 'ended' })
     const { page } = gt
-    await page.locator('.document-text').focus()
     const { blockId } = await selectWordsByKeyboard(page)
     const before = await blockText(page, blockId)
     const words = await page.locator('.word-count').innerText()
@@ -188,11 +191,8 @@ describe('keyboard-only journeys in Chromium', () => {
   })
 
   it('opens the comment form from the sidebar\'s "Comentar" and with Ctrl+Alt+M on a keyboard selection', async () => {
-    const server = await startTestServer()
-    await openCommentPeriod(await signIn(server.server, 'ppt'))
-    const mx = await openAs(server, 'mx')
+    const mx = await atTheText('mx', { period: 'open' })
     const { page } = mx
-    await page.locator('.document-text').focus()
     await selectWordsByKeyboard(page)
     await tabTo(page, 'button.new-comment')
     await page.keyboard.press('Enter')
@@ -210,11 +210,8 @@ describe('keyboard-only journeys in Chromium', () => {
   })
 
   it('warns about one paragraph only for a selection that spans two, not for one inside a paragraph', async () => {
-    const server = await startTestServer()
-    await openCommentPeriod(await signIn(server.server, 'ppt'))
-    const mx = await openAs(server, 'mx')
+    const mx = await atTheText('mx', { period: 'open' })
     const { page } = mx
-    await page.locator('.document-text').focus()
     await selectWordsByKeyboard(page)
     const button = page.locator('.comment-float .comment-button')
     const hint = page.locator('.comment-float .comment-hint')

@@ -8,26 +8,12 @@ import { readFile } from 'node:fs/promises'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { textBlocks, type TextBlock } from '../../src'
+import type { TextBlock } from '../../src'
 import { MATRIX_COLUMNS } from '../../server/exchange'
-import { connectSynced, DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer } from '../helpers'
+import { connectSynced, DOC, docPath, openCommentPeriod, plainParagraphs, quoteSelector, signIn, startTestServer, wordsOf } from '../helpers'
 import { openStrategyAs, useChromium } from './chromium'
 
 const browser = useChromium()
-
-/** Paragraphs of one text run and more than 20 words. */
-const plainParagraphs = (doc: Y.Doc): TextBlock[] =>
-  textBlocks(doc).filter((b) => {
-    const children = b.element.toArray()
-    return b.element.nodeName === 'paragraph' && children.length === 1 && children[0] instanceof Y.XmlText && b.text.split(' ').length > 20
-  })
-
-/** Three words of a block from the `n`th, a passage found once in it. */
-function wordsOf(block: TextBlock, n: number): string {
-  const phrase = block.text.split(' ').slice(n, n + 3).join(' ')
-  expect(block.text.indexOf(phrase), `«${phrase}» once in its block`).toBe(block.text.lastIndexOf(phrase))
-  return phrase
-}
 
 describe('The comment matrix from the sidebar', () => {
   it('downloads as CSV in the order of the text, an accepted proposal showing the passage as quoted, the wording and the decision', async () => {

@@ -7,16 +7,18 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { textBlocks, type TextBlock } from '../../src'
+import type { TextBlock } from '../../src'
 import { MATRIX_COLUMNS } from '../../server/exchange'
 import {
   connectSynced,
   DOC,
   docPath,
   openCommentPeriod,
+  plainParagraphs,
   quoteSelector,
   signIn,
   startTestServer,
+  wordsOf,
   type ApiSession,
   type Reachable
 } from '../helpers'
@@ -33,21 +35,6 @@ async function matrixRows(server: Reachable, session: ApiSession): Promise<Array
   const text = new TextDecoder().decode(await download(server, session, docPath('/comments/export?format=csv')))
   const [, ...records] = parseCsv(text, { bom: true }) as string[][]
   return records.map((record) => Object.fromEntries(MATRIX_COLUMNS.map((c, i) => [c.key, record[i] ?? ''])))
-}
-
-/** Paragraphs of one text run, where a few words can be quoted and deleted by offset. */
-function plainParagraphs(doc: Y.Doc): TextBlock[] {
-  return textBlocks(doc).filter((b) => {
-    const children = b.element.toArray()
-    return b.element.nodeName === 'paragraph' && children.length === 1 && children[0] instanceof Y.XmlText && b.text.split(' ').length > 20
-  })
-}
-
-/** The `n`th to `n + 2`th words of a block, a passage found once in it. */
-function wordsOf(block: TextBlock, n: number): string {
-  const phrase = block.text.split(' ').slice(n, n + 3).join(' ')
-  expect(block.text.indexOf(phrase), `«${phrase}» once in its block`).toBe(block.text.lastIndexOf(phrase))
-  return phrase
 }
 
 describe('The comment matrix', () => {
