@@ -11,9 +11,13 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
  * cryptographic random source (available in browsers and Node.js alike), so two
  * clients creating blocks at the same moment do not collide.
  */
+// Web Crypto is in browsers and Node alike, but src/ is checked without the
+// types of either: this much of it is declared here.
+const webCrypto = (globalThis as unknown as { crypto: { getRandomValues(bytes: Uint8Array): Uint8Array } }).crypto
+
 export function createBlockId(): BlockId {
   const bytes = new Uint8Array(10)
-  globalThis.crypto.getRandomValues(bytes)
+  webCrypto.getRandomValues(bytes)
   let id = 'b'
   for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length]
   return id as BlockId

@@ -106,7 +106,10 @@ function diffText(oldText: string, newText: string): { runs: Run[]; wordsAdded: 
     if (change.removed) wordsRemoved += countWords(text)
     const last = pieces.at(-1)
     if (!change.added && !change.removed) pieces.push({ equal: text })
-    else if (last && 'del' in last) change.added ? (last.ins += text) : (last.del += text)
+    else if (last && 'del' in last) {
+      if (change.added) last.ins += text
+      else last.del += text
+    }
     else pieces.push(change.added ? { del: '', ins: text } : { del: text, ins: '' })
   }
   const merged: Piece[] = []

@@ -8,9 +8,18 @@ import { Schema, type NodeSpec, type MarkSpec, type Node as ProseMirrorNode } fr
  */
 const blockId = { id: { default: null as string | null, validate: 'string|null' } }
 
+/**
+ * What the parse rules read of an element: src/ knows no DOM types, and the
+ * rules need only this much of one (in a browser, or linkedom on the server).
+ */
+interface ParsedElement {
+  getAttribute(name: string): string | null
+  readonly style: { readonly fontWeight: string }
+}
+
 // Block ids travel in the DOM as data-block-id so that copy/paste within the
 // editor keeps them; duplicates created that way are renumbered by blockIdFixes.
-const idFromDom = (dom: HTMLElement | string) =>
+const idFromDom = (dom: ParsedElement | string) =>
   typeof dom === 'string' ? {} : { id: dom.getAttribute('data-block-id') }
 const idToDom = (node: ProseMirrorNode) => (node.attrs.id ? { 'data-block-id': node.attrs.id as string } : {})
 
@@ -40,7 +49,7 @@ const nodes = {
     defining: true,
     parseDOM: [1, 2, 3].map((level) => ({
       tag: `h${level}`,
-      getAttrs: (dom: HTMLElement | string) => ({ ...idFromDom(dom), level })
+      getAttrs: (dom: ParsedElement | string) => ({ ...idFromDom(dom), level })
     })),
     toDOM: (node) => [`h${node.attrs.level as number}`, idToDom(node), 0]
   },
@@ -59,7 +68,7 @@ const nodes = {
     parseDOM: [
       {
         tag: 'ol',
-        getAttrs: (dom: HTMLElement | string) =>
+        getAttrs: (dom: ParsedElement | string) =>
           typeof dom === 'string'
             ? {}
             : { ...idFromDom(dom), order: listStart(dom.getAttribute('start')) }
@@ -98,7 +107,7 @@ const marks = {
   strong: {
     parseDOM: [
       { tag: 'strong' },
-      { tag: 'b', getAttrs: (dom: HTMLElement) => dom.style.fontWeight !== 'normal' && null },
+      { tag: 'b', getAttrs: (dom: ParsedElement) => dom.style.fontWeight !== 'normal' && null },
       { style: 'font-weight=bold' }
     ],
     toDOM: () => ['strong', 0]
@@ -113,7 +122,7 @@ const marks = {
     parseDOM: [
       {
         tag: 'a[href]',
-        getAttrs: (dom: HTMLElement) => {
+        getAttrs: (dom: ParsedElement) => {
           const href = dom.getAttribute('href') ?? ''
           return isSafeHref(href) ? { href, title: dom.getAttribute('title') } : false
         }

@@ -19,7 +19,6 @@ import {
   type CommentStatus,
   type CountryCode,
   type DocumentId,
-  type ResolvedAnchor,
   type TextQuoteSelector
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'

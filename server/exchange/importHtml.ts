@@ -53,12 +53,12 @@ export function importHtml(html: string, limits: ImportLimits = defaultImportLim
   container.innerHTML = html.replace(/<!doctype[^>]*>/gi, '')
   // Ids come from the file otherwise (data-block-id); an imported text is a
   // new document and its blocks get new ones.
-  for (const element of container.querySelectorAll('[data-block-id]')) element.removeAttribute('data-block-id')
+  for (const element of Array.from(container.querySelectorAll('[data-block-id]'))) element.removeAttribute('data-block-id')
   // ProseMirror reads table cells and terms as inline, which runs the text of
   // neighbouring cells together; as divs, each becomes its own paragraph.
-  for (const cell of container.querySelectorAll('td, th, caption, dt')) {
+  for (const cell of Array.from(container.querySelectorAll('td, th, caption, dt'))) {
     const block = document.createElement('div')
-    block.append(...cell.childNodes)
+    block.append(...Array.from(cell.childNodes))
     cell.replaceWith(block)
   }
   return withBlockIds(notEmpty(parser.parse(container), 'HTML'))
