@@ -23,10 +23,12 @@ export interface ExportedFile {
 
 /** The formats of the comment matrix, for routes to validate a request against. */
 export const MATRIX_FORMATS = ['csv', 'docx'] as const
+/** A format of the comment matrix. */
 export type MatrixFormat = (typeof MATRIX_FORMATS)[number]
 
 /** The formats of a version, published or shared, for routes to validate a request against. */
 export const VERSION_FORMATS = ['docx', 'md'] as const
+/** A format of a version. */
 export type VersionFormat = (typeof VERSION_FORMATS)[number]
 
 /** What {@link Exports} reads and writes: the services that hold the documents' parts, and the audit trail. */
