@@ -27,6 +27,7 @@ import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
 import { Shares } from './sharing'
+import { Exports } from './exchange'
 
 // Room an upload's edit needs besides the content it inserts: the record of
 // what it deletes, a few bytes per paragraph removed.
@@ -49,6 +50,8 @@ export class Workspace {
   readonly versions: Versions
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
+  /** Downloads of comments, versions and comparisons, each recorded in the audit trail. */
+  readonly exports: Exports
   /** The append-only record of every consequential act. */
   readonly audit: AuditLog
   /** Login, logout, disabling accounts, and the closing of whatever an ended session held open. */
@@ -83,6 +86,7 @@ export class Workspace {
     this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, now)
     this.versions = new Versions(storage, this.collaboration, this.comments, this.audit, now)
     this.shares = new Shares(storage, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, now)
+    this.exports = new Exports(this)
   }
 
   /** The enabled account signed in with `token`, if the session is live. */

@@ -1,7 +1,7 @@
 /** The Consenso server: workspace rules, collaboration, HTTP and WebSocket transport. */
 export { startServer, dataFile, type RunningServer } from './main'
 export { Workspace } from './Workspace'
-export { createHttpServer, SESSION_COOKIE } from './http'
+export { createHttpServer, CSRF_HEADER, SESSION_COOKIE } from './http'
 export {
   defaultConfig,
   defaultLoginThrottle,
@@ -17,6 +17,5 @@ export {
 } from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'
-export { CSRF_HEADER } from './http/sessionRoutes'
 export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID } from './demo/seedDemo'
 export { Collaboration, CloseCode, MessageType, type CollaborationHooks, type WebSocketLike } from './collab'

@@ -1,10 +1,12 @@
 /**
  * Moving documents in and out of Consenso: pure conversions between the
  * document schema and Markdown, HTML and Word files, and the comment matrix
- * as CSV and Word. No HTTP here: routes call these and send the bytes.
+ * as CSV and Word. No HTTP here: routes call these (through `Exports`) and send the bytes.
  *
  * Imports throw {@link ImportError} (with a `failure` a route maps to a
  * status) for anything they refuse; exports do not fail on valid documents.
+ * {@link Exports} is the one service here: it fetches what a download is
+ * made of, converts it and records it in the audit trail.
  */
 export { ImportError, type ImportFailure } from './ImportError'
 export { defaultImportLimits, type ImportLimits } from './ImportLimits'
@@ -20,3 +22,4 @@ export { commentsToDocx, type MatrixMeta } from './commentsToDocx'
 /** Re-exported so that routes find every format in one place. */
 export { serializeMarkdown } from '../../src'
 export { DOCX_MIME_TYPE, CSV_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+export { Exports, MATRIX_FORMATS, VERSION_FORMATS, type ExportedFile, type ExportSources, type MatrixFormat, type VersionFormat } from './Exports'

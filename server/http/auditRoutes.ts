@@ -5,6 +5,7 @@ import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { CSV_MIME_TYPE } from '../exchange'
 import type { Workspace } from '../Workspace'
+import { signedInOf } from './locals'
 import { HttpError } from './request'
 
 /** Entries on one page of `GET /api/audit` unless `limit` says otherwise. */
@@ -46,7 +47,7 @@ type AuditQuery = z.infer<typeof auditQuery>
 const METHOD_NOT_ALLOWED = 'the audit trail cannot be changed'
 
 /**
- * The audit trail's routes, under `/api` after the session check; every one
+ * The audit trail's routes, under `/api` behind `requireSession`; every one
  * for the Presidency and the Secretariat only ({@link mayReadAuditTrail}):
  * - `GET /audit?country&action&actor&document&from&to&limit&before` →
  *   `{ entries, total, next, names }`, newest first; `from`/`to` are inclusive dates
@@ -63,7 +64,7 @@ const METHOD_NOT_ALLOWED = 'the audit trail cannot be changed'
  */
 export function auditRoutes({ api, workspace }: { api: Router; workspace: Workspace }): void {
   const readerOf = (res: Response): StoredAccount => {
-    const account = res.locals.account as StoredAccount
+    const { account } = signedInOf(res)
     if (!mayReadAuditTrail(account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat read the audit trail')
     return account
   }

@@ -1,2 +1,3 @@
 /** The HTTP and WebSocket transport: the only part of the server that knows express and ws. */
 export { createHttpServer, SESSION_COOKIE } from './httpServer'
+export { CSRF_HEADER } from './requireSession'

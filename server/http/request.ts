@@ -24,11 +24,22 @@ export class HttpError extends Error {
   }
 }
 
-/** The session token of a request: `Authorization: Bearer`, else the session cookie. */
-export function tokenOf(req: IncomingMessage): string | undefined {
+/** How a request proves its session: the token, and whether it came as ambient cookie or explicit header. */
+export interface Credentials {
+  readonly token: string
+  readonly via: 'bearer' | 'cookie'
+}
+
+/**
+ * The session token of a request, the one place it is read: `Authorization:
+ * Bearer` first, else the session cookie. `via` matters to the anti-CSRF
+ * check, since a browser adds a cookie on its own but never the header.
+ */
+export function credentialsOf(req: IncomingMessage): Credentials | undefined {
   const header = req.headers.authorization
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim()
-  return req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined
+  if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), via: 'bearer' }
+  const cookie = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined
+  return cookie ? { token: cookie, via: 'cookie' } : undefined
 }
 
 /** Validates a JSON body against `schema`, or fails with 400 and the first problem. */
@@ -62,10 +73,3 @@ export function valueOf<T>(outcome: Outcome<T>): T {
   }
   return outcome.ok
 }
-
-/**
- * A download's file name from a title: accents kept (express writes
- * `filename*` in UTF-8), characters that file systems or headers reject replaced.
- */
-export const fileName = (title: string, extension: string): string =>
-  `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`

@@ -1,0 +1,167 @@
+import { Node as ProseMirrorNode } from 'prosemirror-model'
+import { authorTitle, COUNTRIES, ROLE_TITLES, schema, serializeMarkdown, textBlocks, type Account, type DocumentMeta } from '../../src'
+import { actorOf, type AuditLog, type AuditTarget } from '../audit'
+import type { Collaboration } from '../collab'
+import { commentMatrix } from '../comments/commentMatrix'
+import type { Comments } from '../comments/Comments'
+import { ok, type Outcome } from '../comments/Outcome'
+import type { Shares } from '../sharing'
+import { DRAFT, type Versions } from '../versions/Versions'
+import { commentsToCsv } from './commentsToCsv'
+import { commentsToDocx } from './commentsToDocx'
+import { diffToDocx } from './diffToDocx'
+import type { MatrixLanguage } from './MatrixRow'
+import { CSV_MIME_TYPE, DOCX_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { versionToDocx } from './versionToDocx'
+
+/** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
+export interface ExportedFile {
+  readonly fileName: string
+  readonly mimeType: string
+  readonly bytes: Uint8Array
+}
+
+/** The formats of the comment matrix, for routes to validate a request against. */
+export const MATRIX_FORMATS = ['csv', 'docx'] as const
+/** A format of the comment matrix. */
+export type MatrixFormat = (typeof MATRIX_FORMATS)[number]
+
+/** The formats of a version, published or shared, for routes to validate a request against. */
+export const VERSION_FORMATS = ['docx', 'md'] as const
+/** A format of a version. */
+export type VersionFormat = (typeof VERSION_FORMATS)[number]
+
+/** What {@link Exports} reads and writes: the services that hold the documents' parts, and the audit trail. */
+export interface ExportSources {
+  readonly comments: Pick<Comments, 'list'>
+  readonly collaboration: Pick<Collaboration, 'withDocument'>
+  readonly versions: Pick<Versions, 'get' | 'compare'>
+  readonly shares: Pick<Shares, 'open'>
+  readonly audit: Pick<AuditLog, 'record'>
+}
+
+// What a version file is made from, whether it was opened as a version of a
+// document or through a share.
+interface VersionSource {
+  readonly title: string
+  readonly version: { readonly id: string; readonly name: string; readonly createdAt: string; readonly content: unknown }
+  readonly author: string
+  readonly target: AuditTarget
+}
+
+/**
+ * Every download of a document's parts: the comment matrix, a version, a
+ * shared version and the comparison of two versions. Each one is converted
+ * in full, then recorded in the audit trail, and only then handed back, so
+ * that nothing leaves the server unrecorded (an export that fails to convert
+ * is not recorded). Reading the document itself is the caller's check, as
+ * for every service; a shared version is opened here, as its observer.
+ */
+export class Exports {
+  constructor(private readonly sources: ExportSources) {}
+
+  /**
+   * The comment matrix of `document`, in the order of its text (a comment's
+   * paragraph is numbered as the live text stands now). Never refused.
+   */
+  async commentMatrix(account: Account, document: DocumentMeta, format: MatrixFormat, language: MatrixLanguage): Promise<Outcome<ExportedFile>> {
+    const comments = await this.sources.comments.list(document.id)
+    const numbers = await this.sources.collaboration.withDocument(document.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
+    const rows = commentMatrix(comments, numbers, language)
+    const bytes =
+      format === 'csv'
+        ? new TextEncoder().encode(commentsToCsv(rows, { language }))
+        : await commentsToDocx(rows, { title: document.title, language, author: authorTitle(account) })
+    await this.sources.audit.record({
+      action: 'export.comments',
+      actor: actorOf(account),
+      target: { document: document.id },
+      details: { format, lang: language, comments: rows.length }
+    })
+    return ok({
+      fileName: fileNameOf(`${document.title} - ${language === 'es' ? 'matriz de comentarios' : 'comment matrix'}`, format),
+      mimeType: format === 'csv' ? CSV_MIME_TYPE : DOCX_MIME_TYPE,
+      bytes
+    })
+  }
+
+  /** The published version `versionId` of `document`, signed by whoever published it; 404 if there is none. */
+  async version(account: Account, document: DocumentMeta, versionId: string, format: VersionFormat): Promise<Outcome<ExportedFile>> {
+    const version = await this.sources.versions.get(document.id, versionId)
+    if ('failed' in version) return version
+    return ok(
+      await this.versionFile(account, format, {
+        title: document.title,
+        version: version.ok,
+        author: authorTitle(version.ok.author),
+        target: { document: document.id, version: version.ok.id }
+      })
+    )
+  }
+
+  /**
+   * The version shared as `shareId`, if it stands for `account`: a share
+   * that does not exist, was withdrawn or is for others answers 404 alike.
+   */
+  async sharedVersion(account: Account, shareId: string, format: VersionFormat): Promise<Outcome<ExportedFile>> {
+    const shared = await this.sources.shares.open(account, shareId)
+    if ('failed' in shared) return shared
+    const { document, version, share } = shared.ok
+    return ok(
+      await this.versionFile(account, format, {
+        title: document.title,
+        version,
+        // Only the Presidency shares versions with observers: the file comes from it.
+        author: ROLE_TITLES.ppt,
+        target: { document: document.id, version: version.id, share: share.id }
+      })
+    )
+  }
+
+  /**
+   * The comparison of two versions of `document` (`toId` may be the live
+   * draft) as Word with tracked changes, each change credited to the country
+   * whose accepted proposal brought it; 404 if either version is missing.
+   */
+  async diff(account: Account, document: DocumentMeta, fromId: string, toId: string): Promise<Outcome<ExportedFile>> {
+    const compared = await this.sources.versions.compare(document.id, fromId, toId)
+    if ('failed' in compared) return compared
+    const { diff, from, to } = compared.ok
+    const attribution = new Map<string, string>()
+    for (const block of diff.blocks)
+      for (const p of block.proposals ?? [])
+        if (block.blockId) attribution.set(block.blockId, COUNTRIES.find((c) => c.code === p.country)?.name.es ?? 'PPT')
+    // The changes no proposal brought are those of whoever published the newer
+    // version; the live draft's are not recorded one by one, and the Presidency holds its pen.
+    const newer = diff.to.id === DRAFT ? undefined : await this.sources.versions.get(document.id, toId)
+    if (newer && 'failed' in newer) return newer
+    const author = newer ? authorTitle(newer.ok.author) : ROLE_TITLES.ppt
+    const bytes = await diffToDocx(
+      diff,
+      { title: document.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
+      { versions: { from, to }, attribution }
+    )
+    await this.sources.audit.record({
+      action: 'export.diff',
+      actor: actorOf(account),
+      target: { document: document.id },
+      details: { format: 'docx', from: diff.from.id, to: diff.to.id, fromName: diff.from.name, toName: diff.to.name }
+    })
+    return ok({ fileName: fileNameOf(`${document.title} - ${diff.from.name} a ${diff.to.name}`, 'docx'), mimeType: DOCX_MIME_TYPE, bytes })
+  }
+
+  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<ExportedFile> {
+    const doc = ProseMirrorNode.fromJSON(schema, version.content)
+    const bytes =
+      format === 'md'
+        ? new TextEncoder().encode(serializeMarkdown(doc))
+        : await versionToDocx(doc, { title, versionName: version.name, createdAt: version.createdAt, author })
+    await this.sources.audit.record({ action: 'export.version', actor: actorOf(account), target, details: { format, name: version.name } })
+    return { fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes }
+  }
+}
+
+// A download's file name from a title: accents kept (express writes
+// `filename*` in UTF-8), characters that file systems or headers reject replaced.
+const fileNameOf = (title: string, extension: string): string =>
+  `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`

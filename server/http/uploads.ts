@@ -1,0 +1,37 @@
+import type { NextFunction, Request, Response } from 'express'
+import multer from 'multer'
+import type { Node as ProseMirrorNode } from 'prosemirror-model'
+import { mayEditText } from '../../src'
+import { importFile, ImportError } from '../exchange'
+import { signedInOf } from './locals'
+import { HttpError } from './request'
+
+/** Largest file accepted for import. */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+const IMPORT_STATUS = { unsupported_format: 415, too_large: 413, malformed: 422, empty: 422 } as const
+
+/** Reads one file field; uploads stay in memory: they are read once, converted and dropped. */
+export const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 4096 } })
+
+/**
+ * Refuses an upload from a role that may not edit before it is received or
+ * converted: reading and converting a file costs memory and time, and a
+ * refusal must not depend on what the file holds. The workspace checks again.
+ */
+export function editorsOnly(_req: Request, res: Response, next: NextFunction): void {
+  if (!mayEditText(signedInOf(res).account.role)) throw new HttpError(403, 'only the Presidency or the Secretariat upload documents')
+  next()
+}
+
+/** The uploaded file as a document, or an HTTP error saying why it is refused. */
+export async function uploadedDocument(req: Request): Promise<ProseMirrorNode> {
+  const file = req.file
+  if (!file) throw new HttpError(400, 'send the file as multipart/form-data in a field named "file"')
+  try {
+    return await importFile(new Uint8Array(file.buffer), file.originalname, file.mimetype)
+  } catch (err) {
+    if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message, `import_${err.failure}`, { file: file.originalname })
+    throw err
+  }
+}

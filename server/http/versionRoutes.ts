@@ -1,0 +1,57 @@
+import type { Router } from 'express'
+import { z } from 'zod'
+import { redlineHtml } from '../versions/redlineHtml'
+import type { Workspace } from '../Workspace'
+import { text } from './fields'
+import { documentOf, signedInOf } from './locals'
+import { bodyOf, HttpError, requestKeyOf, valueOf } from './request'
+
+const newVersionBody = z.object({ name: text(200) })
+const diffQuery = z.object({
+  from: z.string().min(1, 'from names a version'),
+  to: z.string().min(1, 'to names a version or "draft"'),
+  format: z.enum(['json', 'html']).optional()
+})
+
+/**
+ * The routes of versions and their comparison, under `/api/documents/:id`
+ * (`document`, behind `requireDocument`):
+ * - `GET /versions` → `{ versions }`
+ * - `POST /versions` `{ name }` (`Idempotency-Key`) → 201 `{ version }`, the live text published
+ * - `GET /versions/:vid` → `{ version }`
+ * - `POST /versions/:vid/restore` → `{ ok }`, a new draft started from the version
+ * - `GET /diff?from&to&format=json|html` → the comparison, as JSON or as a redline page
+ */
+export function versionRoutes({ document, workspace }: { document: Router; workspace: Workspace }): void {
+  document.get('/versions', async (_req, res) => {
+    res.json({ versions: await workspace.versions.list(documentOf(res).id) })
+  })
+
+  document.post('/versions', async (req, res) => {
+    const { name } = bodyOf(req, newVersionBody)
+    res.status(201).json({ version: valueOf(await workspace.versions.publish(signedInOf(res).account, documentOf(res).id, name, requestKeyOf(req))) })
+  })
+
+  document.get('/versions/:vid', async (req, res) => {
+    res.json({ version: valueOf(await workspace.versions.get(documentOf(res).id, String(req.params.vid))) })
+  })
+
+  document.post('/versions/:vid/restore', async (req, res) => {
+    valueOf(await workspace.versions.startDraftFrom(signedInOf(res).account, documentOf(res).id, String(req.params.vid)))
+    res.json({ ok: true })
+  })
+
+  document.get('/diff', async (req, res) => {
+    const parsed = diffQuery.safeParse(req.query)
+    if (!parsed.success) throw new HttpError(400, `invalid comparison: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)
+    const { from, to, format } = parsed.data
+    const diff = valueOf(await workspace.versions.diff(documentOf(res).id, from, to))
+    if (format === 'html') {
+      // The page carries its own inline style and no script at all.
+      res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      res.type('html').send(redlineHtml(diff, documentOf(res).title))
+      return
+    }
+    res.json(diff)
+  })
+}
