@@ -5,7 +5,9 @@
  *
  * The seed decides the edits and the drops; it is printed, and
  * `CONVERGENCE_SEED=<seed>` replays the same schedule (the network's timing
- * may still interleave messages differently).
+ * may still interleave messages differently). For runs that replay exactly,
+ * message for message, see memoryConvergence.test.ts; this one keeps the
+ * real sockets, providers and data file in the loop.
  */
 import { expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
