@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { expectNoSeriousViolations } from './axe'
 import { openStrategyAs, signInAs, UI_TIMEOUT, useChromium } from './chromium'
-import { DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type TestServer } from '../helpers'
+import { DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type TestServer } from '../support'
 
 const browser = useChromium()
 

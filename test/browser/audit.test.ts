@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { signInAs, useChromium } from './chromium'
-import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, workspaceToday, type ApiSession } from '../helpers'
+import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, workspaceToday, type ApiSession } from '../support'
 
 const browser = useChromium()
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
-import { DEMO_PASSWORD, DOC, docPath, type TestServer } from '../helpers'
+import { DEMO_PASSWORD, DOC, docPath, type TestServer } from '../support'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 

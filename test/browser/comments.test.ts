@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { blockText, openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { COUNTRIES, todayIn } from '../../src'
-import { DOC, docPath, login, startTestServer, type TestServer } from '../helpers'
+import { DOC, docPath, login, startTestServer, type TestServer } from '../support'
 
 /** Where screenshots go, for a person to look at; unset, none are taken. */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR

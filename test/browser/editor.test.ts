@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { DOC, startTestServer, storedContent, type TestServer } from '../helpers'
+import { DOC, startTestServer, storedContent, type TestServer } from '../support'
 
 
 const browser = useChromium()

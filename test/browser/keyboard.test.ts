@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { blockText, openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession, type TestServer } from '../helpers'
+import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession, type TestServer } from '../support'
 
 const POLL = { timeout: UI_TIMEOUT }
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { TextBlock } from '../../src'
 import { MATRIX_COLUMNS } from '../../server/exchange'
-import { connectSynced, DOC, docPath, openCommentPeriod, plainParagraphs, quoteSelector, signIn, startTestServer, wordsOf } from '../helpers'
+import { connectSynced, DOC, docPath, openCommentPeriod, plainParagraphs, quoteSelector, signIn, startTestServer, wordsOf } from '../support'
 import { openStrategyAs, useChromium } from './chromium'
 
 const browser = useChromium()

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { openStrategyAs, signInAs, useChromium } from './chromium'
-import { DOC, docPath, signIn, startTestServer } from '../helpers'
+import { DOC, docPath, signIn, startTestServer } from '../support'
 
 const browser = useChromium()
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { DEMO_PASSWORD, DOC, startTestServer, type TestServer } from '../helpers'
+import { DEMO_PASSWORD, DOC, startTestServer, type TestServer } from '../support'
 
 const browser = useChromium()
 

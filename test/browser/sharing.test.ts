@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { DOC, docPath, signIn, startTestServer, type TestServer } from '../helpers'
+import { DOC, docPath, signIn, startTestServer, type TestServer } from '../support'
 
 const POLL = { timeout: UI_TIMEOUT }
 

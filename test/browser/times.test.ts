@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openStrategyAs, UI_TIMEOUT, useChromium } from './chromium'
-import { docPath, openCommentPeriod, signIn, startTestServer } from '../helpers'
+import { docPath, openCommentPeriod, signIn, startTestServer } from '../support'
 
 const browser = useChromium()
 const POLL = { timeout: UI_TIMEOUT }

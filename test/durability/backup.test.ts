@@ -25,7 +25,7 @@ import {
   storedContent,
   WAIT,
   type TestClient
-} from '../helpers'
+} from '../support'
 
 /** Runs a command of `npm run` (`backup` or `restore`) with `args`; resolves with its exit code and output. */
 async function npmRun(script: 'backup' | 'restore', args: string[]): Promise<{ code: number | null; output: string }> {

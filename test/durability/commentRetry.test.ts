@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { loseFirstAnswer, openStrategyAs, UI_TIMEOUT, useChromium } from '../browser/chromium'
-import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession } from '../helpers'
+import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession } from '../support'
 
 const browser = useChromium()
 

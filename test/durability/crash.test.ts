@@ -47,7 +47,7 @@ import {
   type ApiAnswer,
   type Reachable,
   type TestClient
-} from '../helpers'
+} from '../support'
 import { startServerAt, type ServerRun } from './serverProcess'
 
 const seed = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 31)

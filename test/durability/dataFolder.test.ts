@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { dataFileIn, DataFolderInUseError, DataFolderLock, lockFileIn, type LockHolder } from '../../storage'
 import { silentLogger, startServer } from '../../server'
-import { DEMO_PASSWORD, freePort, login, seededDataDir, startTestServer, WAIT } from '../helpers'
+import { DEMO_PASSWORD, freePort, login, seededDataDir, startTestServer, WAIT } from '../support'
 import { spawnServer, startServerAt } from './serverProcess'
 
 async function emptyFolder(): Promise<string> {

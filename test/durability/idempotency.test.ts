@@ -22,7 +22,7 @@ import {
   type ApiAnswer,
   type ApiSession,
   type Reachable
-} from '../helpers'
+} from '../support'
 
 // A passage of the demo Strategy that appears once, in a paragraph of one text run.
 const PUEBLA = 'Proceso Puebla'

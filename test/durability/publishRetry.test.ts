@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Request } from 'playwright-core'
 import { loseFirstAnswer, openStrategyAs, useChromium, UI_TIMEOUT } from '../browser/chromium'
-import { docPath, signIn, startTestServer, type ApiSession } from '../helpers'
+import { docPath, signIn, startTestServer, type ApiSession } from '../support'
 
 const browser = useChromium()
 const POLL = { timeout: UI_TIMEOUT }

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { onTestFinished } from 'vitest'
-import { DEMO_PASSWORD, ROOT } from '../helpers'
+import { DEMO_PASSWORD, ROOT } from '../support'
 
 /** One run of the server process. */
 export interface ServerRun {

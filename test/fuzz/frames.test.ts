@@ -24,7 +24,7 @@ import {
   syncStep1Message,
   WAIT,
   type RawSocket
-} from '../helpers'
+} from '../support'
 import { checkProperty } from './fuzzing'
 
 // ---- Valid messages, the material mutations start from ----

@@ -8,7 +8,7 @@
  */
 import fc, { type IAsyncProperty } from 'fast-check'
 import { expect } from 'vitest'
-import type { Reachable } from '../helpers'
+import type { Reachable } from '../support'
 
 /** The seed of this test file's properties. */
 export const fuzzSeed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31)

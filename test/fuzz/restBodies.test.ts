@@ -24,7 +24,7 @@ import {
   startTestServer,
   WAIT,
   workspaceToday
-} from '../helpers'
+} from '../support'
 import { anyJson, checkProperty, expectErrorShape, nastyString, request } from './fuzzing'
 
 /** Everything a refused request must leave as it was. */

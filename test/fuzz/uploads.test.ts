@@ -10,7 +10,7 @@ import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { isSafeHref, readContent, type DocumentId } from '../../src'
-import { DOC, docPath, signIn, startTestServer } from '../helpers'
+import { DOC, docPath, signIn, startTestServer } from '../support'
 import { handMadeDocxParts, item, para, run, zip } from '../exchange/helpers'
 import { checkProperty, expectErrorShape, nastyString, request } from './fuzzing'
 

@@ -22,7 +22,7 @@ import {
   workspaceToday,
   type ApiSession,
   type Reachable
-} from '../helpers'
+} from '../support'
 
 // Passages of the demo Strategy that appear once, in paragraphs of one text run.
 const PUEBLA = 'Proceso Puebla'

@@ -26,7 +26,7 @@ import {
   syncUpdateMessage,
   WAIT,
   type TestClient
-} from '../helpers'
+} from '../support'
 
 const expectContains = (client: TestClient, text: string) =>
   vi.waitFor(() => expect(contentOf(client.doc)).toContain(text), WAIT)

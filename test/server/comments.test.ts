@@ -17,7 +17,7 @@ import {
   WAIT,
   type ApiSession,
   type TestClient
-} from '../helpers'
+} from '../support'
 
 // Passages of the demo Strategy (as the November draft has it) that appear
 // once, each in a paragraph of one text run. The demo's own comments come from

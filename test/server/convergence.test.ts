@@ -5,55 +5,17 @@
  *
  * The seed decides the edits and the drops; it is printed, and
  * `CONVERGENCE_SEED=<seed>` replays the same schedule (the network's timing
- * may still interleave messages differently).
+ * may still interleave messages differently). For runs that replay exactly,
+ * message for message, see memoryConvergence.test.ts; this one keeps the
+ * real sockets, providers and data file in the loop.
  */
 import { expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as prng from 'lib0/prng'
-import { connectSynced, contentOf, DOC, login, paragraphTexts, startTestServer, WAIT, type TestClient } from '../helpers'
+import { connectSynced, contentOf, DOC, login, randomEdit, startTestServer, WAIT, type TestClient } from '../support'
 
 const seed = process.env.CONVERGENCE_SEED ? Number(process.env.CONVERGENCE_SEED) : Math.floor(Math.random() * 2 ** 31)
 const STEPS = 600
-
-const WORDS = ['migración', 'regional', 'la Conferencia', 'acuerda', ' ', '«', '»', 'ñ', 'países', '2021', '.', '\n']
-
-/** Only the first paragraphs are edited, so that edits often collide. */
-const HOT_PARAGRAPHS = 6
-
-function randomEdit(gen: prng.PRNG, client: TestClient): string {
-  const texts = paragraphTexts(client.doc).slice(0, HOT_PARAGRAPHS)
-  const roll = prng.real53(gen)
-  if (roll < 0.55 && texts.length > 0) {
-    const text = prng.oneOf(gen, texts)
-    const at = prng.int32(gen, 0, text.length)
-    const word = prng.oneOf(gen, WORDS)
-    text.insert(at, word)
-    return `insert ${JSON.stringify(word)} at ${at}`
-  }
-  if (roll < 0.85 && texts.length > 0) {
-    const text = prng.oneOf(gen, texts)
-    if (text.length === 0) return 'nothing to delete'
-    const at = prng.int32(gen, 0, text.length - 1)
-    const length = Math.min(prng.int32(gen, 1, 8), text.length - at)
-    text.delete(at, length)
-    return `delete ${length} at ${at}`
-  }
-  const fragment = client.fragment
-  if (roll < 0.95 || fragment.length < HOT_PARAGRAPHS * 2) {
-    const at = prng.int32(gen, 0, Math.min(fragment.length, HOT_PARAGRAPHS * 2))
-    client.doc.transact(() => {
-      const paragraph = new Y.XmlElement('paragraph')
-      fragment.insert(at, [paragraph])
-      const text = new Y.XmlText()
-      paragraph.insert(0, [text])
-      text.insert(0, `nuevo ${prng.uint32(gen, 0, 9999)}`)
-    })
-    return `new paragraph at ${at}`
-  }
-  const at = prng.int32(gen, 0, HOT_PARAGRAPHS * 2 - 1)
-  fragment.delete(at, 1)
-  return `remove block ${at}`
-}
 
 test('Three editors converge after a seeded random schedule of edits, drops and reconnects, and the server stores what they agree on.', async () => {
   console.info(`convergence seed ${seed}: rerun with CONVERGENCE_SEED=${seed}`)
@@ -83,7 +45,7 @@ test('Three editors converge after a seeded random schedule of edits, drops and 
         log.push(`${step} client ${who} reconnects`)
       }
     } else {
-      log.push(`${step} client ${who} ${randomEdit(gen, client)}`)
+      log.push(`${step} client ${who} ${randomEdit(gen, client.doc)}`)
     }
     // Let the network move a little (or not at all) before the next step.
     const pause = prng.int32(gen, 0, 4)

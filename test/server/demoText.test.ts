@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { readContent } from '../../src'
-import { connectSynced, DOC, docPath, signIn, startTestServer } from '../helpers'
+import { connectSynced, DOC, docPath, signIn, startTestServer } from '../support'
 import { entryText } from '../exchange/helpers'
 
 // A line of action's own number, "1.1" or "4.7", at the start of its text.

@@ -22,7 +22,7 @@ import {
   type ApiAnswer,
   type ApiSession,
   type Reachable
-} from '../helpers'
+} from '../support'
 import { entryText, handMadeDocxParts, para, run, shape, zip } from '../exchange/helpers'
 
 /** A short text with every kind of block and mark the import keeps. */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { SESSION_COOKIE } from '../../server'
-import { DEMO_PASSWORD, docPath, login, startTestServer } from '../helpers'
+import { DEMO_PASSWORD, docPath, login, startTestServer } from '../support'
 
 const loginResponse = (url: string) =>
   fetch(`${url}/api/login`, {

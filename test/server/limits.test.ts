@@ -36,7 +36,7 @@ import {
   type ApiSession,
   type Reachable,
   type TestClient
-} from '../helpers'
+} from '../support'
 
 const MiB = 1024 * 1024
 

@@ -21,7 +21,7 @@ import {
   wordsOf,
   type ApiSession,
   type Reachable
-} from '../helpers'
+} from '../support'
 import { entryText } from '../exchange/helpers'
 
 async function download(server: Reachable, session: ApiSession, path: string): Promise<Uint8Array> {

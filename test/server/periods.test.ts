@@ -11,7 +11,7 @@ import {
   WORKSPACE_TIME_ZONE,
   workspaceToday,
   type ApiSession
-} from '../helpers'
+} from '../support'
 
 const PUEBLA = 'Proceso Puebla'
 

@@ -21,7 +21,7 @@ import {
   WAIT,
   type Reachable,
   type TestServer
-} from '../helpers'
+} from '../support'
 
 /** A login by hand: the whole answer, its headers and the session cookie. */
 async function loginAnswer(server: Reachable, username: string, password = DEMO_PASSWORD, headers: Record<string, string> = {}) {

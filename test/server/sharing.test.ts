@@ -16,7 +16,7 @@ import {
   type ApiAnswer,
   type ApiSession,
   type Reachable
-} from '../helpers'
+} from '../support'
 
 const OCTOBER = 'Borrador octubre 2021'
 const NOVEMBER = 'Borrador noviembre 2021'

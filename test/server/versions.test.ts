@@ -20,7 +20,7 @@ import {
   type ApiSession,
   type Reachable,
   type TestClient
-} from '../helpers'
+} from '../support'
 
 const OCTOBER = 'Borrador octubre 2021'
 const NOVEMBER = 'Borrador noviembre 2021'

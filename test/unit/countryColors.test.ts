@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { colorOf, COUNTRIES } from '../../src'
-import { ROOT } from '../helpers'
+import { ROOT } from '../support'
 import { contrastRatio, deltaE2000, deltaE2000Lab, mix } from './contrast'
 
 const WHITE = '#ffffff'
