@@ -14,6 +14,12 @@ export default tseslint.config(
     }
   },
   {
+    // Tests read deep into whatever the server answered (body.comment.anchor.text):
+    // typing each answer again would only repeat the server's types.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' }
+  },
+  {
     files: ['src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

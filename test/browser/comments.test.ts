@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { blockText, openStrategyAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { COUNTRIES, todayIn } from '../../src'
-import { DOC, docPath, login, startTestServer, type TestServer } from '../support'
+import { DOC, login, startTestServer, type TestServer } from '../support'
 
 /** Where screenshots go, for a person to look at; unset, none are taken. */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR
@@ -29,7 +29,6 @@ async function call(server: TestServer, token: string, method: string, path: str
     headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads what the server sent
   return { status: res.status, body: (await res.json()) as any }
 }
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { DOC, startTestServer, type TestServer } from '../support'
+import { signInAs, UI_TIMEOUT, useChromium } from './chromium'
+import { DOC, startTestServer } from '../support'
 
 /** Where screenshots go, for a person to look at; unset, none are taken. */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR

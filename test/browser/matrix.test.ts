@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
 import type { TextBlock } from '../../src'
 import { MATRIX_COLUMNS } from '../../server/exchange'
 import { connectSynced, DOC, docPath, openCommentPeriod, plainParagraphs, quoteSelector, signIn, startTestServer, wordsOf } from '../support'

@@ -6,7 +6,6 @@ import { DOC, WAIT, type Reachable } from './server'
 /** One Server-Sent Event: its `event:` name and its `data:` parsed as JSON. */
 export interface ServerEvent {
   readonly type: string
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the server sent
   readonly data: any
 }
 

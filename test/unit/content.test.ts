@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import * as Y from 'yjs'
 import { CONTENT_FRAGMENT, encodeContent, readContent, replaceContent } from '../../src'
-import { doc, li, ol, p, quote, ul } from './builders'
+import { doc, li, p, quote, ul } from './builders'
 
 /** The `Y.XmlText` of every text block of a Y.Doc, by the block's id. */
 function textsById(ydoc: Y.Doc): Map<string, Y.XmlText> {
