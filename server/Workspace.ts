@@ -12,7 +12,7 @@ import {
   type DocumentId,
   type DocumentMeta
 } from '../src'
-import { ok, refuse, type Outcome } from './comments/Outcome'
+import { ok, refuse, type Outcome } from './Outcome'
 import { DocumentStore, type StorageAdapter } from '../storage'
 import { actorOf, AuditLog } from './audit'
 import { Accounts, type StoredAccount } from './auth/Accounts'
@@ -21,7 +21,7 @@ import { AccountAccess } from './auth/AccountAccess'
 import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type CollaborationHooks } from './collab'
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
-import { Settings } from './comments/Settings'
+import { Settings } from './settings'
 import { defaultLoginThrottle, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'

@@ -1,7 +1,7 @@
 import { mayManageAccounts, type Account, type Username } from '../../src'
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
-import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
 import type { LoginThrottleConfig } from '../config'
 import { publicAccount, type Accounts, type NewAccount, type StoredAccount } from './Accounts'
 import { LoginThrottle } from './LoginThrottle'

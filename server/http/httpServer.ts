@@ -22,7 +22,7 @@ import {
   type DocumentMeta,
   type IsoDate
 } from '../../src'
-import { settingsSchema, type WorkspaceSettings } from '../comments/Settings'
+import { settingsSchema, type WorkspaceSettings } from '../settings'
 import { redlineHtml } from '../versions/redlineHtml'
 import { DRAFT } from '../versions/Versions'
 import { commentMatrix } from '../comments/commentMatrix'

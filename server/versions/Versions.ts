@@ -24,7 +24,7 @@ import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments, CommentView } from '../comments/Comments'
-import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
 
