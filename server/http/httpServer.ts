@@ -7,11 +7,11 @@ import { z } from 'zod'
 import {
   authorTitle,
   COMMENT_STATUSES,
-  COUNTRIES,
   isCountryCode,
   isIsoDate,
   MAX_COMMENT_LENGTH,
   MAX_SUGGESTION_LENGTH,
+  partyName,
   mayEditText,
   mayManageAccounts,
   ROLE_TITLES,
@@ -345,7 +345,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
     const attribution = new Map<string, string>()
     for (const block of diff.blocks)
       for (const p of block.proposals ?? [])
-        if (block.blockId) attribution.set(block.blockId, COUNTRIES.find((c) => c.code === p.country)?.name.es ?? 'PPT')
+        if (block.blockId) attribution.set(block.blockId, partyName(p, 'es'))
     // The changes no proposal brought are those of whoever published the newer
     // version; the live draft's are not recorded one by one, and the Presidency holds its pen.
     const newer = diff.to.id === DRAFT ? undefined : valueOf(await workspace.versions.get(meta.id, parsed.data.to))
