@@ -7,7 +7,6 @@ import { z } from 'zod'
 import {
   authorTitle,
   COMMENT_STATUSES,
-  isCountryCode,
   isIsoDate,
   MAX_COMMENT_LENGTH,
   MAX_SUGGESTION_LENGTH,
@@ -18,7 +17,6 @@ import {
   schema,
   textBlocks,
   type CommentStatus,
-  type CountryCode,
   type DocumentMeta,
   type IsoDate
 } from '../../src'
@@ -47,6 +45,7 @@ import { CloseCode, ConnectionRefused, type Connection } from '../collab'
 import type { ServerConfig } from '../config'
 import type { Workspace } from '../Workspace'
 import { bodyOf, fileName, HttpError, requestKeyOf, SESSION_COOKIE, tokenOf, valueOf } from './request'
+import { countryCode } from './schemas'
 import { shareRoutes } from './shareRoutes'
 import { isCrossSite, sessionRoutes } from './sessionRoutes'
 import { auditRoutes } from './auditRoutes'
@@ -61,7 +60,6 @@ const PING_INTERVAL_MS = 30_000
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
 const isoDate = z.string().refine(isIsoDate, 'dates are written YYYY-MM-DD') as unknown as z.ZodType<IsoDate>
-const countryCode = z.string().refine(isCountryCode, 'not the ISO code of a member country') as unknown as z.ZodType<CountryCode>
 
 const quoteSelector = z
   .object({
