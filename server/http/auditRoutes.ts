@@ -94,7 +94,7 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
     // Recorded before it is sent, and after it was read: the file does not list its own download.
     const { timeZone: _zone, ...filters } = filter
     await workspace.audit.record({ action: 'export.audit', actor: actorOf(account), details: { format: 'csv', lang: language, ...filters, entries: entries.length } })
-    res.attachment(`${language === 'es' ? 'auditoria' : 'audit-trail'}-${todayIn(timeZone, new Date())}.csv`)
+    res.attachment(`${language === 'es' ? 'auditoria' : 'audit-trail'}-${todayIn(timeZone, workspace.clock())}.csv`)
     res.type(CSV_MIME_TYPE).send(csv)
   })
 
