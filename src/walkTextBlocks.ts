@@ -11,8 +11,9 @@ export interface BlockTree<N> {
   readonly children: (node: N) => readonly N[]
   /** A text block's text, hard breaks as "\n". */
   readonly text: (node: N) => string
-  /** A text block's node type ("paragraph", "heading") and heading level, if any. */
+  /** A text block's node type: "paragraph", "heading". */
   readonly type: (node: N) => string
+  /** A heading's level, as the tree keeps it (a number, or its text); anything for other blocks. */
   readonly level: (node: N) => unknown
 }
 
