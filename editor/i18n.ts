@@ -1,4 +1,4 @@
-import { COUNTRIES } from '../src'
+import { countryOf, isCountryCode } from '../src'
 
 /** The interface languages: Spanish first, English available. */
 export type Language = 'es' | 'en'
@@ -779,6 +779,9 @@ export const fill = (message: string, values: Record<string, string | number>): 
 export const formatDay = (date: string, language: Language): string =>
   new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`))
 
-/** A member country's name in the interface language (the code itself for an unknown one). */
-export const countryName = (code: string, language: Language): string =>
-  COUNTRIES.find((c) => c.code === code)?.name[language] ?? code
+/**
+ * A member country's name in the interface language. The code comes from
+ * the server's words (an audit detail, a refusal's values): one that is no
+ * member's is shown as it is.
+ */
+export const countryName = (code: string, language: Language): string => (isCountryCode(code) ? countryOf(code).name[language] : code)

@@ -12,7 +12,8 @@ import {
   type DocumentId,
   type DocumentMeta
 } from '../src'
-import { ok, refuse, type Outcome } from './comments/Outcome'
+import { ok, refuse, type Outcome } from './Outcome'
+import { systemClock, type Clock } from './Clock'
 import { DocumentStore, type StorageAdapter } from '../storage'
 import { actorOf, AuditLog } from './audit'
 import { Accounts, type StoredAccount } from './auth/Accounts'
@@ -21,7 +22,7 @@ import { AccountAccess } from './auth/AccountAccess'
 import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type CollaborationHooks } from './collab'
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
-import { Settings } from './comments/Settings'
+import { Settings } from './settings'
 import { defaultLoginThrottle, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
@@ -58,18 +59,20 @@ export class Workspace {
   readonly access: AccountAccess
 
   /**
-   * `now` is the workspace's clock: what it says stamps comments and decides
-   * whether a comment period is open (the demo seeds 2021 with a clock of its own).
+   * `clock` is the workspace's one clock (see {@link Clock}), handed to every
+   * part: what it says stamps comments, documents, accounts and the audit
+   * trail, and decides whether a comment period is open and when a session
+   * expires (the demo seeds 2021 with a clock of its own). Default the wall clock.
    */
   constructor(
     readonly storage: StorageAdapter,
     config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle'>>,
     readonly logger: Logger,
-    now: () => Date = () => new Date()
+    readonly clock: Clock = systemClock
   ) {
-    this.audit = new AuditLog(storage, now)
-    this.accounts = new Accounts(storage)
-    this.sessions = new Sessions(storage, config.sessions)
+    this.audit = new AuditLog(storage, clock)
+    this.accounts = new Accounts(storage, clock)
+    this.sessions = new Sessions(storage, config.sessions, clock)
     this.documents = new DocumentStore(storage)
     this.collaboration = new Collaboration(this.hooks, {
       persistence: config.persistence,
@@ -79,13 +82,14 @@ export class Workspace {
     })
     this.access = new AccountAccess(
       { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },
-      config.loginThrottle ?? defaultLoginThrottle
+      config.loginThrottle ?? defaultLoginThrottle,
+      clock
     )
     this.settings = new Settings(storage, this.audit)
-    this.periods = new Periods(storage, this.settings, this.events, this.audit, now)
-    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, now)
-    this.versions = new Versions(storage, this.collaboration, this.comments, this.audit, now)
-    this.shares = new Shares(storage, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, now)
+    this.periods = new Periods(storage, this.settings, this.events, this.audit, clock)
+    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, clock)
+    this.versions = new Versions(storage, this.collaboration, this.comments, this.audit, clock)
+    this.shares = new Shares(storage, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock)
     this.exports = new Exports(this)
   }
 
@@ -134,7 +138,7 @@ export class Workspace {
         .slice(0, 50) || 'documento'
     let id = base as DocumentId
     for (let n = 2; await this.documents.loadMeta(id); n++) id = `${base}-${n}` as DocumentId
-    const meta: DocumentMeta = { id, title: title.trim(), createdAt: new Date().toISOString(), createdBy: account.username }
+    const meta: DocumentMeta = { id, title: title.trim(), createdAt: this.clock().toISOString(), createdBy: account.username }
     await this.documents.appendUpdate(id, content)
     await this.documents.saveMeta(meta)
     await this.audit.record({

@@ -1,6 +1,7 @@
 /** The Consenso server: workspace rules, collaboration, HTTP and WebSocket transport. */
 export { startServer, dataFile, type RunningServer } from './main'
 export { Workspace } from './Workspace'
+export { systemClock, type Clock } from './Clock'
 export { createHttpServer, CSRF_HEADER, SESSION_COOKIE } from './http'
 export {
   defaultConfig,

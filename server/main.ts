@@ -6,6 +6,7 @@ import { DataFolderLock, dataFileIn, LowdbStorageAdapter, MemoryStorageAdapter, 
 import { defaultConfig, type ServerConfig } from './config'
 import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
+import { systemClock, type Clock } from './Clock'
 import { seedDemo } from './demo/seedDemo'
 import { Workspace } from './Workspace'
 
@@ -28,10 +29,11 @@ export const dataFile = dataFileIn
  * locked first (see {@link DataFolderLock}): a second server on the same
  * folder is refused with `DataFolderInUseError`, the lock of a server that
  * died is taken over, and `close` gives the folder up.
+ * `clock` is the workspace's (see {@link Clock}); default the wall clock.
  */
 export async function startServer(
   overrides: Partial<ServerConfig> = {},
-  deps: { storage?: StorageAdapter; logger?: Logger } = {}
+  deps: { storage?: StorageAdapter; logger?: Logger; clock?: Clock } = {}
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...defaultConfig, ...overrides }
   const logger = deps.logger ?? consoleLogger
@@ -41,7 +43,7 @@ export async function startServer(
   let storage = deps.storage
   try {
     storage ??= await LowdbStorageAdapter.open(dataFile(config.dataDir))
-    return await listen(config, logger, lock, storage)
+    return await listen(config, logger, lock, storage, deps.clock ?? systemClock)
   } catch (err) {
     // The folder is given up only once nothing of this process writes it any more.
     if (!deps.storage) await storage?.close().catch(() => {})
@@ -51,8 +53,8 @@ export async function startServer(
 }
 
 // The rest of startServer, once the folder is locked and the store open: the workspace, the demo, the socket.
-async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, storage: StorageAdapter): Promise<RunningServer> {
-  const workspace = new Workspace(storage, config, logger)
+async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, storage: StorageAdapter, clock: Clock): Promise<RunningServer> {
+  const workspace = new Workspace(storage, config, logger, clock)
   const password = await seedDemo(workspace, config.demoPassword)
   if (password !== undefined && config.demoPassword === undefined)
     logger.info(`demo accounts created (ppt, se, revisor, observador, bz, ca, cr, sv, us, gt, hn, mx, ni, pa, do); their password, shown only now: ${password}`)

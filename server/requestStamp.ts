@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { RequestStamp } from '../src'
-import { ok, refuse, type Outcome } from './comments/Outcome'
+import { ok, refuse, type Outcome } from './Outcome'
 
 /** The stored form of a {@link RequestStamp}: optional in every record a named request can make. */
 export const requestStampRecord = z.object({ key: z.string(), digest: z.string() }).optional()

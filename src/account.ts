@@ -1,4 +1,4 @@
-import { countryOf, isCountryCode, type CountryCode } from './country'
+import { countryOf, isCountryCode, type Country, type CountryCode } from './country'
 import { isRole, type Role } from './role'
 
 /** The login name of an account: lower case letters, digits, dot, dash, underscore. */
@@ -46,3 +46,22 @@ const ROLE_COLORS: Record<Role, string> = {
 /** The colour that marks a person's cursor and input: their country's, else their role's. */
 export const colorOf = (account: Pick<Account, 'role' | 'country'>): string =>
   account.country ? countryOf(account.country).color : ROLE_COLORS[account.role]
+
+// What the parties that speak for no country are called where input is
+// labelled; the Presidency goes by its initials in both languages.
+const PARTY_NAMES: Readonly<Record<Role, Country['name']>> = {
+  ppt: { es: 'PPT', en: 'PPT' },
+  secretariat: { es: 'Secretaría Ejecutiva', en: 'Executive Secretariat' },
+  delegate: { es: 'Delegación', en: 'Delegation' },
+  reviewer: { es: 'Revisión', en: 'Review' },
+  observer: { es: 'Observación', en: 'Observer' }
+}
+
+/**
+ * Whose input something is (a comment, a proposal, the change it brought),
+ * in `language`: the name of the author's country, else of their role, so
+ * that the Secretariat's proposals are never taken for the Presidency's.
+ * Throws a `RangeError` for a country code that is no member's.
+ */
+export const partyName = (author: Pick<Account, 'role' | 'country'>, language: keyof Country['name']): string =>
+  author.country ? countryOf(author.country).name[language] : PARTY_NAMES[author.role][language]

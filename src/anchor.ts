@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { BlockId } from './blockId'
 import { CONTENT_FRAGMENT } from './document'
+import { walkTextBlocks, type BlockTree } from './walkTextBlocks'
 
 /**
  * Where a comment sits in a document: a passage inside one text block
@@ -80,20 +81,24 @@ export interface TextBlock {
  * (level 1 or 2) of the section it belongs to.
  */
 export function textBlocks(doc: Y.Doc): TextBlock[] {
-  const blocks: TextBlock[] = []
-  let section = ''
-  const visit = (el: Y.XmlElement) => {
-    if (isTextblock(el)) {
-      const text = blockText(el)
-      const level = Number(el.getAttribute('level' as never))
-      if (el.nodeName === 'heading' && level <= 2) section = text
-      blocks.push({ element: el, id: el.getAttribute('id') as BlockId | undefined, text, section })
-      return
-    }
-    for (const child of el.toArray()) if (child instanceof Y.XmlElement) visit(child)
-  }
-  for (const child of doc.getXmlFragment(CONTENT_FRAGMENT).toArray()) if (child instanceof Y.XmlElement) visit(child)
-  return blocks
+  return walkTextBlocks(elementsOf(doc.getXmlFragment(CONTENT_FRAGMENT)), yjsBlocks).map(({ node, text, section }) => ({
+    element: node,
+    id: node.getAttribute('id') as BlockId | undefined,
+    text,
+    section
+  }))
+}
+
+const elementsOf = (parent: Y.XmlFragment | Y.XmlElement): Y.XmlElement[] =>
+  parent.toArray().filter((child): child is Y.XmlElement => child instanceof Y.XmlElement)
+
+// walkTextBlocks over the live Y.Doc, whose XML mirrors the ProseMirror nodes.
+const yjsBlocks: BlockTree<Y.XmlElement> = {
+  isTextblock,
+  children: elementsOf,
+  text: blockText,
+  type: (el) => el.nodeName,
+  level: (el) => el.getAttribute('level' as never)
 }
 
 // A place in a text block: an index in one of its text runs or, where no text

@@ -1,6 +1,6 @@
 import type { Account, Username } from './account'
 import type { Anchor } from './anchor'
-import { COUNTRIES, type CountryCode } from './country'
+import { countryOf, type CountryCode } from './country'
 import type { DocumentId } from './document'
 import type { RequestStamp } from './requestStamp'
 import { ROLE_TITLES, type Role } from './role'
@@ -40,10 +40,11 @@ export const authorOf = (account: Account): Author => ({
 /**
  * Whom a file Consenso writes names for what someone did (a tracked change's
  * author, a file's creator): their country for a delegation, else their
- * role ("Presidencia Pro Tempore"), never a person.
+ * role ("Presidencia Pro Tempore"), never a person. Unlike `partyName`'s
+ * labels it spells the role out: a file's metadata has no legend.
  */
 export const authorTitle = (author: Pick<Author, 'role' | 'country'>): string =>
-  (author.country ? COUNTRIES.find((c) => c.code === author.country)?.name.es : undefined) ?? ROLE_TITLES[author.role]
+  author.country ? countryOf(author.country).name.es : ROLE_TITLES[author.role]
 
 export interface Reply {
   readonly id: string

@@ -3,6 +3,7 @@ import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { prosemirrorToYXmlFragment, updateYFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import { schema } from './schema'
 import { CONTENT_FRAGMENT } from './document'
+import { proseMirrorBlocks, walkTextBlocks } from './walkTextBlocks'
 
 /** The text of a document's Y.Doc as a ProseMirror node of {@link schema}. */
 export function readContent(ydoc: Y.Doc): ProseMirrorNode {
@@ -28,17 +29,9 @@ export function encodeContent(doc: ProseMirrorNode): Uint8Array {
  * hard breaks as line breaks.
  */
 export function plainText(doc: ProseMirrorNode): string {
-  const blocks: string[] = []
-  doc.descendants((node) => {
-    if (!node.isTextblock) return true
-    let text = ''
-    node.forEach((child) => {
-      text += child.isText ? child.text : child.type.name === 'hard_break' ? '\n' : ''
-    })
-    blocks.push(text)
-    return false
-  })
-  return blocks.join('\n\n')
+  return walkTextBlocks(doc.children, proseMirrorBlocks)
+    .map((block) => block.text)
+    .join('\n\n')
 }
 
 /** Number of words in a text (runs of letters or digits). */

@@ -1,6 +1,7 @@
 import { diffArrays } from 'diff'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { countWords } from './content'
+import { proseMirrorBlocks, walkTextBlocks } from './walkTextBlocks'
 
 /** A text block as the diff sees it: its id (stable across versions), text and section. */
 export interface DiffBlock {
@@ -15,19 +16,12 @@ export interface DiffBlock {
  * same text, as `plainText`), each with the heading (level 1 or 2) of its section.
  */
 export function blocksOf(doc: ProseMirrorNode): DiffBlock[] {
-  const blocks: DiffBlock[] = []
-  let section = ''
-  doc.descendants((node) => {
-    if (!node.isTextblock) return true
-    let text = ''
-    node.forEach((child) => {
-      text += child.isText ? child.text : child.type.name === 'hard_break' ? '\n' : ''
-    })
-    if (node.type.name === 'heading' && (node.attrs.level as number) <= 2) section = text
-    blocks.push({ id: (node.attrs.id as string | null) ?? null, type: node.type.name, text, section })
-    return false
-  })
-  return blocks
+  return walkTextBlocks(doc.children, proseMirrorBlocks).map(({ node, text, section }) => ({
+    id: (node.attrs.id as string | null) ?? null,
+    type: node.type.name,
+    text,
+    section
+  }))
 }
 
 /** A piece of a changed block's text. */

@@ -1,4 +1,4 @@
-import { COUNTRIES, maySeeShares, movedFrom, movedTo, readingOrder, sameVersionName, type DiffPlace } from '../../src'
+import { countryOf, maySeeShares, movedFrom, movedTo, partyName, readingOrder, sameVersionName, type DiffPlace } from '../../src'
 import type { User } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
@@ -21,8 +21,6 @@ export interface VersionsPageOptions {
   /** Called with the address of the comparison shown, so that a reload or a link shows it again. */
   readonly onCompare: (from: string, to: string) => void
 }
-
-const countryOf = (code: string | null) => COUNTRIES.find((c) => c.code === code)
 
 // The section a place of the comparison is read in: a moved block's old place is in the section it left.
 const sectionOf = ({ change, at }: DiffPlace<CreditedChange>) => (at === 'old' ? movedFrom(change).section : change.section)
@@ -295,9 +293,8 @@ export class VersionsPage {
       moved: fill(t('opMovedFrom'), this.placeName(movedFrom(block)))
     }[block.op as 'changed' | 'inserted' | 'deleted' | 'moved']
     const credits = (block.proposals ?? []).map((p) => {
-      const country = countryOf(p.country)
-      const chip = h('span', { class: 'credit', title: p.text }, `${t('proposalOf')} ${country?.name[language] ?? p.country ?? 'PPT'}`)
-      if (country) chip.style.borderColor = country.color
+      const chip = h('span', { class: 'credit', title: p.text }, `${t('proposalOf')} ${partyName(p, language)}`)
+      if (p.country) chip.style.borderColor = countryOf(p.country).color
       return chip
     })
     const runs = (keep: 'insert' | 'delete' | null) => {

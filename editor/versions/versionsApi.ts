@@ -1,4 +1,4 @@
-import type { Author, BlockChange, DiffStats } from '../../src'
+import type { Author, BlockChange, CountryCode, DiffStats, Role } from '../../src'
 import { request } from '../api'
 import { idempotencyHeader } from '../RequestKey'
 
@@ -21,7 +21,9 @@ export interface VersionDetail extends VersionSummary {
 /** An accepted proposal that brought a change. */
 export interface ProposalCredit {
   readonly commentId: string
-  readonly country: string | null
+  /** The proposing author's country and role: whose proposal it was (see `partyName`). */
+  readonly country: CountryCode | null
+  readonly role: Role
   readonly text: string
 }
 

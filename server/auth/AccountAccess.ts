@@ -1,7 +1,8 @@
 import { mayManageAccounts, type Account, type Username } from '../../src'
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
-import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
+import { systemClock, type Clock } from '../Clock'
 import type { LoginThrottleConfig } from '../config'
 import { publicAccount, type Accounts, type NewAccount, type StoredAccount } from './Accounts'
 import { LoginThrottle } from './LoginThrottle'
@@ -67,9 +68,9 @@ export class AccountAccess {
   constructor(
     private readonly parts: AccountAccessParts,
     throttle: LoginThrottleConfig,
-    now: () => number = Date.now
+    clock: Clock = systemClock
   ) {
-    this.throttle = new LoginThrottle(throttle, now)
+    this.throttle = new LoginThrottle(throttle, () => clock().getTime())
   }
 
   /** The live session of `token` and its account, unless either has ended or the account is disabled. */

@@ -11,6 +11,7 @@ import {
   type Username
 } from '../../src'
 import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
+import { systemClock, type Clock } from '../Clock'
 import { hashPassword, verifyPassword } from './password'
 
 /** An account as stored: the public part, the password hash and its state. */
@@ -76,7 +77,7 @@ export class Accounts {
 
   private readonly storeAlone: AccountWrite
 
-  constructor(storage: StorageAdapter, private readonly now: () => Date = () => new Date()) {
+  constructor(storage: StorageAdapter, private readonly now: Clock = systemClock) {
     this.records = new RecordStore(storage, ['account'], accountFromJSON)
     this.storeAlone = (chunk) => storage.saveAll([chunk])
     this.decoyHash = hashPassword('decoy password that matches nothing')

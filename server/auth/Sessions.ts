@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { isUsername, type Username } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
+import { systemClock, type Clock } from '../Clock'
 import type { SessionConfig } from '../config'
 
 /** A signed-in session. Stored under the hash of its token, never the token. */
@@ -62,7 +63,7 @@ export class Sessions {
   constructor(
     storage: StorageAdapter,
     private readonly config: SessionConfig,
-    private readonly now: () => number = Date.now
+    private readonly clock: Clock = systemClock
   ) {
     this.records = new RecordStore(storage, ['session'], sessionFromJSON)
   }
@@ -141,6 +142,11 @@ export class Sessions {
     // Not one after the other: the store gathers removals made together into one write.
     await Promise.all(expired.map((session) => this.records.remove(session.id)))
     return expired.length
+  }
+
+  // Sessions keep their times as milliseconds since the epoch.
+  private now(): number {
+    return this.clock().getTime()
   }
 
   private expired(session: Session): boolean {

@@ -16,7 +16,11 @@ export interface CollaborationOptions {
   readonly maxDocumentBytes?: number
   /** Flood control of each connection. Default {@link defaultMessageThrottle}. */
   readonly messageThrottle?: MessageThrottleConfig
-  /** Milliseconds of a monotonic clock, for the rates. Default `performance.now`. */
+  /**
+   * Milliseconds of a monotonic clock, for what only paces work: the message
+   * rates and the storage debounce. Default `performance.now`. Not the
+   * workspace's `Clock`: a clock set to another day must not hold back writes.
+   */
   readonly clock?: () => number
 }
 
@@ -56,7 +60,7 @@ export class Collaboration {
   private roomOf(id: DocumentId): Room {
     const existing = this.rooms.get(id)
     if (existing) return existing
-    const room = new Room(id, this.hooks, this.persistence, this.logger, this.maxDocumentBytes)
+    const room = new Room(id, this.hooks, this.persistence, this.logger, this.maxDocumentBytes, this.clock)
     this.rooms.set(id, room)
     room.loaded.catch((err: unknown) => {
       this.logger.error('could not load document', { document: room.id, error: String(err) })

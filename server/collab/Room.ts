@@ -33,7 +33,8 @@ export class Room {
   // of the changes not yet stored (those being stored included).
   private storedBytes = 0
   private unstoredBytes = 0
-  private firstPendingAt = 0
+  // When the oldest change still waiting to be stored came, on `clock`.
+  private firstPendingAt: number | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
   private storing: Promise<void> = Promise.resolve()
 
@@ -43,7 +44,9 @@ export class Room {
     private readonly persistence: PersistenceConfig,
     private readonly logger: Logger,
     /** Largest size the document may reach, in bytes (see {@link size}). */
-    readonly maxBytes: number = Number.POSITIVE_INFINITY
+    readonly maxBytes: number = Number.POSITIVE_INFINITY,
+    /** Milliseconds of a monotonic clock, for the debounce's maximum wait (see `CollaborationOptions.clock`). */
+    private readonly clock: () => number = () => performance.now()
   ) {
     // The server is no participant: it has no presence of its own.
     this.awareness.setLocalState(null)
@@ -88,8 +91,8 @@ export class Room {
   }
 
   private schedule(): void {
-    const now = Date.now()
-    if (this.firstPendingAt === 0) this.firstPendingAt = now
+    const now = this.clock()
+    this.firstPendingAt ??= now
     clearTimeout(this.timer)
     const wait = Math.min(this.persistence.debounceMs, this.firstPendingAt + this.persistence.maxWaitMs - now)
     this.timer = setTimeout(() => void this.flush(), Math.max(0, wait))
@@ -144,7 +147,7 @@ export class Room {
       if (this.pending.length === 0) return
       const updates = this.pending
       this.pending = []
-      this.firstPendingAt = 0
+      this.firstPendingAt = undefined
       try {
         const merged = mergeInRounds(updates)
         await this.hooks.onStoreDocument(this.id, merged)

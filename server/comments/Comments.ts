@@ -27,7 +27,7 @@ import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../coll
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
-import { ok, refuse, type Outcome } from './Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
 import type { Periods } from './Periods'
 
 /** A comment's anchor as the API shows it: where its passage is now, or that it was deleted. */

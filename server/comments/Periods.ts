@@ -20,8 +20,8 @@ import { actorOf, type AuditLog } from '../audit'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
-import { ok, refuse, type Outcome } from './Outcome'
-import type { Settings } from './Settings'
+import { ok, refuse, type Outcome } from '../Outcome'
+import type { Settings } from '../settings'
 
 const periodRecord = z.object({
   id: z.string(),

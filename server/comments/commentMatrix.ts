@@ -1,4 +1,4 @@
-import { COUNTRIES, type CommentStatus } from '../../src'
+import { partyName, type CommentStatus } from '../../src'
 import type { MatrixLanguage, MatrixRow } from '../exchange'
 import type { CommentView } from './Comments'
 
@@ -20,7 +20,6 @@ const STATUS: Record<MatrixLanguage, Record<CommentStatus, string>> = {
 }
 
 const DETACHED: Record<MatrixLanguage, string> = { es: '(pasaje suprimido)', en: '(passage deleted)' }
-const PRESIDENCY: Record<MatrixLanguage, string> = { es: 'PPT', en: 'PPT' }
 const DELETION: Record<MatrixLanguage, string> = { es: '(suprimir el pasaje)', en: '(delete the passage)' }
 const DECISION: Record<MatrixLanguage, Record<'pending' | 'accepted' | 'rejected', string>> = {
   es: { pending: 'Pendiente', accepted: 'Aceptada', rejected: 'Rechazada' },
@@ -80,7 +79,7 @@ export function commentMatrix(
       section: c.anchor.detached ? DETACHED[language] : c.anchor.section,
       paragraph: number === undefined ? '' : `§ ${number}`,
       quote: quoteOf(c),
-      country: c.country ? (COUNTRIES.find((x) => x.code === c.country)?.name[language] ?? c.country) : PRESIDENCY[language],
+      country: partyName({ role: c.author.role, country: c.country }, language),
       comment: [c.body, ...replies].join('\n'),
       proposal: c.suggestion ? c.suggestion.text || DELETION[language] : '',
       decision: c.suggestion ? DECISION[language][c.suggestion.decision?.outcome ?? 'pending'] : '',

@@ -1,10 +1,10 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { authorTitle, COUNTRIES, ROLE_TITLES, schema, serializeMarkdown, textBlocks, type Account, type DocumentMeta } from '../../src'
+import { authorTitle, partyName, ROLE_TITLES, schema, serializeMarkdown, textBlocks, type Account, type DocumentMeta } from '../../src'
 import { actorOf, type AuditLog, type AuditTarget } from '../audit'
 import type { Collaboration } from '../collab'
 import { commentMatrix } from '../comments/commentMatrix'
 import type { Comments } from '../comments/Comments'
-import { ok, type Outcome } from '../comments/Outcome'
+import { ok, type Outcome } from '../Outcome'
 import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import { commentsToCsv } from './commentsToCsv'
@@ -130,7 +130,7 @@ export class Exports {
     const attribution = new Map<string, string>()
     for (const block of diff.blocks)
       for (const p of block.proposals ?? [])
-        if (block.blockId) attribution.set(block.blockId, COUNTRIES.find((c) => c.code === p.country)?.name.es ?? 'PPT')
+        if (block.blockId) attribution.set(block.blockId, partyName(p, 'es'))
     // The changes no proposal brought are those of whoever published the newer
     // version; the live draft's are not recorded one by one, and the Presidency holds its pen.
     const newer = diff.to.id === DRAFT ? undefined : await this.sources.versions.get(document.id, toId)

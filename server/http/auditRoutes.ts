@@ -1,12 +1,13 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
-import { AUDIT_ACTIONS, isCountryCode, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditEntry, type AuditTargetNames, type CountryCode, type DocumentId } from '../../src'
+import { AUDIT_ACTIONS, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditEntry, type AuditTargetNames, type DocumentId } from '../../src'
 import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { CSV_MIME_TYPE } from '../exchange'
 import type { Workspace } from '../Workspace'
 import { signedInOf } from './locals'
 import { HttpError } from './request'
+import { countryCode } from './fields'
 
 /** Entries on one page of `GET /api/audit` unless `limit` says otherwise. */
 export const DEFAULT_AUDIT_PAGE = 200
@@ -29,7 +30,7 @@ const positive = (max: number) =>
 // Strict: a misspelt filter must not silently widen what is listed or exported.
 const auditQuery = z
   .object({
-    country: z.string().refine(isCountryCode, 'not the ISO code of a member country').optional(),
+    country: countryCode.optional(),
     action: z.enum(AUDIT_ACTIONS).optional(),
     actor: z.string().min(1).max(100).optional(),
     document: z.string().min(1).max(200).optional(),
@@ -76,7 +77,7 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
     const { from, to } = boundsOf({ ...query, timeZone })
     if (from && to && from > to) throw new HttpError(400, 'invalid filter: from is after to')
     const filter: AuditFilter = {
-      ...(query.country ? { country: query.country as CountryCode } : {}),
+      ...(query.country ? { country: query.country } : {}),
       ...(query.action ? { action: query.action } : {}),
       ...(query.actor ? { actor: query.actor } : {}),
       ...(query.document ? { document: query.document } : {}),
@@ -94,7 +95,7 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
     // Recorded before it is sent, and after it was read: the file does not list its own download.
     const { timeZone: _zone, ...filters } = filter
     await workspace.audit.record({ action: 'export.audit', actor: actorOf(account), details: { format: 'csv', lang: language, ...filters, entries: entries.length } })
-    res.attachment(`${language === 'es' ? 'auditoria' : 'audit-trail'}-${todayIn(timeZone, new Date())}.csv`)
+    res.attachment(`${language === 'es' ? 'auditoria' : 'audit-trail'}-${todayIn(timeZone, workspace.clock())}.csv`)
     res.type(CSV_MIME_TYPE).send(csv)
   })
 

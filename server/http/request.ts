@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Request } from 'express'
 import { parse as parseCookie } from 'cookie'
 import type { z } from 'zod'
-import type { Outcome } from '../comments/Outcome'
+import type { Outcome } from '../Outcome'
 
 /** Request helpers every route module shares: errors, validated bodies, the session token. */
 

@@ -1,6 +1,6 @@
 import type { Router } from 'express'
 import { mayManageAccounts } from '../../src'
-import { settingsSchema, type WorkspaceSettings } from '../comments/Settings'
+import { settingsSchema, type WorkspaceSettings } from '../settings'
 import type { Workspace } from '../Workspace'
 import { signedInOf } from './locals'
 import { bodyOf, HttpError, valueOf } from './request'

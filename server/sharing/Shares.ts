@@ -17,7 +17,7 @@ import {
 import { RecordStore, type DocumentStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import type { Accounts } from '../auth/Accounts'
-import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
 import { SerialQueue } from '../SerialQueue'
 import type { Versions } from '../versions/Versions'
 

@@ -16,15 +16,17 @@ import {
   type Account,
   type Author,
   type BlockChange,
+  type CountryCode,
   type DiffStats,
   type DocumentId,
-  type RequestStamp
+  type RequestStamp,
+  type Role
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments, CommentView } from '../comments/Comments'
-import { ok, refuse, type Outcome } from '../comments/Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
 
@@ -66,7 +68,9 @@ const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Versi
 /** A change between two versions that an accepted proposal brought. */
 export interface ProposalCredit {
   readonly commentId: string
-  readonly country: string | null
+  /** The proposing author's country, and their role: together they say whose proposal it was (see `partyName`). */
+  readonly country: CountryCode | null
+  readonly role: Role
   readonly text: string
 }
 
@@ -238,7 +242,7 @@ export class Versions {
       if (!decision || decision.outcome !== 'accepted' || c.anchor.detached) continue
       if (decision.at <= from.createdAt || decision.at > to.side.createdAt) continue
       const blockId = c.anchor.blockId
-      credits.set(blockId, [...(credits.get(blockId) ?? []), { commentId: c.id, country: c.country, text: c.suggestion?.text ?? '' }])
+      credits.set(blockId, [...(credits.get(blockId) ?? []), { commentId: c.id, country: c.country, role: c.author.role, text: c.suggestion?.text ?? '' }])
     }
     return ok({
       from: fromContent,

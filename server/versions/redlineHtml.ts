@@ -1,10 +1,8 @@
-import { COUNTRIES, movedFrom, movedTo, readingOrder, type BlockPlace } from '../../src'
+import { movedFrom, movedTo, partyName, readingOrder, type BlockPlace } from '../../src'
 import type { VersionDiff } from './Versions'
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
-
-const countryName = (code: string | null) => (code ? (COUNTRIES.find((c) => c.code === code)?.name.es ?? code) : 'PPT')
 
 // Text with line breaks kept.
 const lines = (text: string) => escape(text).replace(/\n/g, '<br>')
@@ -39,7 +37,7 @@ export function redlineHtml(diff: VersionDiff, title: string): string {
       moved: `Trasladado desde ${placeName(movedFrom(block))}`
     }[block.op as 'changed' | 'inserted' | 'deleted' | 'moved']
     const credits = (block.proposals ?? [])
-      .map((p) => `<span class="credit">Propuesta de ${escape(countryName(p.country))}</span>`)
+      .map((p) => `<span class="credit">Propuesta de ${escape(partyName(p, 'es'))}</span>`)
       .join(' ')
     section.blocks.push(`<div class="block ${block.op}"><div class="label">${label} ${credits}</div><p>${body}</p></div>`)
   }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import type { Username } from '../../src'
-import { CloseCode, CSRF_HEADER, LoginThrottle, MessageType, SESSION_COOKIE } from '../../server'
+import { CloseCode, CSRF_HEADER, LoginThrottle, MessageType, SESSION_COOKIE, silentLogger, startServer, type ServerConfig } from '../../server'
 import {
   apiSession,
   connectSynced,
@@ -15,6 +15,7 @@ import {
   login,
   openRawSocket,
   refusedUpgradeStatus,
+  seededDataDir,
   signIn,
   startTestServer,
   syncStep1Message,
@@ -22,6 +23,20 @@ import {
   type Reachable,
   type TestServer
 } from '../support'
+
+/**
+ * A server with the demo whose clock stands still until the test moves it
+ * on with `pass(ms)`: expiries and windows are crossed at once, not waited for.
+ */
+async function startClockedServer(config: Partial<ServerConfig>) {
+  let now = Date.now()
+  const server = await startServer(
+    { port: 0, host: '127.0.0.1', dataDir: await seededDataDir(), demoPassword: DEMO_PASSWORD, persistence: { debounceMs: 50, maxWaitMs: 200 }, ...config },
+    { logger: silentLogger, clock: () => new Date(now) }
+  )
+  onTestFinished(() => server.close())
+  return { server, pass: (ms: number) => void (now += ms) }
+}
 
 /** A login by hand: the whole answer, its headers and the session cookie. */
 async function loginAnswer(server: Reachable, username: string, password = DEMO_PASSWORD, headers: Record<string, string> = {}) {
@@ -259,12 +274,12 @@ describe('Asking whether a browser is signed in', () => {
 
 describe('Session expiry of open connections', () => {
   test('A session left idle past its limit ends REST access, closes its open socket with 4401 and ends its event stream.', async () => {
-    const { server } = await startTestServer({
-      config: { sessions: { idleMs: 1500, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 }
-    })
+    const { server, pass } = await startClockedServer({ sessions: { idleMs: 60_000, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 })
     const token = await login(server.url, 'ppt')
     const socket = await openRawSocket(server, DOC, { token })
     const stream = await openEventStream(server, token)
+    await expectAnswering(socket)
+    pass(60_001)
     expect(await socket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'session expired' })
     await vi.waitFor(() => expect(stream.ended).toBe(true), WAIT)
     expect((await apiSession(server, token).get('/api/me')).status).toBe(401)
@@ -272,9 +287,7 @@ describe('Session expiry of open connections', () => {
   })
 
   test('Expired sessions are removed from the store, though their tokens are never shown again.', async () => {
-    const { server } = await startTestServer({
-      config: { sessions: { idleMs: 5000, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 }
-    })
+    const { server, pass } = await startClockedServer({ sessions: { idleMs: 60_000, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 })
     const decoder = new TextDecoder()
     const storedSessionsOf = async (username: string) => {
       const stored = await server.workspace.storage.loadRange(['session'])
@@ -284,29 +297,26 @@ describe('Session expiry of open connections', () => {
     const mx = apiSession(server, await login(server.url, 'mx'))
     expect(await storedSessionsOf('gt')).toBe(3)
     // mx keeps using its session; gt's three are left idle.
-    await vi.waitFor(
-      async () => {
-        expect((await mx.get('/api/me')).status).toBe(200)
-        expect(await storedSessionsOf('gt')).toBe(0)
-      },
-      { timeout: 20_000, interval: 500 }
-    )
+    pass(40_000)
+    expect((await mx.get('/api/me')).status).toBe(200)
+    pass(40_000)
+    await vi.waitFor(async () => expect(await storedSessionsOf('gt')).toBe(0), WAIT)
+    expect((await mx.get('/api/me')).status).toBe(200)
     expect(await storedSessionsOf('mx')).toBe(1)
   })
 
   test('A session past its absolute limit closes its open socket with 4401 and ends REST access, however busy it is.', async () => {
-    const { server } = await startTestServer({
-      config: { sessions: { idleMs: 3_600_000, absoluteMs: 1500, secureCookie: false }, sessionCheckMs: 50 }
-    })
+    const { server, pass } = await startClockedServer({ sessions: { idleMs: 3_600_000, absoluteMs: 60_000, secureCookie: false }, sessionCheckMs: 50 })
     const session = await signIn(server, 'se')
     const socket = await openRawSocket(server, DOC, { token: session.token })
-    // Used all along: the absolute limit does not care.
-    const busy = setInterval(() => {
-      fetch(`${server.url}/api/me`, { headers: { Authorization: `Bearer ${session.token}` } }).catch(() => {})
-    }, 100)
-    onTestFinished(() => clearInterval(busy))
+    // Used all along, up to the very limit: the absolute limit does not care.
+    for (let i = 0; i < 3; i++) {
+      pass(20_000)
+      expect((await session.get('/api/me')).status).toBe(200)
+      await expectAnswering(socket)
+    }
+    pass(1)
     expect(await socket.closed).toEqual({ code: CloseCode.unauthorized, reason: 'session expired' })
-    clearInterval(busy)
     expect((await session.get('/api/me')).status).toBe(401)
   })
 })
@@ -431,10 +441,13 @@ describe('Login throttling', () => {
   })
 
   test('Once the window has passed the name may log in again, and a success clears its count.', async () => {
-    const { server } = await startTestServer({ config: { loginThrottle: { windowMs: 2000, maxPerAccount: 2, maxPerAddress: 100 } } })
+    const { server, pass } = await startClockedServer({ loginThrottle: { windowMs: 60_000, maxPerAccount: 2, maxPerAddress: 100 } })
     for (let i = 0; i < 2; i++) expect((await loginAnswer(server, 'bz', 'nope')).status).toBe(401)
     expect((await loginAnswer(server, 'bz')).status).toBe(429)
-    await vi.waitFor(async () => expect((await loginAnswer(server, 'bz')).status).toBe(200), { timeout: 10_000, interval: 200 })
+    pass(59_999)
+    expect((await loginAnswer(server, 'bz')).status).toBe(429)
+    pass(1)
+    expect((await loginAnswer(server, 'bz')).status).toBe(200)
     // Cleared by the success: one more failure is not yet over the limit.
     expect((await loginAnswer(server, 'bz', 'nope')).status).toBe(401)
     expect((await loginAnswer(server, 'bz')).status).toBe(200)

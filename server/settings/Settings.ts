@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { isIsoDate, mayManageAccounts, type Account, type IsoDate } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
-import { ok, refuse, type Outcome } from './Outcome'
+import { ok, refuse, type Outcome } from '../Outcome'
 
 /** Workspace-wide settings that the calendar depends on. */
 export interface WorkspaceSettings {
