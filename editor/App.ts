@@ -1,4 +1,4 @@
-import { mayManageAccounts, mayReadAuditTrail, receivesShares } from '../src'
+import { mayManageAccounts, mayReadAuditTrail, isSessionEndReason, receivesShares, SessionEndReason, type SessionEndReasonText } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { AuditPage } from './audit/AuditPage'
 import { api, ApiError, whenSessionEnds, type Session, type User } from './api'
@@ -15,11 +15,11 @@ import { h } from './dom'
 import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, showTimesIn, translator, type Language, type MessageKey, type Translate } from './i18n'
 
 // What the server's reason for closing a socket (CloseCode 4401) means to the person.
-const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
-  'account disabled': 'accountWasDisabled',
-  'signed out everywhere': 'signedOutEverywhere',
-  'signed out': 'signedOutElsewhere',
-  'session expired': 'sessionExpired'
+const SESSION_END_NOTICES: Readonly<Record<SessionEndReasonText, MessageKey>> = {
+  [SessionEndReason.accountDisabled]: 'accountWasDisabled',
+  [SessionEndReason.loggedOutEverywhere]: 'signedOutEverywhere',
+  [SessionEndReason.loggedOut]: 'signedOutElsewhere',
+  [SessionEndReason.expired]: 'sessionExpired'
 }
 
 /**
@@ -328,7 +328,7 @@ export class App {
 
   private onClosed(reason: ClosedReason, detail: string): void {
     if (reason === 'session') {
-      this.sessionEnded(SESSION_END_NOTICES[detail] ?? 'sessionEnded')
+      this.sessionEnded(isSessionEndReason(detail) ? SESSION_END_NOTICES[detail] : 'sessionEnded')
       return
     } else {
       const key: MessageKey =

@@ -107,6 +107,7 @@ export {
   IDEMPOTENCY_HEADER,
   isRefusalClose,
   isRefusalCode,
+  isSessionEndReason,
   REFUSAL_CODES,
   SessionEndReason,
   type AccountEntry,

@@ -66,6 +66,10 @@ export const SessionEndReason = {
 
 export type SessionEndReasonText = (typeof SessionEndReason)[keyof typeof SessionEndReason]
 
+/** Whether a close reason is one of the {@link SessionEndReason}s. */
+export const isSessionEndReason = (value: string): value is SessionEndReasonText =>
+  (Object.values(SessionEndReason) as readonly string[]).includes(value)
+
 // ---------------------------------------------------------------------------
 // HTTP headers
 

@@ -1,4 +1,4 @@
-import { mayManageAccounts, type Account, type Username } from '../../src'
+import { mayManageAccounts, SessionEndReason, type Account, type SessionEndReasonText, type Username } from '../../src'
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
@@ -24,14 +24,6 @@ export type LoginResult =
 
 /** An account as the people who manage accounts see it. */
 export type ManagedAccount = Account & { readonly createdAt: string; readonly disabled: boolean }
-
-/** Why open connections and streams of a session were closed, as the client is told. */
-export const SessionEndReason = {
-  loggedOut: 'signed out',
-  loggedOutEverywhere: 'signed out everywhere',
-  accountDisabled: 'account disabled',
-  expired: 'session expired'
-} as const
 
 /** What {@link AccountAccess} works with. */
 export interface AccountAccessParts {
@@ -244,7 +236,7 @@ export class AccountAccess {
   }
 
   // Closes the sockets and ends the watchers of the sessions `ids` and of every session of `username`.
-  private end(which: { readonly ids: readonly string[]; readonly username?: string }, reason: string): void {
+  private end(which: { readonly ids: readonly string[]; readonly username?: string }, reason: SessionEndReasonText): void {
     const ids = new Set(which.ids)
     this.parts.collaboration.closeWhere(
       (context) => ids.has(context.sessionId) || context.account.username === which.username,
