@@ -1,4 +1,4 @@
-import type { Account, CountryCode, DocumentMeta, Role } from '../src'
+import { CSRF_HEADER, type Account, type CountryCode, type DocumentMeta, type Role } from '../src'
 
 /** The signed-in user as the server describes it. */
 export type User = Account & { readonly mayEdit: boolean }
@@ -49,7 +49,6 @@ export class ApiError extends Error {
 let csrfToken: string | undefined
 let onSessionEnded: (() => void) | undefined
 
-const CSRF_HEADER = 'X-CSRF-Token'
 const csrfHeaders = (method: string): Record<string, string> =>
   method === 'GET' || method === 'HEAD' || csrfToken === undefined ? {} : { [CSRF_HEADER]: csrfToken }
 

@@ -17,6 +17,6 @@ export {
 } from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'
-export { CSRF_HEADER } from './http/sessionRoutes'
+export { CSRF_HEADER } from '../src'
 export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID } from './demo/seedDemo'
 export { Collaboration, CloseCode, MessageType, type CollaborationHooks, type WebSocketLike } from './collab'

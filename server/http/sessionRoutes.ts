@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response, Router } from 'express'
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie'
 import { z } from 'zod'
-import { isCountryCode, mayEditText, mayManageAccounts, ROLES, type Account, type CountryCode, type Role } from '../../src'
+import { CSRF_HEADER, isCountryCode, mayEditText, mayManageAccounts, ROLES, type Account, type CountryCode, type Role } from '../../src'
 import { publicAccount, type StoredAccount } from '../auth/Accounts'
 import { csrfTokenOf, isCsrfTokenOf, type Session } from '../auth/Sessions'
 import type { ServerConfig } from '../config'
@@ -10,8 +10,6 @@ import type { Workspace } from '../Workspace'
 import { bodyOf, HttpError, SESSION_COOKIE, valueOf } from './request'
 
 /** Header in which a browser sends its session's anti-CSRF token. */
-export const CSRF_HEADER = 'X-CSRF-Token'
-
 const loginBody = z.object({ username: z.string().max(100), password: z.string().max(1000) }).strict()
 const countryCode = z.string().refine(isCountryCode, 'not the ISO code of a member country') as unknown as z.ZodType<CountryCode>
 const newUserBody = z
