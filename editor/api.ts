@@ -1,4 +1,4 @@
-import { CSRF_HEADER, type Account, type CountryCode, type DocumentMeta, type Role } from '../src'
+import { CSRF_HEADER, isRefusalCode, type Account, type CountryCode, type DocumentMeta, type RefusalCode, type Role } from '../src'
 
 /** The signed-in user as the server describes it. */
 export type User = Account & { readonly mayEdit: boolean }
@@ -35,7 +35,7 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly retryAfterSeconds?: number,
-    readonly code?: string,
+    readonly code?: RefusalCode,
     readonly values: Readonly<Record<string, string>> = {}
   ) {
     super(message)
@@ -96,7 +96,7 @@ async function answerOf<T>(response: Response): Promise<T> {
       response.status,
       json.error ?? response.statusText,
       retryAfter > 0 ? retryAfter : undefined,
-      typeof json.code === 'string' ? json.code : undefined,
+      isRefusalCode(json.code) ? json.code : undefined,
       values
     )
   }

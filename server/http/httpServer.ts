@@ -20,6 +20,7 @@ import {
   type CommentStatus,
   type CountryCode,
   type DocumentMeta,
+  type ErrorBody,
   type IsoDate
 } from '../../src'
 import { settingsSchema, type WorkspaceSettings } from '../comments/Settings'
@@ -431,12 +432,12 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
         .status(err.code === 'LIMIT_FILE_SIZE' ? 413 : 400)
         .json(
           err.code === 'LIMIT_FILE_SIZE'
-            ? {
+            ? ({
                 error: `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB`,
                 code: 'upload_too_large',
                 values: { mebibytes: String(MAX_UPLOAD_BYTES / 1024 / 1024) }
-              }
-            : { error: `upload refused: ${err.message}` }
+              } satisfies ErrorBody)
+            : ({ error: `upload refused: ${err.message}` } satisfies ErrorBody)
         )
     const type = (err as { type?: string }).type
     const message =
@@ -451,7 +452,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
               : 'internal error'
     if (status >= 500) workspace.logger.error('request failed', { method: req.method, url: req.originalUrl, error: String(err) })
     const { code, values } = err instanceof HttpError ? err : {}
-    res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) })
+    res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } satisfies ErrorBody)
   })
 
   app.use('/api', api)

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Request } from 'express'
 import { parse as parseCookie } from 'cookie'
 import type { z } from 'zod'
-import { IDEMPOTENCY_HEADER } from '../../src'
+import { IDEMPOTENCY_HEADER, type RefusalCode } from '../../src'
 import type { Outcome } from '../comments/Outcome'
 
 /** Request helpers every route module shares: errors, validated bodies, the session token. */
@@ -18,7 +18,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code?: string,
+    readonly code?: RefusalCode,
     readonly values?: Readonly<Record<string, string>>
   ) {
     super(message)
