@@ -1,11 +1,11 @@
-import { COUNTRIES, maySeeShares, movedFrom, movedTo, readingOrder, sameVersionName, type DiffPlace } from '../../src'
+import { COUNTRIES, maySeeShares, movedFrom, movedTo, readingOrder, sameVersionName, type CreditedChange, type DiffPlace, type VersionDiff, type VersionSummary } from '../../src'
 import type { User } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { RequestKey } from '../RequestKey'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
-import { versionsApi, type CreditedChange, type VersionDiff, type VersionSummary } from './versionsApi'
+import { versionsApi } from './versionsApi'
 
 /** The id that stands for the live draft in comparisons. */
 const DRAFT = 'draft'
