@@ -1,6 +1,5 @@
-import { COUNTRIES, type CommentStatus } from '../../src'
+import { COUNTRIES, type CommentStatus, type CommentView } from '../../src'
 import type { MatrixLanguage, MatrixRow } from '../exchange'
-import type { CommentView } from './Comments'
 
 const STATUS: Record<MatrixLanguage, Record<CommentStatus, string>> = {
   es: {

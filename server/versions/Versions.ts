@@ -14,6 +14,7 @@ import {
   replaceContent,
   schema,
   type Account,
+  type CommentView,
   type DiffSide,
   type DocumentId,
   type ProposalCredit,
@@ -25,7 +26,7 @@ import {
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
-import type { Comments, CommentView } from '../comments/Comments'
+import type { Comments } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
