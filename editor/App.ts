@@ -1,7 +1,7 @@
-import { mayManageAccounts, mayReadAuditTrail, isSessionEndReason, receivesShares, SessionEndReason, type SessionEndReasonText } from '../src'
+import { mayManageAccounts, mayReadAuditTrail, isSessionEndReason, receivesShares, SessionEndReason, type SessionEndReasonText, type SessionView, type User } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { AuditPage } from './audit/AuditPage'
-import { api, ApiError, whenSessionEnds, type Session, type User } from './api'
+import { api, ApiError, whenSessionEnds } from './api'
 import { VersionsPage } from './versions/VersionsPage'
 import { sharedList } from './sharing/SharedList'
 import { SharedVersionPage } from './sharing/SharedVersionPage'
@@ -52,7 +52,7 @@ export class App {
     await this.render()
   }
 
-  private signedIn(session: Session): void {
+  private signedIn(session: SessionView): void {
     this.user = session.user
     showTimesIn(session.timeZone)
   }

@@ -1,5 +1,4 @@
-import { isIsoDate, mayDecide, periodBounds, type CommentPeriod, type DeadlineRule, type IsoDate, type PeriodsView } from '../src'
-import type { User } from './api'
+import { type CommentPeriod, type DeadlineRule, isIsoDate, type IsoDate, mayDecide, periodBounds, type PeriodsView, type User } from '../src'
 import { describeError } from './describeError'
 import type { CommentsApi } from './comments/commentsApi'
 import { h } from './dom'

@@ -1,19 +1,4 @@
-import { CSRF_HEADER, isRefusalCode, type Account, type CountryCode, type DocumentMeta, type RefusalCode, type Role } from '../src'
-
-/** The signed-in user as the server describes it. */
-export type User = Account & { readonly mayEdit: boolean }
-
-/** A signed-in session as the server describes it: who, and the workspace's IANA time zone, in which times are shown. */
-export interface Session {
-  readonly user: User
-  readonly timeZone: string
-}
-
-/** A document listed for the user. */
-export type DocumentEntry = DocumentMeta & { readonly mayEdit: boolean }
-
-/** An account as the accounts page lists it. */
-export type AccountEntry = Account & { readonly createdAt: string; readonly disabled: boolean }
+import { CSRF_HEADER, isRefusalCode, type Account, type AccountEntry, type CountryCode, type DocumentEntry, type RefusalCode, type Role, type SessionView } from '../src'
 
 /** What the accounts page sends to create an account. */
 export interface NewAccount {
@@ -107,8 +92,8 @@ async function answerOf<T>(response: Response): Promise<T> {
 /** The REST API, as the app uses it. The session travels in an HttpOnly cookie. */
 export const api = {
   /** This browser's session: no user when signed out (not an error), else who and the workspace's time zone. */
-  session: () => request<Session | { user: null }>('GET', '/api/session'),
-  login: (username: string, password: string) => request<Session>('POST', '/api/login', { username, password }),
+  session: () => request<SessionView | { user: null }>('GET', '/api/session'),
+  login: (username: string, password: string) => request<SessionView>('POST', '/api/login', { username, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout', {}).finally(() => (csrfToken = undefined)),
   /** Ends every session of the account, on every device. */
   logoutEverywhere: () => request<{ ok: true }>('POST', '/api/logout/everywhere', {}).finally(() => (csrfToken = undefined)),

@@ -1,5 +1,4 @@
-import { COMMENT_STATUSES, mayComment, mayDecide, mayWithdraw, type Author, type CommentStatus, type CommentView } from '../../src'
-import type { User } from '../api'
+import { type Author, COMMENT_STATUSES, type CommentStatus, type CommentView, mayComment, mayDecide, mayWithdraw, type User } from '../../src'
 import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'

@@ -1,7 +1,6 @@
-import { COMMENT_STATUSES, isCommentStatus, isCountryCode, mayDecide, type BulkResult, type CommentView, type CountryCode } from '../../src'
+import { type BulkResult, COMMENT_STATUSES, type CommentView, type CountryCode, isCommentStatus, isCountryCode, mayDecide, type User } from '../../src'
 import { h, scrollBehavior } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
-import type { User } from '../api'
 import { describeError } from '../describeError'
 import { CommentCard, statusLabel, type CommentActions } from './CommentCard'
 import { ANY, countComments, COUNTRY_KEYS, filterComments, NO_COUNTRY, type CommentFilter } from './commentFilter'

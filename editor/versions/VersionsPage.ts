@@ -1,5 +1,4 @@
-import { COUNTRIES, maySeeShares, movedFrom, movedTo, readingOrder, sameVersionName, type CreditedChange, type DiffPlace, type VersionDiff, type VersionSummary } from '../../src'
-import type { User } from '../api'
+import { COUNTRIES, type CreditedChange, type DiffPlace, maySeeShares, movedFrom, movedTo, readingOrder, sameVersionName, type User, type VersionDiff, type VersionSummary } from '../../src'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { RequestKey } from '../RequestKey'

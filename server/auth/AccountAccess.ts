@@ -1,4 +1,4 @@
-import { mayManageAccounts, SessionEndReason, type Account, type SessionEndReasonText, type Username } from '../../src'
+import { mayManageAccounts, SessionEndReason, type Account, type AccountEntry, type SessionEndReasonText, type Username } from '../../src'
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
 import { ok, refuse, type Outcome } from '../comments/Outcome'
@@ -22,9 +22,6 @@ export type LoginResult =
   /** Too many failures lately; the password was not checked. */
   | { readonly failed: 'throttled'; readonly retryAfterMs: number }
 
-/** An account as the people who manage accounts see it. */
-export type ManagedAccount = Account & { readonly createdAt: string; readonly disabled: boolean }
-
 /** What {@link AccountAccess} works with. */
 export interface AccountAccessParts {
   readonly accounts: Accounts
@@ -33,7 +30,7 @@ export interface AccountAccessParts {
   readonly audit: AuditLog
 }
 
-const managed = (a: StoredAccount): ManagedAccount => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled })
+const managed = (a: StoredAccount): AccountEntry => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled })
 
 // The actor of an attempt by someone not (yet) known: only the name tried.
 const triedBy = (username: string): AuditActor => ({ username: username.trim().slice(0, 100), role: null, country: null })
@@ -127,7 +124,7 @@ export class AccountAccess {
   }
 
   /** Every account, by name, for those who manage accounts. */
-  async list(by: Account): Promise<Outcome<ManagedAccount[]>> {
+  async list(by: Account): Promise<Outcome<AccountEntry[]>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     const all = await this.parts.accounts.list()
     return ok(all.map(managed).sort((a, b) => a.username.localeCompare(b.username)))
@@ -160,7 +157,7 @@ export class AccountAccess {
    * sockets closed and its streams ended. Asking for the state an account
    * is already in changes and records nothing.
    */
-  async setDisabled(by: Account, username: string, disabled: boolean): Promise<Outcome<ManagedAccount>> {
+  async setDisabled(by: Account, username: string, disabled: boolean): Promise<Outcome<AccountEntry>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     if (username === by.username && disabled) return refuse(409, 'you may not disable your own account')
     const { sessions, audit } = this.parts

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response, Router } from 'express'
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie'
 import { z } from 'zod'
-import { CSRF_HEADER, isCountryCode, mayEditText, mayManageAccounts, ROLES, type Account, type CountryCode, type Role } from '../../src'
+import { CSRF_HEADER, isCountryCode, mayEditText, mayManageAccounts, ROLES, type Account, type CountryCode, type Role, type SessionView, type User } from '../../src'
 import { publicAccount, type StoredAccount } from '../auth/Accounts'
 import { csrfTokenOf, isCsrfTokenOf, type Session } from '../auth/Sessions'
 import type { ServerConfig } from '../config'
@@ -23,11 +23,11 @@ const newUserBody = z
   .strict()
 const accountChangeBody = z.object({ disabled: z.boolean() }).strict()
 
-const userView = (account: Account) => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
+const userView = (account: Account): User => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
 
 // What a signed-in app is told about its session: who, the anti-CSRF token,
 // and the workspace's time zone, in which the app shows every time.
-async function sessionView(workspace: Workspace, account: Account, token: string) {
+async function sessionView(workspace: Workspace, account: Account, token: string): Promise<SessionView> {
   return { user: userView(account), csrfToken: csrfTokenOf(token), timeZone: (await workspace.settings.load()).timeZone }
 }
 
