@@ -1,5 +1,5 @@
-import { COUNTRIES, isCountryCode, isRole, ROLES, type Role } from '../src'
-import { api, type AccountEntry } from './api'
+import { COUNTRIES, isCountryCode, isRole, ROLES, type AccountEntry, type Role } from '../src'
+import { api } from './api'
 import { describeError } from './describeError'
 import { h } from './dom'
 import { countryName, fill, formatInstant, type Language, type MessageKey, type Translate } from './i18n'

@@ -1,7 +1,7 @@
-import { mayManageAccounts, mayReadAuditTrail, receivesShares } from '../src'
+import { mayManageAccounts, mayReadAuditTrail, isSessionEndReason, receivesShares, SessionEndReason, type SessionEndReasonText, type SessionView, type User } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { AuditPage } from './audit/AuditPage'
-import { api, ApiError, whenSessionEnds, type Session, type User } from './api'
+import { api, ApiError, whenSessionEnds } from './api'
 import { VersionsPage } from './versions/VersionsPage'
 import { sharedList } from './sharing/SharedList'
 import { SharedVersionPage } from './sharing/SharedVersionPage'
@@ -15,11 +15,11 @@ import { h } from './dom'
 import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, showTimesIn, translator, type Language, type MessageKey, type Translate } from './i18n'
 
 // What the server's reason for closing a socket (CloseCode 4401) means to the person.
-const SESSION_END_NOTICES: Readonly<Record<string, MessageKey>> = {
-  'account disabled': 'accountWasDisabled',
-  'signed out everywhere': 'signedOutEverywhere',
-  'signed out': 'signedOutElsewhere',
-  'session expired': 'sessionExpired'
+const SESSION_END_NOTICES: Readonly<Record<SessionEndReasonText, MessageKey>> = {
+  [SessionEndReason.accountDisabled]: 'accountWasDisabled',
+  [SessionEndReason.loggedOutEverywhere]: 'signedOutEverywhere',
+  [SessionEndReason.loggedOut]: 'signedOutElsewhere',
+  [SessionEndReason.expired]: 'sessionExpired'
 }
 
 /**
@@ -52,7 +52,7 @@ export class App {
     await this.render()
   }
 
-  private signedIn(session: Session): void {
+  private signedIn(session: SessionView): void {
     this.user = session.user
     showTimesIn(session.timeZone)
   }
@@ -328,7 +328,7 @@ export class App {
 
   private onClosed(reason: ClosedReason, detail: string): void {
     if (reason === 'session') {
-      this.sessionEnded(SESSION_END_NOTICES[detail] ?? 'sessionEnded')
+      this.sessionEnded(isSessionEndReason(detail) ? SESSION_END_NOTICES[detail] : 'sessionEnded')
       return
     } else {
       const key: MessageKey =

@@ -4,8 +4,8 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { keymap } from 'prosemirror-keymap'
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
-import { colorOf, CONTENT_FRAGMENT, countWords, plainText, schema } from '../src'
-import { api, ApiError, type User } from './api'
+import { CloseCode, colorOf, CONTENT_FRAGMENT, countWords, isRefusalClose, plainText, schema, type User } from '../src'
+import { api, ApiError } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
 import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
@@ -20,6 +20,15 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 
 /** Why the server ended the connection for good (WebSocket close codes 44xx). */
 export type ClosedReason = 'session' | 'forbidden' | 'missing' | 'tooLarge' | 'flood' | 'refused'
+
+// The refusals the app tells apart; any other 44xx is 'refused'.
+const CLOSED_REASONS: ReadonlyMap<number, ClosedReason> = new Map([
+  [CloseCode.unauthorized, 'session'],
+  [CloseCode.forbidden, 'forbidden'],
+  [CloseCode.notFound, 'missing'],
+  [CloseCode.documentTooLarge, 'tooLarge'],
+  [CloseCode.tooManyMessages, 'flood']
+])
 
 /** A person present in the document, as the server vouches for them. */
 export interface Presence {
@@ -168,19 +177,8 @@ export class DocumentEditor {
     })
     this.provider.on('connection-error', () => void this.checkSession())
     this.provider.on('connection-close', (event) => {
-      if (!event || event.code < 4400 || event.code >= 4500) return
-      const reason: ClosedReason =
-        event.code === 4401
-          ? 'session'
-          : event.code === 4403
-            ? 'forbidden'
-            : event.code === 4404
-              ? 'missing'
-              : event.code === 4413
-                ? 'tooLarge'
-                : event.code === 4429
-                  ? 'flood'
-                  : 'refused'
+      if (!event || !isRefusalClose(event.code)) return
+      const reason = CLOSED_REASONS.get(event.code) ?? 'refused'
       this.options.onClosed(reason, event.reason)
     })
     this.detachCitation = attachCitationButton(surface, documentId, t)

@@ -1,7 +1,6 @@
-import { isIsoDate, mayDecide, periodBounds, type CommentPeriod, type IsoDate } from '../src'
-import type { User } from './api'
+import { type CommentPeriod, type DeadlineRule, isIsoDate, type IsoDate, mayDecide, periodBounds, type PeriodsView, type User } from '../src'
 import { describeError } from './describeError'
-import type { CommentsApi, DeadlineInput, PeriodsView } from './comments/commentsApi'
+import type { CommentsApi } from './comments/commentsApi'
 import { h } from './dom'
 import { fill, formatDay, formatInstant, shownTimeZone, type Language, type Translate } from './i18n'
 import { RequestKey } from './RequestKey'
@@ -44,7 +43,7 @@ function periodLabel(view: PeriodsView, period: CommentPeriod, t: Translate, lan
 }
 
 // A deadline given as business days or as a date, chosen with a select.
-function deadlineFields(t: Translate, days: string): { element: HTMLElement; value: () => DeadlineInput | undefined } {
+function deadlineFields(t: Translate, days: string): { element: HTMLElement; value: () => DeadlineRule | undefined } {
   const kind = h('select', { name: 'rule', 'aria-label': t('deadline') }, h('option', { value: 'days' }, t('businessDays')), h('option', { value: 'date' }, t('deadline')))
   const count = h('input', { type: 'number', name: 'businessDays', min: '1', max: '260', value: days, 'aria-label': t('businessDays') })
   const date = h('input', { type: 'date', name: 'deadline', 'aria-label': t('deadline') })

@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_HEADER } from '../src'
 import { ApiError } from './api'
 
 /**
@@ -35,7 +36,7 @@ export class RequestKey {
 
 /** The header that names a request with `requestKey`; none without a key. */
 export const idempotencyHeader = (requestKey: string | undefined): Record<string, string> =>
-  requestKey === undefined ? {} : { 'Idempotency-Key': requestKey }
+  requestKey === undefined ? {} : { [IDEMPOTENCY_HEADER]: requestKey }
 
 // 128 random bits as hex. crypto.randomUUID exists only on HTTPS and localhost;
 // getRandomValues also where the app is served over plain HTTP inside a network.

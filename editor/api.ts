@@ -1,19 +1,4 @@
-import type { Account, CountryCode, DocumentMeta, Role } from '../src'
-
-/** The signed-in user as the server describes it. */
-export type User = Account & { readonly mayEdit: boolean }
-
-/** A signed-in session as the server describes it: who, and the workspace's IANA time zone, in which times are shown. */
-export interface Session {
-  readonly user: User
-  readonly timeZone: string
-}
-
-/** A document listed for the user. */
-export type DocumentEntry = DocumentMeta & { readonly mayEdit: boolean }
-
-/** An account as the accounts page lists it. */
-export type AccountEntry = Account & { readonly createdAt: string; readonly disabled: boolean }
+import { CSRF_HEADER, isRefusalCode, type Account, type AccountEntry, type CountryCode, type DocumentEntry, type RefusalCode, type Role, type SessionView } from '../src'
 
 /** What the accounts page sends to create an account. */
 export interface NewAccount {
@@ -35,7 +20,7 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly retryAfterSeconds?: number,
-    readonly code?: string,
+    readonly code?: RefusalCode,
     readonly values: Readonly<Record<string, string>> = {}
   ) {
     super(message)
@@ -49,7 +34,6 @@ export class ApiError extends Error {
 let csrfToken: string | undefined
 let onSessionEnded: (() => void) | undefined
 
-const CSRF_HEADER = 'X-CSRF-Token'
 const csrfHeaders = (method: string): Record<string, string> =>
   method === 'GET' || method === 'HEAD' || csrfToken === undefined ? {} : { [CSRF_HEADER]: csrfToken }
 
@@ -97,7 +81,7 @@ async function answerOf<T>(response: Response): Promise<T> {
       response.status,
       json.error ?? response.statusText,
       retryAfter > 0 ? retryAfter : undefined,
-      typeof json.code === 'string' ? json.code : undefined,
+      isRefusalCode(json.code) ? json.code : undefined,
       values
     )
   }
@@ -108,8 +92,8 @@ async function answerOf<T>(response: Response): Promise<T> {
 /** The REST API, as the app uses it. The session travels in an HttpOnly cookie. */
 export const api = {
   /** This browser's session: no user when signed out (not an error), else who and the workspace's time zone. */
-  session: () => request<Session | { user: null }>('GET', '/api/session'),
-  login: (username: string, password: string) => request<Session>('POST', '/api/login', { username, password }),
+  session: () => request<SessionView | { user: null }>('GET', '/api/session'),
+  login: (username: string, password: string) => request<SessionView>('POST', '/api/login', { username, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout', {}).finally(() => (csrfToken = undefined)),
   /** Ends every session of the account, on every device. */
   logoutEverywhere: () => request<{ ok: true }>('POST', '/api/logout/everywhere', {}).finally(() => (csrfToken = undefined)),

@@ -1,9 +1,10 @@
+import type { RefusalCode } from '../src'
 import { ApiError } from './api'
 import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from './i18n'
 
-// The server's refusal codes the app words itself, and the message of each.
-// Any other refusal is shown in the server's own (English) words.
-const MESSAGE_OF_CODE: Readonly<Record<string, MessageKey>> = {
+// The message of each of the server's refusal codes, which the app words itself.
+// Any refusal without a code is shown in the server's own (English) words.
+const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   period_not_opened: 'error_period_not_opened',
   period_not_started: 'error_period_not_started',
   period_closed_early: 'error_period_closed_early',
@@ -30,7 +31,7 @@ const DATE_VALUES = new Set(['start', 'deadline', 'closedOn'])
  */
 export function describeError(err: unknown, t: Translate, language: Language): string {
   if (!(err instanceof ApiError)) return t('networkError')
-  const key = err.code !== undefined && Object.hasOwn(MESSAGE_OF_CODE, err.code) ? MESSAGE_OF_CODE[err.code] : undefined
+  const key = err.code === undefined ? undefined : MESSAGE_OF_CODE[err.code]
   if (key === undefined) return err.message
   const values = Object.fromEntries(
     Object.entries(err.values).map(([name, value]) => [

@@ -1,3 +1,5 @@
+import type { RefusalCode } from '../src'
+
 /**
  * An expected refusal, with the HTTP status that says what kind it is. The
  * message is English, for people reading logs and API answers; `code` (with
@@ -7,7 +9,7 @@
 export interface Refusal {
   readonly status: 400 | 403 | 404 | 409 | 413 | 422
   readonly message: string
-  readonly code?: string
+  readonly code?: RefusalCode
   readonly values?: Readonly<Record<string, string>>
 }
 
@@ -18,6 +20,6 @@ export const ok = <T>(value: T): Outcome<T> => ({ ok: value })
 export const refuse = (
   status: Refusal['status'],
   message: string,
-  code?: string,
+  code?: RefusalCode,
   values?: Readonly<Record<string, string>>
 ): { failed: Refusal } => ({ failed: { status, message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } })

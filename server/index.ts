@@ -2,7 +2,7 @@
 export { startServer, dataFile, type RunningServer } from './main'
 export { Workspace } from './Workspace'
 export { systemClock, type Clock } from './Clock'
-export { createHttpServer, CSRF_HEADER, SESSION_COOKIE } from './http'
+export { createHttpServer, SESSION_COOKIE } from './http'
 export {
   defaultConfig,
   defaultLoginThrottle,
@@ -18,5 +18,6 @@ export {
 } from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'
+export { CSRF_HEADER } from '../src'
 export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID } from './demo/seedDemo'
 export { Collaboration, CloseCode, MessageType, type CollaborationHooks, type WebSocketLike } from './collab'

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { BlockId } from './blockId'
 import { CONTENT_FRAGMENT } from './document'
 import { walkTextBlocks, type BlockTree } from './walkTextBlocks'
+import type { RefusalCode } from './wire'
 
 /**
  * Where a comment sits in a document: a passage inside one text block
@@ -159,7 +160,7 @@ export function anchorInBlock(block: Y.XmlElement, from: number, to: number): { 
 export function anchorFromQuote(
   doc: Y.Doc,
   selector: TextQuoteSelector
-): { anchor: Anchor } | { failed: string; code?: 'quote_not_found' } {
+): { anchor: Anchor } | { failed: string; code?: Extract<RefusalCode, 'quote_not_found'> } {
   const { exact, prefix = '', suffix = '' } = selector
   if (exact === '' && prefix === '' && suffix === '') return { failed: 'an insertion point needs a prefix or a suffix' }
   const matches: Array<{ block: TextBlock; at: number }> = []

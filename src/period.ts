@@ -2,6 +2,7 @@ import type { Username } from './account'
 import { addBusinessDays, endOfDayIn, isIsoDate, startOfDayIn, type IsoDate } from './calendar'
 import type { DocumentId } from './document'
 import type { RequestStamp } from './requestStamp'
+import type { RefusalCode } from './wire'
 
 /** A window in which delegates may comment on a document, deadline included. */
 export interface CommentPeriod {
@@ -68,7 +69,7 @@ export const currentPeriod = (periods: readonly CommentPeriod[]): CommentPeriod 
  * with the dates it names (`start`, `deadline`, `closedOn`) for a translation.
  */
 export interface PeriodRefusal {
-  readonly code: 'period_not_opened' | 'period_not_started' | 'period_closed_early' | 'period_ended'
+  readonly code: Extract<RefusalCode, `period_${string}`>
   readonly message: string
   readonly values: Readonly<Record<string, IsoDate>>
 }

@@ -11,12 +11,13 @@ import {
   type AuditDetailKey,
   type AuditDetails,
   type AuditEntry,
-  type AuditTargetNames
+  type AuditTargetNames,
+  type NamedAuditPage
 } from '../../src'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { countryName, fill, formatDay, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
-import { auditApi, type AuditPage as TrailPage, type AuditQuery } from './auditApi'
+import { auditApi, type AuditQuery } from './auditApi'
 
 export interface AuditPageOptions {
   readonly t: Translate
@@ -235,7 +236,7 @@ export class AuditPage {
     this.error.textContent = describeError(err, this.options.t, this.options.language)
   }
 
-  private show(page: TrailPage, append: boolean): void {
+  private show(page: NamedAuditPage, append: boolean): void {
     const { t } = this.options
     this.error.textContent = ''
     const rows = page.entries.map((e) => this.row(e, page.names))

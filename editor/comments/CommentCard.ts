@@ -1,11 +1,9 @@
-import { COMMENT_STATUSES, mayComment, mayDecide, mayWithdraw, type Author, type CommentStatus } from '../../src'
-import type { User } from '../api'
+import { type Author, COMMENT_STATUSES, type CommentStatus, type CommentView, mayComment, mayDecide, mayWithdraw, type User } from '../../src'
 import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
 import { countryName, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { isOpenProposal } from './commentPlugin'
-import type { CommentView } from './commentsApi'
 
 /** What a card may ask of the app; each action throws an `ApiError` if the server refuses. */
 export interface CommentActions {

@@ -1,4 +1,5 @@
-import type { CommentsApi, CommentView, PeriodsView } from './commentsApi'
+import type { CommentView, PeriodsView } from '../../src'
+import type { CommentsApi } from './commentsApi'
 
 /** What a feed tells its owner. */
 export interface CommentFeedListener {

@@ -1,9 +1,8 @@
-import type { TextQuoteSelector } from '../../src'
+import type { NewComment, TextQuoteSelector } from '../../src'
 import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
 import type { Language, Translate } from '../i18n'
-import type { NewComment } from './commentsApi'
 import type { QuoteFailure } from './quote'
 
 export interface CommentFormOptions {

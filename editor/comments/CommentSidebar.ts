@@ -1,12 +1,10 @@
-import { COMMENT_STATUSES, isCommentStatus, isCountryCode, mayDecide, type CountryCode } from '../../src'
+import { type BulkResult, COMMENT_STATUSES, type CommentView, type CountryCode, isCommentStatus, isCountryCode, mayDecide, type User } from '../../src'
 import { h, scrollBehavior } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
-import type { User } from '../api'
 import { describeError } from '../describeError'
 import { CommentCard, statusLabel, type CommentActions } from './CommentCard'
 import { ANY, countComments, COUNTRY_KEYS, filterComments, NO_COUNTRY, type CommentFilter } from './commentFilter'
 import { isOpenProposal } from './commentPlugin'
-import type { BulkResult, CommentView } from './commentsApi'
 
 /** Where the text has a comment's passage now, and what it reads there. */
 export interface LivePassage {
@@ -329,7 +327,8 @@ export class CommentSidebar {
         detached.comments.push(comment)
         continue
       }
-      const title = comment.anchor.section || t('noSection')
+      // Only an anchor the server still placed has a section.
+      const title = (!comment.anchor.detached && comment.anchor.section) || t('noSection')
       const group = groups.get(title) ?? { title, detached: false, comments: [] }
       group.comments.push(comment)
       groups.set(title, group)

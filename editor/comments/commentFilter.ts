@@ -1,5 +1,4 @@
-import { COMMENT_STATUSES, COUNTRIES, type CommentStatus, type CountryCode } from '../../src'
-import type { CommentView } from './commentsApi'
+import { COMMENT_STATUSES, COUNTRIES, type CommentStatus, type CommentView, type CountryCode } from '../../src'
 
 /** The Presidency's and the Secretariat's own notes, which have no country. */
 export const NO_COUNTRY = 'none'

@@ -4,7 +4,7 @@ import { ySyncPluginKey } from 'y-prosemirror'
 import { h } from '../dom'
 import type { Translate } from '../i18n'
 import { commentPluginKey } from '../pluginKeys'
-import type { CommentView } from './commentsApi'
+import type { CommentView } from '../../src'
 import { anchorPassage, locatePassages, PassageFinder, type Passage, type PassageAnchor } from './passages'
 import { selectedPassage } from './quote'
 

@@ -1,45 +1,6 @@
-import type { Anchor, Comment, CommentPeriod, CommentStatus, CountryCode, IsoDate, TextQuoteSelector } from '../../src'
+import type { BulkResult, CommentPeriod, CommentStatus, CommentView, CountryCode, DeadlineRule, IsoDate, NewComment, PeriodsView } from '../../src'
 import { request } from '../api'
 import { idempotencyHeader } from '../RequestKey'
-
-/**
- * A comment as the API shows it: its anchor resolved against the document as
- * the server last saw it (`text` null and `detached` true once the passage is
- * gone; `from`, `to` and `section` only while it stands).
- */
-export type CommentView = Omit<Comment, 'anchor'> & {
-  readonly anchor: Anchor & {
-    readonly detached: boolean
-    readonly text: string | null
-    readonly from?: number
-    readonly to?: number
-    readonly section?: string
-  }
-}
-
-/** A document's comment periods as the API shows them. */
-export interface PeriodsView {
-  readonly periods: readonly CommentPeriod[]
-  /** The period that governs now (the last opened), if any. */
-  readonly current: CommentPeriod | null
-  /** Whether delegates may comment today. */
-  readonly open: boolean
-  /** Today in the workspace's time zone. */
-  readonly today: IsoDate
-}
-
-/** A new comment: the passage as a quote, and optionally the wording proposed for it ("" proposes deleting it). */
-export interface NewComment {
-  readonly body: string
-  readonly anchor: TextQuoteSelector
-  readonly suggestion?: { readonly text: string }
-}
-
-/** How a period's deadline is set: a date, or business days from its start. */
-export type DeadlineInput = { readonly deadline: IsoDate } | { readonly businessDays: number }
-
-/** One proposal of a bulk decision: the comment as decided, or why it was not. */
-export type BulkResult = { readonly id: string; readonly comment: CommentView } | { readonly id: string; readonly error: string }
 
 const documentPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
 const commentPath = (documentId: string, commentId: string) =>
@@ -72,11 +33,11 @@ export const commentsApi = (documentId: string) => ({
     request<{ results: BulkResult[] }>('POST', `${documentPath(documentId)}/proposals/decide`, { country, outcome }).then((r) => r.results),
   periods: () => request<PeriodsView>('GET', `${documentPath(documentId)}/periods`),
   /** Opens a period; sent again with the same `requestKey` after no answer, it is not opened twice. */
-  openPeriod: (start: IsoDate, deadline: DeadlineInput, requestKey?: string) =>
+  openPeriod: (start: IsoDate, deadline: DeadlineRule, requestKey?: string) =>
     request<{ period: CommentPeriod }>('POST', `${documentPath(documentId)}/periods`, { start, ...deadline }, idempotencyHeader(requestKey)).then(
       (r) => r.period
     ),
-  extendPeriod: (periodId: string, deadline: DeadlineInput) =>
+  extendPeriod: (periodId: string, deadline: DeadlineRule) =>
     request<{ period: CommentPeriod }>('PATCH', `${documentPath(documentId)}/periods/${encodeURIComponent(periodId)}`, deadline).then(
       (r) => r.period
     ),

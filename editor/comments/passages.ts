@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import type { EditorState } from 'prosemirror-state'
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey, type ProsemirrorBinding } from 'y-prosemirror'
-import type { CommentView } from './commentsApi'
+import type { CommentView } from '../../src'
 
 /** Where a comment's passage is in the editor's document: ProseMirror positions inside one text block. */
 export interface Passage {

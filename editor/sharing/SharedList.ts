@@ -1,6 +1,6 @@
+import type { SharedEntry } from '../../src'
 import { h } from '../dom'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
-import type { SharedEntry } from './sharingApi'
 
 /**
  * An observer's home page: the versions shared with them, each a link to

@@ -1,7 +1,8 @@
+import type { SharedVersion } from '../../src'
 import { h } from '../dom'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { VersionView } from '../versions/VersionView'
-import { sharingApi, type SharedVersion } from './sharingApi'
+import { sharingApi } from './sharingApi'
 
 /**
  * A version shared with an observer, read-only: the text and nothing around

@@ -1,9 +1,9 @@
-import { mayShareVersions } from '../../src'
-import { api, type AccountEntry, type User } from '../api'
+import { mayShareVersions, type AccountEntry, type Share, type User } from '../../src'
+import { api } from '../api'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
-import { sharingApi, type Share } from './sharingApi'
+import { sharingApi } from './sharingApi'
 
 export interface SharesPanelOptions {
   readonly documentId: string

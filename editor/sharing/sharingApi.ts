@@ -1,30 +1,5 @@
-import type { Author } from '../../src'
+import type { Share, SharedEntry, SharedVersion } from '../../src'
 import { request } from '../api'
-
-/** A share as the Presidency and the Secretariat see it: with its audience and, once withdrawn, who withdrew it. */
-export interface Share {
-  readonly id: string
-  readonly documentId: string
-  readonly versionId: string
-  readonly versionName: string
-  /** The observer accounts it is for; `null` for every observer. */
-  readonly observers: readonly string[] | null
-  readonly sharedAt: string
-  readonly sharedBy: Author
-  readonly withdrawn: { readonly at: string; readonly by: Author } | null
-}
-
-/** A version shared with the signed-in observer, as their list shows it. */
-export interface SharedEntry {
-  readonly share: { readonly id: string; readonly sharedAt: string; readonly sharedBy: { readonly name: string } }
-  readonly document: { readonly id: string; readonly title: string }
-  readonly version: { readonly id: string; readonly name: string; readonly createdAt: string }
-}
-
-/** A shared version opened by its observer: the text, and nothing else of the version. */
-export interface SharedVersion extends SharedEntry {
-  readonly version: SharedEntry['version'] & { readonly content: unknown }
-}
 
 const documentBase = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
 const sharedBase = (shareId: string) => `/api/shared/${encodeURIComponent(shareId)}`

@@ -1,10 +1,9 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
-import { schema } from '../../src'
+import { schema, type VersionDetail } from '../../src'
 import { h } from '../dom'
 import { formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
-import type { VersionDetail } from './versionsApi'
 
 /**
  * What the read-only view needs of a version. Who published it and its length

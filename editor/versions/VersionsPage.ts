@@ -1,11 +1,10 @@
-import { countryOf, maySeeShares, movedFrom, movedTo, partyName, readingOrder, sameVersionName, type DiffPlace } from '../../src'
-import type { User } from '../api'
+import { countryOf, maySeeShares, movedFrom, movedTo, partyName, readingOrder, sameVersionName, type CreditedChange, type DiffPlace, type User, type VersionDiff, type VersionSummary } from '../../src'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { RequestKey } from '../RequestKey'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
-import { versionsApi, type CreditedChange, type VersionDiff, type VersionSummary } from './versionsApi'
+import { versionsApi } from './versionsApi'
 
 /** The id that stands for the live draft in comparisons. */
 const DRAFT = 'draft'

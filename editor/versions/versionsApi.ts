@@ -1,40 +1,6 @@
-import type { Author, BlockChange, CountryCode, DiffStats, Role } from '../../src'
+import type { VersionDetail, VersionDiff, VersionSummary } from '../../src'
 import { request } from '../api'
 import { idempotencyHeader } from '../RequestKey'
-
-/** A published version as the list shows it. */
-export interface VersionSummary {
-  readonly id: string
-  readonly name: string
-  readonly createdAt: string
-  readonly author: Author
-  readonly words: number
-  readonly contentHash: string
-}
-
-/** A version with its text. */
-export interface VersionDetail extends VersionSummary {
-  readonly content: unknown
-  readonly text: string
-}
-
-/** An accepted proposal that brought a change. */
-export interface ProposalCredit {
-  readonly commentId: string
-  /** The proposing author's country and role: whose proposal it was (see `partyName`). */
-  readonly country: CountryCode | null
-  readonly role: Role
-  readonly text: string
-}
-
-export type CreditedChange = BlockChange & { readonly proposals?: readonly ProposalCredit[] }
-
-export interface VersionDiff {
-  readonly from: { id: string; name: string; createdAt: string }
-  readonly to: { id: string; name: string; createdAt: string }
-  readonly blocks: readonly CreditedChange[]
-  readonly stats: DiffStats
-}
 
 const base = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`
 

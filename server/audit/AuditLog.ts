@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { endOfDayIn, isAuditAction, isCountryCode, isIsoDate, isRole, startOfDayIn, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditRecord, type CountryCode } from '../../src'
+import { endOfDayIn, isAuditAction, isCountryCode, isIsoDate, isRole, startOfDayIn, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditPage, type AuditRecord, type AuditVerification, type CountryCode } from '../../src'
 import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
 
 /**
@@ -22,18 +22,6 @@ export interface AuditFilter {
   /** IANA time zone in which the dates of `from` and `to` are days. Default UTC. */
   readonly timeZone?: string
 }
-
-/** One page of the trail, newest first. */
-export interface AuditPage {
-  readonly entries: readonly AuditEntry[]
-  /** How many entries match the filter, on every page together. */
-  readonly total: number
-  /** The `before` that asks for the next (older) page, or null on the last one. */
-  readonly next: number | null
-}
-
-/** What {@link AuditLog.verify} found. */
-export type AuditVerification = { readonly ok: true; readonly entries: number } | { readonly ok: false; readonly seq: number }
 
 /** The actor of an act done by a signed-in account. */
 export const actorOf = (account: Account): AuditActor => ({ username: account.username, role: account.role, country: account.country })

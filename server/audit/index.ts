@@ -1,5 +1,5 @@
 /** The audit trail: an append-only, hash-chained record of who did what, to what, and when. */
-export { AuditLog, actorOf, boundsOf, type AuditFilter, type AuditPage, type AuditVerification } from './AuditLog'
+export { AuditLog, actorOf, boundsOf, type AuditFilter } from './AuditLog'
 export { auditToCsv } from './auditToCsv'
 // The vocabulary lives in src/ (the app names the actions too); the server's
 // recorders import everything audit from here.
@@ -10,6 +10,8 @@ export {
   type AuditActor,
   type AuditDetails,
   type AuditEntry,
+  type AuditPage,
   type AuditRecord,
-  type AuditTarget
+  type AuditTarget,
+  type AuditVerification
 } from '../../src'

@@ -1,4 +1,4 @@
-import { mayManageAccounts, type Account, type Username } from '../../src'
+import { mayManageAccounts, SessionEndReason, type Account, type AccountEntry, type SessionEndReasonText, type Username } from '../../src'
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -23,17 +23,6 @@ export type LoginResult =
   /** Too many failures lately; the password was not checked. */
   | { readonly failed: 'throttled'; readonly retryAfterMs: number }
 
-/** An account as the people who manage accounts see it. */
-export type ManagedAccount = Account & { readonly createdAt: string; readonly disabled: boolean }
-
-/** Why open connections and streams of a session were closed, as the client is told. */
-export const SessionEndReason = {
-  loggedOut: 'signed out',
-  loggedOutEverywhere: 'signed out everywhere',
-  accountDisabled: 'account disabled',
-  expired: 'session expired'
-} as const
-
 /** What {@link AccountAccess} works with. */
 export interface AccountAccessParts {
   readonly accounts: Accounts
@@ -42,7 +31,7 @@ export interface AccountAccessParts {
   readonly audit: AuditLog
 }
 
-const managed = (a: StoredAccount): ManagedAccount => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled })
+const managed = (a: StoredAccount): AccountEntry => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled })
 
 // The actor of an attempt by someone not (yet) known: only the name tried.
 const triedBy = (username: string): AuditActor => ({ username: username.trim().slice(0, 100), role: null, country: null })
@@ -136,7 +125,7 @@ export class AccountAccess {
   }
 
   /** Every account, by name, for those who manage accounts. */
-  async list(by: Account): Promise<Outcome<ManagedAccount[]>> {
+  async list(by: Account): Promise<Outcome<AccountEntry[]>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     const all = await this.parts.accounts.list()
     return ok(all.map(managed).sort((a, b) => a.username.localeCompare(b.username)))
@@ -169,7 +158,7 @@ export class AccountAccess {
    * sockets closed and its streams ended. Asking for the state an account
    * is already in changes and records nothing.
    */
-  async setDisabled(by: Account, username: string, disabled: boolean): Promise<Outcome<ManagedAccount>> {
+  async setDisabled(by: Account, username: string, disabled: boolean): Promise<Outcome<AccountEntry>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     if (username === by.username && disabled) return refuse(409, 'you may not disable your own account')
     const { sessions, audit } = this.parts
@@ -245,7 +234,7 @@ export class AccountAccess {
   }
 
   // Closes the sockets and ends the watchers of the sessions `ids` and of every session of `username`.
-  private end(which: { readonly ids: readonly string[]; readonly username?: string }, reason: string): void {
+  private end(which: { readonly ids: readonly string[]; readonly username?: string }, reason: SessionEndReasonText): void {
     const ids = new Set(which.ids)
     this.parts.collaboration.closeWhere(
       (context) => ids.has(context.sessionId) || context.account.username === which.username,

@@ -7,6 +7,7 @@ import {
   ROLES,
   type Account,
   type CountryCode,
+  type RefusalCode,
   type Role,
   type Username
 } from '../../src'
@@ -62,7 +63,7 @@ export const publicAccount = (a: Account): Account => ({ username: a.username, n
  */
 export interface AccountRefusal {
   readonly failed: string
-  readonly code?: 'password_too_short' | 'username_taken' | 'country_delegates_full'
+  readonly code?: Extract<RefusalCode, 'password_too_short' | 'username_taken' | 'country_delegates_full'>
   readonly values?: Readonly<Record<string, string>>
 }
 

@@ -21,32 +21,9 @@ export const SyncStep = {
   update: syncProtocol.messageYjsUpdate
 } as const
 
-/**
- * Close codes the server uses. 4000–4999 are for applications; each mirrors
- * the HTTP status it stands for, so clients can show the same message.
- */
-export const CloseCode = {
-  /** The server is shutting down; the client reconnects later. */
-  goingAway: 1001,
-  /** A message was larger than the server accepts. */
-  messageTooBig: 1009,
-  /** The document could not be loaded. */
-  internalError: 1011,
-  /** A malformed, truncated or unknown message. */
-  badMessage: 4400,
-  /** No valid session. */
-  unauthorized: 4401,
-  /** The session's account may not open this document. */
-  forbidden: 4403,
-  /** No document with that id. */
-  notFound: 4404,
-  /** An update would take the document over its maximum size; nothing of it was applied. */
-  documentTooLarge: 4413,
-  /** The connection stayed over its message rates for too long (flood control). */
-  tooManyMessages: 4429
-} as const
-
-export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
+// The close codes are part of the contract with the browser app, which
+// switches on them too: their home is src/wire.ts.
+export { CloseCode, type CloseCodeValue } from '../../src'
 
 /** A whole sync message carrying a Yjs update, ready to send. */
 export function encodeUpdateMessage(update: Uint8Array): Uint8Array {

@@ -13,13 +13,13 @@ import {
   resolveAnchor,
   textBlocks,
   type Account,
-  type Anchor,
   type Comment,
   type CommentId,
   type CommentStatus,
+  type CommentView,
   type CountryCode,
   type DocumentId,
-  type TextQuoteSelector
+  type NewComment
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
@@ -29,16 +29,6 @@ import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
 import { ok, refuse, type Outcome } from '../Outcome'
 import type { Periods } from './Periods'
-
-/** A comment's anchor as the API shows it: where its passage is now, or that it was deleted. */
-export type AnchorView = Anchor &
-  (
-    | { readonly detached: true; readonly text: null }
-    | { readonly detached: false; readonly from: number; readonly to: number; readonly text: string; readonly section: string }
-  )
-
-/** A comment as the API shows it: its anchor resolved against the document as it is now. */
-export type CommentView = Omit<Comment, 'anchor'> & { readonly anchor: AnchorView }
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
 const commentRecord = z.object({
@@ -69,13 +59,6 @@ const commentFromJSON = (json: unknown) => commentRecord.parse(json) as unknown 
 export interface CommentFilter {
   readonly country?: CountryCode
   readonly status?: CommentStatus
-}
-
-/** A new comment as a request asks for it (the author comes from the session). */
-export interface NewComment {
-  readonly body: string
-  readonly anchor: TextQuoteSelector
-  readonly suggestion?: { readonly text: string }
 }
 
 // Proposed wording is inline text: line breaks become spaces.

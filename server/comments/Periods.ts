@@ -13,7 +13,8 @@ import {
   type DeadlineRule,
   type DocumentId,
   type IsoDate,
-  type PeriodRefusal
+  type PeriodRefusal,
+  type PeriodsView
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
@@ -37,17 +38,6 @@ const periodRecord = z.object({
 
 // A period as the API shows it: request keys are the opening client's own business.
 const shown = ({ request: _request, ...period }: CommentPeriod): CommentPeriod => period
-
-/** A document's periods as the API shows them. */
-export interface PeriodsView {
-  readonly periods: readonly CommentPeriod[]
-  /** The period that governs now (the last opened), if any. */
-  readonly current: CommentPeriod | null
-  /** Whether delegates may comment today. */
-  readonly open: boolean
-  /** Today in the workspace's time zone. */
-  readonly today: IsoDate
-}
 
 /**
  * The comment periods of documents: opened, extended, reopened and closed by

@@ -1,6 +1,5 @@
-import { partyName, type CommentStatus } from '../../src'
+import { partyName, type CommentStatus, type CommentView } from '../../src'
 import type { MatrixLanguage, MatrixRow } from '../exchange'
-import type { CommentView } from './Comments'
 
 const STATUS: Record<MatrixLanguage, Record<CommentStatus, string>> = {
   es: {

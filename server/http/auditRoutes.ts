@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
-import { AUDIT_ACTIONS, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditEntry, type AuditTargetNames, type DocumentId } from '../../src'
+import { AUDIT_ACTIONS, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditEntry, type AuditTargetNames, type DocumentId, type NamedAuditPage } from '../../src'
 import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { CSV_MIME_TYPE } from '../exchange'
@@ -87,7 +87,7 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
     }
     if (query.format !== 'csv') {
       const page = await workspace.audit.page(filter, { limit: query.limit ?? DEFAULT_AUDIT_PAGE, ...(query.before ? { before: query.before } : {}) })
-      return void res.json({ ...page, names: await targetNames(workspace, account, page.entries) })
+      return void res.json({ ...page, names: await targetNames(workspace, account, page.entries) } satisfies NamedAuditPage)
     }
     const language = query.lang ?? 'es'
     const entries = await workspace.audit.list(filter)

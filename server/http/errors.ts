@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream'
 import type { ErrorRequestHandler, Request } from 'express'
 import multer from 'multer'
+import type { ErrorBody } from '../../src'
 import type { ServerConfig } from '../config'
 import type { Logger } from '../Logger'
 import { refuseUpgrade } from './collabUpgrade'
@@ -32,12 +33,12 @@ export function answerErrors({ maxJsonBytes, logger }: { maxJsonBytes: ServerCon
         .status(err.code === 'LIMIT_FILE_SIZE' ? 413 : 400)
         .json(
           err.code === 'LIMIT_FILE_SIZE'
-            ? {
+            ? ({
                 error: `the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB`,
                 code: 'upload_too_large',
                 values: { mebibytes: String(MAX_UPLOAD_BYTES / 1024 / 1024) }
-              }
-            : { error: `upload refused: ${err.message}` }
+              } satisfies ErrorBody)
+            : ({ error: `upload refused: ${err.message}` } satisfies ErrorBody)
         )
     const type = (err as { type?: string }).type
     const message =
@@ -52,7 +53,7 @@ export function answerErrors({ maxJsonBytes, logger }: { maxJsonBytes: ServerCon
               : 'internal error'
     if (status >= 500) logger.error('request failed', { method: req.method, url: req.originalUrl, error: String(err) })
     const { code, values } = err instanceof HttpError ? err : {}
-    res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) })
+    res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } satisfies ErrorBody)
   }
 }
 

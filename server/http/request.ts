@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Request } from 'express'
 import { parse as parseCookie } from 'cookie'
 import type { z } from 'zod'
+import { IDEMPOTENCY_HEADER, type RefusalCode } from '../../src'
 import type { Outcome } from '../Outcome'
 
 /** Request helpers every route module shares: errors, validated bodies, the session token. */
@@ -17,7 +18,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code?: string,
+    readonly code?: RefusalCode,
     readonly values?: Readonly<Record<string, string>>
   ) {
     super(message)
@@ -58,7 +59,7 @@ export function bodyOf<T>(req: Request, schema: z.ZodType<T>): T {
  * Undefined without the header; 400 unless 1 to 100 visible ASCII characters.
  */
 export function requestKeyOf(req: IncomingMessage): string | undefined {
-  const key = req.headers['idempotency-key']
+  const key = req.headers[IDEMPOTENCY_HEADER.toLowerCase()]
   if (key === undefined) return undefined
   if (typeof key !== 'string' || !/^[\x21-\x7e]{1,100}$/.test(key))
     throw new HttpError(400, 'the Idempotency-Key header must be 1 to 100 visible ASCII characters (a UUID, for example)')

@@ -2,11 +2,9 @@ import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import { isCsrfTokenOf } from '../auth/Sessions'
 import type { Workspace } from '../Workspace'
+import { CSRF_HEADER } from '../../src'
 import { localsOf } from './locals'
 import { credentialsOf, HttpError } from './request'
-
-/** Header in which a browser sends its session's anti-CSRF token. */
-export const CSRF_HEADER = 'X-CSRF-Token'
 
 // Methods that only read: everything else changes something.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])

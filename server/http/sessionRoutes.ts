@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import { serialize as serializeCookie } from 'cookie'
 import { z } from 'zod'
-import { mayEditText, type Account } from '../../src'
+import { mayEditText, type Account, type SessionView, type User } from '../../src'
 import { publicAccount } from '../auth/Accounts'
 import { csrfTokenOf } from '../auth/Sessions'
 import type { ServerConfig } from '../config'
@@ -12,13 +12,13 @@ import { requireCsrfToken } from './requireSession'
 const loginBody = z.object({ username: z.string().max(100), password: z.string().max(1000) }).strict()
 
 // An account as the app is told about it: its public fields and whether it may edit the text.
-const userView = (account: Account) => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
+const userView = (account: Account): User => ({ ...publicAccount(account), mayEdit: mayEditText(account.role) })
 
 /**
  * What a signed-in app is told about its session: who, the anti-CSRF token,
  * and the workspace's time zone, in which the app shows every time.
  */
-export async function sessionView(workspace: Workspace, account: Account, token: string) {
+export async function sessionView(workspace: Workspace, account: Account, token: string): Promise<SessionView> {
   return { user: userView(account), csrfToken: csrfTokenOf(token), timeZone: (await workspace.settings.load()).timeZone }
 }
 

@@ -10,8 +10,10 @@ import {
   mayShareVersions,
   receivesShares,
   type Account,
-  type Author,
   type DocumentId,
+  type Share,
+  type SharedEntry,
+  type SharedVersion,
   type Username
 } from '../../src'
 import { RecordStore, type DocumentStore, type StorageAdapter } from '../../storage'
@@ -20,52 +22,6 @@ import type { Accounts } from '../auth/Accounts'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { SerialQueue } from '../SerialQueue'
 import type { Versions } from '../versions/Versions'
-
-/** Who withdrew a share, and when. */
-export interface Withdrawal {
-  readonly at: string
-  readonly by: Author
-}
-
-/**
- * One published version of a document made readable to observers. A share is
- * never deleted: withdrawing it is a state, so the record of who saw what,
- * from when to when, stays.
- */
-export interface Share {
-  readonly id: string
-  readonly documentId: DocumentId
-  readonly versionId: string
-  /** The version's name when it was shared (versions never change, so it stays true). */
-  readonly versionName: string
-  /**
-   * The observer accounts that may read it, or `null` for every observer
-   * account, including those created after the share.
-   */
-  readonly observers: readonly Username[] | null
-  readonly sharedAt: string
-  readonly sharedBy: Author
-  /** Set once the share is withdrawn; from then on no observer reads it. */
-  readonly withdrawn: Withdrawal | null
-}
-
-/**
- * A share as its audience sees it: what was shared, when and by whom, and
- * nothing of the other observers it was shared with.
- */
-export interface SharedEntry {
-  readonly share: { readonly id: string; readonly sharedAt: string; readonly sharedBy: { readonly name: string } }
-  readonly document: { readonly id: DocumentId; readonly title: string }
-  readonly version: { readonly id: string; readonly name: string; readonly createdAt: string }
-}
-
-/**
- * A shared version opened by its audience: the text as ProseMirror JSON and
- * nothing else of the version (no comments, no Yjs state, no hash).
- */
-export interface SharedVersion extends SharedEntry {
-  readonly version: SharedEntry['version'] & { readonly content: unknown }
-}
 
 /** Who a new share is for: named observer accounts, or (left out) every observer. */
 export interface ShareAudience {

@@ -14,41 +14,32 @@ import {
   replaceContent,
   schema,
   type Account,
-  type Author,
-  type BlockChange,
-  type CountryCode,
-  type DiffStats,
+  type CommentView,
+  type DiffSide,
   type DocumentId,
+  type ProposalCredit,
   type RequestStamp,
-  type Role
+  type VersionDetail,
+  type VersionDiff,
+  type VersionSummary
 } from '../../src'
 import { RecordStore, type StorageAdapter } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
-import type { Comments, CommentView } from '../comments/Comments'
+import type { Comments } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
 
-/** A published version: an immutable, named snapshot of a document and of its comments. */
-export interface Version {
-  readonly id: string
-  readonly documentId: DocumentId
-  readonly name: string
-  readonly createdAt: string
-  readonly author: Author
-  /** SHA-256 of the content's JSON: equal content, equal hash. */
-  readonly contentHash: string
-  readonly words: number
-  /** The text as ProseMirror JSON. */
-  readonly content: unknown
-  /** The comments as they stood when the version was published. */
-  readonly comments: readonly CommentView[]
+/**
+ * A published version as it is stored: an immutable, named snapshot of a
+ * document and of its comments (see {@link VersionDetail}, which the API
+ * answers with its plain text added).
+ */
+export interface Version extends Omit<VersionDetail, 'text'> {
   /** The request that published it, when its client named it; never shown by the API. */
   readonly request?: RequestStamp
 }
-
-export type VersionSummary = Omit<Version, 'content' | 'comments' | 'request'>
 
 const versionRecord = z.object({
   id: z.string(),
@@ -64,29 +55,6 @@ const versionRecord = z.object({
 })
 
 const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Version): VersionSummary => summary
-
-/** A change between two versions that an accepted proposal brought. */
-export interface ProposalCredit {
-  readonly commentId: string
-  /** The proposing author's country, and their role: together they say whose proposal it was (see `partyName`). */
-  readonly country: CountryCode | null
-  readonly role: Role
-  readonly text: string
-}
-
-/** One side of a comparison: a version, or the live draft. */
-export interface DiffSide {
-  readonly id: string
-  readonly name: string
-  readonly createdAt: string
-}
-
-export interface VersionDiff {
-  readonly from: DiffSide
-  readonly to: DiffSide
-  readonly blocks: ReadonlyArray<BlockChange & { readonly proposals?: readonly ProposalCredit[] }>
-  readonly stats: DiffStats
-}
 
 /** The id that stands for the live draft in comparisons. */
 export const DRAFT = 'draft'
@@ -118,7 +86,7 @@ export class Versions {
     return (await this.records(id).list()).map(summaryOf).sort((a, b) => a.createdAt.localeCompare(b.createdAt))
   }
 
-  async get(id: DocumentId, versionId: string): Promise<Outcome<Omit<Version, 'request'> & { text: string }>> {
+  async get(id: DocumentId, versionId: string): Promise<Outcome<VersionDetail>> {
     const stored = await this.records(id).get(versionId)
     if (!stored) return refuse(404, `no version ${versionId} of this document`)
     const { request: _request, ...version } = stored

@@ -1,5 +1,4 @@
-import { movedFrom, movedTo, partyName, readingOrder, type BlockPlace } from '../../src'
-import type { VersionDiff } from './Versions'
+import { movedFrom, movedTo, partyName, readingOrder, type BlockPlace, type VersionDiff } from '../../src'
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)

@@ -4,11 +4,9 @@
  * Presidency's (one rule, `partyName`, for the matrix, the redline and the app).
  */
 import { describe, expect, test } from 'vitest'
-import { partyName, type Author, type BlockId, type CommentId, type DocumentId, type Role } from '../../src'
+import { partyName, type Author, type BlockId, type CommentId, type CommentView, type DocumentId, type Role, type VersionDiff } from '../../src'
 import { commentMatrix } from '../../server/comments/commentMatrix'
-import type { CommentView } from '../../server/comments/Comments'
 import { redlineHtml } from '../../server/versions/redlineHtml'
-import type { VersionDiff } from '../../server/versions/Versions'
 
 const authors: Record<'ppt' | 'se' | 'mx', Author> = {
   ppt: { username: 'ppt' as Author['username'], name: 'Presidencia', role: 'ppt', country: null },
