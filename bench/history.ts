@@ -11,7 +11,7 @@ import { Random, WordSource } from './random'
 
 /** A generated history. */
 export interface History {
-  /** The document at the end, `gc: false` as the server keeps it. */
+  /** The document at the end, garbage-collected as the server keeps it. */
   readonly doc: Y.Doc
   /** The first update (the skeleton) and then one merged update per flush. */
   readonly flushes: Uint8Array[]
@@ -31,7 +31,7 @@ export function generateHistory(seed: number, edits: number, editsPerFlush = 100
     skeleton.push(`## ${s}. ${words.sentence(4).slice(0, -1)}`)
     for (let p = 0; p < 8; p++) skeleton.push('.')
   }
-  const doc = new Y.Doc({ gc: false })
+  const doc = new Y.Doc()
   doc.clientID = 1
   Y.applyUpdate(doc, encodeContent(parseMarkdown(skeleton.join('\n\n'))))
   const flushes: Uint8Array[] = [Y.encodeStateAsUpdate(doc)]

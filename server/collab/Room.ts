@@ -9,7 +9,8 @@ import type { Connection } from './Connection'
 
 /**
  * One loaded document and the connections editing it. Keeps the Y.Doc
- * (`gc: false`, so that versions can be restored), relays changes and
+ * (garbage-collected, as a y-websocket server keeps it: a version is its
+ * ProseMirror JSON, so no deleted text is kept for one), relays changes and
  * awareness to every connection (gathered per turn of the event loop, see
  * {@link Broadcast}), and stores changes debounced, one write at a time. If
  * a write fails the changes stay queued and are tried again: the document
@@ -19,7 +20,7 @@ import type { Connection } from './Connection'
  * would take it over is refused before it is applied.
  */
 export class Room {
-  readonly doc = new Y.Doc({ gc: false })
+  readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly connections = new Set<Connection>()
   private readonly broadcast = new Broadcast(this.connections, this.awareness)

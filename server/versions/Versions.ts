@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import * as Y from 'yjs'
 import { z } from 'zod'
 import {
   authorOf,
@@ -60,11 +59,14 @@ const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Versi
 export const DRAFT = 'draft'
 
 /**
- * Named versions of documents. Publishing stores the Yjs state (kept apart,
- * as bytes), the ProseMirror JSON and the comments; nothing changes a
- * version afterwards. A new draft can start from any version: the live text
- * is edited into it, so the history before stays whole. Publishing and
- * starting a draft are in the audit trail before they are answered.
+ * Named versions of documents. A version is its ProseMirror JSON and the
+ * comments as they stood: the comparison, the exports, restoring and sharing
+ * all read that, and nothing changes a version afterwards. No Yjs state is
+ * kept for it (files written before kept one under `versionState`, which
+ * nothing reads). A new draft can start from any version: the live text is
+ * edited into it, as one change. Who asked for a change is read from the
+ * decisions on proposals, which name the country and the text. Publishing
+ * and starting a draft are in the audit trail before they are answered.
  */
 export class Versions {
   // Publishing reads the versions (a retry? a name taken?) before it writes one.
@@ -93,11 +95,6 @@ export class Versions {
     return ok({ ...version, text: plainText(ProseMirrorNode.fromJSON(schema, version.content)) })
   }
 
-  /** The Yjs state of a version, to open it read-only in the editor. */
-  loadState(id: DocumentId, versionId: string): Promise<Uint8Array | undefined> {
-    return this.storage.load(['versionState', id, versionId])
-  }
-
   /**
    * Publishes the live draft as a version named `name` (trimmed). A name that
    * another version of the document has, in any case, is refused (409): the
@@ -120,10 +117,7 @@ export class Versions {
         return refuse(409, `this document already has a version named "${namesake.name}": give the new version another name`, 'version_name_taken', {
           name: namesake.name
         })
-      const { state, content } = await this.collaboration.withDocument(id, (doc) => ({
-        state: Y.encodeStateAsUpdate(doc),
-        content: readContent(doc)
-      }))
+      const content = await this.collaboration.withDocument(id, (doc) => readContent(doc))
       const json = content.toJSON()
       const version: Version = {
         id: randomUUID(),
@@ -137,8 +131,8 @@ export class Versions {
         comments: await this.comments.list(id),
         ...(request ? { request } : {})
       }
-      // The state, the record (with its request stamp) and the audit entry in
-      // one write: a version never points at missing bytes, and a retry finds all or nothing.
+      // The record (with its request stamp) and the audit entry in one write:
+      // a retry finds both or neither.
       await this.audit.record(
         {
           action: 'version.published',
@@ -146,7 +140,7 @@ export class Versions {
           target: { document: id, version: version.id },
           details: { name: version.name, words: version.words }
         },
-        [{ key: ['versionState', id, version.id], data: state }, this.records(id).chunkOf(version.id, version)]
+        [this.records(id).chunkOf(version.id, version)]
       )
       return ok(summaryOf(version))
     })

@@ -6,6 +6,8 @@
  */
 import { describe, expect, test, vi } from 'vitest'
 import { countWords, plainText, readContent } from '../../src'
+import { dataFile } from '../../server'
+import { LowdbStorageAdapter } from '../../storage'
 import {
   apiSession,
   connectSynced,
@@ -155,6 +157,25 @@ describe('Published versions', () => {
     const again = await publish(ppt, 'Borrador noviembre 2021 (copia)')
     expect(again.contentHash).toBe(november.contentHash)
     expect((await fetchVersion(ppt, again.id)).content).toEqual((await fetchVersion(ppt, november.id)).content)
+  })
+
+  test('A version is stored as its ProseMirror JSON and comments, with no copy of the Yjs state, and reads the same after a restart.', async () => {
+    const { server, dataDir } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const published = await publish(ppt, 'Versión sin estado Yjs')
+    const before = await fetchVersion(ppt, published.id)
+    await server.close()
+    const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
+    try {
+      expect(await storage.loadRange(['versionState', DOC])).toEqual([])
+      expect(await storage.load(['version', DOC, published.id])).toBeDefined()
+    } finally {
+      await storage.close()
+    }
+    const restarted = await startTestServer({ dataDir })
+    const after = await fetchVersion(await signIn(restarted.server, 'ppt'), published.id)
+    expect(after.content).toEqual(before.content)
+    expect(after.text).toBe(before.text)
   })
 
   test('An unknown version is answered with 404 and a JSON error.', async () => {

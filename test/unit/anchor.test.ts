@@ -16,16 +16,16 @@ import {
 } from '../../src'
 import { doc as pmDoc, p } from './builders'
 
-/** A document as the server holds one (`gc: false`), built from Markdown or from a ProseMirror node. */
+/** A document as the server holds one (garbage-collected, the Yjs default), built from Markdown or from a ProseMirror node. */
 function build(source: string | ProseMirrorNode): Y.Doc {
-  const ydoc = new Y.Doc({ gc: false })
+  const ydoc = new Y.Doc()
   Y.applyUpdate(ydoc, encodeContent(typeof source === 'string' ? parseMarkdown(source) : source))
   return ydoc
 }
 
 /** A second replica of `ydoc`, as another client holds it. */
 function replica(ydoc: Y.Doc): Y.Doc {
-  const other = new Y.Doc({ gc: false })
+  const other = new Y.Doc()
   Y.applyUpdate(other, Y.encodeStateAsUpdate(ydoc))
   return other
 }
