@@ -227,8 +227,11 @@ export class DocumentEditor {
     if (this.labelFrame) return
     this.labelFrame = requestAnimationFrame(() => {
       this.labelFrame = 0
+      const labels = this.view.dom.querySelectorAll<HTMLElement>('.ProseMirror-yjs-cursor > div')
+      // Alone in the text, nothing to measure: no layout is read while typing.
+      if (labels.length === 0) return
       const edge = this.view.dom.getBoundingClientRect().right
-      for (const label of this.view.dom.querySelectorAll<HTMLElement>('.ProseMirror-yjs-cursor > div')) {
+      for (const label of labels) {
         const caret = (label.parentElement as HTMLElement).getBoundingClientRect().left
         label.classList.toggle('flip', caret + label.offsetWidth > edge)
       }

@@ -44,30 +44,27 @@ export function attachCitationButton(surface: HTMLElement, documentId: string, t
 
 /**
  * Marks the cited block for a moment, as a decoration: a class set on
- * ProseMirror's own DOM would be undone by its next redraw.
+ * ProseMirror's own DOM would be undone by its next redraw. The decoration is
+ * found once, when the block is cited, and mapped through edits after that.
  */
-export function citedBlockPlugin(): Plugin<string | null> {
-  return new Plugin<string | null>({
+export function citedBlockPlugin(): Plugin<DecorationSet> {
+  return new Plugin<DecorationSet>({
     key: citedBlockPluginKey,
     state: {
-      init: () => null,
-      apply: (tr, cited) => {
+      init: () => DecorationSet.empty,
+      apply: (tr, marked, _old, state) => {
         const meta = tr.getMeta(citedBlockPluginKey) as { cited: string | null } | undefined
-        return meta ? meta.cited : cited
-      }
-    },
-    props: {
-      decorations(state) {
-        const cited = citedBlockPluginKey.getState(state)
-        if (!cited) return null
+        if (!meta) return marked.map(tr.mapping, tr.doc)
+        if (meta.cited === null) return DecorationSet.empty
         const decorations: Decoration[] = []
         state.doc.descendants((node, pos) => {
-          if (node.attrs.id === cited) decorations.push(Decoration.node(pos, pos + node.nodeSize, { class: 'cited' }))
+          if (node.attrs.id === meta.cited) decorations.push(Decoration.node(pos, pos + node.nodeSize, { class: 'cited' }))
           return decorations.length === 0 && !node.isTextblock
         })
         return DecorationSet.create(state.doc, decorations)
       }
-    }
+    },
+    props: { decorations: (state) => citedBlockPluginKey.getState(state) }
   })
 }
 

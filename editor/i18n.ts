@@ -762,10 +762,26 @@ export const shownTimeZone = (): string => workspaceTimeZone
  */
 export function formatInstantIn(instant: string | Date, language: Language, timeZone: string): string {
   const at = new Date(instant)
-  const date = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }).format(at)
-  const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at)
-  const zone = new Intl.DateTimeFormat(language, { timeZoneName: 'long', timeZone }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
-  return `${date}, ${time} (${zone})`
+  const { date, time, zone } = instantFormats(language, timeZone)
+  const zoneName = zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  return `${date.format(at)}, ${time.format(at)} (${zoneName})`
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one, and a page
+// formats a time per card or row: one set per language and zone.
+const formats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }>()
+function instantFormats(language: Language, timeZone: string) {
+  const key = `${language} ${timeZone}`
+  let found = formats.get(key)
+  if (!found) {
+    found = {
+      date: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }),
+      time: new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
+      zone: new Intl.DateTimeFormat(language, { timeZoneName: 'long', timeZone })
+    }
+    formats.set(key, found)
+  }
+  return found
 }
 
 /** An instant in the workspace's time zone: {@link formatInstantIn} with the zone of {@link showTimesIn}. */

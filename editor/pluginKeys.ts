@@ -1,4 +1,5 @@
 import { PluginKey } from 'prosemirror-state'
+import type { DecorationSet } from 'prosemirror-view'
 import type { CommentPluginState } from './comments/commentPlugin'
 
 /** Plugin keys of the editor's own plugins, in one place (y-prosemirror has its own). */
@@ -14,4 +15,4 @@ export const commentButtonPluginKey = new PluginKey('consenso-comment-button')
 export const readOnlyPluginKey = new PluginKey('consenso-read-only')
 
 /** The block a citation link points at, marked for a moment. */
-export const citedBlockPluginKey = new PluginKey<string | null>('consenso-cited-block')
+export const citedBlockPluginKey = new PluginKey<DecorationSet>('consenso-cited-block')

@@ -111,6 +111,15 @@ export class Comments {
   }
 
   /** The document's comments in order of creation, narrowed by `filter`. */
+  /**
+   * The stored comments of a document as they were written, without placing
+   * their passages in the text (which loads the live document): for naming
+   * them, as the audit page does.
+   */
+  async stored(id: DocumentId): Promise<Comment[]> {
+    return this.records(id).list()
+  }
+
   async list(id: DocumentId, filter: CommentFilter = {}): Promise<CommentView[]> {
     const comments = (await this.records(id).list())
       .filter((c) => (filter.country === undefined || c.country === filter.country) && (filter.status === undefined || c.status === filter.status))

@@ -135,7 +135,7 @@ export async function targetNames(workspace: Workspace, reader: Account, entries
     names.documents[id] = readable.get(id)?.title ?? id
     const [versions, comments, periods, shares] = (['version', 'comment', 'period', 'share'] as const).map((key) => idsOf(key, id))
     if (versions?.size) for (const v of await workspace.versions.list(id)) if (versions.has(v.id)) names.versions[v.id] = v.name
-    if (comments?.size) for (const c of await workspace.comments.list(id)) if (comments.has(c.id)) names.comments[c.id] = { author: c.author.name, country: c.country }
+    if (comments?.size) for (const c of await workspace.comments.stored(id)) if (comments.has(c.id)) names.comments[c.id] = { author: c.author.name, country: c.country }
     if (periods?.size) for (const p of (await workspace.periods.view(id)).periods) if (periods.has(p.id)) names.periods[p.id] = { start: p.start, deadline: p.deadline }
     if (shares?.size) {
       const listed = await workspace.shares.list(reader, id)
