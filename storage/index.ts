@@ -13,3 +13,22 @@ export { dataFileIn, lockFileIn, fileStamp } from './DataFolder'
 export { DataFolderLock, DataFolderInUseError, type LockHolder, type ProcessIdentity } from './DataFolderLock'
 export { backupStore, restoreStore, checkStoreFile, InvalidStoreFileError, type StoreCopy, type RestoreReport } from './StoreBackup'
 export { writeFileDurably } from './writeFileDurably'
+export {
+  AUDIT_GENESIS,
+  AuditConflictError,
+  DamagedRecordError,
+  type AuditHead,
+  type AuditStore,
+  type DamagedRecord,
+  type DocumentHistory,
+  type DocumentLog,
+  type LoggedUpdate,
+  type Records,
+  type RecordScope,
+  type RecordWrite,
+  type ScopeLocks,
+  type Store,
+  type StoredAuditEntry,
+  type StoredRecord
+} from './Store'
+export { MemoryStore } from './MemoryStore'
