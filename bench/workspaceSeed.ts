@@ -25,6 +25,14 @@ const MB = 1024 * 1024
 const AUDIT_ENTRIES_PER_100_MB = 100_000
 /** Markdown bytes of each other document: a long draft, as negotiated texts are. */
 const FILLER_MARKDOWN_BYTES = 1 * MB
+/**
+ * About what today's store keeps per byte of imported Markdown (the document,
+ * its version, its comments): the last document is made smaller by this
+ * much so that a workspace ends near its size, whatever the store. A guess
+ * that only steers the last step: the folder's size decides when to stop.
+ */
+const STORED_PER_MARKDOWN_BYTE = 3.5
+const SMALLEST_FILLER_BYTES = 64 * 1024
 /** Comments made on each other document. */
 const FILLER_COMMENTS = 5
 /** Audit entries recorded at once: the store may gather them into one write. */
@@ -129,7 +137,8 @@ export async function seedWorkspace(dir: string, targetMb: number, log: (line: s
     let comments = 0
     for (let bytes = (await folderBytes(dir)).data; bytes < targetBytes; bytes = (await folderBytes(dir)).data) {
       documents++
-      const markdown = await spanishMarkdown(`Documento de trabajo ${documents}`, FILLER_MARKDOWN_BYTES, 1000 + documents)
+      const size = Math.max(SMALLEST_FILLER_BYTES, Math.min(FILLER_MARKDOWN_BYTES, (targetBytes - bytes) / STORED_PER_MARKDOWN_BYTE))
+      const markdown = await spanishMarkdown(`Documento de trabajo ${documents}`, size, 1000 + documents)
       const made = must(`import document ${documents}`, await workspace.createDocument(ppt, `Documento de trabajo ${documents}`, parseMarkdown(markdown), source))
       must(`publish a version of document ${documents}`, await workspace.versions.publish(ppt, made.id, 'Borrador de trabajo'))
       for (let c = 0; c < FILLER_COMMENTS; c++) {
@@ -137,14 +146,14 @@ export async function seedWorkspace(dir: string, targetMb: number, log: (line: s
         must(
           `comment on document ${documents}`,
           await workspace.comments.create(ppt, made.id, {
-            body: `Observación ${c + 1} de la delegación de ${delegate.country as CountryCode} sobre el anexo ${c + 1}.`,
-            anchor: { type: 'TextQuoteSelector', exact: annexQuote(c + 1) }
+            body: `Observación ${c + 1} de la delegación de ${delegate.country as CountryCode} sobre el primer anexo.`,
+            anchor: { type: 'TextQuoteSelector', exact: annexQuote(1) }
           })
         )
         comments++
       }
     }
-    if (documents > 0) log(`  seeding ${targetMb} MB: ${documents} documents of ${mb(FILLER_MARKDOWN_BYTES)} MB of Markdown, each with a version and ${FILLER_COMMENTS} comments`)
+    if (documents > 0) log(`  seeding ${targetMb} MB: ${documents} documents of up to ${mb(FILLER_MARKDOWN_BYTES)} MB of Markdown, each with a version and ${FILLER_COMMENTS} comments`)
     await running.close()
     const bytes = await folderBytes(dir)
     const seedMs = performance.now() - started
