@@ -4,7 +4,7 @@
  * the same figures to `bench/results.json`, and exits non-zero if a target is
  * missed. See the README, section "Benchmark", for what each row measures.
  *
- *   npm run bench                     the whole table (about 8 minutes)
+ *   npm run bench                     the whole table (about 17 minutes, 9 of them the store rows at 100 MB)
  *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, sweep, startup, import, trace)
  *   npm run bench -- --store-mb 25    size of the largest workspace of the store rows (sweep, startup, import; default 100)
  *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
@@ -175,7 +175,7 @@ function sweepTableRows(r: SweepResult): Row[] {
   const first = r.points[0]
   const last = r.points.at(-1)
   if (!first || !last) return []
-  const sizes = r.points.map((p) => `${p.targetMb} MB`).join(', ')
+  const sizes = r.points.map((p) => (p.targetMb === 0 ? 'empty' : `${p.targetMb} MB`)).join(', ')
   type Point = SweepResult['points'][number]
   const at = (p: Point, f: (p: Point) => string) => `${p.targetMb === 0 ? 'empty' : `${p.targetMb} MB`}: ${f(p)}`
   const comments = (p: Point) => `p50 ${fmt(p.commentP50Ms)} ms, p99 ${fmt(p.commentP99Ms)} ms`
@@ -341,7 +341,7 @@ async function main(): Promise<number> {
   try {
     if (only.has('sweep')) {
       const sizes = [0, storeMb / 4, storeMb]
-      log(`sweep: comments and saves in workspaces of ${sizes.join(', ')} MB`)
+      log(`sweep: comments and saves in the empty workspace and those of ${sizes.slice(1).join(' and ')} MB`)
       sweep = await sweepRow({ seeds, sizes, comments: quick ? 20 : 40, saves: quick ? 10 : 20, log })
       results.sweep = sweep
     }

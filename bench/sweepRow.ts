@@ -67,7 +67,7 @@ export async function sweepRow(opts: {
       points.push(await sweepPoint(workspace, opts))
       const p = points.at(-1) as SweepPoint
       opts.log(
-        `  ${targetMb} MB (${(p.dataBytes / 2 ** 20).toFixed(1)} MB of data): comment p50 ${p.commentP50Ms.toFixed(0)} ms, p99 ${p.commentP99Ms.toFixed(0)} ms; ` +
+        `  ${targetMb === 0 ? 'empty' : `${targetMb} MB`} (${(p.dataBytes / 2 ** 20).toFixed(1)} MB of data): comment p50 ${p.commentP50Ms.toFixed(0)} ms, p99 ${p.commentP99Ms.toFixed(0)} ms; ` +
           `save p50 ${p.saveP50Ms.toFixed(0)} ms, p99 ${p.saveP99Ms.toFixed(0)} ms; event loop delay p99 ${p.loopDelayP99Ms.toFixed(0)} ms, max ${p.loopDelayMaxMs.toFixed(0)} ms`
       )
     } finally {
