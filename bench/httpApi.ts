@@ -6,13 +6,17 @@
  */
 import type { DocumentId } from '../src'
 
+/** How long a request may take before the row fails instead of waiting on: a slow store gives FAIL lines, not a hung run. */
+const REQUEST_TIMEOUT_MS = 120_000
+
 /** Posts a comment on the passage `quote` of document `id`; answers the time to the 201 answer, ms. */
 export async function postComment(httpUrl: string, token: string, id: DocumentId, body: string, quote: string): Promise<number> {
   const start = performance.now()
   const res = await fetch(`${httpUrl}/api/documents/${id}/comments`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ body, anchor: { type: 'TextQuoteSelector', exact: quote } })
+    body: JSON.stringify({ body, anchor: { type: 'TextQuoteSelector', exact: quote } }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
   })
   const text = await res.text()
   const ms = performance.now() - start
@@ -26,7 +30,12 @@ export async function importMarkdown(httpUrl: string, token: string, title: stri
   form.append('title', title)
   form.append('file', new Blob([markdown], { type: 'text/markdown' }), 'importacion.md')
   const start = performance.now()
-  const res = await fetch(`${httpUrl}/api/documents`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form })
+  const res = await fetch(`${httpUrl}/api/documents`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+  })
   const text = await res.text()
   const ms = performance.now() - start
   if (res.status !== 201) throw new Error(`import answered ${res.status}: ${text.slice(0, 300)}`)
