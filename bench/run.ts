@@ -180,7 +180,7 @@ function sweepTableRows(r: SweepResult): Row[] {
   const at = (p: Point, f: (p: Point) => string) => `${p.targetMb === 0 ? 'empty' : `${p.targetMb} MB`}: ${f(p)}`
   const comments = (p: Point) => `p50 ${fmt(p.commentP50Ms)} ms, p99 ${fmt(p.commentP99Ms)} ms`
   const saves = (p: Point) => `p50 ${fmt(p.saveP50Ms)} ms, p99 ${fmt(p.saveP99Ms)} ms`
-  const largest = `${last.targetMb} MB workspace (${mib(last.dataBytes)} MiB of data, ${last.documents} other documents with versions, ${last.auditEntries.toLocaleString('en')} audit entries)`
+  const largest = `${last.targetMb} MB workspace (${mib(last.dataBytes)} MiB of data, ${last.documents} other document${last.documents === 1 ? '' : 's'} with versions, ${last.auditEntries.toLocaleString('en')} audit entries)`
   return [
     {
       row: 'sweep: comment',
