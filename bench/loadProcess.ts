@@ -5,6 +5,8 @@
  * for each token another client wrote, the time from its writing to its
  * arrival, in a {@link LatencyHistogram}.
  */
+import { readFile, writeFile } from 'node:fs/promises'
+import { gunzipSync } from 'node:zlib'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -80,6 +82,63 @@ serve({
         resolve(now() - start)
       })
     }),
+  /**
+   * Replays an editing trace (bench/traces: `{ endContent, txns: [{ patches:
+   * [[position, deleted, inserted]] }] }`, gzipped) into the Y.Text `trace`
+   * of a new client `writer`, `editsPerMessage` patches to a transaction
+   * (one update message each), at most `messagesPerSecond` of them, so as
+   * to stay within the server's message budget. Resolves once a second
+   * client, `reader`, holds the whole text (the server then holds it too),
+   * with the writer's final state (`Y.encodeStateAsUpdate`) written to
+   * `stateFile`. Both clients stay open.
+   */
+  replayTrace: async (input: {
+    writer: ClientSpec
+    reader: ClientSpec
+    traceFile: string
+    stateFile: string
+    editsPerMessage: number
+    messagesPerSecond: number
+    timeoutMs?: number
+  }) => {
+    const trace = JSON.parse(gunzipSync(await readFile(input.traceFile)).toString('utf8')) as {
+      endContent: string
+      txns: { patches: [number, number, string][] }[]
+    }
+    const patches = trace.txns.flatMap((t) => t.patches)
+    const writer = open(input.writer)
+    const reader = open(input.reader)
+    clients.push(writer, reader)
+    const deadline = Date.now() + (input.timeoutMs ?? 600_000)
+    while (!writer.provider.synced || !reader.provider.synced) {
+      if (Date.now() > deadline) throw new Error('the trace clients did not sync')
+      await sleep(20)
+    }
+    const text = writer.doc.getText('trace')
+    const start = now()
+    let messages = 0
+    for (let i = 0; i < patches.length; i += input.editsPerMessage) {
+      writer.doc.transact(() => {
+        for (const [position, deleted, inserted] of patches.slice(i, i + input.editsPerMessage)) {
+          if (deleted > 0) text.delete(position, deleted)
+          if (inserted.length > 0) text.insert(position, inserted)
+        }
+      })
+      messages++
+      const wait = start + (messages * 1000) / input.messagesPerSecond - now()
+      if (wait > 0) await sleep(wait)
+    }
+    if (text.toString() !== trace.endContent) throw new Error('the replayed trace does not end with its endContent')
+    const sentMs = now() - start
+    const readerText = reader.doc.getText('trace')
+    while (readerText.length !== trace.endContent.length || readerText.toString() !== trace.endContent) {
+      if (Date.now() > deadline) throw new Error(`the reading client holds ${readerText.length} of ${trace.endContent.length} characters`)
+      await sleep(50)
+    }
+    const state = Y.encodeStateAsUpdate(writer.doc)
+    await writeFile(input.stateFile, state)
+    return { edits: patches.length, messages, sentMs, receivedMs: now() - start, updateBytes: state.byteLength, characters: trace.endContent.length }
+  },
   /** Forgets what was counted so far. */
   reset: () => {
     histogram = new LatencyHistogram()

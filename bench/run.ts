@@ -4,8 +4,9 @@
  * the same figures to `bench/results.json`, and exits non-zero if a target is
  * missed. See the README, section "Benchmark", for what each row measures.
  *
- *   npm run bench                     the whole table (about 8 minutes)
- *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence)
+ *   npm run bench                     the whole table (about 17 minutes, 9 of them the store rows at 100 MB)
+ *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, sweep, startup, import, trace)
+ *   npm run bench -- --store-mb 25    size of the largest workspace of the store rows (sweep, startup, import; default 100)
  *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
  *   npm run bench -- --profile        CPU profiles of the server processes into bench/profiles/
@@ -18,12 +19,17 @@ import { parseArgs } from 'node:util'
 import { coldOpen, type ColdOpenResult } from './coldOpen'
 import { diffRow, type DiffResult } from './diffRow'
 import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSummary, type FanoutWorkload } from './fanout'
+import { importRow, type ImportResult } from './importRow'
 import { persistenceRow, type PersistenceResult } from './persistenceRow'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
 import { soak, type SoakResult } from './soak'
+import { startupRow, type StartupResult } from './startupRow'
 import { round } from './stats'
+import { sweepRow, type SweepResult } from './sweepRow'
+import { traceRow, type TraceResult } from './traceRow'
+import { SeededWorkspaces } from './workspaceSeed'
 
-const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence'] as const
+const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'sweep', 'startup', 'import', 'trace'] as const
 type RowName = (typeof ROWS)[number]
 
 const { values: args } = parseArgs({
@@ -33,7 +39,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     soak: { type: 'string' },
-    'load-processes': { type: 'string', default: '2' }
+    'load-processes': { type: 'string', default: '2' },
+    'store-mb': { type: 'string', default: '100' }
   }
 })
 
@@ -45,6 +52,8 @@ const writeSeconds = quick ? 5 : 20
 const only = new Set((args.only ?? ROWS.join(',')).split(',').map((r) => r.trim()) as RowName[])
 for (const row of only) if (!ROWS.includes(row)) throw new RangeError(`--only takes ${ROWS.join(', ')}; got ${row}`)
 if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${args.rounds}`)
+const storeMb = Number(args['store-mb'])
+if (!Number.isFinite(storeMb) || storeMb < 4) throw new RangeError(`--store-mb must be a number of MiB, 4 or more, got ${args['store-mb']}`)
 if (args.profile) process.env.BENCH_PROFILE_DIR = join(ROOT, 'bench/profiles')
 
 /** The fan-out row: one document, 200 clients, 10 writing 20 updates a second. */
@@ -159,6 +168,86 @@ function persistenceTableRow(r: PersistenceResult): Row {
   }
 }
 
+const SWEEP_TARGET = 1.5
+const LOOP_DELAY_TARGET_MS = 25
+
+function sweepTableRows(r: SweepResult): Row[] {
+  const first = r.points[0]
+  const last = r.points.at(-1)
+  if (!first || !last) return []
+  const sizes = r.points.map((p) => (p.targetMb === 0 ? 'empty' : `${p.targetMb} MB`)).join(', ')
+  type Point = SweepResult['points'][number]
+  const at = (p: Point, f: (p: Point) => string) => `${p.targetMb === 0 ? 'empty' : `${p.targetMb} MB`}: ${f(p)}`
+  const comments = (p: Point) => `p50 ${fmt(p.commentP50Ms)} ms, p99 ${fmt(p.commentP99Ms)} ms`
+  const saves = (p: Point) => `p50 ${fmt(p.saveP50Ms)} ms, p99 ${fmt(p.saveP99Ms)} ms`
+  const largest = `${last.targetMb} MB workspace (${mib(last.dataBytes)} MiB of data, ${last.documents} other document${last.documents === 1 ? '' : 's'} with versions, ${last.auditEntries.toLocaleString('en')} audit entries)`
+  return [
+    {
+      row: 'sweep: comment',
+      workload: `${last.commentMs.length} comments by delegates over HTTP at ${sizes}; ${largest}`,
+      consenso: r.points.slice(1).map((p) => at(p, comments)).join('; '),
+      peer: at(first, comments),
+      ratio: fmt(r.commentRatio, 2),
+      target: `p50 ${last.targetMb} MB / empty ≤ ${SWEEP_TARGET}`,
+      pass: r.commentRatio <= SWEEP_TARGET
+    },
+    {
+      row: 'sweep: save',
+      workload: `${last.saveMs.length} saves of a one-token edit by a y-websocket client, at ${sizes}`,
+      consenso: r.points.slice(1).map((p) => at(p, saves)).join('; '),
+      peer: at(first, saves),
+      ratio: fmt(r.saveRatio, 2),
+      target: `p50 ${last.targetMb} MB / empty ≤ ${SWEEP_TARGET}`,
+      pass: r.saveRatio <= SWEEP_TARGET
+    },
+    {
+      row: 'sweep: event loop',
+      workload: `server event-loop delay during the ${last.targetMb} MB sweep`,
+      consenso: `p99 ${fmt(last.loopDelayP99Ms)} ms, max ${fmt(last.loopDelayMaxMs)} ms`,
+      peer: `empty: p99 ${fmt(first.loopDelayP99Ms)} ms, max ${fmt(first.loopDelayMaxMs)} ms`,
+      ratio: '',
+      target: `p99 ≤ ${LOOP_DELAY_TARGET_MS} ms`,
+      pass: last.loopDelayP99Ms <= LOOP_DELAY_TARGET_MS
+    }
+  ]
+}
+
+function startupTableRow(r: StartupResult): Row {
+  return {
+    row: 'start-up',
+    workload: `server/main.ts spawned to /healthz, ${r.targetMb} MB workspace (${mib(r.dataBytes)} MiB of data, ${mib(r.totalBytes)} MiB with backups), no document open`,
+    consenso: `${fmt(r.startMs)} ms; RSS ${mib(r.rss)} MiB`,
+    peer: `empty: ${fmt(r.emptyStartMs)} ms; RSS ${mib(r.emptyRss)} MiB`,
+    ratio: `${fmt(r.startMs / r.emptyStartMs, 2)} time; extra RSS ${fmt(r.memoryShare, 2)} × data`,
+    target: 'start ≤ 2 s; extra RSS ≤ 0.25 × data on disk',
+    pass: r.startMs <= 2000 && r.memoryShare <= 0.25
+  }
+}
+
+function importTableRow(r: ImportResult): Row {
+  return {
+    row: 'import',
+    workload: `${fmt(r.markdownBytes / 2 ** 20, 1)} MB Markdown over HTTP into the ${r.targetMb} MB workspace (${mib(r.dataBytes)} MiB of data)`,
+    consenso: `${fmt(r.importMs)} ms`,
+    peer: `empty: ${fmt(r.emptyImportMs)} ms`,
+    ratio: fmt(r.ratio, 2),
+    target: `${r.targetMb} MB / empty ≤ 1.5`,
+    pass: r.ratio <= 1.5
+  }
+}
+
+function traceTableRow(r: TraceResult): Row {
+  return {
+    row: 'real trace',
+    workload: `${r.trace}: ${r.edits.toLocaleString('en')} edits by a y-websocket client, stored, server restarted, first client`,
+    consenso: `stored ${kib(r.storedBytes)} KiB (${kib(r.storedBytesWithBackups)} with backups); synced in ${fmt(r.syncMs)} ms`,
+    peer: `encodeStateAsUpdate ${kib(r.updateBytes)} KiB; Y.applyUpdate ${fmt(r.rawApplyMs)} ms`,
+    ratio: `${fmt(r.sizeRatio, 2)} size; ${fmt(r.timeRatio, 2)} time`,
+    target: 'size ≤ 1.2 × update; time ≤ 2 × raw apply',
+    pass: r.sizeRatio <= 1.2 && r.timeRatio <= 2
+  }
+}
+
 function printTable(rows: readonly Row[]): void {
   const headers: Row = { row: 'row', workload: 'workload', consenso: 'Consenso', peer: 'peer', ratio: 'Consenso/peer', target: 'target', pass: true }
   const columns = ['row', 'workload', 'consenso', 'peer', 'ratio', 'target'] as const
@@ -243,11 +332,47 @@ async function main(): Promise<number> {
     results.persistence = persistence
   }
 
+  // The store rows of issue 12, on workspaces seeded once for the run.
+  const seeds = new SeededWorkspaces(log)
+  let sweep: SweepResult | undefined
+  let startup: StartupResult | undefined
+  let imported: ImportResult | undefined
+  let trace: TraceResult | undefined
+  try {
+    if (only.has('sweep')) {
+      const sizes = [0, storeMb / 4, storeMb]
+      log(`sweep: comments and saves in the empty workspace and those of ${sizes.slice(1).join(' and ')} MB`)
+      sweep = await sweepRow({ seeds, sizes, comments: quick ? 20 : 40, saves: quick ? 10 : 20, log })
+      results.sweep = sweep
+    }
+    if (only.has('startup')) {
+      log(`start-up: server/main.ts over the ${storeMb} MB workspace and the empty one`)
+      startup = await startupRow({ seeds, targetMb: storeMb, rounds: quick ? 1 : 3, log })
+      results.startup = startup
+    }
+    if (only.has('import')) {
+      log(`import: a 3 MB Markdown draft into the ${storeMb} MB workspace and the empty one`)
+      imported = await importRow({ seeds, targetMb: storeMb, markdownBytes: 3 * 2 ** 20, rounds: quick ? 1 : 3, log })
+      results.import = imported
+    }
+  } finally {
+    await seeds.close()
+  }
+  if (only.has('trace')) {
+    log('real trace: automerge-paper through a y-websocket client, stored, cold open')
+    trace = await traceRow({ rounds: quick ? 1 : 3, editsPerMessage: 100, messagesPerSecond: 150, log })
+    results.trace = trace
+  }
+
   if (fanout) rows.push(fanoutRow('fan-out latency', '1 document, 200 clients, 10 writing 20 updates/s', fanout, false))
   if (many) rows.push(fanoutRow('many documents', '11 documents × 40 clients, 10 writing 20 updates/s each', many, true))
   if (cold) rows.push(coldRow(cold))
   for (const d of diffs) rows.push(diffTableRow(d))
   if (persistence) rows.push(persistenceTableRow(persistence))
+  if (sweep) rows.push(...sweepTableRows(sweep))
+  if (startup) rows.push(startupTableRow(startup))
+  if (imported) rows.push(importTableRow(imported))
+  if (trace) rows.push(traceTableRow(trace))
   printTable(rows)
   const pass = rows.every((r) => r.pass)
   log(`${pass ? 'Every target met' : 'Some targets missed'} in ${fmt((performance.now() - started) / 1000)} s.`)
@@ -255,7 +380,7 @@ async function main(): Promise<number> {
   await writeFile(
     join(ROOT, 'bench/results.json'),
     JSON.stringify(
-      { date: new Date().toISOString(), machine: machine(), quick, rounds, loadProcesses, pass, table: rows, results },
+      { date: new Date().toISOString(), machine: machine(), quick, rounds, loadProcesses, storeMb, pass, table: rows, results },
       (_key, value: unknown) => (typeof value === 'number' ? round(value, 3) : value),
       2
     ) + '\n'

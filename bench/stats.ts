@@ -74,3 +74,10 @@ export const round = (value: number, digits = 2): number => {
   const f = 10 ** digits
   return Math.round(value * f) / f
 }
+
+/** The nearest-rank `q` quantile (0–1) of some numbers, for samples too few for a histogram (NaN when there are none). */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number
+}
