@@ -109,9 +109,10 @@ export class Workspace {
    * it may not (`missing` is also the answer for an id that is not valid).
    */
   async openDocument(account: Account, id: string): Promise<{ meta: DocumentMeta } | { failed: 'missing' | 'forbidden' }> {
+    // The role first: one who may read no document must not learn which ids exist.
+    if (!mayReadDocument(account.role)) return { failed: 'forbidden' }
     const meta = isDocumentId(id) ? await this.documents.loadMeta(id) : undefined
     if (!meta) return { failed: 'missing' }
-    if (!mayReadDocument(account.role)) return { failed: 'forbidden' }
     return { meta }
   }
 

@@ -11,6 +11,7 @@ export {
   ROLE_TITLES,
   isRole,
   mayReadDocument,
+  mayReadSettings,
   mayEditText,
   mayManageAccounts,
   mayShareVersions,

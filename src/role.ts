@@ -29,6 +29,13 @@ export const mayReadDocument = (role: Role): boolean => role !== 'observer'
  */
 export const mayEditText = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
 
+/**
+ * Whether the role may read the workspace settings (its calendar and time
+ * zone): those who work on the documents, not observers, who read only what
+ * is shared with them.
+ */
+export const mayReadSettings = (role: Role): boolean => role !== 'observer'
+
 /** Whether the role may create and manage accounts. */
 export const mayManageAccounts = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
 
