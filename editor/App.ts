@@ -332,7 +332,7 @@ export class App {
       return
     } else {
       const key: MessageKey =
-        reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : reason === 'tooLarge' ? 'documentTooLarge' : reason === 'flood' ? 'tooManyChanges' : 'closedByServer'
+        reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : reason === 'tooLarge' ? 'documentTooLarge' : reason === 'unsafeLink' ? 'unsafeLink' : reason === 'flood' ? 'tooManyChanges' : 'closedByServer'
       this.notice = { key, detail: key === 'closedByServer' ? detail : undefined }
     }
     this.go('#/')
