@@ -297,7 +297,7 @@ export class App {
   }
 
   private async accounts(main: HTMLElement): Promise<void> {
-    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user?.username ?? '' })
+    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user?.username ?? '', selfRole: this.user?.role ?? 'observer' })
     try {
       await page.load()
     } catch (err) {

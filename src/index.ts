@@ -14,6 +14,8 @@ export {
   mayReadSettings,
   mayEditText,
   mayManageAccounts,
+  mayGrantRole,
+  rolesNamedIn,
   mayShareVersions,
   maySeeShares,
   receivesShares,
