@@ -72,8 +72,8 @@ export class AccountAccess {
 
   /**
    * Checks a name and password from `address` and opens a session. While the
-   * name or the address is throttled the password is not even checked. A
-   * success clears the name's count of failures.
+   * name from that address, or the address, is throttled the password is not
+   * even checked. A success clears the count of the name from that address.
    */
   async login(username: string, password: string, address: string | undefined): Promise<LoginResult> {
     const { accounts, sessions, audit } = this.parts
@@ -94,7 +94,7 @@ export class AccountAccess {
       await audit.record({ action: 'login.failed', actor: triedBy(username) })
       return { failed: 'credentials' }
     }
-    this.throttle.succeed(username)
+    this.throttle.succeed(username, address)
     const { token, session } = await sessions.open(account.username)
     await audit.record({ action: 'login', actor: actorOf(account) })
     return { ok: { account, session, token } }
