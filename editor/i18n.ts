@@ -357,7 +357,8 @@ const es = {
   error_upload_too_large: 'El archivo pesa más de {mebibytes} MiB.',
   error_username_taken: 'El nombre de usuario {username} ya está en uso.',
   error_country_delegates_full: '{country} ya tiene {max} cuentas de delegado, el máximo por país.',
-  error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.'
+  error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.',
+  error_comment_quota: 'Ha enviado demasiados comentarios o demasiado texto en poco tiempo. Su comentario no se guardó: espere {seconds} segundos e inténtelo de nuevo (el texto sigue en el formulario).'
 }
 
 type Messages = typeof es
@@ -713,7 +714,8 @@ const en: Messages = {
   error_upload_too_large: 'The file is larger than {mebibytes} MiB.',
   error_username_taken: 'The username {username} is taken.',
   error_country_delegates_full: '{country} already has {max} delegate accounts, the most a country may hold.',
-  error_password_too_short: 'The password must have at least {min} characters.'
+  error_password_too_short: 'The password must have at least {min} characters.',
+  error_comment_quota: 'You sent too many comments or too much text in a short time. Your comment was not saved: wait {seconds} seconds and try again (the text is still in the form).'
 }
 
 const messages: Record<Language, Messages> = { es, en }

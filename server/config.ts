@@ -124,6 +124,25 @@ export const defaultMessageThrottle: MessageThrottleConfig = {
   maxThrottledMs: 10_000
 }
 
+/**
+ * Per-account budgets of comments and replies (see `CommentQuota`): over
+ * either, a write is answered 429 with `Retry-After` and stores nothing.
+ */
+export interface CommentQuotaConfig {
+  /** Comments and replies an account may write at once after a quiet spell. Default 30: a delegation entering its remarks from notes. */
+  readonly burst: number
+  /** Comments and replies an account may write a minute, sustained. Default 10: more than anyone types, far less than a script. */
+  readonly perMinute: number
+  /**
+   * Bytes of text (comment, proposed wording, quoted passage) an account may
+   * write an hour; also the most at once. Default 2 MiB: some hundred long
+   * comments, against the 350 MiB an hour a script managed without it.
+   */
+  readonly bytesPerHour: number
+}
+
+export const defaultCommentQuota: CommentQuotaConfig = { burst: 30, perMinute: 10, bytesPerHour: 2 * 1024 * 1024 }
+
 /** The server's whole configuration. Only `server/main.ts` fills it from the environment. */
 export interface ServerConfig {
   /** Interface to listen on. Default `0.0.0.0`. */
@@ -158,6 +177,8 @@ export interface ServerConfig {
    * client shares the proxy's address for login throttling and the audit trail.
    */
   readonly trustProxy: TrustProxy
+  /** Per-account budgets of comments and replies. Default {@link defaultCommentQuota}. */
+  readonly commentQuota: CommentQuotaConfig
   /**
    * How often the sessions behind open WebSockets and event streams are
    * checked, in ms: one that expired or was ended closes its connections
@@ -190,6 +211,7 @@ export const defaultConfig: ServerConfig = {
   sessions: defaultSessions,
   loginThrottle: defaultLoginThrottle,
   trustProxy: false,
+  commentQuota: defaultCommentQuota,
   sessionCheckMs: 30_000,
   editorDir: 'dist/editor'
 }

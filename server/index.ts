@@ -5,10 +5,12 @@ export { systemClock, type Clock } from './Clock'
 export { createHttpServer, SESSION_COOKIE } from './http'
 export {
   defaultConfig,
+  defaultCommentQuota,
   defaultLoginThrottle,
   defaultMessageThrottle,
   defaultPersistence,
   defaultSessions,
+  type CommentQuotaConfig,
   type LoginThrottleConfig,
   type MessageRate,
   type MessageThrottleConfig,

@@ -98,8 +98,22 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
       absoluteMs: minutes(env, 'SESSION_MAX_MINUTES', defaultConfig.sessions.absoluteMs),
       secureCookie: env.SECURE_COOKIE === '1'
     },
-    trustProxy: trustProxyOf(env.TRUST_PROXY)
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
+    commentQuota: {
+      burst: count(env, 'COMMENT_BURST', defaultConfig.commentQuota.burst),
+      perMinute: count(env, 'COMMENTS_PER_MINUTE', defaultConfig.commentQuota.perMinute),
+      bytesPerHour: count(env, 'COMMENT_KIB_PER_HOUR', defaultConfig.commentQuota.bytesPerHour / 1024) * 1024
+    }
   }
+}
+
+// A positive whole number from the environment (1 to 1,000,000,000), or `fallback` when unset.
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > 1_000_000_000) throw new RangeError(`${name} must be a whole number from 1 to 1000000000, got ${text}`)
+  return value
 }
 
 /**

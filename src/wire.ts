@@ -115,7 +115,8 @@ export const REFUSAL_CODES = [
   'username_taken',
   'country_delegates_full',
   'password_too_short',
-  'version_name_taken'
+  'version_name_taken',
+  'comment_quota'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]
