@@ -219,12 +219,13 @@ export class Connection {
     awarenessProtocol.applyAwarenessUpdate(this.room.awareness, writeAwarenessUpdate(rewritten), this.origin)
   }
 
-  // A client id belongs to the first connection that speaks for it: nobody
-  // may move or remove another person's cursor.
+  // A client id belongs to the first connection that speaks for it, and to
+  // its session after it left (Room.claimPresence): nobody may move, remove
+  // or take over another person's cursor, also while their socket is down.
   private mayControl(clientId: number): boolean {
     if (this.clientIds.has(clientId)) return true
     for (const other of this.room.connections) if (other !== this && other.clientIds.has(clientId)) return false
-    return true
+    return this.room.claimPresence(clientId, this.context.sessionId)
   }
 
   /** Sends a message if the socket is still open. */
@@ -250,6 +251,7 @@ export class Connection {
     this.open = false
     this.queue = null
     if (this.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this.origin)
+    this.room.releasePresence(this.clientIds)
   }
 
   get isOpen(): boolean {
