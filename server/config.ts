@@ -127,6 +127,8 @@ export const defaultMessageThrottle: MessageThrottleConfig = {
 /**
  * Per-account budgets of comments and replies (see `CommentQuota`): over
  * either, a write is answered 429 with `Retry-After` and stores nothing.
+ * They bind the roles that comment, not the Presidency and the Secretariat,
+ * who answer every comment and edit the text itself.
  */
 export interface CommentQuotaConfig {
   /** Comments and replies an account may write at once after a quiet spell. Default 30: a delegation entering its remarks from notes. */

@@ -60,7 +60,7 @@ describe('Comment quotas', () => {
     expect(await count()).toBe(before + 30)
   })
 
-  test('Over the rate: the refusal says when to try again (Retry-After), another delegation is not affected, and once that time has passed the comment goes through.', async () => {
+  test('Over the rate: the refusal says when to try again (Retry-After), another delegation and the PPT are not affected, and once that time has passed the comment goes through.', async () => {
     const { server, anchor, comment, count, pass } = await quotaServer({ burst: 3, perMinute: 2, bytesPerHour: 1024 * 1024 })
     const mx = await signIn(server, 'mx')
     for (let i = 0; i < 3; i++) expect((await comment(mx, `Uno de tres ${i}`)).status).toBe(201)
@@ -77,6 +77,9 @@ describe('Comment quotas', () => {
 
     const gt = await signIn(server, 'gt')
     expect((await comment(gt, 'Guatemala no está afectada')).status).toBe(201)
+    // The Presidency, who answers everyone, has no budget.
+    const ppt = await signIn(server, 'ppt')
+    for (let i = 0; i < 6; i++) expect((await comment(ppt, `Nota de la PPT ${i}`)).status).toBe(201)
     pass(29_000)
     expect((await comment(mx, 'Aún no')).status).toBe(429)
     pass(1_000)
