@@ -1,4 +1,4 @@
-import { COUNTRIES, isCountryCode, isRole, ROLES, type AccountEntry, type Role } from '../src'
+import { COUNTRIES, isCountryCode, isRole, mayGrantRole, ROLES, type AccountEntry, type Role } from '../src'
 import { api } from './api'
 import { describeError } from './describeError'
 import { h } from './dom'
@@ -9,6 +9,8 @@ export interface AccountsPageOptions {
   readonly language: Language
   /** The username of the person at the page: their own account cannot be disabled from here. */
   readonly self: string
+  /** The role of the person at the page: it offers only the roles it may grant (the server checks again). */
+  readonly selfRole: Role
 }
 
 /**
@@ -71,7 +73,7 @@ export class AccountsPage {
           h('td', {}, a.country ? h('span', { class: `country-chip country-${a.country}` }, a.country) : '', a.country ? ` ${countryName(a.country, language)}` : ''),
           h('td', {}, formatInstant(a.createdAt, language)),
           h('td', { class: 'account-state' }, a.disabled ? t('accountDisabled') : t('accountActive')),
-          h('td', {}, a.username === this.options.self ? '' : this.toggle(a))
+          h('td', {}, a.username === this.options.self || !mayGrantRole(this.options.selfRole, a.role) ? '' : this.toggle(a))
         )
       )
     )
@@ -109,7 +111,7 @@ export class AccountsPage {
     const username = h('input', { name: 'username', required: true, autocomplete: 'off', pattern: '[a-z0-9][a-z0-9._\\-]{1,39}' })
     const name = h('input', { name: 'name', autocomplete: 'off' })
     const password = h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })
-    const role = h('select', { name: 'role' }, ...ROLES.map((r) => h('option', { value: r, selected: r === 'delegate' }, t(`role_${r}` as MessageKey))))
+    const role = h('select', { name: 'role' }, ...ROLES.filter((r) => mayGrantRole(this.options.selfRole, r)).map((r) => h('option', { value: r, selected: r === 'delegate' }, t(`role_${r}` as MessageKey))))
     const country = h(
       'select',
       { name: 'country' },

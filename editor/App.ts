@@ -297,7 +297,7 @@ export class App {
   }
 
   private async accounts(main: HTMLElement): Promise<void> {
-    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user?.username ?? '' })
+    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user?.username ?? '', selfRole: this.user?.role ?? 'observer' })
     try {
       await page.load()
     } catch (err) {
@@ -332,7 +332,7 @@ export class App {
       return
     } else {
       const key: MessageKey =
-        reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : reason === 'tooLarge' ? 'documentTooLarge' : reason === 'flood' ? 'tooManyChanges' : 'closedByServer'
+        reason === 'forbidden' ? 'forbidden' : reason === 'missing' ? 'notFound' : reason === 'tooLarge' ? 'documentTooLarge' : reason === 'unsafeLink' ? 'unsafeLink' : reason === 'flood' ? 'tooManyChanges' : 'closedByServer'
       this.notice = { key, detail: key === 'closedByServer' ? detail : undefined }
     }
     this.go('#/')

@@ -19,7 +19,7 @@ import { readOnlyPlugin } from './readOnlyPlugin'
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
 
 /** Why the server ended the connection for good (WebSocket close codes 44xx). */
-export type ClosedReason = 'session' | 'forbidden' | 'missing' | 'tooLarge' | 'flood' | 'refused'
+export type ClosedReason = 'session' | 'forbidden' | 'missing' | 'tooLarge' | 'unsafeLink' | 'flood' | 'refused'
 
 // The refusals the app tells apart; any other 44xx is 'refused'.
 const CLOSED_REASONS: ReadonlyMap<number, ClosedReason> = new Map([
@@ -27,6 +27,7 @@ const CLOSED_REASONS: ReadonlyMap<number, ClosedReason> = new Map([
   [CloseCode.forbidden, 'forbidden'],
   [CloseCode.notFound, 'missing'],
   [CloseCode.documentTooLarge, 'tooLarge'],
+  [CloseCode.unsafeContent, 'unsafeLink'],
   [CloseCode.tooManyMessages, 'flood']
 ])
 

@@ -18,7 +18,8 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   username_taken: 'error_username_taken',
   country_delegates_full: 'error_country_delegates_full',
   password_too_short: 'error_password_too_short',
-  version_name_taken: 'versionNameTaken'
+  version_name_taken: 'versionNameTaken',
+  comment_quota: 'error_comment_quota'
 }
 
 // Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.

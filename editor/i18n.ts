@@ -151,6 +151,7 @@ const es = {
   notFound: 'El documento no existe.',
   closedByServer: 'El servidor cerró la conexión',
   documentTooLarge: 'El documento superaría su tamaño máximo: el último cambio no se guardó. Acorte el texto o divídalo en varios documentos.',
+  unsafeLink: 'El último cambio tenía un enlace que no es http(s) ni mailto y no se guardó. Vuelva a abrir el documento.',
   tooManyChanges: 'Se enviaron demasiados cambios en poco tiempo y el servidor cerró la conexión. Vuelva a abrir el documento.',
   present: 'Presentes',
   bold: 'Negrita',
@@ -356,7 +357,8 @@ const es = {
   error_upload_too_large: 'El archivo pesa más de {mebibytes} MiB.',
   error_username_taken: 'El nombre de usuario {username} ya está en uso.',
   error_country_delegates_full: '{country} ya tiene {max} cuentas de delegado, el máximo por país.',
-  error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.'
+  error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.',
+  error_comment_quota: 'Ha enviado demasiados comentarios o demasiado texto en poco tiempo. Su comentario no se guardó: espere {seconds} segundos e inténtelo de nuevo (el texto sigue en el formulario).'
 }
 
 type Messages = typeof es
@@ -507,6 +509,7 @@ const en: Messages = {
   notFound: 'The document does not exist.',
   closedByServer: 'The server closed the connection',
   documentTooLarge: 'The document would exceed its maximum size: the last change was not saved. Shorten the text or split it into several documents.',
+  unsafeLink: 'The last change held a link that is neither http(s) nor mailto and was not saved. Open the document again.',
   tooManyChanges: 'Too many changes were sent in a short time and the server closed the connection. Open the document again.',
   present: 'Present',
   bold: 'Bold',
@@ -711,7 +714,8 @@ const en: Messages = {
   error_upload_too_large: 'The file is larger than {mebibytes} MiB.',
   error_username_taken: 'The username {username} is taken.',
   error_country_delegates_full: '{country} already has {max} delegate accounts, the most a country may hold.',
-  error_password_too_short: 'The password must have at least {min} characters.'
+  error_password_too_short: 'The password must have at least {min} characters.',
+  error_comment_quota: 'You sent too many comments or too much text in a short time. Your comment was not saved: wait {seconds} seconds and try again (the text is still in the form).'
 }
 
 const messages: Record<Language, Messages> = { es, en }

@@ -1,6 +1,6 @@
 import { Plugin, type Command, type EditorState } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
-import { schema } from '../src'
+import { isSafeHref, schema } from '../src'
 import { blockActive, commands, markActive, toggleLink } from './commands'
 import { h } from './dom'
 import type { Translate } from './i18n'
@@ -36,7 +36,7 @@ export function menuPlugin(toolbar: HTMLElement, t: Translate): Plugin {
       title: t('link'),
       command: toggleLink(() => {
         const href = window.prompt(t('linkPrompt'), 'https://')
-        if (href && !/^(https?:|mailto:)/i.test(href.trim())) window.alert(t('linkInvalid'))
+        if (href && !isSafeHref(href)) window.alert(t('linkInvalid'))
         return href
       }),
       active: (s) => markActive(s, schema.marks.link)

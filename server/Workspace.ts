@@ -23,7 +23,7 @@ import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type Col
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
 import { Settings } from './settings'
-import { defaultLoginThrottle, type ServerConfig } from './config'
+import { defaultCommentQuota, defaultLoginThrottle, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
@@ -66,7 +66,7 @@ export class Workspace {
    */
   constructor(
     readonly storage: StorageAdapter,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle'>>,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'commentQuota'>>,
     readonly logger: Logger,
     readonly clock: Clock = systemClock
   ) {
@@ -87,7 +87,7 @@ export class Workspace {
     )
     this.settings = new Settings(storage, this.audit)
     this.periods = new Periods(storage, this.settings, this.events, this.audit, clock)
-    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, clock)
+    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota)
     this.versions = new Versions(storage, this.collaboration, this.comments, this.audit, clock)
     this.shares = new Shares(storage, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock)
     this.exports = new Exports(this)
@@ -109,9 +109,10 @@ export class Workspace {
    * it may not (`missing` is also the answer for an id that is not valid).
    */
   async openDocument(account: Account, id: string): Promise<{ meta: DocumentMeta } | { failed: 'missing' | 'forbidden' }> {
+    // The role first: one who may read no document must not learn which ids exist.
+    if (!mayReadDocument(account.role)) return { failed: 'forbidden' }
     const meta = isDocumentId(id) ? await this.documents.loadMeta(id) : undefined
     if (!meta) return { failed: 'missing' }
-    if (!mayReadDocument(account.role)) return { failed: 'forbidden' }
     return { meta }
   }
 

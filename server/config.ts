@@ -21,31 +21,53 @@ export interface SessionConfig {
 }
 
 /**
- * How many failed logins are tolerated before the server stops checking
- * passwords (see `LoginThrottle`; the counts live in memory).
+ * How failed logins are slowed (see `LoginThrottle`; the counts live in
+ * memory). Failures count per pair of name and address, so that nobody can
+ * lock a person out from elsewhere, and per address, more loosely.
  */
 export interface LoginThrottleConfig {
-  /** Length of the sliding window over which failures are counted, in ms. Default 15 minutes. */
+  /** How long a failure counts, in ms. Default 15 minutes. */
   readonly windowMs: number
   /**
-   * Failures per username within the window. Default 5: a person who mistypes
-   * a few times is not locked out, a guesser gets 5 tries per 15 minutes. The
-   * trade-off: anyone may lock a known username out for a window.
+   * Failures of one name from one address, within the window, before that
+   * pair has to wait. Default 5: a person who mistypes a few times never waits.
    */
-  readonly maxPerAccount: number
+  readonly freePerPair: number
   /**
-   * Failures per remote address within the window. Default 20: one machine
-   * trying many names is stopped, while a delegation behind one office NAT
-   * still has room for its own typos.
+   * The wait after the first failure past the free ones, in ms; it doubles
+   * with each further failure. Default 1000: 1 s, 2 s, 4 s… a guesser from
+   * one address gets about 15 tries in the window, a typist barely notices.
+   */
+  readonly firstDelayMs: number
+  /** Longest wait of a pair, in ms. Default 15 minutes. */
+  readonly maxDelayMs: number
+  /**
+   * Failures from one address within the window, whatever the names, before
+   * the address is refused until the oldest leaves the window. Default 100:
+   * one machine trying many names is stopped, a delegation behind one office
+   * NAT keeps room for its typos. Behind a reverse proxy set `trustProxy`, or
+   * every client shares the proxy's address and this ceiling.
    */
   readonly maxPerAddress: number
 }
 
 export const defaultLoginThrottle: LoginThrottleConfig = {
   windowMs: 15 * 60 * 1000,
-  maxPerAccount: 5,
-  maxPerAddress: 20
+  freePerPair: 5,
+  firstDelayMs: 1000,
+  maxDelayMs: 15 * 60 * 1000,
+  maxPerAddress: 100
 }
+
+/**
+ * Which proxies in front of the server are trusted to say the client's
+ * address in `X-Forwarded-For` (express's `trust proxy`): `false` trusts none
+ * (the peer's address is the client's), a number trusts that many hops
+ * nearest the server, a list trusts those addresses and subnets (CIDR, or
+ * `loopback`, `linklocal`, `uniquelocal`). Trusting every proxy is not
+ * offered: any client could then claim any address.
+ */
+export type TrustProxy = false | number | readonly string[]
 
 /**
  * How fast one collaboration connection may send one kind of message: two
@@ -102,6 +124,27 @@ export const defaultMessageThrottle: MessageThrottleConfig = {
   maxThrottledMs: 10_000
 }
 
+/**
+ * Per-account budgets of comments and replies (see `CommentQuota`): over
+ * either, a write is answered 429 with `Retry-After` and stores nothing.
+ * They bind the roles that comment, not the Presidency and the Secretariat,
+ * who answer every comment and edit the text itself.
+ */
+export interface CommentQuotaConfig {
+  /** Comments and replies an account may write at once after a quiet spell. Default 30: a delegation entering its remarks from notes. */
+  readonly burst: number
+  /** Comments and replies an account may write a minute, sustained. Default 10: more than anyone types, far less than a script. */
+  readonly perMinute: number
+  /**
+   * Bytes of text (comment, proposed wording, quoted passage) an account may
+   * write an hour; also the most at once. Default 2 MiB: some hundred long
+   * comments, against the 350 MiB an hour a script managed without it.
+   */
+  readonly bytesPerHour: number
+}
+
+export const defaultCommentQuota: CommentQuotaConfig = { burst: 30, perMinute: 10, bytesPerHour: 2 * 1024 * 1024 }
+
 /** The server's whole configuration. Only `server/main.ts` fills it from the environment. */
 export interface ServerConfig {
   /** Interface to listen on. Default `0.0.0.0`. */
@@ -128,8 +171,16 @@ export interface ServerConfig {
   readonly messageThrottle: MessageThrottleConfig
   readonly persistence: PersistenceConfig
   readonly sessions: SessionConfig
-  /** Failed logins tolerated per account and per address. Default {@link defaultLoginThrottle}. */
+  /** How failed logins are slowed, per name and address and per address. Default {@link defaultLoginThrottle}. */
   readonly loginThrottle: LoginThrottleConfig
+  /**
+   * The proxies trusted to name the client's address (see {@link TrustProxy}).
+   * Default `false`: behind a TLS proxy set it (`TRUST_PROXY=1`), or every
+   * client shares the proxy's address for login throttling and the audit trail.
+   */
+  readonly trustProxy: TrustProxy
+  /** Per-account budgets of comments and replies. Default {@link defaultCommentQuota}. */
+  readonly commentQuota: CommentQuotaConfig
   /**
    * How often the sessions behind open WebSockets and event streams are
    * checked, in ms: one that expired or was ended closes its connections
@@ -161,6 +212,8 @@ export const defaultConfig: ServerConfig = {
   persistence: defaultPersistence,
   sessions: defaultSessions,
   loginThrottle: defaultLoginThrottle,
+  trustProxy: false,
+  commentQuota: defaultCommentQuota,
   sessionCheckMs: 30_000,
   editorDir: 'dist/editor'
 }

@@ -1,20 +1,23 @@
 /** The Consenso server: workspace rules, collaboration, HTTP and WebSocket transport. */
-export { startServer, dataFile, type RunningServer } from './main'
+export { startServer, dataFile, trustProxyOf, type RunningServer } from './main'
 export { Workspace } from './Workspace'
 export { systemClock, type Clock } from './Clock'
 export { createHttpServer, SESSION_COOKIE } from './http'
 export {
   defaultConfig,
+  defaultCommentQuota,
   defaultLoginThrottle,
   defaultMessageThrottle,
   defaultPersistence,
   defaultSessions,
+  type CommentQuotaConfig,
   type LoginThrottleConfig,
   type MessageRate,
   type MessageThrottleConfig,
   type ServerConfig,
   type PersistenceConfig,
-  type SessionConfig
+  type SessionConfig,
+  type TrustProxy
 } from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'

@@ -1,9 +1,9 @@
 import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { AddressInfo } from 'node:net'
+import { isIP, type AddressInfo } from 'node:net'
 import { DataFolderLock, dataFileIn, LowdbStorageAdapter, MemoryStorageAdapter, type StorageAdapter } from '../storage'
-import { defaultConfig, type ServerConfig } from './config'
+import { defaultConfig, type ServerConfig, type TrustProxy } from './config'
 import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
 import { systemClock, type Clock } from './Clock'
@@ -97,8 +97,47 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
       idleMs: minutes(env, 'SESSION_IDLE_MINUTES', defaultConfig.sessions.idleMs),
       absoluteMs: minutes(env, 'SESSION_MAX_MINUTES', defaultConfig.sessions.absoluteMs),
       secureCookie: env.SECURE_COOKIE === '1'
+    },
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
+    commentQuota: {
+      burst: count(env, 'COMMENT_BURST', defaultConfig.commentQuota.burst),
+      perMinute: count(env, 'COMMENTS_PER_MINUTE', defaultConfig.commentQuota.perMinute),
+      bytesPerHour: count(env, 'COMMENT_KIB_PER_HOUR', defaultConfig.commentQuota.bytesPerHour / 1024) * 1024
     }
   }
+}
+
+// A positive whole number from the environment (1 to 1,000,000,000), or `fallback` when unset.
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > 1_000_000_000) throw new RangeError(`${name} must be a whole number from 1 to 1000000000, got ${text}`)
+  return value
+}
+
+/**
+ * The `trustProxy` setting from the text of `TRUST_PROXY`: unset, empty or
+ * `0` trusts no proxy; a whole number (1–10) trusts that many hops nearest
+ * the server; otherwise a comma-separated list of addresses, subnets (CIDR)
+ * or `loopback`, `linklocal`, `uniquelocal`. `true` is refused: trusting
+ * every hop lets any client claim any address.
+ */
+export function trustProxyOf(text: string | undefined): TrustProxy {
+  const value = text?.trim() ?? ''
+  if (value === '' || value === '0' || value.toLowerCase() === 'false') return false
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 10) throw new RangeError(`TRUST_PROXY must be a number of hops from 0 to 10 or a list of addresses, got ${text}`)
+    return hops
+  }
+  if (value.toLowerCase() === 'true') throw new RangeError('TRUST_PROXY=true would trust any client to name its own address: give the number of proxy hops (e.g. 1) or their addresses')
+  const list = value.split(',').map((item) => item.trim())
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal'])
+  for (const item of list)
+    if (!named.has(item) && isIP(item.split('/')[0] ?? '') === 0)
+      throw new RangeError(`TRUST_PROXY must list addresses, subnets or loopback, linklocal, uniquelocal; got ${item}`)
+  return list
 }
 
 // A duration in ms from the environment: a whole number from 0 to one hour, or `fallback` when unset.

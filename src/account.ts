@@ -1,5 +1,5 @@
 import { countryOf, isCountryCode, type Country, type CountryCode } from './country'
-import { isRole, type Role } from './role'
+import { isRole, rolesNamedIn, ROLE_TITLES, type Role } from './role'
 
 /** The login name of an account: lower case letters, digits, dot, dash, underscore. */
 export type Username = string & { __brand: 'Username' }
@@ -22,7 +22,10 @@ export interface Account {
   readonly country: CountryCode | null
 }
 
-/** Checks an account's fields; returns the reason it is invalid, or undefined. */
+/**
+ * Checks an account's fields; returns the reason it is invalid, or undefined.
+ * A name may not use or imitate another role's title (see `rolesNamedIn`).
+ */
 export function accountProblem(account: { username: unknown; name: unknown; role: unknown; country: unknown }): string | undefined {
   if (!isUsername(account.username)) return 'username must be 2–40 lower-case letters, digits, ".", "-" or "_"'
   if (typeof account.name !== 'string' || account.name.trim() === '' || account.name.length > 120)
@@ -30,6 +33,8 @@ export function accountProblem(account: { username: unknown; name: unknown; role
   if (!isRole(account.role)) return `role must be one of ppt, secretariat, delegate, reviewer, observer`
   if (account.country !== null && !isCountryCode(account.country)) return 'country must be the ISO code of a member country'
   if (account.role === 'delegate' && account.country === null) return 'a delegate needs a country'
+  const imitated = rolesNamedIn(account.name).find((role) => role !== account.role)
+  if (imitated) return `name must not pass for ${ROLE_TITLES[imitated]}: only its own accounts bear that title`
   return undefined
 }
 

@@ -3,7 +3,7 @@
  * roles, countries and the calendar. Pure: no I/O, runs in the browser and
  * on the server alike.
  */
-export { schema, isSafeHref, BLOCK_TYPES } from './schema'
+export { schema, isSafeHref, isUnsafeLinkFormat, BLOCK_TYPES } from './schema'
 export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFix } from './blockId'
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
 export {
@@ -11,8 +11,11 @@ export {
   ROLE_TITLES,
   isRole,
   mayReadDocument,
+  mayReadSettings,
   mayEditText,
   mayManageAccounts,
+  mayGrantRole,
+  rolesNamedIn,
   mayShareVersions,
   maySeeShares,
   receivesShares,

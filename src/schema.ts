@@ -100,8 +100,28 @@ const nodes = {
   }
 } satisfies Record<string, NodeSpec>
 
-/** Links may only point to the web or to mail: anything else is dropped on parse. */
+/**
+ * The link rule: links may only point to the web or to mail. Anything else
+ * (`javascript:`, `data:`, a relative path) is dropped by the importers,
+ * refused when it comes over the WebSocket, and never rendered as an `href`.
+ */
 export const isSafeHref = (href: string): boolean => /^(https?:|mailto:)/i.test(href.trim())
+
+// y-prosemirror names a mark that may overlap itself `<name>--<8-character hash>`.
+const HASHED_MARK_NAME = /^(.*)--[a-zA-Z0-9+/=]{8}$/
+
+/**
+ * Whether a formatting attribute of the shared text (`key` and `value` as
+ * y-prosemirror writes a mark on a Y.XmlText: the mark's name, its attrs)
+ * is a link that breaks {@link isSafeHref}: a link mark whose `href` is not
+ * an http(s) or mailto address, or is no text at all. `null` ends a format
+ * and is never one.
+ */
+export function isUnsafeLinkFormat(key: string, value: unknown): boolean {
+  if ((HASHED_MARK_NAME.exec(key)?.[1] ?? key) !== 'link' || value === null) return false
+  const href = typeof value === 'object' ? (value as { href?: unknown }).href : undefined
+  return typeof href !== 'string' || !isSafeHref(href)
+}
 
 const marks = {
   strong: {
@@ -128,11 +148,12 @@ const marks = {
         }
       }
     ],
-    toDOM: (mark) => [
-      'a',
-      { href: mark.attrs.href as string, title: mark.attrs.title as string | null, rel: 'noopener noreferrer nofollow' },
-      0
-    ]
+    // A link that breaks the rule (stored before it was enforced, say) is shown without its href: its text stays, nothing runs.
+    toDOM: (mark) => {
+      const href = mark.attrs.href as string
+      const title = mark.attrs.title as string | null
+      return ['a', isSafeHref(href) ? { href, title, rel: 'noopener noreferrer nofollow' } : { title, rel: 'noopener noreferrer nofollow' }, 0]
+    }
   }
 } satisfies Record<string, MarkSpec>
 

@@ -43,6 +43,11 @@ export const CloseCode = {
   notFound: 4404,
   /** An update would take the document over its maximum size; nothing of it was applied. */
   documentTooLarge: 4413,
+  /**
+   * An update broke a rule of the content: a link that is not an http(s) or
+   * mailto address (see `isSafeHref`). Nothing of it was applied, forwarded or stored.
+   */
+  unsafeContent: 4422,
   /** The connection stayed over its message rates for too long (flood control). */
   tooManyMessages: 4429
 } as const
@@ -110,7 +115,8 @@ export const REFUSAL_CODES = [
   'username_taken',
   'country_delegates_full',
   'password_too_short',
-  'version_name_taken'
+  'version_name_taken',
+  'comment_quota'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]

@@ -1,4 +1,4 @@
-import { mayManageAccounts, SessionEndReason, type Account, type AccountEntry, type SessionEndReasonText, type Username } from '../../src'
+import { mayGrantRole, mayManageAccounts, ROLE_TITLES, SessionEndReason, type Account, type AccountEntry, type SessionEndReasonText, type Username } from '../../src'
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -72,8 +72,8 @@ export class AccountAccess {
 
   /**
    * Checks a name and password from `address` and opens a session. While the
-   * name or the address is throttled the password is not even checked. A
-   * success clears the name's count of failures.
+   * name from that address, or the address, is throttled the password is not
+   * even checked. A success clears the count of the name from that address.
    */
   async login(username: string, password: string, address: string | undefined): Promise<LoginResult> {
     const { accounts, sessions, audit } = this.parts
@@ -94,7 +94,7 @@ export class AccountAccess {
       await audit.record({ action: 'login.failed', actor: triedBy(username) })
       return { failed: 'credentials' }
     }
-    this.throttle.succeed(username)
+    this.throttle.succeed(username, address)
     const { token, session } = await sessions.open(account.username)
     await audit.record({ action: 'login', actor: actorOf(account) })
     return { ok: { account, session, token } }
@@ -131,9 +131,14 @@ export class AccountAccess {
     return ok(all.map(managed).sort((a, b) => a.username.localeCompare(b.username)))
   }
 
-  /** Opens an account on behalf of `by` (Presidency or Secretariat). */
+  /**
+   * Opens an account on behalf of `by` (Presidency or Secretariat), of a role
+   * that holds no more than `by`'s own ({@link mayGrantRole}): the Secretariat
+   * may not make a Presidency account.
+   */
   async create(by: Account, input: NewAccount): Promise<Outcome<Account>> {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
+    if (!mayGrantRole(by.role, input.role)) return refuse(403, `the ${by.role} role may not create accounts of ${ROLE_TITLES[input.role]}`)
     const made = await this.parts.accounts.create(input, (chunk, account) =>
       this.parts.audit.record(
         {
@@ -153,8 +158,9 @@ export class AccountAccess {
 
   /**
    * Disables (or enables again) the account `username` on behalf of `by`
-   * (Presidency or Secretariat), who may not disable their own account.
-   * Disabling cuts the account off at once: its sessions are removed, its
+   * (Presidency or Secretariat), who may not disable their own account nor
+   * disable or enable one of a role that holds more than theirs
+   * ({@link mayGrantRole}: the Secretariat may not disable the Presidency). Disabling cuts the account off at once: its sessions are removed, its
    * sockets closed and its streams ended. Asking for the state an account
    * is already in changes and records nothing.
    */
@@ -162,6 +168,9 @@ export class AccountAccess {
     if (!mayManageAccounts(by.role)) return refuse(403, 'only the Presidency or the Secretariat manage accounts')
     if (username === by.username && disabled) return refuse(409, 'you may not disable your own account')
     const { sessions, audit } = this.parts
+    const target = await this.parts.accounts.get(username)
+    if (target && !mayGrantRole(by.role, target.role))
+      return refuse(403, `the ${by.role} role may not ${disabled ? 'disable' : 'enable'} accounts of ${ROLE_TITLES[target.role]}`)
     const changed = await this.parts.accounts.setDisabled(username, disabled, async (chunk, account) => {
       // Sessions go first: the stored change and its entry, naming how many
       // ended, are one write. A session opened meanwhile is not honoured

@@ -2,7 +2,7 @@ import { defaultLoginThrottle, type LoginThrottleConfig } from '../config'
 
 /**
  * Whether a login may be tried now, or how long until it may. `firstRefusal`
- * is true for the first refusal of a lockout only, so that a flood of
+ * is true for the first refusal of a wait only, so that a flood of
  * attempts is recorded once, not once per attempt.
  */
 export type LoginAllowance =
@@ -12,7 +12,7 @@ export type LoginAllowance =
 interface Failures {
   // Instants of the failures still in the window, oldest first.
   readonly instants: number[]
-  // Until when the current lockout has already been reported as refused.
+  // Until when the current wait has already been reported as refused.
   refusedUntil: number
 }
 
@@ -20,17 +20,33 @@ interface Failures {
 // expired ones are dropped, then the ones whose last failure is oldest.
 const MAX_KEYS = 50_000
 
+// Failures of a pair kept past its free ones: enough for the doubling wait to
+// reach any `maxDelayMs` (2^32 times the first delay).
+const KEPT_PAST_FREE = 32
+
 /**
- * Counts failed logins per username (lower-cased, whether or not the account
- * exists, so that the answer tells nothing about which names exist) and per
- * remote address, in a sliding window. Over either limit a login is refused
- * without looking at the password until the oldest failure in the window
- * leaves it. Refused attempts are not counted: the window ends when it says,
- * however hard a client keeps knocking.
+ * Slows password guessing without letting anyone lock someone else out.
+ * Failed logins are counted, in a sliding window, per pair of name
+ * (lower-cased, whether or not the account exists, so that the answer tells
+ * nothing about which names exist) and remote address, and per address:
+ *
+ * - a pair has `freePerPair` failures free; each failure past them makes
+ *   that pair wait before its next try, `firstDelayMs` and doubling, up to
+ *   `maxDelayMs`. Only the pair waits: the person whose name is tried from
+ *   elsewhere still logs in from their own address;
+ * - an address with `maxPerAddress` failures in the window (any names) is
+ *   refused until the oldest leaves it, a looser ceiling against one machine
+ *   trying many names.
+ *
+ * While refused, the password is not looked at. Refused attempts are not
+ * counted: the wait ends when it says, however hard a client keeps knocking.
+ * Behind a proxy the address is the client's only if the server trusts the
+ * proxy (`ServerConfig.trustProxy`); otherwise every client shares the
+ * proxy's, and its ceiling.
  *
  * The counters live in memory only: a restart of the server resets them.
- * Memory stays bounded: a key keeps at most its limit of instants, expired
- * instants are dropped on every use, and the number of keys is capped.
+ * Memory stays bounded: a key keeps a bounded number of instants, expired
+ * ones are dropped on every use, and the number of keys is capped.
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, Failures>()
@@ -45,11 +61,11 @@ export class LoginThrottle {
     const now = this.now()
     let retryAfterMs = 0
     let firstRefusal = false
-    for (const { key, max } of this.keysOf(username, address)) {
-      const wait = this.waitFor(key, max, now)
+    for (const key of this.keysOf(username, address)) {
+      const wait = this.waitFor(key, now)
       if (wait <= 0) continue
       retryAfterMs = Math.max(retryAfterMs, wait)
-      const failures = this.failures.get(key) as Failures
+      const failures = this.failures.get(key.name) as Failures
       if (failures.refusedUntil <= now) firstRefusal = true
       failures.refusedUntil = now + wait
     }
@@ -59,21 +75,20 @@ export class LoginThrottle {
   /** Counts a failed login of `username` from `address`. */
   fail(username: string, address: string | undefined): void {
     const now = this.now()
-    for (const { key, max } of this.keysOf(username, address)) {
-      const failures = this.live(key, now)
+    for (const key of this.keysOf(username, address)) {
+      const failures = this.live(key.name, now)
       failures.instants.push(now)
-      // Only the newest `max` matter for the limit.
-      if (failures.instants.length > max) failures.instants.splice(0, failures.instants.length - max)
+      if (failures.instants.length > key.kept) failures.instants.splice(0, failures.instants.length - key.kept)
       // Re-inserted, so that the map's order is that of the last failure.
-      this.failures.delete(key)
-      this.failures.set(key, failures)
+      this.failures.delete(key.name)
+      this.failures.set(key.name, failures)
     }
     if (this.failures.size > MAX_KEYS) this.prune(now)
   }
 
-  /** Forgets the failures of `username` after a successful login (the address keeps its count). */
-  succeed(username: string): void {
-    this.failures.delete(accountKey(username))
+  /** Forgets the failures of `username` from `address` after a successful login from there (the address keeps its count). */
+  succeed(username: string, address: string | undefined): void {
+    this.failures.delete(pairKey(username, address))
   }
 
   /** How many keys are held (for tests of the memory bound). */
@@ -81,18 +96,25 @@ export class LoginThrottle {
     return this.failures.size
   }
 
-  private keysOf(username: string, address: string | undefined): { key: string; max: number }[] {
-    const keys = [{ key: accountKey(username), max: this.config.maxPerAccount }]
-    if (address) keys.push({ key: `address:${addressKey(address)}`, max: this.config.maxPerAddress })
+  private keysOf(username: string, address: string | undefined): ThrottleKey[] {
+    const { freePerPair, maxPerAddress } = this.config
+    const keys: ThrottleKey[] = [{ name: pairKey(username, address), kind: 'pair', kept: freePerPair + KEPT_PAST_FREE }]
+    if (address) keys.push({ name: `address:${addressKey(address)}`, kind: 'address', kept: maxPerAddress })
     return keys
   }
 
-  // How long until `key` is under its limit again; 0 if it is now.
-  private waitFor(key: string, max: number, now: number): number {
-    const { instants } = this.live(key, now)
-    if (instants.length === 0) this.failures.delete(key)
-    if (instants.length < max) return 0
-    return (instants[instants.length - max] as number) + this.config.windowMs - now
+  // How long until `key` may try again; 0 if it may now.
+  private waitFor(key: ThrottleKey, now: number): number {
+    const { instants } = this.live(key.name, now)
+    if (instants.length === 0) this.failures.delete(key.name)
+    if (key.kind === 'address') {
+      const max = this.config.maxPerAddress
+      return instants.length < max ? 0 : (instants[instants.length - max] as number) + this.config.windowMs - now
+    }
+    const past = instants.length - this.config.freePerPair
+    if (past < 0) return 0
+    const delay = Math.min(this.config.firstDelayMs * 2 ** past, this.config.maxDelayMs)
+    return (instants[instants.length - 1] as number) + delay - now
   }
 
   // The failures of `key` still in the window; drops the expired ones.
@@ -116,7 +138,14 @@ export class LoginThrottle {
   }
 }
 
-const accountKey = (username: string) => `account:${username.trim().toLowerCase()}`
+interface ThrottleKey {
+  readonly name: string
+  readonly kind: 'pair' | 'address'
+  // How many instants the key keeps: no more than its rule reads.
+  readonly kept: number
+}
+
+const pairKey = (username: string, address: string | undefined) => `pair:${username.trim().toLowerCase()}@${address ? addressKey(address) : 'unknown'}`
 
 /**
  * The key of a remote address: an IPv4 address as it is (also when written

@@ -6,7 +6,17 @@ import * as syncProtocol from 'y-protocols/sync'
 import { colorOf } from '../../src'
 import type { Logger } from '../Logger'
 import type { MessageKind, MessageThrottle } from './MessageThrottle'
-import { checkUpdateReferences, CloseCode, encodeAwarenessMessage, MessageType, readAwarenessUpdate, SyncStep, writeAwarenessUpdate } from './protocol'
+import {
+  checkUpdateLinks,
+  checkUpdateReferences,
+  CloseCode,
+  encodeAwarenessMessage,
+  MessageType,
+  readAwarenessUpdate,
+  SyncStep,
+  UnsafeContent,
+  writeAwarenessUpdate
+} from './protocol'
 import type { Room } from './Room'
 import { DocumentTooLarge, OPEN, type ConnectionContext, type UpdateOrigin, type WebSocketLike } from './types'
 
@@ -30,7 +40,7 @@ export interface Presence {
  * with the identity rewritten to the session's, and answers awareness
  * queries. A message that breaks the protocol closes this connection only,
  * with a reason, and changes nothing; so does an update that would take the
- * document over its maximum size (4413).
+ * document over its maximum size (4413) or holds a link the link rule refuses (4422).
  *
  * Flood control: every message is charged to the connection's
  * {@link MessageThrottle} as it arrives, and `receive` answers how long the
@@ -126,6 +136,10 @@ export class Connection {
         })
         return this.close(CloseCode.documentTooLarge, err.message)
       }
+      if (err instanceof UnsafeContent) {
+        this.logger.info('closing a connection whose update breaks the link rule', { document: this.context.documentId, user: this.context.account.username })
+        return this.close(CloseCode.unsafeContent, err.message)
+      }
       const reason = err instanceof ProtocolError ? err.message : `malformed message: ${(err as Error).message}`
       this.logger.info('closing a connection that sent a bad message', { document: this.context.documentId, user: this.context.account.username, reason })
       this.close(CloseCode.badMessage, reason)
@@ -185,6 +199,7 @@ export class Connection {
         const decoded = Y.decodeUpdate(update)
         checkUpdateReferences(decoded)
         if (this.context.readOnly) return
+        checkUpdateLinks(decoded)
         this.room.checkUpdate(update, decoded)
         Y.applyUpdate(this.room.doc, update, this.origin)
         break
@@ -204,12 +219,13 @@ export class Connection {
     awarenessProtocol.applyAwarenessUpdate(this.room.awareness, writeAwarenessUpdate(rewritten), this.origin)
   }
 
-  // A client id belongs to the first connection that speaks for it: nobody
-  // may move or remove another person's cursor.
+  // A client id belongs to the first connection that speaks for it, and to
+  // its session after it left (Room.claimPresence): nobody may move, remove
+  // or take over another person's cursor, also while their socket is down.
   private mayControl(clientId: number): boolean {
     if (this.clientIds.has(clientId)) return true
     for (const other of this.room.connections) if (other !== this && other.clientIds.has(clientId)) return false
-    return true
+    return this.room.claimPresence(clientId, this.context.sessionId)
   }
 
   /** Sends a message if the socket is still open. */
@@ -235,6 +251,7 @@ export class Connection {
     this.open = false
     this.queue = null
     if (this.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this.origin)
+    this.room.releasePresence(this.clientIds)
   }
 
   get isOpen(): boolean {

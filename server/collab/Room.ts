@@ -8,6 +8,15 @@ import { DocumentTooLarge, STORAGE_ORIGIN, type CollaborationHooks, type UpdateO
 import type { Connection } from './Connection'
 
 /**
+ * How long an awareness client id stays bound to its session after the
+ * connection speaking for it left, in ms of the room's clock (see
+ * {@link Room.claimPresence}): 10 minutes, longer than any reconnection
+ * (y-websocket retries within seconds), short enough that a client id
+ * reused by chance is not refused for long.
+ */
+export const PRESENCE_BINDING_MS = 10 * 60 * 1000
+
+/**
  * One loaded document and the connections editing it. Keeps the Y.Doc
  * (garbage-collected, as a y-websocket server keeps it: a version is its
  * ProseMirror JSON, so no deleted text is kept for one), relays changes and
@@ -28,6 +37,10 @@ export class Room {
   holds = 0
   /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
   readonly loaded: Promise<void>
+
+  // Who first spoke for each awareness client id in this document: the
+  // session, and when its connection speaking for it left (undefined while open).
+  private readonly presenceOwners = new Map<number, { sessionId: string; leftAt: number | undefined }>()
 
   private pending: Uint8Array[] = []
   // Bytes of the stored state as loaded plus those stored since, and bytes
@@ -134,6 +147,32 @@ export class Room {
       decoded.structs.every((struct) => within(struct.id.client, struct.id.clock + struct.length)) &&
       [...decoded.ds.clients].every(([client, ranges]) => ranges.every((range) => within(client, range.clock + range.len)))
     if (!addsNothing) throw new DocumentTooLarge(this.maxBytes)
+  }
+
+  /**
+   * Whether a connection of the session `sessionId` may speak for the
+   * awareness client `clientId`, and if so binds the id to that session. An
+   * id belongs to the session that first used it in this document: another
+   * session's claim is refused while its owner is connected, and for
+   * {@link PRESENCE_BINDING_MS} after it left, so that nobody takes over the
+   * presence of someone whose socket dropped (they come back with the same
+   * id). The binding ends with the document's unloading.
+   */
+  claimPresence(clientId: number, sessionId: string): boolean {
+    const owner = this.presenceOwners.get(clientId)
+    if (owner && owner.sessionId !== sessionId && (owner.leftAt === undefined || this.clock() - owner.leftAt < PRESENCE_BINDING_MS)) return false
+    this.presenceOwners.set(clientId, { sessionId, leftAt: undefined })
+    return true
+  }
+
+  /** Notes that the connection speaking for `clientIds` left: their bindings start to run out; those run out are forgotten. */
+  releasePresence(clientIds: Iterable<number>): void {
+    const now = this.clock()
+    for (const id of clientIds) {
+      const owner = this.presenceOwners.get(id)
+      if (owner) owner.leftAt = now
+    }
+    for (const [id, owner] of this.presenceOwners) if (owner.leftAt !== undefined && now - owner.leftAt >= PRESENCE_BINDING_MS) this.presenceOwners.delete(id)
   }
 
   /** Whether changes are waiting to be stored. */

@@ -1,6 +1,6 @@
 export { Collaboration, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
-export { Room } from './Room'
+export { PRESENCE_BINDING_MS, Room } from './Room'
 export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'
 export { MessageThrottle, formatBytes, type MessageKind, type ThrottleVerdict } from './MessageThrottle'

@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
+import { isUnsafeLinkFormat } from '../../src'
 
 /**
  * The y-websocket message types, unchanged (see PROTOCOL.md). Consenso adds
@@ -98,4 +99,24 @@ export function checkUpdateReferences(decoded: ReturnType<typeof Y.decodeUpdate>
       if (ref && ref.client === client && ref.clock >= clock)
         throw new TypeError(`item ${client}:${clock} refers to ${ref.client}:${ref.clock}, which its client had not made yet`)
   }
+}
+
+/**
+ * An update that breaks a rule of the content (see {@link checkUpdateLinks});
+ * closes the connection with {@link CloseCode.unsafeContent}, nothing applied.
+ */
+export class UnsafeContent extends Error {
+  override name = 'UnsafeContent'
+}
+
+/**
+ * Throws {@link UnsafeContent} if a decoded update formats any text as a
+ * link that breaks the importers' link rule (`isUnsafeLinkFormat`): an
+ * editor's client could otherwise write `href: "javascript:…"` straight into
+ * the shared text, to be stored in versions and rendered to everyone.
+ */
+export function checkUpdateLinks(decoded: ReturnType<typeof Y.decodeUpdate>): void {
+  for (const struct of decoded.structs)
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentFormat && isUnsafeLinkFormat(struct.content.key, struct.content.value))
+      throw new UnsafeContent('a link may only point to an http(s) or mailto address')
 }

@@ -28,6 +28,8 @@ import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
 import { ok, refuse, type Outcome } from '../Outcome'
+import type { CommentQuotaConfig } from '../config'
+import { CommentQuota } from './CommentQuota'
 import type { Periods } from './Periods'
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
@@ -73,15 +75,36 @@ const inline = (text: string) => text.replace(/\s*\n\s*/g, ' ')
 export class Comments {
   // One change at a time per document: each reads, changes and writes a record.
   private readonly queue = new SerialQueue<DocumentId>()
+  private readonly quota: CommentQuota
 
+  /** `quota`: each account's budgets of comments and replies (see {@link CommentQuota}). */
   constructor(
     private readonly storage: StorageAdapter,
     private readonly collaboration: Collaboration,
     private readonly periods: Periods,
     private readonly events: DocumentEvents,
     private readonly audit: AuditLog,
-    private readonly now: () => Date
-  ) {}
+    private readonly now: () => Date,
+    quota: CommentQuotaConfig
+  ) {
+    this.quota = new CommentQuota(quota, () => now().getTime())
+  }
+
+  // Charges a write of `texts` to the account's budgets; a 429 with Retry-After if over either.
+  // The Presidency and the Secretariat have none: they answer every country's
+  // comments and edit the text itself, so a budget would hold back their work
+  // and guard against nothing they could not do more directly.
+  private charge(account: Account, texts: readonly string[]): Outcome<true> {
+    if (mayDecide(account.role)) return ok(true)
+    const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0)
+    const allowance = this.quota.charge(account.username, bytes)
+    if (allowance.allowed) return ok(true)
+    const seconds = Math.max(1, Math.ceil(allowance.retryAfterMs / 1000))
+    const what = allowance.over === 'rate' ? 'too many comments and replies in a short time' : 'too much comment text in the last hour'
+    return {
+      failed: { status: 429, message: `${what}: try again in ${seconds} seconds`, code: 'comment_quota', values: { seconds: String(seconds) }, retryAfterSeconds: seconds }
+    }
+  }
 
   // The audit entry of an act by `account` on `comment`.
   private act(account: Account, action: AuditAction, comment: Comment, details?: AuditDetails): AuditRecord {
@@ -151,7 +174,8 @@ export class Comments {
    * key is stored in the comment, in the same write: the same account
    * retrying with the same key and the same text (body, quoted passage,
    * proposed wording) gets that comment back, as it now stands, and no second
-   * one; with other text, a 409 refusal.
+   * one; with other text, a 409 refusal. A comment over its account's
+   * budgets ({@link CommentQuota}) is refused with 429 and stores nothing.
    */
   create(account: Account, id: DocumentId, input: NewComment, requestKey?: string): Promise<Outcome<CommentView>> {
     return this.queue.run(id, async () => {
@@ -164,6 +188,9 @@ export class Comments {
       if ('failed' in allowed) return allowed
       const anchored = await this.collaboration.withDocument(id, (doc) => anchorFromQuote(doc, input.anchor))
       if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
+      // Charged once the write is allowed, before anything is stored: a retry or a refusal costs nothing.
+      const charged = this.charge(account, [input.body, input.anchor.exact, input.suggestion?.text ?? ''])
+      if ('failed' in charged) return charged
       const comment: Comment = {
         id: randomUUID() as CommentId,
         documentId: id,
@@ -197,6 +224,8 @@ export class Comments {
       if (retry) return 'failed' in retry ? retry : ok(comment)
       const allowed = mayDecide(account.role) ? ok(true) : await this.mayWriteNow(account, id)
       if ('failed' in allowed) return allowed
+      const charged = this.charge(account, [body])
+      if ('failed' in charged) return charged
       return ok({
         ...comment,
         replies: [

@@ -51,7 +51,7 @@ export function accountRoutes(api: Router, workspace: Workspace, config: ServerC
     const country = input.country ?? null
     const made = await workspace.access.create(
       account,
-      { ...input, country, name: input.name?.trim() || (country ? `Delegación de ${country} (${input.username})` : input.username) }
+      { ...input, country, name: input.name?.trim() || (country && input.role === 'delegate' ? `Delegación de ${country} (${input.username})` : input.username) }
     )
     res.status(201).json({ user: valueOf(made) })
   })

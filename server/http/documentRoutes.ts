@@ -14,8 +14,8 @@ const newDocumentBody = z.object({ title: text(200) })
 const KEEP_ALIVE_MS = 25_000
 
 /**
- * The guard of every route under `/documents/:id`: 404 for a document that
- * does not exist, 403 for a role that may not read it. Leaves the document
+ * The guard of every route under `/documents/:id`: 403 for a role that may
+ * not read documents, whether or not this one exists, then 404 for a document that does not exist. Leaves the document
  * for the routes after it (read with `documentOf`). Needs `requireSession` before it.
  */
 export function requireDocument(workspace: Workspace) {
@@ -71,7 +71,8 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
   document.get('/events', (req, res) => {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
+      // no-store as on the rest of the API: no cache keeps what a stream said; no-transform keeps proxies from buffering it.
+      'Cache-Control': 'no-store, no-transform',
       Connection: 'keep-alive'
     })
     res.write('retry: 2000\n\n')

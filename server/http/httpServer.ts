@@ -31,7 +31,8 @@ export { SESSION_COOKIE } from './request'
 export function createHttpServer(workspace: Workspace, config: ServerConfig): Server {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', false)
+  // Behind a trusted proxy `req.ip` is the client's address, as forwarded: for login throttling and the audit trail.
+  app.set('trust proxy', config.trustProxy === false || typeof config.trustProxy === 'number' ? config.trustProxy : [...config.trustProxy])
   app.use(securityHeaders(config))
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })

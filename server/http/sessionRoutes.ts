@@ -43,7 +43,7 @@ export const clearSessionCookie = (res: Response, config: ServerConfig) =>
  * - `GET /session`: `{ user: null }` when signed out, as `/me` answers otherwise.
  */
 export function sessionRoutes(api: Router, workspace: Workspace, config: ServerConfig): void {
-  // Where a login comes from, for its throttle (`trust proxy` is off: the peer's address).
+  // Where a login comes from, for its throttle: the peer's address, or the client's as a trusted proxy forwards it (`trustProxy`).
   const addressOf = (req: Request) => req.ip
 
   api.post('/login', async (req, res) => {

@@ -1,5 +1,5 @@
 import type { Router } from 'express'
-import { mayManageAccounts } from '../../src'
+import { mayManageAccounts, mayReadSettings } from '../../src'
 import { settingsSchema, type WorkspaceSettings } from '../settings'
 import type { Workspace } from '../Workspace'
 import { signedInOf } from './locals'
@@ -7,11 +7,13 @@ import { bodyOf, HttpError, valueOf } from './request'
 
 /**
  * The workspace settings (its calendar and time zone), behind `requireSession`:
- * - `GET /settings` → `{ settings }`, for everyone signed in;
+ * - `GET /settings` → `{ settings }`, for every role that reads documents (not observers);
  * - `PUT /settings` → `{ settings }` (the Presidency and the Secretariat).
  */
 export function settingsRoutes(api: Router, workspace: Workspace): void {
   api.get('/settings', async (_req, res) => {
+    const { account } = signedInOf(res)
+    if (!mayReadSettings(account.role)) throw new HttpError(403, `the ${account.role} role may not read the workspace settings`)
     res.json({ settings: await workspace.settings.load() })
   })
 

@@ -228,6 +228,34 @@ describe('comments and proposed wording in Chromium', () => {
     expect(gt.errors).toEqual([])
   })
 
+  it('tells a delegate over her comment budget how long to wait, keeping what she wrote, and creates nothing', async () => {
+    const server = await startTestServer({ config: { commentQuota: { burst: 1, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
+    const period = await openPeriod(server)
+    const gt = await openStrategyAs(browser(), server, 'gt', { expectedStatuses: [429] })
+    await gt.page.waitForSelector('.period-banner[data-phase=open]')
+    const first = await pickPassage(gt.page, 2)
+    // Her one comment of the burst, sent from elsewhere.
+    const made = await call(server, await login(server.server.url, 'gt'), 'POST', `/api/documents/${DOC}/comments`, {
+      body: 'Primer comentario.',
+      anchor: { type: 'TextQuoteSelector', exact: first.phrase, blockId: first.blockId }
+    })
+    expect(made.status).toBe(201)
+
+    await selectPassage(gt.page, await pickPassage(gt.page, 3))
+    await gt.page.click('.comment-button')
+    const form = gt.page.locator('form.comment-form')
+    const remark = 'Un comentario de más.'
+    await form.locator('textarea[name=body]').fill(remark)
+    await form.locator('button[type=submit]').click()
+    await expect
+      .poll(() => form.locator('.form-error').innerText(), POLL)
+      .toMatch(/^Ha enviado demasiados comentarios o demasiado texto en poco tiempo\. Su comentario no se guardó: espere \d+ segundos e inténtelo de nuevo/)
+    await expect(form.locator('textarea[name=body]').inputValue()).resolves.toBe(remark)
+    const list = await call(server, period.token, 'GET', `/api/documents/${DOC}/comments?country=GT`)
+    expect(list.body.comments.filter((c: { body: string }) => c.body === remark)).toEqual([])
+    expect(gt.errors).toEqual([])
+  })
+
   it('narrows the sidebar by country and status, with counts that follow the filters', async () => {
     const server = await startTestServer()
     const period = await openPeriod(server)

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
 import { DEMO_PASSWORD, DOC, startTestServer, type TestServer } from '../support'
+import { defaultLoginThrottle } from '../../server'
 
 const browser = useChromium()
 
@@ -74,7 +75,7 @@ describe('sessions in the browser app', () => {
   })
 
   it('tells a person who failed to sign in too often to wait, in minutes', async () => {
-    const server = await startTestServer({ config: { loginThrottle: { windowMs: 15 * 60_000, maxPerAccount: 1, maxPerAddress: 100 } } })
+    const server = await startTestServer({ config: { loginThrottle: { ...defaultLoginThrottle, freePerPair: 1, firstDelayMs: 15 * 60_000 } } })
     const context = await browser().newContext()
     const page = await context.newPage()
     page.setDefaultTimeout(UI_TIMEOUT)

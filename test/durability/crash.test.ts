@@ -55,7 +55,8 @@ const KILLS = 20
 const EDITORS = ['ppt', 'se', 'ppt'] as const
 const COMMENTERS = ['mx', 'gt', 'cr'] as const
 // Short, so that a kill often finds changes received and not yet stored, and the end comes soon.
-const PERSISTENCE = { PERSIST_DEBOUNCE_MS: '100', PERSIST_MAX_WAIT_MS: '400' }
+// Commenters here post far faster than people do: no comment quota may hold them back.
+const SETTINGS = { PERSIST_DEBOUNCE_MS: '100', PERSIST_MAX_WAIT_MS: '400', COMMENT_BURST: '1000000', COMMENTS_PER_MINUTE: '1000000' }
 // Long enough for a restart on a slow machine under load.
 const RECOVERY = { timeout: 30_000, interval: 20 } as const
 
@@ -110,7 +111,7 @@ test(
     const gen = prng.create(seed)
     const dataDir = await seededDataDir()
     const port = await freePort()
-    let run: ServerRun = await startServerAt(dataDir, port, PERSISTENCE)
+    let run: ServerRun = await startServerAt(dataDir, port, SETTINGS)
     const server: Reachable = { url: await run.listening }
     const log: string[] = []
 
@@ -226,7 +227,7 @@ test(
       log.push(`kill ${kill} (${moment}), ${editors.map((e) => e.tags.length).join('/')} tags, ${commenters.map((c) => c.comments.length).join('/')} comments`)
 
       const killed = run.pid
-      run = await startServerAt(dataDir, port, PERSISTENCE)
+      run = await startServerAt(dataDir, port, SETTINGS)
       expect(run.output()).toContain(`took over the data folder from process ${killed}`)
       // The clients come back by themselves; a while of work before the next kill.
       await vi.waitFor(() => expect(editors.every((e) => e.client.provider.synced), `editors back after kill ${kill}`).toBe(true), RECOVERY)
@@ -299,7 +300,7 @@ test(
     checkComments(records, 'the data file')
 
     // And a server started over it serves exactly that.
-    run = await startServerAt(dataDir, port, PERSISTENCE)
+    run = await startServerAt(dataDir, port, SETTINGS)
     const reader = await connectSynced(server, DOC, await login(server.url, 'revisor'))
     expect(contentOf(reader.doc)).toBe(stored)
     checkComments((await apiSession(server, await login(server.url, 'ppt')).get(docPath('/comments'))).body.comments, 'the API after a clean restart')

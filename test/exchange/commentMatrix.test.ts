@@ -43,9 +43,9 @@ describe('commentsToCsv', () => {
     expect(english.slice(1, english.indexOf('\r\n'))).toBe('Section,Paragraph,Quoted text,Country,Comment,Proposed wording,Decision on the proposal,Status,PPT answer')
   })
 
-  test('quotes fields with commas, quotes and line breaks as RFC 4180 says, ending records in CRLF', () => {
+  test('quotes fields with commas, semicolons, quotes and line breaks, as RFC 4180 says and a semicolon locale needs, ending records in CRLF', () => {
     expect(csv).toContain(
-      '1. Antecedentes,3,"la migración irregular, masiva y desordenada",Guatemala,"Proponemos ""ordenada"", no ""desordenada"".\nVer también el párrafo 5, inciso b).",la migración irregular y masiva,Aceptada,Incorporado,Se acoge; véase la versión de noviembre.\r\n'
+      '1. Antecedentes,3,"la migración irregular, masiva y desordenada",Guatemala,"Proponemos ""ordenada"", no ""desordenada"".\nVer también el párrafo 5, inciso b).",la migración irregular y masiva,Aceptada,Incorporado,"Se acoge; véase la versión de noviembre."\r\n'
     )
     expect(csv.endsWith('\r\n')).toBe(true)
   })

@@ -161,7 +161,7 @@ const bodyFor = (route: Route) =>
 test('Random bodies on every state-changing route, as every kind of account, never cause a server error; refusals are JSON and change nothing.', async () => {
   const { server } = await startTestServer({
     // Wrong passwords are part of the fuzzing: the login throttle must not lock the test out.
-    config: { loginThrottle: { windowMs: 1000, maxPerAccount: 1_000_000, maxPerAddress: 1_000_000 } }
+    config: { loginThrottle: { windowMs: 1000, freePerPair: 1_000_000, firstDelayMs: 0, maxDelayMs: 0, maxPerAddress: 1_000_000 } }
   })
   const ppt = await signIn(server, 'ppt')
   await openCommentPeriod(ppt)

@@ -3,9 +3,21 @@
  * connections, CSRF and cross-site refusals, login throttling, and the audit
  * entries these acts leave.
  */
+import { request } from 'node:http'
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import type { Username } from '../../src'
-import { CloseCode, CSRF_HEADER, LoginThrottle, MessageType, SESSION_COOKIE, silentLogger, startServer, type ServerConfig } from '../../server'
+import {
+  CloseCode,
+  CSRF_HEADER,
+  defaultLoginThrottle,
+  LoginThrottle,
+  MessageType,
+  SESSION_COOKIE,
+  silentLogger,
+  startServer,
+  trustProxyOf,
+  type ServerConfig
+} from '../../server'
 import {
   apiSession,
   connectSynced,
@@ -400,98 +412,135 @@ describe('Cross-site request forgery', () => {
   })
 })
 
+/** A login by hand from the local address `from` (any of 127.0.0.0/8 reaches the server), with `headers` added. */
+function loginFrom(server: Reachable, from: string, username: string, password = DEMO_PASSWORD, headers: Record<string, string> = {}) {
+  const body = JSON.stringify({ username, password })
+  const url = new URL(`${server.url}/api/login`)
+  return new Promise<{ status: number; retryAfter: number | undefined }>((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        res.resume()
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after']
+          resolve({ status: res.statusCode ?? 0, retryAfter: retryAfter === undefined ? undefined : Number(retryAfter) })
+        })
+      }
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+const WRONG = 'not the password'
+
 describe('Login throttling', () => {
-  test('After too many failures for one name, existing or not, the server answers 429 with Retry-After without checking the password, and records one throttling.', async () => {
-    const { server } = await startTestServer({ config: { loginThrottle: { windowMs: 60_000, maxPerAccount: 3, maxPerAddress: 100 } } })
-    for (const username of ['gt', 'nadie']) {
-      for (let i = 0; i < 3; i++) expect((await loginAnswer(server, username, 'not the password')).status).toBe(401)
-      const throttled = await loginAnswer(server, username, 'not the password')
-      expect(throttled.status).toBe(429)
-      expect(throttled.body).toEqual({ error: expect.stringMatching(/too many failed logins/) })
-      const retryAfter = Number(throttled.headers.get('retry-after'))
-      expect(retryAfter).toBeGreaterThan(0)
-      expect(retryAfter).toBeLessThanOrEqual(60)
+  test('Five wrong passwords for mx from one address do not lock mx out from another address; that address waits, with Retry-After.', async () => {
+    const { server } = await startTestServer()
+    for (let i = 0; i < 5; i++) expect((await loginFrom(server, '127.0.0.2', 'mx', WRONG)).status).toBe(401)
+    const throttled = await loginFrom(server, '127.0.0.2', 'mx')
+    expect(throttled.status).toBe(429)
+    expect(throttled.retryAfter).toBeGreaterThan(0)
+    expect((await loginFrom(server, '127.0.0.3', 'mx')).status).toBe(200)
+    // Other names from the guessing address are not held back either.
+    expect((await loginFrom(server, '127.0.0.2', 'gt')).status).toBe(200)
+  })
+
+  test('Behind a trusted proxy (trustProxy: 1) the forwarded addresses are told apart: failures from one client lock neither the real user nor the others out, and the trail names the client.', async () => {
+    const { server } = await startTestServer({ config: { trustProxy: 1 } })
+    const via = (client: string) => ({ 'X-Forwarded-For': client })
+    for (let i = 0; i < 5; i++) expect((await loginFrom(server, '127.0.0.1', 'mx', WRONG, via('203.0.113.5'))).status).toBe(401)
+    expect((await loginFrom(server, '127.0.0.1', 'mx', DEMO_PASSWORD, via('203.0.113.5'))).status).toBe(429)
+    expect((await loginFrom(server, '127.0.0.1', 'mx', DEMO_PASSWORD, via('198.51.100.7'))).status).toBe(200)
+    // Twenty failures through the proxy from many clients lock nobody else out.
+    for (let i = 0; i < 20; i++) expect((await loginFrom(server, '127.0.0.1', `nadie${i}`, WRONG, via(`203.0.113.${20 + i}`))).status).toBe(401)
+    expect((await loginFrom(server, '127.0.0.1', 'gt', DEMO_PASSWORD, via('198.51.100.8'))).status).toBe(200)
+
+    const failed = await auditOf(server).list({ action: 'login.failed', actor: 'mx' })
+    expect(failed.map((e) => e.address)).toEqual(Array(5).fill('203.0.113.5'))
+  })
+
+  test('Without trustProxy, X-Forwarded-For is not believed: a client naming other addresses is still one address.', async () => {
+    const { server } = await startTestServer()
+    for (let i = 0; i < 5; i++) expect((await loginFrom(server, '127.0.0.2', 'mx', WRONG, { 'X-Forwarded-For': `203.0.113.${i}` })).status).toBe(401)
+    expect((await loginFrom(server, '127.0.0.2', 'mx', DEMO_PASSWORD, { 'X-Forwarded-For': '198.51.100.7' })).status).toBe(429)
+    const failed = await auditOf(server).list({ action: 'login.failed', actor: 'mx' })
+    expect(new Set(failed.map((e) => e.address))).toEqual(new Set(['127.0.0.2']))
+  })
+
+  test('Past its free failures a name and address wait longer after each: 1 s, then 2 s, then 4 s; the password is not checked meanwhile, and the wait is recorded once.', async () => {
+    const { server, pass } = await startClockedServer({ loginThrottle: { ...defaultLoginThrottle, freePerPair: 2 } })
+    for (let i = 0; i < 2; i++) expect((await loginAnswer(server, 'bz', WRONG)).status).toBe(401)
+    for (const wait of [1, 2, 4]) {
+      const refused = await loginAnswer(server, 'bz', DEMO_PASSWORD)
+      expect(refused.status).toBe(429)
+      expect(refused.body).toEqual({ error: `too many failed logins: try again in ${wait} seconds` })
+      expect(refused.headers.get('retry-after')).toBe(String(wait))
+      expect((await loginAnswer(server, 'bz', DEMO_PASSWORD)).status).toBe(429)
+      pass(wait * 1000)
+      expect((await loginAnswer(server, 'bz', WRONG)).status).toBe(401)
     }
-    // The right password is refused too while throttled, and the name's case does not matter.
-    const correct = await loginAnswer(server, 'GT', DEMO_PASSWORD)
-    expect(correct.status).toBe(429)
-    expect(correct.cookie).toBeUndefined()
-    expect((await loginAnswer(server, 'gt', DEMO_PASSWORD)).status).toBe(429)
-    // Other names are not affected.
-    expect((await loginAnswer(server, 'mx')).status).toBe(200)
-
-    const audit = auditOf(server)
-    const failed = await audit.list({ action: 'login.failed' })
-    expect(failed).toHaveLength(6)
-    expect(failed.find((e) => e.actor.username === 'nadie')).toMatchObject({ actor: { username: 'nadie', role: null, country: null } })
-    expect(failed[0]?.address).toMatch(/127\.0\.0\.1/)
-    const throttled = await audit.list({ action: 'login.throttled' })
-    // One per lockout, however many attempts it turned away.
-    expect(throttled.map((e) => e.actor.username).sort()).toEqual(['gt', 'nadie'])
-    expect(throttled[0]).toMatchObject({ actor: { role: null, country: null }, details: { retryAfterSeconds: expect.any(Number) } })
-    expect(await audit.list({ action: 'login' })).toMatchObject([{ actor: { username: 'mx', role: 'delegate', country: 'MX' } }])
+    const throttled = await auditOf(server).list({ action: 'login.throttled' })
+    expect(throttled).toHaveLength(3)
+    expect(throttled[0]).toMatchObject({ actor: { username: 'bz', role: null, country: null }, details: { retryAfterSeconds: 1 } })
+    // A success clears the pair.
+    pass(8000)
+    expect((await loginAnswer(server, 'bz')).status).toBe(200)
+    for (let i = 0; i < 2; i++) expect((await loginAnswer(server, 'bz', WRONG)).status).toBe(401)
   })
 
-  test('Failures from one address are counted across names: past the limit even a correct login from there is refused.', async () => {
-    const { server } = await startTestServer({ config: { loginThrottle: { windowMs: 60_000, maxPerAccount: 100, maxPerAddress: 4 } } })
-    for (const username of ['a1', 'a2', 'gt', 'a3']) expect((await loginAnswer(server, username, 'nope')).status).toBe(401)
-    const refused = await loginAnswer(server, 'ppt', DEMO_PASSWORD)
+  test('Failures from one address are counted across names: past its ceiling even a correct login from there is refused, until the window passes; other addresses are not.', async () => {
+    const { server, pass } = await startClockedServer({ loginThrottle: { ...defaultLoginThrottle, windowMs: 60_000, maxPerAddress: 4 } })
+    for (const username of ['a1', 'a2', 'gt', 'a3']) expect((await loginFrom(server, '127.0.0.2', username, WRONG)).status).toBe(401)
+    const refused = await loginFrom(server, '127.0.0.2', 'ppt')
     expect(refused.status).toBe(429)
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-  })
-
-  test('Once the window has passed the name may log in again, and a success clears its count.', async () => {
-    const { server, pass } = await startClockedServer({ loginThrottle: { windowMs: 60_000, maxPerAccount: 2, maxPerAddress: 100 } })
-    for (let i = 0; i < 2; i++) expect((await loginAnswer(server, 'bz', 'nope')).status).toBe(401)
-    expect((await loginAnswer(server, 'bz')).status).toBe(429)
-    pass(59_999)
-    expect((await loginAnswer(server, 'bz')).status).toBe(429)
-    pass(1)
-    expect((await loginAnswer(server, 'bz')).status).toBe(200)
-    // Cleared by the success: one more failure is not yet over the limit.
-    expect((await loginAnswer(server, 'bz', 'nope')).status).toBe(401)
-    expect((await loginAnswer(server, 'bz')).status).toBe(200)
+    expect(refused.retryAfter).toBe(60)
+    expect((await loginFrom(server, '127.0.0.3', 'ppt')).status).toBe(200)
+    pass(60_000)
+    expect((await loginFrom(server, '127.0.0.2', 'ppt')).status).toBe(200)
   })
 })
 
 describe('LoginThrottle', () => {
-  const config = { windowMs: 1000, maxPerAccount: 3, maxPerAddress: 5 }
-  const clocked = () => {
+  const config = { windowMs: 10_000, freePerPair: 3, firstDelayMs: 100, maxDelayMs: 1000, maxPerAddress: 5 }
+  const clocked = (more: Partial<typeof config> = {}) => {
     const clock = { now: 0 }
-    return { clock, throttle: new LoginThrottle(config, () => clock.now) }
+    return { clock, throttle: new LoginThrottle({ ...config, ...more }, () => clock.now) }
   }
 
-  test('The window slides: the oldest failure leaving it lets the name in, and Retry-After counts to that moment.', () => {
-    const { clock, throttle } = clocked()
-    for (const at of [0, 300, 600]) {
-      clock.now = at
-      expect(throttle.check('gt', undefined)).toEqual({ allowed: true })
-      throttle.fail('gt', undefined)
+  test('A pair past its free failures waits from its last failure, the wait doubling up to its most; the name from another address does not wait.', () => {
+    const { clock, throttle } = clocked({ maxPerAddress: 100 })
+    for (let i = 0; i < 3; i++) throttle.fail('gt', '10.0.0.1')
+    expect(throttle.check('gt', '10.0.0.1')).toEqual({ allowed: false, retryAfterMs: 100, firstRefusal: true })
+    expect(throttle.check('GT ', '10.0.0.1')).toMatchObject({ allowed: false, retryAfterMs: 100, firstRefusal: false })
+    expect(throttle.check('gt', '10.0.0.9')).toEqual({ allowed: true })
+    const waits: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const allowance = throttle.check('gt', '10.0.0.1')
+      const wait = allowance.allowed ? 0 : allowance.retryAfterMs
+      waits.push(wait)
+      clock.now += wait
+      throttle.fail('gt', '10.0.0.1')
     }
-    clock.now = 700
-    expect(throttle.check('gt', undefined)).toEqual({ allowed: false, retryAfterMs: 300, firstRefusal: true })
-    expect(throttle.check('GT ', undefined)).toMatchObject({ allowed: false, retryAfterMs: 300, firstRefusal: false })
-    clock.now = 1000
-    expect(throttle.check('gt', undefined)).toEqual({ allowed: true })
-    throttle.fail('gt', undefined)
-    clock.now = 1100
-    expect(throttle.check('gt', undefined)).toMatchObject({ allowed: false, retryAfterMs: 200, firstRefusal: true })
+    expect(waits).toEqual([100, 200, 400, 800, 1000, 1000])
+    // Once the failures leave the window, the pair starts over.
+    clock.now += 10_000
+    expect(throttle.check('gt', '10.0.0.1')).toEqual({ allowed: true })
   })
 
-  test('A success clears the name but not the address; expired entries are dropped.', () => {
+  test('A success clears the pair but not the address; expired entries are dropped.', () => {
     const { clock, throttle } = clocked()
     for (const name of ['a', 'b', 'c', 'd', 'gt']) throttle.fail(name, '10.0.0.1')
     expect(throttle.check('ppt', '10.0.0.1')).toMatchObject({ allowed: false })
     expect(throttle.check('ppt', '10.0.0.2')).toEqual({ allowed: true })
-    throttle.fail('gt', '10.0.0.2')
-    throttle.fail('gt', '10.0.0.2')
-    expect(throttle.check('gt', '10.0.0.3')).toMatchObject({ allowed: false })
-    throttle.succeed('gt')
-    expect(throttle.check('gt', '10.0.0.3')).toEqual({ allowed: true })
+    for (let i = 0; i < 3; i++) throttle.fail('gt', '10.0.0.2')
+    expect(throttle.check('gt', '10.0.0.2')).toMatchObject({ allowed: false })
+    throttle.succeed('gt', '10.0.0.2')
+    expect(throttle.check('gt', '10.0.0.2')).toEqual({ allowed: true })
     expect(throttle.check('gt', '10.0.0.1')).toMatchObject({ allowed: false })
-    clock.now = 5000
+    clock.now = 50_000
     for (const name of ['a', 'b', 'c', 'd', 'gt', 'ppt']) throttle.check(name, '10.0.0.1')
-    throttle.check('x', '10.0.0.2')
+    throttle.check('gt', '10.0.0.2')
     expect(throttle.size).toBe(0)
   })
 
@@ -502,5 +551,24 @@ describe('LoginThrottle', () => {
     expect(throttle.check('other', '2001:db8:1:3::1')).toEqual({ allowed: true })
     for (let i = 1; i <= 5; i++) throttle.fail(`m${i}`, '::ffff:192.0.2.7')
     expect(throttle.check('other', '192.0.2.7')).toMatchObject({ allowed: false })
+  })
+})
+
+describe('TRUST_PROXY', () => {
+  test.each([
+    [undefined, false],
+    ['', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.0.2.1', ['10.0.0.0/8', '192.0.2.1']],
+    ['::1,uniquelocal', ['::1', 'uniquelocal']]
+  ] as const)('TRUST_PROXY=%j is %j', (text, expected) => {
+    expect(trustProxyOf(text)).toEqual(expected)
+  })
+
+  test.each([['true'], ['11'], ['proxy.example.org'], ['10.0.0.0/8,nonsense']])('TRUST_PROXY=%j is refused at start', (text) => {
+    expect(() => trustProxyOf(text)).toThrow(RangeError)
   })
 })
