@@ -32,3 +32,4 @@ export {
   type StoredRecord
 } from './Store'
 export { MemoryStore } from './MemoryStore'
+export { AdapterStore } from './AdapterStore'
