@@ -64,6 +64,10 @@ export class AdapterStore implements Store {
   // The last number given per document, so that appends made together get
   // different numbers without waiting for each other's writes.
   private readonly lastSeqs = new Map<string, Promise<number>>()
+  // Per document, the last of its appends' saves and compactions' removals:
+  // a removal decides what to remove from what is stored when it runs, so
+  // it never removes an update stored after it looked.
+  private readonly writes = new Map<string, Promise<unknown>>()
 
   constructor(readonly adapter: StorageAdapter) {}
 
@@ -135,7 +139,7 @@ export class AdapterStore implements Store {
   readonly documents: DocumentLog = {
     append: async (document, update) => {
       const seq = await this.nextSeq(document)
-      await this.adapter.save(updateKey(document, seq), update)
+      await this.inTurn(document, () => this.adapter.save(updateKey(document, seq), update))
       return seq
     },
     load: async (document) => historyOf(await this.adapter.loadRange(['doc', document])),
@@ -149,7 +153,14 @@ export class AdapterStore implements Store {
         { key: ['doc', document, 'snapshot'], data: snapshot },
         { key: ['doc', document, 'snapshot-seq'], data: encoder.encode(String(throughSeq)) }
       ])
-      await Promise.all(history.updates.filter((u) => u.seq <= throughSeq).map((u) => this.adapter.remove(updateKey(document, u.seq))))
+      await this.inTurn(document, async () => {
+        const { updates } = historyOf(await this.adapter.loadRange(['doc', document, 'update']))
+        const merged = updates.filter((u) => u.seq <= throughSeq)
+        if (merged.length === 0) return
+        // Usually every stored update is merged: one removal, one write.
+        if (merged.length === updates.length) return this.adapter.removeRange(['doc', document, 'update'])
+        await Promise.all(merged.map((u) => this.adapter.remove(updateKey(document, u.seq))))
+      })
     },
     remove: async (document) => {
       // Numbers keep growing after a removal, so a reader holding an old
@@ -175,6 +186,17 @@ export class AdapterStore implements Store {
 
   close(): Promise<void> {
     return this.adapter.close()
+  }
+
+  private inTurn<T>(document: string, work: () => Promise<T>): Promise<T> {
+    const before = this.writes.get(document) ?? Promise.resolve()
+    const result = before.then(work, work)
+    const settled = result.catch(() => undefined)
+    this.writes.set(document, settled)
+    void settled.then(() => {
+      if (this.writes.get(document) === settled) this.writes.delete(document)
+    })
+    return result
   }
 
   // Removals first, each its own call; then every stored value in one saveAll.

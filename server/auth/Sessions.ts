@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { isUsername, type Username } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type Store } from '../../storage'
 import { systemClock, type Clock } from '../Clock'
 import type { SessionConfig } from '../config'
 
@@ -61,11 +61,11 @@ export class Sessions {
   private readonly records: RecordStore<Session>
 
   constructor(
-    storage: StorageAdapter,
+    store: Store,
     private readonly config: SessionConfig,
     private readonly clock: Clock = systemClock
   ) {
-    this.records = new RecordStore(storage, ['session'], sessionFromJSON)
+    this.records = new RecordStore(store.records, { kind: 'session' }, sessionFromJSON)
   }
 
   /** Opens a session for `username`; the token is known only to the caller. */

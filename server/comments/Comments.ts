@@ -21,7 +21,7 @@ import {
   type DocumentId,
   type NewComment
 } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
@@ -75,12 +75,14 @@ export class Comments {
   private readonly queue = new SerialQueue<DocumentId>()
 
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly store: Store,
     private readonly collaboration: Collaboration,
     private readonly periods: Periods,
     private readonly events: DocumentEvents,
     private readonly audit: AuditLog,
-    private readonly now: () => Date
+    private readonly now: () => Date,
+    /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
+    private readonly onDamaged?: DamageReport
   ) {}
 
   // The audit entry of an act by `account` on `comment`.
@@ -89,7 +91,7 @@ export class Comments {
   }
 
   private records(id: DocumentId) {
-    return new RecordStore<Comment>(this.storage, ['comment', id], commentFromJSON)
+    return new RecordStore<Comment>(this.store.records, { kind: 'comment', scope: id }, commentFromJSON, this.onDamaged)
   }
 
   private view(doc: Y.Doc, { request: _request, ...comment }: Comment, blocks = textBlocks(doc)): CommentView {
@@ -179,7 +181,7 @@ export class Comments {
         ...(request ? { request } : {})
       }
       await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment), [
-        this.records(id).chunkOf(comment.id, comment)
+        this.records(id).writeOf(comment.id, comment)
       ])
       return ok(await this.publish(comment))
     })
@@ -311,7 +313,7 @@ export class Comments {
       if ('failed' in changed) return changed
       // The same record back: a retried request, nothing to store, record or announce.
       if (changed.ok === comment) return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
-      await this.audit.record(act(comment, changed.ok), [records.chunkOf(commentId, changed.ok)])
+      await this.audit.record(act(comment, changed.ok), [records.writeOf(commentId, changed.ok)])
       return ok(await this.publish(changed.ok))
     })
   }

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest'
 import { todayIn } from '../../src'
 import { dataFile } from '../../server'
 import { AuditLog } from '../../server/audit'
-import { LowdbStorageAdapter, MemoryStorageAdapter } from '../../storage'
+import { LowdbStorageAdapter, MemoryStore } from '../../storage'
 import {
   DOC,
   docPath,
@@ -510,7 +510,7 @@ describe('The log itself', () => {
       '2021-11-01T05:59:59.999Z' // 31 October, 23:59:59.999 there
     ]
     let now = new Date(stamps[0] as string)
-    const log = new AuditLog(new MemoryStorageAdapter(), () => now)
+    const log = new AuditLog(new MemoryStore(), () => now)
     for (const stamp of stamps) {
       now = new Date(stamp)
       await log.record({ action: 'comment.created', actor: someone })
@@ -525,9 +525,9 @@ describe('The log itself', () => {
   })
 
   test('Two logs on one storage (the demo replay has a second one) append one chain without gaps.', async () => {
-    const storage = new MemoryStorageAdapter()
-    const present = new AuditLog(storage)
-    const past = new AuditLog(storage, () => new Date('2021-10-01T15:00:00Z'))
+    const store = new MemoryStore()
+    const present = new AuditLog(store)
+    const past = new AuditLog(store, () => new Date('2021-10-01T15:00:00Z'))
     await present.record({ action: 'account.created', actor: someone })
     await past.record({ action: 'period.opened', actor: someone })
     await past.record({ action: 'comment.created', actor: someone })
@@ -543,7 +543,7 @@ describe('The log itself', () => {
   })
 
   test('An address given by the caller wins; otherwise the one of the request being served is recorded, across awaits.', async () => {
-    const log = new AuditLog(new MemoryStorageAdapter())
+    const log = new AuditLog(new MemoryStore())
     await log.withAddress('192.0.2.7', async () => {
       await Promise.resolve()
       await log.record({ action: 'comment.created', actor: someone })
