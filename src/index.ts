@@ -114,6 +114,7 @@ export {
   type AnchorView,
   type AuditPage,
   type AuditVerification,
+  type AuditCheck,
   type BulkResult,
   type CloseCodeValue,
   type CommentView,

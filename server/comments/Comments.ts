@@ -21,7 +21,7 @@ import {
   type DocumentId,
   type NewComment
 } from '../../src'
-import { RecordStore, type DamageReport, type Store } from '../../storage'
+import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
@@ -133,9 +133,22 @@ export class Comments {
   }
 
   async get(id: DocumentId, commentId: string): Promise<Outcome<CommentView>> {
-    const comment = await this.records(id).get(commentId)
-    if (!comment) return refuse(404, `no comment ${commentId} on this document`)
-    return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
+    const found = await this.storedComment(id, commentId)
+    if ('failed' in found) return found
+    return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, found.ok)))
+  }
+
+  // The stored comment, or why there is none to show: a damaged record is
+  // reported and refused, not thrown, so that it answers no 500.
+  private async storedComment(id: DocumentId, commentId: string): Promise<Outcome<Comment>> {
+    try {
+      const comment = await this.records(id).get(commentId)
+      return comment ? ok(comment) : refuse(404, `no comment ${commentId} on this document`)
+    } catch (err) {
+      if (!(err instanceof DamagedRecordError)) throw err
+      this.onDamaged?.(err.record)
+      return refuse(409, `the stored comment ${commentId} is damaged and cannot be read; a backup of the data folder holds it`)
+    }
   }
 
   private async mayWriteNow(account: Account, id: DocumentId): Promise<Outcome<true>> {
@@ -307,8 +320,9 @@ export class Comments {
   ): Promise<Outcome<CommentView>> {
     return this.queue.run(id, async () => {
       const records = this.records(id)
-      const comment = await records.get(commentId)
-      if (!comment) return refuse(404, `no comment ${commentId} on this document`)
+      const found = await this.storedComment(id, commentId)
+      if ('failed' in found) return found
+      const comment = found.ok
       const changed = await change(comment)
       if ('failed' in changed) return changed
       // The same record back: a retried request, nothing to store, record or announce.

@@ -205,7 +205,7 @@ describe('What the trail records', () => {
     // Numbered in order, without gaps, each chained to the one before.
     const all = await wholeTrail(ppt)
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1))
-    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: all.length })
+    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: all.length, damaged: [] })
   })
 
   test('Acts refused or failed leave no entry: a delegate outside the period, a decision on a missing comment, an invalid body.', async () => {
@@ -237,7 +237,7 @@ describe('What the trail records', () => {
       expect(e.actor.role).toBe('delegate')
       expect(e.actor.username).toBe(e.actor.country?.toLowerCase())
     }
-    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length })
+    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length, damaged: [] })
   })
 })
 
@@ -476,7 +476,7 @@ describe('Nobody changes the trail', () => {
     const trail = await wholeTrail(ppt)
     expect(trail.filter((e) => e.action === 'comment.replied').length).toBeGreaterThanOrEqual(made.length * 5)
     expect(trail.map((e) => e.seq)).toEqual(trail.map((_, i) => i + 1))
-    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length })
+    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length, damaged: [] })
 
     // Someone with access to the disk makes Mexico's comment look like Guatemala's.
     const victim = trail.find((e) => e.action === 'comment.created' && e.actor.country === 'MX') as Entry
@@ -493,7 +493,7 @@ describe('Nobody changes the trail', () => {
     const again = await signIn(server, 'ppt')
     const read = await wholeTrail(again)
     expect(read.find((e) => e.seq === victim.seq)?.actor.username).toBe('gt')
-    expect((await again.get('/api/audit/verify')).body).toEqual({ ok: false, seq: victim.seq })
+    expect((await again.get('/api/audit/verify')).body).toEqual({ ok: false, seq: victim.seq, damaged: [] })
   })
 })
 
