@@ -69,7 +69,7 @@ export class Workspace {
    */
   constructor(
     readonly store: Store,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle'>>,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'unloadAfterMs'>>,
     readonly logger: Logger,
     readonly clock: Clock = systemClock
   ) {
@@ -83,7 +83,8 @@ export class Workspace {
       persistence: config.persistence,
       logger,
       maxDocumentBytes: config.maxDocumentBytes,
-      messageThrottle: config.messageThrottle
+      messageThrottle: config.messageThrottle,
+      unloadAfterMs: config.unloadAfterMs
     })
     this.access = new AccountAccess(
       { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },
