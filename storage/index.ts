@@ -1,7 +1,10 @@
 /**
- * Persistence: a small byte store behind {@link StorageAdapter} (lowdb file or
- * memory), and the stores that give its bytes meaning (documents, records);
- * the data folder around the file: its lock, backups and restores.
+ * Persistence: the narrow {@link Store} the server's services use (records,
+ * the audit trail, a log per document, scope locks), opened for a data
+ * folder by {@link openWorkspaceStore}; typed views on it (documents,
+ * records); the older byte store behind {@link StorageAdapter} (lowdb file
+ * or memory) and {@link AdapterStore} over it; the data folder around the
+ * file: its lock, backups and restores.
  */
 export { type StorageAdapter, type StorageKey, type StorageChunk } from './StorageAdapter'
 export { MemoryStorageAdapter } from './MemoryStorageAdapter'
