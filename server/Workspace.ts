@@ -76,8 +76,8 @@ export class Workspace {
     this.damaged = new DamagedRecords(logger)
     const onDamaged = this.damaged.note
     this.audit = new AuditLog(store, clock)
-    this.accounts = new Accounts(store, clock)
-    this.sessions = new Sessions(store, config.sessions, clock)
+    this.accounts = new Accounts(store, clock, onDamaged)
+    this.sessions = new Sessions(store, config.sessions, clock, onDamaged)
     this.documents = new DocumentStore(store, defaultCompactionPolicy, onDamaged)
     this.collaboration = new Collaboration(this.hooks, {
       persistence: config.persistence,

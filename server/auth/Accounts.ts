@@ -11,7 +11,7 @@ import {
   type Role,
   type Username
 } from '../../src'
-import { RecordStore, type RecordWrite, type Store } from '../../storage'
+import { RecordStore, type DamageReport, type RecordWrite, type Store } from '../../storage'
 import { systemClock, type Clock } from '../Clock'
 import { hashPassword, verifyPassword } from './password'
 
@@ -78,8 +78,9 @@ export class Accounts {
 
   private readonly storeAlone: AccountWrite
 
-  constructor(store: Store, private readonly now: Clock = systemClock) {
-    this.records = new RecordStore(store.records, { kind: 'account' }, accountFromJSON)
+  /** `onDamaged` hears of each stored account that cannot be read: it is left out of lists. */
+  constructor(store: Store, private readonly now: Clock = systemClock, onDamaged?: DamageReport) {
+    this.records = new RecordStore(store.records, { kind: 'account' }, accountFromJSON, onDamaged)
     this.storeAlone = (write) => store.records.write([write])
     this.decoyHash = hashPassword('decoy password that matches nothing')
   }
