@@ -58,9 +58,10 @@ export async function seededDataDir(): Promise<string> {
   const source = await demoTemplate()
   const dir = await mkdtemp(join(tmpdir(), 'consenso-test-'))
   onTestFinished(() => rm(dir, { recursive: true, force: true }))
-  // The whole folder, whatever files the store keeps in it, but not its lock.
+  // The whole folder, whatever files the store keeps in it, but not its
+  // lock, nor the copies a write keeps aside (a fresh folder has none).
   const lock = lockFileIn(source)
-  await cp(source, dir, { recursive: true, filter: (path) => path !== lock })
+  await cp(source, dir, { recursive: true, filter: (path) => path !== lock && !/\.(bak|tmp)$/.test(path) })
   return dir
 }
 
