@@ -213,5 +213,31 @@ for (const { name, open } of backends) {
       expect((await store.listDocuments()).map((m) => m.id)).toEqual([long])
       expect(content(await reload(store, long))).toContain('texto de plan-b')
     })
+
+    test('an update appended while a compaction runs survives it', async () => {
+      const storage = await open()
+      const session = editor()
+      edit(session, 5)
+      const late = editor()
+      late.paragraph('Llegó durante la compactación.')
+      // Another writer appends between the compaction's read and its write.
+      const racing: Store = {
+        ...storage,
+        documents: {
+          ...storage.documents,
+          compact: async (id, snapshot, throughSeq) => {
+            for (const update of late.updates) await storage.documents.append(id, update)
+            return storage.documents.compact(id, snapshot, throughSeq)
+          }
+        }
+      }
+      const store = new DocumentStore(racing, noCompaction)
+      for (const update of session.updates) await store.appendUpdate(ID, update)
+      await store.compact(ID)
+      expect(await keysOf(storage)).toEqual([['snapshot'], ['update', session.updates.length + 1]])
+      const loaded = await reload(new DocumentStore(storage))
+      expect(content(loaded)).toContain('Llegó durante la compactación.')
+      expect(content(loaded)).toContain('Párrafo 4')
+    })
   })
 }
