@@ -55,7 +55,8 @@ export async function startServer(
 // The rest of startServer, once the folder is locked and the store open: the workspace, the demo, the socket.
 async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, store: Store, clock: Clock): Promise<RunningServer> {
   const workspace = new Workspace(store, config, logger, clock)
-  const password = await seedDemo(workspace, config.demoPassword)
+  // Under the store's lock: two servers sharing one store must not both seed it.
+  const password = await store.locks.run('seed-demo', () => seedDemo(workspace, config.demoPassword))
   if (password !== undefined && config.demoPassword === undefined)
     logger.info(`demo accounts created (ppt, se, revisor, observador, bz, ca, cr, sv, us, gt, hn, mx, ni, pa, do); their password, shown only now: ${password}`)
 

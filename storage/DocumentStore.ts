@@ -131,11 +131,6 @@ export class DocumentStore {
     this.logs.delete(id)
   }
 
-  /** Forgets what it knows of the document's log: the document left memory. */
-  forget(id: DocumentId): void {
-    this.logs.delete(id)
-  }
-
   private noteHistory(id: DocumentId, history: DocumentHistory): void {
     this.logs.set(id, {
       updateCount: history.updates.length,
