@@ -51,7 +51,7 @@ export async function coldOpen(opts: { edits: number; seed: number; rounds: numb
     opts.log(`  generated ${history.edits} edits in ${Math.round(generateMs)} ms (${history.flushes.length} flushes)`)
 
     start = performance.now()
-    const workspaceStore = await openWorkspaceStore(dataDir)
+    const { store: workspaceStore } = await openWorkspaceStore(dataDir)
     const store = new DocumentStore(workspaceStore)
     await store.saveMeta({ id: DOCUMENT_ID, title: 'Historia larga', createdAt: new Date(0).toISOString(), createdBy: 'ppt' as Username })
     for (const update of history.flushes) await store.appendUpdate(DOCUMENT_ID, update)

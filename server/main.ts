@@ -42,7 +42,11 @@ export async function startServer(
     logger.info(`took over the data folder from process ${lock.tookOverFrom.pid}, which is no longer running (it stopped without closing)`)
   let store = deps.store
   try {
-    store ??= await openWorkspaceStore(config.dataDir)
+    if (!store) {
+      const opened = await openWorkspaceStore(config.dataDir)
+      store = opened.store
+      if (opened.upgraded) logger.info(`upgraded the data folder to the current layout; the data as it was is kept in ${opened.upgraded.keptAs}`)
+    }
     return await listen(config, logger, lock, store, deps.clock ?? systemClock)
   } catch (err) {
     // The folder is given up only once nothing of this process writes it any more.

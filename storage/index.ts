@@ -36,4 +36,4 @@ export {
 } from './Store'
 export { MemoryStore } from './MemoryStore'
 export { AdapterStore } from './AdapterStore'
-export { openWorkspaceStore } from './openWorkspaceStore'
+export { openWorkspaceStore, type WorkspaceStoreOpening } from './openWorkspaceStore'

@@ -278,7 +278,7 @@ test(
     for (const client of [...editors.map((e) => e.client), probe]) client.provider.disconnect()
     const stored = await storedContent(dataDir)
     checkText(stored, 'the data file')
-    const store = await openWorkspaceStore(dataDir)
+    const { store } = await openWorkspaceStore(dataDir)
     const records = (await store.records.list({ kind: 'comment', scope: DOC })).records.map((r) => r.value as { id: string; body: string; replies: Array<{ body: string }> })
     // Each comment and each reply is in the audit trail exactly once: the
     // record and its entry are one write, so no kill left one without the other.

@@ -213,7 +213,7 @@ describe('Idempotency-Key on replies', () => {
 
     // The keys are in the stored records, where retries find them.
     await server.close()
-    const store = await openWorkspaceStore(dataDir)
+    const { store } = await openWorkspaceStore(dataDir)
     const stored = (await store.records.get({ kind: 'comment', scope: DOC }, comment.id)) as Record<string, any>
     await store.close()
     expect(stored.request.key).toBe(commentKey)

@@ -219,7 +219,7 @@ describe('Document size limit', () => {
   /** The bytes the demo Strategy takes in storage in a fresh seeded folder, and that folder. */
   async function seededSize(): Promise<{ dataDir: string; bytes: number }> {
     const dataDir = await seededDataDir()
-    const store = await openWorkspaceStore(dataDir)
+    const { store } = await openWorkspaceStore(dataDir)
     try {
       const updates = await new DocumentStore(store).loadUpdates(DOC as DocumentId)
       return { dataDir, bytes: updates.reduce((sum, u) => sum + u.byteLength, 0) }

@@ -164,7 +164,7 @@ describe('Published versions', () => {
     const published = await publish(ppt, 'Versión sin estado Yjs')
     const before = await fetchVersion(ppt, published.id)
     await server.close()
-    const store = await openWorkspaceStore(dataDir)
+    const { store } = await openWorkspaceStore(dataDir)
     try {
       expect((await store.records.list({ kind: 'versionState', scope: DOC })).records).toEqual([])
       expect(await store.records.get({ kind: 'version', scope: DOC }, published.id)).toBeDefined()
