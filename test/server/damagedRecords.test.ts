@@ -5,7 +5,7 @@
  * the log and to the Presidency, and the rest of the document keeps working.
  */
 import { onTestFinished, describe, expect, test } from 'vitest'
-import { dataFileIn, LowdbStorageAdapter } from '../../storage'
+import { dataFileIn, LowdbStorageAdapter, openWorkspaceStore } from '../../storage'
 import { startServer, type Logger } from '../../server'
 import { DEMO_PASSWORD, DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession } from '../support'
 
@@ -19,8 +19,9 @@ async function comment(session: ApiSession, quote: string, body: string): Promis
   return res.body.comment
 }
 
-// Overwrites a stored record's bytes in the data file of a stopped server.
-async function damage(dataDir: string, key: string[], text: string): Promise<void> {
+// Overwrites a stored record's bytes in the data file of a stopped server:
+// torn JSON, which no Store call can write (so this one knows the file's layout).
+async function tear(dataDir: string, key: string[], text: string): Promise<void> {
   const storage = await LowdbStorageAdapter.open(dataFileIn(dataDir))
   try {
     expect(await storage.load(key), `a record under ${key.join('/')}`).toBeDefined()
@@ -41,8 +42,11 @@ describe('A damaged comment record', () => {
     const kept = await comment(mx, APRIL, 'Este comentario sigue sano.')
     await first.server.close()
 
-    await damage(first.dataDir, ['comment', DOC, torn.id], '{"id": "to')
-    await damage(first.dataDir, ['comment', DOC, odd.id], JSON.stringify({ id: odd.id, body: 42 }))
+    await tear(first.dataDir, ['comment', DOC, torn.id], '{"id": "to')
+    // JSON that is no comment, written through the store as any layout keeps it.
+    const { store } = await openWorkspaceStore(first.dataDir)
+    await store.records.write([{ kind: 'comment', scope: DOC, id: odd.id, value: { id: odd.id, body: 42 } }])
+    await store.close()
 
     const logged: string[] = []
     const logger: Logger = { info: () => {}, error: (message) => logged.push(message) }
