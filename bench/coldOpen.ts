@@ -10,8 +10,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import * as Y from 'yjs'
 import type { DocumentId, Username } from '../src'
-import { dataFile } from '../server'
-import { DocumentStore, LowdbStorageAdapter } from '../storage'
+import { DocumentStore, openWorkspaceStore } from '../storage'
 import { generateHistory } from './history'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, stopLoadProcess } from './processes'
 import { call } from './rpc'
@@ -52,17 +51,18 @@ export async function coldOpen(opts: { edits: number; seed: number; rounds: numb
     opts.log(`  generated ${history.edits} edits in ${Math.round(generateMs)} ms (${history.flushes.length} flushes)`)
 
     start = performance.now()
-    const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
-    const store = new DocumentStore(storage)
+    const { store: workspaceStore } = await openWorkspaceStore(dataDir)
+    const store = new DocumentStore(workspaceStore)
     await store.saveMeta({ id: DOCUMENT_ID, title: 'Historia larga', createdAt: new Date(0).toISOString(), createdBy: 'ppt' as Username })
     for (const update of history.flushes) await store.appendUpdate(DOCUMENT_ID, update)
-    const chunks = await storage.loadRange(['doc', DOCUMENT_ID])
+    const stored = await workspaceStore.documents.load(DOCUMENT_ID)
+    const chunks = [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.update)]
     const state = await store.loadState(DOCUMENT_ID)
-    await storage.close()
+    await workspaceStore.close()
     const storeMs = performance.now() - start
     const stateFile = join(dataDir, 'stored-state.bin')
     await writeFile(stateFile, state)
-    const storedBytes = chunks.reduce((sum, c) => sum + c.data.byteLength, 0)
+    const storedBytes = chunks.reduce((sum, c) => sum + c.byteLength, 0)
     const encodedBytes = Y.encodeStateAsUpdate(history.doc).byteLength
     history.doc.destroy()
     opts.log(`  stored in ${Math.round(storeMs)} ms: ${storedBytes} bytes in ${chunks.length} chunks`)
@@ -93,7 +93,7 @@ export async function coldOpen(opts: { edits: number; seed: number; rounds: numb
       syncRounds,
       rawRounds,
       storedBytes,
-      storedUpdates: chunks.filter((c) => c.key[2] === 'update').length,
+      storedUpdates: stored.updates.length,
       encodedBytes,
       generateMs,
       storeMs

@@ -14,7 +14,8 @@ import {
 } from '../src'
 import { ok, refuse, type Outcome } from './Outcome'
 import { systemClock, type Clock } from './Clock'
-import { DocumentStore, type StorageAdapter } from '../storage'
+import { DocumentStore, defaultCompactionPolicy, type Store } from '../storage'
+import { DamagedRecords } from './DamagedRecords'
 import { actorOf, AuditLog } from './audit'
 import { Accounts, type StoredAccount } from './auth/Accounts'
 import { Sessions } from './auth/Sessions'
@@ -57,6 +58,8 @@ export class Workspace {
   readonly audit: AuditLog
   /** Login, logout, disabling accounts, and the closing of whatever an ended session held open. */
   readonly access: AccountAccess
+  /** The stored records found damaged, each left out where it is read and named in the log. */
+  readonly damaged: DamagedRecords
 
   /**
    * `clock` is the workspace's one clock (see {@link Clock}), handed to every
@@ -65,31 +68,34 @@ export class Workspace {
    * expires (the demo seeds 2021 with a clock of its own). Default the wall clock.
    */
   constructor(
-    readonly storage: StorageAdapter,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'commentQuota'>>,
+    readonly store: Store,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'commentQuota' | 'unloadAfterMs'>>,
     readonly logger: Logger,
     readonly clock: Clock = systemClock
   ) {
-    this.audit = new AuditLog(storage, clock)
-    this.accounts = new Accounts(storage, clock)
-    this.sessions = new Sessions(storage, config.sessions, clock)
-    this.documents = new DocumentStore(storage)
+    this.damaged = new DamagedRecords(logger)
+    const onDamaged = this.damaged.note
+    this.audit = new AuditLog(store, clock)
+    this.accounts = new Accounts(store, clock, onDamaged)
+    this.sessions = new Sessions(store, config.sessions, clock, onDamaged)
+    this.documents = new DocumentStore(store, defaultCompactionPolicy, onDamaged)
     this.collaboration = new Collaboration(this.hooks, {
       persistence: config.persistence,
       logger,
       maxDocumentBytes: config.maxDocumentBytes,
-      messageThrottle: config.messageThrottle
+      messageThrottle: config.messageThrottle,
+      unloadAfterMs: config.unloadAfterMs
     })
     this.access = new AccountAccess(
       { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },
       config.loginThrottle ?? defaultLoginThrottle,
       clock
     )
-    this.settings = new Settings(storage, this.audit)
-    this.periods = new Periods(storage, this.settings, this.events, this.audit, clock)
-    this.comments = new Comments(storage, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota)
-    this.versions = new Versions(storage, this.collaboration, this.comments, this.audit, clock)
-    this.shares = new Shares(storage, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock)
+    this.settings = new Settings(store, this.audit)
+    this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
+    this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged)
+    this.versions = new Versions(store, this.collaboration, this.comments, this.audit, clock, onDamaged)
+    this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.exports = new Exports(this)
   }
 

@@ -190,6 +190,8 @@ export interface ServerConfig {
   readonly sessionCheckMs: number
   /** Folder of the built browser app. Default `dist/editor`. */
   readonly editorDir: string
+  /** How long a document stays in memory after its last connection leaves, in ms. Default 5000 (see `CollaborationOptions.unloadAfterMs`). */
+  readonly unloadAfterMs: number
 }
 
 export const defaultPersistence: PersistenceConfig = { debounceMs: 2000, maxWaitMs: 10000 }
@@ -215,5 +217,6 @@ export const defaultConfig: ServerConfig = {
   trustProxy: false,
   commentQuota: defaultCommentQuota,
   sessionCheckMs: 30_000,
-  editorDir: 'dist/editor'
+  editorDir: 'dist/editor',
+  unloadAfterMs: 5_000
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isIP, type AddressInfo } from 'node:net'
-import { DataFolderLock, dataFileIn, LowdbStorageAdapter, MemoryStorageAdapter, type StorageAdapter } from '../storage'
+import { DataFolderLock, dataFileIn, MemoryStore, openWorkspaceStore, type Store } from '../storage'
 import { defaultConfig, type ServerConfig, type TrustProxy } from './config'
 import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
@@ -24,8 +24,8 @@ export interface RunningServer {
 export const dataFile = dataFileIn
 
 /**
- * Opens the workspace in `config.dataDir` (or in memory when `storage` is
- * given), creates the demo on first start, and listens. The data folder is
+ * Opens the workspace in `config.dataDir` (or in `store` when it is
+ * given, closed with the server), creates the demo on first start, and listens. The data folder is
  * locked first (see {@link DataFolderLock}): a second server on the same
  * folder is refused with `DataFolderInUseError`, the lock of a server that
  * died is taken over, and `close` gives the folder up.
@@ -33,29 +33,34 @@ export const dataFile = dataFileIn
  */
 export async function startServer(
   overrides: Partial<ServerConfig> = {},
-  deps: { storage?: StorageAdapter; logger?: Logger; clock?: Clock } = {}
+  deps: { store?: Store; logger?: Logger; clock?: Clock } = {}
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...defaultConfig, ...overrides }
   const logger = deps.logger ?? consoleLogger
-  const lock = deps.storage ? undefined : await DataFolderLock.acquire(config.dataDir)
+  const lock = deps.store ? undefined : await DataFolderLock.acquire(config.dataDir)
   if (lock?.tookOverFrom)
     logger.info(`took over the data folder from process ${lock.tookOverFrom.pid}, which is no longer running (it stopped without closing)`)
-  let storage = deps.storage
+  let store = deps.store
   try {
-    storage ??= await LowdbStorageAdapter.open(dataFile(config.dataDir))
-    return await listen(config, logger, lock, storage, deps.clock ?? systemClock)
+    if (!store) {
+      const opened = await openWorkspaceStore(config.dataDir)
+      store = opened.store
+      if (opened.upgraded) logger.info(`upgraded the data folder to the current layout; the data as it was is kept in ${opened.upgraded.keptAs}`)
+    }
+    return await listen(config, logger, lock, store, deps.clock ?? systemClock)
   } catch (err) {
     // The folder is given up only once nothing of this process writes it any more.
-    if (!deps.storage) await storage?.close().catch(() => {})
+    if (!deps.store) await store?.close().catch(() => {})
     await lock?.release()
     throw err
   }
 }
 
 // The rest of startServer, once the folder is locked and the store open: the workspace, the demo, the socket.
-async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, storage: StorageAdapter, clock: Clock): Promise<RunningServer> {
-  const workspace = new Workspace(storage, config, logger, clock)
-  const password = await seedDemo(workspace, config.demoPassword)
+async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, store: Store, clock: Clock): Promise<RunningServer> {
+  const workspace = new Workspace(store, config, logger, clock)
+  // Under the store's lock: two servers sharing one store must not both seed it.
+  const password = await store.locks.run('seed-demo', () => seedDemo(workspace, config.demoPassword))
   if (password !== undefined && config.demoPassword === undefined)
     logger.info(`demo accounts created (ppt, se, revisor, observador, bz, ca, cr, sv, us, gt, hn, mx, ni, pa, do); their password, shown only now: ${password}`)
 
@@ -75,7 +80,7 @@ async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock
         await workspace.collaboration.close()
         server.closeAllConnections()
         await stopped
-        await storage.close()
+        await store.close()
         await lock?.release()
       })())
   }
@@ -159,7 +164,7 @@ function minutes(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 }
 
 async function main(): Promise<void> {
-  const running = await startServer(configFromEnv(process.env), { storage: process.env.DATA_DIR === ':memory:' ? new MemoryStorageAdapter() : undefined })
+  const running = await startServer(configFromEnv(process.env), { store: process.env.DATA_DIR === ':memory:' ? new MemoryStore() : undefined })
   consoleLogger.info(`Consenso listening on ${running.url}`)
   const stop = (signal: string) => {
     consoleLogger.info(`${signal}: storing pending changes and stopping`)

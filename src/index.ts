@@ -117,6 +117,7 @@ export {
   type AnchorView,
   type AuditPage,
   type AuditVerification,
+  type AuditCheck,
   type BulkResult,
   type CloseCodeValue,
   type CommentView,

@@ -309,3 +309,11 @@ export interface NamedAuditPage extends AuditPage {
 
 /** What checking the trail's hash chain found. */
 export type AuditVerification = { readonly ok: true; readonly entries: number } | { readonly ok: false; readonly seq: number }
+
+/**
+ * What `GET /api/audit/verify` answers: the chain's check, and the names of
+ * the stored records the server found damaged since it started (each left
+ * out where it is read, e.g. `comment/estrategia/<id>`), so that the
+ * Presidency and the Secretariat learn of them and restore them from a backup.
+ */
+export type AuditCheck = AuditVerification & { readonly damaged: readonly string[] }

@@ -1,9 +1,7 @@
 import * as Y from 'yjs'
 import type { DocumentId, DocumentMeta } from '../src'
-import type { StorageAdapter, StorageKey } from './StorageAdapter'
-
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+import { RecordStore, type DamageReport } from './RecordStore'
+import type { DocumentHistory, Store } from './Store'
 
 /** When the appended updates of a document are merged into its snapshot. */
 export interface CompactionPolicy {
@@ -15,43 +13,54 @@ export interface CompactionPolicy {
 
 export const defaultCompactionPolicy: CompactionPolicy = { whenLargerThanSnapshot: true, maxUpdates: 64 }
 
-interface DocumentLog {
-  nextSeq: number
-  updateKeys: StorageKey[]
+// What the store knows of a document's log since it last read it.
+interface LogState {
+  updateCount: number
   updateBytes: number
   snapshotBytes: number
 }
 
+const metaFromJSON = (json: unknown): DocumentMeta => {
+  const meta = json as Partial<DocumentMeta> | null
+  if (typeof meta !== 'object' || meta === null || typeof meta.id !== 'string' || typeof meta.title !== 'string')
+    throw new TypeError('not the metadata of a document (an id and a title)')
+  return meta as DocumentMeta
+}
+
 /**
- * Keeps documents in a {@link StorageAdapter}: the metadata as JSON, the text as
- * Yjs updates. Changes are appended as updates (`['doc', id, 'update', seq]`)
- * and merged into one compacted update, the snapshot (`['doc', id, 'snapshot']`),
- * when they outgrow it. The new snapshot is saved before the updates it
- * replaces are removed, so a crash in between loses nothing: applying an
- * update twice is harmless in Yjs. Calls for one document must not overlap
- * (the collaboration server writes one document at a time).
+ * Keeps documents in a {@link Store}: the metadata as `document` records,
+ * the text as Yjs updates in the store's {@link DocumentLog}. Changes are
+ * appended as updates and merged into one compacted update, the snapshot,
+ * when they outgrow it; compaction runs under the document's lock
+ * (`compact:<id>`) and replaces only the updates it merged, so updates
+ * appended meanwhile (by this process or, on a shared store, another) are
+ * kept. A crash in the middle loses nothing: applying an update twice is
+ * harmless in Yjs.
  */
 export class DocumentStore {
-  private readonly logs = new Map<DocumentId, DocumentLog>()
+  private readonly logs = new Map<DocumentId, LogState>()
+  private readonly metas: RecordStore<DocumentMeta>
 
+  /** `onDamaged` hears of each document whose metadata cannot be read (it is left out of the list). */
   constructor(
-    private readonly storage: StorageAdapter,
-    private readonly policy: CompactionPolicy = defaultCompactionPolicy
-  ) {}
+    private readonly store: Store,
+    private readonly policy: CompactionPolicy = defaultCompactionPolicy,
+    onDamaged?: DamageReport
+  ) {
+    this.metas = new RecordStore(store.records, { kind: 'document' }, metaFromJSON, onDamaged)
+  }
 
   /** Every document's metadata, by id. */
-  async listDocuments(): Promise<DocumentMeta[]> {
-    const chunks = await this.storage.loadRange(['meta'])
-    return chunks.map((c) => JSON.parse(decoder.decode(c.data)) as DocumentMeta)
+  listDocuments(): Promise<DocumentMeta[]> {
+    return this.metas.list()
   }
 
-  async loadMeta(id: DocumentId): Promise<DocumentMeta | undefined> {
-    const data = await this.storage.load(['meta', id])
-    return data && (JSON.parse(decoder.decode(data)) as DocumentMeta)
+  loadMeta(id: DocumentId): Promise<DocumentMeta | undefined> {
+    return this.metas.get(id)
   }
 
-  async saveMeta(meta: DocumentMeta): Promise<void> {
-    await this.storage.save(['meta', meta.id], encoder.encode(JSON.stringify(meta)))
+  saveMeta(meta: DocumentMeta): Promise<void> {
+    return this.metas.put(meta.id, meta)
   }
 
   /**
@@ -69,16 +78,9 @@ export class DocumentStore {
    * one costs less than merging them into one first ({@link loadState}).
    */
   async loadUpdates(id: DocumentId): Promise<Uint8Array[]> {
-    const chunks = await this.storage.loadRange(['doc', id])
-    const snapshot = chunks.find((c) => c.key[2] === 'snapshot')
-    const updates = chunks.filter((c) => c.key[2] === 'update')
-    this.logs.set(id, {
-      nextSeq: updates.reduce((max, c) => Math.max(max, Number(c.key[3]) + 1), 0),
-      updateKeys: updates.map((c) => c.key),
-      updateBytes: updates.reduce((sum, c) => sum + c.data.byteLength, 0),
-      snapshotBytes: snapshot?.data.byteLength ?? 0
-    })
-    return [...(snapshot ? [snapshot.data] : []), ...updates.map((c) => c.data)]
+    const history = await this.store.documents.load(id)
+    this.noteHistory(id, history)
+    return [...(history.snapshot ? [history.snapshot] : []), ...history.updates.map((u) => u.update)]
   }
 
   /**
@@ -87,14 +89,13 @@ export class DocumentStore {
    * fewer, and the same stored state.
    */
   async appendUpdate(id: DocumentId, update: Uint8Array): Promise<void> {
-    const log = this.logs.get(id) ?? (await this.loadUpdates(id), this.logs.get(id) as DocumentLog)
+    const log = this.logs.get(id) ?? (await this.loadUpdates(id), this.logs.get(id) as LogState)
     const due =
-      log.updateKeys.length + 1 >= this.policy.maxUpdates ||
+      log.updateCount + 1 >= this.policy.maxUpdates ||
       (this.policy.whenLargerThanSnapshot && log.updateBytes + update.byteLength > log.snapshotBytes)
     if (due) return this.compactWith(id, update)
-    const key = ['doc', id, 'update', String(log.nextSeq++).padStart(12, '0')]
-    await this.storage.save(key, update)
-    log.updateKeys.push(key)
+    await this.store.documents.append(id, update)
+    log.updateCount++
     log.updateBytes += update.byteLength
   }
 
@@ -104,31 +105,38 @@ export class DocumentStore {
    * the live document; versions are ProseMirror JSON and need none): unlike
    * `Y.mergeUpdates`, a document joins the characters typed one after the
    * other into one item, so the snapshot of a typed history is about 2.5
-   * times smaller and applies about 5 times faster. The snapshot is written
-   * before the updates it replaces are removed, all of them at once.
+   * times smaller and applies about 5 times faster.
    */
   compact(id: DocumentId): Promise<void> {
     return this.compactWith(id, undefined)
   }
 
-  // compact(), taking in `also`, an update not yet stored, if given.
-  private async compactWith(id: DocumentId, also: Uint8Array | undefined): Promise<void> {
-    const parts = await this.loadUpdates(id)
-    const log = this.logs.get(id) as DocumentLog
-    if (log.updateKeys.length === 0 && also === undefined) return
-    const state = compactState(also === undefined ? parts : [...parts, also])
-    await this.storage.save(['doc', id, 'snapshot'], state)
-    // Every update under the document is in the snapshot (calls for one
-    // document do not overlap), so one range removal, one write.
-    if (log.updateKeys.length > 0) await this.storage.removeRange(['doc', id, 'update'])
-    this.logs.set(id, { nextSeq: log.nextSeq, updateKeys: [], updateBytes: 0, snapshotBytes: state.byteLength })
+  // compact(), taking in `also`, an update not yet stored, if given: the
+  // snapshot then holds more than the updates it replaces, which is harmless.
+  private compactWith(id: DocumentId, also: Uint8Array | undefined): Promise<void> {
+    return this.store.locks.run(`compact:${id}`, async () => {
+      const history = await this.store.documents.load(id)
+      if (history.updates.length === 0 && also === undefined) return this.noteHistory(id, history)
+      const parts = [...(history.snapshot ? [history.snapshot] : []), ...history.updates.map((u) => u.update), ...(also ? [also] : [])]
+      const state = compactState(parts)
+      await this.store.documents.compact(id, state, history.updates.at(-1)?.seq ?? history.snapshotSeq)
+      this.logs.set(id, { updateCount: 0, updateBytes: 0, snapshotBytes: state.byteLength })
+    })
   }
 
   /** Removes a document, its text and its metadata. */
   async removeDocument(id: DocumentId): Promise<void> {
-    await this.storage.removeRange(['doc', id])
-    await this.storage.remove(['meta', id])
+    await this.store.documents.remove(id)
+    await this.metas.remove(id)
     this.logs.delete(id)
+  }
+
+  private noteHistory(id: DocumentId, history: DocumentHistory): void {
+    this.logs.set(id, {
+      updateCount: history.updates.length,
+      updateBytes: history.updates.reduce((sum, u) => sum + u.update.byteLength, 0),
+      snapshotBytes: history.snapshot?.byteLength ?? 0
+    })
   }
 }
 

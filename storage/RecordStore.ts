@@ -1,41 +1,65 @@
-import type { StorageAdapter, StorageChunk, StorageKey } from './StorageAdapter'
+import { DamagedRecordError, type DamagedRecord, type Records, type RecordScope, type RecordWrite } from './Store'
 
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+/** What to do with a record that cannot be read or does not validate: by default, nothing. */
+export type DamageReport = (record: DamagedRecord) => void
+
+const ignore: DamageReport = () => {}
 
 /**
- * JSON records of one kind (accounts, sessions, a document's comments…) kept
- * under `[...prefix, id]` in a {@link StorageAdapter}. `fromJSON` validates what is read back and throws a
- * precise error if a stored record is not what it should be.
+ * JSON records of one scope (accounts, sessions, a document's comments…) in
+ * the store's {@link Records}, typed: `fromJSON` validates what is read back
+ * and throws a precise error if a stored record is not what it should be.
+ * {@link list} skips such a record (and one that is not JSON at all) and
+ * reports it by name through `onDamaged`, so that one damaged record does
+ * not take its document down with it.
  */
 export class RecordStore<T> {
   constructor(
-    private readonly storage: StorageAdapter,
-    private readonly prefix: StorageKey,
-    private readonly fromJSON: (json: unknown) => T
+    private readonly records: Records,
+    private readonly where: RecordScope,
+    private readonly fromJSON: (json: unknown) => T,
+    private readonly onDamaged: DamageReport = ignore
   ) {}
 
+  /** The record `id`, or undefined. Throws {@link DamagedRecordError} if it is stored but cannot be read or validated. */
   async get(id: string): Promise<T | undefined> {
-    const data = await this.storage.load([...this.prefix, id])
-    return data && this.fromJSON(JSON.parse(decoder.decode(data)))
+    const json = await this.records.get(this.where, id)
+    if (json === undefined) return undefined
+    try {
+      return this.fromJSON(json)
+    } catch (err) {
+      throw new DamagedRecordError({ ...this.where, id, reason: reasonOf(err) })
+    }
   }
 
-  async put(id: string, record: T): Promise<void> {
-    const { key, data } = this.chunkOf(id, record)
-    await this.storage.save(key, data)
+  put(id: string, record: T): Promise<void> {
+    return this.records.write([this.writeOf(id, record)])
   }
 
-  /** `record` as the chunk {@link put} would store, to store it together with others ({@link StorageAdapter.saveAll}). */
-  chunkOf(id: string, record: T): StorageChunk {
-    return { key: [...this.prefix, id], data: encoder.encode(JSON.stringify(record)) }
+  /** `record` as the write {@link put} would make, to store it together with others (an act and its audit entry). */
+  writeOf(id: string, record: T): RecordWrite {
+    return { ...this.where, id, value: record }
   }
 
-  async remove(id: string): Promise<void> {
-    await this.storage.remove([...this.prefix, id])
+  remove(id: string): Promise<void> {
+    return this.records.write([{ ...this.where, id, value: null }])
   }
 
+  /** Every readable, valid record in id order; each other one is reported and left out. */
   async list(): Promise<T[]> {
-    const chunks = await this.storage.loadRange(this.prefix)
-    return chunks.map((c) => this.fromJSON(JSON.parse(decoder.decode(c.data))))
+    const { records, damaged } = await this.records.list(this.where)
+    for (const record of damaged) this.onDamaged(record)
+    const valid: T[] = []
+    for (const { id, value } of records) {
+      try {
+        valid.push(this.fromJSON(value))
+      } catch (err) {
+        this.onDamaged({ ...this.where, id, reason: reasonOf(err) })
+      }
+    }
+    return valid
   }
 }
+
+// zod's messages are long JSON: the first line names the problem.
+const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n').slice(0, 3).join(' ').slice(0, 300)

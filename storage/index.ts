@@ -1,14 +1,17 @@
 /**
- * Persistence: a small byte store behind {@link StorageAdapter} (lowdb file or
- * memory), and the stores that give its bytes meaning (documents, records);
- * the data folder around the file: its lock, backups and restores.
+ * Persistence: the narrow {@link Store} the server's services use (records,
+ * the audit trail, a log per document, scope locks), opened for a data
+ * folder by {@link openWorkspaceStore}; typed views on it (documents,
+ * records); the older byte store behind {@link StorageAdapter} (lowdb file
+ * or memory) and {@link AdapterStore} over it; the data folder around the
+ * file: its lock, backups and restores.
  */
 export { type StorageAdapter, type StorageKey, type StorageChunk } from './StorageAdapter'
 export { MemoryStorageAdapter } from './MemoryStorageAdapter'
 export { LowdbStorageAdapter } from './LowdbStorageAdapter'
 export { StoreFileCorruptError, type WriteStats } from './DurableJsonFile'
 export { DocumentStore, defaultCompactionPolicy, type CompactionPolicy } from './DocumentStore'
-export { RecordStore } from './RecordStore'
+export { RecordStore, type DamageReport } from './RecordStore'
 export { dataFileIn, lockFileIn, fileStamp } from './DataFolder'
 export { DataFolderLock, DataFolderInUseError, type LockHolder, type ProcessIdentity } from './DataFolderLock'
 export { backupStore, restoreStore, checkStoreFile, InvalidStoreFileError, type StoreCopy, type RestoreReport } from './StoreBackup'
@@ -32,3 +35,5 @@ export {
   type StoredRecord
 } from './Store'
 export { MemoryStore } from './MemoryStore'
+export { AdapterStore } from './AdapterStore'
+export { openWorkspaceStore, type WorkspaceStoreOpening } from './openWorkspaceStore'

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { endOfDayIn, isAuditAction, isCountryCode, isIsoDate, isRole, startOfDayIn, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditPage, type AuditRecord, type AuditVerification, type CountryCode } from '../../src'
-import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
+import { AUDIT_GENESIS, AuditConflictError, type AuditHead, type AuditStore, type RecordWrite, type Store } from '../../storage'
 
 /**
  * What a reader may narrow the trail to. `from` and `to` are inclusive: an
@@ -44,12 +44,16 @@ const entrySchema = z.object({
 
 const entryFromJSON = (json: unknown): AuditEntry => entrySchema.parse(json) as AuditEntry
 
-const PREFIX = ['audit']
+// How many times an append numbers its entry again when another writer appended first.
+const MAX_RENUMBERINGS = 20
 
-// Keys sort as strings: a fixed width keeps them in seq order.
-const keyOf = (seq: number) => String(seq).padStart(12, '0')
-
-const GENESIS = 'consenso-audit-v1'
+const parseEntry = (json: string): AuditEntry | undefined => {
+  try {
+    return entryFromJSON(JSON.parse(json))
+  } catch {
+    return undefined
+  }
+}
 
 function hashOf(previous: string, entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, at, action, actor, target, details, address } = entry
@@ -92,16 +96,16 @@ export function boundsOf(filter: Pick<AuditFilter, 'from' | 'to' | 'timeZone'>):
  * once the entry is durable, so an act is answered only after it is recorded.
  */
 export class AuditLog {
-  private readonly records: RecordStore<AuditEntry>
-  private tail: Promise<{ seq: number; hash: string }> | undefined
+  private readonly trail: AuditStore
+  private tail: Promise<AuditHead> | undefined
   private appending: Promise<unknown> = Promise.resolve()
   private readonly context = new AsyncLocalStorage<{ readonly address?: string }>()
 
   constructor(
-    private readonly storage: StorageAdapter,
+    store: Pick<Store, 'audit'>,
     private readonly now: () => Date = () => new Date()
   ) {
-    this.records = new RecordStore(storage, PREFIX, entryFromJSON)
+    this.trail = store.audit
   }
 
   /**
@@ -125,12 +129,10 @@ export class AuditLog {
    * write, so that acts on different documents do not queue behind each
    * other's writes.
    */
-  record(record: AuditRecord, storing: readonly StorageChunk[] = []): Promise<AuditEntry> {
+  record(record: AuditRecord, storing: readonly RecordWrite[] = [], renumberings = 0): Promise<AuditEntry> {
     const address = record.address ?? this.context.getStore()?.address
     const numbered = this.appending.then(async () => {
-      let previous = await (this.tail ??= this.lastEntry())
-      // Another log on the same storage (the demo's replay has one) may have appended since.
-      if (await this.records.get(keyOf(previous.seq + 1))) previous = await (this.tail = this.lastEntry())
+      const previous = await (this.tail ??= this.trail.head())
       // Built field by field, in the order a stored entry is read back in, so
       // that the hash taken now is the one verify takes later.
       const { username, role, country } = record.actor
@@ -144,7 +146,7 @@ export class AuditLog {
         ...(address === undefined ? {} : { address })
       }
       const entry: AuditEntry = { ...unhashed, hash: hashOf(previous.hash, unhashed) }
-      const stored = this.storage.saveAll([...storing, this.records.chunkOf(keyOf(entry.seq), entry)])
+      const stored = this.trail.append(previous, { seq: entry.seq, hash: entry.hash, json: JSON.stringify(entry) }, storing)
       this.tail = Promise.resolve({ seq: entry.seq, hash: entry.hash })
       return { entry, stored }
     })
@@ -158,69 +160,85 @@ export class AuditLog {
       } catch (err) {
         // What the store holds now decides the next number and hash.
         this.tail = undefined
+        // Another log on the same store (the demo's replay has one, a second
+        // server on a shared store) appended first: number the act again.
+        if (err instanceof AuditConflictError && renumberings < MAX_RENUMBERINGS) return this.record({ ...record, ...(address === undefined ? {} : { address }) }, storing, renumberings + 1)
         throw err
       }
       return entry
     })
   }
 
-  private async lastEntry(): Promise<{ seq: number; hash: string }> {
-    const last = (await this.records.list()).at(-1)
-    return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS }
-  }
-
   /** The entry numbered `seq`, if there is one. */
-  get(seq: number): Promise<AuditEntry | undefined> {
-    return Number.isInteger(seq) && seq > 0 ? this.records.get(keyOf(seq)) : Promise.resolve(undefined)
+  async get(seq: number): Promise<AuditEntry | undefined> {
+    if (!Number.isInteger(seq) || seq < 1) return undefined
+    for await (const stored of this.trail.read(seq, seq)) return parseEntry(stored.json)
+    return undefined
   }
 
-  /** The entries that match `filter`, oldest first (in the order they were appended). */
-  async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+  // Every readable entry that matches `filter`, oldest first, read from the store a few at a time.
+  private async *matching(filter: AuditFilter): AsyncGenerator<AuditEntry> {
     const { from, to } = boundsOf(filter)
-    return (await this.records.list()).filter(
-      (e) =>
+    for await (const stored of this.trail.read(1)) {
+      const e = parseEntry(stored.json)
+      if (
+        e &&
         (!filter.country || e.actor.country === filter.country) &&
         (!filter.action || e.action === filter.action) &&
         (!filter.actor || e.actor.username === filter.actor) &&
         (!filter.document || e.target?.document === filter.document) &&
         (!from || e.at >= from) &&
         (!to || e.at <= to)
-    )
+      )
+        yield e
+    }
+  }
+
+  /** The entries that match `filter`, oldest first (in the order they were appended). */
+  async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = []
+    for await (const entry of this.matching(filter)) entries.push(entry)
+    return entries
   }
 
   /**
    * Up to `limit` entries that match `filter`, newest first, numbered below
-   * `before` when it is given: pass a page's `next` as `before` for the page after it.
+   * `before` when it is given: pass a page's `next` as `before` for the page
+   * after it. Holds at most `limit + 1` entries at a time, however long the trail.
    */
   async page(filter: AuditFilter, { limit, before }: { readonly limit: number; readonly before?: number }): Promise<AuditPage> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`A page holds at least one entry, asked for ${limit}`)
-    const matching = await this.list(filter)
-    const older = before === undefined ? matching : matching.filter((e) => e.seq < before)
-    const entries = older.slice(-limit).reverse()
-    return { entries, total: matching.length, next: older.length > limit ? (entries.at(-1)?.seq ?? null) : null }
+    let total = 0
+    let older = 0
+    const newest: AuditEntry[] = []
+    for await (const entry of this.matching(filter)) {
+      total++
+      if (before !== undefined && entry.seq >= before) continue
+      older++
+      newest.push(entry)
+      if (newest.length > limit) newest.shift()
+    }
+    const entries = newest.reverse()
+    return { entries, total, next: older > limit ? (entries.at(-1)?.seq ?? null) : null }
   }
 
   /**
    * Checks the chain from the first entry: `{ ok: true }`, or the number of
    * the first entry that is missing, altered or no longer readable. Reads
-   * the stored bytes itself, so that an entry mangled in the data file is
+   * the stored text itself, so that an entry mangled in the store is
    * reported rather than thrown.
    */
   async verify(): Promise<AuditVerification> {
-    let previous = GENESIS
-    const chunks = await this.storage.loadRange(PREFIX)
-    const decoder = new TextDecoder()
-    for (const [i, chunk] of chunks.entries()) {
-      let entry: AuditEntry
-      try {
-        entry = entryFromJSON(JSON.parse(decoder.decode(chunk.data)))
-      } catch {
-        return { ok: false, seq: i + 1 }
-      }
+    let previous = AUDIT_GENESIS
+    let expected = 1
+    for await (const stored of this.trail.read(1)) {
+      const entry = parseEntry(stored.json)
+      if (!entry || stored.seq !== expected || entry.seq !== expected) return { ok: false, seq: expected }
       const { hash, ...unhashed } = entry
-      if (entry.seq !== i + 1 || chunk.key.at(-1) !== keyOf(i + 1) || hashOf(previous, unhashed) !== hash) return { ok: false, seq: i + 1 }
+      if (hashOf(previous, unhashed) !== hash) return { ok: false, seq: expected }
       previous = hash
+      expected++
     }
-    return { ok: true, entries: chunks.length }
+    return { ok: true, entries: expected - 1 }
   }
 }

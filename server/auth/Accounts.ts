@@ -11,7 +11,7 @@ import {
   type Role,
   type Username
 } from '../../src'
-import { RecordStore, type StorageAdapter, type StorageChunk } from '../../storage'
+import { RecordStore, type DamageReport, type RecordWrite, type Store } from '../../storage'
 import { systemClock, type Clock } from '../Clock'
 import { hashPassword, verifyPassword } from './password'
 
@@ -48,7 +48,7 @@ export interface NewAccount {
  * must be in the same write (the change's audit entry, say). By default the
  * account is stored on its own.
  */
-export type AccountWrite = (chunk: StorageChunk, account: StoredAccount) => Promise<unknown>
+export type AccountWrite = (write: RecordWrite, account: StoredAccount) => Promise<unknown>
 
 /** Shortest password accepted for a new account. */
 export const MIN_PASSWORD_LENGTH = 10
@@ -78,9 +78,10 @@ export class Accounts {
 
   private readonly storeAlone: AccountWrite
 
-  constructor(storage: StorageAdapter, private readonly now: Clock = systemClock) {
-    this.records = new RecordStore(storage, ['account'], accountFromJSON)
-    this.storeAlone = (chunk) => storage.saveAll([chunk])
+  /** `onDamaged` hears of each stored account that cannot be read: it is left out of lists. */
+  constructor(store: Store, private readonly now: Clock = systemClock, onDamaged?: DamageReport) {
+    this.records = new RecordStore(store.records, { kind: 'account' }, accountFromJSON, onDamaged)
+    this.storeAlone = (write) => store.records.write([write])
     this.decoyHash = hashPassword('decoy password that matches nothing')
   }
 
@@ -126,7 +127,7 @@ export class Accounts {
       createdAt: this.now().toISOString(),
       disabled: false
     }
-    await write(this.records.chunkOf(account.username, account), account)
+    await write(this.records.writeOf(account.username, account), account)
     return { account: publicAccount(account) }
   }
 
@@ -156,7 +157,7 @@ export class Accounts {
         }
     }
     const changed: StoredAccount = { ...account, disabled }
-    await write(this.records.chunkOf(changed.username, changed), changed)
+    await write(this.records.writeOf(changed.username, changed), changed)
     return { account: changed }
   }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { isUsername, type Username } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { systemClock, type Clock } from '../Clock'
 import type { SessionConfig } from '../config'
 
@@ -61,11 +61,13 @@ export class Sessions {
   private readonly records: RecordStore<Session>
 
   constructor(
-    storage: StorageAdapter,
+    store: Store,
     private readonly config: SessionConfig,
-    private readonly clock: Clock = systemClock
+    private readonly clock: Clock = systemClock,
+    /** Hears of each stored session that cannot be read: it is left out of lists. */
+    onDamaged?: DamageReport
   ) {
-    this.records = new RecordStore(storage, ['session'], sessionFromJSON)
+    this.records = new RecordStore(store.records, { kind: 'session' }, sessionFromJSON, onDamaged)
   }
 
   /** Opens a session for `username`; the token is known only to the caller. */

@@ -22,14 +22,25 @@ export interface CollaborationOptions {
    * workspace's `Clock`: a clock set to another day must not hold back writes.
    */
   readonly clock?: () => number
+  /**
+   * How long a document stays loaded after its last connection leaves (and
+   * its changes are stored), in ms. Default {@link defaultUnloadAfterMs}: a
+   * page reload or a dropped network does not load a large text again, and
+   * an idle document does not stay in memory.
+   */
+  readonly unloadAfterMs?: number
 }
+
+/** Default grace before an unused document leaves memory: 5 s. */
+export const defaultUnloadAfterMs = 5_000
 
 /**
  * The collaboration core: rooms of connections around loaded documents. It
  * takes any {@link WebSocketLike}; the transport hands it each message with
  * `connection.receive` and tells it of a close with `connection.closed`.
- * A document is loaded by its first connection and, once the last one has
- * left and its changes are stored, released.
+ * A document is loaded by its first connection (or by work on it) and,
+ * once the last one has left, its changes are stored at once and the
+ * document is released after a grace period, unless someone came back.
  */
 export class Collaboration {
   private readonly rooms = new Map<DocumentId, Room>()
@@ -37,6 +48,9 @@ export class Collaboration {
   private readonly logger: Logger
   private readonly messageThrottle: MessageThrottleConfig
   private readonly clock: () => number
+  private readonly unloadAfterMs: number
+  // Rooms no one uses, and the timer that will release each.
+  private readonly unloading = new Map<Room, ReturnType<typeof setTimeout>>()
   /** Largest size of a document, in bytes; changes that would go over it are refused with `DocumentTooLarge`. */
   readonly maxDocumentBytes: number
 
@@ -49,6 +63,7 @@ export class Collaboration {
     this.maxDocumentBytes = options.maxDocumentBytes ?? Number.POSITIVE_INFINITY
     this.messageThrottle = options.messageThrottle ?? defaultMessageThrottle
     this.clock = options.clock ?? (() => performance.now())
+    this.unloadAfterMs = options.unloadAfterMs ?? defaultUnloadAfterMs
   }
 
   /** Decides whether a connection may be made; throws `ConnectionRefused` if not. */
@@ -59,7 +74,10 @@ export class Collaboration {
   // The room of a document, loading it on first use.
   private roomOf(id: DocumentId): Room {
     const existing = this.rooms.get(id)
-    if (existing) return existing
+    if (existing) {
+      this.keep(existing)
+      return existing
+    }
     const room = new Room(id, this.hooks, this.persistence, this.logger, this.maxDocumentBytes, this.clock)
     this.rooms.set(id, room)
     room.loaded.catch((err: unknown) => {
@@ -107,7 +125,7 @@ export class Collaboration {
       return result
     } finally {
       room.holds--
-      if (room.connections.size === 0 && room.holds === 0) void this.release(room)
+      if (room.connections.size === 0 && room.holds === 0) this.unloadLater(room)
     }
   }
 
@@ -130,7 +148,27 @@ export class Collaboration {
     const room = this.rooms.get(connection.context.documentId)
     if (!room || !room.connections.delete(connection)) return
     this.hooks.onDisconnect?.(connection.context)
-    if (room.connections.size === 0 && room.holds === 0) void this.release(room)
+    if (room.connections.size === 0 && room.holds === 0) this.unloadLater(room)
+  }
+
+  // The room is no longer used: its changes are stored now, the document
+  // released after the grace period.
+  private unloadLater(room: Room): void {
+    this.keep(room)
+    void room.flush()
+    const timer = setTimeout(() => {
+      this.unloading.delete(room)
+      void this.release(room)
+    }, this.unloadAfterMs)
+    // A grace period alone does not keep the process alive.
+    timer.unref?.()
+    this.unloading.set(room, timer)
+  }
+
+  // Someone uses the room again: no release is due.
+  private keep(room: Room): void {
+    clearTimeout(this.unloading.get(room))
+    this.unloading.delete(room)
   }
 
   private async release(room: Room): Promise<void> {
@@ -188,6 +226,8 @@ export class Collaboration {
         room.connections.delete(connection)
         this.hooks.onDisconnect?.(connection.context)
       }
+    for (const timer of this.unloading.values()) clearTimeout(timer)
+    this.unloading.clear()
     await this.flushAll()
     for (const room of this.rooms.values()) room.destroy()
     this.rooms.clear()

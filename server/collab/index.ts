@@ -1,4 +1,4 @@
-export { Collaboration, type CollaborationOptions } from './Collaboration'
+export { Collaboration, defaultUnloadAfterMs, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
 export { PRESENCE_BINDING_MS, Room } from './Room'
 export { Broadcast } from './Broadcast'

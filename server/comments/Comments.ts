@@ -21,7 +21,7 @@ import {
   type DocumentId,
   type NewComment
 } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
@@ -79,13 +79,15 @@ export class Comments {
 
   /** `quota`: each account's budgets of comments and replies (see {@link CommentQuota}). */
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly store: Store,
     private readonly collaboration: Collaboration,
     private readonly periods: Periods,
     private readonly events: DocumentEvents,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
-    quota: CommentQuotaConfig
+    quota: CommentQuotaConfig,
+    /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
+    private readonly onDamaged?: DamageReport
   ) {
     this.quota = new CommentQuota(quota, () => now().getTime())
   }
@@ -112,7 +114,7 @@ export class Comments {
   }
 
   private records(id: DocumentId) {
-    return new RecordStore<Comment>(this.storage, ['comment', id], commentFromJSON)
+    return new RecordStore<Comment>(this.store.records, { kind: 'comment', scope: id }, commentFromJSON, this.onDamaged)
   }
 
   private view(doc: Y.Doc, { request: _request, ...comment }: Comment, blocks = textBlocks(doc)): CommentView {
@@ -154,9 +156,22 @@ export class Comments {
   }
 
   async get(id: DocumentId, commentId: string): Promise<Outcome<CommentView>> {
-    const comment = await this.records(id).get(commentId)
-    if (!comment) return refuse(404, `no comment ${commentId} on this document`)
-    return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
+    const found = await this.storedComment(id, commentId)
+    if ('failed' in found) return found
+    return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, found.ok)))
+  }
+
+  // The stored comment, or why there is none to show: a damaged record is
+  // reported and refused, not thrown, so that it answers no 500.
+  private async storedComment(id: DocumentId, commentId: string): Promise<Outcome<Comment>> {
+    try {
+      const comment = await this.records(id).get(commentId)
+      return comment ? ok(comment) : refuse(404, `no comment ${commentId} on this document`)
+    } catch (err) {
+      if (!(err instanceof DamagedRecordError)) throw err
+      this.onDamaged?.(err.record)
+      return refuse(409, `the stored comment ${commentId} is damaged and cannot be read; a backup of the data folder holds it`)
+    }
   }
 
   private async mayWriteNow(account: Account, id: DocumentId): Promise<Outcome<true>> {
@@ -206,7 +221,7 @@ export class Comments {
         ...(request ? { request } : {})
       }
       await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment), [
-        this.records(id).chunkOf(comment.id, comment)
+        this.records(id).writeOf(comment.id, comment)
       ])
       return ok(await this.publish(comment))
     })
@@ -334,13 +349,14 @@ export class Comments {
   ): Promise<Outcome<CommentView>> {
     return this.queue.run(id, async () => {
       const records = this.records(id)
-      const comment = await records.get(commentId)
-      if (!comment) return refuse(404, `no comment ${commentId} on this document`)
+      const found = await this.storedComment(id, commentId)
+      if ('failed' in found) return found
+      const comment = found.ok
       const changed = await change(comment)
       if ('failed' in changed) return changed
       // The same record back: a retried request, nothing to store, record or announce.
       if (changed.ok === comment) return ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, comment)))
-      await this.audit.record(act(comment, changed.ok), [records.chunkOf(commentId, changed.ok)])
+      await this.audit.record(act(comment, changed.ok), [records.writeOf(commentId, changed.ok)])
       return ok(await this.publish(changed.ok))
     })
   }

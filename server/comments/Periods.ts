@@ -16,7 +16,7 @@ import {
   type PeriodRefusal,
   type PeriodsView
 } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
@@ -48,15 +48,17 @@ export class Periods {
   private readonly queue = new SerialQueue<DocumentId>()
 
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly store: Store,
     private readonly settings: Settings,
     private readonly events: DocumentEvents,
     private readonly audit: AuditLog,
-    private readonly now: () => Date
+    private readonly now: () => Date,
+    /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
+    private readonly onDamaged?: DamageReport
   ) {}
 
   private records(id: DocumentId) {
-    return new RecordStore<CommentPeriod>(this.storage, ['period', id], (json) => periodRecord.parse(json) as CommentPeriod)
+    return new RecordStore<CommentPeriod>(this.store.records, { kind: 'period', scope: id }, (json) => periodRecord.parse(json) as CommentPeriod, this.onDamaged)
   }
 
   async today(): Promise<IsoDate> {
@@ -112,7 +114,7 @@ export class Periods {
           target: { document: id, period: period.id },
           details: { start, deadline: period.deadline, businessDays: period.businessDays }
         },
-        [this.records(id).chunkOf(period.id, period)]
+        [this.records(id).writeOf(period.id, period)]
       )
       this.events.publish(id, { type: 'period', data: await this.view(id) })
       return ok(shown(period))
@@ -160,7 +162,7 @@ export class Periods {
                   reopened: period.closedAt !== null
                 }
         },
-        [records.chunkOf(periodId, changed)]
+        [records.writeOf(periodId, changed)]
       )
       this.events.publish(id, { type: 'period', data: await this.view(id) })
       return ok(shown(changed))

@@ -59,7 +59,7 @@ export async function seedDemo(workspace: Workspace, password: string | undefine
  */
 async function replay2021(workspace: Workspace, content: Uint8Array): Promise<void> {
   let now = new Date('2021-10-01T15:00:00Z')
-  const past = new Workspace(workspace.storage, { persistence: { debounceMs: 0, maxWaitMs: 0 }, sessions: defaultSessions }, workspace.logger, () => now)
+  const past = new Workspace(workspace.store, { persistence: { debounceMs: 0, maxWaitMs: 0 }, sessions: defaultSessions }, workspace.logger, () => now)
   const account = async (username: string): Promise<Account> => {
     const found = await past.accounts.get(username)
     if (!found) throw new RangeError(`demo account ${username} is missing`)

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
-import { AUDIT_ACTIONS, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditEntry, type AuditTargetNames, type DocumentId, type NamedAuditPage } from '../../src'
+import { AUDIT_ACTIONS, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditCheck, type AuditEntry, type AuditTargetNames, type DocumentId, type NamedAuditPage } from '../../src'
 import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { CSV_MIME_TYPE } from '../exchange'
@@ -101,7 +101,8 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
 
   api.get('/audit/verify', async (_req, res) => {
     readerOf(res)
-    res.json(await workspace.audit.verify())
+    // With the stored records found damaged since the start, for someone to restore from a backup.
+    res.json({ ...(await workspace.audit.verify()), damaged: workspace.damaged.names() } satisfies AuditCheck)
   })
 
   api.get('/audit/:seq', async (req, res) => {

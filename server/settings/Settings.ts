@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { isIsoDate, mayManageAccounts, type Account, type IsoDate } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { ok, refuse, type Outcome } from '../Outcome'
 
@@ -36,10 +36,10 @@ export class Settings {
   private readonly records: RecordStore<WorkspaceSettings>
 
   constructor(
-    storage: StorageAdapter,
+    store: Store,
     private readonly audit: AuditLog
   ) {
-    this.records = new RecordStore(storage, ['settings'], (json) => settingsSchema.parse(json) as WorkspaceSettings)
+    this.records = new RecordStore(store.records, { kind: 'settings' }, (json) => settingsSchema.parse(json) as WorkspaceSettings)
   }
 
   async load(): Promise<WorkspaceSettings> {
@@ -68,7 +68,7 @@ export class Settings {
           holidaysRemoved: removed.join(', ')
         }
       },
-      [this.records.chunkOf('workspace', after)]
+      [this.records.writeOf('workspace', after)]
     )
     return ok(after)
   }

@@ -16,7 +16,7 @@ import {
   type SharedVersion,
   type Username
 } from '../../src'
-import { RecordStore, type DocumentStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type DamageReport, type DocumentStore, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import type { Accounts } from '../auth/Accounts'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -65,24 +65,29 @@ const newestFirst = (a: Share, b: Share) => b.sharedAt.localeCompare(a.sharedAt)
  * shares run one at a time, so that two withdrawals of one share cannot both succeed.
  */
 export class Shares {
-  private readonly all: RecordStore<Share>
   private readonly queue = new SerialQueue<DocumentId>()
 
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly store: Store,
     private readonly deps: {
       readonly accounts: Accounts
       readonly documents: DocumentStore
       readonly versions: Versions
       readonly audit: AuditLog
     },
-    private readonly now: () => Date = () => new Date()
-  ) {
-    this.all = new RecordStore(storage, ['share'], shareFromJSON)
+    private readonly now: () => Date = () => new Date(),
+    /** Hears of each share that cannot be read or validated: it is left out, and the rest works. */
+    private readonly onDamaged?: DamageReport
+  ) {}
+
+  // The shares of every document that has some.
+  private async everyShare(): Promise<Share[]> {
+    const scopes = await this.store.records.scopes('share')
+    return (await Promise.all(scopes.map((scope) => this.records(scope as DocumentId).list()))).flat()
   }
 
   private records(documentId: DocumentId) {
-    return new RecordStore<Share>(this.storage, ['share', documentId], shareFromJSON)
+    return new RecordStore<Share>(this.store.records, { kind: 'share', scope: documentId }, shareFromJSON, this.onDamaged)
   }
 
   /**
@@ -127,7 +132,7 @@ export class Shares {
           target: { document: documentId, version: versionId, share: share.id },
           details: { version: share.versionName, observers: observers === null ? 'all' : observers.join(', ') }
         },
-        [this.records(documentId).chunkOf(share.id, share)]
+        [this.records(documentId).writeOf(share.id, share)]
       )
       return ok(share)
     })
@@ -152,7 +157,7 @@ export class Shares {
           target: { document: documentId, version: share.versionId, share: shareId },
           details: { version: share.versionName }
         },
-        [this.records(documentId).chunkOf(shareId, withdrawn)]
+        [this.records(documentId).writeOf(shareId, withdrawn)]
       )
       return ok(withdrawn)
     })
@@ -171,7 +176,7 @@ export class Shares {
    */
   async sharedWith(account: Account): Promise<SharedEntry[]> {
     if (!receivesShares(account.role)) return []
-    const visible = (await this.all.list()).filter((s) => isVisibleTo(s, account)).sort(newestFirst)
+    const visible = (await this.everyShare()).filter((s) => isVisibleTo(s, account)).sort(newestFirst)
     const entries: SharedEntry[] = []
     for (const share of visible) {
       const entry = await this.entryOf(share)
@@ -187,7 +192,7 @@ export class Shares {
    */
   async open(account: Account, shareId: string): Promise<Outcome<SharedVersion>> {
     const notFound = refuse(404, `no shared version ${shareId}`)
-    const share = (await this.all.list()).find((s) => s.id === shareId)
+    const share = (await this.everyShare()).find((s) => s.id === shareId)
     if (!share || !isVisibleTo(share, account)) return notFound
     const entry = await this.entryOf(share)
     const version = await this.deps.versions.get(share.documentId, share.versionId)

@@ -22,7 +22,7 @@ import {
   type VersionDiff,
   type VersionSummary
 } from '../../src'
-import { RecordStore, type StorageAdapter } from '../../storage'
+import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments } from '../comments/Comments'
@@ -73,15 +73,17 @@ export class Versions {
   private readonly queue = new SerialQueue<DocumentId>()
 
   constructor(
-    private readonly storage: StorageAdapter,
+    private readonly store: Store,
     private readonly collaboration: Collaboration,
     private readonly comments: Comments,
     private readonly audit: AuditLog,
-    private readonly now: () => Date
+    private readonly now: () => Date,
+    /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
+    private readonly onDamaged?: DamageReport
   ) {}
 
   private records(id: DocumentId) {
-    return new RecordStore<Version>(this.storage, ['version', id], (json) => versionRecord.parse(json) as unknown as Version)
+    return new RecordStore<Version>(this.store.records, { kind: 'version', scope: id }, (json) => versionRecord.parse(json) as unknown as Version, this.onDamaged)
   }
 
   async list(id: DocumentId): Promise<VersionSummary[]> {
@@ -140,7 +142,7 @@ export class Versions {
           target: { document: id, version: version.id },
           details: { name: version.name, words: version.words }
         },
-        [this.records(id).chunkOf(version.id, version)]
+        [this.records(id).writeOf(version.id, version)]
       )
       return ok(summaryOf(version))
     })

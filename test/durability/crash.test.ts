@@ -27,8 +27,7 @@ import * as prng from 'lib0/prng'
 import { expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { textBlocks } from '../../src'
-import { LowdbStorageAdapter, RecordStore } from '../../storage'
-import { dataFile } from '../../server'
+import { openWorkspaceStore } from '../../storage'
 import { AuditLog } from '../../server/audit'
 import {
   apiSession,
@@ -280,11 +279,11 @@ test(
     for (const client of [...editors.map((e) => e.client), probe]) client.provider.disconnect()
     const stored = await storedContent(dataDir)
     checkText(stored, 'the data file')
-    const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
-    const records = await new RecordStore(storage, ['comment', DOC], (json) => json as { id: string; body: string; replies: Array<{ body: string }> }).list()
+    const { store } = await openWorkspaceStore(dataDir)
+    const records = (await store.records.list({ kind: 'comment', scope: DOC })).records.map((r) => r.value as { id: string; body: string; replies: Array<{ body: string }> })
     // Each comment and each reply is in the audit trail exactly once: the
     // record and its entry are one write, so no kill left one without the other.
-    const audit = new AuditLog(storage)
+    const audit = new AuditLog(store)
     expect(await audit.verify()).toMatchObject({ ok: true })
     const entries = await audit.list({ document: DOC })
     const created = (action: string) => action === 'comment.created' || action === 'proposal.created'
@@ -296,7 +295,7 @@ test(
       'comments whose audit entries are not there exactly once'
     ).toEqual([])
     expect(entries.filter((e) => created(e.action)).length).toBe(records.length)
-    await storage.close()
+    await store.close()
     checkComments(records, 'the data file')
 
     // And a server started over it serves exactly that.

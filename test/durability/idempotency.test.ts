@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { describe, expect, test, vi } from 'vitest'
-import { LowdbStorageAdapter, RecordStore } from '../../storage'
-import { dataFile } from '../../server'
+import { openWorkspaceStore } from '../../storage'
 import {
   apiSession,
   DOC,
@@ -214,9 +213,9 @@ describe('Idempotency-Key on replies', () => {
 
     // The keys are in the stored records, where retries find them.
     await server.close()
-    const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
-    const stored = (await new RecordStore(storage, ['comment', DOC], (json) => json as Record<string, any>).get(comment.id)) as Record<string, any>
-    await storage.close()
+    const { store } = await openWorkspaceStore(dataDir)
+    const stored = (await store.records.get({ kind: 'comment', scope: DOC }, comment.id)) as Record<string, any>
+    await store.close()
     expect(stored.request.key).toBe(commentKey)
     expect(stored.replies[0].request.key).toBe(replyKey)
     expect(stored.replies).toHaveLength(2)

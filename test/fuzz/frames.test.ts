@@ -149,15 +149,16 @@ function frame(base: () => Uint8Array): fc.Arbitrary<Uint8Array> {
 
 /** The document as the server holds it: live state vector and text, and the bytes stored for it. */
 async function observe(server: RunningServer) {
-  const { collaboration, storage } = server.workspace
+  const { collaboration, store } = server.workspace
   await collaboration.flushAll()
   const room = collaboration.loadedDocument(DOC)
   if (!room) throw new Error('the demo document is not loaded')
-  const stored = await storage.loadRange(['doc', DOC])
+  const { snapshot, updates } = await store.documents.load(DOC)
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
   return {
     stateVector: Y.encodeStateVector(room.doc),
     content: contentOf(room.doc),
-    stored: stored.map((chunk) => `${chunk.key.join('/')}:${Buffer.from(chunk.data).toString('base64')}`)
+    stored: [...(snapshot ? [`snapshot:${base64(snapshot)}`] : []), ...updates.map((u) => `${u.seq}:${base64(u.update)}`)]
   }
 }
 

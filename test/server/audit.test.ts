@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest'
 import { todayIn } from '../../src'
 import { dataFile } from '../../server'
 import { AuditLog } from '../../server/audit'
-import { LowdbStorageAdapter, MemoryStorageAdapter } from '../../storage'
+import { LowdbStorageAdapter, MemoryStore } from '../../storage'
 import {
   DOC,
   docPath,
@@ -205,7 +205,7 @@ describe('What the trail records', () => {
     // Numbered in order, without gaps, each chained to the one before.
     const all = await wholeTrail(ppt)
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1))
-    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: all.length })
+    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: all.length, damaged: [] })
   })
 
   test('Acts refused or failed leave no entry: a delegate outside the period, a decision on a missing comment, an invalid body.', async () => {
@@ -237,7 +237,7 @@ describe('What the trail records', () => {
       expect(e.actor.role).toBe('delegate')
       expect(e.actor.username).toBe(e.actor.country?.toLowerCase())
     }
-    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length })
+    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length, damaged: [] })
   })
 })
 
@@ -476,7 +476,7 @@ describe('Nobody changes the trail', () => {
     const trail = await wholeTrail(ppt)
     expect(trail.filter((e) => e.action === 'comment.replied').length).toBeGreaterThanOrEqual(made.length * 5)
     expect(trail.map((e) => e.seq)).toEqual(trail.map((_, i) => i + 1))
-    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length })
+    expect((await ppt.get('/api/audit/verify')).body).toEqual({ ok: true, entries: trail.length, damaged: [] })
 
     // Someone with access to the disk makes Mexico's comment look like Guatemala's.
     const victim = trail.find((e) => e.action === 'comment.created' && e.actor.country === 'MX') as Entry
@@ -493,7 +493,7 @@ describe('Nobody changes the trail', () => {
     const again = await signIn(server, 'ppt')
     const read = await wholeTrail(again)
     expect(read.find((e) => e.seq === victim.seq)?.actor.username).toBe('gt')
-    expect((await again.get('/api/audit/verify')).body).toEqual({ ok: false, seq: victim.seq })
+    expect((await again.get('/api/audit/verify')).body).toEqual({ ok: false, seq: victim.seq, damaged: [] })
   })
 })
 
@@ -510,7 +510,7 @@ describe('The log itself', () => {
       '2021-11-01T05:59:59.999Z' // 31 October, 23:59:59.999 there
     ]
     let now = new Date(stamps[0] as string)
-    const log = new AuditLog(new MemoryStorageAdapter(), () => now)
+    const log = new AuditLog(new MemoryStore(), () => now)
     for (const stamp of stamps) {
       now = new Date(stamp)
       await log.record({ action: 'comment.created', actor: someone })
@@ -525,9 +525,9 @@ describe('The log itself', () => {
   })
 
   test('Two logs on one storage (the demo replay has a second one) append one chain without gaps.', async () => {
-    const storage = new MemoryStorageAdapter()
-    const present = new AuditLog(storage)
-    const past = new AuditLog(storage, () => new Date('2021-10-01T15:00:00Z'))
+    const store = new MemoryStore()
+    const present = new AuditLog(store)
+    const past = new AuditLog(store, () => new Date('2021-10-01T15:00:00Z'))
     await present.record({ action: 'account.created', actor: someone })
     await past.record({ action: 'period.opened', actor: someone })
     await past.record({ action: 'comment.created', actor: someone })
@@ -543,7 +543,7 @@ describe('The log itself', () => {
   })
 
   test('An address given by the caller wins; otherwise the one of the request being served is recorded, across awaits.', async () => {
-    const log = new AuditLog(new MemoryStorageAdapter())
+    const log = new AuditLog(new MemoryStore())
     await log.withAddress('192.0.2.7', async () => {
       await Promise.resolve()
       await log.record({ action: 'comment.created', actor: someone })

@@ -12,8 +12,8 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
 import { CONTENT_FRAGMENT, MAX_COMMENT_LENGTH, MAX_SUGGESTION_LENGTH, type DocumentId } from '../../src'
-import { DocumentStore, LowdbStorageAdapter } from '../../storage'
-import { CloseCode, dataFile, MessageType, type MessageThrottleConfig, type RunningServer } from '../../server'
+import { DocumentStore, openWorkspaceStore } from '../../storage'
+import { CloseCode, MessageType, type MessageThrottleConfig, type RunningServer } from '../../server'
 import { formatBytes } from '../../server/collab'
 import {
   appendParagraph,
@@ -219,12 +219,12 @@ describe('Document size limit', () => {
   /** The bytes the demo Strategy takes in storage in a fresh seeded folder, and that folder. */
   async function seededSize(): Promise<{ dataDir: string; bytes: number }> {
     const dataDir = await seededDataDir()
-    const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
+    const { store } = await openWorkspaceStore(dataDir)
     try {
-      const updates = await new DocumentStore(storage).loadUpdates(DOC as DocumentId)
+      const updates = await new DocumentStore(store).loadUpdates(DOC as DocumentId)
       return { dataDir, bytes: updates.reduce((sum, u) => sum + u.byteLength, 0) }
     } finally {
-      await storage.close()
+      await store.close()
     }
   }
 

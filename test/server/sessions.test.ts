@@ -300,10 +300,9 @@ describe('Session expiry of open connections', () => {
 
   test('Expired sessions are removed from the store, though their tokens are never shown again.', async () => {
     const { server, pass } = await startClockedServer({ sessions: { idleMs: 60_000, absoluteMs: 3_600_000, secureCookie: false }, sessionCheckMs: 50 })
-    const decoder = new TextDecoder()
     const storedSessionsOf = async (username: string) => {
-      const stored = await server.workspace.storage.loadRange(['session'])
-      return stored.filter((c) => (JSON.parse(decoder.decode(c.data)) as { username: string }).username === username).length
+      const { records } = await server.workspace.store.records.list({ kind: 'session' })
+      return records.filter((r) => (r.value as { username: string }).username === username).length
     }
     for (let i = 0; i < 3; i++) await login(server.url, 'gt')
     const mx = apiSession(server, await login(server.url, 'mx'))

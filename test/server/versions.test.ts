@@ -6,8 +6,7 @@
  */
 import { describe, expect, test, vi } from 'vitest'
 import { countWords, plainText, readContent } from '../../src'
-import { dataFile } from '../../server'
-import { LowdbStorageAdapter } from '../../storage'
+import { openWorkspaceStore } from '../../storage'
 import {
   apiSession,
   connectSynced,
@@ -165,12 +164,12 @@ describe('Published versions', () => {
     const published = await publish(ppt, 'Versión sin estado Yjs')
     const before = await fetchVersion(ppt, published.id)
     await server.close()
-    const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
+    const { store } = await openWorkspaceStore(dataDir)
     try {
-      expect(await storage.loadRange(['versionState', DOC])).toEqual([])
-      expect(await storage.load(['version', DOC, published.id])).toBeDefined()
+      expect((await store.records.list({ kind: 'versionState', scope: DOC })).records).toEqual([])
+      expect(await store.records.get({ kind: 'version', scope: DOC }, published.id)).toBeDefined()
     } finally {
-      await storage.close()
+      await store.close()
     }
     const restarted = await startTestServer({ dataDir })
     const after = await fetchVersion(await signIn(restarted.server, 'ppt'), published.id)

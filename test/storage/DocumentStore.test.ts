@@ -4,13 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import * as Y from 'yjs'
 import { CONTENT_FRAGMENT, type DocumentId, type DocumentMeta, type Username } from '../../src'
-import {
-  DocumentStore,
-  LowdbStorageAdapter,
-  MemoryStorageAdapter,
-  type CompactionPolicy,
-  type StorageAdapter
-} from '../../storage'
+import { AdapterStore, DocumentStore, LowdbStorageAdapter, MemoryStore, type CompactionPolicy, type Store } from '../../storage'
 
 const ID = 'estrategia' as DocumentId
 
@@ -52,18 +46,22 @@ function edit(session: ReturnType<typeof editor>, rounds = 20): void {
   text.delete(0, 5)
 }
 
-const keysOf = async (storage: StorageAdapter, id = ID) => (await storage.loadRange(['doc', id])).map((c) => c.key.slice(2))
+/** What the document's log holds: `['snapshot']` if it has one, then `['update', seq]` for each update. */
+async function keysOf(storage: Store, id = ID): Promise<Array<[string] | [string, number]>> {
+  const { snapshot, updates } = await storage.documents.load(id)
+  return [...(snapshot ? [['snapshot'] as [string]] : []), ...updates.map((u): [string, number] => ['update', u.seq])]
+}
 
-type Backend = { name: string; open: () => Promise<StorageAdapter> }
+type Backend = { name: string; open: () => Promise<Store> }
 
 const backends: Backend[] = [
-  { name: 'in memory', open: async () => new MemoryStorageAdapter() },
+  { name: 'in memory', open: async () => new MemoryStore() },
   {
     name: 'in a lowdb file',
     open: async () => {
       const dir = await mkdtemp(join(tmpdir(), 'consenso-store-'))
       onTestFinished(() => rm(dir, { recursive: true, force: true }))
-      return LowdbStorageAdapter.open(join(dir, 'consenso.json'))
+      return new AdapterStore(await LowdbStorageAdapter.open(join(dir, 'consenso.json')))
     }
   }
 ]
@@ -90,10 +88,10 @@ for (const { name, open } of backends) {
       for (let i = 0; i < 120; i++) session.paragraph(String(i))
       for (const update of session.updates) await store.appendUpdate(ID, update)
       const keys = await keysOf(storage)
-      expect(keys[0]).toEqual(['update', '000000000000'])
-      expect(keys.at(-1)).toEqual(['update', '000000000119'])
-      const chunks = await storage.loadRange(['doc', ID])
-      expect(chunks.map((c) => c.data)).toEqual(session.updates)
+      expect(keys[0]).toEqual(['update', 1])
+      expect(keys.at(-1)).toEqual(['update', 120])
+      const { updates } = await storage.documents.load(ID)
+      expect(updates.map((u) => u.update)).toEqual(session.updates)
     })
 
     test('compaction keeps the content and leaves one snapshot', async () => {
@@ -143,8 +141,9 @@ for (const { name, open } of backends) {
       edit(session)
       const before = new DocumentStore(storage, noCompaction)
       for (const update of session.updates) await before.appendUpdate(ID, update)
-      // What compact() leaves if the process dies right after saving the snapshot.
-      await storage.save(['doc', ID, 'snapshot'], Y.mergeUpdates(session.updates))
+      // What compact() leaves if the process dies right after saving the
+      // snapshot: a snapshot that holds no update by its number, beside them all.
+      await storage.documents.compact(ID, Y.mergeUpdates(session.updates), 0)
       expect((await keysOf(storage)).length).toBe(session.updates.length + 1)
 
       const after = new DocumentStore(storage, noCompaction)
@@ -171,7 +170,7 @@ for (const { name, open } of backends) {
       const store = new DocumentStore(storage, noCompaction)
       for (const update of session.updates) await store.appendUpdate(ID, update)
       // A snapshot that holds only the first half, beside all the updates.
-      await storage.save(['doc', ID, 'snapshot'], Y.mergeUpdates(session.updates.slice(0, session.updates.length / 2)))
+      await storage.documents.compact(ID, Y.mergeUpdates(session.updates.slice(0, session.updates.length / 2)), 0)
       expect(content(await reload(new DocumentStore(storage)))).toBe(content(session.doc))
     })
 
@@ -213,6 +212,32 @@ for (const { name, open } of backends) {
       expect(await keysOf(storage, short)).toEqual([])
       expect((await store.listDocuments()).map((m) => m.id)).toEqual([long])
       expect(content(await reload(store, long))).toContain('texto de plan-b')
+    })
+
+    test('an update appended while a compaction runs survives it', async () => {
+      const storage = await open()
+      const session = editor()
+      edit(session, 5)
+      const late = editor()
+      late.paragraph('Llegó durante la compactación.')
+      // Another writer appends between the compaction's read and its write.
+      const racing: Store = {
+        ...storage,
+        documents: {
+          ...storage.documents,
+          compact: async (id, snapshot, throughSeq) => {
+            for (const update of late.updates) await storage.documents.append(id, update)
+            return storage.documents.compact(id, snapshot, throughSeq)
+          }
+        }
+      }
+      const store = new DocumentStore(racing, noCompaction)
+      for (const update of session.updates) await store.appendUpdate(ID, update)
+      await store.compact(ID)
+      expect(await keysOf(storage)).toEqual([['snapshot'], ['update', session.updates.length + 1]])
+      const loaded = await reload(new DocumentStore(storage))
+      expect(content(loaded)).toContain('Llegó durante la compactación.')
+      expect(content(loaded)).toContain('Párrafo 4')
     })
   })
 }

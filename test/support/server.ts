@@ -6,15 +6,15 @@
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
 import type { DocumentId } from '../../src'
-import { DocumentStore, LowdbStorageAdapter } from '../../storage'
-import { dataFile, DEMO_DOCUMENT_ID, silentLogger, startServer, type RunningServer, type ServerConfig } from '../../server'
+import { DocumentStore, lockFileIn, openWorkspaceStore } from '../../storage'
+import { DEMO_DOCUMENT_ID, silentLogger, startServer, type RunningServer, type ServerConfig } from '../../server'
 import { contentOf } from './doc'
 
 /** Password of every demo account in tests. */
@@ -55,10 +55,13 @@ function demoTemplate(): Promise<string> {
 
 /** A fresh data folder holding the seeded demo workspace; removed when the test ends. */
 export async function seededDataDir(): Promise<string> {
-  const source = dataFile(await demoTemplate())
+  const source = await demoTemplate()
   const dir = await mkdtemp(join(tmpdir(), 'consenso-test-'))
   onTestFinished(() => rm(dir, { recursive: true, force: true }))
-  await copyFile(source, dataFile(dir))
+  // The whole folder, whatever files the store keeps in it, but not its
+  // lock, nor the copies a write keeps aside (a fresh folder has none).
+  const lock = lockFileIn(source)
+  await cp(source, dir, { recursive: true, filter: (path) => path !== lock && !/\.(bak|tmp)$/.test(path) })
   return dir
 }
 
@@ -98,15 +101,15 @@ export type Reachable = Pick<RunningServer, 'url'>
  * (the state a restarted server would load). Only reads.
  */
 export async function storedContent(dataDir: string, documentId: DocumentId = DOC): Promise<string> {
-  const storage = await LowdbStorageAdapter.open(dataFile(dataDir))
+  const { store } = await openWorkspaceStore(dataDir)
   try {
     const doc = new Y.Doc()
-    Y.applyUpdate(doc, await new DocumentStore(storage).loadState(documentId))
+    Y.applyUpdate(doc, await new DocumentStore(store).loadState(documentId))
     const content = contentOf(doc)
     doc.destroy()
     return content
   } finally {
-    await storage.close()
+    await store.close()
   }
 }
 
