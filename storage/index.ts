@@ -32,3 +32,5 @@ export {
   type StoredRecord
 } from './Store'
 export { MemoryStore } from './MemoryStore'
+export { FolderStore, defaultFolderStoreOptions, type FolderStoreOptions } from './folder/FolderStore'
+export { AuditTrailCutError } from './folder/AuditSegments'

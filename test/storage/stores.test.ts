@@ -1,4 +1,7 @@
-import { MemoryStore } from '../../storage'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FolderStore, MemoryStore } from '../../storage'
 import { runStoreContract } from './Store.contract'
 
 runStoreContract(
@@ -8,4 +11,23 @@ runStoreContract(
     return { open: async () => store, teardown: async () => {} }
   },
   { persistent: false }
+)
+
+runStoreContract(
+  'FolderStore',
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'consenso-folder-store-'))
+    return { open: () => FolderStore.open(join(dir, 'store')), teardown: () => rm(dir, { recursive: true, force: true }) }
+  },
+  { persistent: true }
+)
+
+// The same contract while every write is still in the journal, and while every write is checkpointed at once.
+runStoreContract(
+  'FolderStore checkpointing after every write',
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'consenso-folder-store-'))
+    return { open: () => FolderStore.open(join(dir, 'store'), { journalBytes: 1 }), teardown: () => rm(dir, { recursive: true, force: true }) }
+  },
+  { persistent: true }
 )
