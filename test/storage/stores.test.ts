@@ -22,12 +22,12 @@ runStoreContract(
   { persistent: true }
 )
 
-// The same contract while every write is still in the journal, and while every write is checkpointed at once.
+// The same contract while every write is still in the journal, and while every write is checkpointed at once with no cache.
 runStoreContract(
   'FolderStore checkpointing after every write',
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'consenso-folder-store-'))
-    return { open: () => FolderStore.open(join(dir, 'store'), { journalBytes: 1 }), teardown: () => rm(dir, { recursive: true, force: true }) }
+    return { open: () => FolderStore.open(join(dir, 'store'), { journalBytes: 1, cacheBytes: 0 }), teardown: () => rm(dir, { recursive: true, force: true }) }
   },
   { persistent: true }
 )
