@@ -32,5 +32,6 @@ export {
   type StoredRecord
 } from './Store'
 export { MemoryStore } from './MemoryStore'
+export { AdapterStore } from './AdapterStore'
 export { FolderStore, defaultFolderStoreOptions, type FolderStoreOptions } from './folder/FolderStore'
 export { AuditTrailCutError } from './folder/AuditSegments'
