@@ -18,12 +18,30 @@ export interface StoreSetup {
   readonly teardown: () => Promise<void>
 }
 
-/** An audit entry that follows `previous`, hashed as the server chains them. */
+/**
+ * An audit entry that follows `previous`, hashed as the server chains them:
+ * the hash covers the previous hash and the entry's fields, and the stored
+ * JSON holds the fields and the hash.
+ */
 export function entryAfter(previous: AuditHead, fields: Record<string, unknown> = {}): StoredAuditEntry {
   const seq = previous.seq + 1
-  const json = JSON.stringify({ seq, at: `2026-12-07T20:00:${String(seq % 60).padStart(2, '0')}Z`, action: 'comment.create', ...fields })
-  const hash = createHash('sha256').update(previous.hash).update(json).digest('hex')
-  return { seq, hash, json }
+  const hash = chainHash(previous.hash, { seq, at: `2026-12-07T20:00:${String(seq % 60).padStart(2, '0')}Z`, action: 'comment.create', ...fields })
+  return { seq, hash, json: JSON.stringify({ seq, at: `2026-12-07T20:00:${String(seq % 60).padStart(2, '0')}Z`, action: 'comment.create', ...fields, hash }) }
+}
+
+/** The hash of an entry with `fields` after the entry hashed `previous`. */
+export const chainHash = (previous: string, fields: Record<string, unknown>): string => createHash('sha256').update(previous).update(JSON.stringify(fields)).digest('hex')
+
+/** Checks that `entries` are numbered from 1 without a gap and each hash chains to the one before. */
+export function expectChained(entries: readonly StoredAuditEntry[]): void {
+  let previous = AUDIT_GENESIS
+  entries.forEach((entry, i) => {
+    expect(entry.seq).toBe(i + 1)
+    const { hash, ...fields } = JSON.parse(entry.json) as Record<string, unknown>
+    expect(hash, `the hash in entry ${entry.seq}`).toBe(entry.hash)
+    expect(chainHash(previous, fields), `the chain at entry ${entry.seq}`).toBe(entry.hash)
+    previous = entry.hash
+  })
 }
 
 /** Appends `count` chained entries; resolves with the new head. */
@@ -169,13 +187,8 @@ export function runStoreContract(name: string, setup: () => Promise<StoreSetup>,
         expect(head.seq).toBe(12)
         expect(await store.audit.head()).toEqual(head)
         const all = await readAll(store)
-        expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
-        let previous = AUDIT_GENESIS
-        for (const entry of all) {
-          expect(entry.hash).toBe(createHash('sha256').update(previous).update(entry.json).digest('hex'))
-          expect(JSON.parse(entry.json)).toMatchObject({ seq: entry.seq })
-          previous = entry.hash
-        }
+        expect(all).toHaveLength(12)
+        expectChained(all)
         expect((await readAll(store, 5, 7)).map((e) => e.seq)).toEqual([5, 6, 7])
         expect((await readAll(store, 11)).map((e) => e.seq)).toEqual([11, 12])
         expect((await readAll(store, 0, 2)).map((e) => e.seq)).toEqual([1, 2])

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FolderStore, MemoryStore } from '../../storage'
+import { AdapterStore, FolderStore, LowdbStorageAdapter, MemoryStorageAdapter, MemoryStore } from '../../storage'
 import { runStoreContract } from './Store.contract'
 
 runStoreContract(
@@ -28,6 +28,27 @@ runStoreContract(
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'consenso-folder-store-'))
     return { open: () => FolderStore.open(join(dir, 'store'), { journalBytes: 1, cacheBytes: 0 }), teardown: () => rm(dir, { recursive: true, force: true }) }
+  },
+  { persistent: true }
+)
+
+runStoreContract(
+  'AdapterStore over memory',
+  async () => {
+    const store = new AdapterStore(new MemoryStorageAdapter())
+    return { open: async () => store, teardown: async () => {} }
+  },
+  { persistent: false }
+)
+
+runStoreContract(
+  'AdapterStore over a lowdb file',
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'consenso-adapter-store-'))
+    return {
+      open: async () => new AdapterStore(await LowdbStorageAdapter.open(join(dir, 'consenso.json'))),
+      teardown: () => rm(dir, { recursive: true, force: true })
+    }
   },
   { persistent: true }
 )
