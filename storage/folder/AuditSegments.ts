@@ -39,7 +39,7 @@ export class AuditSegments {
   ) {}
 
   /** Opens the segments in `dir`: reads the last segment's last whole line, cuts a torn one off. */
-  static async open(dir: string): Promise<AuditSegments> {
+  static async open(dir: string, readOnly = false): Promise<AuditSegments> {
     const names = (await readdir(dir)).filter((n) => /^\d{6}\.jsonl$/.test(n)).sort()
     let head: AuditHead = { seq: 0, hash: AUDIT_GENESIS }
     for (let i = names.length - 1; i >= 0; i--) {
@@ -48,7 +48,7 @@ export class AuditSegments {
       // A last line torn by a crash during a checkpoint: the journal still
       // holds it and replays it. Damage before the last line is not cut (it
       // is evidence): the trail then reads as cut.
-      if (goodLength < length && bytesAfterLastLine(await readFile(path), goodLength)) await truncate(path, goodLength)
+      if (goodLength < length && !readOnly && bytesAfterLastLine(await readFile(path), goodLength)) await truncate(path, goodLength)
       const last = entries.at(-1)
       if (last) {
         head = { seq: last.seq, hash: last.hash }

@@ -1,10 +1,10 @@
 import { crc32 } from 'node:zlib'
-import { mkdir, open, readFile, rm, truncate } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DocumentHistory, DocumentLog, LoggedUpdate } from '../Store'
 import { syncFolder, writeFileDurably } from '../writeFileDurably'
 import { decodeFrames, encodeFrame } from './frames'
-import { fileNameOf } from './fileNames'
+import { fileNameOf, idOfFileName } from './fileNames'
 
 /** A document's snapshot file could not be read back. */
 export class DamagedSnapshotError extends Error {
@@ -70,9 +70,27 @@ interface DocumentState {
 export class DocumentFiles implements DocumentLog {
   private readonly states = new Map<string, DocumentState>()
 
-  constructor(private readonly dir: string) {}
+  /** With `readOnly`, reads never cut a torn tail (a server may be appending it) and every change throws. */
+  constructor(
+    private readonly dir: string,
+    private readonly readOnly = false
+  ) {}
+
+  /** The documents with files, sorted. */
+  async ids(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => idOfFileName(d.name))
+        .sort()
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw err
+    }
+  }
 
   append(document: string, update: Uint8Array): Promise<number> {
+    if (this.readOnly) return Promise.reject(new Error(`The document log ${this.dir} is open read-only`))
     const state = this.stateOf(document)
     return new Promise<number>((resolve, reject) => {
       state.waiting.push({ update: update.slice(), resolve, reject })
@@ -81,7 +99,7 @@ export class DocumentFiles implements DocumentLog {
   }
 
   load(document: string): Promise<DocumentHistory> {
-    return this.run(document, () => this.read(document))
+    return this.run(document, () => this.read(document), false)
   }
 
   async loadSince(document: string, seq: number): Promise<LoggedUpdate[]> {
@@ -140,7 +158,8 @@ export class DocumentFiles implements DocumentLog {
   }
 
   // Runs `work` after the work already queued on the document.
-  private run<T>(document: string, work: () => Promise<T>): Promise<T> {
+  private run<T>(document: string, work: () => Promise<T>, change = true): Promise<T> {
+    if (change && this.readOnly) return Promise.reject(new Error(`The document log ${this.dir} is open read-only`))
     const state = this.stateOf(document)
     const result = state.chain.then(work, work)
     state.chain = result.catch(() => undefined)
@@ -151,13 +170,9 @@ export class DocumentFiles implements DocumentLog {
   // (safe here: the document's work runs one at a time, so no append is under way).
   private async read(document: string): Promise<DocumentHistory> {
     const state = this.stateOf(document)
-    let snapshot: Uint8Array | undefined
-    let snapshotSeq = 0
-    try {
-      ;({ snapshot, snapshotSeq } = decodeSnapshot(this.snapshotPath(document), await readFile(this.snapshotPath(document))))
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    }
+    // The updates before the snapshot: a compaction writes the snapshot
+    // first, so updates read first are never newer than the snapshot read
+    // after them (what matters to a read-only reader while a server compacts).
     let bytes: Buffer
     try {
       bytes = await readFile(this.updatesPath(document))
@@ -165,8 +180,15 @@ export class DocumentFiles implements DocumentLog {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
       bytes = Buffer.alloc(0)
     }
+    let snapshot: Uint8Array | undefined
+    let snapshotSeq = 0
+    try {
+      ;({ snapshot, snapshotSeq } = decodeSnapshot(this.snapshotPath(document), await readFile(this.snapshotPath(document))))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
     const { payloads, goodLength } = decodeFrames(bytes)
-    if (goodLength < bytes.byteLength) await truncate(this.updatesPath(document), goodLength)
+    if (goodLength < bytes.byteLength && !this.readOnly) await truncate(this.updatesPath(document), goodLength)
     const updates: LoggedUpdate[] = []
     let last = snapshotSeq
     for (const payload of payloads) {

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, truncate, unlink, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, stat, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import {
   AuditConflictError,
@@ -18,7 +18,7 @@ import { syncFolder } from '../writeFileDurably'
 import { AuditSegments, AuditTrailCutError } from './AuditSegments'
 import { DocumentFiles } from './DocumentFiles'
 import { decodeFrames, encodeFrame } from './frames'
-import { fileNameOf } from './fileNames'
+import { fileNameOf, idOfFileName } from './fileNames'
 import { isOneFilePerRecord, RecordFiles, scopeKey, type ScopeFile } from './RecordFiles'
 
 /** How a {@link FolderStore} balances its journal, its cache and its checkpoints. */
@@ -29,6 +29,12 @@ export interface FolderStoreOptions {
   readonly idleMs?: number
   /** Bytes of record files kept in memory. Default 16 MB: more reads from disk, less memory, when lower. */
   readonly cacheBytes?: number
+  /**
+   * Opens without changing a byte, for a copy made while a server runs on the
+   * folder (`npm run backup`): journals are read, not replayed into files nor
+   * cut; no journal is started; every write throws. Default false.
+   */
+  readonly readOnly?: boolean
   /** Told of a fault in the background (a checkpoint that failed and will be tried again). Default: `console.error`. */
   readonly onFault?: (err: unknown, context: string) => void
 }
@@ -38,6 +44,7 @@ export const defaultFolderStoreOptions = {
   journalBytes: 4 * 1024 * 1024,
   idleMs: 3000,
   cacheBytes: 16 * 1024 * 1024,
+  readOnly: false,
   onFault: (err: unknown, context: string) => console.error(`FolderStore: ${context}:`, err)
 } satisfies Required<FolderStoreOptions>
 
@@ -103,7 +110,7 @@ export class FolderStore implements Store {
   ) {
     this.options = { ...defaultFolderStoreOptions, ...options }
     this.files = new RecordFiles(join(dir, 'records'), this.options.cacheBytes)
-    this.documents = new DocumentFiles(join(dir, 'documents'))
+    this.documents = new DocumentFiles(join(dir, 'documents'), this.options.readOnly)
     this.accepted = segments.head
   }
 
@@ -114,13 +121,46 @@ export class FolderStore implements Store {
    */
   static async open(dir: string, options: FolderStoreOptions = {}): Promise<FolderStore> {
     const root = resolve(dir)
-    for (const sub of ['journal', 'audit', 'records', 'documents']) await mkdir(join(root, sub), { recursive: true })
-    const segments = await AuditSegments.open(join(root, 'audit'))
+    if (options.readOnly) await stat(join(root, 'journal')) // ENOENT: no store there
+    else for (const sub of ['journal', 'audit', 'records', 'documents']) await mkdir(join(root, sub), { recursive: true })
+    const segments = await AuditSegments.open(join(root, 'audit'), options.readOnly ?? false)
     const store = new FolderStore(root, segments, options)
     await store.replayJournals()
+    if (options.readOnly) {
+      store.failed = new Error(`The store ${root} is open read-only`)
+      return store
+    }
     await store.startJournal()
     if (store.layers.length > 1) void store.checkpoint().catch((err: unknown) => store.options.onFault(err, 'checkpoint after replay'))
     return store
+  }
+
+  /**
+   * The journal files as they are now, to tell whether a checkpoint ran
+   * meanwhile (a read-only copy is then not of one moment: make it again).
+   */
+  async journalNames(): Promise<string[]> {
+    return (await readdir(join(this.dir, 'journal'))).filter((n) => /^\d{6}\.log$/.test(n)).sort()
+  }
+
+  /** The documents that have a log in the store, sorted. */
+  async documentIds(): Promise<string[]> {
+    return this.documents.ids()
+  }
+
+  /**
+   * The record kinds stored: `workspace` kinds hold records of the whole
+   * workspace, `scoped` kinds records of documents.
+   */
+  async kinds(): Promise<{ workspace: string[]; scoped: string[] }> {
+    const workspace = new Set<string>()
+    const scoped = new Set<string>()
+    for (const name of await readdir(join(this.dir, 'records'), { withFileTypes: true })) {
+      if (name.isDirectory()) scoped.add(idOfFileName(name.name))
+      else if (name.name.endsWith('.json')) workspace.add(idOfFileName(name.name.slice(0, -5)))
+    }
+    for (const layer of this.layers) for (const { where } of layer.records.values()) (where.scope === undefined ? workspace : scoped).add(where.kind)
+    return { workspace: [...workspace].sort(), scoped: [...scoped].sort() }
   }
 
   /**
@@ -212,8 +252,9 @@ export class FolderStore implements Store {
       clearTimeout(this.idleTimer)
       await this.serial
       await this.checkpointing?.catch(() => undefined)
-      if (!this.failed) await this.checkpoint()
+      if (!this.failed && !this.options.readOnly) await this.checkpoint()
       await this.documents.close()
+      if (this.options.readOnly) return
       await this.journal.close()
       // The last journal is empty once checkpointed: nothing to replay.
       if (this.layers.length === 1 && this.layers[0]?.frames === 0) await unlink(this.layers[0].path).catch(() => {})
@@ -376,7 +417,7 @@ export class FolderStore implements Store {
       const path = join(folder, name)
       const bytes = await readFile(path)
       const { payloads, goodLength } = decodeFrames(bytes)
-      if (goodLength < bytes.byteLength) await truncate(path, goodLength)
+      if (goodLength < bytes.byteLength && !this.options.readOnly) await truncate(path, goodLength)
       const layer: Layer = { path, records: new Map(), audit: [], frames: 0 }
       for (const payload of payloads) {
         const frame = JSON.parse(payload.toString('utf8')) as JournalFrame

@@ -1,0 +1,66 @@
+import { link, rename, rm, stat, unlink } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { AdapterStore } from './AdapterStore'
+import { copyStore, type CopyReport } from './copyStore'
+import { dataFileIn, fileStamp } from './DataFolder'
+import { FolderStore, type FolderStoreOptions } from './folder/FolderStore'
+import { LowdbStorageAdapter } from './LowdbStorageAdapter'
+import { syncFolder } from './writeFileDurably'
+
+/** The folder of the embedded store in `dataDir`. */
+export const storeFolderIn = (dataDir: string): string => join(resolve(dataDir), 'store')
+
+/** What {@link openWorkspaceStore} found and did. */
+export interface WorkspaceStoreOpening {
+  readonly store: FolderStore
+  /** Set when a data file of the single-file layout was converted: where it was kept, and what was copied. */
+  readonly upgraded?: { readonly keptAs: string; readonly copied: CopyReport }
+}
+
+/**
+ * Opens the workspace's store in `dataDir`: the folder store `store/`. A
+ * data folder written before it (the single file `consenso.json`, no
+ * `store/`) is upgraded in place first: the file is kept, whole and
+ * unchanged, as `consenso.json.before-upgrade-<UTC time>`; its content is
+ * copied into `store.upgrading/`, which becomes `store/` by one rename once
+ * complete and durable; then `consenso.json` goes. A crash at any moment
+ * leaves either the old layout (the upgrade starts over at the next start)
+ * or the new one. The caller holds the data folder's lock.
+ */
+export async function openWorkspaceStore(dataDir: string, options: FolderStoreOptions = {}, now = new Date()): Promise<WorkspaceStoreOpening> {
+  const folder = storeFolderIn(dataDir)
+  const legacy = dataFileIn(dataDir)
+  if ((await exists(folder)) || !(await exists(legacy))) return { store: await FolderStore.open(folder, options) }
+
+  const keptAs = `${legacy}.before-upgrade-${fileStamp(now)}`
+  // A hard link: the old file, whole, under a name of its own, before anything else changes.
+  if (!(await exists(keptAs))) await link(legacy, keptAs)
+  const upgrading = `${folder}.upgrading`
+  // Left by an upgrade cut short: start it over.
+  await rm(upgrading, { recursive: true, force: true })
+  const source = new AdapterStore(await LowdbStorageAdapter.open(legacy))
+  const target = await FolderStore.open(upgrading, options)
+  let copied: CopyReport
+  try {
+    copied = await copyStore(source, target)
+  } finally {
+    await target.close()
+    await source.close()
+  }
+  await rename(upgrading, folder)
+  await syncFolder(dirname(folder))
+  await unlink(legacy)
+  await unlink(`${legacy}.bak`).catch(() => {})
+  await syncFolder(dirname(folder))
+  return { store: await FolderStore.open(folder, options), upgraded: { keptAs, copied } }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * Upgrade in place, backup and restore on the folder layout, at the storage
+ * level: a data folder written by the version before issue 12 (the demo
+ * workspace's `consenso.json`, kept in `fixtures/`, gzipped) becomes a folder
+ * store holding the same; a folder store is backed up into the single-file
+ * format while it is written, and restored from it.
+ */
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import { CONTENT_FRAGMENT } from '../../src'
+import {
+  AdapterStore,
+  AUDIT_GENESIS,
+  backupStore,
+  checkStoreFile,
+  dataFileIn,
+  FolderStore,
+  inventoryOf,
+  LowdbStorageAdapter,
+  openWorkspaceStore,
+  restoreStore,
+  storeFolderIn,
+  type Store,
+  type StoredAuditEntry
+} from '../../storage'
+import { entryAfter, readAll } from './Store.contract'
+
+const LEGACY = join(import.meta.dirname, 'fixtures', 'consenso-demo-before-issue-12.json.gz')
+
+let dataDir: string
+const opened: Store[] = []
+const track = <S extends Store>(store: S): S => {
+  opened.push(store)
+  return store
+}
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'consenso-upgrade-'))
+  opened.length = 0
+})
+
+afterEach(async () => {
+  for (const store of opened) await store.close().catch(() => undefined)
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+/** Everything a store holds, in a form to compare: records by scope, the audit trail, each document's merged Yjs state and text. */
+async function contentsOf(store: Store) {
+  const inventory = await inventoryOf(store)
+  const records: Record<string, unknown> = {}
+  for (const kind of inventory.workspaceKinds) {
+    const { records: list } = await store.records.list({ kind })
+    if (list.length > 0) records[kind] = list
+  }
+  for (const kind of inventory.scopedKinds) for (const scope of await store.records.scopes(kind)) records[`${kind}/${scope}`] = (await store.records.list({ kind, scope })).records
+  const documents: Record<string, { state: string; text: string }> = {}
+  for (const id of inventory.documents) {
+    const history = await store.documents.load(id)
+    if (history.snapshot === undefined && history.updates.length === 0) continue
+    const doc = new Y.Doc({ gc: false })
+    if (history.snapshot) Y.applyUpdate(doc, history.snapshot)
+    for (const { update } of history.updates) Y.applyUpdate(doc, update)
+    documents[id] = { state: Buffer.from(Y.encodeStateVector(doc)).toString('base64'), text: doc.getXmlFragment(CONTENT_FRAGMENT).toString() }
+  }
+  return { records, audit: await readAll(store), documents }
+}
+
+// The chain as the server's AuditLog hashes it: the previous hash, then the entry's fields in this order.
+function expectServerChain(entries: readonly StoredAuditEntry[]): void {
+  let previous = AUDIT_GENESIS
+  entries.forEach((entry, i) => {
+    expect(entry.seq).toBe(i + 1)
+    const { seq, at, action, actor, target, details, address } = JSON.parse(entry.json) as Record<string, unknown>
+    const hash = createHash('sha256').update(previous).update(JSON.stringify({ seq, at, action, actor, target, details, address })).digest('hex')
+    expect(hash, `entry ${entry.seq}`).toBe(entry.hash)
+    previous = entry.hash
+  })
+}
+
+async function writeLegacyDataFolder(): Promise<Buffer> {
+  const bytes = gunzipSync(await readFile(LEGACY))
+  await writeFile(dataFileIn(dataDir), bytes)
+  return bytes
+}
+
+describe('Upgrade in place', () => {
+  test('a data folder written by the version before issue 12 is converted at first open, its file kept whole, and holds the same', async () => {
+    const bytes = await writeLegacyDataFolder()
+    // What the file holds, read as the version before issue 12 laid it out.
+    const comparison = join(await mkdtemp(join(tmpdir(), 'consenso-legacy-')), 'consenso.json')
+    await writeFile(comparison, bytes)
+    const legacy = new AdapterStore(await LowdbStorageAdapter.open(comparison))
+    const expected = await contentsOf(legacy)
+    await legacy.close()
+    await rm(join(comparison, '..'), { recursive: true })
+    // The fixture is a real demo workspace: accounts, comments, periods, versions, an audit trail, a document with a snapshot and updates.
+    expect(Object.keys(expected.records)).toEqual(expect.arrayContaining(['account', 'document', 'settings']))
+    expect(Object.keys(expected.records).some((k) => k.startsWith('comment/'))).toBe(true)
+    expect(Object.keys(expected.records).some((k) => k.startsWith('version/'))).toBe(true)
+    expect(expected.audit.length).toBeGreaterThan(10)
+    expect(Object.keys(expected.documents).length).toBeGreaterThan(0)
+
+    const at = new Date('2026-12-07T20:30:00Z')
+    const { store, upgraded } = await openWorkspaceStore(dataDir, {}, at)
+    track(store)
+    expect(upgraded?.keptAs).toBe(join(dataDir, 'consenso.json.before-upgrade-2026-12-07T20-30-00Z'))
+    expect(await readFile(upgraded?.keptAs as string)).toEqual(bytes)
+    expect(upgraded?.copied.damaged).toEqual([])
+    expect((await readdir(dataDir)).sort()).toEqual(['consenso.json.before-upgrade-2026-12-07T20-30-00Z', 'store'])
+    const found = await contentsOf(store)
+    expect(found).toEqual(expected)
+    expectServerChain(found.audit)
+
+    // The trail goes on from its head, and a second open finds the folder store and upgrades nothing.
+    const head = await store.audit.head()
+    await store.audit.append(head, entryAfter(head))
+    await store.close()
+    const again = await openWorkspaceStore(dataDir)
+    track(again.store)
+    expect(again.upgraded).toBeUndefined()
+    expect((await readAll(again.store)).length).toBe(expected.audit.length + 1)
+  })
+
+  test('an upgrade cut short by a crash is started over at the next open', async () => {
+    await writeLegacyDataFolder()
+    // What a crash in the middle of the copy leaves: a partial store.upgrading/.
+    await mkdir(join(dataDir, 'store.upgrading', 'journal'), { recursive: true })
+    await writeFile(join(dataDir, 'store.upgrading', 'journal', '000001.log'), 'half a frame')
+    const { store } = await openWorkspaceStore(dataDir)
+    track(store)
+    expect((await readAll(store)).length).toBeGreaterThan(10)
+    expect(await readdir(dataDir)).not.toContain('store.upgrading')
+  })
+})
+
+describe('Backup and restore on the folder layout', () => {
+  test('a backup of a folder store is a single store file; restoring it gives back the same store, the one replaced kept aside', async () => {
+    await writeLegacyDataFolder()
+    const { store } = await openWorkspaceStore(dataDir)
+    await store.records.write([{ kind: 'comment', scope: 'estrategia', id: 'nueva', value: { body: 'Escrita en el almacén de carpetas' } }])
+    await store.documents.append('estrategia', Y.encodeStateAsUpdate(new Y.Doc()))
+    const expected = await contentsOf(store)
+    await store.close()
+
+    const backups = await mkdtemp(join(tmpdir(), 'consenso-backups-'))
+    try {
+      const copy = await backupStore(dataDir, { folder: backups }, new Date('2026-12-07T21:00:00Z'))
+      expect(copy.path).toBe(join(backups, 'consenso-backup-2026-12-07T21-00-00Z.json'))
+      const bytes = await readFile(copy.path)
+      expect(checkStoreFile(copy.path, bytes)).toBe(copy.chunks)
+      expect(copy.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
+      expect(await contentsOf(track(new AdapterStore(await LowdbStorageAdapter.open(copy.path))))).toEqual(expected)
+
+      // Later changes, which the restore takes back.
+      const later = track(await FolderStore.open(storeFolderIn(dataDir)))
+      await later.records.write([{ kind: 'comment', scope: 'estrategia', id: 'posterior', value: { body: 'después de la copia' } }])
+      await later.close()
+
+      const report = await restoreStore(copy.path, dataDir, new Date('2026-12-07T21:05:00Z'))
+      expect(report.installed.path).toBe(storeFolderIn(dataDir))
+      expect(report.previous).toBe(join(dataDir, 'store.before-restore-2026-12-07T21-05-00Z'))
+      const restored = track(await FolderStore.open(storeFolderIn(dataDir)))
+      expect(await contentsOf(restored)).toEqual(expected)
+      const kept = track(await FolderStore.open(report.previous as string))
+      expect(await kept.records.get({ kind: 'comment', scope: 'estrategia' }, 'posterior')).toEqual({ body: 'después de la copia' })
+    } finally {
+      await rm(backups, { recursive: true, force: true })
+    }
+  })
+
+  test('a backup made while the store is written holds everything acknowledged before it began, each act with its audit entry', async () => {
+    const store = track(await FolderStore.open(storeFolderIn(dataDir), { journalBytes: 8 * 1024, idleMs: 5 }))
+    let head = await store.audit.head()
+    const act = async (n: number) => {
+      const entry = entryAfter(head, { n })
+      const previous = head
+      head = { seq: entry.seq, hash: entry.hash }
+      await store.audit.append(previous, entry, [{ kind: 'comment', scope: `doc${n % 4}`, id: `c${n}`, value: { n, seq: entry.seq } }])
+    }
+    for (let n = 0; n < 200; n++) await act(n)
+    const acknowledged = head.seq
+    let writing = true
+    const writer = (async () => {
+      for (let n = 200; writing; n++) await act(n)
+    })()
+    const backups = await mkdtemp(join(tmpdir(), 'consenso-backups-'))
+    try {
+      const copy = await backupStore(dataDir, { folder: backups })
+      writing = false
+      await writer
+      const backup = await contentsOf(track(new AdapterStore(await LowdbStorageAdapter.open(copy.path))))
+      expect(backup.audit.length).toBeGreaterThanOrEqual(acknowledged)
+      const comments = Object.entries(backup.records).filter(([k]) => k.startsWith('comment/')).flatMap(([, list]) => list as { value: { seq: number } }[])
+      // Each act with its entry, no act without its entry, no entry without its act.
+      expect(comments.map((c) => c.value.seq).sort((a, b) => a - b)).toEqual(backup.audit.map((e) => e.seq))
+    } finally {
+      writing = false
+      await writer
+      await rm(backups, { recursive: true, force: true })
+    }
+  })
+})
