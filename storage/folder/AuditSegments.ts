@@ -111,7 +111,7 @@ export class AuditSegments {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
         throw err
       }
-      for (const entry of parseSegment(bytes).entries) if (entry.seq >= from && entry.seq <= last) yield entry
+      for (const entry of entriesIn(bytes, segment, from, last)) yield entry
     }
   }
 }
@@ -140,4 +140,31 @@ function parseSegment(bytes: Buffer): { entries: StoredAuditEntry[]; goodLength:
 function bytesAfterLastLine(bytes: Buffer, goodLength: number): boolean {
   const end = bytes.indexOf(10, goodLength)
   return end < 0 || end === bytes.byteLength - 1
+}
+
+// The entries numbered `from` to `last` of a segment. Line i of segment s
+// holds entry (s-1)*SEGMENT_ENTRIES+i+1, so only the lines asked for are
+// parsed (reading the newest page costs the same in a long trail); if a line
+// holds another number the whole segment is parsed, so the caller sees
+// exactly what is stored (and notices the hole).
+function entriesIn(bytes: Buffer, segment: number, from: number, last: number): StoredAuditEntry[] {
+  const first = (segment - 1) * SEGMENT_ENTRIES + 1
+  const entries: StoredAuditEntry[] = []
+  let offset = 0
+  for (let seq = first; seq <= last; seq++) {
+    const end = bytes.indexOf(10, offset)
+    if (end < 0) break
+    if (seq >= from) {
+      let entry: StoredAuditEntry | undefined
+      try {
+        entry = JSON.parse(bytes.subarray(offset, end).toString('utf8')) as StoredAuditEntry
+      } catch {
+        entry = undefined
+      }
+      if (entry?.seq !== seq) return parseSegment(bytes).entries.filter((e) => e.seq >= from && e.seq <= last)
+      entries.push(entry)
+    }
+    offset = end + 1
+  }
+  return entries
 }
