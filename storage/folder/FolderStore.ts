@@ -48,7 +48,7 @@ export const defaultFolderStoreOptions = {
   onFault: (err: unknown, context: string) => console.error(`FolderStore: ${context}:`, err)
 } satisfies Required<FolderStoreOptions>
 
-/** A journal frame's payload: record writes `[kind, scope, id, JSON text or null]` and maybe an audit entry. */
+/** What a journal frame holds: record writes `[kind, scope, id, JSON text or null]` and maybe an audit entry. */
 interface JournalFrame {
   readonly w: [string, string | null, string, string | null][]
   readonly a?: StoredAuditEntry
@@ -334,7 +334,7 @@ export class FolderStore implements Store {
   // Appends the frame to the journal; resolves once it is durable and visible to reads.
   private enqueue(payload: JournalFrame): Promise<void> {
     this.checkOpen()
-    const frame = encodeFrame(Buffer.from(JSON.stringify(payload)))
+    const frame = encodeFrame(encodeJournalFrame(payload))
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ frame, payload, resolve, reject })
       if (this.queue.length === 1) void this.inSerial(() => this.flush())
@@ -420,7 +420,7 @@ export class FolderStore implements Store {
       if (goodLength < bytes.byteLength && !this.options.readOnly) await truncate(path, goodLength)
       const layer: Layer = { path, records: new Map(), audit: [], frames: 0 }
       for (const payload of payloads) {
-        const frame = JSON.parse(payload.toString('utf8')) as JournalFrame
+        const frame = decodeJournalFrame(payload)
         // An entry the segments hold already was checkpointed before the crash.
         if (frame.a && frame.a.seq <= this.accepted.seq) applyFrame(layer, { w: frame.w })
         else applyFrame(layer, frame)
@@ -439,6 +439,33 @@ function frameWrite(write: RecordWrite): [string, string | null, string, string 
   const text = write.value === null ? null : JSON.stringify(write.value)
   if (text === undefined) throw new RangeError(`Record ${write.kind}/${write.id} has no JSON value`)
   return [write.kind, write.scope ?? null, write.id, text]
+}
+
+// A frame's payload: a u32 length, a small JSON header (the writes with the
+// byte length of each record's text, -1 for a removal; the audit entry),
+// then the texts one after the other. The texts are not escaped into the
+// header: a version of a long document is serialised once, not twice.
+function encodeJournalFrame(frame: JournalFrame): Buffer {
+  const texts = frame.w.map(([, , , text]) => (text === null ? null : Buffer.from(text)))
+  const header = Buffer.from(JSON.stringify({ w: frame.w.map(([kind, scope, id], i) => [kind, scope, id, texts[i]?.byteLength ?? -1]), a: frame.a }))
+  const length = Buffer.allocUnsafe(4)
+  length.writeUInt32LE(header.byteLength, 0)
+  const parts: Uint8Array[] = [length, header]
+  for (const text of texts) if (text !== null) parts.push(text)
+  return Buffer.concat(parts)
+}
+
+function decodeJournalFrame(payload: Buffer): JournalFrame {
+  const headerEnd = 4 + payload.readUInt32LE(0)
+  const header = JSON.parse(payload.subarray(4, headerEnd).toString('utf8')) as { w: [string, string | null, string, number][]; a?: StoredAuditEntry }
+  let offset = headerEnd
+  const w = header.w.map(([kind, scope, id, length]): [string, string | null, string, string | null] => {
+    if (length < 0) return [kind, scope, id, null]
+    const text = payload.subarray(offset, offset + length).toString('utf8')
+    offset += length
+    return [kind, scope, id, text]
+  })
+  return header.a ? { w, a: header.a } : { w }
 }
 
 function applyFrame(layer: Layer, frame: JournalFrame): void {
