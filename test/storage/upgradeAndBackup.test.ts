@@ -82,6 +82,14 @@ function expectServerChain(entries: readonly StoredAuditEntry[]): void {
   })
 }
 
+/** Every file under `folder` with the SHA-256 of its bytes. */
+async function filesOf(folder: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) files[join(entry.parentPath, entry.name)] = createHash('sha256').update(await readFile(join(entry.parentPath, entry.name))).digest('hex')
+  return files
+}
+
 async function writeLegacyDataFolder(): Promise<Buffer> {
   const bytes = gunzipSync(await readFile(LEGACY))
   await writeFile(dataFileIn(dataDir), bytes)
@@ -171,6 +179,33 @@ describe('Backup and restore on the folder layout', () => {
     } finally {
       await rm(backups, { recursive: true, force: true })
     }
+  })
+
+  test('a backup changes no byte of the store it copies, not even a torn tail a running server is writing', async () => {
+    const store = track(await FolderStore.open(storeFolderIn(dataDir), { idleMs: 60_000 }))
+    await store.records.write([{ kind: 'account', id: 'ppt', value: { name: 'Ana' } }])
+    await store.audit.append(await store.audit.head(), entryAfter(await store.audit.head()), [{ kind: 'comment', scope: 'd', id: 'c', value: 1 }])
+    const doc = new Y.Doc()
+    doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [new Y.XmlText('Texto')])
+    await store.documents.append('d', Y.encodeStateAsUpdate(doc))
+    // Half frames, as a server caught in the middle of an append leaves them for a moment.
+    const journal = join(storeFolderIn(dataDir), 'journal', (await readdir(join(storeFolderIn(dataDir), 'journal')))[0] as string)
+    await writeFile(journal, Buffer.concat([await readFile(journal), Buffer.from([99, 0, 0, 0, 1])]))
+    const updates = join(storeFolderIn(dataDir), 'documents', 'd', 'updates')
+    await writeFile(updates, Buffer.concat([await readFile(updates), Buffer.from([99, 0, 0, 0, 1])]))
+    const before = await filesOf(storeFolderIn(dataDir))
+
+    const backups = await mkdtemp(join(tmpdir(), 'consenso-backups-'))
+    try {
+      const copy = await backupStore(dataDir, { folder: backups })
+      const backup = await contentsOf(track(new AdapterStore(await LowdbStorageAdapter.open(copy.path))))
+      expect(backup.records).toMatchObject({ account: [{ id: 'ppt', value: { name: 'Ana' } }], 'comment/d': [{ id: 'c', value: 1 }] })
+      expect(backup.audit).toHaveLength(1)
+      expect(backup.documents.d?.text).toContain('Texto')
+    } finally {
+      await rm(backups, { recursive: true, force: true })
+    }
+    expect(await filesOf(storeFolderIn(dataDir))).toEqual(before)
   })
 
   test('a backup made while the store is written holds everything acknowledged before it began, each act with its audit entry', async () => {
