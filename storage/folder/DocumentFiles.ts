@@ -162,7 +162,11 @@ export class DocumentFiles implements DocumentLog {
     if (change && this.readOnly) return Promise.reject(new Error(`The document log ${this.dir} is open read-only`))
     const state = this.stateOf(document)
     const result = state.chain.then(work, work)
-    state.chain = result.catch(() => undefined)
+    // Settles to nothing: the chain must not hold the last history read (an idle document keeps nothing in memory).
+    state.chain = result.then(
+      () => undefined,
+      () => undefined
+    )
     return result
   }
 

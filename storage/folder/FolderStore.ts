@@ -135,6 +135,11 @@ export class FolderStore implements Store {
     return store
   }
 
+  /** Bytes of record files the cache holds now: at most {@link FolderStoreOptions.cacheBytes}, whatever is on disk. */
+  get cachedBytes(): number {
+    return this.files.cachedBytes
+  }
+
   /**
    * The journal files as they are now, to tell whether a checkpoint ran
    * meanwhile (a read-only copy is then not of one moment: make it again).
@@ -227,7 +232,11 @@ export class FolderStore implements Store {
     run: <T>(scope: string, work: () => Promise<T>): Promise<T> => {
       const before = this.held.get(scope) ?? Promise.resolve()
       const result = before.then(work, work)
-      const settled = result.catch(() => undefined)
+      // Settles to nothing: a lock held by nobody keeps no result in memory.
+      const settled = result.then(
+        () => undefined,
+        () => undefined
+      )
       this.held.set(scope, settled)
       void settled.then(() => {
         if (this.held.get(scope) === settled) this.held.delete(scope)
@@ -344,7 +353,10 @@ export class FolderStore implements Store {
   // Runs journal work (flushes, rotations) one at a time.
   private inSerial<T>(work: () => Promise<T>): Promise<T> {
     const result = this.serial.then(work, work)
-    this.serial = result.catch(() => undefined)
+    this.serial = result.then(
+      () => undefined,
+      () => undefined
+    )
     return result
   }
 

@@ -32,6 +32,11 @@ export class RecordFiles {
     private readonly cacheBytes: number
   ) {}
 
+  /** Bytes of record files held in the cache now (at most the `cacheBytes` it was made with). */
+  get cachedBytes(): number {
+    return this.cached
+  }
+
   /** The scope file's records, from the cache or the disk. Never throws for a damaged file: says so. */
   async readScope(where: RecordScope): Promise<ScopeFile> {
     const key = scopeKey(where)

@@ -182,6 +182,23 @@ describe('FolderStore on disk', () => {
     expect(await store.records.scopes('version')).toEqual(['a'])
   })
 
+  test('the cache of record files stays within its bytes however many files are read', async () => {
+    const store = await openStore({ cacheBytes: 100_000 })
+    for (let d = 0; d < 40; d++)
+      await store.records.write(Array.from({ length: 20 }, (_, i) => ({ kind: 'comment', scope: `doc${d}`, id: `c${i}`, value: { body: 'x'.repeat(1000) } })))
+    await store.close()
+    const reopened = await openStore({ cacheBytes: 100_000 })
+    let peak = 0
+    for (let round = 0; round < 2; round++)
+      for (let d = 0; d < 40; d++) {
+        expect((await reopened.records.list(comments(`doc${d}`))).records).toHaveLength(20)
+        peak = Math.max(peak, reopened.cachedBytes)
+      }
+    // About 800 KB read, twice; at most 100 KB held.
+    expect(peak).toBeGreaterThan(0)
+    expect(peak).toBeLessThanOrEqual(100_000)
+  })
+
   test('ids that are not file names (slashes, dots) are stored and listed as they are', async () => {
     const store = await openStore()
     const odd = ['../x', '.', 'a/b', 'ñandú 1']
