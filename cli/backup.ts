@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   console.log(`backup written: ${copy.path}`)
   console.log(`size: ${formatBytes(copy.bytes)}, ${copy.chunks} stored values`)
   console.log(`sha256: ${copy.sha256}`)
+  for (const record of copy.damaged ?? [])
+    console.warn(`not in the backup, damaged in the store: ${record.kind}${record.scope === undefined ? '' : `/${record.scope}`}/${record.id} (${record.reason})`)
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import { link, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { AdapterStore } from './AdapterStore'
 import { copyStore } from './copyStore'
+import type { DamagedRecord } from './Store'
 import { dataFileIn, fileStamp } from './DataFolder'
 import { DataFolderLock } from './DataFolderLock'
 import { FolderStore } from './folder/FolderStore'
@@ -31,6 +32,8 @@ export interface StoreCopy {
   readonly sha256: string
   /** How many stored values (chunks) it holds. */
   readonly chunks: number
+  /** Records of the store that could not be read, so are not in the copy (named for a person to look at). */
+  readonly damaged?: readonly DamagedRecord[]
 }
 
 /**
@@ -101,31 +104,32 @@ const describe = (path: string, bytes: Uint8Array, chunks: number): StoreCopy =>
 export async function backupStore(dataDir: string, to: { file?: string; folder?: string } = {}, now = new Date()): Promise<StoreCopy> {
   const folder = storeFolderIn(dataDir)
   const source = (await exists(folder)) ? folder : dataFileIn(dataDir)
-  const bytes = source === folder ? await singleFileOf(folder) : await readFile(source)
+  const { bytes, damaged } = source === folder ? await singleFileOf(folder) : { bytes: await readFile(source), damaged: [] }
   const chunks = checkStoreFile(source, bytes)
   if (to.file !== undefined) {
     const path = resolve(to.file)
     await writeFileDurably(path, bytes, { replace: false })
-    return describe(path, bytes, chunks)
+    return { ...describe(path, bytes, chunks), damaged }
   }
   const into = resolve(to.folder ?? '.')
   const path = await createUnique(join(into, `consenso-backup-${fileStamp(now)}`), '.json', (candidate) =>
     writeFileDurably(candidate, bytes, { replace: false })
   )
-  return describe(path, bytes, chunks)
+  return { ...describe(path, bytes, chunks), damaged }
 }
 
 /** How many times a backup is made again when the server checkpointed during it. */
 const BACKUP_ATTEMPTS = 5
 
-/** The folder store at `folder`, as the bytes of a single store file. */
-async function singleFileOf(folder: string): Promise<Uint8Array> {
+/** The folder store at `folder`, as the bytes of a single store file, and the records it could not read. */
+async function singleFileOf(folder: string): Promise<{ bytes: Uint8Array; damaged: readonly DamagedRecord[] }> {
   for (let attempt = 1; ; attempt++) {
     const before = await journalsIn(folder)
     const source = await FolderStore.open(folder, { readOnly: true })
     const copy = new MemoryStorageAdapter()
+    let damaged: readonly DamagedRecord[]
     try {
-      await copyStore(source, new AdapterStore(copy))
+      ;({ damaged } = await copyStore(source, new AdapterStore(copy)))
     } finally {
       await source.close()
     }
@@ -135,7 +139,7 @@ async function singleFileOf(folder: string): Promise<Uint8Array> {
       if (!before.every((name) => after.has(name))) throw new Error(`The store ${folder} changed during each of ${attempt} attempts to copy it: try again`)
       const chunks: Record<string, string> = {}
       for (const { key, data } of await copy.loadRange([])) chunks[JSON.stringify(key)] = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64')
-      return Buffer.from(JSON.stringify({ format: 'consenso-store', version: 1, chunks }))
+      return { bytes: Buffer.from(JSON.stringify({ format: 'consenso-store', version: 1, chunks })), damaged }
     }
   }
 }
