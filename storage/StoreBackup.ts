@@ -7,6 +7,7 @@ import type { DamagedRecord } from './Store'
 import { dataFileIn, fileStamp } from './DataFolder'
 import { DataFolderLock } from './DataFolderLock'
 import { FolderStore } from './folder/FolderStore'
+import { IndexedSnapshotAdapter } from './IndexedSnapshotAdapter'
 import { LowdbStorageAdapter } from './LowdbStorageAdapter'
 import { MemoryStorageAdapter } from './MemoryStorageAdapter'
 import { storeFolderIn } from './openWorkspaceStore'
@@ -182,7 +183,9 @@ export async function restoreStore(backupFile: string, dataDir: string, now = ne
     if (await exists(folder)) {
       const restoring = `${folder}.restoring`
       await rm(restoring, { recursive: true, force: true })
-      const source = new AdapterStore(await LowdbStorageAdapter.open(backup))
+      const file = await LowdbStorageAdapter.open(backup)
+      const source = new AdapterStore(await IndexedSnapshotAdapter.of(file))
+      await file.close()
       const target = await FolderStore.open(restoring)
       try {
         await copyStore(source, target)

@@ -4,6 +4,7 @@ import { AdapterStore } from './AdapterStore'
 import { copyStore, type CopyReport } from './copyStore'
 import { dataFileIn, fileStamp } from './DataFolder'
 import { FolderStore, type FolderStoreOptions } from './folder/FolderStore'
+import { IndexedSnapshotAdapter } from './IndexedSnapshotAdapter'
 import { LowdbStorageAdapter } from './LowdbStorageAdapter'
 import { syncFolder } from './writeFileDurably'
 
@@ -38,7 +39,9 @@ export async function openWorkspaceStore(dataDir: string, options: FolderStoreOp
   const upgrading = `${folder}.upgrading`
   // Left by an upgrade cut short: start it over.
   await rm(upgrading, { recursive: true, force: true })
-  const source = new AdapterStore(await LowdbStorageAdapter.open(legacy))
+  const file = await LowdbStorageAdapter.open(legacy)
+  const source = new AdapterStore(await IndexedSnapshotAdapter.of(file))
+  await file.close()
   const target = await FolderStore.open(upgrading, options)
   let copied: CopyReport
   try {
