@@ -427,7 +427,15 @@ export class FolderStore implements Store {
     const names = (await readdir(folder)).filter((n) => /^\d{6}\.log$/.test(n)).sort()
     for (const name of names) {
       const path = join(folder, name)
-      const bytes = await readFile(path)
+      let bytes: Buffer
+      try {
+        bytes = await readFile(path)
+      } catch (err) {
+        // Read-only, beside a running server: a checkpoint deleted the
+        // journal after it was listed; the files hold its writes now.
+        if (this.options.readOnly && (err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        throw err
+      }
       const { payloads, goodLength } = decodeFrames(bytes)
       if (goodLength < bytes.byteLength && !this.options.readOnly) await truncate(path, goodLength)
       const layer: Layer = { path, records: new Map(), audit: [], frames: 0 }
