@@ -6,6 +6,7 @@ import { copyStore } from './copyStore'
 import type { DamagedRecord } from './Store'
 import { dataFileIn, fileStamp } from './DataFolder'
 import { DataFolderLock } from './DataFolderLock'
+import { AuditTrailCutError } from './folder/AuditSegments'
 import { FolderStore } from './folder/FolderStore'
 import { IndexedSnapshotAdapter } from './IndexedSnapshotAdapter'
 import { LowdbStorageAdapter } from './LowdbStorageAdapter'
@@ -100,7 +101,8 @@ const describe = (path: string, bytes: Uint8Array, chunks: number): StoreCopy =>
  *   whole version.
  * The copy is checked before it is written and written durably; an existing
  * file is never overwritten. Throws {@link InvalidStoreFileError} if the data
- * file is not a whole store, and an `ENOENT` error if there is no store.
+ * file is not a whole store (or a folder store's audit trail was cut), and an
+ * `ENOENT` error if there is no store.
  */
 export async function backupStore(dataDir: string, to: { file?: string; folder?: string } = {}, now = new Date()): Promise<StoreCopy> {
   const folder = storeFolderIn(dataDir)
@@ -131,6 +133,10 @@ async function singleFileOf(folder: string): Promise<{ bytes: Uint8Array; damage
     let damaged: readonly DamagedRecord[]
     try {
       ;({ damaged } = await copyStore(source, new AdapterStore(copy)))
+    } catch (err) {
+      // A trail that was cut must not be copied as if whole: the backup is refused, as over a damaged data file.
+      if (err instanceof AuditTrailCutError) throw new InvalidStoreFileError(folder, err.message)
+      throw err
     } finally {
       await source.close()
     }

@@ -20,7 +20,6 @@ import {
   checkStoreFile,
   dataFileIn,
   FolderStore,
-  inventoryOf,
   LowdbStorageAdapter,
   openWorkspaceStore,
   restoreStore,
@@ -29,6 +28,7 @@ import {
   type StoredAuditEntry
 } from '../../storage'
 import { entryAfter, readAll } from './Store.contract'
+import { contentsOf } from './storeContents'
 
 const LEGACY = join(import.meta.dirname, 'fixtures', 'consenso-demo-before-issue-12.json.gz')
 
@@ -48,27 +48,6 @@ afterEach(async () => {
   for (const store of opened) await store.close().catch(() => undefined)
   await rm(dataDir, { recursive: true, force: true })
 })
-
-/** Everything a store holds, in a form to compare: records by scope, the audit trail, each document's merged Yjs state and text. */
-async function contentsOf(store: Store) {
-  const inventory = await inventoryOf(store)
-  const records: Record<string, unknown> = {}
-  for (const kind of inventory.workspaceKinds) {
-    const { records: list } = await store.records.list({ kind })
-    if (list.length > 0) records[kind] = list
-  }
-  for (const kind of inventory.scopedKinds) for (const scope of await store.records.scopes(kind)) records[`${kind}/${scope}`] = (await store.records.list({ kind, scope })).records
-  const documents: Record<string, { state: string; text: string }> = {}
-  for (const id of inventory.documents) {
-    const history = await store.documents.load(id)
-    if (history.snapshot === undefined && history.updates.length === 0) continue
-    const doc = new Y.Doc({ gc: false })
-    if (history.snapshot) Y.applyUpdate(doc, history.snapshot)
-    for (const { update } of history.updates) Y.applyUpdate(doc, update)
-    documents[id] = { state: Buffer.from(Y.encodeStateVector(doc)).toString('base64'), text: doc.getXmlFragment(CONTENT_FRAGMENT).toString() }
-  }
-  return { records, audit: await readAll(store), documents }
-}
 
 // The chain as the server's AuditLog hashes it: the previous hash, then the entry's fields in this order.
 function expectServerChain(entries: readonly StoredAuditEntry[]): void {
