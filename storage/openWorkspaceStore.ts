@@ -6,6 +6,7 @@ import { dataFileIn, fileStamp } from './DataFolder'
 import { FolderStore, type FolderStoreOptions } from './folder/FolderStore'
 import { IndexedSnapshotAdapter } from './IndexedSnapshotAdapter'
 import { LowdbStorageAdapter } from './LowdbStorageAdapter'
+import type { Store } from './Store'
 import { syncFolder } from './writeFileDurably'
 
 /** The folder of the embedded store in `dataDir`. */
@@ -13,7 +14,8 @@ export const storeFolderIn = (dataDir: string): string => join(resolve(dataDir),
 
 /** What {@link openWorkspaceStore} found and did. */
 export interface WorkspaceStoreOpening {
-  readonly store: FolderStore
+  /** The folder store; or, opened `readOnly` over a data folder not yet upgraded, its data file seen through `AdapterStore`. */
+  readonly store: Store
   /** Set when a data file of the single-file layout was converted: where it was kept, and what was copied. */
   readonly upgraded?: { readonly keptAs: string; readonly copied: CopyReport }
 }
@@ -27,11 +29,18 @@ export interface WorkspaceStoreOpening {
  * complete and durable; then `consenso.json` goes. A crash at any moment
  * leaves either the old layout (the upgrade starts over at the next start)
  * or the new one. The caller holds the data folder's lock.
+ *
+ * With `options.readOnly` (to read beside a running server) nothing is
+ * upgraded nor written: see {@link FolderStoreOptions.readOnly}. Without it,
+ * the folder store refuses to open while another writer has it open
+ * (`DataFolderInUseError`).
  */
 export async function openWorkspaceStore(dataDir: string, options: FolderStoreOptions = {}, now = new Date()): Promise<WorkspaceStoreOpening> {
   const folder = storeFolderIn(dataDir)
   const legacy = dataFileIn(dataDir)
   if ((await exists(folder)) || !(await exists(legacy))) return { store: await FolderStore.open(folder, options) }
+  // Reading beside a server (a tool, a test): what the data file holds, changing nothing.
+  if (options.readOnly) return { store: new AdapterStore(await LowdbStorageAdapter.open(legacy)) }
 
   const keptAs = `${legacy}.before-upgrade-${fileStamp(now)}`
   // A hard link: the old file, whole, under a name of its own, before anything else changes.

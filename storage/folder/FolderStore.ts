@@ -14,6 +14,7 @@ import {
   type StoredAuditEntry,
   type StoredRecord
 } from '../Store'
+import { DataFolderLock } from '../DataFolderLock'
 import { syncFolder } from '../writeFileDurably'
 import { AuditSegments, AuditTrailCutError } from './AuditSegments'
 import { DocumentFiles } from './DocumentFiles'
@@ -101,6 +102,7 @@ export class FolderStore implements Store {
   private failed: Error | undefined
   private closing: Promise<void> | undefined
   private readonly held = new Map<string, Promise<unknown>>()
+  private writer: DataFolderLock | undefined
   private readonly options: Required<FolderStoreOptions>
 
   private constructor(
@@ -117,7 +119,10 @@ export class FolderStore implements Store {
   /**
    * Opens (or creates) the store in the folder `dir` (a data folder's
    * `store/`): replays what its journals hold and starts a fresh journal.
-   * One process at a time (the data folder's lock sees to it).
+   * One writer at a time: it takes the folder's lock (`consenso.lock` in
+   * it, released at close) and throws `DataFolderInUseError` while another
+   * store, in this process or another, has it open for writing. To read
+   * beside a running server, open with `readOnly`.
    */
   static async open(dir: string, options: FolderStoreOptions = {}): Promise<FolderStore> {
     const root = resolve(dir)
@@ -125,12 +130,22 @@ export class FolderStore implements Store {
     else for (const sub of ['journal', 'audit', 'records', 'documents']) await mkdir(join(root, sub), { recursive: true })
     const segments = await AuditSegments.open(join(root, 'audit'), options.readOnly ?? false)
     const store = new FolderStore(root, segments, options)
-    await store.replayJournals()
     if (options.readOnly) {
+      await store.replayJournals()
       store.failed = new Error(`The store ${root} is open read-only`)
       return store
     }
-    await store.startJournal()
+    // One writer per store folder, whoever opens it (a server, a tool, a
+    // test reading what a server stored): a second one would replay and
+    // delete the journal the first is writing.
+    store.writer = await DataFolderLock.acquire(root)
+    try {
+      await store.replayJournals()
+      await store.startJournal()
+    } catch (err) {
+      await store.writer.release()
+      throw err
+    }
     if (store.layers.length > 1) void store.checkpoint().catch((err: unknown) => store.options.onFault(err, 'checkpoint after replay'))
     return store
   }
@@ -268,6 +283,7 @@ export class FolderStore implements Store {
       // The last journal is empty once checkpointed: nothing to replay.
       if (this.layers.length === 1 && this.layers[0]?.frames === 0) await unlink(this.layers[0].path).catch(() => {})
       this.failed ??= new Error('The store is closed')
+      await this.writer?.release()
     })()
     return this.closing
   }

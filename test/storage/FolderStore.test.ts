@@ -7,7 +7,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { AuditTrailCutError, DamagedRecordError, FolderStore } from '../../storage'
+import { AuditTrailCutError, DamagedRecordError, DataFolderInUseError, FolderStore } from '../../storage'
 import { appendEntries, readAll } from './Store.contract'
 
 let dir: string
@@ -197,6 +197,22 @@ describe('FolderStore on disk', () => {
     // About 800 KB read, twice; at most 100 KB held.
     expect(peak).toBeGreaterThan(0)
     expect(peak).toBeLessThanOrEqual(100_000)
+  })
+
+  test('a second writer on the same folder is refused; a reader beside the writer changes nothing and cannot write', async () => {
+    const store = await openStore({ idleMs: 60_000 })
+    await store.records.write([{ kind: 'account', id: 'ppt', value: { name: 'Ana' } }])
+    await expect(FolderStore.open(dir)).rejects.toBeInstanceOf(DataFolderInUseError)
+    const reader = await openStore({ readOnly: true })
+    // The reader sees what the writer journalled, not yet in the files.
+    expect(await reader.records.get({ kind: 'account' }, 'ppt')).toEqual({ name: 'Ana' })
+    await expect(reader.records.write([{ kind: 'account', id: 'x', value: 1 }])).rejects.toThrow(/read-only/)
+    await expect(reader.documents.append('d', Uint8Array.of(1))).rejects.toThrow(/read-only/)
+    await reader.close()
+    await store.records.write([{ kind: 'account', id: 'uru', value: { name: 'Luis' } }])
+    await store.close()
+    const reopened = await openStore()
+    expect((await reopened.records.list({ kind: 'account' })).records.map((r) => r.id)).toEqual(['ppt', 'uru'])
   })
 
   test('ids that are not file names (slashes, dots) are stored and listed as they are', async () => {
