@@ -42,15 +42,17 @@ export async function openWorkspaceStore(dataDir: string, options: FolderStoreOp
   // Reading beside a server (a tool, a test): what the data file holds, changing nothing.
   if (options.readOnly) return { store: new AdapterStore(await LowdbStorageAdapter.open(legacy)) }
 
+  // Read (and checked) first: a damaged file stops the start with
+  // StoreFileCorruptError, naming its .bak copy, and nothing changes.
+  const file = await LowdbStorageAdapter.open(legacy)
+  const source = new AdapterStore(await IndexedSnapshotAdapter.of(file))
+  await file.close()
   const keptAs = `${legacy}.before-upgrade-${fileStamp(now)}`
   // A hard link: the old file, whole, under a name of its own, before anything else changes.
   if (!(await exists(keptAs))) await link(legacy, keptAs)
   const upgrading = `${folder}.upgrading`
   // Left by an upgrade cut short: start it over.
   await rm(upgrading, { recursive: true, force: true })
-  const file = await LowdbStorageAdapter.open(legacy)
-  const source = new AdapterStore(await IndexedSnapshotAdapter.of(file))
-  await file.close()
   const target = await FolderStore.open(upgrading, options)
   let copied: CopyReport
   try {

@@ -24,6 +24,7 @@ import {
   openWorkspaceStore,
   restoreStore,
   storeFolderIn,
+  StoreFileCorruptError,
   type Store,
   type StoredAuditEntry
 } from '../../storage'
@@ -111,6 +112,16 @@ describe('Upgrade in place', () => {
     track(again.store)
     expect(again.upgraded).toBeUndefined()
     expect((await readAll(again.store)).length).toBe(expected.audit.length + 1)
+  })
+
+  test('a damaged data file is not upgraded: the open refuses, naming its .bak copy, and changes nothing', async () => {
+    const bytes = await writeLegacyDataFolder()
+    await writeFile(dataFileIn(dataDir), bytes.subarray(0, bytes.length / 2))
+    await writeFile(`${dataFileIn(dataDir)}.bak`, bytes)
+    const error = await openWorkspaceStore(dataDir).then(() => undefined, (err: unknown) => err)
+    expect(error).toBeInstanceOf(StoreFileCorruptError)
+    expect((error as Error).message).toContain('consenso.json.bak')
+    expect((await readdir(dataDir)).sort()).toEqual(['consenso.json', 'consenso.json.bak'])
   })
 
   test('an upgrade cut short by a crash is started over at the next open', async () => {
