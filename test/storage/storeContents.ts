@@ -7,7 +7,7 @@ import { stat, truncate, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { CONTENT_FRAGMENT } from '../../src'
-import { AdapterStore, dataFileIn, FolderStore, inventoryOf, LowdbStorageAdapter, storeFolderIn, type Store } from '../../storage'
+import { AdapterStore, dataFileIn, FolderStore, inventoryOf, LowdbStorageAdapter, storeFolderIn, type RecordScope, type Store } from '../../storage'
 import { readAll } from './Store.contract'
 
 /** Records by scope, the audit trail, and each document's merged Yjs state and text. */
@@ -61,4 +61,49 @@ export async function damageStore(dataDir: string): Promise<void> {
   const last = (await readdir(audit)).filter((n) => n.endsWith('.jsonl')).sort().at(-1) as string
   const text = await readFile(join(audit, last), 'utf8')
   await truncate(join(audit, last), Buffer.byteLength(text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1)))
+}
+
+/**
+ * Replaces the stored text of one record with `text` (torn JSON, say), as
+ * a disk or a hand might, whatever the layout of `dataDir`. The store must
+ * be closed (a closed folder store has its records in its files).
+ */
+export async function tearRecord(dataDir: string, where: RecordScope, id: string, text: string): Promise<void> {
+  const path = await storeIn(dataDir)
+  if (path === dataFileIn(dataDir)) {
+    // The key layout of AdapterStore, the single file's.
+    const key = where.kind === 'document' ? ['meta', id] : where.scope === undefined ? [where.kind, id] : [where.kind, where.scope, id]
+    const storage = await LowdbStorageAdapter.open(path)
+    try {
+      if ((await storage.load(key)) === undefined) throw new Error(`No record under ${key.join('/')}`)
+      await storage.save(key, new TextEncoder().encode(text))
+    } finally {
+      await storage.close()
+    }
+    return
+  }
+  // Names in the folder are the ids percent-encoded: found by decoding, not by encoding again here.
+  const named = async (folder: string, name: string, suffix = '.json') => {
+    const found = (await readdir(folder)).find((n) => n.endsWith(suffix) && decodeURIComponent(n.slice(0, -suffix.length)) === name)
+    if (found === undefined) throw new Error(`No ${name}${suffix} in ${folder}`)
+    return join(folder, found)
+  }
+  const records = join(path, 'records')
+  if (where.scope === undefined) {
+    const file = await named(records, where.kind)
+    const texts = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>
+    if (texts[id] === undefined) throw new Error(`No record ${id} in ${file}`)
+    await writeFile(file, JSON.stringify({ ...texts, [id]: text }))
+    return
+  }
+  const kindFolder = join(records, (await readdir(records)).find((n) => decodeURIComponent(n) === where.kind) ?? where.kind)
+  if (where.kind === 'version') {
+    const scopeFolder = join(kindFolder, (await readdir(kindFolder)).find((n) => decodeURIComponent(n) === where.scope) ?? (where.scope as string))
+    await writeFile(await named(scopeFolder, id), text)
+    return
+  }
+  const file = await named(kindFolder, where.scope)
+  const texts = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>
+  if (texts[id] === undefined) throw new Error(`No record ${id} in ${file}`)
+  await writeFile(file, JSON.stringify({ ...texts, [id]: text }))
 }

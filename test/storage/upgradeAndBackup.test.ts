@@ -29,7 +29,7 @@ import {
   type StoredAuditEntry
 } from '../../storage'
 import { entryAfter, readAll } from './Store.contract'
-import { contentsOf } from './storeContents'
+import { contentsAt, contentsOf, tearRecord } from './storeContents'
 
 const LEGACY = join(import.meta.dirname, 'fixtures', 'consenso-demo-before-issue-12.json.gz')
 
@@ -122,6 +122,27 @@ describe('Upgrade in place', () => {
     expect(error).toBeInstanceOf(StoreFileCorruptError)
     expect((error as Error).message).toContain('consenso.json.bak')
     expect((await readdir(dataDir)).sort()).toEqual(['consenso.json', 'consenso.json.bak'])
+  })
+
+  test('a record torn in the data file is named by the upgrade (kept in the old file, not copied); one torn in the folder store is reported by list', async () => {
+    await writeLegacyDataFolder()
+    const legacy = await contentsAt(dataFileIn(dataDir))
+    const [scope, list] = Object.entries(legacy.records).find(([k, l]) => k.startsWith('comment/') && (l as unknown[]).length > 1) as [string, { id: string }[]]
+    const where = { kind: 'comment', scope: scope.slice('comment/'.length) }
+    const [torn, kept] = list as [{ id: string }, { id: string }]
+    await tearRecord(dataDir, where, torn.id, '{"id": "to')
+    const { store, upgraded } = await openWorkspaceStore(dataDir)
+    track(store)
+    expect(upgraded?.copied.damaged).toMatchObject([{ ...where, id: torn.id }])
+    const listed = await store.records.list(where)
+    expect(listed.records.map((r) => r.id)).toContain(kept.id)
+    expect(listed.records.map((r) => r.id)).not.toContain(torn.id)
+    await store.close()
+    await tearRecord(dataDir, where, kept.id, 'no es JSON')
+    const reopened = track(await FolderStore.open(storeFolderIn(dataDir)))
+    const after = await reopened.records.list(where)
+    expect(after.damaged.map((d) => d.id)).toEqual([kept.id])
+    expect(after.records.length).toBe(list.length - 2)
   })
 
   test('an upgrade cut short by a crash is started over at the next open', async () => {
