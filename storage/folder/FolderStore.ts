@@ -140,6 +140,7 @@ export class FolderStore implements Store {
     // delete the journal the first is writing.
     store.writer = await DataFolderLock.acquire(root)
     try {
+      await removeTemporaryFiles(root)
       await store.replayJournals()
       await store.startJournal()
     } catch (err) {
@@ -466,6 +467,13 @@ export class FolderStore implements Store {
       this.journalNumber = Math.max(this.journalNumber, Number(name.slice(0, 6)))
     }
   }
+}
+
+// Files a durable write cut short by a crash left (`.<name>.<pid>.<random>.tmp`,
+// see writeFileDurably): never read, so removed at open rather than kept forever.
+async function removeTemporaryFiles(root: string): Promise<void> {
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true }))
+    if (entry.isFile() && entry.name.startsWith('.') && entry.name.endsWith('.tmp')) await unlink(join(entry.parentPath, entry.name)).catch(() => {})
 }
 
 function frameWrite(write: RecordWrite): [string, string | null, string, string | null] {

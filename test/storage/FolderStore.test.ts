@@ -215,6 +215,19 @@ describe('FolderStore on disk', () => {
     expect((await reopened.records.list({ kind: 'account' })).records.map((r) => r.id)).toEqual(['ppt', 'uru'])
   })
 
+  test('temporary files left by writes a crash cut short are removed at the next open, and never read', async () => {
+    const store = await openStore()
+    await store.records.write([{ kind: 'comment', scope: 'd', id: 'c', value: 1 }])
+    await store.documents.append('d', Uint8Array.of(1))
+    await store.close()
+    const left = [join(dir, 'records', 'comment', '.d.json.123.abcd.tmp'), join(dir, 'documents', 'd', '.snapshot.123.abcd.tmp')]
+    for (const path of left) await writeFile(path, 'half a write')
+    const reopened = await openStore()
+    expect(await reopened.records.list(comments('d'))).toEqual({ records: [{ id: 'c', value: 1 }], damaged: [] })
+    expect(await readdir(join(dir, 'records', 'comment'))).toEqual(['d.json'])
+    expect(await readdir(join(dir, 'documents', 'd'))).toEqual(['updates'])
+  })
+
   test('ids that are not file names (slashes, dots) are stored and listed as they are', async () => {
     const store = await openStore()
     const odd = ['../x', '.', 'a/b', 'ñandú 1']
