@@ -65,6 +65,8 @@ export async function openWorkspaceStore(dataDir: string, options: FolderStoreOp
   await syncFolder(dirname(folder))
   await unlink(legacy)
   await unlink(`${legacy}.bak`).catch(() => {})
+  // A write of the old layout cut short by a crash: never read, and nothing will replace it now.
+  await unlink(`${legacy}.tmp`).catch(() => {})
   await syncFolder(dirname(folder))
   return { store: await FolderStore.open(folder, options), upgraded: { keptAs, copied } }
 }

@@ -3,7 +3,10 @@
  * store (`store/`, read without changing a byte) or a single store file (a
  * data file of the layout before issue 12, or a backup).
  */
-import { stat, truncate, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { gunzipSync } from 'node:zlib'
+import { onTestFinished } from 'vitest'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { CONTENT_FRAGMENT } from '../../src'
@@ -106,4 +109,19 @@ export async function tearRecord(dataDir: string, where: RecordScope, id: string
   const texts = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>
   if (texts[id] === undefined) throw new Error(`No record ${id} in ${file}`)
   await writeFile(file, JSON.stringify({ ...texts, [id]: text }))
+}
+
+/** The demo workspace as the version before issue 12 stored it (`fixtures/`, gzipped). */
+export const LEGACY_DEMO = join(import.meta.dirname, 'fixtures', 'consenso-demo-before-issue-12.json.gz')
+
+/**
+ * A fresh data folder in the layout before issue 12: the demo workspace's
+ * `consenso.json` as that version wrote it (accounts with the tests'
+ * `DEMO_PASSWORD`). Removed when the test ends.
+ */
+export async function legacyDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'consenso-legacy-'))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(dataFileIn(dir), gunzipSync(await readFile(LEGACY_DEMO)))
+  return dir
 }

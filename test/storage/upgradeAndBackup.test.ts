@@ -29,9 +29,8 @@ import {
   type StoredAuditEntry
 } from '../../storage'
 import { entryAfter, readAll } from './Store.contract'
-import { contentsAt, contentsOf, tearRecord } from './storeContents'
+import { contentsAt, contentsOf, LEGACY_DEMO, tearRecord } from './storeContents'
 
-const LEGACY = join(import.meta.dirname, 'fixtures', 'consenso-demo-before-issue-12.json.gz')
 
 let dataDir: string
 const opened: Store[] = []
@@ -71,7 +70,7 @@ async function filesOf(folder: string): Promise<Record<string, string>> {
 }
 
 async function writeLegacyDataFolder(): Promise<Buffer> {
-  const bytes = gunzipSync(await readFile(LEGACY))
+  const bytes = gunzipSync(await readFile(LEGACY_DEMO))
   await writeFile(dataFileIn(dataDir), bytes)
   return bytes
 }
