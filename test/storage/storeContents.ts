@@ -125,3 +125,34 @@ export async function legacyDataDir(): Promise<string> {
   await writeFile(dataFileIn(dir), gunzipSync(await readFile(LEGACY_DEMO)))
   return dir
 }
+
+/**
+ * Changes the stored JSON of audit entry `seq` with `alter`, keeping its
+ * hash, as someone with access to the disk might, whatever the layout of
+ * `dataDir`. The store must be closed.
+ */
+export async function alterAuditEntry(dataDir: string, seq: number, alter: (entry: Record<string, unknown>) => void): Promise<void> {
+  const path = await storeIn(dataDir)
+  if (path === dataFileIn(dataDir)) {
+    const key = ['audit', String(seq).padStart(12, '0')]
+    const storage = await LowdbStorageAdapter.open(path)
+    try {
+      const entry = JSON.parse(new TextDecoder().decode(await storage.load(key))) as Record<string, unknown>
+      alter(entry)
+      await storage.save(key, new TextEncoder().encode(JSON.stringify(entry)))
+    } finally {
+      await storage.close()
+    }
+    return
+  }
+  // Segments of 10,000 entries, one JSON line `{ seq, hash, json }` each.
+  const segment = join(path, 'audit', `${String(Math.floor((seq - 1) / 10_000) + 1).padStart(6, '0')}.jsonl`)
+  const lines = (await readFile(segment, 'utf8')).split('\n')
+  const index = lines.findIndex((line) => line !== '' && (JSON.parse(line) as { seq: number }).seq === seq)
+  if (index < 0) throw new Error(`No audit entry ${seq} in ${segment}`)
+  const line = JSON.parse(lines[index] as string) as { seq: number; hash: string; json: string }
+  const entry = JSON.parse(line.json) as Record<string, unknown>
+  alter(entry)
+  lines[index] = JSON.stringify({ ...line, json: JSON.stringify(entry) })
+  await writeFile(segment, lines.join('\n'))
+}

@@ -29,7 +29,7 @@ import {
   type StoredAuditEntry
 } from '../../storage'
 import { entryAfter, readAll } from './Store.contract'
-import { contentsAt, contentsOf, LEGACY_DEMO, tearRecord } from './storeContents'
+import { alterAuditEntry, contentsAt, contentsOf, LEGACY_DEMO, tearRecord } from './storeContents'
 
 
 let dataDir: string
@@ -142,6 +142,24 @@ describe('Upgrade in place', () => {
     const after = await reopened.records.list(where)
     expect(after.damaged.map((d) => d.id)).toEqual([kept.id])
     expect(after.records.length).toBe(list.length - 2)
+  })
+
+  test('an audit entry altered on disk, in either layout, reads back altered with its old hash', async () => {
+    await writeLegacyDataFolder()
+    await alterAuditEntry(dataDir, 3, (entry) => (entry.actor = { username: 'gt', role: 'delegate', country: 'GT' }))
+    const { store } = await openWorkspaceStore(dataDir)
+    track(store)
+    await store.close()
+    await alterAuditEntry(dataDir, 5, (entry) => (entry.action = 'changed'))
+    const reopened = track(await FolderStore.open(storeFolderIn(dataDir)))
+    const entries = await readAll(reopened)
+    for (const [seq, changed] of [[3, { actor: { username: 'gt', role: 'delegate', country: 'GT' } }], [5, { action: 'changed' }]] as const) {
+      const entry = entries[seq - 1] as StoredAuditEntry
+      expect(JSON.parse(entry.json)).toMatchObject(changed)
+      // The hash still says what the entry was: verify names it.
+      expect(JSON.parse(entry.json).hash).toBe(entry.hash)
+    }
+    expect(() => expectServerChain(entries)).toThrow(/entry 3/)
   })
 
   test('an upgrade cut short by a crash is started over at the next open', async () => {
