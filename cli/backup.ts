@@ -5,7 +5,9 @@
  * `./data` (as for the server). Without `--out` the file is
  * `consenso-backup-<UTC time>.json` in the current folder; `--out` names the
  * file, or a folder (existing, or ending in `/`) to put it in. An existing file
- * is never overwritten. See `backupStore` for what the copy holds.
+ * is never overwritten. The backup is one file in the single-file format,
+ * whatever the folder's layout (a folder store `store/`, or the data file of
+ * the layout before it). See `backupStore` for what the copy holds.
  */
 import { stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
@@ -22,12 +24,14 @@ async function main(): Promise<void> {
   console.log(`backup written: ${copy.path}`)
   console.log(`size: ${formatBytes(copy.bytes)}, ${copy.chunks} stored values`)
   console.log(`sha256: ${copy.sha256}`)
+  for (const record of copy.damaged ?? [])
+    console.warn(`not in the backup, damaged in the store: ${record.kind}${record.scope === undefined ? '' : `/${record.scope}`}/${record.id} (${record.reason})`)
 }
 
 main().catch((err: unknown) => {
   const code = (err as NodeJS.ErrnoException).code
   if (err instanceof InvalidStoreFileError) console.error(`No backup written: ${err.message}. The server refuses such a file too; see the README on .bak copies.`)
-  else if (code === 'ENOENT') console.error(`No backup written: there is no data file (${(err as Error).message}). Is --data-dir (or DATA_DIR) the server's data folder?`)
+  else if (code === 'ENOENT') console.error(`No backup written: there is no store (${(err as Error).message}). Is --data-dir (or DATA_DIR) the server's data folder?`)
   else if (code === 'EEXIST') console.error(`No backup written: ${(err as Error).message}. A backup never overwrites a file: choose another --out.`)
   else console.error(`No backup written: ${err instanceof Error ? err.message : String(err)}`)
   process.exit(1)

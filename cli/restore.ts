@@ -4,8 +4,10 @@
  * `DATA_DIR`, else `./data`). Refuses a file that is not a whole Consenso
  * store, and refuses while a server runs on the folder: a running server holds
  * the workspace in memory and would write it over the restored file at its
- * next save. The data file it replaces is kept as
- * `consenso.json.before-restore-<UTC time>`.
+ * next save. In a data folder with a folder store the backup is converted
+ * into `store/`, and the store it replaces is kept as
+ * `store.before-restore-<UTC time>/`; otherwise the data file it replaces
+ * is kept as `consenso.json.before-restore-<UTC time>`.
  */
 import { parseArgs } from 'node:util'
 import { defaultConfig } from '../server/config'
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   console.log(`restored: ${report.installed.path}`)
   console.log(`size: ${formatBytes(report.installed.bytes)}, ${report.installed.chunks} stored values`)
   console.log(`sha256: ${report.installed.sha256}`)
-  console.log(report.previous ? `the data file it replaced is kept as ${report.previous}` : 'there was no data file before')
+  console.log(report.previous ? `the store it replaced is kept as ${report.previous}` : 'there was no store before')
 }
 
 main().catch((err: unknown) => {

@@ -46,6 +46,8 @@ export async function startServer(
       const opened = await openWorkspaceStore(config.dataDir)
       store = opened.store
       if (opened.upgraded) logger.info(`upgraded the data folder to the current layout; the data as it was is kept in ${opened.upgraded.keptAs}`)
+      for (const d of opened.upgraded?.copied.damaged ?? [])
+        logger.error(`damaged record ${d.kind}${d.scope === undefined ? '' : `/${d.scope}`}/${d.id} left out of the upgrade (it stays in ${opened.upgraded?.keptAs}): ${d.reason}`)
     }
     return await listen(config, logger, lock, store, deps.clock ?? systemClock)
   } catch (err) {

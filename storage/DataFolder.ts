@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path'
 
 /**
- * The files of a data folder. The store is the one file `consenso.json`;
- * next to it live `consenso.json.bak` (the copy it replaced, see
- * {@link DurableJsonFile}), `consenso.json.tmp` (a write under way, or one cut
- * short by a crash: ignored, and replaced by the next write) and
- * `consenso.lock` (the process that holds the folder, see {@link DataFolderLock}).
+ * The files of a data folder: the store, the folder `store/` (see
+ * `FolderStore` and `openWorkspaceStore`), and `consenso.lock` (the process
+ * that holds the folder, see {@link DataFolderLock}). Before issue 12 the
+ * store was the one file `consenso.json` (with `consenso.json.bak`, the copy
+ * it replaced, and `consenso.json.tmp`, a write under way, see
+ * {@link DurableJsonFile}); such a file is upgraded into `store/` at the
+ * first start, and it is still the format of backups.
  */
 
 /** The data file of the store in `dataDir`. */

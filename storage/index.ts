@@ -36,4 +36,7 @@ export {
 } from './Store'
 export { MemoryStore } from './MemoryStore'
 export { AdapterStore } from './AdapterStore'
-export { openWorkspaceStore, type WorkspaceStoreOpening } from './openWorkspaceStore'
+export { FolderStore, defaultFolderStoreOptions, type FolderStoreOptions } from './folder/FolderStore'
+export { AuditTrailCutError } from './folder/AuditSegments'
+export { copyStore, inventoryOf, serverKinds, type CopyOptions, type CopyReport, type StoreInventory } from './copyStore'
+export { openWorkspaceStore, storeFolderIn, type WorkspaceStoreOpening } from './openWorkspaceStore'

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
-import { backupStore, checkStoreFile, dataFileIn, InvalidStoreFileError, restoreStore } from '../../storage'
+import { backupStore, checkStoreFile, InvalidStoreFileError, restoreStore } from '../../storage'
+import { contentsAt, damageStore, storeIn } from '../storage/storeContents'
 import {
   connectSynced,
   contentOf,
@@ -97,13 +98,13 @@ describe('Backup and restore', () => {
     }, WAIT)
     await server.close()
 
-    const replaced = await readFile(dataFileIn(dataDir))
+    const replaced = await contentsAt(await storeIn(dataDir))
     const restored = await npmRun('restore', [file, '--data-dir', dataDir])
     expect(restored.code, restored.output).toBe(0)
     const kept = /kept as (\S+)/.exec(restored.output)?.[1] as string
-    expect(kept).toMatch(/consenso\.json\.before-restore-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
-    expect(await readFile(kept)).toEqual(replaced)
-    expect(await readFile(dataFileIn(dataDir))).toEqual(bytes)
+    expect(kept).toMatch(/(consenso\.json|store)\.before-restore-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
+    expect(await contentsAt(kept)).toEqual(replaced)
+    expect(await contentsAt(await storeIn(dataDir))).toEqual(await contentsAt(file))
 
     const back = await startTestServer({ dataDir })
     const stored = await storedContent(dataDir)
@@ -120,14 +121,14 @@ describe('Backup and restore', () => {
     const { server, dataDir } = await startTestServer()
     const backups = await scratchFolder()
     const copy = await backupStore(dataDir, { folder: backups })
-    const current = await readFile(dataFileIn(dataDir))
+    const current = await contentsAt(await storeIn(dataDir))
 
     const refused = await npmRun('restore', [copy.path, '--data-dir', dataDir])
     expect(refused.code).toBe(1)
     expect(refused.output).toContain('Restore refused, nothing changed')
     expect(refused.output).toContain('Stop the server first')
     expect(refused.output).toContain('holds the workspace in memory')
-    expect(await readFile(dataFileIn(dataDir))).toEqual(current)
+    expect(await contentsAt(await storeIn(dataDir))).toEqual(current)
     expect((await readdir(dataDir)).filter((name) => name.includes('before-restore'))).toEqual([])
     // The server still serves.
     await login(server.url, 'ppt')
@@ -137,7 +138,8 @@ describe('Backup and restore', () => {
     const dataDir = await seededDataDir()
     const backups = await scratchFolder()
     const good = await readFile((await backupStore(dataDir, { folder: backups })).path)
-    const current = await readFile(dataFileIn(dataDir))
+    const current = await contentsAt(await storeIn(dataDir))
+    const layout = await readdir(dataDir)
     const cases = [
       { name: 'cut short', bytes: good.subarray(0, Math.floor(good.length / 2)), reason: /not JSON/ },
       { name: 'garbage', bytes: Buffer.from('\u0000\u0001 basura'), reason: /not JSON/ },
@@ -157,8 +159,8 @@ describe('Backup and restore', () => {
     expect(refused.code).toBe(1)
     expect(refused.output).toContain('Restore refused, nothing changed')
     expect(refused.output).toContain('is not a whole Consenso store')
-    expect(await readFile(dataFileIn(dataDir))).toEqual(current)
-    expect((await readdir(dataDir)).sort()).toEqual(['consenso.json'])
+    expect(await contentsAt(await storeIn(dataDir))).toEqual(current)
+    expect((await readdir(dataDir)).sort()).toEqual(layout.sort())
   })
 
   test('A backup is refused over a damaged data file, never overwrites a file, and two in the same second get two names.', async () => {
@@ -175,7 +177,7 @@ describe('Backup and restore', () => {
     expect(named.code).toBe(1)
     expect(named.output).toContain('never overwrites')
 
-    await writeFile(dataFileIn(dataDir), '{"format":"consenso-store","version":1,"chunks":')
+    await damageStore(dataDir)
     const damaged = await npmRun('backup', ['--data-dir', dataDir, '--out', join(backups, 'x.json')])
     expect(damaged.code).toBe(1)
     expect(damaged.output).toContain('No backup written')

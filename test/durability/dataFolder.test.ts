@@ -12,6 +12,7 @@ import { describe, expect, test, vi } from 'vitest'
 import { dataFileIn, DataFolderInUseError, DataFolderLock, lockFileIn, type LockHolder } from '../../storage'
 import { silentLogger, startServer } from '../../server'
 import { DEMO_PASSWORD, freePort, login, seededDataDir, startTestServer, WAIT } from '../support'
+import { legacyDataDir } from '../storage/storeContents'
 import { spawnServer, startServerAt } from './serverProcess'
 
 async function emptyFolder(): Promise<string> {
@@ -205,7 +206,8 @@ describe('DataFolderLock', () => {
 
 describe('What a crash leaves in the data folder', () => {
   test('A temporary file left by a write cut short is ignored at the next start and replaced by the next write.', async () => {
-    const dataDir = await seededDataDir()
+    // A data file of the single-file layout (the one with a temporary file to leave).
+    const dataDir = await legacyDataDir()
     const data = dataFileIn(dataDir)
     const good = await readFile(data)
     // What a SIGKILL in the middle of writing the temporary file leaves: its first half.
@@ -217,7 +219,7 @@ describe('What a crash leaves in the data folder', () => {
     await login(url, 'ppt')
     server.kill('SIGTERM')
     expect(await server.exited).toBe(0)
-    // The login stored a session: that write replaced the leftover.
+    // The leftover is gone: replaced by the write of the login's session, or removed by the upgrade to the folder store.
     expect(await readdir(dataDir)).not.toContain('consenso.json.tmp')
   })
 
@@ -226,7 +228,8 @@ describe('What a crash leaves in the data folder', () => {
     { name: 'full of garbage', damage: () => Buffer.from('\u0000\u00ff garbage, not JSON at all') }
   ])
     test(`A data file ${name} makes the server process refuse to start, naming the .bak copy, and leaves both files untouched.`, async () => {
-      const dataDir = await seededDataDir()
+      // A data file of the single-file layout: damaged, it is neither read nor upgraded.
+      const dataDir = await legacyDataDir()
       const data = dataFileIn(dataDir)
       await copyFile(data, `${data}.bak`)
       const damaged = damage(await readFile(data))

@@ -8,9 +8,9 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { describe, expect, test } from 'vitest'
 import { todayIn } from '../../src'
-import { dataFile } from '../../server'
 import { AuditLog } from '../../server/audit'
-import { LowdbStorageAdapter, MemoryStore } from '../../storage'
+import { MemoryStore } from '../../storage'
+import { alterAuditEntry } from '../storage/storeContents'
 import {
   DOC,
   docPath,
@@ -481,13 +481,10 @@ describe('Nobody changes the trail', () => {
     // Someone with access to the disk makes Mexico's comment look like Guatemala's.
     const victim = trail.find((e) => e.action === 'comment.created' && e.actor.country === 'MX') as Entry
     await started.server.close()
-    const storage = await LowdbStorageAdapter.open(dataFile(started.dataDir))
-    const chunk = (await storage.loadRange(['audit']))[victim.seq - 1]
-    const stored = JSON.parse(new TextDecoder().decode(chunk?.data))
-    expect(stored.seq).toBe(victim.seq)
-    stored.actor = { username: 'gt', role: 'delegate', country: 'GT' }
-    await storage.save(chunk?.key as string[], new TextEncoder().encode(JSON.stringify(stored)))
-    await storage.close()
+    await alterAuditEntry(started.dataDir, victim.seq, (stored) => {
+      expect(stored.seq).toBe(victim.seq)
+      stored.actor = { username: 'gt', role: 'delegate', country: 'GT' }
+    })
 
     const { server } = await startTestServer({ dataDir: started.dataDir })
     const again = await signIn(server, 'ppt')

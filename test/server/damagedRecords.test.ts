@@ -5,7 +5,8 @@
  * the log and to the Presidency, and the rest of the document keeps working.
  */
 import { onTestFinished, describe, expect, test } from 'vitest'
-import { dataFileIn, LowdbStorageAdapter, openWorkspaceStore } from '../../storage'
+import { openWorkspaceStore } from '../../storage'
+import { tearRecord } from '../storage/storeContents'
 import { startServer, type Logger } from '../../server'
 import { DEMO_PASSWORD, DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession } from '../support'
 
@@ -19,18 +20,6 @@ async function comment(session: ApiSession, quote: string, body: string): Promis
   return res.body.comment
 }
 
-// Overwrites a stored record's bytes in the data file of a stopped server:
-// torn JSON, which no Store call can write (so this one knows the file's layout).
-async function tear(dataDir: string, key: string[], text: string): Promise<void> {
-  const storage = await LowdbStorageAdapter.open(dataFileIn(dataDir))
-  try {
-    expect(await storage.load(key), `a record under ${key.join('/')}`).toBeDefined()
-    await storage.save(key, new TextEncoder().encode(text))
-  } finally {
-    await storage.close()
-  }
-}
-
 describe('A damaged comment record', () => {
   test('is left out and named, while listing, exporting, commenting and publishing go on working', async () => {
     const first = await startTestServer()
@@ -42,7 +31,7 @@ describe('A damaged comment record', () => {
     const kept = await comment(mx, APRIL, 'Este comentario sigue sano.')
     await first.server.close()
 
-    await tear(first.dataDir, ['comment', DOC, torn.id], '{"id": "to')
+    await tearRecord(first.dataDir, { kind: 'comment', scope: DOC }, torn.id, '{"id": "to')
     // JSON that is no comment, written through the store as any layout keeps it.
     const { store } = await openWorkspaceStore(first.dataDir)
     await store.records.write([{ kind: 'comment', scope: DOC, id: odd.id, value: { id: odd.id, body: 42 } }])

@@ -101,7 +101,7 @@ export type Reachable = Pick<RunningServer, 'url'>
  * (the state a restarted server would load). Only reads.
  */
 export async function storedContent(dataDir: string, documentId: DocumentId = DOC): Promise<string> {
-  const { store } = await openWorkspaceStore(dataDir)
+  const { store } = await openWorkspaceStore(dataDir, { readOnly: true })
   try {
     const doc = new Y.Doc()
     Y.applyUpdate(doc, await new DocumentStore(store).loadState(documentId))
