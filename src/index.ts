@@ -70,6 +70,7 @@ export {
 export {
   adoptBlockIds,
   blocksOf,
+  defaultDiffBudget,
   diffBlocks,
   diffDocuments,
   diffWords,
@@ -81,7 +82,9 @@ export {
   type BlockPlace,
   type ChangeCounts,
   type DiffBlock,
+  type DiffBudget,
   type DiffPlace,
+  type DiffWork,
   type DiffStats,
   type DocumentDiff,
   type Run

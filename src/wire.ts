@@ -233,6 +233,8 @@ export interface VersionDiff {
   readonly to: DiffSide
   readonly blocks: readonly CreditedChange[]
   readonly stats: DiffStats
+  /** True when some blocks were over the diff's budget and are shown replaced whole (each marked `coarse`). */
+  readonly coarse?: true
 }
 
 // ---------------------------------------------------------------------------

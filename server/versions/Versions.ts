@@ -213,6 +213,7 @@ export class Versions {
         from: sideOf(from),
         to: to.side,
         stats: diff.stats,
+        ...(diff.coarse ? { coarse: true as const } : {}),
         blocks: diff.blocks.map((b) => {
           const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
           return proposals ? { ...b, proposals } : b
