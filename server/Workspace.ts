@@ -66,7 +66,7 @@ export class Workspace {
    */
   constructor(
     readonly storage: StorageAdapter,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle'>>,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'accountBudget'>>,
     readonly logger: Logger,
     readonly clock: Clock = systemClock
   ) {
@@ -78,7 +78,8 @@ export class Workspace {
       persistence: config.persistence,
       logger,
       maxDocumentBytes: config.maxDocumentBytes,
-      messageThrottle: config.messageThrottle
+      messageThrottle: config.messageThrottle,
+      accountBudget: config.accountBudget
     })
     this.access = new AccountAccess(
       { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },

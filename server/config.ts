@@ -102,6 +102,50 @@ export const defaultMessageThrottle: MessageThrottleConfig = {
   maxThrottledMs: 10_000
 }
 
+/**
+ * Flood control shared by all the collaboration connections of one account
+ * (see `AccountBudget`): on top of each connection's own rates, so that ten
+ * connections of one person do not get ten times one person's share. Over
+ * it, every connection of the account is held back; one held back longer
+ * than `MessageThrottleConfig.maxThrottledMs` is closed with 4430.
+ */
+export interface AccountBudgetConfig {
+  /**
+   * Sync messages of all the account's connections together, the answers to
+   * their sync steps 1 counted in bytes. Default 400 messages/s, burst 2,000;
+   * 8 MiB/s, burst 64 MiB: two fast connections' worth, and a first sync of
+   * the largest document on a few tabs at once.
+   */
+  readonly updates: MessageRate
+  /** Awareness of all the account's connections together. Default 120 messages/s, burst 480; 512 KiB/s, burst 2 MiB. */
+  readonly awareness: MessageRate
+}
+
+export const defaultAccountBudget: AccountBudgetConfig = {
+  updates: { messagesPerSecond: 400, messageBurst: 2_000, bytesPerSecond: 8 * 1024 * 1024, byteBurst: 64 * 1024 * 1024 },
+  awareness: { messagesPerSecond: 120, messageBurst: 480, bytesPerSecond: 512 * 1024, byteBurst: 2 * 1024 * 1024 }
+}
+
+/**
+ * How many collaboration connections may be open at once. An upgrade over
+ * either limit is refused with 429 before the WebSocket handshake.
+ */
+export interface ConnectionLimitsConfig {
+  /**
+   * Open connections of one account, all documents together. Default 12: a
+   * person with a few tabs and devices; env `MAX_CONNECTIONS_PER_ACCOUNT`.
+   */
+  readonly perAccount: number
+  /**
+   * Open connections from one remote address. Default 200: a delegation
+   * behind one office NAT, or everyone behind a reverse proxy on the same
+   * machine (raise it there); env `MAX_CONNECTIONS_PER_ADDRESS`.
+   */
+  readonly perAddress: number
+}
+
+export const defaultConnectionLimits: ConnectionLimitsConfig = { perAccount: 12, perAddress: 200 }
+
 /** The server's whole configuration. Only `server/main.ts` fills it from the environment. */
 export interface ServerConfig {
   /** Interface to listen on. Default `0.0.0.0`. */
@@ -126,6 +170,10 @@ export interface ServerConfig {
   readonly maxDocumentBytes: number
   /** Flood control of the collaboration socket. Default {@link defaultMessageThrottle}. */
   readonly messageThrottle: MessageThrottleConfig
+  /** Flood control shared by an account's connections. Default {@link defaultAccountBudget}. */
+  readonly accountBudget: AccountBudgetConfig
+  /** Open collaboration connections per account and per address. Default {@link defaultConnectionLimits}. */
+  readonly connectionLimits: ConnectionLimitsConfig
   readonly persistence: PersistenceConfig
   readonly sessions: SessionConfig
   /** Failed logins tolerated per account and per address. Default {@link defaultLoginThrottle}. */
@@ -158,6 +206,8 @@ export const defaultConfig: ServerConfig = {
   maxJsonBytes: '1mb',
   maxDocumentBytes: 32 * 1024 * 1024,
   messageThrottle: defaultMessageThrottle,
+  accountBudget: defaultAccountBudget,
+  connectionLimits: defaultConnectionLimits,
   persistence: defaultPersistence,
   sessions: defaultSessions,
   loginThrottle: defaultLoginThrottle,

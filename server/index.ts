@@ -4,11 +4,15 @@ export { Workspace } from './Workspace'
 export { systemClock, type Clock } from './Clock'
 export { createHttpServer, SESSION_COOKIE } from './http'
 export {
+  defaultAccountBudget,
   defaultConfig,
+  defaultConnectionLimits,
   defaultLoginThrottle,
   defaultMessageThrottle,
   defaultPersistence,
   defaultSessions,
+  type AccountBudgetConfig,
+  type ConnectionLimitsConfig,
   type LoginThrottleConfig,
   type MessageRate,
   type MessageThrottleConfig,

@@ -93,6 +93,10 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
       debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', defaultConfig.persistence.debounceMs),
       maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', defaultConfig.persistence.maxWaitMs)
     },
+    connectionLimits: {
+      perAccount: count(env, 'MAX_CONNECTIONS_PER_ACCOUNT', defaultConfig.connectionLimits.perAccount),
+      perAddress: count(env, 'MAX_CONNECTIONS_PER_ADDRESS', defaultConfig.connectionLimits.perAddress)
+    },
     sessions: {
       idleMs: minutes(env, 'SESSION_IDLE_MINUTES', defaultConfig.sessions.idleMs),
       absoluteMs: minutes(env, 'SESSION_MAX_MINUTES', defaultConfig.sessions.absoluteMs),
@@ -107,6 +111,15 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   if (text === undefined || text === '') return fallback
   const value = Number(text)
   if (!Number.isInteger(value) || value < 0 || value > 3_600_000) throw new RangeError(`${name} must be a whole number of milliseconds from 0 to 3600000, got ${text}`)
+  return value
+}
+
+// A count from the environment: a whole number from 1 to 1,000,000, or `fallback` when unset.
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > 1_000_000) throw new RangeError(`${name} must be a whole number from 1 to 1000000, got ${text}`)
   return value
 }
 

@@ -44,7 +44,13 @@ export const CloseCode = {
   /** An update would take the document over its maximum size; nothing of it was applied. */
   documentTooLarge: 4413,
   /** The connection stayed over its message rates for too long (flood control). */
-  tooManyMessages: 4429
+  tooManyMessages: 4429,
+  /**
+   * The account's connections together stayed over the account's budget for
+   * too long (sync answers, updates, awareness): one person with many
+   * connections gets one person's share.
+   */
+  accountOverBudget: 4430
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

@@ -108,7 +108,7 @@ export class Connection {
     const verdict = this.throttle.charge(kind, messages, bytes)
     if (!('exceeded' in verdict)) return true
     this.logger.info('closing a connection that sends too much', { document: this.context.documentId, user: this.context.account.username, reason: verdict.exceeded })
-    this.close(CloseCode.tooManyMessages, verdict.exceeded)
+    this.close(verdict.byAccount ? CloseCode.accountOverBudget : CloseCode.tooManyMessages, verdict.exceeded)
     return false
   }
 

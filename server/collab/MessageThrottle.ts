@@ -1,4 +1,4 @@
-import type { MessageRate, MessageThrottleConfig } from '../config'
+import type { AccountBudgetConfig, MessageRate, MessageThrottleConfig } from '../config'
 
 /** The kinds of message a connection's rates are counted for. */
 export type MessageKind = 'updates' | 'awareness'
@@ -58,15 +58,43 @@ class RateBuckets {
   }
 }
 
-/** What charging a message leads to: how long to stop reading, or the end of the connection. */
-export type ThrottleVerdict = { readonly waitMs: number } | { readonly exceeded: string }
+/**
+ * What charging a message leads to: how long to stop reading, or the end of
+ * the connection (`byAccount` when the account's shared budget, not the
+ * connection's own rates, is what was exceeded).
+ */
+export type ThrottleVerdict = { readonly waitMs: number } | { readonly exceeded: string; readonly byAccount?: true }
+
+/**
+ * The rates all the connections of one account share (see
+ * {@link AccountBudgetConfig}): every message any of them sends, and every
+ * sync answer the server makes them, is charged here too.
+ */
+export class AccountBudget {
+  readonly buckets: Record<MessageKind, RateBuckets>
+
+  constructor(
+    readonly config: AccountBudgetConfig,
+    clock: () => number
+  ) {
+    const now = clock()
+    this.buckets = { updates: new RateBuckets(config.updates, now), awareness: new RateBuckets(config.awareness, now) }
+  }
+
+  /** The ms until the account may send again (0: now). */
+  wait(now: number): number {
+    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+  }
+}
 
 /**
  * The rates of one connection (see {@link MessageThrottleConfig}): document
  * updates and awareness each have a bucket of messages and one of bytes.
  * Charging a message says how long the transport should stop reading the
  * socket (0: go on), or that the connection has been over its rates too long
- * and must be closed. Time comes from `clock` (ms, monotonic).
+ * and must be closed. Time comes from `clock` (ms, monotonic). With an
+ * `account` budget, each message is charged to it as well, and the wait is
+ * the longer of the two.
  */
 export class MessageThrottle {
   private readonly buckets: Record<MessageKind, RateBuckets>
@@ -75,7 +103,8 @@ export class MessageThrottle {
 
   constructor(
     private readonly config: MessageThrottleConfig,
-    private readonly clock: () => number
+    private readonly clock: () => number,
+    private readonly account?: AccountBudget
   ) {
     const now = clock()
     this.buckets = { updates: new RateBuckets(config.updates, now), awareness: new RateBuckets(config.awareness, now) }
@@ -85,6 +114,7 @@ export class MessageThrottle {
   charge(kind: MessageKind, messages: number, bytes: number): ThrottleVerdict {
     const now = this.clock()
     this.buckets[kind].take(messages, bytes, now)
+    this.account?.buckets[kind].take(messages, bytes, now)
     const waitMs = this.waitMs()
     if (waitMs === 0) {
       this.overSince = undefined
@@ -93,8 +123,16 @@ export class MessageThrottle {
     this.overSince ??= now
     const limit = this.config.maxThrottledMs
     if (waitMs > limit || now - this.overSince > limit) {
-      const rate = this.config[kind]
       const what = kind === 'updates' ? 'document updates' : 'awareness messages'
+      const own = Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+      if (this.account && this.account.wait(now) > own) {
+        const rate = this.account.config[kind]
+        return {
+          exceeded: `too many ${what} from this account's connections together: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${limit / 1000} s`,
+          byAccount: true
+        }
+      }
+      const rate = this.config[kind]
       return {
         exceeded: `too many ${what}: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${limit / 1000} s`
       }
@@ -105,7 +143,7 @@ export class MessageThrottle {
   /** The ms until every rate allows another message (0: now). */
   waitMs(): number {
     const now = this.clock()
-    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now), this.account?.wait(now) ?? 0)
   }
 }
 
