@@ -23,12 +23,13 @@ import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type Col
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
 import { Settings } from './settings'
-import { defaultLoginThrottle, type ServerConfig } from './config'
+import { defaultLoginThrottle, defaultWork, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
 import { Shares } from './sharing'
 import { Exports } from './exchange'
+import { WorkerPool } from './work'
 
 // Room an upload's edit needs besides the content it inserts: the record of
 // what it deletes, a few bytes per paragraph removed.
@@ -57,6 +58,10 @@ export class Workspace {
   readonly audit: AuditLog
   /** Login, logout, disabling accounts, and the closing of whatever an ended session held open. */
   readonly access: AccountAccess
+  /** Imports, comparisons and Word exports, off the event loop and within their budgets. */
+  readonly work: WorkerPool
+  /** Most text blocks of an imported file (see `WorkConfig.maxImportBlocks`). */
+  readonly maxImportBlocks: number
 
   /**
    * `clock` is the workspace's one clock (see {@link Clock}), handed to every
@@ -66,10 +71,12 @@ export class Workspace {
    */
   constructor(
     readonly storage: StorageAdapter,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'accountBudget'>>,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'accountBudget' | 'work'>>,
     readonly logger: Logger,
     readonly clock: Clock = systemClock
   ) {
+    this.work = new WorkerPool(config.work ?? defaultWork, logger)
+    this.maxImportBlocks = (config.work ?? defaultWork).maxImportBlocks
     this.audit = new AuditLog(storage, clock)
     this.accounts = new Accounts(storage, clock)
     this.sessions = new Sessions(storage, config.sessions, clock)

@@ -146,6 +146,43 @@ export interface ConnectionLimitsConfig {
 
 export const defaultConnectionLimits: ConnectionLimitsConfig = { perAccount: 12, perAddress: 200 }
 
+/**
+ * The pool of worker threads that does the heavy work off the event loop:
+ * imports, comparisons and Word exports (see `WorkerPool`).
+ */
+export interface WorkConfig {
+  /**
+   * Worker threads. Default 1: the server's own thread keeps the
+   * collaboration going on a second core; more only helps with cores to spare.
+   * Env `WORKERS`.
+   */
+  readonly workers: number
+  /** Jobs that may wait for a worker; beyond, a request is answered 503 with Retry-After. Default 16. */
+  readonly maxQueued: number
+  /**
+   * Longest a job may run, in ms; its worker is then stopped and the request
+   * answered 413 (an import) or 422 (a comparison or an export) with the
+   * reason. Default 10000. Env `JOB_TIMEOUT_MS`.
+   */
+  readonly jobTimeoutMs: number
+  /**
+   * Jobs one account may start, sustained and at once; beyond, 429 with
+   * Retry-After. Default 30 a minute, burst 10: far above a person
+   * comparing versions one after another, a bound for a script.
+   */
+  readonly perAccount: { readonly jobsPerMinute: number; readonly burst: number }
+  /** Most text blocks of an imported file; more is refused with 413. Default 10,000 (see `ImportLimits.maxBlocks`). */
+  readonly maxImportBlocks: number
+}
+
+export const defaultWork: WorkConfig = {
+  workers: 1,
+  maxQueued: 16,
+  jobTimeoutMs: 10_000,
+  perAccount: { jobsPerMinute: 30, burst: 10 },
+  maxImportBlocks: 10_000
+}
+
 /** The server's whole configuration. Only `server/main.ts` fills it from the environment. */
 export interface ServerConfig {
   /** Interface to listen on. Default `0.0.0.0`. */
@@ -174,6 +211,8 @@ export interface ServerConfig {
   readonly accountBudget: AccountBudgetConfig
   /** Open collaboration connections per account and per address. Default {@link defaultConnectionLimits}. */
   readonly connectionLimits: ConnectionLimitsConfig
+  /** Heavy work off the event loop, with its budgets. Default {@link defaultWork}. */
+  readonly work: WorkConfig
   readonly persistence: PersistenceConfig
   readonly sessions: SessionConfig
   /** Failed logins tolerated per account and per address. Default {@link defaultLoginThrottle}. */
@@ -208,6 +247,7 @@ export const defaultConfig: ServerConfig = {
   messageThrottle: defaultMessageThrottle,
   accountBudget: defaultAccountBudget,
   connectionLimits: defaultConnectionLimits,
+  work: defaultWork,
   persistence: defaultPersistence,
   sessions: defaultSessions,
   loginThrottle: defaultLoginThrottle,

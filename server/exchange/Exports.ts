@@ -9,10 +9,10 @@ import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import { commentsToCsv } from './commentsToCsv'
 import { commentsToDocx } from './commentsToDocx'
-import { diffToDocx } from './diffToDocx'
 import type { MatrixLanguage } from './MatrixRow'
 import { CSV_MIME_TYPE, DOCX_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
 import { versionToDocx } from './versionToDocx'
+import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
 export interface ExportedFile {
@@ -38,6 +38,8 @@ export interface ExportSources {
   readonly versions: Pick<Versions, 'get' | 'compare'>
   readonly shares: Pick<Shares, 'open'>
   readonly audit: Pick<AuditLog, 'record'>
+  /** The worker pool comparisons and Word files are made in. */
+  readonly work: Pick<WorkerPool, 'run'>
 }
 
 // What a version file is made from, whether it was opened as a version of a
@@ -124,7 +126,7 @@ export class Exports {
    * whose accepted proposal brought it; 404 if either version is missing.
    */
   async diff(account: Account, document: DocumentMeta, fromId: string, toId: string): Promise<Outcome<ExportedFile>> {
-    const compared = await this.sources.versions.compare(document.id, fromId, toId)
+    const compared = await this.sources.versions.compare(document.id, fromId, toId, pooledDiffer(this.sources.work, account.username))
     if ('failed' in compared) return compared
     const { diff, from, to } = compared.ok
     const attribution = new Map<string, string>()
@@ -136,11 +138,15 @@ export class Exports {
     const newer = diff.to.id === DRAFT ? undefined : await this.sources.versions.get(document.id, toId)
     if (newer && 'failed' in newer) return newer
     const author = newer ? authorTitle(newer.ok.author) : ROLE_TITLES.ppt
-    const bytes = await diffToDocx(
+    const made = await this.sources.work.run(account.username, 'diffDocx', {
       diff,
-      { title: document.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
-      { versions: { from, to }, attribution }
-    )
+      meta: { title: document.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
+      from: from.toJSON(),
+      to: to.toJSON(),
+      attribution: [...attribution]
+    })
+    if ('refused' in made) return refusalOf(made, 422)
+    const bytes = made.ok
     await this.sources.audit.record({
       action: 'export.diff',
       actor: actorOf(account),

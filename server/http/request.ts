@@ -19,7 +19,9 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly code?: RefusalCode,
-    readonly values?: Readonly<Record<string, string>>
+    readonly values?: Readonly<Record<string, string>>,
+    /** Sent as `Retry-After`, in seconds. */
+    readonly retryAfterSeconds?: number
   ) {
     super(message)
   }
@@ -69,8 +71,8 @@ export function requestKeyOf(req: IncomingMessage): string | undefined {
 /** The value of an outcome, or the refusal as an HTTP error. */
 export function valueOf<T>(outcome: Outcome<T>): T {
   if ('failed' in outcome) {
-    const { status, message, code, values } = outcome.failed
-    throw new HttpError(status, message, code, values)
+    const { status, message, code, values, retryAfterSeconds } = outcome.failed
+    throw new HttpError(status, message, code, values, retryAfterSeconds)
   }
   return outcome.ok
 }

@@ -29,6 +29,7 @@ import type { Comments } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../SerialQueue'
+import type { Differ } from '../work'
 
 /**
  * A published version as it is stored: an immutable, named snapshot of a
@@ -174,16 +175,22 @@ export class Versions {
    * naming on each changed block the accepted proposals that brought it:
    * those decided between the two, anchored in that block.
    */
-  async diff(id: DocumentId, fromId: string, toId: string): Promise<Outcome<VersionDiff>> {
-    const compared = await this.compare(id, fromId, toId)
+  async diff(id: DocumentId, fromId: string, toId: string, differ: Differ = inlineDiffer): Promise<Outcome<VersionDiff>> {
+    const compared = await this.compare(id, fromId, toId, differ)
     return 'failed' in compared ? compared : ok(compared.ok.diff)
   }
 
-  /** The diff of {@link diff} with the two texts it compares (for exports that keep formatting). */
+  /**
+   * The diff of {@link diff} with the two texts it compares (for exports
+   * that keep formatting). `differ` makes the diff: the server's routes pass
+   * one that works off the event loop (`pooledDiffer`), whose refusals
+   * (over budget, busy) are answered as they are.
+   */
   async compare(
     id: DocumentId,
     fromId: string,
-    toId: string
+    toId: string,
+    differ: Differ = inlineDiffer
   ): Promise<Outcome<{ diff: VersionDiff; from: ProseMirrorNode; to: ProseMirrorNode }>> {
     const from = await this.records(id).get(fromId)
     if (!from) return refuse(404, `no version ${fromId} of this document`)
@@ -197,7 +204,9 @@ export class Versions {
       to = { side: sideOf(version), content: ProseMirrorNode.fromJSON(schema, version.content), comments: version.comments }
     }
     const fromContent = ProseMirrorNode.fromJSON(schema, from.content)
-    const diff = diffDocuments(fromContent, to.content)
+    const made = await differ(fromContent, to.content)
+    if ('failed' in made) return made
+    const diff = made.ok
     const credits = new Map<string, ProposalCredit[]>()
     for (const c of to.comments) {
       const decision = c.suggestion?.decision
@@ -222,5 +231,8 @@ export class Versions {
     })
   }
 }
+
+// Compares in this thread, within the default budget: for callers that are not serving requests.
+const inlineDiffer: Differ = async (from, to) => ok(diffDocuments(from, to))
 
 const sideOf = (v: Version): DiffSide => ({ id: v.id, name: v.name, createdAt: v.createdAt })
