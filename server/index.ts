@@ -11,6 +11,7 @@ export {
   defaultMessageThrottle,
   defaultPersistence,
   defaultSessions,
+  defaultWork,
   type AccountBudgetConfig,
   type ConnectionLimitsConfig,
   type LoginThrottleConfig,
@@ -18,7 +19,8 @@ export {
   type MessageThrottleConfig,
   type ServerConfig,
   type PersistenceConfig,
-  type SessionConfig
+  type SessionConfig,
+  type WorkConfig
 } from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'
