@@ -45,6 +45,11 @@ export class Connection {
   private readonly clientIds = new Set<number>()
   private queue: Uint8Array[] | null = []
   private open = true
+  // A sync step 1 that arrived while the connection (or its account) was
+  // over its rates: answered once the rates allow, and only the latest one,
+  // since each answer is the document less what the client says it has.
+  private deferredStep1: Uint8Array | undefined
+  private deferTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -94,8 +99,31 @@ export class Connection {
     const kind: MessageKind = message[0] === MessageType.awareness || message[0] === MessageType.queryAwareness ? 'awareness' : 'updates'
     if (!this.charge(kind, 1, message.byteLength)) return 0
     if (this.queue) this.queue.push(message)
+    else if (isSyncStep1(message) && (this.deferredStep1 || this.throttle.waitMs() > 0)) this.deferStep1(message)
     else this.process(message)
     return this.open ? this.throttle.waitMs() : 0
+  }
+
+  // A step 1 costs the server its answer, up to the whole document: while the
+  // connection owes waiting, the ones already read from the socket (a flood
+  // arrives many to a TCP read) are not answered one after another, but the
+  // latest is kept for when the rates allow.
+  private deferStep1(message: Uint8Array): void {
+    this.deferredStep1 = message
+    if (this.deferTimer !== undefined) return
+    const answerLater = () => {
+      this.deferTimer = undefined
+      if (!this.open || !this.deferredStep1) return
+      const waitMs = this.throttle.waitMs()
+      if (waitMs > 0) {
+        this.deferTimer = setTimeout(answerLater, Math.ceil(waitMs))
+        return
+      }
+      const step1 = this.deferredStep1
+      this.deferredStep1 = undefined
+      this.process(step1)
+    }
+    this.deferTimer = setTimeout(answerLater, Math.ceil(this.throttle.waitMs()))
   }
 
   /** How many ms the transport should still wait before it reads this socket again (0: now). */
@@ -234,6 +262,8 @@ export class Connection {
     if (!this.open) return
     this.open = false
     this.queue = null
+    clearTimeout(this.deferTimer)
+    this.deferredStep1 = undefined
     if (this.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this.origin)
   }
 
@@ -241,6 +271,9 @@ export class Connection {
     return this.open
   }
 }
+
+// Whether a message is a sync step 1 (both its type and its step are one-byte varUints).
+const isSyncStep1 = (message: Uint8Array): boolean => message[0] === MessageType.sync && message[1] === SyncStep.step1
 
 // Checked before a message has any effect: a message with bytes left over is
 // malformed as a whole, so none of it may be applied.

@@ -27,6 +27,12 @@ class TokenBucket {
     return this.wait(now)
   }
 
+  /** Whether the bucket holds at least `share` (0–1) of its burst at `now`. */
+  holds(share: number, now: number): boolean {
+    this.refill(now)
+    return this.tokens >= share * this.burst
+  }
+
   /** The ms from `now` until the balance is no longer negative. */
   wait(now: number): number {
     this.refill(now)
@@ -56,6 +62,10 @@ class RateBuckets {
   wait(now: number): number {
     return Math.max(this.messages.wait(now), this.bytes.wait(now))
   }
+
+  holds(share: number, now: number): boolean {
+    return this.messages.holds(share, now) && this.bytes.holds(share, now)
+  }
 }
 
 /**
@@ -84,6 +94,15 @@ export class AccountBudget {
   /** The ms until the account may send again (0: now). */
   wait(now: number): number {
     return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+  }
+
+  /**
+   * Whether the account has had a break: its buckets refilled to a quarter
+   * of their bursts. Connections held back and let go at the budget's pace
+   * (a flood the pausing merely paces) never get there; people do.
+   */
+  rested(now: number): boolean {
+    return this.buckets.updates.holds(0.25, now) && this.buckets.awareness.holds(0.25, now)
   }
 }
 
@@ -117,7 +136,9 @@ export class MessageThrottle {
     this.account?.buckets[kind].take(messages, bytes, now)
     const waitMs = this.waitMs()
     if (waitMs === 0) {
-      this.overSince = undefined
+      if (!this.account || this.account.rested(now)) this.overSince = undefined
+      // Over the limit while paced by the account's budget without a break: see below.
+      else if (this.overSince !== undefined && now - this.overSince > this.config.maxThrottledMs) return this.accountExceeded(kind, now)
       return { waitMs }
     }
     this.overSince ??= now
@@ -125,19 +146,22 @@ export class MessageThrottle {
     if (waitMs > limit || now - this.overSince > limit) {
       const what = kind === 'updates' ? 'document updates' : 'awareness messages'
       const own = Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
-      if (this.account && this.account.wait(now) > own) {
-        const rate = this.account.config[kind]
-        return {
-          exceeded: `too many ${what} from this account's connections together: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${limit / 1000} s`,
-          byAccount: true
-        }
-      }
+      if (this.account && this.account.wait(now) > own) return this.accountExceeded(kind, now)
       const rate = this.config[kind]
       return {
         exceeded: `too many ${what}: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${limit / 1000} s`
       }
     }
     return { waitMs }
+  }
+
+  private accountExceeded(kind: MessageKind, _now: number): ThrottleVerdict {
+    const what = kind === 'updates' ? 'document updates' : 'awareness messages'
+    const rate = (this.account as AccountBudget).config[kind]
+    return {
+      exceeded: `too many ${what} from this account's connections together: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${this.config.maxThrottledMs / 1000} s`,
+      byAccount: true
+    }
   }
 
   /** The ms until every rate allows another message (0: now). */

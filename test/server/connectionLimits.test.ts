@@ -4,7 +4,7 @@
  * by all the connections of an account (per-connection flood control alone
  * lets one person open any number of connections).
  */
-import { describe, expect, test, vi } from 'vitest'
+import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import WebSocket from 'ws'
 import { CloseCode, defaultConnectionLimits, defaultMessageThrottle, type AccountBudgetConfig } from '../../server'
 import { appendParagraph, collabUrl, connectSynced, contentOf, DOC, login, openRawSocket, startTestServer, syncStep1Message, WAIT, type Reachable } from '../support'
@@ -74,14 +74,19 @@ describe('The connections of one account share one budget', () => {
     const reader = await connectSynced(server, DOC, await login(server.url, 'mx'))
     const token = await login(server.url, 'gt')
     const sockets = await Promise.all(Array.from({ length: 10 }, () => openRawSocket(server, DOC, { token })))
-    // Each asks for the whole document (an empty state vector), 40 times:
-    // about 4 MiB a socket, within one connection's byte burst (32 MiB).
+    // Each asks for the whole document (an empty state vector) twice every
+    // 20 ms until it is closed: each socket alone stays within a connection's
+    // rates (200 messages and 4 MiB a second), the ten together do not.
     const ask = syncStep1Message()
-    for (const socket of sockets) for (let i = 0; i < 40; i++) socket.ws.send(ask)
+    const flood = setInterval(() => {
+      for (const socket of sockets) if (socket.ws.readyState === WebSocket.OPEN) for (let i = 0; i < 2; i++) socket.ws.send(ask)
+    }, 20)
+    onTestFinished(() => clearInterval(flood))
 
     appendParagraph(ppt.doc, 'La Presidencia sigue redactando pese a las consultas.')
     await vi.waitFor(() => expect(contentOf(reader.doc)).toContain('La Presidencia sigue redactando pese a las consultas.'), WAIT)
     const closes = await Promise.all(sockets.map((s) => s.closed))
+    clearInterval(flood)
     for (const closed of closes) {
       expect(closed.code).toBe(CloseCode.accountOverBudget)
       expect(closed.reason).toMatch(/^too many document updates from this account's connections together/)
