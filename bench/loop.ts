@@ -262,6 +262,10 @@ async function typingTokens(server: ConsensoServer): Promise<Tokens> {
 /** One round: the fan-out of `workload` on a new document, /healthz probed, under `attack` (prepared beforehand). */
 async function loopRound(server: ConsensoServer, loads: readonly ChildProcess[], workload: FanoutWorkload, tokens: Tokens, attack: LoopAttack | 'none', label: string): Promise<LoopRound> {
   const prepared = attack === 'none' ? undefined : await prepareAttack(server, attack)
+  // What preparing stored (documents, versions) is written before the round:
+  // the round measures the attack, not the setup's writes.
+  await server.flush()
+  await sleep(1000)
   const answers = new Answers()
   const stopAttack = prepared?.(answers)
   const stopProbe = healthProbe(server)
