@@ -1,6 +1,8 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type VersionDiff } from '../../src'
+import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
+import type { MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
 import { defaultImportLimits } from '../exchange/ImportLimits'
 import { importFile } from '../exchange/importFile'
@@ -26,6 +28,8 @@ export interface Jobs {
   }
   /** A version as Word (see `versionToDocx`). */
   versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta }; output: Uint8Array }
+  /** The comment matrix as Word (see `commentsToDocx`). */
+  matrixDocx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
 }
 
 export type JobKind = keyof Jobs
@@ -53,5 +57,6 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
   },
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
-  versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta)
+  versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta),
+  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta)
 }
