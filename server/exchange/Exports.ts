@@ -139,8 +139,8 @@ export class Exports {
     const made = await this.sources.work.run(account.username, 'diffDocx', {
       diff,
       meta: { title: document.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
-      from: from.toJSON(),
-      to: to.toJSON(),
+      from,
+      to,
       attribution: [...attribution]
     })
     if ('refused' in made) return refusalOf(made, 422)

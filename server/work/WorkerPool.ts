@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads'
 import type { WorkConfig } from '../config'
 import { ImportError, type ImportFailure } from '../exchange/ImportError'
 import type { Logger } from '../Logger'
-import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { defaultDiffBudget, type DiffBudget, type DocumentDiff } from '../../src'
 import { ok, refuse, type Outcome, type Refusal } from '../Outcome'
 import type { JobInput, JobKind, JobOutput } from './jobs'
@@ -210,8 +209,8 @@ export function refusalOf(refused: WorkRefused, timeoutStatus: 413 | 422): { fai
   return { failed: { ...failed.failed, ...(refused.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refused.retryAfterSeconds }) } }
 }
 
-/** Compares two documents: the diff, or why it was not made (see `Versions.compare`). */
-export type Differ = (from: ProseMirrorNode, to: ProseMirrorNode) => Promise<Outcome<DocumentDiff>>
+/** Compares two documents given as ProseMirror JSON: the diff, or why it was not made (see `Versions.compare`). */
+export type Differ = (from: unknown, to: unknown) => Promise<Outcome<DocumentDiff>>
 
 /**
  * A {@link Differ} that compares in `pool`'s workers, within `budget`, as
@@ -220,6 +219,6 @@ export type Differ = (from: ProseMirrorNode, to: ProseMirrorNode) => Promise<Out
 export const pooledDiffer =
   (pool: Pick<WorkerPool, 'run'>, account: string, budget: DiffBudget = defaultDiffBudget): Differ =>
   async (from, to) => {
-    const answer = await pool.run(account, 'diff', { from: from.toJSON(), to: to.toJSON(), budget })
+    const answer = await pool.run(account, 'diff', { from, to, budget })
     return 'refused' in answer ? refusalOf(answer, 422) : ok(answer.ok)
   }
