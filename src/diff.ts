@@ -469,8 +469,9 @@ export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode, 
  * paragraphs it still has. Blocks with no counterpart keep their own ids.
  */
 export function adoptBlockIds(current: ProseMirrorNode, incoming: ProseMirrorNode): ProseMirrorNode {
-  const { blocks } = diffBlocks(blocksOf(current), blocksOf(incoming))
   const oldBlocks = blocksOf(current)
+  // Only the pairing is needed here, not the words that changed: no word diff at all.
+  const { blocks } = diffBlocks(oldBlocks, blocksOf(incoming), { ...defaultDiffBudget, maxComparisons: 0 })
   const idAt = new Map<number, string>()
   for (const b of blocks) {
     const id = b.oldIndex === null ? null : oldBlocks[b.oldIndex]?.id
