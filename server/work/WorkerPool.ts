@@ -158,8 +158,10 @@ export class WorkerPool {
     // A pool left open must not keep the process alive.
     worker.unref()
     this.workers.add(worker)
+    let ready = false
     worker.on('message', (reply: JobReply) => {
       if ('ready' in reply) {
+        ready = true
         this.idle.push(worker)
         return this.pump()
       }
@@ -182,6 +184,12 @@ export class WorkerPool {
       if (pending) {
         clearTimeout(pending.timer)
         pending.reject(new Error(`the worker stopped: ${String(err)}`))
+      }
+      // A worker that could not even start would fail again: the waiting
+      // jobs fail now (a 500, logged) rather than wait for ever on restarts.
+      if (!ready) {
+        for (const waiting of this.queue.splice(0)) waiting.reject(new Error(`no worker thread could start: ${String(err)}`))
+        return
       }
       this.pump()
     }
