@@ -73,6 +73,9 @@ export class Versions {
   // Publishing reads the versions (a retry? a name taken?) before it writes one.
   private readonly queue = new SerialQueue<DocumentId>()
 
+  // Comparisons of two published versions, most recently asked last (see compare).
+  private readonly comparisons = new Map<string, Comparison>()
+
   constructor(
     private readonly storage: StorageAdapter,
     private readonly collaboration: Collaboration,
@@ -191,7 +194,17 @@ export class Versions {
     fromId: string,
     toId: string,
     differ: Differ = inlineDiffer
-  ): Promise<Outcome<{ diff: VersionDiff; from: unknown; to: unknown }>> {
+  ): Promise<Outcome<Comparison>> {
+    // Two published versions never change, nor does their comparison: asked
+    // again (a reader paging back and forth, or a script asking in a loop)
+    // it is answered from memory, with no work at all.
+    const key = toId === DRAFT ? undefined : JSON.stringify([id, fromId, toId])
+    const cached = key === undefined ? undefined : this.comparisons.get(key)
+    if (key !== undefined && cached) {
+      this.comparisons.delete(key)
+      this.comparisons.set(key, cached)
+      return ok(cached)
+    }
     const from = await this.records(id).get(fromId)
     if (!from) return refuse(404, `no version ${fromId} of this document`)
     // Both texts stay ProseMirror JSON, as versions are stored and as the
@@ -218,7 +231,7 @@ export class Versions {
       const blockId = c.anchor.blockId
       credits.set(blockId, [...(credits.get(blockId) ?? []), { commentId: c.id, country: c.country, role: c.author.role, text: c.suggestion?.text ?? '' }])
     }
-    return ok({
+    const comparison: Comparison = {
       from: fromContent,
       to: to.content,
       diff: {
@@ -231,11 +244,27 @@ export class Versions {
           return proposals ? { ...b, proposals } : b
         })
       }
-    })
+    }
+    if (key !== undefined) {
+      this.comparisons.set(key, comparison)
+      const oldest = this.comparisons.keys().next().value
+      if (this.comparisons.size > REMEMBERED_COMPARISONS && oldest !== undefined) this.comparisons.delete(oldest)
+    }
+    return ok(comparison)
   }
 }
 
 // Compares in this thread, within the default budget: for callers that are not serving requests.
 const inlineDiffer: Differ = async (from, to) => ok(diffDocuments(ProseMirrorNode.fromJSON(schema, from), ProseMirrorNode.fromJSON(schema, to)))
+
+/** A comparison and the two texts it compares, as ProseMirror JSON (for exports that keep formatting). */
+export interface Comparison {
+  readonly diff: VersionDiff
+  readonly from: unknown
+  readonly to: unknown
+}
+
+// How many comparisons of published versions are kept, the least recently asked dropped first.
+const REMEMBERED_COMPARISONS = 16
 
 const sideOf = (v: Version): DiffSide => ({ id: v.id, name: v.name, createdAt: v.createdAt })

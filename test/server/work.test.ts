@@ -120,8 +120,9 @@ describe('The pool is shared fairly', () => {
   test('An account over its rate of jobs is answered 429 with Retry-After; another account is not.', async () => {
     const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 2 } } } })
     const revisor = await signIn(server, 'revisor')
-    const { october, november } = await demoVersionIds(revisor)
-    const path = docPath(`/diff?from=${october}&to=${november}`)
+    const { october } = await demoVersionIds(revisor)
+    // Against the live draft: a comparison made anew each time.
+    const path = docPath(`/diff?from=${october}&to=draft`)
     expect((await getWithRetry(server, revisor, path)).status).toBe(200)
     expect((await getWithRetry(server, revisor, path)).status).toBe(200)
     const third = await getWithRetry(server, revisor, path)
@@ -129,6 +130,18 @@ describe('The pool is shared fairly', () => {
     expect(third.body.error).toMatch(/too many imports, comparisons or exports from this account: at most 1 a minute/)
     expect(Number(third.retryAfter)).toBeGreaterThan(0)
     expect((await getWithRetry(server, await signIn(server, 'mx'), path)).status).toBe(200)
+  })
+
+  test('The comparison of two published versions, asked again and again, is made once: the rate of jobs is not spent on it.', async () => {
+    const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 1 } } } })
+    const revisor = await signIn(server, 'revisor')
+    const { october, november } = await demoVersionIds(revisor)
+    const answers = []
+    for (let i = 0; i < 5; i++) answers.push(await getWithRetry(server, revisor, docPath(`/diff?from=${october}&to=${november}`)))
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1)
+    // A new comparison is a new job, over the rate.
+    expect((await getWithRetry(server, revisor, docPath(`/diff?from=${november}&to=${october}`))).status).toBe(429)
   })
 
   test('When every worker is taken and the queue is full, a request is answered 503 with Retry-After.', async () => {
