@@ -113,10 +113,10 @@ export interface AccountBudgetConfig {
   /**
    * Sync messages of all the account's connections together, the answers to
    * their sync steps 1 counted in bytes. Default 400 messages/s, burst 2,000;
-   * 8 MiB/s, burst 16 MiB: two fast connections' worth; the first syncs of a
-   * document larger than the burst on several tabs are held back (by about a
-   * second per 8 MiB), and the answers are made by the server's one thread,
-   * so a larger burst is a longer stall when a flood spends it at once.
+   * 4 MiB/s, burst 16 MiB: one connection's rate of bytes, since the answers
+   * are encoded by the server's one thread (a faster rate is more of its
+   * time for one person); the first syncs of a document larger than the
+   * burst on several tabs are held back, about a second per 4 MiB.
    */
   readonly updates: MessageRate
   /** Awareness of all the account's connections together. Default 120 messages/s, burst 480; 512 KiB/s, burst 2 MiB. */
@@ -124,7 +124,7 @@ export interface AccountBudgetConfig {
 }
 
 export const defaultAccountBudget: AccountBudgetConfig = {
-  updates: { messagesPerSecond: 400, messageBurst: 2_000, bytesPerSecond: 8 * 1024 * 1024, byteBurst: 16 * 1024 * 1024 },
+  updates: { messagesPerSecond: 400, messageBurst: 2_000, bytesPerSecond: 4 * 1024 * 1024, byteBurst: 16 * 1024 * 1024 },
   awareness: { messagesPerSecond: 120, messageBurst: 480, bytesPerSecond: 512 * 1024, byteBurst: 2 * 1024 * 1024 }
 }
 
