@@ -37,7 +37,7 @@ export interface ExportSources {
   readonly shares: Pick<Shares, 'open'>
   readonly audit: Pick<AuditLog, 'record'>
   /** The worker pool comparisons and Word files are made in. */
-  readonly work: Pick<WorkerPool, 'run'>
+  readonly work: Pick<WorkerPool, 'run' | 'admit'>
 }
 
 // What a version file is made from, whether it was opened as a version of a
@@ -124,7 +124,10 @@ export class Exports {
    * whose accepted proposal brought it; 404 if either version is missing.
    */
   async diff(account: Account, document: DocumentMeta, fromId: string, toId: string): Promise<Outcome<ExportedFile>> {
-    const compared = await this.sources.versions.compare(document.id, fromId, toId, pooledDiffer(this.sources.work, account.username))
+    // The Word file is a job of its own, counted against the rate; the comparison is made under the same admission.
+    const refused = this.sources.work.admit(account.username)
+    if (refused) return refusalOf(refused, 422)
+    const compared = await this.sources.versions.compare(document.id, fromId, toId, pooledDiffer(this.sources.work, account.username, { admitted: true }))
     if ('failed' in compared) return compared
     const { diff, from, to } = compared.ok
     const attribution = new Map<string, string>()

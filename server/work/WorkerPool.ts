@@ -56,6 +56,7 @@ export class WorkerPool {
   // Job tokens of each account: a bucket refilled at the account's rate.
   private readonly tokens = new Map<string, { tokens: number; at: number }>()
   private nextId = 1
+  private answeredJobs = 0
   private closed = false
 
   constructor(
@@ -71,17 +72,16 @@ export class WorkerPool {
    * Runs a job of `kind` for `account` in a worker thread: its output, or why
    * it was not run. Rejects with the job's own error (an `ImportError` as such).
    */
-  async run<K extends JobKind>(account: string, kind: K, input: JobInput<K>): Promise<{ ok: JobOutput<K> } | WorkRefused> {
+  async run<K extends JobKind>(account: string, kind: K, input: JobInput<K>, options: { readonly admitted?: boolean } = {}): Promise<{ ok: JobOutput<K> } | WorkRefused> {
     if (this.closed) return { refused: 'busy', message: 'the server is shutting down', retryAfterSeconds: 5 }
-    const wait = this.take(account)
-    if (wait > 0) {
-      const { jobsPerMinute } = this.config.perAccount
-      return { refused: 'rate', message: `too many imports, comparisons or exports from this account: at most ${jobsPerMinute} a minute`, retryAfterSeconds: Math.ceil(wait / 1000) }
+    if (!options.admitted) {
+      const refused = this.admit(account)
+      if (refused) return refused
     }
     // Full when every worker there may be is taken and `maxQueued` jobs wait already.
     const freeWorker = this.idle.length > 0 || this.workers.size < this.config.workers
     if (!freeWorker && this.queue.length >= this.config.maxQueued) {
-      this.refund(account)
+      if (!options.admitted) this.refund(account)
       return { refused: 'busy', message: 'the server is busy with other imports, comparisons or exports: try again shortly', retryAfterSeconds: Math.ceil(this.config.jobTimeoutMs / 1000) }
     }
     const answer = await new Promise<{ ok: unknown } | WorkRefused>((resolve, reject) => {
@@ -91,9 +91,28 @@ export class WorkerPool {
     return answer as { ok: JobOutput<K> } | WorkRefused
   }
 
+  /**
+   * Spends one of `account`'s jobs: undefined, or the `rate` refusal. For
+   * requests that may be answered without a job (a comparison kept in
+   * memory) but must count against the rate all the same, lest a cheap
+   * answer be asked for without end; such a request then runs its job, if
+   * any, with `admitted`.
+   */
+  admit(account: string): WorkRefused | undefined {
+    const wait = this.take(account)
+    if (wait <= 0) return undefined
+    const { jobsPerMinute } = this.config.perAccount
+    return { refused: 'rate', message: `too many imports, comparisons or exports from this account: at most ${jobsPerMinute} a minute`, retryAfterSeconds: Math.ceil(wait / 1000) }
+  }
+
   /** How many jobs wait for a worker. */
   get queued(): number {
     return this.queue.length
+  }
+
+  /** How many jobs workers have answered since the pool started (for tests and benchmarks). */
+  get answered(): number {
+    return this.answeredJobs
   }
 
   /** Stops every worker; jobs not yet answered are refused as `busy`. */
@@ -170,6 +189,7 @@ export class WorkerPool {
       clearTimeout(pending.timer)
       this.running.delete(worker)
       this.idle.push(worker)
+      this.answeredJobs++
       if ('ok' in reply) pending.resolve({ ok: reply.ok })
       else
         pending.reject(reply.error.importFailure ? new ImportError(reply.error.importFailure, reply.error.message) : new Error(reply.error.message))
@@ -225,8 +245,8 @@ export type Differ = (from: unknown, to: unknown) => Promise<Outcome<DocumentDif
  * work of `account`: a comparison over its time budget answers 422.
  */
 export const pooledDiffer =
-  (pool: Pick<WorkerPool, 'run'>, account: string, budget: DiffBudget = defaultDiffBudget): Differ =>
+  (pool: Pick<WorkerPool, 'run'>, account: string, options: { readonly admitted?: boolean; readonly budget?: DiffBudget } = {}): Differ =>
   async (from, to) => {
-    const answer = await pool.run(account, 'diff', { from, to, budget })
+    const answer = await pool.run(account, 'diff', { from, to, budget: options.budget ?? defaultDiffBudget }, { admitted: options.admitted ?? false })
     return 'refused' in answer ? refusalOf(answer, 422) : ok(answer.ok)
   }

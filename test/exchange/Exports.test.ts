@@ -29,7 +29,7 @@ function sources(recorded: AuditRecord[]): ExportSources {
     },
     audit: { record: async (record: AuditRecord) => (recorded.push(record), {}) },
     // The pool's jobs, run in this thread.
-    work: { run: async (_account: string, kind: JobKind, input: never) => ({ ok: await runJob(kind, input) }) }
+    work: { admit: () => undefined, run: async (_account: string, kind: JobKind, input: never) => ({ ok: await runJob(kind, input) }) }
   } as unknown as ExportSources
 }
 
