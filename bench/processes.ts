@@ -99,7 +99,7 @@ export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: 
  */
 export async function startConsenso(
   dataDir: string,
-  opts: { debounceMs?: number; maxWaitMs?: number; execArgv?: string[] } = {}
+  opts: { debounceMs?: number; maxWaitMs?: number; execArgv?: string[]; realLimits?: boolean } = {}
 ): Promise<ConsensoServer> {
   const child = track(
     fork(join(ROOT, 'bench/serverProcess.ts'), [], {
@@ -109,7 +109,9 @@ export async function startConsenso(
         ...process.env,
         BENCH_DATA_DIR: dataDir,
         ...(opts.debounceMs === undefined ? {} : { BENCH_DEBOUNCE_MS: String(opts.debounceMs) }),
-        ...(opts.maxWaitMs === undefined ? {} : { BENCH_MAX_WAIT_MS: String(opts.maxWaitMs) })
+        ...(opts.maxWaitMs === undefined ? {} : { BENCH_MAX_WAIT_MS: String(opts.maxWaitMs) }),
+        // The limits a server has in production (see serverProcess.ts), for the rows that attack it.
+        ...(opts.realLimits ? { BENCH_REAL_LIMITS: '1' } : {})
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     })

@@ -4,8 +4,8 @@
  * the same figures to `bench/results.json`, and exits non-zero if a target is
  * missed. See the README, section "Benchmark", for what each row measures.
  *
- *   npm run bench                     the whole table (about 17 minutes, 9 of them the store rows at 100 MB)
- *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, sweep, startup, import, trace)
+ *   npm run bench                     the whole table (about 20 minutes, 9 of them the store rows at 100 MB)
+ *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, loop, sweep, startup, import, trace)
  *   npm run bench -- --store-mb 25    size of the largest workspace of the store rows (sweep, startup, import; default 100)
  *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
@@ -20,6 +20,7 @@ import { coldOpen, type ColdOpenResult } from './coldOpen'
 import { diffRow, type DiffResult } from './diffRow'
 import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSummary, type FanoutWorkload } from './fanout'
 import { importRow, type ImportResult } from './importRow'
+import { LOOP_ATTACKS, loopRow, type LoopResult, type LoopRound } from './loop'
 import { persistenceRow, type PersistenceResult } from './persistenceRow'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
 import { soak, type SoakResult } from './soak'
@@ -29,7 +30,7 @@ import { sweepRow, type SweepResult } from './sweepRow'
 import { traceRow, type TraceResult } from './traceRow'
 import { SeededWorkspaces } from './workspaceSeed'
 
-const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'sweep', 'startup', 'import', 'trace'] as const
+const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'loop', 'sweep', 'startup', 'import', 'trace'] as const
 type RowName = (typeof ROWS)[number]
 
 const { values: args } = parseArgs({
@@ -248,6 +249,42 @@ function traceTableRow(r: TraceResult): Row {
   }
 }
 
+/** The loop row's workload: 50 clients typing on one document, 10 of them writing 20 updates a second. */
+const loopWorkload: FanoutWorkload = { documents: 1, clientsPerDocument: 50, writersPerDocument: 10, rate: 20, durationMs: writeSeconds * 1000 }
+
+/** The loop row: every attack against the quiet round of the same run, on one server with its real limits. */
+async function compareLoop(): Promise<LoopResult> {
+  const dataDir = await makeDataDir()
+  const consenso = await startConsenso(dataDir, { realLimits: true })
+  const loads = await Promise.all(Array.from({ length: loadProcesses }, () => startLoadProcess()))
+  try {
+    return await loopRow({ server: consenso, loads, workload: loopWorkload, attacks: LOOP_ATTACKS, log })
+  } finally {
+    for (const load of loads) await stopLoadProcess(load)
+    await consenso.stop()
+    await removeDataDir(dataDir)
+  }
+}
+
+// Under an attack, /healthz and the fan-out each keep a p99 within twice the quiet round's and within 100 ms.
+const LOOP_MAX_RATIO = 2
+const LOOP_MAX_MS = 100
+
+function loopTableRow(quiet: LoopRound, r: LoopRound): Row {
+  const health = r.healthP99Ms / quiet.healthP99Ms
+  const fanout = r.fanout.p99Ms / quiet.fanout.p99Ms
+  const delivered = r.fanout.delivered === r.fanout.expected
+  return {
+    row: `loop: ${r.attack}`,
+    workload: `50 clients typing (10 writing 20 updates/s) under the attack`,
+    consenso: `/healthz p99 ${fmt(r.healthP99Ms, 1)} ms, fan-out p99 ${fmt(r.fanout.p99Ms, 1)} ms; ${r.fanout.delivered}/${r.fanout.expected} delivered`,
+    peer: `same run, no attack: /healthz p99 ${fmt(quiet.healthP99Ms, 1)} ms, fan-out p99 ${fmt(quiet.fanout.p99Ms, 1)} ms`,
+    ratio: `${fmt(health, 2)} /healthz; ${fmt(fanout, 2)} fan-out`,
+    target: `each ≤ ${LOOP_MAX_RATIO}× and ≤ ${LOOP_MAX_MS} ms; every update delivered`,
+    pass: health <= LOOP_MAX_RATIO && fanout <= LOOP_MAX_RATIO && r.healthP99Ms <= LOOP_MAX_MS && r.fanout.p99Ms <= LOOP_MAX_MS && delivered
+  }
+}
+
 function printTable(rows: readonly Row[]): void {
   const headers: Row = { row: 'row', workload: 'workload', consenso: 'Consenso', peer: 'peer', ratio: 'Consenso/peer', target: 'target', pass: true }
   const columns = ['row', 'workload', 'consenso', 'peer', 'ratio', 'target'] as const
@@ -332,6 +369,12 @@ async function main(): Promise<number> {
     results.persistence = persistence
   }
 
+  let loop: LoopResult | undefined
+  if (only.has('loop')) {
+    log(`loop: 50 clients typing for ${writeSeconds} s, quiet and then under each attack (${LOOP_ATTACKS.join(', ')}), real limits`)
+    loop = await compareLoop()
+    results.loop = loop
+  }
   // The store rows of issue 12, on workspaces seeded once for the run.
   const seeds = new SeededWorkspaces(log)
   let sweep: SweepResult | undefined
@@ -369,6 +412,7 @@ async function main(): Promise<number> {
   if (cold) rows.push(coldRow(cold))
   for (const d of diffs) rows.push(diffTableRow(d))
   if (persistence) rows.push(persistenceTableRow(persistence))
+  if (loop) for (const r of loop.attacked) rows.push(loopTableRow(loop.quiet, r))
   if (sweep) rows.push(...sweepTableRows(sweep))
   if (startup) rows.push(startupTableRow(startup))
   if (imported) rows.push(importTableRow(imported))

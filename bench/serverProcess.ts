@@ -14,6 +14,9 @@ import type { AdapterStore, LowdbStorageAdapter, WriteStats } from '../storage'
 import { BENCH_PASSWORD, type ServerStats } from './protocol'
 import { serve } from './rpc'
 
+const unlimited = { messagesPerSecond: 1e9, messageBurst: 1e9, bytesPerSecond: 1e12, byteBurst: 1e12 }
+const unlimitedAccountBudget = { updates: unlimited, awareness: unlimited }
+
 // Errors are worth seeing; the info lines of every connection are not.
 const errorLogger: Logger = { info: () => {}, error: (message, context) => console.error(`[consenso] ${message}`, context ?? '') }
 
@@ -25,7 +28,18 @@ async function main(): Promise<void> {
     maxWaitMs: Number(process.env.BENCH_MAX_WAIT_MS ?? defaultPersistence.maxWaitMs)
   }
   const running = await startServer(
-    { host: '127.0.0.1', port: 0, dataDir, demoPassword: BENCH_PASSWORD, persistence },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      demoPassword: BENCH_PASSWORD,
+      persistence,
+      // The benchmark's clients all come from this machine and share a few
+      // accounts (every writer is the PPT or the Secretariat): limits meant
+      // for one person would refuse them, so they are lifted unless
+      // BENCH_REAL_LIMITS=1 (the `loop` row's attacks meet the real ones).
+      ...(process.env.BENCH_REAL_LIMITS === '1' ? {} : { connectionLimits: { perAccount: 100_000, perAddress: 100_000 }, accountBudget: unlimitedAccountBudget })
+    },
     { logger: errorLogger }
   )
   const { workspace } = running

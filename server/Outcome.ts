@@ -7,11 +7,11 @@ import type { RefusalCode } from '../src'
  * the app translates from, set on the refusals people meet in normal use.
  */
 export interface Refusal {
-  readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429
+  readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429 | 503
   readonly message: string
   readonly code?: RefusalCode
   readonly values?: Readonly<Record<string, string>>
-  /** For a refusal that passes (429): in how many seconds to try again, sent as `Retry-After`. */
+  /** When trying again may succeed, in seconds: sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds?: number
 }
 

@@ -24,12 +24,13 @@ import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type Col
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
 import { Settings } from './settings'
-import { defaultCommentQuota, defaultLoginThrottle, type ServerConfig } from './config'
+import { defaultCommentQuota, defaultLoginThrottle, defaultWork, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
 import { Shares } from './sharing'
 import { Exports } from './exchange'
+import { WorkerPool } from './work'
 
 // Room an upload's edit needs besides the content it inserts: the record of
 // what it deletes, a few bytes per paragraph removed.
@@ -60,6 +61,10 @@ export class Workspace {
   readonly access: AccountAccess
   /** The stored records found damaged, each left out where it is read and named in the log. */
   readonly damaged: DamagedRecords
+  /** Imports, comparisons and Word exports, off the event loop and within their budgets. */
+  readonly work: WorkerPool
+  /** Most text blocks of an imported file (see `WorkConfig.maxImportBlocks`). */
+  readonly maxImportBlocks: number
 
   /**
    * `clock` is the workspace's one clock (see {@link Clock}), handed to every
@@ -69,10 +74,12 @@ export class Workspace {
    */
   constructor(
     readonly store: Store,
-    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'commentQuota' | 'unloadAfterMs'>>,
+    config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'commentQuota' | 'unloadAfterMs' | 'accountBudget' | 'work'>>,
     readonly logger: Logger,
     readonly clock: Clock = systemClock
   ) {
+    this.work = new WorkerPool(config.work ?? defaultWork, logger)
+    this.maxImportBlocks = (config.work ?? defaultWork).maxImportBlocks
     this.damaged = new DamagedRecords(logger)
     const onDamaged = this.damaged.note
     this.audit = new AuditLog(store, clock)
@@ -84,7 +91,8 @@ export class Workspace {
       logger,
       maxDocumentBytes: config.maxDocumentBytes,
       messageThrottle: config.messageThrottle,
-      unloadAfterMs: config.unloadAfterMs
+      unloadAfterMs: config.unloadAfterMs,
+      accountBudget: config.accountBudget
     })
     this.access = new AccountAccess(
       { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },

@@ -145,6 +145,89 @@ export interface CommentQuotaConfig {
 
 export const defaultCommentQuota: CommentQuotaConfig = { burst: 30, perMinute: 10, bytesPerHour: 2 * 1024 * 1024 }
 
+/**
+ * Flood control shared by all the collaboration connections of one account
+ * (see `AccountBudget`): on top of each connection's own rates, so that ten
+ * connections of one person do not get ten times one person's share. Over
+ * it, every connection of the account is held back; one held back longer
+ * than `MessageThrottleConfig.maxThrottledMs` is closed with 4430.
+ */
+export interface AccountBudgetConfig {
+  /**
+   * Sync messages of all the account's connections together, the answers to
+   * their sync steps 1 counted in bytes. Default 400 messages/s, burst 2,000;
+   * 4 MiB/s, burst 16 MiB: one connection's rate of bytes, since the answers
+   * are encoded by the server's one thread (a faster rate is more of its
+   * time for one person); the first syncs of a document larger than the
+   * burst on several tabs are held back, about a second per 4 MiB.
+   */
+  readonly updates: MessageRate
+  /** Awareness of all the account's connections together. Default 120 messages/s, burst 480; 512 KiB/s, burst 2 MiB. */
+  readonly awareness: MessageRate
+}
+
+export const defaultAccountBudget: AccountBudgetConfig = {
+  updates: { messagesPerSecond: 400, messageBurst: 2_000, bytesPerSecond: 4 * 1024 * 1024, byteBurst: 16 * 1024 * 1024 },
+  awareness: { messagesPerSecond: 120, messageBurst: 480, bytesPerSecond: 512 * 1024, byteBurst: 2 * 1024 * 1024 }
+}
+
+/**
+ * How many collaboration connections may be open at once. An upgrade over
+ * either limit is refused with 429 before the WebSocket handshake.
+ */
+export interface ConnectionLimitsConfig {
+  /**
+   * Open connections of one account, all documents together. Default 12: a
+   * person with a few tabs and devices; env `MAX_CONNECTIONS_PER_ACCOUNT`.
+   */
+  readonly perAccount: number
+  /**
+   * Open connections from one remote address. Default 200: a delegation
+   * behind one office NAT, or everyone behind a reverse proxy on the same
+   * machine (raise it there); env `MAX_CONNECTIONS_PER_ADDRESS`.
+   */
+  readonly perAddress: number
+}
+
+export const defaultConnectionLimits: ConnectionLimitsConfig = { perAccount: 12, perAddress: 200 }
+
+/**
+ * The pool of worker threads that does the heavy work off the event loop:
+ * imports, comparisons and Word exports (see `WorkerPool`).
+ */
+export interface WorkConfig {
+  /**
+   * Worker threads. Default 1: the server's own thread keeps the
+   * collaboration going on a second core; more only helps with cores to spare.
+   * Env `WORKERS`.
+   */
+  readonly workers: number
+  /** Jobs that may wait for a worker; beyond, a request is answered 503 with Retry-After. Default 16. */
+  readonly maxQueued: number
+  /**
+   * Longest a job may run, in ms; its worker is then stopped and the request
+   * answered 413 (an import) or 422 (a comparison or an export) with the
+   * reason. Default 10000. Env `JOB_TIMEOUT_MS`.
+   */
+  readonly jobTimeoutMs: number
+  /**
+   * Jobs one account may start, sustained and at once; beyond, 429 with
+   * Retry-After. Default 30 a minute, burst 10: far above a person
+   * comparing versions one after another, a bound for a script.
+   */
+  readonly perAccount: { readonly jobsPerMinute: number; readonly burst: number }
+  /** Most text blocks of an imported file; more is refused with 413. Default 10,000 (see `ImportLimits.maxBlocks`). */
+  readonly maxImportBlocks: number
+}
+
+export const defaultWork: WorkConfig = {
+  workers: 1,
+  maxQueued: 16,
+  jobTimeoutMs: 10_000,
+  perAccount: { jobsPerMinute: 30, burst: 10 },
+  maxImportBlocks: 10_000
+}
+
 /** The server's whole configuration. Only `server/main.ts` fills it from the environment. */
 export interface ServerConfig {
   /** Interface to listen on. Default `0.0.0.0`. */
@@ -169,6 +252,12 @@ export interface ServerConfig {
   readonly maxDocumentBytes: number
   /** Flood control of the collaboration socket. Default {@link defaultMessageThrottle}. */
   readonly messageThrottle: MessageThrottleConfig
+  /** Flood control shared by an account's connections. Default {@link defaultAccountBudget}. */
+  readonly accountBudget: AccountBudgetConfig
+  /** Open collaboration connections per account and per address. Default {@link defaultConnectionLimits}. */
+  readonly connectionLimits: ConnectionLimitsConfig
+  /** Heavy work off the event loop, with its budgets. Default {@link defaultWork}. */
+  readonly work: WorkConfig
   readonly persistence: PersistenceConfig
   readonly sessions: SessionConfig
   /** How failed logins are slowed, per name and address and per address. Default {@link defaultLoginThrottle}. */
@@ -211,6 +300,9 @@ export const defaultConfig: ServerConfig = {
   maxJsonBytes: '1mb',
   maxDocumentBytes: 32 * 1024 * 1024,
   messageThrottle: defaultMessageThrottle,
+  accountBudget: defaultAccountBudget,
+  connectionLimits: defaultConnectionLimits,
+  work: defaultWork,
   persistence: defaultPersistence,
   sessions: defaultSessions,
   loginThrottle: defaultLoginThrottle,

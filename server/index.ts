@@ -4,20 +4,26 @@ export { Workspace } from './Workspace'
 export { systemClock, type Clock } from './Clock'
 export { createHttpServer, SESSION_COOKIE } from './http'
 export {
+  defaultAccountBudget,
   defaultConfig,
   defaultCommentQuota,
+  defaultConnectionLimits,
   defaultLoginThrottle,
   defaultMessageThrottle,
   defaultPersistence,
   defaultSessions,
   type CommentQuotaConfig,
+  defaultWork,
+  type AccountBudgetConfig,
+  type ConnectionLimitsConfig,
   type LoginThrottleConfig,
   type MessageRate,
   type MessageThrottleConfig,
   type ServerConfig,
   type PersistenceConfig,
   type SessionConfig,
-  type TrustProxy
+  type TrustProxy,
+  type WorkConfig
 } from './config'
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'

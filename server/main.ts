@@ -80,6 +80,7 @@ async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))
         await workspace.collaboration.close()
+        await workspace.work.close()
         server.closeAllConnections()
         await stopped
         await store.close()
@@ -99,6 +100,15 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     persistence: {
       debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', defaultConfig.persistence.debounceMs),
       maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', defaultConfig.persistence.maxWaitMs)
+    },
+    work: {
+      ...defaultConfig.work,
+      workers: count(env, 'WORKERS', defaultConfig.work.workers),
+      jobTimeoutMs: milliseconds(env, 'JOB_TIMEOUT_MS', defaultConfig.work.jobTimeoutMs)
+    },
+    connectionLimits: {
+      perAccount: count(env, 'MAX_CONNECTIONS_PER_ACCOUNT', defaultConfig.connectionLimits.perAccount),
+      perAddress: count(env, 'MAX_CONNECTIONS_PER_ADDRESS', defaultConfig.connectionLimits.perAddress)
     },
     sessions: {
       idleMs: minutes(env, 'SESSION_IDLE_MINUTES', defaultConfig.sessions.idleMs),

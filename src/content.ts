@@ -46,10 +46,11 @@ export const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+/gu
  * or inserted. So the blocks `doc` still has keep their Yjs items, the
  * comments anchored in them stay put, and history is added to, never
  * rewritten. Blocks moved past others are removed and inserted anew. One
- * transaction with `origin`.
+ * transaction with `origin`. O(n log n) in the blocks; `work`, when given,
+ * counts the block comparisons made.
  */
-export function replaceContent(ydoc: Y.Doc, doc: ProseMirrorNode, origin: unknown): void {
-  ydoc.transact(() => updateChildren(ydoc, ydoc.getXmlFragment(CONTENT_FRAGMENT), doc), origin)
+export function replaceContent(ydoc: Y.Doc, doc: ProseMirrorNode, origin: unknown, work: { comparisons: number } = { comparisons: 0 }): void {
+  ydoc.transact(() => updateChildren(ydoc, ydoc.getXmlFragment(CONTENT_FRAGMENT), doc, work), origin)
 }
 
 // y-prosemirror's updateYFragment pairs the children left to right once
@@ -58,14 +59,14 @@ export function replaceContent(ydoc: Y.Doc, doc: ProseMirrorNode, origin: unknow
 // deleting their text items and detaching the comments anchored in them.
 // So the pairing is done here, by block id, and y-prosemirror only updates
 // what is paired (and writes what is new).
-function updateChildren(ydoc: Y.Doc, parent: Y.XmlFragment | Y.XmlElement, node: ProseMirrorNode): void {
+function updateChildren(ydoc: Y.Doc, parent: Y.XmlFragment | Y.XmlElement, node: ProseMirrorNode, work: { comparisons: number }): void {
   const current = parent.toArray()
   const incoming: ProseMirrorNode[] = []
   node.forEach((child) => incoming.push(child))
   let at = 0
   let y = 0
   let p = 0
-  for (const [pairedY, pairedP] of [...pairBlocks(current, incoming), [current.length, incoming.length] as const]) {
+  for (const [pairedY, pairedP] of [...pairBlocks(current, incoming, work), [current.length, incoming.length] as const]) {
     if (pairedY > y) parent.delete(at, pairedY - y)
     for (; p < pairedP; p++, at++) {
       const child = incoming[p] as ProseMirrorNode
@@ -79,7 +80,7 @@ function updateChildren(ydoc: Y.Doc, parent: Y.XmlFragment | Y.XmlElement, node:
       if (source.isTextblock || source.isLeaf) updateYFragment(ydoc, target, source, newMeta())
       else {
         updateAttributes(target, source)
-        updateChildren(ydoc, target, source)
+        updateChildren(ydoc, target, source, work)
       }
       at++
     }
@@ -101,38 +102,70 @@ function updateAttributes(element: Y.XmlElement, node: ProseMirrorNode): void {
 }
 
 // The indexes of the blocks paired, in increasing order on both sides: the
-// longest common subsequence of blocks that are the same block.
-function pairBlocks(current: readonly unknown[], incoming: readonly ProseMirrorNode[]): Array<readonly [number, number]> {
-  const n = current.length
-  const m = incoming.length
+// longest common subsequence of blocks that are the same block. Blocks are
+// only "the same" through a shared id, so the candidate pairs are found by id
+// (a map, not a table of every pair: that would be current × incoming
+// cells) and the longest chain of them increasing on both sides is found in
+// O(p log p) (Hunt–Szymanski), p the number of candidate pairs.
+function pairBlocks(current: readonly unknown[], incoming: readonly ProseMirrorNode[], work: { comparisons: number }): Array<readonly [number, number]> {
   const currentIds = current.map(idsInY)
-  const incomingIds = incoming.map(idsInNode)
-  const same = (i: number, j: number) => {
-    const y = current[i]
-    const p = incoming[j] as ProseMirrorNode
-    if (!(y instanceof Y.XmlElement) || y.nodeName !== p.type.name) return false
+  const byOwnId = new Map<string, number[]>()
+  const byInnerId = new Map<string, number[]>()
+  const index = (map: Map<string, number[]>, id: string, i: number) => {
+    const list = map.get(id)
+    if (!list) map.set(id, [i])
+    else if (list.length < MAX_CANDIDATES) list.push(i)
+  }
+  current.forEach((y, i) => {
+    if (!(y instanceof Y.XmlElement)) return
     const own = y.getAttribute('id')
-    if (own && own === p.attrs.id) return true
-    if (p.isTextblock) return false
-    const ids = currentIds[i] as Set<string>
-    for (const id of incomingIds[j] as Set<string>) if (ids.has(id)) return true
-    return false
+    if (typeof own === 'string') index(byOwnId, own, i)
+    for (const id of currentIds[i] as Set<string>) index(byInnerId, id, i)
+  })
+  const same = (i: number, p: ProseMirrorNode) => {
+    work.comparisons++
+    const y = current[i]
+    return y instanceof Y.XmlElement && y.nodeName === p.type.name
   }
-  // lengths[i * (m + 1) + j]: the longest pairing of current[i..] and incoming[j..].
-  const lengths = new Uint32Array((n + 1) * (m + 1))
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      lengths[i * (m + 1) + j] = same(i, j)
-        ? (lengths[(i + 1) * (m + 1) + j + 1] as number) + 1
-        : Math.max(lengths[(i + 1) * (m + 1) + j] as number, lengths[i * (m + 1) + j + 1] as number)
+  // Candidate pairs by increasing incoming index, and for one incoming block
+  // by decreasing current index, so that no chain takes two pairs of one block.
+  const candidates: Array<readonly [number, number]> = []
+  incoming.forEach((p, j) => {
+    const found = new Set<number>()
+    const own = p.attrs.id
+    if (typeof own === 'string') for (const i of byOwnId.get(own) ?? []) if (same(i, p)) found.add(i)
+    if (!p.isTextblock)
+      for (const id of idsInNode(p)) {
+        if (found.size >= MAX_CANDIDATES) break
+        for (const i of byInnerId.get(id) ?? []) if (same(i, p)) found.add(i)
+      }
+    for (const i of [...found].sort((a, b) => b - a)) candidates.push([i, j])
+  })
+  // Longest chain strictly increasing in the current index: tails[k] is the
+  // candidate ending the best chain of length k + 1 found so far.
+  const tails: number[] = []
+  const previous = new Array<number>(candidates.length).fill(-1)
+  candidates.forEach(([i], c) => {
+    let low = 0
+    let high = tails.length
+    while (low < high) {
+      const mid = (low + high) >> 1
+      work.comparisons++
+      if (((candidates[tails[mid] as number] as readonly [number, number])[0]) < i) low = mid + 1
+      else high = mid
+    }
+    previous[c] = low > 0 ? (tails[low - 1] as number) : -1
+    tails[low] = c
+  })
   const pairs: Array<readonly [number, number]> = []
-  for (let i = 0, j = 0; i < n && j < m; ) {
-    if (same(i, j) && lengths[i * (m + 1) + j] === (lengths[(i + 1) * (m + 1) + j + 1] as number) + 1) pairs.push([i++, j++])
-    else if ((lengths[(i + 1) * (m + 1) + j] as number) >= (lengths[i * (m + 1) + j + 1] as number)) i++
-    else j++
-  }
-  return pairs
+  for (let c = tails.at(-1) ?? -1; c !== -1; c = previous[c] as number) pairs.push(candidates[c] as readonly [number, number])
+  return pairs.reverse()
 }
+
+// Most blocks one id may name on one side: ids are unique in a document the
+// server wrote, but a client may write any Y.Doc, and repeated ids must not
+// make the candidate pairs a product of both sides.
+const MAX_CANDIDATES = 8
 
 // The ids of the text blocks in a block (its own if it is one).
 function idsInNode(node: ProseMirrorNode): Set<string> {

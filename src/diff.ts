@@ -41,6 +41,12 @@ export interface BlockChange {
   readonly newText: string
   /** Word-level changes, for changed blocks and for moved blocks whose text changed. */
   readonly runs?: readonly Run[]
+  /**
+   * True when the word diff was over its budget (see {@link DiffBudget}):
+   * `runs` then say the whole old text was deleted and the whole new text
+   * inserted, a coarser answer than the words that really changed.
+   */
+  readonly coarse?: true
   /** The block's id in the new version (the old one for a deleted block). */
   readonly blockId: string | null
   /** Its position among the old version's blocks (null if inserted) and the new one's (null if deleted). */
@@ -66,6 +72,45 @@ export interface DocumentDiff {
   /** In the new version's order, deleted blocks where they stood. */
   readonly blocks: readonly BlockChange[]
   readonly stats: DiffStats
+  /** True when some block's word diff was over budget and is shown replaced whole (see {@link BlockChange.coarse}). */
+  readonly coarse?: true
+}
+
+/**
+ * How much work one comparison may do, so that no pair of texts, however
+ * made, occupies the server: a Myers word diff costs (length × edit
+ * distance) and pairing by similarity (blocks × blocks) when nothing bounds them.
+ */
+export interface DiffBudget {
+  /**
+   * Largest edit distance, in tokens, a block's word diff looks for
+   * (jsdiff's `maxEditLength`); a block whose texts differ more is shown
+   * replaced whole, marked `coarse`. Default 2,000: a paragraph of 300 words
+   * rewritten from end to end is about 1,200.
+   */
+  readonly maxEditLength: number
+  /**
+   * Token comparisons all word diffs of one comparison may make together;
+   * the blocks left when it is spent are shown replaced whole. Default
+   * 5,000,000 (about 0.1 s): far above a real revision of a long text.
+   */
+  readonly maxComparisons: number
+  /**
+   * How many old blocks, at most, are tried for each new block when pairing
+   * by similarity. Default 50: a paragraph rewritten in place is paired with
+   * one a few steps away, and the pairing stays linear in the blocks.
+   */
+  readonly similarityWindow: number
+}
+
+export const defaultDiffBudget: DiffBudget = { maxEditLength: 2_000, maxComparisons: 5_000_000, similarityWindow: 50 }
+
+/**
+ * A count of the work a comparison did (token comparisons and block
+ * similarity checks), for tests and benchmarks that bound work rather than time.
+ */
+export interface DiffWork {
+  comparisons: number
 }
 
 /**
@@ -84,17 +129,48 @@ export function tokenize(text: string): string[] {
  * one word between two changes is folded into them, as a reader would.
  */
 export function diffWords(oldText: string, newText: string): Run[] {
-  return diffText(oldText, newText).runs
+  return diffText(oldText, newText, defaultDiffBudget.maxEditLength, { comparisons: 0 }, defaultDiffBudget.maxComparisons).runs
 }
 
-// The runs, and the words really added and removed (counted before folding).
-function diffText(oldText: string, newText: string): { runs: Run[]; wordsAdded: number; wordsRemoved: number } {
+// Thrown by the comparator when a comparison's budget is spent, to stop jsdiff mid-way.
+const overBudget = Symbol('over budget')
+
+// The tokens' diff, or undefined when it needs more than `maxEditLength`
+// edits or more than `allowed` comparisons (counted into `work`).
+function boundedDiff(oldTokens: string[], newTokens: string[], maxEditLength: number, work: DiffWork, allowed: number) {
+  const limit = work.comparisons + allowed
+  try {
+    return diffArrays(oldTokens, newTokens, {
+      maxEditLength,
+      comparator: (a, b) => {
+        if (++work.comparisons > limit) throw overBudget
+        return a === b
+      }
+    })
+  } catch (e) {
+    if (e === overBudget) return undefined
+    throw e
+  }
+}
+
+type WordDiff = { runs: Run[]; wordsAdded: number; wordsRemoved: number; coarse?: true }
+
+// The runs, and the words really added and removed (counted before folding);
+// the whole old text deleted and the new one inserted when over budget.
+function diffText(oldText: string, newText: string, maxEditLength: number, work: DiffWork, allowed: number): WordDiff {
+  const changes = allowed > 0 ? boundedDiff(tokenize(oldText), tokenize(newText), maxEditLength, work, allowed) : undefined
+  if (!changes) {
+    const runs: Run[] = []
+    if (oldText !== '') runs.push({ op: 'delete', text: oldText })
+    if (newText !== '') runs.push({ op: 'insert', text: newText })
+    return { runs, wordsAdded: countWords(newText), wordsRemoved: countWords(oldText), coarse: true }
+  }
   let wordsAdded = 0
   let wordsRemoved = 0
   // Equal stretches and change clusters (what was deleted, what was inserted), alternating.
   type Piece = { equal: string } | { del: string; ins: string }
   const pieces: Piece[] = []
-  for (const change of diffArrays(tokenize(oldText), tokenize(newText))) {
+  for (const change of changes) {
     const text = change.value.join('')
     if (change.added) wordsAdded += countWords(text)
     if (change.removed) wordsRemoved += countWords(text)
@@ -151,14 +227,16 @@ function heaviestIncreasing(values: readonly number[], weights: readonly number[
   return kept
 }
 
-// How alike two texts are: Dice coefficient of their word sets.
-function similarity(a: string, b: string): number {
-  const words = (t: string) => new Set(t.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [])
-  const wa = words(a)
-  const wb = words(b)
+// The set of words of a text, for similarity.
+const wordSet = (text: string): ReadonlySet<string> => new Set(text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [])
+
+// How alike two texts are: Dice coefficient of their word sets (each looked-up word counted as work).
+function similarity(wa: ReadonlySet<string>, wb: ReadonlySet<string>, work: DiffWork): number {
   if (wa.size === 0 && wb.size === 0) return 1
+  const [small, large] = wa.size <= wb.size ? [wa, wb] : [wb, wa]
   let common = 0
-  for (const w of wa) if (wb.has(w)) common++
+  for (const w of small) if (large.has(w)) common++
+  work.comparisons += small.size + 1
   return (2 * common) / (wa.size + wb.size)
 }
 
@@ -170,10 +248,19 @@ const emptyCounts = (): ChangeCounts => ({ wordsAdded: 0, wordsRemoved: 0, block
 /**
  * Compares two versions block by block, then word by word. Blocks are first
  * paired by id (ids survive edits), then by identical text, then, between
- * blocks that kept their order, by similarity. Pairs out of order are moves.
- * Linear in the number of blocks but for the word diffs of changed blocks.
+ * blocks that kept their order, by similarity (each new block tried against
+ * at most `budget.similarityWindow` old ones). Pairs out of order are moves.
+ * O(n log n) in the number of blocks but for the word diffs of changed
+ * blocks, which `budget` bounds; a block over it is marked `coarse`.
+ * `work`, when given, counts what was done.
  */
-export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly DiffBlock[]): DocumentDiff {
+export function diffBlocks(
+  oldBlocks: readonly DiffBlock[],
+  newBlocks: readonly DiffBlock[],
+  budget: DiffBudget = defaultDiffBudget,
+  work: DiffWork = { comparisons: 0 }
+): DocumentDiff {
+  const startWork = work.comparisons
   const oldOf: Array<number | undefined> = new Array(newBlocks.length).fill(undefined)
   const taken = new Set<number>()
   const pair = (n: number, o: number) => {
@@ -210,7 +297,10 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
     oldBlocks.length
   )
   const anchors = new Set(paired.filter((_, k) => inOrder.has(k)))
-  // 4. Between consecutive anchors, pair what is left by similarity, in order.
+  // 4. Between consecutive anchors, pair what is left by similarity, in order,
+  // each new block against the next `similarityWindow` unpaired old ones.
+  const oldWords = new Map<number, ReadonlySet<string>>()
+  const wordsOfOld = (o: number) => oldWords.get(o) ?? (oldWords.set(o, wordSet((oldBlocks[o] as DiffBlock).text)).get(o) as ReadonlySet<string>)
   const anchorList = [...anchors].sort((a, b) => a - b)
   let prevNew = -1
   let prevOld = -1
@@ -219,9 +309,12 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
     let o = prevOld + 1
     for (let n = prevNew + 1; n < boundary; n++) {
       if (oldOf[n] !== undefined) continue
-      for (let candidate = o; candidate < oldEnd; candidate++) {
+      const newWords = wordSet((newBlocks[n] as DiffBlock).text)
+      let tried = 0
+      for (let candidate = o; candidate < oldEnd && tried < budget.similarityWindow; candidate++) {
         if (taken.has(candidate)) continue
-        if (similarity((oldBlocks[candidate] as DiffBlock).text, (newBlocks[n] as DiffBlock).text) >= SIMILAR_ENOUGH) {
+        tried++
+        if (similarity(wordsOfOld(candidate), newWords, work) >= SIMILAR_ENOUGH) {
           pair(n, candidate)
           anchors.add(n)
           o = candidate + 1
@@ -236,6 +329,7 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
   // 5. The result in the new order, each deleted block just before the first later kept one.
   const blocks: BlockChange[] = []
   const stats: DiffStats = { ...emptyCounts(), sections: {} }
+  let coarse = false
   const count = (section: string, change: (c: ChangeCounts) => void) => {
     change(stats)
     change((stats.sections[section] ??= emptyCounts()))
@@ -271,7 +365,8 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
     const moved = !anchors.has(n)
     if (!moved) flushDeleted(o)
     const same = old.text === b.text
-    const words = same ? undefined : diffText(old.text, b.text)
+    const words = same ? undefined : diffText(old.text, b.text, budget.maxEditLength, work, budget.maxComparisons - (work.comparisons - startWork))
+    if (words?.coarse) coarse = true
     const runs = words?.runs
     const op = moved ? 'moved' : same ? 'equal' : 'changed'
     blocks.push({
@@ -281,6 +376,7 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
       oldText: old.text,
       newText: b.text,
       ...(runs ? { runs } : {}),
+      ...(words?.coarse ? { coarse: true as const } : {}),
       blockId: b.id,
       oldIndex: o,
       newIndex: n
@@ -295,7 +391,7 @@ export function diffBlocks(oldBlocks: readonly DiffBlock[], newBlocks: readonly 
     })
   })
   flushDeleted(oldBlocks.length)
-  return { blocks, stats }
+  return coarse ? { blocks, stats, coarse: true } : { blocks, stats }
 }
 
 /**
@@ -318,17 +414,29 @@ export function readingOrder<C extends BlockChange>(blocks: readonly C[]): Array
   const places: Array<DiffPlace<C>> = []
   const movedAway = blocks.filter((c) => c.op === 'moved').sort((a, b) => (a.oldIndex ?? 0) - (b.oldIndex ?? 0))
   const stayed = (c: BlockChange) => c.op !== 'moved' && c.op !== 'inserted' && c.oldIndex !== null
-  // For each moved block, the index in `blocks` after which it was.
-  const after = new Map<C, number>()
+  // The blocks that stayed, in increasing old order (as diffBlocks lists them).
+  const stayedAt: number[] = []
+  blocks.forEach((c, i) => stayed(c) && stayedAt.push(i))
+  const oldOf = (k: number) => (blocks[stayedAt[k] as number] as C).oldIndex as number
+  // For each moved block, the index in `blocks` after which it was: the last
+  // block that stayed and stood before it, found by bisection (not a scan per
+  // moved block, which thousands of moves would make quadratic).
+  const leftAfterIndex = new Map<number, C[]>()
   for (const moved of movedAway) {
-    let at = -1
-    blocks.forEach((c, i) => {
-      if (stayed(c) && (c.oldIndex as number) < (moved.oldIndex as number)) at = i
-    })
-    after.set(moved, at)
+    let low = 0
+    let high = stayedAt.length
+    while (low < high) {
+      const mid = (low + high) >> 1
+      if (oldOf(mid) < (moved.oldIndex as number)) low = mid + 1
+      else high = mid
+    }
+    const at = low === 0 ? -1 : (stayedAt[low - 1] as number)
+    const list = leftAfterIndex.get(at)
+    if (list) list.push(moved)
+    else leftAfterIndex.set(at, [moved])
   }
   const leftAfter = (i: number) => {
-    for (const moved of movedAway) if (after.get(moved) === i) places.push({ change: moved, at: 'old' })
+    for (const moved of leftAfterIndex.get(i) ?? []) places.push({ change: moved, at: 'old' })
   }
   leftAfter(-1)
   blocks.forEach((change, i) => {
@@ -351,8 +459,8 @@ export const movedFrom = (change: BlockChange): BlockPlace => ({ paragraph: (cha
 export const movedTo = (change: BlockChange): BlockPlace => ({ paragraph: (change.newIndex ?? 0) + 1, section: change.section })
 
 /** Compares two documents; see {@link diffBlocks}. */
-export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode): DocumentDiff =>
-  diffBlocks(blocksOf(oldDoc), blocksOf(newDoc))
+export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode, budget: DiffBudget = defaultDiffBudget, work?: DiffWork): DocumentDiff =>
+  diffBlocks(blocksOf(oldDoc), blocksOf(newDoc), budget, work)
 
 /**
  * `incoming` with the ids of `current`'s text blocks carried over to the
@@ -361,8 +469,9 @@ export const diffDocuments = (oldDoc: ProseMirrorNode, newDoc: ProseMirrorNode):
  * paragraphs it still has. Blocks with no counterpart keep their own ids.
  */
 export function adoptBlockIds(current: ProseMirrorNode, incoming: ProseMirrorNode): ProseMirrorNode {
-  const { blocks } = diffBlocks(blocksOf(current), blocksOf(incoming))
   const oldBlocks = blocksOf(current)
+  // Only the pairing is needed here, not the words that changed: no word diff at all.
+  const { blocks } = diffBlocks(oldBlocks, blocksOf(incoming), { ...defaultDiffBudget, maxComparisons: 0 })
   const idAt = new Map<number, string>()
   for (const b of blocks) {
     const id = b.oldIndex === null ? null : oldBlocks[b.oldIndex]?.id

@@ -73,6 +73,7 @@ export {
 export {
   adoptBlockIds,
   blocksOf,
+  defaultDiffBudget,
   diffBlocks,
   diffDocuments,
   diffWords,
@@ -84,7 +85,9 @@ export {
   type BlockPlace,
   type ChangeCounts,
   type DiffBlock,
+  type DiffBudget,
   type DiffPlace,
+  type DiffWork,
   type DiffStats,
   type DocumentDiff,
   type Run

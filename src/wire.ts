@@ -49,7 +49,13 @@ export const CloseCode = {
    */
   unsafeContent: 4422,
   /** The connection stayed over its message rates for too long (flood control). */
-  tooManyMessages: 4429
+  tooManyMessages: 4429,
+  /**
+   * The account's connections together stayed over the account's budget for
+   * too long (sync answers, updates, awareness): one person with many
+   * connections gets one person's share.
+   */
+  accountOverBudget: 4430
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
@@ -239,6 +245,8 @@ export interface VersionDiff {
   readonly to: DiffSide
   readonly blocks: readonly CreditedChange[]
   readonly stats: DiffStats
+  /** True when some blocks were over the diff's budget and are shown replaced whole (each marked `coarse`). */
+  readonly coarse?: true
 }
 
 // ---------------------------------------------------------------------------

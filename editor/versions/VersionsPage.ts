@@ -312,7 +312,8 @@ export class VersionsPage {
       this.mode === 'inline'
         ? runs(null)
         : h('div', { class: 'side-by-side' }, h('div', { class: 'old' }, runs('delete')), h('div', { class: 'new' }, runs('insert')))
-    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ' ', ...credits), body)
+    const coarse = block.coarse ? [' ', h('span', { class: 'coarse' }, t('coarseChange'))] : []
+    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ...coarse, ' ', ...credits), body)
   }
 
   private jump(step: 1 | -1): void {

@@ -1,9 +1,9 @@
 import type * as Y from 'yjs'
 import type { DocumentId } from '../../src'
-import { defaultMessageThrottle, defaultPersistence, type MessageThrottleConfig, type PersistenceConfig } from '../config'
+import { defaultAccountBudget, defaultMessageThrottle, defaultPersistence, type AccountBudgetConfig, type MessageThrottleConfig, type PersistenceConfig } from '../config'
 import { consoleLogger, type Logger } from '../Logger'
 import { Connection } from './Connection'
-import { MessageThrottle } from './MessageThrottle'
+import { AccountBudget, MessageThrottle } from './MessageThrottle'
 import { CloseCode } from './protocol'
 import { Room } from './Room'
 import type { CollaborationHooks, ConnectionContext, ConnectionRequest, WebSocketLike } from './types'
@@ -16,6 +16,8 @@ export interface CollaborationOptions {
   readonly maxDocumentBytes?: number
   /** Flood control of each connection. Default {@link defaultMessageThrottle}. */
   readonly messageThrottle?: MessageThrottleConfig
+  /** Flood control shared by the connections of one account. Default {@link defaultAccountBudget}. */
+  readonly accountBudget?: AccountBudgetConfig
   /**
    * Milliseconds of a monotonic clock, for what only paces work: the message
    * rates and the storage debounce. Default `performance.now`. Not the
@@ -47,6 +49,10 @@ export class Collaboration {
   private readonly persistence: PersistenceConfig
   private readonly logger: Logger
   private readonly messageThrottle: MessageThrottleConfig
+  private readonly accountBudget: AccountBudgetConfig
+  // One budget per account, kept while the process runs: closing every
+  // connection and opening new ones must not refill it (accounts are few).
+  private readonly accountBudgets = new Map<string, AccountBudget>()
   private readonly clock: () => number
   private readonly unloadAfterMs: number
   // Rooms no one uses, and the timer that will release each.
@@ -62,6 +68,7 @@ export class Collaboration {
     this.logger = options.logger ?? consoleLogger
     this.maxDocumentBytes = options.maxDocumentBytes ?? Number.POSITIVE_INFINITY
     this.messageThrottle = options.messageThrottle ?? defaultMessageThrottle
+    this.accountBudget = options.accountBudget ?? defaultAccountBudget
     this.clock = options.clock ?? (() => performance.now())
     this.unloadAfterMs = options.unloadAfterMs ?? defaultUnloadAfterMs
   }
@@ -136,7 +143,10 @@ export class Collaboration {
    */
   connect(socket: WebSocketLike, context: ConnectionContext): Connection {
     const room = this.roomOf(context.documentId)
-    const connection = new Connection(socket, context, room, this.logger, new MessageThrottle(this.messageThrottle, this.clock))
+    const account = context.account.username
+    let budget = this.accountBudgets.get(account)
+    if (!budget) this.accountBudgets.set(account, (budget = new AccountBudget(this.accountBudget, this.clock)))
+    const connection = new Connection(socket, context, room, this.logger, new MessageThrottle(this.messageThrottle, this.clock, budget))
     room.connections.add(connection)
     room.loaded.then(() => connection.start(), () => {})
     return connection

@@ -55,6 +55,13 @@ export class Connection {
   private readonly clientIds = new Set<number>()
   private queue: Uint8Array[] | null = []
   private open = true
+  // Messages that arrived while the connection (or its account) was over its
+  // rates and that a later one of the same kind makes moot, kept for when the
+  // rates allow, the latest of each kind only: a sync step 1 (each answer is
+  // the document less what the client says it has), an awareness update (of
+  // this client's own cursor: the latest state wins) and an awareness query.
+  private readonly deferred = new Map<DeferredKind, Uint8Array>()
+  private deferTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -104,8 +111,36 @@ export class Connection {
     const kind: MessageKind = message[0] === MessageType.awareness || message[0] === MessageType.queryAwareness ? 'awareness' : 'updates'
     if (!this.charge(kind, 1, message.byteLength)) return 0
     if (this.queue) this.queue.push(message)
-    else this.process(message)
+    else {
+      const deferrable = deferredKindOf(message)
+      if (deferrable && (this.deferred.size > 0 || this.throttle.waitMs() > 0)) this.defer(deferrable, message)
+      else this.process(message)
+    }
     return this.open ? this.throttle.waitMs() : 0
+  }
+
+  // A step 1 costs the server its answer, up to the whole document, and an
+  // awareness update a message to every other client: while the connection
+  // owes waiting, the ones already read from the socket (a flood arrives many
+  // to a TCP read) are not handled one after another, but the latest of each
+  // kind is kept for when the rates allow, one a turn of the event loop.
+  private defer(kind: DeferredKind, message: Uint8Array): void {
+    this.deferred.set(kind, message)
+    if (this.deferTimer !== undefined) return
+    const handleLater = () => {
+      this.deferTimer = undefined
+      if (!this.open || this.deferred.size === 0) return
+      const waitMs = this.throttle.waitMs()
+      if (waitMs === 0) {
+        const first = this.deferred.entries().next().value
+        if (first) {
+          this.deferred.delete(first[0])
+          this.process(first[1])
+        }
+      }
+      if (this.open && this.deferred.size > 0) this.deferTimer = setTimeout(handleLater, Math.ceil(this.throttle.waitMs()))
+    }
+    this.deferTimer = setTimeout(handleLater, Math.ceil(this.throttle.waitMs()))
   }
 
   /** How many ms the transport should still wait before it reads this socket again (0: now). */
@@ -118,7 +153,7 @@ export class Connection {
     const verdict = this.throttle.charge(kind, messages, bytes)
     if (!('exceeded' in verdict)) return true
     this.logger.info('closing a connection that sends too much', { document: this.context.documentId, user: this.context.account.username, reason: verdict.exceeded })
-    this.close(CloseCode.tooManyMessages, verdict.exceeded)
+    this.close(verdict.byAccount ? CloseCode.accountOverBudget : CloseCode.tooManyMessages, verdict.exceeded)
     return false
   }
 
@@ -250,6 +285,8 @@ export class Connection {
     if (!this.open) return
     this.open = false
     this.queue = null
+    clearTimeout(this.deferTimer)
+    this.deferred.clear()
     if (this.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], this.origin)
     this.room.releasePresence(this.clientIds)
   }
@@ -257,6 +294,19 @@ export class Connection {
   get isOpen(): boolean {
     return this.open
   }
+}
+
+/** The kinds of message of which only the latest matters while a connection is held back. */
+type DeferredKind = 'step1' | 'awareness' | 'query'
+
+// The kind of a message that may wait for the latest of its kind, from its
+// first bytes (the type and the sync step are one-byte varUints); undefined
+// for a document update, which is handled in order, always.
+function deferredKindOf(message: Uint8Array): DeferredKind | undefined {
+  if (message[0] === MessageType.sync) return message[1] === SyncStep.step1 ? 'step1' : undefined
+  if (message[0] === MessageType.awareness) return 'awareness'
+  if (message[0] === MessageType.queryAwareness) return 'query'
+  return undefined
 }
 
 // Checked before a message has any effect: a message with bytes left over is

@@ -1,4 +1,4 @@
-import type { MessageRate, MessageThrottleConfig } from '../config'
+import type { AccountBudgetConfig, MessageRate, MessageThrottleConfig } from '../config'
 
 /** The kinds of message a connection's rates are counted for. */
 export type MessageKind = 'updates' | 'awareness'
@@ -25,6 +25,12 @@ class TokenBucket {
     this.refill(now)
     this.tokens -= amount
     return this.wait(now)
+  }
+
+  /** Whether the bucket holds at least `share` (0–1) of its burst at `now`. */
+  holds(share: number, now: number): boolean {
+    this.refill(now)
+    return this.tokens >= share * this.burst
   }
 
   /** The ms from `now` until the balance is no longer negative. */
@@ -56,17 +62,58 @@ class RateBuckets {
   wait(now: number): number {
     return Math.max(this.messages.wait(now), this.bytes.wait(now))
   }
+
+  holds(share: number, now: number): boolean {
+    return this.messages.holds(share, now) && this.bytes.holds(share, now)
+  }
 }
 
-/** What charging a message leads to: how long to stop reading, or the end of the connection. */
-export type ThrottleVerdict = { readonly waitMs: number } | { readonly exceeded: string }
+/**
+ * What charging a message leads to: how long to stop reading, or the end of
+ * the connection (`byAccount` when the account's shared budget, not the
+ * connection's own rates, is what was exceeded).
+ */
+export type ThrottleVerdict = { readonly waitMs: number } | { readonly exceeded: string; readonly byAccount?: true }
+
+/**
+ * The rates all the connections of one account share (see
+ * {@link AccountBudgetConfig}): every message any of them sends, and every
+ * sync answer the server makes them, is charged here too.
+ */
+export class AccountBudget {
+  readonly buckets: Record<MessageKind, RateBuckets>
+
+  constructor(
+    readonly config: AccountBudgetConfig,
+    clock: () => number
+  ) {
+    const now = clock()
+    this.buckets = { updates: new RateBuckets(config.updates, now), awareness: new RateBuckets(config.awareness, now) }
+  }
+
+  /** The ms until the account may send again (0: now). */
+  wait(now: number): number {
+    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+  }
+
+  /**
+   * Whether the account has had a break: its buckets refilled to a quarter
+   * of their bursts. Connections held back and let go at the budget's pace
+   * (a flood the pausing merely paces) never get there; people do.
+   */
+  rested(now: number): boolean {
+    return this.buckets.updates.holds(0.25, now) && this.buckets.awareness.holds(0.25, now)
+  }
+}
 
 /**
  * The rates of one connection (see {@link MessageThrottleConfig}): document
  * updates and awareness each have a bucket of messages and one of bytes.
  * Charging a message says how long the transport should stop reading the
  * socket (0: go on), or that the connection has been over its rates too long
- * and must be closed. Time comes from `clock` (ms, monotonic).
+ * and must be closed. Time comes from `clock` (ms, monotonic). With an
+ * `account` budget, each message is charged to it as well, and the wait is
+ * the longer of the two.
  */
 export class MessageThrottle {
   private readonly buckets: Record<MessageKind, RateBuckets>
@@ -75,7 +122,8 @@ export class MessageThrottle {
 
   constructor(
     private readonly config: MessageThrottleConfig,
-    private readonly clock: () => number
+    private readonly clock: () => number,
+    private readonly account?: AccountBudget
   ) {
     const now = clock()
     this.buckets = { updates: new RateBuckets(config.updates, now), awareness: new RateBuckets(config.awareness, now) }
@@ -85,16 +133,21 @@ export class MessageThrottle {
   charge(kind: MessageKind, messages: number, bytes: number): ThrottleVerdict {
     const now = this.clock()
     this.buckets[kind].take(messages, bytes, now)
+    this.account?.buckets[kind].take(messages, bytes, now)
     const waitMs = this.waitMs()
     if (waitMs === 0) {
-      this.overSince = undefined
+      if (!this.account || this.account.rested(now)) this.overSince = undefined
+      // Over the limit while paced by the account's budget without a break: see below.
+      else if (this.overSince !== undefined && now - this.overSince > this.config.maxThrottledMs) return this.accountExceeded(kind, now)
       return { waitMs }
     }
     this.overSince ??= now
     const limit = this.config.maxThrottledMs
     if (waitMs > limit || now - this.overSince > limit) {
-      const rate = this.config[kind]
       const what = kind === 'updates' ? 'document updates' : 'awareness messages'
+      const own = Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+      if (this.account && this.account.wait(now) > own) return this.accountExceeded(kind, now)
+      const rate = this.config[kind]
       return {
         exceeded: `too many ${what}: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${limit / 1000} s`
       }
@@ -102,10 +155,19 @@ export class MessageThrottle {
     return { waitMs }
   }
 
+  private accountExceeded(kind: MessageKind, _now: number): ThrottleVerdict {
+    const what = kind === 'updates' ? 'document updates' : 'awareness messages'
+    const rate = (this.account as AccountBudget).config[kind]
+    return {
+      exceeded: `too many ${what} from this account's connections together: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${this.config.maxThrottledMs / 1000} s`,
+      byAccount: true
+    }
+  }
+
   /** The ms until every rate allows another message (0: now). */
   waitMs(): number {
     const now = this.clock()
-    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now))
+    return Math.max(this.buckets.updates.wait(now), this.buckets.awareness.wait(now), this.account?.wait(now) ?? 0)
   }
 }
 

@@ -1,9 +1,10 @@
 export { Collaboration, defaultUnloadAfterMs, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
 export { PRESENCE_BINDING_MS, Room } from './Room'
+export { ConnectionLimits, type ConnectionSlot } from './ConnectionLimits'
 export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'
-export { MessageThrottle, formatBytes, type MessageKind, type ThrottleVerdict } from './MessageThrottle'
+export { AccountBudget, MessageThrottle, formatBytes, type MessageKind, type ThrottleVerdict } from './MessageThrottle'
 export {
   ConnectionRefused,
   DocumentTooLarge,

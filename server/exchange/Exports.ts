@@ -8,11 +8,9 @@ import { ok, type Outcome } from '../Outcome'
 import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import { commentsToCsv } from './commentsToCsv'
-import { commentsToDocx } from './commentsToDocx'
-import { diffToDocx } from './diffToDocx'
 import type { MatrixLanguage } from './MatrixRow'
 import { CSV_MIME_TYPE, DOCX_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
-import { versionToDocx } from './versionToDocx'
+import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
 export interface ExportedFile {
@@ -38,6 +36,8 @@ export interface ExportSources {
   readonly versions: Pick<Versions, 'get' | 'compare'>
   readonly shares: Pick<Shares, 'open'>
   readonly audit: Pick<AuditLog, 'record'>
+  /** The worker pool comparisons and Word files are made in. */
+  readonly work: Pick<WorkerPool, 'run' | 'admit'>
 }
 
 // What a version file is made from, whether it was opened as a version of a
@@ -62,16 +62,20 @@ export class Exports {
 
   /**
    * The comment matrix of `document`, in the order of its text (a comment's
-   * paragraph is numbered as the live text stands now). Never refused.
+   * paragraph is numbered as the live text stands now). The Word file is
+   * made in the worker pool: refused when the pool refuses (see `refusalOf`).
    */
   async commentMatrix(account: Account, document: DocumentMeta, format: MatrixFormat, language: MatrixLanguage): Promise<Outcome<ExportedFile>> {
     const comments = await this.sources.comments.list(document.id)
     const numbers = await this.sources.collaboration.withDocument(document.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
     const rows = commentMatrix(comments, numbers, language)
-    const bytes =
-      format === 'csv'
-        ? new TextEncoder().encode(commentsToCsv(rows, { language }))
-        : await commentsToDocx(rows, { title: document.title, language, author: authorTitle(account) })
+    let bytes: Uint8Array
+    if (format === 'csv') bytes = new TextEncoder().encode(commentsToCsv(rows, { language }))
+    else {
+      const made = await this.sources.work.run(account.username, 'matrixDocx', { rows, meta: { title: document.title, language, author: authorTitle(account) } })
+      if ('refused' in made) return refusalOf(made, 422)
+      bytes = made.ok
+    }
     await this.sources.audit.record({
       action: 'export.comments',
       actor: actorOf(account),
@@ -89,14 +93,12 @@ export class Exports {
   async version(account: Account, document: DocumentMeta, versionId: string, format: VersionFormat): Promise<Outcome<ExportedFile>> {
     const version = await this.sources.versions.get(document.id, versionId)
     if ('failed' in version) return version
-    return ok(
-      await this.versionFile(account, format, {
-        title: document.title,
-        version: version.ok,
-        author: authorTitle(version.ok.author),
-        target: { document: document.id, version: version.ok.id }
-      })
-    )
+    return this.versionFile(account, format, {
+      title: document.title,
+      version: version.ok,
+      author: authorTitle(version.ok.author),
+      target: { document: document.id, version: version.ok.id }
+    })
   }
 
   /**
@@ -107,15 +109,13 @@ export class Exports {
     const shared = await this.sources.shares.open(account, shareId)
     if ('failed' in shared) return shared
     const { document, version, share } = shared.ok
-    return ok(
-      await this.versionFile(account, format, {
-        title: document.title,
-        version,
-        // Only the Presidency shares versions with observers: the file comes from it.
-        author: ROLE_TITLES.ppt,
-        target: { document: document.id, version: version.id, share: share.id }
-      })
-    )
+    return this.versionFile(account, format, {
+      title: document.title,
+      version,
+      // Only the Presidency shares versions with observers: the file comes from it.
+      author: ROLE_TITLES.ppt,
+      target: { document: document.id, version: version.id, share: share.id }
+    })
   }
 
   /**
@@ -124,7 +124,10 @@ export class Exports {
    * whose accepted proposal brought it; 404 if either version is missing.
    */
   async diff(account: Account, document: DocumentMeta, fromId: string, toId: string): Promise<Outcome<ExportedFile>> {
-    const compared = await this.sources.versions.compare(document.id, fromId, toId)
+    // The Word file is a job of its own, counted against the rate; the comparison is made under the same admission.
+    const refused = this.sources.work.admit(account.username)
+    if (refused) return refusalOf(refused, 422)
+    const compared = await this.sources.versions.compare(document.id, fromId, toId, pooledDiffer(this.sources.work, account.username, { admitted: true }))
     if ('failed' in compared) return compared
     const { diff, from, to } = compared.ok
     const attribution = new Map<string, string>()
@@ -136,11 +139,15 @@ export class Exports {
     const newer = diff.to.id === DRAFT ? undefined : await this.sources.versions.get(document.id, toId)
     if (newer && 'failed' in newer) return newer
     const author = newer ? authorTitle(newer.ok.author) : ROLE_TITLES.ppt
-    const bytes = await diffToDocx(
+    const made = await this.sources.work.run(account.username, 'diffDocx', {
       diff,
-      { title: document.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
-      { versions: { from, to }, attribution }
-    )
+      meta: { title: document.title, fromName: diff.from.name, toName: diff.to.name, date: diff.to.createdAt, author },
+      from,
+      to,
+      attribution: [...attribution]
+    })
+    if ('refused' in made) return refusalOf(made, 422)
+    const bytes = made.ok
     await this.sources.audit.record({
       action: 'export.diff',
       actor: actorOf(account),
@@ -150,14 +157,20 @@ export class Exports {
     return ok({ fileName: fileNameOf(`${document.title} - ${diff.from.name} a ${diff.to.name}`, 'docx'), mimeType: DOCX_MIME_TYPE, bytes })
   }
 
-  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<ExportedFile> {
-    const doc = ProseMirrorNode.fromJSON(schema, version.content)
-    const bytes =
-      format === 'md'
-        ? new TextEncoder().encode(serializeMarkdown(doc))
-        : await versionToDocx(doc, { title, versionName: version.name, createdAt: version.createdAt, author })
+  // A version's file; the Word file made in the worker pool.
+  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
+    let bytes: Uint8Array
+    if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(ProseMirrorNode.fromJSON(schema, version.content)))
+    else {
+      const made = await this.sources.work.run(account.username, 'versionDocx', {
+        content: version.content,
+        meta: { title, versionName: version.name, createdAt: version.createdAt, author }
+      })
+      if ('refused' in made) return refusalOf(made, 422)
+      bytes = made.ok
+    }
     await this.sources.audit.record({ action: 'export.version', actor: actorOf(account), target, details: { format, name: version.name } })
-    return { fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes }
+    return ok({ fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes })
   }
 }
 

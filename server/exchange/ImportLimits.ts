@@ -24,6 +24,13 @@ export interface ImportLimits {
    * plus one per image.
    */
   readonly maxEntries: number
+  /**
+   * Most text blocks (paragraphs, headings, list items) a file may hold.
+   * Default 10,000: some twenty times the Strategy's 400 or so, while every
+   * step after the import (ids, pairing with the current text, the Yjs
+   * update) is bounded; a .docx over it is refused before it is converted.
+   */
+  readonly maxBlocks: number
 }
 
 /** The limits used when none are given. */
@@ -31,5 +38,6 @@ export const defaultImportLimits: ImportLimits = {
   maxTextLength: 5 * 1024 * 1024,
   maxFileBytes: 20 * 1024 * 1024,
   maxUnpackedBytes: 50 * 1024 * 1024,
-  maxEntries: 1_000
+  maxEntries: 1_000,
+  maxBlocks: 10_000
 }

@@ -100,7 +100,8 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
     title: meta.title,
     subject: `Cambios de «${meta.fromName}» a «${meta.toName}»`,
     author: meta.author,
-    header: `${meta.title} — cambios de «${meta.fromName}» a «${meta.toName}»`,
+    // A coarse comparison says so where a reader of the file sees it first.
+    header: `${meta.title} — cambios de «${meta.fromName}» a «${meta.toName}»${diff.coarse ? ' (comparación aproximada: algunos párrafos se muestran sustituidos enteros)' : ''}`,
     body,
     numbering: numbering.config(),
     trackRevisions: true

@@ -44,6 +44,11 @@ export async function importDocx(bytes: Uint8Array, limits: ImportLimits = defau
   const entries = await unpackArchive(bytes, limits)
   if (!entries.has('[Content_Types].xml'))
     throw new ImportError('malformed', 'the archive is not an Office document: it has no [Content_Types].xml')
+  // Counted on the XML before any conversion, whose cost grows with them.
+  const body = entries.get('word/document.xml')
+  const paragraphs = body ? (new TextDecoder().decode(body).match(/<w:p[\s>/]/g)?.length ?? 0) : 0
+  if (paragraphs > limits.maxBlocks)
+    throw new ImportError('too_large', `the Word document has ${paragraphs} paragraphs; the limit is ${limits.maxBlocks}`)
   // Stored, not compressed: the copy only lives until mammoth has read it.
   const checked = zipSync(Object.fromEntries(entries), { level: 0 })
   let html: string

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CloseCode, ConnectionRefused, type Connection } from '../collab'
+import { CloseCode, ConnectionLimits, ConnectionRefused, type Connection } from '../collab'
 import type { ServerConfig } from '../config'
 import type { Workspace } from '../Workspace'
 import { credentialsOf } from './request'
@@ -14,11 +14,14 @@ const PING_INTERVAL_MS = 30_000
  * Serves the collaboration endpoint `/collab/<documentId>` (y-websocket
  * protocol) on `server`: a WebSocket upgrade is refused with an HTTP status
  * before the handshake unless it comes from this site and its session may
- * open the document (token in `?token=`, else as for any request). Peers
+ * open the document (token in `?token=`, else as for any request), and with
+ * 429 when its account or its address already holds as many open
+ * connections as `config.connectionLimits` allows. Peers
  * that stop answering pings are dropped; the loop stops when `server` closes.
  */
-export function collabUpgrade(server: Server, workspace: Workspace, config: Pick<ServerConfig, 'maxMessageBytes'>): void {
+export function collabUpgrade(server: Server, workspace: Workspace, config: Pick<ServerConfig, 'maxMessageBytes' | 'connectionLimits'>): void {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes })
+  const limits = new ConnectionLimits(config.connectionLimits)
   const alive = new WeakSet<WebSocket>()
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -39,6 +42,14 @@ export function collabUpgrade(server: Server, workspace: Workspace, config: Pick
     workspace.collaboration
       .authenticate({ documentId, token })
       .then((context) => {
+        const slot = limits.admit(context.account.username, req.socket.remoteAddress ?? 'unknown')
+        if ('refused' in slot) {
+          workspace.logger.info('refusing a connection over the limits', { user: context.account.username, address: req.socket.remoteAddress, reason: slot.refused })
+          return refuseUpgrade(socket, 429, slot.refused, { 'Retry-After': String(RETRY_AFTER_S) })
+        }
+        // Given back when the raw socket closes, whether the handshake completed or not.
+        socket.once('close', () => slot.release())
+        if (socket.destroyed) slot.release()
         sockets.handleUpgrade(req, socket, head, (ws) => {
           alive.add(ws)
           const connection: Connection = workspace.collaboration.connect(ws, context)
@@ -75,12 +86,16 @@ export function collabUpgrade(server: Server, workspace: Workspace, config: Pick
   server.on('close', () => clearInterval(ping))
 }
 
+// When a client refused for too many connections may try again, in seconds.
+const RETRY_AFTER_S = 30
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   408: 'Request Timeout',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error'
 }
@@ -89,11 +104,14 @@ const STATUS_TEXT: Record<number, string> = {
  * Answers a raw socket that express never sees (a refused upgrade, a request
  * Node could not parse) with `status` and a JSON `{ error }`, then closes it.
  */
-export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+export function refuseUpgrade(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error: message })
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body

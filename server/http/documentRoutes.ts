@@ -46,7 +46,7 @@ export function requireDocument(workspace: Workspace) {
 export function documentRoutes({ api, document, workspace }: { api: Router; document: Router; workspace: Workspace }): void {
   api.post('/documents', editorsOnly, upload.single('file'), async (req, res) => {
     const { title } = bodyOf(req, newDocumentBody)
-    const doc = await uploadedDocument(req)
+    const doc = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
     const name = req.file?.originalname ?? 'upload'
     const source = { file: name, format: importFormatOf(name, req.file?.mimetype) ?? 'unknown' }
     res.status(201).json({ document: valueOf(await workspace.createDocument(signedInOf(res).account, title, doc, source)) })
@@ -63,7 +63,7 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
   })
 
   document.put('/content', editorsOnly, upload.single('file'), async (req, res) => {
-    const doc = await uploadedDocument(req)
+    const doc = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
     valueOf(await workspace.replaceDocumentContent(signedInOf(res).account, documentOf(res).id, doc, req.file?.originalname ?? 'upload'))
     res.json({ ok: true })
   })

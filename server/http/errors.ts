@@ -53,7 +53,7 @@ export function answerErrors({ maxJsonBytes, logger }: { maxJsonBytes: ServerCon
               : 'internal error'
     if (status >= 500) logger.error('request failed', { method: req.method, url: req.originalUrl, error: String(err) })
     const { code, values } = err instanceof HttpError ? err : {}
-    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds))
+    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds))
     res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } satisfies ErrorBody)
   }
 }

@@ -20,7 +20,7 @@ export class HttpError extends Error {
     message: string,
     readonly code?: RefusalCode,
     readonly values?: Readonly<Record<string, string>>,
-    /** Sent as `Retry-After` (a 429 that passes). */
+    /** Sent as `Retry-After`, in seconds. */
     readonly retryAfterSeconds?: number
   ) {
     super(message)

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express'
 import multer from 'multer'
-import type { Node as ProseMirrorNode } from 'prosemirror-model'
-import { mayEditText } from '../../src'
-import { importFile, ImportError } from '../exchange'
+import { Node as ProseMirrorNode } from 'prosemirror-model'
+import { mayEditText, schema } from '../../src'
+import { ImportError } from '../exchange'
+import { refusalOf, type WorkerPool } from '../work'
 import { signedInOf } from './locals'
-import { HttpError } from './request'
+import { HttpError, valueOf } from './request'
 
 /** Largest file accepted for import. */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -24,12 +25,23 @@ export function editorsOnly(_req: Request, res: Response, next: NextFunction): v
   next()
 }
 
-/** The uploaded file as a document, or an HTTP error saying why it is refused. */
-export async function uploadedDocument(req: Request): Promise<ProseMirrorNode> {
+/**
+ * The uploaded file as a document, or an HTTP error saying why it is
+ * refused. It is read in `work`'s worker threads, as work of `account`: a
+ * file over `maxBlocks` text blocks, or too long to read within the time
+ * budget, is refused with 413; a busy pool or an account over its rate with
+ * 503 or 429 and Retry-After.
+ */
+export async function uploadedDocument(req: Request, work: Pick<WorkerPool, 'run'>, account: string, maxBlocks: number): Promise<ProseMirrorNode> {
   const file = req.file
   if (!file) throw new HttpError(400, 'send the file as multipart/form-data in a field named "file"')
   try {
-    return await importFile(new Uint8Array(file.buffer), file.originalname, file.mimetype)
+    const read = await work.run(account, 'import', { bytes: new Uint8Array(file.buffer), filename: file.originalname, mimeType: file.mimetype, maxBlocks })
+    if ('refused' in read) {
+      const refusal = refusalOf(read.refused === 'timeout' ? { ...read, message: `the file is too large to read: ${read.message}` } : read, 413)
+      return valueOf(refusal)
+    }
+    return ProseMirrorNode.fromJSON(schema, read.ok.doc)
   } catch (err) {
     if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message, `import_${err.failure}`, { file: file.originalname })
     throw err

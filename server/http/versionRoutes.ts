@@ -1,6 +1,7 @@
 import type { Router } from 'express'
 import { z } from 'zod'
 import { redlineHtml } from '../versions/redlineHtml'
+import { pooledDiffer, refusalOf } from '../work'
 import type { Workspace } from '../Workspace'
 import { text } from './fields'
 import { documentOf, signedInOf } from './locals'
@@ -45,7 +46,12 @@ export function versionRoutes({ document, workspace }: { document: Router; works
     const parsed = diffQuery.safeParse(req.query)
     if (!parsed.success) throw new HttpError(400, `invalid comparison: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)
     const { from, to, format } = parsed.data
-    const diff = valueOf(await workspace.versions.diff(documentOf(res).id, from, to))
+    // Compared off the event loop, within the diff's budget; every request
+    // counts against the account's rate, even one answered from memory.
+    const { username } = signedInOf(res).account
+    const refused = workspace.work.admit(username)
+    if (refused) valueOf(refusalOf(refused, 422))
+    const diff = valueOf(await workspace.versions.diff(documentOf(res).id, from, to, pooledDiffer(workspace.work, username, { admitted: true })))
     if (format === 'html') {
       // The page carries its own inline style and no script at all.
       res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")

@@ -1,5 +1,11 @@
 import { movedFrom, movedTo, partyName, readingOrder, type BlockPlace, type VersionDiff } from '../../src'
 
+// What a coarse comparison says of itself (see `DiffBudget`): some paragraphs
+// differ too much to be compared word by word within the budget.
+const COARSE_BLOCK = '(párrafo comparado entero)'
+const COARSE_NOTE =
+  'Comparación aproximada: algunos párrafos difieren demasiado para compararlos palabra por palabra y se muestran sustituidos enteros.'
+
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
@@ -38,7 +44,8 @@ export function redlineHtml(diff: VersionDiff, title: string): string {
     const credits = (block.proposals ?? [])
       .map((p) => `<span class="credit">Propuesta de ${escape(partyName(p, 'es'))}</span>`)
       .join(' ')
-    section.blocks.push(`<div class="block ${block.op}"><div class="label">${label} ${credits}</div><p>${body}</p></div>`)
+    const coarse = block.coarse ? ` <span class="coarse">${COARSE_BLOCK}</span>` : ''
+    section.blocks.push(`<div class="block ${block.op}"><div class="label">${label}${coarse} ${credits}</div><p>${body}</p></div>`)
   }
   const s = diff.stats
   return `<!doctype html>
@@ -54,7 +61,7 @@ ins{color:#1e7b34;text-decoration:underline;background:#e9f6ec}del{color:#b00020
 </style></head><body>
 <h1>${escape(title)}</h1>
 <p class="summary">De «${escape(diff.from.name)}» a «${escape(diff.to.name)}»: ${s.wordsAdded} palabras añadidas, ${s.wordsRemoved} suprimidas; ${s.blocksChanged} párrafos modificados, ${s.blocksInserted} añadidos, ${s.blocksDeleted} suprimidos, ${s.blocksMoved} trasladados.</p>
-${sections.map((sec) => `<h2>${escape(sec.name || 'Preámbulo')}</h2>\n${sec.blocks.join('\n')}`).join('\n')}
+${diff.coarse ? `<p class="summary coarse-note">${COARSE_NOTE}</p>\n` : ''}${sections.map((sec) => `<h2>${escape(sec.name || 'Preámbulo')}</h2>\n${sec.blocks.join('\n')}`).join('\n')}
 ${sections.length === 0 ? '<p>No hay diferencias entre las dos versiones.</p>' : ''}
 </body></html>`
 }

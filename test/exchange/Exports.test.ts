@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { Exports, type ExportSources } from '../../server/exchange'
+import { runJob, type JobKind } from '../../server/work'
 import { parseMarkdown, type Account, type AuditRecord, type DocumentMeta } from '../../src'
 
 const delegate = { username: 'gt', name: 'Delegación de Guatemala', role: 'delegate', country: 'GT' } as Account
@@ -26,7 +27,9 @@ function sources(recorded: AuditRecord[]): ExportSources {
           ? { ok: { share: { id: 's1' }, document: { id: document.id, title: document.title }, version } }
           : { failed: { status: 404 as const, message: `no shared version ${sid}` } }
     },
-    audit: { record: async (record: AuditRecord) => (recorded.push(record), {}) }
+    audit: { record: async (record: AuditRecord) => (recorded.push(record), {}) },
+    // The pool's jobs, run in this thread.
+    work: { admit: () => undefined, run: async (_account: string, kind: JobKind, input: never) => ({ ok: await runJob(kind, input) }) }
   } as unknown as ExportSources
 }
 

@@ -182,7 +182,9 @@ async function sendFrame(socket: RawSocket, data: Uint8Array): Promise<number | 
 
 /** A server with two stock clients on the Strategy (an editor and a reader) that must keep syncing. */
 async function scene() {
-  const { server } = await startTestServer()
+  // Frames the server accepts leave their sockets open until the test ends:
+  // hundreds of one account, far over the per-account limit of real use.
+  const { server } = await startTestServer({ config: { connectionLimits: { perAccount: 1_000, perAddress: 1_000 } } })
   const se = await connectSynced(server, DOC, await login(server.url, 'se'))
   const gt = await connectSynced(server, DOC, await login(server.url, 'gt'))
   return { server, se, gt }

@@ -10,6 +10,7 @@ import fc from 'fast-check'
 import { expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { isSafeHref, readContent, type DocumentId } from '../../src'
+import { defaultWork } from '../../server'
 import { DOC, docPath, signIn, startTestServer } from '../support'
 import { handMadeDocxParts, item, para, run, zip } from '../exchange/helpers'
 import { checkProperty, expectErrorShape, nastyString, request } from './fuzzing'
@@ -136,7 +137,9 @@ function problemsOf(doc: ProseMirrorNode): string[] {
 }
 
 test('Random and damaged files uploaded as a new document or a new draft never cause a server error, and what is accepted is a valid document without script links.', async () => {
-  const { server } = await startTestServer()
+  // Hundreds of uploads of one account: far over a person's rate of imports,
+  // which would answer 429 before the files reach the readers under test.
+  const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1_000_000, burst: 1_000_000 } } } })
   const tokens = { ppt: (await signIn(server, 'ppt')).token, se: (await signIn(server, 'se')).token, mx: (await signIn(server, 'mx')).token }
   const outcomes = new Map<string, number>()
   // The undamaged files are accepted: the property is not passing on refusals alone.

@@ -4,6 +4,7 @@
  * octubre 2021», replays the delegations' proposals, and publishes «Borrador
  * noviembre 2021» with the accepted ones and the Presidency's own edits.
  */
+import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, test, vi } from 'vitest'
 import { countWords, plainText, readContent } from '../../src'
 import { openWorkspaceStore } from '../../storage'
@@ -364,6 +365,48 @@ describe('Comparing October with November', () => {
     expect(policy.get('script-src') ?? policy.get('default-src')).toEqual(["'none'"])
     expect(policy.get('default-src')).toEqual(["'none'"])
     expect(policy.get('frame-ancestors')).toEqual(["'none'"])
+  })
+})
+
+describe('Comparing texts made to be costly (issue 14, item 1)', () => {
+  test('A paragraph of 8,000 punctuation marks replaced by 8,000 others is compared coarsely, and the JSON, the redline and the Word export say so.', async () => {
+    const { server } = await startTestServer()
+    const { ppt, client } = await pptWithClient(server)
+    const marks = (seed: number) => Array.from({ length: 8_000 }, (_, i) => '.,;:!?¿¡«»()-'[(i * seed + (i >> 3)) % 13]).join('')
+    const rewrite = (text: string) => {
+      const { text: ytext } = findQuote(client.doc, HURRICANES)
+      const whole = ytext.toString()
+      ytext.delete(0, whole.length)
+      ytext.insert(0, `${text} ${HURRICANES}`)
+    }
+    const edited = async (text: string) => {
+      rewrite(text)
+      await vi.waitFor(async () => expect((await fetchDiff(ppt, (await demoVersions(ppt)).november.id, 'draft')).blocks.some((b) => b.newText.startsWith(text))).toBe(true), WAIT)
+    }
+    await edited(marks(7))
+    const first = await publish(ppt, 'Signos 1')
+    await edited(marks(11))
+    const second = await publish(ppt, 'Signos 2')
+
+    const diff = await fetchDiff(ppt, first.id, second.id)
+    expect(diff).toMatchObject({ coarse: true })
+    const changed = diff.blocks.filter((b) => b.op !== 'equal')
+    expect(changed).toHaveLength(1)
+    expect(changed[0]).toMatchObject({ op: 'changed', coarse: true })
+    expect(runsText(changed[0]?.runs ?? [], 'insert')).toBe(changed[0]?.oldText)
+    expect(runsText(changed[0]?.runs ?? [], 'delete')).toBe(changed[0]?.newText)
+
+    const html = await fetch(`${server.url}${docPath(`/diff?from=${first.id}&to=${second.id}&format=html`)}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
+    expect(html.status).toBe(200)
+    const page = await html.text()
+    expect(page).toContain('Comparación aproximada')
+    expect(page).toContain('(párrafo comparado entero)')
+
+    const word = await fetch(`${server.url}${docPath(`/diff/export?from=${first.id}&to=${second.id}&format=docx`)}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
+    expect(word.status).toBe(200)
+    const files = unzipSync(new Uint8Array(await word.arrayBuffer()))
+    const headers = Object.entries(files).filter(([name]) => /^word\/header\d*\.xml$/.test(name)).map(([, bytes]) => strFromU8(bytes))
+    expect(headers.join('')).toContain('comparación aproximada')
   })
 })
 

@@ -1,0 +1,62 @@
+import { Node as ProseMirrorNode } from 'prosemirror-model'
+import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type VersionDiff } from '../../src'
+import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
+import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
+import type { MatrixRow } from '../exchange/MatrixRow'
+import { ImportError } from '../exchange/ImportError'
+import { defaultImportLimits } from '../exchange/ImportLimits'
+import { importFile } from '../exchange/importFile'
+import { versionToDocx, type VersionMeta } from '../exchange/versionToDocx'
+
+/**
+ * The heavy work the server does off its event loop, by kind: what each job
+ * takes and what it answers. Inputs and outputs are plain data (ProseMirror
+ * documents as JSON), as they cross between threads by structured clone.
+ */
+export interface Jobs {
+  /** A file read as a document (see `importFile`), refused over `maxBlocks` text blocks. */
+  import: {
+    input: { readonly bytes: Uint8Array; readonly filename: string; readonly mimeType?: string; readonly maxBlocks: number }
+    output: { readonly doc: unknown; readonly blocks: number }
+  }
+  /** Two documents compared within `budget` (see `diffDocuments`). */
+  diff: { input: { readonly from: unknown; readonly to: unknown; readonly budget: DiffBudget }; output: DocumentDiff }
+  /** A comparison as Word with tracked changes (see `diffToDocx`). */
+  diffDocx: {
+    input: { readonly diff: VersionDiff; readonly meta: DiffMeta; readonly from: unknown; readonly to: unknown; readonly attribution: ReadonlyArray<readonly [string, string]> }
+    output: Uint8Array
+  }
+  /** A version as Word (see `versionToDocx`). */
+  versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta }; output: Uint8Array }
+  /** The comment matrix as Word (see `commentsToDocx`). */
+  matrixDocx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
+}
+
+export type JobKind = keyof Jobs
+export type JobInput<K extends JobKind> = Jobs[K]['input']
+export type JobOutput<K extends JobKind> = Jobs[K]['output']
+
+const documentOf = (json: unknown) => ProseMirrorNode.fromJSON(schema, json)
+
+/** Runs one job in this thread (a worker's, or the main one in tests of the jobs themselves). */
+export async function runJob<K extends JobKind>(kind: K, input: JobInput<K>): Promise<JobOutput<K>> {
+  const run = JOBS[kind] as (input: JobInput<K>) => Promise<JobOutput<K>>
+  return run(input)
+}
+
+const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = {
+  import: async ({ bytes, filename, mimeType, maxBlocks }) => {
+    const doc = await importFile(bytes, filename, mimeType, { ...defaultImportLimits, maxBlocks })
+    let blocks = 0
+    doc.descendants((node) => {
+      if (node.isTextblock) blocks++
+      return !node.isTextblock
+    })
+    if (blocks > maxBlocks) throw new ImportError('too_large', `the file has ${blocks} paragraphs; the limit is ${maxBlocks}`)
+    return { doc: doc.toJSON(), blocks }
+  },
+  diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
+  diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
+  versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta),
+  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta)
+}

@@ -1,0 +1,97 @@
+/**
+ * Issue 14, item 3: limits per account and per address on open collaboration
+ * connections, and one budget of sync answers, updates and awareness shared
+ * by all the connections of an account (per-connection flood control alone
+ * lets one person open any number of connections).
+ */
+import { describe, expect, onTestFinished, test, vi } from 'vitest'
+import WebSocket from 'ws'
+import { CloseCode, defaultConnectionLimits, defaultMessageThrottle, type AccountBudgetConfig } from '../../server'
+import { appendParagraph, collabUrl, connectSynced, contentOf, DOC, login, openRawSocket, startTestServer, syncStep1Message, WAIT, type Reachable } from '../support'
+
+const MiB = 1024 * 1024
+
+/** An upgrade the server refuses: its status, `Retry-After` and JSON error (fails if it is accepted). */
+async function refusedUpgrade(server: Reachable, token: string): Promise<{ status: number; retryAfter: string | undefined; error: string }> {
+  const ws = new WebSocket(`${collabUrl(server)}/${DOC}?token=${encodeURIComponent(token)}`)
+  return new Promise((done, fail) => {
+    ws.once('open', () => {
+      ws.terminate()
+      fail(new Error('the upgrade was accepted'))
+    })
+    ws.once('unexpected-response', (_req, res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      res.on('end', () => {
+        ws.terminate()
+        done({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], error: (JSON.parse(body) as { error: string }).error })
+      })
+    })
+    ws.once('error', () => {})
+  })
+}
+
+describe('Open connections are limited per account and per address', () => {
+  test('An account holding 12 open connections is refused a 13th with 429, Retry-After and the reason; closing one lets a new one in.', async () => {
+    const { server } = await startTestServer()
+    const token = await login(server.url, 'gt')
+    const open = []
+    for (let i = 0; i < defaultConnectionLimits.perAccount; i++) open.push(await openRawSocket(server, DOC, { token }))
+    const refused = await refusedUpgrade(server, token)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0)
+    expect(refused.error).toMatch(/too many open connections for this account \(at most 12\)/)
+    // Another account is not affected.
+    await connectSynced(server, DOC, await login(server.url, 'mx'))
+
+    const first = open[0] as Awaited<ReturnType<typeof openRawSocket>>
+    first.ws.close()
+    await first.closed
+    await vi.waitFor(async () => expect((await openRawSocket(server, DOC, { token })).ws.readyState).toBe(WebSocket.OPEN), WAIT)
+  })
+
+  test('An address holding as many connections as perAddress is refused another with 429, whatever the account.', async () => {
+    const { server } = await startTestServer({ config: { connectionLimits: { perAccount: 12, perAddress: 4 } } })
+    for (const username of ['gt', 'mx', 'hn', 'sv']) await openRawSocket(server, DOC, { token: await login(server.url, username) })
+    const refused = await refusedUpgrade(server, await login(server.url, 'cr'))
+    expect(refused.status).toBe(429)
+    expect(refused.error).toMatch(/too many open connections from this address \(at most 4\)/)
+  })
+})
+
+describe('The connections of one account share one budget', () => {
+  // Each connection alone stays well within its own rates (the defaults);
+  // together they exceed the account's.
+  const accountBudget: AccountBudgetConfig = {
+    updates: { messagesPerSecond: 400, messageBurst: 2_000, bytesPerSecond: 256 * 1024, byteBurst: MiB },
+    awareness: { messagesPerSecond: 120, messageBurst: 480, bytesPerSecond: 512 * 1024, byteBurst: 2 * MiB }
+  }
+  const messageThrottle = { ...defaultMessageThrottle, maxThrottledMs: 1000 }
+
+  test('Ten read-only sockets of one delegate repeating sync step 1 are closed with 4430 and a reason, while an editor’s changes still reach a reader.', async () => {
+    const { server } = await startTestServer({ config: { accountBudget, messageThrottle } })
+    const ppt = await connectSynced(server, DOC, await login(server.url, 'ppt'))
+    const reader = await connectSynced(server, DOC, await login(server.url, 'mx'))
+    const token = await login(server.url, 'gt')
+    const sockets = await Promise.all(Array.from({ length: 10 }, () => openRawSocket(server, DOC, { token })))
+    // Each asks for the whole document (an empty state vector) twice every
+    // 20 ms until it is closed: each socket alone stays within a connection's
+    // rates (200 messages and 4 MiB a second), the ten together do not.
+    const ask = syncStep1Message()
+    const flood = setInterval(() => {
+      for (const socket of sockets) if (socket.ws.readyState === WebSocket.OPEN) for (let i = 0; i < 2; i++) socket.ws.send(ask)
+    }, 20)
+    onTestFinished(() => clearInterval(flood))
+
+    appendParagraph(ppt.doc, 'La Presidencia sigue redactando pese a las consultas.')
+    await vi.waitFor(() => expect(contentOf(reader.doc)).toContain('La Presidencia sigue redactando pese a las consultas.'), WAIT)
+    const closes = await Promise.all(sockets.map((s) => s.closed))
+    clearInterval(flood)
+    for (const closed of closes) {
+      expect(closed.code).toBe(CloseCode.accountOverBudget)
+      expect(closed.reason).toMatch(/^too many document updates from this account's connections together/)
+    }
+    // The server kept answering meanwhile.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  })
+})
