@@ -5,10 +5,10 @@
  * missed. See the README, section "Benchmark", for what each row measures.
  *
  *   npm run bench                     the whole table (about 8 minutes)
- *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence)
+ *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, editor)
  *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
- *   npm run bench -- --profile        CPU profiles of the server processes into bench/profiles/
+ *   npm run bench -- --profile        CPU profiles of the server processes (and of the editor row's pages) into bench/profiles/
  *   npm run bench -- --soak 600       the soak mode instead: fan-out load for 600 s, memory at start and end
  */
 import { writeFile } from 'node:fs/promises'
@@ -17,13 +17,14 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { coldOpen, type ColdOpenResult } from './coldOpen'
 import { diffRow, type DiffResult } from './diffRow'
+import { editorRow, KEYS, KEYS_PER_SECOND, type EditorCase, type EditorRowResult } from './editor/editorRow'
 import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSummary, type FanoutWorkload } from './fanout'
 import { persistenceRow, type PersistenceResult } from './persistenceRow'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
 import { soak, type SoakResult } from './soak'
 import { round } from './stats'
 
-const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence'] as const
+const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'editor'] as const
 type RowName = (typeof ROWS)[number]
 
 const { values: args } = parseArgs({
@@ -159,6 +160,44 @@ function persistenceTableRow(r: PersistenceResult): Row {
   }
 }
 
+/** Targets of the editor row (issue 15). */
+const EDITOR_TARGETS = { p99FactorOverDemoAlone: 2, visibleMs: 1000, editableMs: 1500 }
+
+function editorTableRows(r: EditorRowResult): Row[] {
+  const find = (page: EditorCase['page'], document: EditorCase['document'], writers: number) =>
+    r.cases.find((c) => c.page === page && c.document === document && c.writers === writers)
+  const reference = find('consenso', 'demo', 0)
+  const describe = (c: EditorCase) =>
+    `keys p50 ${fmt(c.p50Ms, 1)} ms, p99 ${fmt(c.p99Ms, 1)} ms; ${c.longTasks} long tasks${c.longTasks ? ` (longest ${fmt(c.longestTaskMs)} ms)` : ''}; ` +
+    `open ${fmt(c.visibleMs)} ms visible, ${fmt(c.editableMs)} ms editable`
+  const rows: Row[] = []
+  for (const c of r.cases) {
+    if (c.page !== 'consenso') continue
+    const peer = find('baseline', c.document, c.writers)
+    const targets = ['no long task while typing']
+    let pass = c.longTasks === 0
+    if (c.document === 'long') {
+      targets.push(`open ≤ ${EDITOR_TARGETS.visibleMs} ms visible, ≤ ${EDITOR_TARGETS.editableMs} ms editable`)
+      pass &&= c.visibleMs <= EDITOR_TARGETS.visibleMs && c.editableMs <= EDITOR_TARGETS.editableMs
+      if (c.writers > 0 && reference) {
+        const limit = EDITOR_TARGETS.p99FactorOverDemoAlone * reference.p99Ms
+        targets.push(`p99 ≤ ${EDITOR_TARGETS.p99FactorOverDemoAlone} × demo alone (${fmt(limit, 1)} ms)`)
+        pass &&= c.p99Ms <= limit
+      }
+    }
+    rows.push({
+      row: `editor ${c.document}, ${c.writers} writers`,
+      workload: `${c.words.toLocaleString('en')} words; ${KEYS} keys at ${KEYS_PER_SECOND}/s; ${c.writers} remote writers`,
+      consenso: describe(c),
+      peer: peer ? `bare ProseMirror: ${describe(peer)}` : 'none',
+      ratio: peer ? `p99 ${fmt(c.p99Ms / peer.p99Ms, 2)}; open ${fmt(c.editableMs / peer.editableMs, 2)}` : '',
+      target: targets.join('; '),
+      pass
+    })
+  }
+  return rows
+}
+
 function printTable(rows: readonly Row[]): void {
   const headers: Row = { row: 'row', workload: 'workload', consenso: 'Consenso', peer: 'peer', ratio: 'Consenso/peer', target: 'target', pass: true }
   const columns = ['row', 'workload', 'consenso', 'peer', 'ratio', 'target'] as const
@@ -243,11 +282,19 @@ async function main(): Promise<number> {
     results.persistence = persistence
   }
 
+  let editor: EditorRowResult | undefined
+  if (only.has('editor')) {
+    log(`editor: headless Chromium as the PPT typing ${KEYS} keys at ${KEYS_PER_SECOND}/s, the demo and a 70,000-word text, 0 and 10 remote writers; the app and a bare ProseMirror page`)
+    editor = await editorRow({ longWords: 70_000, writers: 10, log, ...(args.profile ? { profileDir: join(ROOT, 'bench/profiles') } : {}) })
+    results.editor = editor
+  }
+
   if (fanout) rows.push(fanoutRow('fan-out latency', '1 document, 200 clients, 10 writing 20 updates/s', fanout, false))
   if (many) rows.push(fanoutRow('many documents', '11 documents × 40 clients, 10 writing 20 updates/s each', many, true))
   if (cold) rows.push(coldRow(cold))
   for (const d of diffs) rows.push(diffTableRow(d))
   if (persistence) rows.push(persistenceTableRow(persistence))
+  if (editor) rows.push(...editorTableRows(editor))
   printTable(rows)
   const pass = rows.every((r) => r.pass)
   log(`${pass ? 'Every target met' : 'Some targets missed'} in ${fmt((performance.now() - started) / 1000)} s.`)
