@@ -6,7 +6,7 @@
  *
  *   npm run bench                     the whole table (about 8 minutes)
  *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, editor)
- *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
+ *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows, of each case in the editor row (default 3)
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
  *   npm run bench -- --profile        CPU profiles of the server processes (and of the editor row's pages) into bench/profiles/
  *   npm run bench -- --soak 600       the soak mode instead: fan-out load for 600 s, memory at start and end
@@ -169,6 +169,7 @@ function editorTableRows(r: EditorRowResult): Row[] {
   const reference = find('consenso', 'demo', 0)
   const describe = (c: EditorCase) =>
     `keys p50 ${fmt(c.p50Ms, 1)} ms, p99 ${fmt(c.p99Ms, 1)} ms; ${c.longTasks} long tasks${c.longTasks ? ` (longest ${fmt(c.longestTaskMs)} ms)` : ''}; ` +
+    `main thread ${fmt(c.taskMsPerKey, 2)} ms/key (layout ${fmt(c.layoutMsPerKey, 2)}); ` +
     `open ${fmt(c.visibleMs)} ms visible, ${fmt(c.editableMs)} ms editable`
   const rows: Row[] = []
   for (const c of r.cases) {
@@ -190,7 +191,9 @@ function editorTableRows(r: EditorRowResult): Row[] {
       workload: `${c.words.toLocaleString('en')} words; ${KEYS} keys at ${KEYS_PER_SECOND}/s; ${c.writers} remote writers`,
       consenso: describe(c),
       peer: peer ? `bare ProseMirror: ${describe(peer)}` : 'none',
-      ratio: peer ? `p99 ${fmt(c.p99Ms / peer.p99Ms, 2)}; open ${fmt(c.editableMs / peer.editableMs, 2)}` : '',
+      ratio: peer
+        ? `p99 ${fmt(c.p99Ms / peer.p99Ms, 2)}; main thread ${fmt(c.taskMsPerKey / peer.taskMsPerKey, 2)}; open ${fmt(c.editableMs / peer.editableMs, 2)}`
+        : '',
       target: targets.join('; '),
       pass
     })
@@ -285,7 +288,7 @@ async function main(): Promise<number> {
   let editor: EditorRowResult | undefined
   if (only.has('editor')) {
     log(`editor: headless Chromium as the PPT typing ${KEYS} keys at ${KEYS_PER_SECOND}/s, the demo and a 70,000-word text, 0 and 10 remote writers; the app and a bare ProseMirror page`)
-    editor = await editorRow({ longWords: 70_000, writers: 10, log, ...(args.profile ? { profileDir: join(ROOT, 'bench/profiles') } : {}) })
+    editor = await editorRow({ longWords: 70_000, writers: 10, rounds, log, ...(args.profile ? { profileDir: join(ROOT, 'bench/profiles') } : {}) })
     results.editor = editor
   }
 

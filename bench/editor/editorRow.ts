@@ -15,13 +15,14 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { build } from 'esbuild'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
 import { countWords, parseMarkdown, plainText } from '../../src'
 import { DEMO_DOCUMENT_ID } from '../../server/demo/seedDemo'
 import { BENCH_PASSWORD } from '../protocol'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, type ConsensoServer } from '../processes'
 import { longStrategyMarkdown } from './longText'
 import { startRemoteWriters } from './remoteWriters'
+import { median } from '../stats'
 
 const run = promisify(execFile)
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -40,6 +41,8 @@ export interface EditorCase {
   readonly document: 'demo' | 'long'
   readonly words: number
   readonly writers: number
+  /** Rounds run: the keys of all are pooled. */
+  readonly rounds: number
   /** From the route change (or the baseline's open call) to the text's first paragraph shown, ms. */
   readonly visibleMs: number
   /** From the same moment to a key typed at the end of a paragraph shown in it, ms. */
@@ -51,6 +54,14 @@ export interface EditorCase {
   /** Long tasks (> 50 ms) while typing: how many, and the longest. */
   readonly longTasks: number
   readonly longestTaskMs: number
+  /**
+   * Main-thread time per key typed (Chromium's Performance metrics, all tasks
+   * while typing, remote changes included): all of it, script, and style and
+   * layout. Less moved by a busy machine than the latencies.
+   */
+  readonly taskMsPerKey: number
+  readonly scriptMsPerKey: number
+  readonly layoutMsPerKey: number
   /** Characters the remote writers inserted while the case ran. */
   readonly remoteInserts: number
 }
@@ -111,6 +122,8 @@ const readProbe = (page: Page) =>
 
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
+
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
 
 // The paragraph typed into: the third of the text, near the top of the page.
@@ -133,7 +146,7 @@ async function startProfiler(page: Page): Promise<{ stop(file: string): Promise<
 }
 
 /** The functions that took most of a profile's time themselves: name, place, ms. */
-export async function topSelfTime(file: string, count = 15): Promise<Array<{ name: string; where: string; ms: number }>> {
+export async function topSelfTime(file: string, count = 25): Promise<Array<{ name: string; where: string; ms: number }>> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as {
     nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }>
     samples: number[]
@@ -154,7 +167,7 @@ export async function topSelfTime(file: string, count = 15): Promise<Array<{ nam
 }
 
 /** Opens the document (timed from `open`), types, and reads the probe. */
-async function measure(page: Page, open: () => Promise<void>, profile: string | undefined): Promise<Omit<EditorCase, 'page' | 'document' | 'words' | 'writers' | 'remoteInserts'>> {
+async function measure(page: Page, open: () => Promise<void>, profile: string | undefined): Promise<Measured> {
   const startedAt = performance.now()
   await open()
   // The view shows an empty paragraph until the document arrives: wait for text.
@@ -179,6 +192,9 @@ async function measure(page: Page, open: () => Promise<void>, profile: string | 
   // What arrives after the text (comments, the sidebar, the word count) is not typing's cost: let it settle.
   await sleep(1500)
   const profiler = profile ? await startProfiler(page) : undefined
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const metricsBefore = await mainThreadMetrics(cdp)
   await setTyping(page, true)
   const typingStarted = performance.now()
   for (let i = 0; i < TYPED.length; i++) {
@@ -190,21 +206,55 @@ async function measure(page: Page, open: () => Promise<void>, profile: string | 
   await sleep(500)
   await setTyping(page, false)
   if (profiler && profile) await profiler.stop(profile)
+  const metricsAfter = await mainThreadMetrics(cdp)
+  await cdp.detach()
+  const work = {
+    taskMs: metricsAfter.taskMs - metricsBefore.taskMs,
+    scriptMs: metricsAfter.scriptMs - metricsBefore.scriptMs,
+    layoutMs: metricsAfter.layoutMs - metricsBefore.layoutMs
+  }
   const { latencies, longTasks } = await readProbe(page)
   const typed = await paragraphText(page)
   // Others write at random places, this paragraph too: the typed keys are there, perhaps with others' letters among them.
   if (!typed.includes(TYPED.slice(-20).trim().slice(0, 8)) || latencies.length < KEYS * 0.95)
     throw new Error(`the typed keys did not all arrive: ${latencies.length} measured; paragraph ends ${JSON.stringify(typed.slice(-60))}`)
-  const sorted = [...latencies].sort((a, b) => a - b)
+  return { visibleMs, editableMs, latencies, longTasks, work }
+}
+
+/** What one round of a case measured. */
+interface Measured {
+  readonly visibleMs: number
+  readonly editableMs: number
+  readonly latencies: number[]
+  readonly longTasks: number[]
+  /** Main-thread time while typing, ms. */
+  readonly work: { taskMs: number; scriptMs: number; layoutMs: number }
+}
+
+// Chromium's cumulative main-thread times (seconds in the protocol), in ms.
+async function mainThreadMetrics(cdp: CDPSession): Promise<{ taskMs: number; scriptMs: number; layoutMs: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  const value = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000
+  return { taskMs: value('TaskDuration'), scriptMs: value('ScriptDuration'), layoutMs: value('LayoutDuration') + value('RecalcStyleDuration') }
+}
+
+// The rounds of a case together: keys pooled, long tasks counted over all, open times the median.
+function summarise(rounds: readonly Measured[]): Pick<EditorCase, 'visibleMs' | 'editableMs' | 'keys' | 'p50Ms' | 'p99Ms' | 'maxMs' | 'longTasks' | 'longestTaskMs' | 'rounds' | 'taskMsPerKey' | 'scriptMsPerKey' | 'layoutMsPerKey'> {
+  const sorted = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b)
+  const longTasks = rounds.flatMap((r) => r.longTasks)
   return {
-    visibleMs,
-    editableMs,
-    keys: latencies.length,
+    rounds: rounds.length,
+    visibleMs: median(rounds.map((r) => r.visibleMs)),
+    editableMs: median(rounds.map((r) => r.editableMs)),
+    keys: sorted.length,
     p50Ms: quantile(sorted, 0.5),
     p99Ms: quantile(sorted, 0.99),
     maxMs: sorted.at(-1) ?? NaN,
     longTasks: longTasks.length,
-    longestTaskMs: Math.max(0, ...longTasks)
+    longestTaskMs: Math.max(0, ...longTasks),
+    taskMsPerKey: sum(rounds.map((r) => r.work.taskMs)) / sorted.length,
+    scriptMsPerKey: sum(rounds.map((r) => r.work.scriptMs)) / sorted.length,
+    layoutMsPerKey: sum(rounds.map((r) => r.work.layoutMs)) / sorted.length
   }
 }
 
@@ -225,7 +275,7 @@ async function runCase(opts: {
   token: string
   /** Where to write a CPU profile of the typing, if anywhere. */
   profile: string | undefined
-}): Promise<Omit<EditorCase, 'document' | 'words' | 'writers' | 'remoteInserts'>> {
+}): Promise<Measured> {
   const page = await newPage(opts.browser)
   try {
     if (opts.kind === 'consenso') {
@@ -239,7 +289,7 @@ async function runCase(opts: {
         () => page.evaluate((id) => void (location.hash = `#/doc/${id}`), opts.documentId),
         opts.profile
       )
-      return { page: 'consenso', ...result }
+      return result
     }
     await page.goto(`${opts.server.httpUrl}/bench/baseline.html`)
     await page.waitForFunction(() => typeof (window as unknown as { openBaseline?: unknown }).openBaseline === 'function')
@@ -252,7 +302,7 @@ async function runCase(opts: {
         ),
       opts.profile
     )
-    return { page: 'baseline', ...result }
+    return result
   } finally {
     await page.context().close()
   }
@@ -261,6 +311,8 @@ async function runCase(opts: {
 /** Runs every case: both documents, 0 and 10 writers, the app and the baseline (alternating which goes first). */
 export async function editorRow(opts: {
   longWords: number
+  /** Rounds of each case (a new page each), their keys pooled. */
+  rounds: number
   writers: number
   log: (line: string) => void
   /** A folder for CPU profiles of each case's typing (the app then built unminified, for names); none unless given. */
@@ -313,24 +365,30 @@ export async function editorRow(opts: {
       for (const writers of [0, opts.writers]) {
         const kinds: EditorPageKind[] = turn++ % 2 === 0 ? ['consenso', 'baseline'] : ['baseline', 'consenso']
         for (const kind of kinds) {
-          const remote = writers > 0
-            ? await startRemoteWriters({ collabUrl: server.collabUrl, room: documentId, tokens: writerTokens, count: writers, intervalMs: WRITER_INTERVAL_MS, seed: 15 + turn })
-            : undefined
-          try {
-            const profile = opts.profileDir ? join(opts.profileDir, `editor-${document}-${writers}-${kind}.cpuprofile`) : undefined
-            const result = await runCase({ browser, server, kind, documentId, token, profile })
-            const done: EditorCase = { ...result, document, words, writers, remoteInserts: remote?.inserted() ?? 0 }
-            cases.push(done)
-            opts.log(
-              `  ${document} ${String(writers).padStart(2)} writers ${kind.padEnd(8)}: open ${fmt(done.visibleMs)} / ${fmt(done.editableMs)} ms, ` +
-                `keys p50 ${fmt(done.p50Ms, 1)} p99 ${fmt(done.p99Ms, 1)} max ${fmt(done.maxMs, 1)} ms, ` +
-                `${done.longTasks} long tasks (longest ${fmt(done.longestTaskMs)} ms), ${done.remoteInserts} remote inserts`
-            )
-            if (profile)
-              for (const f of await topSelfTime(profile)) opts.log(`      ${f.ms.toFixed(0).padStart(6)} ms  ${f.name} (${f.where})`)
-          } finally {
-            remote?.stop()
+          const measured: Measured[] = []
+          let remoteInserts = 0
+          for (let round = 0; round < opts.rounds; round++) {
+            const remote =
+              writers > 0
+                ? await startRemoteWriters({ collabUrl: server.collabUrl, room: documentId, tokens: writerTokens, count: writers, intervalMs: WRITER_INTERVAL_MS, seed: 15 + turn * 100 + round })
+                : undefined
+            try {
+              const profile = opts.profileDir && round === 0 ? join(opts.profileDir, `editor-${document}-${writers}-${kind}.cpuprofile`) : undefined
+              measured.push(await runCase({ browser, server, kind, documentId, token, profile }))
+              if (profile) for (const f of await topSelfTime(profile)) opts.log(`      ${f.ms.toFixed(0).padStart(6)} ms  ${f.name} (${f.where})`)
+            } finally {
+              remoteInserts += remote?.inserted() ?? 0
+              remote?.stop()
+            }
           }
+          const done: EditorCase = { page: kind, document, words, writers, remoteInserts, ...summarise(measured) }
+          cases.push(done)
+          opts.log(
+            `  ${document} ${String(writers).padStart(2)} writers ${kind.padEnd(8)}: open ${fmt(done.visibleMs)} / ${fmt(done.editableMs)} ms, ` +
+              `keys p50 ${fmt(done.p50Ms, 1)} p99 ${fmt(done.p99Ms, 1)} max ${fmt(done.maxMs, 1)} ms, ` +
+              `${done.longTasks} long tasks (longest ${fmt(done.longestTaskMs)} ms), main thread ${fmt(done.taskMsPerKey, 2)} ms/key ` +
+              `(script ${fmt(done.scriptMsPerKey, 2)}, style+layout ${fmt(done.layoutMsPerKey, 2)}), ${done.remoteInserts} remote inserts, ${done.rounds} rounds`
+          )
         }
       }
     }
