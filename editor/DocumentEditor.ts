@@ -16,6 +16,7 @@ import { fill, type Language, type Translate } from './i18n'
 import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 import { narrowRemoteChange } from './remoteChange'
+import { batchRemoteUpdates } from './remoteUpdates'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -105,6 +106,7 @@ export class DocumentEditor {
   private readonly wordCache = new WeakMap<ProseMirrorNode, number>()
   private labelFrame = 0
   private readonly detachCitation: () => void
+  private readonly stopBatching: () => void
   private readonly comments: DocumentComments
 
   constructor(private readonly options: DocumentEditorOptions) {
@@ -133,6 +135,7 @@ export class DocumentEditor {
     // who this is. BroadcastChannel is off so that every update and every
     // presence passes through the server's checks.
     this.provider = new WebsocketProvider(`${wsProtocol}//${location.host}/collab`, documentId, this.doc, { disableBc: true })
+    this.stopBatching = batchRemoteUpdates(this.provider)
     this.provider.awareness.setLocalStateField('user', {
       name: user.name,
       country: user.country,
@@ -303,6 +306,7 @@ export class DocumentEditor {
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)
+    this.stopBatching()
     this.view.destroy()
     this.provider.destroy()
     this.doc.destroy()
