@@ -244,7 +244,7 @@ export class DocumentEditor {
     })
   }
 
-  // At most one count per 300 ms, also while others type without pause; each
+  // At most one count per 300 ms, whether or not others keep typing; each
   // counts again only the blocks that changed since the last (wordCache).
   private scheduleWordCount(): void {
     if (this.wordTimer !== undefined) return
