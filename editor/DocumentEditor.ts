@@ -4,7 +4,8 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { keymap } from 'prosemirror-keymap'
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
-import { CloseCode, colorOf, CONTENT_FRAGMENT, countWords, isRefusalClose, plainText, schema, type User } from '../src'
+import type { Node as ProseMirrorNode } from 'prosemirror-model'
+import { CloseCode, colorOf, CONTENT_FRAGMENT, countDocumentWords, isRefusalClose, schema, type User } from '../src'
 import { api, ApiError } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
 import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
@@ -14,6 +15,8 @@ import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
 import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
+import { narrowRemoteChange } from './remoteChange'
+import { batchRemoteUpdates } from './remoteUpdates'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -101,8 +104,10 @@ export class DocumentEditor {
   private everConnected = false
   private lastSessionCheck = 0
   private wordTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly wordCache = new WeakMap<ProseMirrorNode, number>()
   private labelFrame = 0
   private readonly detachCitation: () => void
+  private readonly stopBatching: () => void
   private readonly comments: DocumentComments
 
   constructor(private readonly options: DocumentEditorOptions) {
@@ -131,6 +136,7 @@ export class DocumentEditor {
     // who this is. BroadcastChannel is off so that every update and every
     // presence passes through the server's checks.
     this.provider = new WebsocketProvider(`${wsProtocol}//${location.host}/collab`, documentId, this.doc, { disableBc: true })
+    this.stopBatching = batchRemoteUpdates(this.provider)
     this.provider.awareness.setLocalStateField('user', {
       name: user.name,
       country: user.country,
@@ -163,7 +169,7 @@ export class DocumentEditor {
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.
       dispatchTransaction(this: EditorView, tr) {
-        this.updateState(this.state.apply(tr))
+        this.updateState(this.state.apply(narrowRemoteChange(this.state, tr)))
         if (tr.docChanged) onDocChanged()
         onUpdated()
       }
@@ -239,10 +245,14 @@ export class DocumentEditor {
     })
   }
 
+  // At most one count per 300 ms, whether or not others keep typing; each
+  // counts again only the blocks that changed since the last (wordCache).
   private scheduleWordCount(): void {
-    clearTimeout(this.wordTimer)
+    if (this.wordTimer !== undefined) return
     this.wordTimer = setTimeout(() => {
-      this.wordCount.textContent = `${countWords(plainText(this.view.state.doc)).toLocaleString(this.options.language)} ${this.options.t('words')}`
+      this.wordTimer = undefined
+      const words = countDocumentWords(this.view.state.doc, this.wordCache)
+      this.wordCount.textContent = `${words.toLocaleString(this.options.language)} ${this.options.t('words')}`
     }, 300)
   }
 
@@ -297,6 +307,7 @@ export class DocumentEditor {
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)
+    this.stopBatching()
     this.view.destroy()
     this.provider.destroy()
     this.doc.destroy()
