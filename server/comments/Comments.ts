@@ -26,7 +26,7 @@ import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type Audit
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../SerialQueue'
+import { SerialQueue } from '../../storage'
 import { ok, refuse, type Outcome } from '../Outcome'
 import type { CommentQuotaConfig } from '../config'
 import { CommentQuota } from './CommentQuota'
