@@ -4,6 +4,7 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { keymap } from 'prosemirror-keymap'
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
+import { tableEditing } from 'prosemirror-tables'
 import { CloseCode, colorOf, CONTENT_FRAGMENT, countWords, isRefusalClose, plainText, schema, type User } from '../src'
 import { api, ApiError } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
@@ -12,6 +13,7 @@ import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
 import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
+import { footnotePlugin } from './footnoteView'
 import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 
@@ -140,10 +142,12 @@ export class DocumentEditor {
     const plugins = [
       ySyncPlugin(fragment),
       yCursorPlugin(this.provider.awareness, { cursorBuilder, selectionBuilder }),
-      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings)] : [readOnlyPlugin()]),
+      // tableEditing keeps cell selections and repairs tables a merge left uneven.
+      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings), tableEditing()] : [readOnlyPlugin()]),
       keymap(baseKeymap),
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
+      footnotePlugin(),
       ...this.comments.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()

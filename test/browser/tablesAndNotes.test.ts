@@ -1,0 +1,70 @@
+/**
+ * Tables and footnotes in the editor (issue 16): inserted and filled from the
+ * keyboard, seen live by a second person, stored as table and footnote nodes.
+ * Needs `npm run build` first and /usr/bin/chromium, as the other browser tests.
+ */
+import { describe, expect, it } from 'vitest'
+import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
+import { DOC, startTestServer, storedContent, type TestServer } from '../support'
+
+const browser = useChromium()
+
+async function openAs(server: TestServer, username: string): Promise<Person> {
+  const person = await signInAs(browser(), server, username, { viewport: { width: 1200, height: 900 } })
+  await person.page.click(`a.document-link[href="#/doc/${DOC}"]`)
+  await person.page.waitForSelector('.connection[data-state=connected]')
+  await person.page.waitForSelector('.document-text h2')
+  return person
+}
+
+describe('tables and footnotes in the editor', () => {
+  it('lets the PPT insert a table and a footnote from the keyboard, and another person sees both live', async () => {
+    const server = await startTestServer()
+    const ppt = await openAs(server, 'ppt')
+    const se = await openAs(server, 'se')
+    const { page } = ppt
+
+    await page.locator('.document-text > p').nth(1).click()
+    await page.keyboard.press('End')
+    await page.keyboard.press('Control+Alt+f')
+    await page.keyboard.type('La delegación de Belice se reserva este párrafo.')
+    // Escape returns from the note to the text, after its marker.
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Control+Alt+t')
+    await page.keyboard.type('Duración')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('Tema')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('Coordina')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('30 min')
+    await page.keyboard.press('Control+Alt+r')
+
+    // Each cell's text, without the other person's cursor label drawn inside it.
+    const cells = (p: typeof page) =>
+      p.locator('.document-text table tr').evaluateAll((rows) =>
+        rows.map((r) =>
+          Array.from(r.children, (c) => {
+            const copy = c.cloneNode(true) as Element
+            for (const cursor of Array.from(copy.querySelectorAll('.ProseMirror-yjs-cursor'))) cursor.remove()
+            return `${c.tagName}:${copy.textContent}`
+          })
+        )
+      )
+    const expected = [
+      ['TH:Duración', 'TH:Tema', 'TH:Coordina'],
+      ['TD:30 min', 'TD:', 'TD:'],
+      ['TD:', 'TD:', 'TD:'],
+      ['TD:', 'TD:', 'TD:']
+    ]
+    await expect.poll(() => cells(page), { timeout: UI_TIMEOUT }).toEqual(expected)
+    await expect.poll(() => cells(se.page), { timeout: UI_TIMEOUT }).toEqual(expected)
+    const notes = (p: typeof page) => p.locator('.document-text .footnote').allInnerTexts()
+    await expect.poll(() => notes(se.page), { timeout: UI_TIMEOUT }).toEqual(['La delegación de Belice se reserva este párrafo.'])
+    // Numbered by the page, not stored: the marker shows 1.
+    const number = await se.page.locator('.document-text .footnote').evaluate((el) => getComputedStyle(el, '::before').content)
+    expect(number).toContain('counter')
+    await expect.poll(() => storedContent(server.dataDir), { timeout: UI_TIMEOUT }).toMatch(/30 min/)
+    expect([...ppt.errors, ...se.errors]).toEqual([])
+  })
+})
