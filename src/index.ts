@@ -3,7 +3,7 @@
  * roles, countries and the calendar. Pure: no I/O, runs in the browser and
  * on the server alike.
  */
-export { schema, isSafeHref, isUnsafeLinkFormat, BLOCK_TYPES } from './schema'
+export { schema, isSafeHref, isSafeImageSrc, isUnsafeLinkFormat, BLOCK_TYPES, IMAGE_TYPES, MAX_IMAGE_BYTES } from './schema'
 export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFix } from './blockId'
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
 export {
@@ -124,6 +124,7 @@ export {
   type DiffSide,
   type DocumentEntry,
   type ErrorBody,
+  type LeftOut,
   type NamedAuditPage,
   type NewComment,
   type PeriodsView,

@@ -172,6 +172,32 @@ const nodes = {
     parseDOM: [{ tag: 'span[data-footnote]' }],
     toDOM: () => ['span', { 'data-footnote': '', class: 'footnote' }, 0]
   },
+  // A picture, kept in the document itself as a data: URL of a raster image
+  // (PNG, JPEG, GIF or WebP): nothing is fetched, no script can ride in an
+  // SVG. Any other source is dropped by the parse rule and never rendered.
+  image: {
+    inline: true,
+    group: 'inline',
+    draggable: true,
+    attrs: {
+      src: { validate: 'string' },
+      alt: { default: null as string | null, validate: 'string|null' }
+    },
+    parseDOM: [
+      {
+        tag: 'img[src]',
+        getAttrs: (dom: ParsedElement) => {
+          const src = dom.getAttribute('src') ?? ''
+          return isSafeImageSrc(src) ? { src, alt: dom.getAttribute('alt') || null } : false
+        }
+      }
+    ],
+    toDOM: (node) => {
+      const src = node.attrs.src as string
+      const alt = (node.attrs.alt as string | null) ?? ''
+      return ['img', isSafeImageSrc(src) ? { src, alt } : { alt }]
+    }
+  },
   text: { group: 'inline' },
   hard_break: {
     inline: true,
@@ -188,6 +214,25 @@ const nodes = {
  * refused when it comes over the WebSocket, and never rendered as an `href`.
  */
 export const isSafeHref = (href: string): boolean => /^(https?:|mailto:)/i.test(href.trim())
+
+/** The raster image types a picture may have. */
+export const IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']
+
+/**
+ * Largest picture kept in a document, in bytes of the image itself (its data
+ * URL is a third longer). Default 1 MiB: a photo or a chart at page width;
+ * every client holds every picture of the text in memory.
+ */
+export const MAX_IMAGE_BYTES = 1024 * 1024
+
+/**
+ * The picture rule: a picture's source is a base64 data: URL of one of
+ * {@link IMAGE_TYPES}, at most {@link MAX_IMAGE_BYTES} long once decoded.
+ */
+export function isSafeImageSrc(src: string): boolean {
+  const match = /^data:(image\/[a-z]+);base64,([A-Za-z0-9+/]*={0,2})$/.exec(src)
+  return !!match && IMAGE_TYPES.includes(match[1]!) && Math.floor((match[2]!.length * 3) / 4) <= MAX_IMAGE_BYTES
+}
 
 // y-prosemirror names a mark that may overlap itself `<name>--<8-character hash>`.
 const HASHED_MARK_NAME = /^(.*)--[a-zA-Z0-9+/=]{8}$/
@@ -242,7 +287,8 @@ const marks = {
 /**
  * The schema of a negotiated text: headings (levels 1–3), paragraphs, ordered
  * and bullet lists, block quotes, tables (with header cells and merged
- * cells), footnotes, hard breaks, bold, italic and links.
+ * cells), footnotes, pictures (raster, kept in the text), hard breaks, bold,
+ * italic and links.
  */
 export const schema = new Schema({ nodes, marks })
 

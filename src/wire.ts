@@ -309,3 +309,15 @@ export interface NamedAuditPage extends AuditPage {
 
 /** What checking the trail's hash chain found. */
 export type AuditVerification = { readonly ok: true; readonly entries: number } | { readonly ok: false; readonly seq: number }
+
+/**
+ * Something of an imported file that the document does not hold (a picture
+ * of a type or size that is not kept), listed in the import's answer rather
+ * than dropped silently.
+ */
+export interface LeftOut {
+  /** What was left out: "image" for a picture. */
+  readonly what: 'image'
+  /** Why, in words for the person who uploaded the file. */
+  readonly reason: string
+}

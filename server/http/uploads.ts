@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express'
 import multer from 'multer'
-import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { mayEditText } from '../../src'
-import { importFile, ImportError } from '../exchange'
+import { importFileReporting, ImportError, type Imported } from '../exchange'
 import { signedInOf } from './locals'
 import { HttpError } from './request'
 
@@ -24,12 +23,12 @@ export function editorsOnly(_req: Request, res: Response, next: NextFunction): v
   next()
 }
 
-/** The uploaded file as a document, or an HTTP error saying why it is refused. */
-export async function uploadedDocument(req: Request): Promise<ProseMirrorNode> {
+/** The uploaded file as a document with what it left out, or an HTTP error saying why it is refused. */
+export async function uploadedDocument(req: Request): Promise<Imported> {
   const file = req.file
   if (!file) throw new HttpError(400, 'send the file as multipart/form-data in a field named "file"')
   try {
-    return await importFile(new Uint8Array(file.buffer), file.originalname, file.mimetype)
+    return await importFileReporting(new Uint8Array(file.buffer), file.originalname, file.mimetype)
   } catch (err) {
     if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message, `import_${err.failure}`, { file: file.originalname })
     throw err

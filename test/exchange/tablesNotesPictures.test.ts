@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import { importDocx, importDocxReporting, importHtmlReporting, importMarkdown } from '../../server/exchange'
+import { handMadeDocxParts, para, run, shape, zip } from './helpers'
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/word/${name}`, import.meta.url)))
+const cells = (...rows: string[][]) => rows.map((r) => `<w:tr>${r.join('')}</w:tr>`).join('')
+const tc = (text: string, props = '') => `<w:tc>${props ? `<w:tcPr>${props}</w:tcPr>` : ''}${para(null, run(text))}</w:tc>`
+const P = (text: string) => `paragraph["${text}"]`
+const cell = (text: string, attrs = 'colspan=1,rowspan=1') => `table_cell(${attrs})[${P(text)}]`
+
+describe('tables, footnotes and pictures from Word', () => {
+  test("mammoth's tables.docx keeps its table as a table, not one paragraph per cell", async () => {
+    expect(shape(await importDocx(fixture('tables.docx')))).toBe(
+      `doc[${P('Above')}, table[table_row[${cell('Top left')}, ${cell('Top right')}], table_row[${cell('Bottom left')}, ${cell('Bottom right')}]], ${P('Below')}]`
+    )
+  })
+
+  test("mammoth's footnotes.docx keeps each note in its marker, without the link back", async () => {
+    expect(shape(await importDocx(fixture('footnotes.docx')))).toBe(
+      'doc[paragraph["Ouch", footnote[paragraph["A tachyon walks into a bar."]], ".", footnote[paragraph["Fin."]]]]'
+    )
+  })
+
+  test('a table written by hand keeps its header row and its cells merged across columns (gridSpan) and down rows (vMerge)', async () => {
+    const table =
+      '<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>' +
+      cells(
+        [tc('Duración'), tc('Tema'), tc('Coordina')].map((c) => c),
+        [tc('30 min'), tc('Apertura'), tc('PPT', '<w:vMerge w:val="restart"/>')],
+        [tc('Diagnóstico regional', '<w:gridSpan w:val="2"/>'), tc('', '<w:vMerge/>')]
+      ).replace('<w:tr>', '<w:tr><w:trPr><w:tblHeader/></w:trPr>') +
+      '</w:tbl>'
+    const doc = await importDocx(zip(handMadeDocxParts(para(null, run('Agenda')) + table)))
+    expect(shape(doc)).toBe(
+      `doc[${P('Agenda')}, table[` +
+        `table_row[table_header(colspan=1,rowspan=1)[${P('Duración')}], table_header(colspan=1,rowspan=1)[${P('Tema')}], table_header(colspan=1,rowspan=1)[${P('Coordina')}]], ` +
+        `table_row[${cell('30 min')}, ${cell('Apertura')}, ${cell('PPT', 'colspan=1,rowspan=2')}], ` +
+        `table_row[${cell('Diagnóstico regional', 'colspan=2,rowspan=1')}]]]`
+    )
+  })
+
+  test("mammoth's tiny-picture.docx, whose only content is a picture, is kept as that picture", async () => {
+    const { doc, leftOut } = await importDocxReporting(fixture('tiny-picture.docx'))
+    expect(leftOut).toEqual([])
+    const picture = doc.firstChild?.firstChild
+    expect(picture?.type.name).toBe('image')
+    expect(picture?.attrs.src).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
+  })
+
+  test("mammoth's comments.docx imports its text (its comments are a markup upload's business)", async () => {
+    expect(shape(await importDocx(fixture('comments.docx')))).toBe(`doc[${P('Ouch.')}]`)
+  })
+})
+
+describe('tables, footnotes and pictures from HTML and Markdown', () => {
+  test('HTML keeps tables and the footnotes of markdown-it and pandoc, and lists the pictures it leaves out', () => {
+    const { doc, leftOut } = importHtmlReporting(
+      '<p>Texto<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>.</p>' +
+        '<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td colspan="2">ancha</td></tr></tbody></table>' +
+        '<p><img src="https://example.org/x.png" alt="mapa"><img src="data:image/svg+xml;base64,PHN2Zz4="><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></p>' +
+        '<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item"><p>La nota. <a href="#fnref1" class="footnote-backref">↩︎</a></p></li></ol></section>'
+    )
+    expect(shape(doc)).toBe(
+      'doc[paragraph["Texto", footnote[paragraph["La nota."]], "."], ' +
+        `table[table_row[table_header(colspan=1,rowspan=1)[${P('A')}], table_header(colspan=1,rowspan=1)[${P('B')}]], table_row[${cell('ancha', 'colspan=2,rowspan=1')}]], ` +
+        'paragraph[image(src=data:image/gif;base64,R0lGODlhAQABAAAAACw=)]]'
+    )
+    expect(leftOut).toEqual([
+      { what: 'image', reason: 'the picture "mapa" is linked, not part of the file; pictures are kept only when they are in the file' },
+      { what: 'image', reason: 'a picture is image/svg+xml; only PNG, JPEG, GIF and WebP pictures are kept' }
+    ])
+  })
+
+  test('Markdown reads GFM tables and footnotes, a note with two paragraphs included', () => {
+    const doc = importMarkdown('Texto[^1] y otra[^n].\n\n| Duración | Tema |\n|---|---|\n| 30 min | **Apertura** |\n\n[^1]: Primera.\n[^n]: Segunda.\n\n    Con párrafo.\n')
+    expect(shape(doc)).toBe(
+      `doc[paragraph["Texto", footnote[${P('Primera.')}], " y otra", footnote[${P('Segunda.')}, ${P('Con párrafo.')}], "."], ` +
+        `table[table_row[table_header(colspan=1,rowspan=1)[${P('Duración')}], table_header(colspan=1,rowspan=1)[${P('Tema')}]], ` +
+        `table_row[${cell('30 min')}, table_cell(colspan=1,rowspan=1)[paragraph[strong"Apertura"]]]]]`
+    )
+  })
+})
