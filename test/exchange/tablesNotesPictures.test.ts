@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { importDocx, importDocxReporting, importHtmlReporting, importMarkdown } from '../../server/exchange'
-import { handMadeDocxParts, para, run, shape, zip } from './helpers'
+import { diffToDocx, importDocx, importDocxReporting, importHtmlReporting, importMarkdown, versionToDocx } from '../../server/exchange'
+import { diffDocuments } from '../../src'
+import { entryText, handMadeDocxParts, para, resolveChanges, run, shape, zip } from './helpers'
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/word/${name}`, import.meta.url)))
 const cells = (...rows: string[][]) => rows.map((r) => `<w:tr>${r.join('')}</w:tr>`).join('')
@@ -79,5 +80,47 @@ describe('tables, footnotes and pictures from HTML and Markdown', () => {
         `table[table_row[table_header(colspan=1,rowspan=1)[${P('Duración')}], table_header(colspan=1,rowspan=1)[${P('Tema')}]], ` +
         `table_row[${cell('30 min')}, table_cell(colspan=1,rowspan=1)[paragraph[strong"Apertura"]]]]]`
     )
+  })
+})
+
+describe('tables and footnotes to Word', () => {
+  const meta = { title: 'Nota conceptual', versionName: 'Borrador', createdAt: '2021-11-12', author: 'Presidencia Pro Tempore' }
+  const agenda = (opening: string, note: string, extraRow = false) =>
+    importMarkdown(
+      `Agenda de la reunión[^1].\n\n| Duración | Tema | Coordina |\n|---|---|---|\n| 30 min | ${opening} | PPT |\n${extraRow ? '| 15 min | Cierre | SE |\n' : ''}\n[^1]: ${note}\n`
+    )
+
+  test('a version with a table and a footnote comes back from its Word file as the same table and footnote', async () => {
+    const doc = agenda('Apertura', 'La delegación de Belice se reserva el orden del día.')
+    const docx = await versionToDocx(doc, meta)
+    expect(entryText(docx, 'word/document.xml')).toMatch(/<w:tbl>[\s\S]*<w:tblHeader\/>[\s\S]*<\/w:tbl>/)
+    expect(entryText(docx, 'word/document.xml')).toContain('<w:footnoteReference w:id="1"/>')
+    expect(entryText(docx, 'word/footnotes.xml')).toContain('La delegación de Belice se reserva el orden del día.')
+    expect(shape(await importDocx(docx))).toBe(shape(doc))
+  })
+
+  test("mammoth's tables.docx and footnotes.docx survive .docx → Consenso → .docx → Consenso", async () => {
+    for (const name of ['tables.docx', 'footnotes.docx']) {
+      const doc = await importDocx(fixture(name))
+      expect(shape(await importDocx(await versionToDocx(doc, meta)))).toBe(shape(doc))
+    }
+  })
+
+  test('the redline tracks a changed cell and a changed note word by word, and an added row as inserted', async () => {
+    const from = agenda('Apertura', 'Belice se reserva el orden.')
+    const to = agenda('Apertura oficial', 'Belice se reserva todo el orden.', true)
+    const diff = diffDocuments(from, to)
+    const docx = await diffToDocx(diff, { title: 'Nota', fromName: 'A', toName: 'B', author: 'PPT' }, { versions: { from, to } })
+    const body = entryText(docx, 'word/document.xml')
+    // Inside a cell of a real table: the added word is a tracked insertion.
+    expect(body).toMatch(/<w:tc>(?:(?!<\/w:tc>)[\s\S])*Apertura(?:(?!<\/w:tc>)[\s\S])*<w:ins [^>]*>(?:(?!<\/w:tc>)[\s\S])*oficial/)
+    expect(body).toMatch(/<w:tc>(?:(?!<\/w:tc>)[\s\S])*<w:ins [^>]*>(?:(?!<\/w:tc>)[\s\S])*Cierre/)
+    expect(entryText(docx, 'word/footnotes.xml')).toMatch(/<w:ins [^>]*>(?:(?!<\/w:p>)[\s\S])*todo/)
+    // Accept all gives the newer table; reject all the older one.
+    expect(shape(await importDocx(resolveChanges(docx, 'new')))).toBe(shape(to))
+    const rejected = shape(await importDocx(resolveChanges(docx, 'old')))
+    expect(rejected).toContain('[paragraph["Apertura"]]')
+    // (The helper resolves document.xml only: the note's change is checked in footnotes.xml above.)
+    expect(rejected).not.toMatch(/oficial|Cierre/)
   })
 })
