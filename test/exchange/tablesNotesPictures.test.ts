@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { diffToDocx, importDocx, importDocxReporting, importHtmlReporting, importMarkdown, versionToDocx } from '../../server/exchange'
+import { diffToDocx, importDocx, importDocxReporting, importHtmlReporting, importMarkdown, serializeMarkdown, versionToDocx } from '../../server/exchange'
 import { diffDocuments } from '../../src'
 import { entryText, handMadeDocxParts, para, resolveChanges, run, shape, zip } from './helpers'
 
@@ -122,5 +122,22 @@ describe('tables and footnotes to Word', () => {
     expect(rejected).toContain('[paragraph["Apertura"]]')
     // (The helper resolves document.xml only: the note's change is checked in footnotes.xml above.)
     expect(rejected).not.toMatch(/oficial|Cierre/)
+  })
+})
+
+describe('tables and footnotes to Markdown', () => {
+  test('a GFM table and footnotes (one in a cell, one of two paragraphs) come back the same from their Markdown', () => {
+    const source =
+      'Texto[^1] y otra[^2].\n\n| Duración | Tema | Coordina |\n| --- | --- | --- |\n| 30 min | **Apertura** \\| inicio | PPT[^3] |\n\n' +
+      '[^1]: La delegación se reserva.\n\n[^2]: Segunda nota.\n\n    Con párrafo.\n\n[^3]: En la celda.\n'
+    const doc = importMarkdown(source)
+    expect(serializeMarkdown(doc)).toBe(source)
+    expect(shape(importMarkdown(serializeMarkdown(doc)))).toBe(shape(doc))
+  })
+
+  test("mammoth's footnotes.docx and a merged cell written as Markdown", async () => {
+    expect(serializeMarkdown(await importDocx(fixture('footnotes.docx')))).toBe('Ouch[^1].[^2]\n\n[^1]: A tachyon walks into a bar.\n\n[^2]: Fin.\n')
+    const { doc } = importHtmlReporting('<table><tr><th>A</th><th>B</th><th>C</th></tr><tr><td colspan="2">ancha</td><td rowspan="2">alta</td></tr><tr><td>x</td></tr></table>')
+    expect(serializeMarkdown(doc)).toBe('| A | B | C |\n| --- | --- | --- |\n| ancha |  | alta |\n| x |  |  |\n')
   })
 })
