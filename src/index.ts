@@ -125,6 +125,8 @@ export {
   type DocumentEntry,
   type ErrorBody,
   type LeftOut,
+  type MarkupResult,
+  type UnplacedMarkup,
   type NamedAuditPage,
   type NewComment,
   type PeriodsView,

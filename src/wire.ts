@@ -321,3 +321,21 @@ export interface LeftOut {
   /** Why, in words for the person who uploaded the file. */
   readonly reason: string
 }
+
+/** A tracked change or Word comment of a marked-up copy that the current draft no longer has room for. */
+export interface UnplacedMarkup {
+  /** The passage of the copy it was on ("" for an insertion point). */
+  readonly quote: string
+  /** Why it was not placed, in words for the uploader. */
+  readonly reason: string
+}
+
+/**
+ * The answer to `POST /api/documents/:id/markup`: the country's comments and
+ * proposals made from a marked-up Word copy (or, with `?dryRun=1`, those
+ * that would be made, stored nowhere), and what could not be placed.
+ */
+export interface MarkupResult {
+  readonly created: { readonly comments: readonly CommentView[]; readonly proposals: readonly CommentView[] }
+  readonly unplaced: readonly UnplacedMarkup[]
+}
