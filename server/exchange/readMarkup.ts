@@ -11,7 +11,7 @@ const CONTEXT_LENGTH = 32
 
 /** The passage of the file's base text a change or comment is on, with the text around it in its paragraph. */
 export interface MarkupPlace {
-  /** The base text of the passage ("" for an insertion point). */
+  /** The base text of the passage (for an insertion, the word before or after the point). */
   readonly quote: string
   readonly prefix: string
   readonly suffix: string
@@ -121,7 +121,18 @@ function readParagraph(paragraph: Element, changes: MarkupChange[], ranges: Map<
     if (group.length === 0) return
     const quote = group.filter((s) => s.kind === 'del').map((s) => s.text).join('')
     const text = group.filter((s) => s.kind === 'ins').map((s) => s.text).join('')
-    if (quote !== text) changes.push({ quote, text, ...around(at - quote.length, at), authors: [...new Set(group.map((s) => s.author))] })
+    const authors = [...new Set(group.map((s) => s.author))]
+    if (quote !== '') {
+      if (quote !== text) changes.push({ quote, text, ...around(at - quote.length, at), authors })
+    } else if (text !== '') {
+      // An insertion point is found by the word before it (or after it, at
+      // the start of a paragraph): a point alone matches every block's edge.
+      const word = /\S+\s*$/.exec(baseText.slice(0, at))?.[0] ?? ''
+      const next = word ? '' : (/^\s*\S+/.exec(baseText.slice(at))?.[0] ?? '')
+      const from = at - word.length
+      const to = at + next.length
+      changes.push({ quote: word + next, text: word + text + next, ...around(from, to), authors })
+    }
     group = []
   }
   for (const segment of segments) {

@@ -9,8 +9,9 @@ describe('readMarkup', () => {
     expect(changes).toEqual([
       { quote: 'examinará', text: 'analizará', prefix: 'La reunión ', suffix: ' la migración irregular en la re', authors: ['Ana Pérez'] },
       { quote: 'borrado', text: '', prefix: 'Texto que ya no existe ', suffix: ' aquí.', authors: ['Luis Gómez'] },
-      { quote: '', text: ' oficial', prefix: 'Apertura', suffix: '', authors: ['Luis Gómez'] },
-      { quote: '', text: 'regional ', prefix: ' Según el diagnóstico ', suffix: 'de 2021.', authors: ['Ana Pérez'] }
+      // Insertions are found by the word before them.
+      { quote: 'Apertura', text: 'Apertura oficial', prefix: '', suffix: '', authors: ['Luis Gómez'] },
+      { quote: 'diagnóstico ', text: 'diagnóstico regional ', prefix: ' Según el ', suffix: 'de 2021.', authors: ['Ana Pérez'] }
     ])
     expect(comments).toEqual([
       {
