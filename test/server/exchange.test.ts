@@ -24,6 +24,7 @@ import {
   type Reachable
 } from '../support'
 import { entryText, handMadeDocxParts, para, run, shape, zip } from '../exchange/helpers'
+import { CONCEPT_NOTE_ID } from '../../server'
 
 /** A short text with every kind of block and mark the import keeps. */
 const MARKDOWN = `# Plan de trabajo 2022
@@ -173,7 +174,7 @@ describe('Creating a document from a file', () => {
       }
     }
     const list = await (await signIn(server, 'ppt')).get('/api/documents')
-    expect(list.body.documents.map((d: { id: string }) => d.id)).toEqual([DOC])
+    expect(list.body.documents.map((d: { id: string }) => d.id).sort()).toEqual([DOC, CONCEPT_NOTE_ID].sort())
   })
 
   test('A request without a file or without a title is refused with 400 and says what is missing.', async () => {
