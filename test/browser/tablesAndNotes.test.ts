@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { DOC, startTestServer, storedContent, type TestServer } from '../support'
+import { DOC, docPath, openCommentPeriod, signIn, startTestServer, storedContent, type TestServer } from '../support'
+import { MARKUP_BASE, markedUpCopy } from '../exchange/markupFile'
 
 const browser = useChromium()
 
@@ -66,5 +67,40 @@ describe('tables and footnotes in the editor', () => {
     expect(number).toContain('counter')
     await expect.poll(() => storedContent(server.dataDir), { timeout: UI_TIMEOUT }).toMatch(/30 min/)
     expect([...ppt.errors, ...se.errors]).toEqual([])
+  })
+})
+
+describe('a marked-up Word copy in the editor', () => {
+  it('lets a delegate upload its marked-up copy, see what it makes before confirming, and find its proposals in the sidebar', async () => {
+    const test = await startTestServer()
+    const { server } = test
+    const ppt = await signIn(server, 'ppt')
+    const form = new FormData()
+    form.set('file', new Blob([MARKUP_BASE.replace('Texto que ya no existe borrado aquí.', 'Un párrafo reescrito.')]), 'nota.md')
+    const replaced = await fetch(`${server.url}${docPath('/content')}`, { method: 'PUT', headers: { Authorization: `Bearer ${ppt.token}` }, body: form })
+    expect(replaced.status).toBe(200)
+    await openCommentPeriod(ppt)
+    const before = (await ppt.get(docPath('/comments'))).body.comments.length
+
+    const gt = await signInAs(browser(), test, 'gt', { viewport: { width: 1200, height: 900 } })
+    const { page } = gt
+    await page.click(`a.document-link[href="#/doc/${DOC}"]`)
+    await page.waitForSelector('.connection[data-state=connected]')
+    await page.locator('.markup-upload input[type=file]').setInputFiles({ name: 'copia-guatemala.docx', mimeType: '', buffer: Buffer.from(markedUpCopy()) })
+    await expect
+      .poll(() => page.locator('.markup-summary').innerText(), { timeout: UI_TIMEOUT })
+      .toBe('«copia-guatemala.docx»: 3 propuestas, 1 comentarios, 1 sin ubicar.')
+    expect(await page.locator('.markup-unplaced li').allInnerTexts()).toEqual(['«borrado»: the passage is no longer in the current draft'])
+    // Nothing is stored before the delegate confirms.
+    expect((await ppt.get(docPath('/comments'))).body.comments.length).toBe(before)
+    // Confirmed from the keyboard: the button has the focus.
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.markup-done').innerText(), { timeout: UI_TIMEOUT }).toContain('3 propuestas y 1 comentarios')
+    expect((await ppt.get(docPath('/comments'))).body.comments.length).toBe(before + 4)
+    // The sidebar shows them as they arrive, the Word comment with its reply.
+    const cards = () => page.locator('.comment-card').allInnerTexts().then((texts) => texts.join('\n'))
+    await expect.poll(cards, { timeout: UI_TIMEOUT }).toContain('Conviene precisar si incluye a personas retornadas.')
+    await expect.poll(cards, { timeout: UI_TIMEOUT }).toContain('Apertura oficial')
+    expect(gt.errors).toEqual([])
   })
 })

@@ -346,7 +346,7 @@ describe('Replacing a document’s text with a file', () => {
     const draft = editedDraft(serializeMarkdown(readContent(pptClient.doc)), doomed.anchor.text as string)
     const res = await replaceText(server, ppt, { file: { bytes: draft, name: 'estrategia-diciembre.md', type: 'text/markdown' } })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    expect(res.body).toEqual({ ok: true })
+    expect(res.body).toEqual({ ok: true, leftOut: [] })
 
     // Connected clients receive the new text as an update of the one they had.
     for (const client of [pptClient, reader]) {
