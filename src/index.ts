@@ -81,6 +81,7 @@ export {
   readingOrder,
   tokenize,
   type BlockChange,
+  type BlockContainer,
   type BlockPlace,
   type ChangeCounts,
   type DiffBlock,

@@ -84,4 +84,22 @@ describe('tables and footnotes in the schema', () => {
     ])
     expect(changed[1]!.runs?.filter((r) => r.op === 'insert').map((r) => r.text.trim())).toEqual(['oficial'])
   })
+
+  test('the diff says which cell changed, which row was added and which note changed', () => {
+    const before = agenda()
+    const row = tr(td(p('15 min')), td(p('Cierre')), td(p('SE')))
+    const json = JSON.parse(JSON.stringify(before.toJSON()).replace('Apertura', 'Apertura oficial').replace('se reserva el', 'se reserva todo el'))
+    json.content[1].content.push(row.toJSON())
+    const after = schema.nodeFromJSON(json)
+    const changes = diffDocuments(before, after).blocks.filter((b) => b.op !== 'equal')
+    expect(changes.map((b) => [b.op, b.newText, b.container])).toEqual([
+      ['changed', 'La delegación de Belice se reserva todo el orden del día.', { kind: 'note', note: 1 }],
+      ['changed', 'Apertura oficial', { kind: 'cell', table: 1, row: 2, column: 2, header: false }],
+      ['inserted', '15 min', { kind: 'cell', table: 1, row: 4, column: 1, header: false }],
+      ['inserted', 'Cierre', { kind: 'cell', table: 1, row: 4, column: 2, header: false }],
+      ['inserted', 'SE', { kind: 'cell', table: 1, row: 4, column: 3, header: false }]
+    ])
+    // Blocks of the running text say nothing of a container.
+    expect(diffDocuments(before, after).blocks[0]).not.toHaveProperty('container')
+  })
 })
