@@ -104,3 +104,49 @@ describe('a marked-up Word copy in the editor', () => {
     expect(gt.errors).toEqual([])
   })
 })
+
+describe('comments inside a table', () => {
+  it('lets a delegate select words in a table cell and comment on them', async () => {
+    const test = await startTestServer()
+    const { server } = test
+    const ppt = await signIn(server, 'ppt')
+    const form = new FormData()
+    form.set('file', new Blob([MARKUP_BASE]), 'nota.md')
+    expect((await fetch(`${server.url}${docPath('/content')}`, { method: 'PUT', headers: { Authorization: `Bearer ${ppt.token}` }, body: form })).status).toBe(200)
+    await openCommentPeriod(ppt)
+
+    const gt = await signInAs(browser(), test, 'gt', { viewport: { width: 1200, height: 900 } })
+    const { page } = gt
+    await page.click(`a.document-link[href="#/doc/${DOC}"]`)
+    await page.waitForSelector('.connection[data-state=connected]')
+    await page.waitForSelector('.document-text td p')
+    // Select "Apertura" in its cell with the mouse, as a person does.
+    const ends = await page.evaluate(() => {
+      const cell = Array.from(document.querySelectorAll('.document-text td p')).find((p) => p.textContent === 'Apertura') as Element
+      const text = cell.firstChild as Node
+      const range = document.createRange()
+      range.setStart(text, 0)
+      range.setEnd(text, 8)
+      const box = range.getBoundingClientRect()
+      return { x1: box.left + 1, x2: box.right - 1, y: box.top + box.height / 2 }
+    })
+    await page.mouse.move(ends.x1, ends.y)
+    await page.mouse.down()
+    await page.mouse.move(ends.x2, ends.y, { steps: 5 })
+    await page.mouse.up()
+    await expect.poll(() => page.evaluate(() => document.getSelection()?.toString()), { timeout: UI_TIMEOUT }).toBe('Apertura')
+    await page.click('.comment-button')
+    const commentForm = page.locator('form.comment-form')
+    await expect(commentForm.locator('.form-quote').innerText()).resolves.toBe('Apertura')
+    await commentForm.locator('textarea[name=body]').fill('Guatemala propone abrir con una palabra de bienvenida.')
+    await commentForm.locator('button[type=submit]').click()
+    await commentForm.waitFor({ state: 'detached' })
+
+    const comments = (await ppt.get(docPath('/comments?country=GT'))).body.comments as Array<{ body: string; anchor: { quote: string; text: string; detached: boolean } }>
+    // (The demo's earlier comments of Guatemala lost their passages when the text was replaced.)
+    expect(comments.filter((c) => !c.anchor.detached).map((c) => [c.body, c.anchor.quote, c.anchor.text, c.anchor.detached])).toEqual([
+      ['Guatemala propone abrir con una palabra de bienvenida.', 'Apertura', 'Apertura', false]
+    ])
+    expect(gt.errors).toEqual([])
+  })
+})
