@@ -15,6 +15,8 @@ export interface Piece {
   readonly href: string | null
   /** For a footnote's marker (whose text is ""): the note's name (see `ShapedBlock.notes`). */
   readonly note?: string
+  /** For a picture (whose text is ""): its source and alternative text. */
+  readonly picture?: { readonly src: string; readonly alt: string | null }
 }
 
 /**
@@ -29,6 +31,10 @@ export function piecesOf(block: ProseMirrorNode, notes: readonly string[] = []):
     if (child.type.name === 'footnote') {
       const note = notes[noteIndex++]
       if (note) pieces.push({ text: '', bold: false, italics: false, href: null, note })
+      return
+    }
+    if (child.type.name === 'image') {
+      pieces.push({ text: '', bold: false, italics: false, href: null, picture: { src: child.attrs.src as string, alt: child.attrs.alt as string | null } })
       return
     }
     const text = child.isText ? (child.text ?? '') : child.type.name === 'hard_break' ? '\n' : ''

@@ -1,5 +1,6 @@
 import { DeletedTextRun, ExternalHyperlink, FootnoteReferenceRun, InsertedTextRun, TextRun, type ParagraphChild } from 'docx'
 import type { Piece } from './pieces'
+import { wordPicture } from './wordPicture'
 
 /** The character style of links, which the docx library defines. */
 const HYPERLINK_STYLE = 'Hyperlink'
@@ -18,7 +19,8 @@ export interface Revision {
  * break, consecutive pieces of one link inside one hyperlink. With a
  * `tracked` change, every run is a tracked insertion (w:ins) or deletion
  * (w:del, its text as w:delText), each with its own id. A footnote's marker
- * is a footnote reference to the note `noteId` numbers (left out without it).
+ * is a footnote reference to the note `noteId` numbers (left out without it);
+ * a picture a Word picture (see `wordPicture`), untracked.
  */
 export function wordRuns(
   pieces: readonly Piece[],
@@ -27,6 +29,7 @@ export function wordRuns(
 ): ParagraphChild[] {
   const runOf = (piece: Piece): ParagraphChild => {
     if (piece.note !== undefined && noteId) return new FootnoteReferenceRun(noteId(piece.note))
+    if (piece.picture) return wordPicture(piece.picture.src, piece.picture.alt) ?? new TextRun('')
     // Only what is set is written: Word's defaults are plain text.
     const options = {
       ...(piece.text === '\n' ? { break: 1 } : { text: piece.text }),

@@ -141,3 +141,13 @@ describe('tables and footnotes to Markdown', () => {
     expect(serializeMarkdown(doc)).toBe('| A | B | C |\n| --- | --- | --- |\n| ancha |  | alta |\n| x |  |  |\n')
   })
 })
+
+describe('pictures to Word', () => {
+  test("mammoth's tiny-picture.docx keeps its picture through .docx → Consenso → .docx → Consenso", async () => {
+    const doc = await importDocx(fixture('tiny-picture.docx'))
+    const docx = await versionToDocx(doc, { title: 'Foto', versionName: 'Borrador', createdAt: '2021-11-12', author: 'Presidencia Pro Tempore' })
+    expect(entryText(docx, 'word/document.xml')).toMatch(/<w:drawing>[\s\S]*<a:blip r:embed=/)
+    const again = await importDocx(docx)
+    expect(again.firstChild?.firstChild?.attrs.src).toBe(doc.firstChild?.firstChild?.attrs.src)
+  })
+})
