@@ -93,11 +93,14 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
   const body = layOutBody(
     entries.map((entry, i) => {
       const shape = shapes[i]
+      const revision = revisionOf(entry)
+      const tracked = entry.kind === 'inserted' || entry.kind === 'deleted' ? { kind: entry.kind === 'inserted' ? ('insert' as const) : ('delete' as const), stamp: stamp(revision) } : undefined
       return {
         place: placeOf(blocks, i),
+        ...(tracked ? { tracked } : {}),
         paragraph: new Paragraph({
           ...(shape ? paragraphOptions(shape, numbering) : {}),
-          ...entryContent(entry, blocks[i] ?? null, oldBlocks, revisionOf(entry), notes.idOf)
+          ...entryContent(entry, blocks[i] ?? null, oldBlocks, revision, notes.idOf)
         })
       }
     }),

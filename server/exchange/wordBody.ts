@@ -30,11 +30,22 @@ export class WordNotes {
   }
 }
 
+/** A tracked change's stamp, as the docx library takes it. */
+export interface ChangeStamp {
+  readonly id: number
+  readonly author: string
+  readonly date: string
+}
+
 /** A paragraph to write and where it stands. */
 export interface PlacedParagraph {
   readonly place: CellPlace | NotePlace | null
   readonly paragraph: Paragraph
+  /** In a comparison: the paragraph was inserted or deleted whole, with this stamp. */
+  readonly tracked?: { readonly kind: 'insert' | 'delete'; readonly stamp: ChangeStamp }
 }
+
+type GatheredCell = { place: CellPlace; paragraphs: Paragraph[]; tracked: Array<PlacedParagraph['tracked']> }
 
 /**
  * The body of a Word file from paragraphs in reading order: those of a
@@ -45,12 +56,12 @@ export interface PlacedParagraph {
 export function layOutBody(paragraphs: readonly PlacedParagraph[], notes: WordNotes): FileChild[] {
   const body: FileChild[] = []
   // The table being gathered, in a holder: the closure below empties it.
-  const open: { table: { name: string; rows: Map<number, Map<number, { place: CellPlace; paragraphs: Paragraph[] }>> } | null } = { table: null }
+  const open: { table: { name: string; rows: Map<number, Map<number, GatheredCell>> } | null } = { table: null }
   const flush = () => {
     if (open.table) body.push(wordTable([...open.table.rows.values()].map((cells) => [...cells.values()])))
     open.table = null
   }
-  for (const { place, paragraph } of paragraphs) {
+  for (const { place, paragraph, tracked } of paragraphs) {
     if (place?.kind === 'note') {
       notes.add(place.note, paragraph)
       continue
@@ -67,21 +78,32 @@ export function layOutBody(paragraphs: readonly PlacedParagraph[], notes: WordNo
     const table = open.table
     const row = table.rows.get(place.row) ?? new Map()
     table.rows.set(place.row, row)
-    const cell = row.get(place.cell) ?? { place, paragraphs: [] }
+    const cell = row.get(place.cell) ?? { place, paragraphs: [], tracked: [] }
     row.set(place.cell, cell)
     cell.paragraphs.push(paragraph)
+    cell.tracked.push(tracked)
   }
   flush()
   return body
 }
 
-function wordTable(rows: ReadonlyArray<ReadonlyArray<{ place: CellPlace; paragraphs: Paragraph[] }>>): Table {
+// A row whose every paragraph was inserted (or deleted) whole is itself a
+// tracked insertion (deletion), so that rejecting (accepting) all leaves no empty row.
+function rowChange(cells: readonly GatheredCell[]): { insertion: ChangeStamp } | { deletion: ChangeStamp } | Record<string, never> {
+  const all = cells.flatMap((c) => c.tracked)
+  const first = all[0]
+  if (!first || !all.every((t) => t?.kind === first.kind)) return {}
+  return first.kind === 'insert' ? { insertion: first.stamp } : { deletion: first.stamp }
+}
+
+function wordTable(rows: ReadonlyArray<readonly GatheredCell[]>): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: rows.map(
       (cells) =>
         new TableRow({
           ...(cells.every((c) => c.place.header) ? { tableHeader: true } : {}),
+          ...rowChange(cells),
           children: cells.map(
             ({ place, paragraphs }) =>
               new TableCell({

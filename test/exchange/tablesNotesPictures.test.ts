@@ -122,6 +122,10 @@ describe('tables and footnotes to Word', () => {
     expect(rejected).toContain('[paragraph["Apertura"]]')
     // (The helper resolves document.xml only: the note's change is checked in footnotes.xml above.)
     expect(rejected).not.toMatch(/oficial|Cierre/)
+    // All but the note's own change, which sits in footnotes.xml.
+    expect(rejected.replace('reserva todo el', 'reserva el')).toBe(shape(from))
+    // The added row is itself a tracked insertion: rejecting all leaves no empty row.
+    expect(body).toMatch(/<w:trPr><w:ins [^>]*\/><\/w:trPr>(?:(?!<\/w:tr>)[\s\S])*Cierre/)
   })
 })
 
