@@ -45,7 +45,9 @@ export const CloseCode = {
   documentTooLarge: 4413,
   /**
    * An update broke a rule of the content: a link that is not an http(s) or
-   * mailto address (see `isSafeHref`). Nothing of it was applied, forwarded or stored.
+   * mailto address (see `isSafeHref`), or a picture that is not a raster
+   * data: URL within the limit (see `isSafeImageSrc`). Nothing of it was
+   * applied, forwarded or stored.
    */
   unsafeContent: 4422,
   /** The connection stayed over its message rates for too long (flood control). */
