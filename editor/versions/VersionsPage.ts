@@ -188,6 +188,8 @@ export class VersionsPage {
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'docx'), download: '' }, 'Word'),
           ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'md'), download: '' }, 'Markdown'),
+          ' · ',
+          h('a', { href: versionsApi.exportUrl(documentId, v.id, 'html'), download: '' }, 'HTML'),
           this.options.user.mayEdit ? this.startDraftButton(v) : null,
           this.shares?.shareControl(v) ?? null
         )

@@ -11,8 +11,9 @@ import { commentsToCsv } from './commentsToCsv'
 import { commentsToDocx } from './commentsToDocx'
 import { diffToDocx } from './diffToDocx'
 import type { MatrixLanguage } from './MatrixRow'
-import { CSV_MIME_TYPE, DOCX_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
 import { versionToDocx } from './versionToDocx'
+import { versionToHtml } from './versionToHtml'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
 export interface ExportedFile {
@@ -27,7 +28,9 @@ export const MATRIX_FORMATS = ['csv', 'docx'] as const
 export type MatrixFormat = (typeof MATRIX_FORMATS)[number]
 
 /** The formats of a version, published or shared, for routes to validate a request against. */
-export const VERSION_FORMATS = ['docx', 'md'] as const
+export const VERSION_FORMATS = ['docx', 'md', 'html'] as const
+const VERSION_MIME_TYPES = { docx: DOCX_MIME_TYPE, md: MARKDOWN_MIME_TYPE, html: HTML_MIME_TYPE } as const
+
 /** A format of a version. */
 export type VersionFormat = (typeof VERSION_FORMATS)[number]
 
@@ -152,12 +155,15 @@ export class Exports {
 
   private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<ExportedFile> {
     const doc = ProseMirrorNode.fromJSON(schema, version.content)
+    const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
     const bytes =
       format === 'md'
         ? new TextEncoder().encode(serializeMarkdown(doc))
-        : await versionToDocx(doc, { title, versionName: version.name, createdAt: version.createdAt, author })
+        : format === 'html'
+          ? new TextEncoder().encode(versionToHtml(doc, meta))
+          : await versionToDocx(doc, meta)
     await this.sources.audit.record({ action: 'export.version', actor: actorOf(account), target, details: { format, name: version.name } })
-    return { fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes }
+    return { fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: VERSION_MIME_TYPES[format], bytes }
   }
 }
 

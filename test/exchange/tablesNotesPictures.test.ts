@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { diffToDocx, importDocx, importDocxReporting, importHtmlReporting, importMarkdown, serializeMarkdown, versionToDocx } from '../../server/exchange'
+import { diffToDocx, importDocx, importDocxReporting, importHtmlReporting, importMarkdown, serializeMarkdown, versionToDocx, versionToHtml } from '../../server/exchange'
 import { diffDocuments } from '../../src'
 import { entryText, handMadeDocxParts, para, resolveChanges, run, shape, zip } from './helpers'
 
@@ -153,5 +153,19 @@ describe('pictures to Word', () => {
     expect(entryText(docx, 'word/document.xml')).toMatch(/<w:drawing>[\s\S]*<a:blip r:embed=/)
     const again = await importDocx(docx)
     expect(again.firstChild?.firstChild?.attrs.src).toBe(doc.firstChild?.firstChild?.attrs.src)
+  })
+})
+
+describe('tables, footnotes and pictures to HTML', () => {
+  test('a version as an HTML page keeps its table and numbers its notes as the web does, and reads back the same', async () => {
+    const doc = importMarkdown('Texto[^1] y otra[^2].\n\n| Duración | Tema |\n| --- | --- |\n| 30 min | Apertura[^3] |\n\n[^1]: Primera.\n\n[^2]: Segunda.\n\n[^3]: En la celda.\n')
+    const html = versionToHtml(doc, { title: 'Nota <conceptual>', versionName: 'Borrador', createdAt: '2021-11-22', author: 'PPT' })
+    expect(html).toContain('<title>Nota &#60;conceptual&#62; — Borrador</title>')
+    expect(html).toContain('<th><p>Duración</p></th>')
+    expect(html).toContain('<p>Texto<sup><a id="fnref-1" href="#fn-1">1</a></sup> y otra<sup><a id="fnref-2" href="#fn-2">2</a></sup>.</p>')
+    expect(html).toContain('<li id="fn-3"><p>En la celda. <a href="#fnref-3">↩</a></p></li>')
+    expect(html).not.toContain('data-block-id')
+    const back = importHtmlReporting(html)
+    expect(shape(back.doc)).toBe(shape(doc))
   })
 })
