@@ -3,7 +3,8 @@ import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { EditorState, NodeSelection, Plugin, Selection, TextSelection, type Command, type Transaction } from 'prosemirror-state'
 import { StepMap } from 'prosemirror-transform'
 import { EditorView, type NodeView } from 'prosemirror-view'
-import { baseKeymap } from './commands'
+import { baseKeymap } from 'prosemirror-commands'
+import { readOnlyPluginKey } from './pluginKeys'
 
 /**
  * A footnote in the text: its marker (numbered by the page's CSS counter, in
@@ -34,8 +35,28 @@ export class FootnoteView implements NodeView {
     note.className = 'footnote-text'
     this.dom.append(note)
     views.set(this.dom, this)
+    // A read-only reader's note is read-only too: it takes a caret and a
+    // selection, and refuses every change but those that come from the text.
+    const readOnly = readOnlyPluginKey.get(outer.state)
+      ? [
+          new Plugin({
+            filterTransaction: (tr) => !tr.docChanged || tr.getMeta(FROM_OUTSIDE) === true,
+            props: {
+              attributes: { 'aria-readonly': 'true' },
+              handlePaste: () => true,
+              handleDrop: () => true,
+              handleDOMEvents: {
+                beforeinput: (_view, event) => {
+                  event.preventDefault()
+                  return true
+                }
+              }
+            }
+          })
+        ]
+      : []
     this.inner = new EditorView(note, {
-      state: EditorState.create({ doc: node, plugins: [keymap({ Escape: () => this.leave(1), ...this.exits() }), keymap(baseKeymap)] }),
+      state: EditorState.create({ doc: node, plugins: [...readOnly, keymap({ Escape: () => this.leave(1), ...this.exits() }), keymap(baseKeymap)] }),
       attributes: { role: 'textbox', 'aria-label': 'nota al pie', 'aria-multiline': 'true' },
       dispatchTransaction: (tr) => this.dispatchInner(tr),
       handleDOMEvents: {
@@ -78,7 +99,7 @@ export class FootnoteView implements NodeView {
   private dispatchInner(tr: Transaction): void {
     const { state, transactions } = this.inner.state.applyTransaction(tr)
     this.inner.updateState(state)
-    if (tr.getMeta('fromOutside')) return
+    if (tr.getMeta(FROM_OUTSIDE)) return
     const pos = this.getPos()
     if (pos === undefined) return
     const outerTr = this.outer.state.tr
@@ -104,7 +125,7 @@ export class FootnoteView implements NodeView {
         endA += overlap
         endB += overlap
       }
-      this.inner.dispatch(state.tr.replace(start, endB, node.slice(start, endA)).setMeta('fromOutside', true))
+      this.inner.dispatch(state.tr.replace(start, endB, node.slice(start, endA)).setMeta(FROM_OUTSIDE, true))
     }
     return true
   }
@@ -128,6 +149,9 @@ export class FootnoteView implements NodeView {
     this.inner.destroy()
   }
 }
+
+// Marks the inner editor's transactions that bring the outer text's changes in.
+const FROM_OUTSIDE = 'consenso-footnote-from-outside'
 
 // The view of each footnote's element, for commands that open a note.
 const views = new WeakMap<Node, FootnoteView>()

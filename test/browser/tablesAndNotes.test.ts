@@ -106,7 +106,7 @@ describe('a marked-up Word copy in the editor', () => {
 })
 
 describe('comments inside a table', () => {
-  it('lets a delegate select words in a table cell and comment on them', async () => {
+  it('lets a delegate select words in a table cell and comment on them, and keeps a footnote read-only to it', async () => {
     const test = await startTestServer()
     const { server } = test
     const ppt = await signIn(server, 'ppt')
@@ -144,6 +144,13 @@ describe('comments inside a table', () => {
 
     const comments = (await ppt.get(docPath('/comments?country=GT'))).body.comments as Array<{ body: string; anchor: { quote: string; text: string; detached: boolean } }>
     // (The demo's earlier comments of Guatemala lost their passages when the text was replaced.)
+    // The footnote's text is read-only to the delegate too: typing into it changes nothing.
+    await page.locator('.document-text .footnote-text p').click()
+    await page.keyboard.type('xyz')
+    await page.keyboard.press('Backspace')
+    expect(await page.locator('.document-text .footnote-text').innerText()).toBe('Según el diagnóstico de 2021.')
+    expect(await storedContent(test.dataDir)).toContain('Según el diagnóstico de 2021.')
+
     expect(comments.filter((c) => !c.anchor.detached).map((c) => [c.body, c.anchor.quote, c.anchor.text, c.anchor.detached])).toEqual([
       ['Guatemala propone abrir con una palabra de bienvenida.', 'Apertura', 'Apertura', false]
     ])
