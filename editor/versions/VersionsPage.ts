@@ -314,7 +314,17 @@ export class VersionsPage {
       this.mode === 'inline'
         ? runs(null)
         : h('div', { class: 'side-by-side' }, h('div', { class: 'old' }, runs('delete')), h('div', { class: 'new' }, runs('insert')))
-    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ' ', ...credits), body)
+    // "Tabla 1, fila 2, columna 3" or "Nota 1": a changed cell, an added row, a changed note told as such.
+    const where = block.container
+      ? h(
+          'span',
+          { class: 'change-container' },
+          block.container.kind === 'note'
+            ? fill(t('inNote'), { note: block.container.note })
+            : fill(t('inCell'), { table: block.container.table, row: block.container.row, column: block.container.column })
+        )
+      : ''
+    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ' ', where, ' ', ...credits), body)
   }
 
   private jump(step: 1 | -1): void {

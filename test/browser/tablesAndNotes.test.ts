@@ -157,3 +157,34 @@ describe('comments inside a table', () => {
     expect(gt.errors).toEqual([])
   })
 })
+
+describe('comparing versions with tables and footnotes', () => {
+  it('tells a changed cell, an added row and a changed note as such, word by word', async () => {
+    const test = await startTestServer()
+    const { server } = test
+    const ppt = await signIn(server, 'ppt')
+    const publish = async (markdown: string, name: string) => {
+      const form = new FormData()
+      form.set('file', new Blob([markdown]), 'nota.md')
+      expect((await fetch(`${server.url}${docPath('/content')}`, { method: 'PUT', headers: { Authorization: `Bearer ${ppt.token}` }, body: form })).status).toBe(200)
+      expect((await ppt.post(docPath('/versions'), { name })).status).toBe(201)
+    }
+    await publish(MARKUP_BASE, 'Nota A')
+    await publish(MARKUP_BASE.replace('| Apertura | PPT |', '| Apertura oficial | PPT |\n| Cierre | SE |').replace('de 2021.', 'regional de 2021.'), 'Nota B')
+
+    const person = await signInAs(browser(), test, 'revisor')
+    const { page } = person
+    await page.goto(`${server.url}/#/doc/${DOC}/versions`)
+    await page.waitForSelector('.compare-changes article.change')
+    const labels = await page.locator('.compare-changes article.change').evaluateAll((items) =>
+      items.map((item) => [item.querySelector('.change-container')?.textContent ?? '', item.querySelector('ins')?.textContent ?? ''])
+    )
+    // (A replaced text keeps the ids of unchanged paragraphs only: a changed one is paired by its words.)
+    const where = labels.map(([container]) => container)
+    expect(where).toEqual(expect.arrayContaining(['(nota al pie 1)', '(tabla 1, fila 2, columna 1)', '(tabla 1, fila 3, columna 1)', '(tabla 1, fila 3, columna 2)']))
+    expect(labels).toContainEqual(['(tabla 1, fila 3, columna 1)', 'Cierre'])
+    expect(labels.find(([container]) => container === '(tabla 1, fila 2, columna 1)')?.[1]).toContain('oficial')
+    expect(labels.find(([container]) => container === '(nota al pie 1)')?.[1]).toContain('regional')
+    expect(person.errors).toEqual([])
+  })
+})
