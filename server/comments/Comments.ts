@@ -463,6 +463,7 @@ export class Comments {
 // first refusal is the one given: it names the fullest search.
 function placeMarkup(doc: Y.Doc, place: MarkupPlace): ReturnType<typeof anchorFromQuote> {
   const { quote: exact, prefix, suffix } = place
+  if (exact === '' && prefix === '' && suffix === '') return { failed: 'it marks no passage of the text' }
   const tries: TextQuoteSelector[] = [
     { type: 'TextQuoteSelector', exact, prefix, suffix },
     { type: 'TextQuoteSelector', exact, prefix },

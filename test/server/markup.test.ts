@@ -3,6 +3,7 @@
  * /api/documents/:id/markup on a real server, with a hand-written Word file
  * (test/exchange/markupFile.ts) made from a draft that has since changed.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import type { CommentView, MarkupResult } from '../../src'
 import { docPath, openCommentPeriod, signIn, startTestServer, type ApiAnswer, type ApiSession, type Reachable } from '../support'
@@ -79,6 +80,23 @@ describe('POST /api/documents/:id/markup', () => {
     expect(audit.map((e) => [e.actor.username, e.details])).toEqual([
       ['gt', { country: 'GT', file: 'copia-marcada.docx', proposals: 3, comments: 1, unplaced: 1 }]
     ])
+  })
+
+  test("reads mammoth's comments.docx: its comment on a passage becomes a comment, one that marks no passage is listed", async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const form = new FormData()
+    form.set('file', new Blob(['Ouch.\n']), 'ouch.md')
+    expect((await fetch(`${server.url}${docPath('/content')}`, { method: 'PUT', headers: { Authorization: `Bearer ${ppt.token}` }, body: form })).status).toBe(200)
+    await openCommentPeriod(ppt)
+    const file = new Uint8Array(readFileSync(new URL('../fixtures/word/comments.docx', import.meta.url)))
+    const sent = await send(server, await signIn(server, 'mx'), { file, name: 'comments.docx' })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    const result = sent.body as MarkupResult
+    expect(result.created.comments.map(summary)).toEqual([
+      { country: 'MX', quote: 'Ouch', text: null, body: 'A tachyon walks into a bar. (en Word: Michael Williamson)', replies: [] }
+    ])
+    expect(result.unplaced).toEqual([{ quote: '', reason: 'it marks no passage of the text' }])
   })
 
   test('lets the Presidency upload on behalf of a named country, and only a named one', async () => {
