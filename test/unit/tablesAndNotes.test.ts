@@ -103,3 +103,17 @@ describe('tables and footnotes in the schema', () => {
     expect(diffDocuments(before, after).blocks[0]).not.toHaveProperty('container')
   })
 })
+
+describe('pictures in the text', () => {
+  test('a picture has no text: a passage after it anchors at the same offsets in the live Y.Doc as in the version', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo='
+    const original = withBlockIds(doc(p('Mapa ', schema.node('image', { src: png, alt: 'mapa' }), ' de rutas migratorias')))
+    const ydoc = new Y.Doc()
+    Y.applyUpdate(ydoc, encodeContent(original))
+    expect(textBlocks(ydoc).map((b) => b.text)).toEqual(blocksOf(original).map((b) => b.text))
+    expect(blocksOf(original)[0]?.text).toBe('Mapa  de rutas migratorias')
+    const placed = anchorFromQuote(ydoc, { type: 'TextQuoteSelector', exact: 'rutas' })
+    if (!('anchor' in placed)) throw new Error(placed.failed)
+    expect(resolveAnchor(ydoc, placed.anchor)).toMatchObject({ detached: false, from: 9, to: 14, text: 'rutas' })
+  })
+})
