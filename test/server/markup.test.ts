@@ -76,6 +76,14 @@ describe('POST /api/documents/:id/markup', () => {
     expect((again.body as MarkupResult).created.proposals.map((c) => c.id)).toEqual(result.created.proposals.map((c) => c.id))
     expect((await ppt.get(docPath('/comments'))).body.comments.length).toBe(before + 4)
 
+    // The Presidency accepts the ones in the table cell and in the footnote: the draft reads them.
+    for (const proposal of result.created.proposals.slice(1)) expect((await ppt.post(docPath(`/comments/${proposal.id}/accept`))).status).toBe(200)
+    const placed = (await ppt.get(docPath('/comments'))).body.comments as CommentView[]
+    expect(placed.filter((c) => result.created.proposals.slice(1).some((p) => p.id === c.id)).map((c) => c.anchor.text).sort()).toEqual([
+      'Apertura oficial',
+      'diagnóstico regional '
+    ])
+
     const audit = (await ppt.get('/api/audit?action=markup.imported')).body.entries as Array<{ actor: { username: string }; details: Record<string, unknown> }>
     expect(audit.map((e) => [e.actor.username, e.details])).toEqual([
       ['gt', { country: 'GT', file: 'copia-marcada.docx', proposals: 3, comments: 1, unplaced: 1 }]
