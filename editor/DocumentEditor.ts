@@ -5,6 +5,7 @@ import { EditorView } from 'prosemirror-view'
 import { keymap } from 'prosemirror-keymap'
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
+import { tableEditing } from 'prosemirror-tables'
 import { CloseCode, colorOf, CONTENT_FRAGMENT, countDocumentWords, isRefusalClose, schema, type User } from '../src'
 import { api, ApiError } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
@@ -13,6 +14,7 @@ import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
 import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
+import { footnotePlugin } from './footnoteView'
 import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 import { narrowRemoteChange } from './remoteChange'
@@ -146,10 +148,12 @@ export class DocumentEditor {
     const plugins = [
       ySyncPlugin(fragment),
       yCursorPlugin(this.provider.awareness, { cursorBuilder, selectionBuilder }),
-      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings)] : [readOnlyPlugin()]),
+      // tableEditing keeps cell selections and repairs tables a merge left uneven.
+      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings), tableEditing()] : [readOnlyPlugin()]),
       keymap(baseKeymap),
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
+      footnotePlugin(),
       ...this.comments.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()

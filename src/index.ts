@@ -3,7 +3,7 @@
  * roles, countries and the calendar. Pure: no I/O, runs in the browser and
  * on the server alike.
  */
-export { schema, isSafeHref, isUnsafeLinkFormat, BLOCK_TYPES } from './schema'
+export { schema, isSafeHref, isSafeImageSrc, isUnsafeLinkFormat, BLOCK_TYPES, IMAGE_TYPES, MAX_IMAGE_BYTES } from './schema'
 export { createBlockId, blockIdFixes, blockIdFixesWithin, withBlockIds, type BlockId, type BlockIdFix, type PositionRange } from './blockId'
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
 export {
@@ -82,6 +82,7 @@ export {
   readingOrder,
   tokenize,
   type BlockChange,
+  type BlockContainer,
   type BlockPlace,
   type ChangeCounts,
   type DiffBlock,
@@ -128,6 +129,9 @@ export {
   type DiffSide,
   type DocumentEntry,
   type ErrorBody,
+  type LeftOut,
+  type MarkupResult,
+  type UnplacedMarkup,
   type NamedAuditPage,
   type NewComment,
   type PeriodsView,
