@@ -299,15 +299,20 @@ export class App {
   }
 
   private async accounts(main: HTMLElement): Promise<void> {
-    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user?.username ?? '', selfRole: this.user?.role ?? 'observer' })
+    this.setTitle(main, this.t('accounts'))
+    const back = h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back')))
+    // Said in place, as on the audit page: this is no document, and the address stays.
+    const refusal = () => main.append(back, h('p', { class: 'notice accounts-refusal', role: 'alert' }, this.t('accountsForbidden')))
+    if (!this.user || !mayManageAccounts(this.user.role)) return void refusal()
+    const page = new AccountsPage({ t: this.t, language: this.language, self: this.user.username, selfRole: this.user.role })
     try {
       await page.load()
     } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return void refusal()
       this.handleApiError(err)
       return
     }
-    this.setTitle(main, this.t('accounts'))
-    main.append(h('nav', {}, h('a', { href: '#/', class: 'back' }, this.t('back'))), page.element)
+    main.append(back, page.element)
   }
 
   private async audit(main: HTMLElement): Promise<void> {

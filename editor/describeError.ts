@@ -1,4 +1,4 @@
-import type { RefusalCode } from '../src'
+import { isRole, type RefusalCode } from '../src'
 import { ApiError } from './api'
 import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from './i18n'
 
@@ -19,7 +19,9 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   country_delegates_full: 'error_country_delegates_full',
   password_too_short: 'error_password_too_short',
   version_name_taken: 'versionNameTaken',
-  comment_quota: 'error_comment_quota'
+  comment_quota: 'error_comment_quota',
+  delegate_needs_country: 'error_delegate_needs_country',
+  name_imitates_role: 'error_name_imitates_role'
 }
 
 // Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.
@@ -37,7 +39,13 @@ export function describeError(err: unknown, t: Translate, language: Language): s
   const values = Object.fromEntries(
     Object.entries(err.values).map(([name, value]) => [
       name,
-      DATE_VALUES.has(name) ? formatDay(value, language) : name === 'country' ? countryName(value, language) : value
+      DATE_VALUES.has(name)
+        ? formatDay(value, language)
+        : name === 'country'
+          ? countryName(value, language)
+          : name === 'role' && isRole(value)
+            ? t(`role_${value}`)
+            : value
     ])
   )
   return fill(t(key), values)

@@ -19,6 +19,7 @@ const es = {
   auditTrail: 'Auditoría',
   auditIntro: 'Registro de los actos del espacio de trabajo: quién hizo qué, sobre qué y cuándo. Nadie puede modificarlo ni borrarlo.',
   auditForbidden: 'Solo la Presidencia Pro Tempore y la Secretaría Ejecutiva pueden consultar la auditoría.',
+  accountsForbidden: 'Solo la Presidencia Pro Tempore y la Secretaría Ejecutiva gestionan las cuentas.',
   auditChainOk: 'Integridad verificada: las {entries} entradas están encadenadas sin alteraciones.',
   auditChainBroken: 'Integridad rota a partir de la entrada n.º {seq}: el registro fue alterado fuera de Consenso.',
   auditWhen: 'Fecha y hora',
@@ -374,6 +375,8 @@ const es = {
   error_username_taken: 'El nombre de usuario {username} ya está en uso.',
   error_country_delegates_full: '{country} ya tiene {max} cuentas de delegado, el máximo por país.',
   error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.',
+  error_delegate_needs_country: 'Una cuenta de delegación necesita un país: elija uno.',
+  error_name_imitates_role: 'El nombre no puede hacerse pasar por {role}: ese título solo lo llevan sus propias cuentas.',
   error_comment_quota: 'Ha enviado demasiados comentarios o demasiado texto en poco tiempo. Su comentario no se guardó: espere {seconds} segundos e inténtelo de nuevo (el texto sigue en el formulario).'
 }
 
@@ -393,6 +396,7 @@ const en: Messages = {
   auditTrail: 'Audit trail',
   auditIntro: "A record of the workspace's acts: who did what, to what, and when. Nobody can change or delete it.",
   auditForbidden: 'Only the Pro-Tempore Presidency and the Executive Secretariat may read the audit trail.',
+  accountsForbidden: 'Only the Pro-Tempore Presidency and the Executive Secretariat manage accounts.',
   auditChainOk: 'Integrity checked: all {entries} entries are chained, unaltered.',
   auditChainBroken: 'Integrity broken from entry no. {seq}: the record was altered outside Consenso.',
   auditWhen: 'Date and time',
@@ -747,6 +751,8 @@ const en: Messages = {
   error_username_taken: 'The username {username} is taken.',
   error_country_delegates_full: '{country} already has {max} delegate accounts, the most a country may hold.',
   error_password_too_short: 'The password must have at least {min} characters.',
+  error_delegate_needs_country: 'A delegation account needs a country: choose one.',
+  error_name_imitates_role: 'The name must not pass for {role}: only its own accounts bear that title.',
   error_comment_quota: 'You sent too many comments or too much text in a short time. Your comment was not saved: wait {seconds} seconds and try again (the text is still in the form).'
 }
 

@@ -1,5 +1,6 @@
 import { countryOf, isCountryCode, type Country, type CountryCode } from './country'
 import { isRole, rolesNamedIn, ROLE_TITLES, type Role } from './role'
+import type { RefusalCode } from './wire'
 
 /** The login name of an account: lower case letters, digits, dot, dash, underscore. */
 export type Username = string & { __brand: 'Username' }
@@ -22,19 +23,28 @@ export interface Account {
   readonly country: CountryCode | null
 }
 
+/** Why an account's fields are refused: the English message, and for the refusals people meet in the form, their code. */
+export interface AccountProblem {
+  readonly message: string
+  readonly code?: Extract<RefusalCode, 'delegate_needs_country' | 'name_imitates_role'>
+  readonly values?: Readonly<Record<string, string>>
+}
+
 /**
  * Checks an account's fields; returns the reason it is invalid, or undefined.
  * A name may not use or imitate another role's title (see `rolesNamedIn`).
  */
-export function accountProblem(account: { username: unknown; name: unknown; role: unknown; country: unknown }): string | undefined {
-  if (!isUsername(account.username)) return 'username must be 2–40 lower-case letters, digits, ".", "-" or "_"'
+
+export function accountProblem(account: { username: unknown; name: unknown; role: unknown; country: unknown }): AccountProblem | undefined {
+  if (!isUsername(account.username)) return { message: 'username must be 2–40 lower-case letters, digits, ".", "-" or "_"' }
   if (typeof account.name !== 'string' || account.name.trim() === '' || account.name.length > 120)
-    return 'name must be a non-empty text of at most 120 characters'
-  if (!isRole(account.role)) return `role must be one of ppt, secretariat, delegate, reviewer, observer`
-  if (account.country !== null && !isCountryCode(account.country)) return 'country must be the ISO code of a member country'
-  if (account.role === 'delegate' && account.country === null) return 'a delegate needs a country'
+    return { message: 'name must be a non-empty text of at most 120 characters' }
+  if (!isRole(account.role)) return { message: `role must be one of ppt, secretariat, delegate, reviewer, observer` }
+  if (account.country !== null && !isCountryCode(account.country)) return { message: 'country must be the ISO code of a member country' }
+  if (account.role === 'delegate' && account.country === null) return { message: 'a delegate needs a country', code: 'delegate_needs_country' }
   const imitated = rolesNamedIn(account.name).find((role) => role !== account.role)
-  if (imitated) return `name must not pass for ${ROLE_TITLES[imitated]}: only its own accounts bear that title`
+  if (imitated)
+    return { message: `name must not pass for ${ROLE_TITLES[imitated]}: only its own accounts bear that title`, code: 'name_imitates_role', values: { role: imitated } }
   return undefined
 }
 

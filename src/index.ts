@@ -21,7 +21,7 @@ export {
   receivesShares,
   type Role
 } from './role'
-export { accountProblem, colorOf, isUsername, MAX_DELEGATES_PER_COUNTRY, partyName, type Account, type Username } from './account'
+export { accountProblem, colorOf, type AccountProblem, isUsername, MAX_DELEGATES_PER_COUNTRY, partyName, type Account, type Username } from './account'
 export { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, sameVersionName, type DocumentId, type DocumentMeta } from './document'
 export { readContent, encodeContent, replaceContent, plainText, countWords, countDocumentWords } from './content'

@@ -106,13 +106,25 @@ function foldForNames(name: string): string {
  * account's name may name no role but its own (see `accountProblem`).
  */
 export function rolesNamedIn(name: string): Role[] {
-  const spaced = ` ${foldForNames(name)} `
-  const joined = spaced.replace(/ /g, '')
-  const named: Role[] = []
-  for (const role of ROLES) {
-    const titles = (RESERVED_NAMES[role] ?? []).map(foldForNames)
-    if (titles.some((title) => spaced.includes(` ${title} `) || joined === title.replace(/ /g, '') || (title.length >= 8 && joined.includes(title.replace(/ /g, '')))))
-      named.push(role)
+  const words = foldForNames(name).split(' ').filter(Boolean)
+  // The name without its spaces, and where its words start and end in it: a
+  // title matches from the start of a word to the end of one, so that
+  // "P.P.T. México", "P R E S I D E N C I A" and "PresidenciaProTempore"
+  // name the Presidency while "Vicepresidencia de Guatemala" does not.
+  const joined = words.join('')
+  const starts = new Set<number>()
+  const ends = new Set<number>()
+  let at = 0
+  for (const word of words) {
+    starts.add(at)
+    at += word.length
+    ends.add(at)
   }
-  return named
+  const names = (title: string) => {
+    const wanted = title.replace(/ /g, '')
+    for (let from = joined.indexOf(wanted); from >= 0; from = joined.indexOf(wanted, from + 1))
+      if (starts.has(from) && ends.has(from + wanted.length)) return true
+    return false
+  }
+  return ROLES.filter((role) => (RESERVED_NAMES[role] ?? []).map(foldForNames).some(names))
 }

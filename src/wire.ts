@@ -124,7 +124,9 @@ export const REFUSAL_CODES = [
   'country_delegates_full',
   'password_too_short',
   'version_name_taken',
-  'comment_quota'
+  'comment_quota',
+  'delegate_needs_country',
+  'name_imitates_role'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]

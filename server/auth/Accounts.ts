@@ -63,7 +63,7 @@ export const publicAccount = (a: Account): Account => ({ username: a.username, n
  */
 export interface AccountRefusal {
   readonly failed: string
-  readonly code?: Extract<RefusalCode, 'password_too_short' | 'username_taken' | 'country_delegates_full'>
+  readonly code?: Extract<RefusalCode, 'password_too_short' | 'username_taken' | 'country_delegates_full' | 'delegate_needs_country' | 'name_imitates_role'>
   readonly values?: Readonly<Record<string, string>>
 }
 
@@ -100,7 +100,7 @@ export class Accounts {
    */
   async create(input: NewAccount, write: AccountWrite = this.storeAlone): Promise<{ account: Account } | AccountRefusal> {
     const problem = accountProblem({ ...input, country: input.country ?? null })
-    if (problem) return { failed: problem }
+    if (problem) return { failed: problem.message, ...(problem.code ? { code: problem.code } : {}), ...(problem.values ? { values: problem.values } : {}) }
     if (input.password.length < MIN_PASSWORD_LENGTH)
       return {
         failed: `password must have at least ${MIN_PASSWORD_LENGTH} characters`,

@@ -153,4 +153,13 @@ describe('The audit trail in Chromium', () => {
     expect(await page.locator('.audit-table').count()).toBe(0)
     expect(errors).toEqual([])
   })
+
+  it('refuses an observer at #/accounts in place, naming the accounts rather than a document', async () => {
+    const server = await startTestServer()
+    const { page, errors } = await signInAs(browser(), server, 'observador', { home: '.shared-versions' })
+    await page.goto(`${server.server.url}/#/accounts`)
+    await expect(page.locator('.accounts-refusal').innerText()).resolves.toBe('Solo la Presidencia Pro Tempore y la Secretaría Ejecutiva gestionan las cuentas.')
+    expect(await page.locator('.accounts-page').count()).toBe(0)
+    expect(errors).toEqual([])
+  })
 })

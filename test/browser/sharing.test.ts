@@ -71,7 +71,14 @@ describe('Sharing a version with observers in Chromium', () => {
       .locator('main a')
       .evaluateAll((anchors) => anchors.filter((a) => !a.closest('.document-text')).map((a) => a.getAttribute('href')))
     const shareId = page.url().split('#/shared/')[1] as string
-    expect(links).toEqual(['#/', `/api/shared/${shareId}/export?format=docx`, `/api/shared/${shareId}/export?format=md`])
+    expect(links).toEqual(['#/', `/api/shared/${shareId}/export?format=docx`, `/api/shared/${shareId}/export?format=md`, `/api/shared/${shareId}/export?format=html`])
+    const html = await page.evaluate(async (url) => {
+      const res = await fetch(url)
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() }
+    }, `/api/shared/${shareId}/export?format=html`)
+    expect(html.status).toBe(200)
+    expect(html.type).toMatch(/^text\/html/)
+    expect(html.text).toContain(IN_NOVEMBER)
 
     ppt.page.once('dialog', (dialog) => void dialog.accept())
     await shareItems(ppt.page).locator('button.withdraw-share').click()

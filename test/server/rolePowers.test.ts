@@ -65,6 +65,10 @@ describe('Role powers', () => {
     ['presidencia pro tempore', 'delegate'],
     ['Presidencia Prо Tempore', 'observer'],
     ['P.P.T.', 'reviewer'],
+    ['P.P.T. México', 'delegate'],
+    ['P. P. T. de México', 'delegate'],
+    ['P R E S I D E N C I A', 'observer'],
+    ['PresidenciaProTempore', 'reviewer'],
     ['PPT México', 'delegate'],
     ['Pres\u200bidencia Pro Tempore', 'observer'],
     ['ＰＲＥＳＩＤＥＮＣＩＡ PRO TEMPORE', 'reviewer'],
@@ -80,6 +84,7 @@ describe('Role powers', () => {
     const refused = await ppt.post('/api/users', newAccount('impostor', role, name, role === 'delegate' ? 'GT' : undefined))
     expect(refused.status, JSON.stringify(refused.body)).toBe(400)
     expect(refused.body.error).toMatch(/^name must not pass for /)
+    expect(refused.body.code).toBe('name_imitates_role')
     expect(await usernames(ppt)).toEqual(before)
   })
 
@@ -91,7 +96,9 @@ describe('Role powers', () => {
       ['gt9', 'delegate', 'Delegación de Guatemala (asesora)', 'GT'],
       ['rev2', 'reviewer', 'Revisora de estilo', undefined],
       ['obs3', 'observer', 'Organización Internacional para las Migraciones', undefined],
-      ['obs4', 'observer', 'Pepe Pérez Torres', undefined]
+      ['obs4', 'observer', 'Pepe Pérez Torres', undefined],
+      ['gt10', 'delegate', 'Vicepresidencia de Guatemala', 'GT'],
+      ['obs5', 'observer', 'Equipo PPTX de la OIM', undefined]
     ] as const)
       expect((await ppt.post('/api/users', newAccount(username, role, name, country))).status, name).toBe(201)
   })
