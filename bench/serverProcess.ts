@@ -10,7 +10,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseMarkdown, type DocumentId } from '../src'
 import { defaultPersistence, startServer, type Logger } from '../server'
-import type { AdapterStore, LowdbStorageAdapter, WriteStats } from '../storage'
+import { AdapterStore, FolderStore, LowdbStorageAdapter, type WriteStats } from '../storage'
 import { BENCH_PASSWORD, type ServerStats } from './protocol'
 import { serve } from './rpc'
 
@@ -43,10 +43,13 @@ async function main(): Promise<void> {
     { logger: errorLogger }
   )
   const { workspace } = running
-  // The write counts of the store's file, where it keeps them (the lowdb file under an AdapterStore).
-  const writeStats = (): WriteStats => ({
-    ...(((workspace.store as Partial<AdapterStore>).adapter as Partial<LowdbStorageAdapter> | undefined)?.stats ?? { writes: 0, fsyncs: 0, bytes: 0 })
-  })
+  // The write counts of the store's files: the folder store's own, or the lowdb file's under an AdapterStore.
+  const writeStats = (): WriteStats => {
+    const store = workspace.store
+    if (store instanceof FolderStore) return store.stats
+    if (store instanceof AdapterStore && store.adapter instanceof LowdbStorageAdapter) return { ...store.adapter.stats }
+    throw new RangeError('The server stores in neither a FolderStore nor a lowdb file: no write counts to read')
+  }
   const gc = (globalThis as { gc?: () => void }).gc
   // The documents made through createDocuments, still stored.
   const created = new Set<DocumentId>()

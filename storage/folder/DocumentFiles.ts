@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib'
 import { mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DocumentHistory, DocumentLog, LoggedUpdate } from '../Store'
+import type { WriteStats } from '../DurableJsonFile'
 import { syncFolder, writeFileDurably } from '../writeFileDurably'
 import { decodeFrames, encodeFrame } from './frames'
 import { fileNameOf, idOfFileName } from './fileNames'
@@ -70,10 +71,14 @@ interface DocumentState {
 export class DocumentFiles implements DocumentLog {
   private readonly states = new Map<string, DocumentState>()
 
-  /** With `readOnly`, reads never cut a torn tail (a server may be appending it) and every change throws. */
+  /**
+   * With `readOnly`, reads never cut a torn tail (a server may be appending it) and every change throws.
+   * Counts its writes and fsyncs in `stats`.
+   */
   constructor(
     private readonly dir: string,
-    private readonly readOnly = false
+    private readonly readOnly = false,
+    private readonly stats: WriteStats = { writes: 0, fsyncs: 0, bytes: 0 }
   ) {}
 
   /** The documents with files, sorted. */
@@ -115,9 +120,9 @@ export class DocumentFiles implements DocumentLog {
         throw new RangeError(`Document ${document} is compacted through ${history.snapshotSeq}, not ${throughSeq}`)
       // The snapshot first: a crash before the updates file is rewritten
       // leaves updates it already holds, which load() skips by number.
-      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(copy, throughSeq), { replace: true })
+      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(copy, throughSeq), { replace: true, stats: this.stats })
       const kept = history.updates.filter((u) => u.seq > throughSeq)
-      await writeFileDurably(this.updatesPath(document), Buffer.concat(kept.map((u) => encodeUpdate(u.seq, u.update))), { replace: true })
+      await writeFileDurably(this.updatesPath(document), Buffer.concat(kept.map((u) => encodeUpdate(u.seq, u.update))), { replace: true, stats: this.stats })
     })
   }
 
@@ -127,9 +132,9 @@ export class DocumentFiles implements DocumentLog {
       const state = this.stateOf(document)
       // The snapshot file stays, empty, holding the last number given: numbers keep growing after a removal.
       const last = (state.nextSeq ?? 1) - 1
-      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(undefined, Math.max(last, history.snapshotSeq)), { replace: true })
+      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(undefined, Math.max(last, history.snapshotSeq)), { replace: true, stats: this.stats })
       await rm(this.updatesPath(document), { force: true })
-      await syncFolder(this.folderOf(document))
+      await syncFolder(this.folderOf(document), this.stats)
     })
   }
 
@@ -225,10 +230,13 @@ export class DocumentFiles implements DocumentLog {
       } finally {
         await file.close()
       }
+      this.stats.writes++
+      this.stats.fsyncs++
+      this.stats.bytes += frames.byteLength
       // A new file's name (and a new document's folder) must survive a power cut too.
       if (created) {
-        await syncFolder(folder)
-        await syncFolder(this.dir)
+        await syncFolder(folder, this.stats)
+        await syncFolder(this.dir, this.stats)
       }
       state.nextSeq = first + batch.length
       batch.forEach((w, i) => w.resolve(first + i))
