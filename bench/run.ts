@@ -161,7 +161,7 @@ function persistenceTableRow(r: PersistenceResult): Row {
   return {
     row: 'persistence',
     workload: `${r.rate} updates/s for ${r.seconds} s, 1 document; debounce ${r.debounceMs / 1000} s, max wait ${r.maxWaitMs / 1000} s`,
-    consenso: `${kib(r.bytesPerSecond)} KiB/s, ${fmt(r.fsyncsPerSecond, 2)} fsync/s (${r.writes} file writes of a ${kib(r.fileBytes)} KiB file)`,
+    consenso: `${kib(r.bytesPerSecond)} KiB/s, ${fmt(r.fsyncsPerSecond, 2)} fsync/s (${r.writes} file writes; ${kib(r.fileBytes)} KiB of data stored)`,
     peer: 'none',
     ratio: '',
     target: `≤ ${kib(r.maxBytesPerSecond)} KiB/s, ≤ ${fmt(r.maxFsyncsPerSecond, 2)} fsync/s`,
