@@ -43,7 +43,9 @@ export async function persistenceRow(opts: { rate: number; seconds: number }): P
       const [room] = await server.createDocuments(['Persistencia'], '# Borrador\n\nUn párrafo.\n')
       const token = await server.login('ppt')
       await call(load, 'connect', { specs: [{ serverUrl: server.collabUrl, room, params: { token }, writer: 0 }] })
-      await server.flush()
+      // What creating the document and signing in wrote is checkpointed now,
+      // not in the background during the typing (the store's idle checkpoint).
+      await server.settle()
       await sleep(debounceMs + 500)
       const before = (await server.stats()).storage
       const sent = await call<Record<number, number>>(load, 'write', { startAt: now() + 100, durationMs: opts.seconds * 1000, rate: opts.rate })

@@ -102,6 +102,11 @@ async function main(): Promise<void> {
     resetLoopDelay: () => loopDelay.reset(),
     /** Stores every pending change now. */
     flush: () => workspace.collaboration.flushAll(),
+    /** Stores every pending change, then checkpoints a folder store (its journal applied to its files). */
+    settle: async () => {
+      await workspace.collaboration.flushAll()
+      if (workspace.store instanceof FolderStore) await workspace.store.checkpoint()
+    },
     /** Stops the server (storing everything) and ends the process. */
     close: async () => {
       await running.close()

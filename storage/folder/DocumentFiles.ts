@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib'
-import { mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
+import { access, mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DocumentHistory, DocumentLog, LoggedUpdate } from '../Store'
 import type { WriteStats } from '../DurableJsonFile'
@@ -220,11 +220,14 @@ export class DocumentFiles implements DocumentLog {
     try {
       const frames = Buffer.concat(batch.map((w, i) => encodeUpdate(first + i, w.update)))
       const folder = this.folderOf(document)
-      await mkdir(folder, { recursive: true })
+      // Names made now (not an empty file a compaction left, whose name is durable already) must survive a power cut too.
+      const newFolder = (await mkdir(folder, { recursive: true })) !== undefined
+      const newFile = newFolder || !(await exists(this.updatesPath(document)))
       const file = await open(this.updatesPath(document), 'a')
-      let created: boolean
       try {
-        created = (await file.stat()).size === 0
+        // The names first: a write that fails after the file is made still leaves them durable for the next append.
+        if (newFile) await syncFolder(folder, this.stats)
+        if (newFolder) await syncFolder(this.dir, this.stats)
         await file.writeFile(frames)
         await file.datasync()
       } finally {
@@ -233,11 +236,6 @@ export class DocumentFiles implements DocumentLog {
       this.stats.writes++
       this.stats.fsyncs++
       this.stats.bytes += frames.byteLength
-      // A new file's name (and a new document's folder) must survive a power cut too.
-      if (created) {
-        await syncFolder(folder, this.stats)
-        await syncFolder(this.dir, this.stats)
-      }
       state.nextSeq = first + batch.length
       batch.forEach((w, i) => w.resolve(first + i))
     } catch (err) {
@@ -248,3 +246,9 @@ export class DocumentFiles implements DocumentLog {
     if (state.waiting.length > 0) void this.run(document, () => this.writeWaiting(document))
   }
 }
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false
+  )

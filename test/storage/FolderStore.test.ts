@@ -270,4 +270,14 @@ describe('FolderStore on disk', () => {
     expect(checkpointed.bytes - appended.bytes).toBeGreaterThan(onDisk)
     expect(checkpointed.fsyncs).toBeGreaterThan(appended.fsyncs + 4)
   })
+
+  test('an append into an updates file that a compaction emptied fsyncs that file only, not its folders again', async () => {
+    const store = await openStore()
+    await store.documents.append('doc', new Uint8Array([1, 2, 3]))
+    await store.documents.compact('doc', new Uint8Array([4, 5, 6]), 1)
+    const before = store.stats
+    expect(await store.documents.append('doc', new Uint8Array([7]))).toBe(2)
+    expect(store.stats.fsyncs - before.fsyncs).toBe(1)
+    expect(store.stats.writes - before.writes).toBe(1)
+  })
 })
