@@ -148,6 +148,12 @@ export class Collaboration {
     if (!budget) this.accountBudgets.set(account, (budget = new AccountBudget(this.accountBudget, this.clock)))
     const connection = new Connection(socket, context, room, this.logger, new MessageThrottle(this.messageThrottle, this.clock, budget))
     room.connections.add(connection)
+    room.storedState().then(
+      (state) => {
+        if (state) connection.answerFromStored(state)
+      },
+      () => {}
+    )
     room.loaded.then(() => connection.start(), () => {})
     return connection
   }

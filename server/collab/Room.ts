@@ -37,6 +37,9 @@ export class Room {
   holds = 0
   /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
   readonly loaded: Promise<void>
+  // The stored state as read, before it is applied; `applied` once it is in `doc`.
+  private readonly stored: Promise<readonly Uint8Array[] | undefined>
+  private applied = false
 
   // Who first spoke for each awareness client id in this document: the
   // session, and when its connection speaking for it left (undefined while open).
@@ -65,7 +68,20 @@ export class Room {
     // The server is no participant: it has no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
+    this.stored = this.hooks.onLoadDocument(this.id)
     this.loaded = this.load()
+  }
+
+  /**
+   * The document's stored state as one update, while it has been read but
+   * not yet applied (nothing else is in `doc` then: nothing writes before
+   * {@link loaded}); `undefined` once applied, or if it is stored in several
+   * parts. A connection answers a first sync step 1 from these bytes, so the
+   * client applies the document while the server does, not after it.
+   */
+  async storedState(): Promise<Uint8Array | undefined> {
+    const updates = await this.stored
+    return !this.applied && updates?.length === 1 ? updates[0] : undefined
   }
 
   // Nothing writes to the doc before it is loaded (connections and
@@ -74,12 +90,16 @@ export class Room {
   // the update of that transaction, and no connection is sent it twice
   // (clients get it as the answer to their sync step 1).
   private async load(): Promise<void> {
-    const updates = await this.hooks.onLoadDocument(this.id)
+    const updates = await this.stored
     if (updates === undefined) throw new RangeError(`No document ${this.id}`)
     this.storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
+    // A turn of the event loop before the apply holds it: the connections
+    // waiting answer their sync step 1 from the stored bytes first (storedState).
+    if (updates.length === 1) await new Promise<void>((resolve) => setImmediate(resolve))
     this.doc.transact(() => {
       for (const update of updates) Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
     }, STORAGE_ORIGIN)
+    this.applied = true
     this.doc.on('update', this.onUpdate)
     if (this.hooks.onChange && updates.length > 0) this.hooks.onChange(this.id, Y.mergeUpdates([...updates]), STORAGE_ORIGIN)
   }
