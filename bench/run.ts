@@ -4,12 +4,12 @@
  * the same figures to `bench/results.json`, and exits non-zero if a target is
  * missed. See the README, section "Benchmark", for what each row measures.
  *
- *   npm run bench                     the whole table (about 20 minutes, 9 of them the store rows at 100 MB)
- *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, loop, sweep, startup, import, trace)
+ *   npm run bench                     the whole table (about 25 minutes, 9 of them the store rows at 100 MB, 5 the editor row)
+ *   npm run bench -- --only diff,cold  some rows (fanout, many, cold, diff, persistence, loop, sweep, startup, import, trace, editor)
  *   npm run bench -- --store-mb 25    size of the largest workspace of the store rows (sweep, startup, import; default 100)
- *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows (default 3)
+ *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows, of each case in the editor row (default 3)
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
- *   npm run bench -- --profile        CPU profiles of the server processes into bench/profiles/
+ *   npm run bench -- --profile        CPU profiles of the server processes (and of the editor row's pages) into bench/profiles/
  *   npm run bench -- --soak 600       the soak mode instead: fan-out load for 600 s, memory at start and end
  */
 import { writeFile } from 'node:fs/promises'
@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { coldOpen, type ColdOpenResult } from './coldOpen'
 import { diffRow, type DiffResult } from './diffRow'
+import { editorRow, KEYS, KEYS_PER_SECOND, type EditorCase, type EditorRowResult } from './editor/editorRow'
 import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSummary, type FanoutWorkload } from './fanout'
 import { importRow, type ImportResult } from './importRow'
 import { LOOP_ATTACKS, loopRow, type LoopResult, type LoopRound } from './loop'
@@ -30,7 +31,7 @@ import { sweepRow, type SweepResult } from './sweepRow'
 import { traceRow, type TraceResult } from './traceRow'
 import { SeededWorkspaces } from './workspaceSeed'
 
-const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'loop', 'sweep', 'startup', 'import', 'trace'] as const
+const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'loop', 'sweep', 'startup', 'import', 'trace', 'editor'] as const
 type RowName = (typeof ROWS)[number]
 
 const { values: args } = parseArgs({
@@ -286,6 +287,47 @@ function loopTableRow(quiet: LoopRound, r: LoopRound): Row {
   }
 }
 
+/** Targets of the editor row (issue 15). */
+const EDITOR_TARGETS = { p99FactorOverDemoAlone: 2, visibleMs: 1000, editableMs: 1500 }
+
+function editorTableRows(r: EditorRowResult): Row[] {
+  const find = (page: EditorCase['page'], document: EditorCase['document'], writers: number) =>
+    r.cases.find((c) => c.page === page && c.document === document && c.writers === writers)
+  const reference = find('consenso', 'demo', 0)
+  const describe = (c: EditorCase) =>
+    `keys p50 ${fmt(c.p50Ms, 1)} ms, p99 ${fmt(c.p99Ms, 1)} ms; ${c.longTasks} long tasks${c.longTasks ? ` (longest ${fmt(c.longestTaskMs)} ms)` : ''}; ` +
+    `main thread ${fmt(c.taskMsPerKey, 2)} ms/key (layout ${fmt(c.layoutMsPerKey, 2)}); ` +
+    `open ${fmt(c.visibleMs)} ms visible, ${fmt(c.editableMs)} ms editable`
+  const rows: Row[] = []
+  for (const c of r.cases) {
+    if (c.page !== 'consenso') continue
+    const peer = find('baseline', c.document, c.writers)
+    const targets = ['no long task while typing']
+    let pass = c.longTasks === 0
+    if (c.document === 'long') {
+      targets.push(`open ≤ ${EDITOR_TARGETS.visibleMs} ms visible, ≤ ${EDITOR_TARGETS.editableMs} ms editable`)
+      pass &&= c.visibleMs <= EDITOR_TARGETS.visibleMs && c.editableMs <= EDITOR_TARGETS.editableMs
+      if (c.writers > 0 && reference) {
+        const limit = EDITOR_TARGETS.p99FactorOverDemoAlone * reference.p99Ms
+        targets.push(`p99 ≤ ${EDITOR_TARGETS.p99FactorOverDemoAlone} × demo alone (${fmt(limit, 1)} ms)`)
+        pass &&= c.p99Ms <= limit
+      }
+    }
+    rows.push({
+      row: `editor ${c.document}, ${c.writers} writers`,
+      workload: `${c.words.toLocaleString('en')} words; ${KEYS} keys at ${KEYS_PER_SECOND}/s; ${c.writers} remote writers`,
+      consenso: describe(c),
+      peer: peer ? `bare ProseMirror: ${describe(peer)}` : 'none',
+      ratio: peer
+        ? `p99 ${fmt(c.p99Ms / peer.p99Ms, 2)}; main thread ${fmt(c.taskMsPerKey / peer.taskMsPerKey, 2)}; open ${fmt(c.editableMs / peer.editableMs, 2)}`
+        : '',
+      target: targets.join('; '),
+      pass
+    })
+  }
+  return rows
+}
+
 function printTable(rows: readonly Row[]): void {
   const headers: Row = { row: 'row', workload: 'workload', consenso: 'Consenso', peer: 'peer', ratio: 'Consenso/peer', target: 'target', pass: true }
   const columns = ['row', 'workload', 'consenso', 'peer', 'ratio', 'target'] as const
@@ -370,6 +412,12 @@ async function main(): Promise<number> {
     results.persistence = persistence
   }
 
+  let editor: EditorRowResult | undefined
+  if (only.has('editor')) {
+    log(`editor: headless Chromium as the PPT typing ${KEYS} keys at ${KEYS_PER_SECOND}/s, the demo and a 70,000-word text, 0 and 10 remote writers; the app and a bare ProseMirror page`)
+    editor = await editorRow({ longWords: 70_000, writers: 10, rounds, log, ...(args.profile ? { profileDir: join(ROOT, 'bench/profiles') } : {}) })
+    results.editor = editor
+  }
   let loop: LoopResult | undefined
   if (only.has('loop')) {
     log(`loop: 50 clients typing for ${writeSeconds} s, quiet and then under each attack (${LOOP_ATTACKS.join(', ')}), real limits`)
@@ -418,6 +466,7 @@ async function main(): Promise<number> {
   if (startup) rows.push(startupTableRow(startup))
   if (imported) rows.push(importTableRow(imported))
   if (trace) rows.push(traceTableRow(trace))
+  if (editor) rows.push(...editorTableRows(editor))
   printTable(rows)
   const pass = rows.every((r) => r.pass)
   log(`${pass ? 'Every target met' : 'Some targets missed'} in ${fmt((performance.now() - started) / 1000)} s.`)

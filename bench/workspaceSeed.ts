@@ -135,7 +135,13 @@ export async function seedWorkspace(dir: string, targetMb: number, log: (line: s
 
     let documents = 0
     let comments = 0
-    for (let bytes = (await folderBytes(dir)).data; bytes < targetBytes; bytes = (await folderBytes(dir)).data) {
+    // What the folder holds once settled: a store that journals first (the
+    // folder store) counts an act twice until its next checkpoint.
+    const settledBytes = async () => {
+      await (workspace.store as { checkpoint?: () => Promise<void> }).checkpoint?.()
+      return (await folderBytes(dir)).data
+    }
+    for (let bytes = await settledBytes(); bytes < targetBytes; bytes = await settledBytes()) {
       documents++
       const size = Math.max(SMALLEST_FILLER_BYTES, Math.min(FILLER_MARKDOWN_BYTES, (targetBytes - bytes) / STORED_PER_MARKDOWN_BYTE))
       const markdown = await spanishMarkdown(`Documento de trabajo ${documents}`, size, 1000 + documents)

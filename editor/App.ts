@@ -1,4 +1,4 @@
-import { mayManageAccounts, mayReadAuditTrail, isSessionEndReason, receivesShares, SessionEndReason, type SessionEndReasonText, type SessionView, type User } from '../src'
+import { mayComment, mayManageAccounts, mayReadAuditTrail, isSessionEndReason, receivesShares, SessionEndReason, type SessionEndReasonText, type SessionView, type User } from '../src'
 import { AccountsPage } from './AccountsPage'
 import { AuditPage } from './audit/AuditPage'
 import { api, ApiError, whenSessionEnds } from './api'
@@ -10,6 +10,7 @@ import { VersionView } from './versions/VersionView'
 import { versionsApi } from './versions/versionsApi'
 import { DocumentEditor, type ClosedReason } from './DocumentEditor'
 import { importForm } from './exchange/importForm'
+import { markupControl } from './exchange/markupControl'
 import { replaceContentControl } from './exchange/replaceContentControl'
 import { h } from './dom'
 import { countryName, fill, formatInstant, initialLanguage, LANGUAGES, saveLanguage, showTimesIn, translator, type Language, type MessageKey, type Translate } from './i18n'
@@ -217,7 +218,8 @@ export class App {
         { class: 'document-nav' },
         h('a', { href: '#/', class: 'back' }, this.t('back')),
         h('a', { href: `#/doc/${id}/versions`, class: 'versions-link' }, this.t('versionsLink')),
-        this.user.mayEdit && replaceContentControl(id, this.t, this.language)
+        this.user.mayEdit && replaceContentControl(id, this.t, this.language),
+        mayComment(this.user.role) && markupControl(id, this.user, this.t, this.language)
       ),
       h('h1', { class: 'document-title' }, meta.title)
     )

@@ -4,7 +4,9 @@ import { EditorState } from 'prosemirror-state'
 import { EditorView } from 'prosemirror-view'
 import { keymap } from 'prosemirror-keymap'
 import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from 'y-prosemirror'
-import { CloseCode, colorOf, CONTENT_FRAGMENT, countWords, isRefusalClose, plainText, schema, type User } from '../src'
+import type { Node as ProseMirrorNode } from 'prosemirror-model'
+import { tableEditing } from 'prosemirror-tables'
+import { CloseCode, colorOf, CONTENT_FRAGMENT, countDocumentWords, isRefusalClose, schema, type User } from '../src'
 import { api, ApiError } from './api'
 import { blockIdPlugin } from './blockIdPlugin'
 import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
@@ -12,8 +14,11 @@ import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
 import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
+import { footnotePlugin } from './footnoteView'
 import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
+import { narrowRemoteChange } from './remoteChange'
+import { batchRemoteUpdates } from './remoteUpdates'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -101,8 +106,10 @@ export class DocumentEditor {
   private everConnected = false
   private lastSessionCheck = 0
   private wordTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly wordCache = new WeakMap<ProseMirrorNode, number>()
   private labelFrame = 0
   private readonly detachCitation: () => void
+  private readonly stopBatching: () => void
   private readonly comments: DocumentComments
 
   constructor(private readonly options: DocumentEditorOptions) {
@@ -131,6 +138,7 @@ export class DocumentEditor {
     // who this is. BroadcastChannel is off so that every update and every
     // presence passes through the server's checks.
     this.provider = new WebsocketProvider(`${wsProtocol}//${location.host}/collab`, documentId, this.doc, { disableBc: true })
+    this.stopBatching = batchRemoteUpdates(this.provider)
     this.provider.awareness.setLocalStateField('user', {
       name: user.name,
       country: user.country,
@@ -140,10 +148,12 @@ export class DocumentEditor {
     const plugins = [
       ySyncPlugin(fragment),
       yCursorPlugin(this.provider.awareness, { cursorBuilder, selectionBuilder }),
-      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings)] : [readOnlyPlugin()]),
+      // tableEditing keeps cell selections and repairs tables a merge left uneven.
+      ...(user.mayEdit ? [yUndoPlugin(), keymap(keyBindings), tableEditing()] : [readOnlyPlugin()]),
       keymap(baseKeymap),
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
+      footnotePlugin(),
       ...this.comments.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()
@@ -163,7 +173,7 @@ export class DocumentEditor {
       // y-prosemirror dispatches while the view is still being built, so the
       // view is reached through `this`, not through the field it will go to.
       dispatchTransaction(this: EditorView, tr) {
-        this.updateState(this.state.apply(tr))
+        this.updateState(this.state.apply(narrowRemoteChange(this.state, tr)))
         if (tr.docChanged) onDocChanged()
         onUpdated()
       }
@@ -239,10 +249,14 @@ export class DocumentEditor {
     })
   }
 
+  // At most one count per 300 ms, whether or not others keep typing; each
+  // counts again only the blocks that changed since the last (wordCache).
   private scheduleWordCount(): void {
-    clearTimeout(this.wordTimer)
+    if (this.wordTimer !== undefined) return
     this.wordTimer = setTimeout(() => {
-      this.wordCount.textContent = `${countWords(plainText(this.view.state.doc)).toLocaleString(this.options.language)} ${this.options.t('words')}`
+      this.wordTimer = undefined
+      const words = countDocumentWords(this.view.state.doc, this.wordCache)
+      this.wordCount.textContent = `${words.toLocaleString(this.options.language)} ${this.options.t('words')}`
     }, 300)
   }
 
@@ -297,6 +311,7 @@ export class DocumentEditor {
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)
+    this.stopBatching()
     this.view.destroy()
     this.provider.destroy()
     this.doc.destroy()

@@ -52,6 +52,10 @@ export function menuPlugin(toolbar: HTMLElement, t: Translate): Plugin {
     { label: '1.', title: t('orderedList'), command: commands.orderedList },
     { label: '❝', title: t('blockquote'), command: commands.blockquote },
     { label: '⇤', title: t('lift'), command: commands.lift },
+    { label: '⊞', title: `${t('insertTable')} (Ctrl+Alt+T)`, command: commands.table },
+    { label: '+⊟', title: `${t('addRow')} (Ctrl+Alt+R)`, command: commands.addRow },
+    { label: '+⊞', title: `${t('addColumn')} (Ctrl+Alt+C)`, command: commands.addColumn },
+    { label: '¹', title: `${t('insertFootnote')} (Ctrl+Alt+F)`, command: commands.footnote },
     { label: '↶', title: `${t('undo')} (Ctrl+Z)`, command: commands.undo },
     { label: '↷', title: `${t('redo')} (Ctrl+Y)`, command: commands.redo }
   ]

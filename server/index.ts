@@ -28,5 +28,5 @@ export {
 export { consoleLogger, silentLogger, type Logger } from './Logger'
 export { LoginThrottle, type LoginAllowance } from './auth/LoginThrottle'
 export { CSRF_HEADER } from '../src'
-export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID } from './demo/seedDemo'
+export { seedDemo, demoAccounts, DEMO_DOCUMENT_ID, CONCEPT_NOTE_ID } from './demo/seedDemo'
 export { Collaboration, CloseCode, MessageType, type CollaborationHooks, type WebSocketLike } from './collab'

@@ -50,17 +50,28 @@ export interface TextQuoteSelector {
   readonly blockId?: string
 }
 
-type Run = { readonly text: Y.XmlText; readonly length: number } | { readonly text: null; readonly length: 1 }
+type Run = { readonly text: Y.XmlText; readonly length: number } | { readonly text: null; readonly length: 0 | 1 }
 
 const isTextblock = (el: Y.XmlElement) => el.nodeName === 'paragraph' || el.nodeName === 'heading'
 
-// The inline content of a text block: text runs and hard breaks ("\n").
+// The inline content of a text block: text runs, hard breaks ("\n"), and
+// footnote markers and pictures, which have no text (a note's paragraphs are
+// blocks of their own), as in the text the diff and plain text read.
 function runsOf(block: Y.XmlElement): Run[] {
-  return block.toArray().map((child) => (child instanceof Y.XmlText ? { text: child, length: child.length } : { text: null, length: 1 }))
+  return block
+    .toArray()
+    .map((child) =>
+      child instanceof Y.XmlText ? { text: child, length: child.length } : { text: null, length: hasNoText(child) ? 0 : 1 }
+    )
 }
 
+const isFootnote = (child: unknown) => child instanceof Y.XmlElement && child.nodeName === 'footnote'
+
+// Inline nodes with no text of their own: footnote markers and pictures (a hard break is "\n").
+const hasNoText = (child: unknown) => child instanceof Y.XmlElement && child.nodeName !== 'hard_break'
+
 function textOfRun(run: Run): string {
-  if (!run.text) return '\n'
+  if (!run.text) return run.length === 0 ? '' : '\n'
   let text = ''
   for (const op of run.text.toDelta() as Array<{ insert: unknown }>) if (typeof op.insert === 'string') text += op.insert
   return text
@@ -99,7 +110,8 @@ const yjsBlocks: BlockTree<Y.XmlElement> = {
   children: elementsOf,
   text: blockText,
   type: (el) => el.nodeName,
-  level: (el) => el.getAttribute('level' as never)
+  level: (el) => el.getAttribute('level' as never),
+  notes: (el) => elementsOf(el).filter(isFootnote)
 }
 
 // A place in a text block: an index in one of its text runs or, where no text
@@ -221,7 +233,7 @@ function resolvePosition(doc: Y.Doc, json: unknown): { block: Y.XmlElement; offs
   const before = type === block ? index : children.indexOf(type as Y.XmlText)
   if (before < 0) return undefined
   let offset = type === block ? 0 : index
-  for (const child of children.slice(0, before)) offset += child instanceof Y.XmlText ? child.length : 1
+  for (const child of children.slice(0, before)) offset += child instanceof Y.XmlText ? child.length : hasNoText(child) ? 0 : 1
   return { block, offset }
 }
 

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'period.changed',
   'comment.created',
   'proposal.created',
+  'markup.imported',
   'comment.replied',
   'comment.status',
   'comment.withdrawn',
@@ -101,7 +102,9 @@ export const AUDIT_DETAIL_KEYS = [
   'answered',
   'bulk',
   'version',
-  'observers'
+  'observers',
+  'proposals',
+  'unplaced'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

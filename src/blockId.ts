@@ -57,6 +57,55 @@ export function blockIdFixes(doc: ProseMirrorNode, newId: () => BlockId = create
   return fixes.sort((a, b) => a.pos - b.pos)
 }
 
+/** A stretch of a document, in ProseMirror positions. */
+export interface PositionRange {
+  readonly from: number
+  readonly to: number
+}
+
+/**
+ * The fixes {@link blockIdFixes} makes, for a document whose blocks had
+ * unique ids before an edit of `ranges`: only blocks touching a range (or
+ * next to one) are checked, against the ids of every block. An edit changes
+ * a few blocks; checking them walks the document's blocks but not its text,
+ * and reads the text of no block but those that share an id.
+ */
+export function blockIdFixesWithin(doc: ProseMirrorNode, ranges: readonly PositionRange[], newId: () => BlockId = createBlockId): BlockIdFix[] {
+  const size = doc.content.size
+  const touched = new Map<number, ProseMirrorNode>()
+  for (const range of ranges) {
+    // One position more on each side: a split or a join changes the blocks on both sides of a boundary.
+    const from = Math.max(0, Math.min(range.from, range.to) - 1)
+    const to = Math.min(size, Math.max(range.from, range.to) + 1)
+    doc.nodesBetween(from, to, (node, pos) => {
+      if (BLOCK_TYPES.has(node.type.name)) touched.set(pos, node)
+      return !node.isTextblock
+    })
+  }
+  const fixes: BlockIdFix[] = []
+  const suspects = new Set<string>()
+  for (const [pos, node] of [...touched].sort(([a], [b]) => a - b)) {
+    const id = node.attrs.id as string | null
+    if (!id) fixes.push({ pos, id: newId() })
+    else suspects.add(id)
+  }
+  if (suspects.size > 0) {
+    const holders = new Map<string, number[]>()
+    doc.descendants((node, pos) => {
+      const id = node.attrs.id as string | null
+      if (id && suspects.has(id) && BLOCK_TYPES.has(node.type.name)) holders.set(id, [...(holders.get(id) ?? []), pos])
+      return !node.isTextblock
+    })
+    for (const positions of holders.values()) {
+      if (positions.length < 2) continue
+      const sized = positions.map((pos) => ({ pos, size: doc.nodeAt(pos)?.textContent.length ?? 0 }))
+      const keeper = sized.reduce((best, h) => (h.size > best.size ? h : best))
+      for (const h of sized) if (h !== keeper) fixes.push({ pos: h.pos, id: newId() })
+    }
+  }
+  return fixes.sort((a, b) => a.pos - b.pos)
+}
+
 /** `doc` with every block given a unique id (see {@link blockIdFixes}). */
 export function withBlockIds(doc: ProseMirrorNode, newId: () => BlockId = createBlockId): ProseMirrorNode {
   const fixes = new Map(blockIdFixes(doc, newId).map((f) => [f.pos, f.id]))

@@ -38,6 +38,26 @@ export function plainText(doc: ProseMirrorNode): string {
 export const countWords = (text: string): number => text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0
 
 /**
+ * The words of a document, as `countWords(plainText(doc))` counts them (a
+ * word never spans two blocks), counted block by block at the top level.
+ * With a `cache` kept from one version of the document to the next, only the
+ * blocks that changed are counted again: ProseMirror keeps the nodes an edit
+ * did not touch, and so does y-prosemirror for others' edits.
+ */
+export function countDocumentWords(doc: ProseMirrorNode, cache: WeakMap<ProseMirrorNode, number> = new WeakMap()): number {
+  let words = 0
+  doc.forEach((block) => {
+    let count = cache.get(block)
+    if (count === undefined) {
+      count = countWords(walkTextBlocks([block], proseMirrorBlocks).map((b) => b.text).join('\n\n'))
+      cache.set(block, count)
+    }
+    words += count
+  })
+  return words
+}
+
+/**
  * Makes the document's text `doc` with the smallest edit of blocks: blocks
  * are paired with the blocks of the Y.Doc in document order, a text block
  * by its id and a container (list, list item, quotation) by its own id or by

@@ -3,12 +3,24 @@ import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { countWords } from './content'
 import { proseMirrorBlocks, walkTextBlocks } from './walkTextBlocks'
 
+/**
+ * The table cell or footnote a block is in, so that a change can be told as
+ * "a changed cell", "an added row", "a changed note". Counted from 1 in
+ * reading order: tables of the document, rows and cells of the table (a
+ * merged cell counts once), footnote markers of the document.
+ */
+export type BlockContainer =
+  | { readonly kind: 'cell'; readonly table: number; readonly row: number; readonly column: number; readonly header: boolean }
+  | { readonly kind: 'note'; readonly note: number }
+
 /** A text block as the diff sees it: its id (stable across versions), text and section. */
 export interface DiffBlock {
   readonly id: string | null
   readonly type: string
   readonly text: string
   readonly section: string
+  /** The table cell or footnote it is in; absent in the running text. */
+  readonly container?: BlockContainer
 }
 
 /**
@@ -16,12 +28,43 @@ export interface DiffBlock {
  * same text, as `plainText`), each with the heading (level 1 or 2) of its section.
  */
 export function blocksOf(doc: ProseMirrorNode): DiffBlock[] {
-  return walkTextBlocks(doc.children, proseMirrorBlocks).map(({ node, text, section }) => ({
-    id: (node.attrs.id as string | null) ?? null,
-    type: node.type.name,
-    text,
-    section
-  }))
+  const containers = containersOf(doc)
+  return walkTextBlocks(doc.children, proseMirrorBlocks).map(({ node, text, section }, i) => {
+    const container = containers[i]
+    return { id: (node.attrs.id as string | null) ?? null, type: node.type.name, text, section, ...(container ? { container } : {}) }
+  })
+}
+
+// The container of each text block, in the order walkTextBlocks meets them:
+// a depth-first walk meets a note's paragraphs right after the block that
+// holds the marker, and cells row by row, as it does.
+function containersOf(doc: ProseMirrorNode): Array<BlockContainer | null> {
+  const containers: Array<BlockContainer | null> = []
+  const tables = new Map<number, number>()
+  let notes = 0
+  const noteNumbers = new Map<number, number>()
+  doc.descendants((node, pos) => {
+    if (node.type.name === 'table') tables.set(pos, tables.size + 1)
+    if (node.type.name === 'footnote') noteNumbers.set(pos, ++notes)
+    if (!node.isTextblock) return true
+    const $pos = doc.resolve(pos)
+    let container: BlockContainer | null = null
+    for (let d = $pos.depth; d > 0 && !container; d--) {
+      const ancestor = $pos.node(d)
+      if (ancestor.type.name === 'footnote') container = { kind: 'note', note: noteNumbers.get($pos.before(d)) ?? 0 }
+      else if (ancestor.type.spec.tableRole === 'cell' || ancestor.type.spec.tableRole === 'header_cell')
+        container = {
+          kind: 'cell',
+          table: tables.get($pos.before(d - 2)) ?? 0,
+          row: $pos.index(d - 2) + 1,
+          column: $pos.index(d - 1) + 1,
+          header: ancestor.type.spec.tableRole === 'header_cell'
+        }
+    }
+    containers.push(container)
+    return true
+  })
+  return containers
 }
 
 /** A piece of a changed block's text. */
@@ -49,6 +92,8 @@ export interface BlockChange {
   readonly coarse?: true
   /** The block's id in the new version (the old one for a deleted block). */
   readonly blockId: string | null
+  /** The table cell or footnote the block is in (in the new version; the old one for a deleted block). */
+  readonly container?: BlockContainer
   /** Its position among the old version's blocks (null if inserted) and the new one's (null if deleted). */
   readonly oldIndex: number | null
   readonly newIndex: number | null
@@ -245,6 +290,8 @@ const SIMILAR_ENOUGH = 0.5
 
 const emptyCounts = (): ChangeCounts => ({ wordsAdded: 0, wordsRemoved: 0, blocksChanged: 0, blocksInserted: 0, blocksDeleted: 0, blocksMoved: 0 })
 
+const containerOf = (b: DiffBlock) => (b.container ? { container: b.container } : {})
+
 /**
  * Compares two versions block by block, then word by word. Blocks are first
  * paired by id (ids survive edits), then by identical text, then, between
@@ -339,7 +386,7 @@ export function diffBlocks(
     for (; nextDeleted < before; nextDeleted++) {
       if (taken.has(nextDeleted)) continue
       const b = oldBlocks[nextDeleted] as DiffBlock
-      blocks.push({ op: 'deleted', section: b.section, oldText: b.text, newText: '', blockId: b.id, oldIndex: nextDeleted, newIndex: null })
+      blocks.push({ op: 'deleted', section: b.section, oldText: b.text, newText: '', blockId: b.id, ...containerOf(b), oldIndex: nextDeleted, newIndex: null })
       count(b.section, (c) => {
         c.blocksDeleted++
         c.wordsRemoved += countWords(b.text)
@@ -354,7 +401,7 @@ export function diffBlocks(
     if (o === undefined) {
       // A deletion in the same stretch is shown before the insertion that replaces it.
       flushDeleted(nextAnchorOld[n] as number)
-      blocks.push({ op: 'inserted', section: b.section, oldText: '', newText: b.text, blockId: b.id, oldIndex: null, newIndex: n })
+      blocks.push({ op: 'inserted', section: b.section, oldText: '', newText: b.text, blockId: b.id, ...containerOf(b), oldIndex: null, newIndex: n })
       count(b.section, (c) => {
         c.blocksInserted++
         c.wordsAdded += countWords(b.text)
@@ -378,6 +425,7 @@ export function diffBlocks(
       ...(runs ? { runs } : {}),
       ...(words?.coarse ? { coarse: true as const } : {}),
       blockId: b.id,
+      ...containerOf(b),
       oldIndex: o,
       newIndex: n
     })

@@ -3,8 +3,8 @@
  * roles, countries and the calendar. Pure: no I/O, runs in the browser and
  * on the server alike.
  */
-export { schema, isSafeHref, isUnsafeLinkFormat, BLOCK_TYPES } from './schema'
-export { createBlockId, blockIdFixes, withBlockIds, type BlockId, type BlockIdFix } from './blockId'
+export { schema, isSafeHref, isSafeImageSrc, isUnsafeLinkFormat, BLOCK_TYPES, IMAGE_TYPES, MAX_IMAGE_BYTES } from './schema'
+export { createBlockId, blockIdFixes, blockIdFixesWithin, withBlockIds, type BlockId, type BlockIdFix, type PositionRange } from './blockId'
 export { COUNTRIES, countryOf, isCountryCode, type Country, type CountryCode } from './country'
 export {
   ROLES,
@@ -24,7 +24,7 @@ export {
 export { accountProblem, colorOf, isUsername, MAX_DELEGATES_PER_COUNTRY, partyName, type Account, type Username } from './account'
 export { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, sameVersionName, type DocumentId, type DocumentMeta } from './document'
-export { readContent, encodeContent, replaceContent, plainText, countWords } from './content'
+export { readContent, encodeContent, replaceContent, plainText, countWords, countDocumentWords } from './content'
 export { parseMarkdown } from './markdown'
 export {
   anchorFromQuote,
@@ -82,6 +82,7 @@ export {
   readingOrder,
   tokenize,
   type BlockChange,
+  type BlockContainer,
   type BlockPlace,
   type ChangeCounts,
   type DiffBlock,
@@ -128,6 +129,9 @@ export {
   type DiffSide,
   type DocumentEntry,
   type ErrorBody,
+  type LeftOut,
+  type MarkupResult,
+  type UnplacedMarkup,
   type NamedAuditPage,
   type NewComment,
   type PeriodsView,

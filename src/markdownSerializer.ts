@@ -47,6 +47,34 @@ const serializer = new MarkdownSerializer(
         return `${' '.repeat(width - number.length)}${number}${delimiter} `
       })
     },
+    table(state, node) {
+      // GFM: the first row is the header; a merged cell is written once, the
+      // columns it spans left empty, and every row padded to the widest.
+      const rows = node.children.map((row) => row.children.flatMap((cell) => [cellText(cell, state), ...Array<string>(Math.max(0, (cell.attrs.colspan as number) - 1)).fill('')]))
+      const width = Math.max(...rows.map((r) => r.length))
+      const line = (cells: string[]) => `| ${[...cells, ...Array<string>(width - cells.length).fill('')].join(' | ')} |`
+      rows.forEach((cells, i) => {
+        state.write(line(cells))
+        state.ensureNewLine()
+        if (i === 0) {
+          state.write(line(Array<string>(width).fill('---')))
+          state.ensureNewLine()
+        }
+      })
+      state.closeBlock(node)
+    },
+    // Written by the table: a cell's text is one line of its row.
+    table_row() {},
+    table_cell() {},
+    table_header() {},
+    footnote(state, node) {
+      const notes = notesOf(state)
+      notes.push(node)
+      state.write(`[^${notes.length}]`)
+    },
+    // A picture lives in the document as a data: URL, which Markdown readers
+    // (this one included) do not take as an image source: it is left out.
+    image() {},
     hard_break(state, node, parent, index) {
       // A heading is one line in Markdown: a break inside it becomes a space
       // rather than ending the heading and starting a paragraph.
@@ -93,15 +121,40 @@ const serializer = new MarkdownSerializer(
 /**
  * A document of {@link schema} as CommonMark: headings (`#`–`###`), paragraphs,
  * `-` and `1.` lists (nested ones indented), `>` block quotes, `\` hard breaks,
- * `*em*`, `**strong**` and links. Guarantees that {@link parseMarkdown} of
+ * `*em*`, `**strong**`, links, GFM tables (the first row as header, merged
+ * cells written once) and footnotes (`[^1]` … `[^1]: note`). Guarantees that {@link parseMarkdown} of
  * the result gives back the same blocks, marks and text (block ids aside),
  * except that empty paragraphs vanish (Markdown has none), a hard break inside
  * a heading becomes a space, and links that are neither web nor mail links
- * (which the schema does not admit anyway) are written as plain text.
+ * (which the schema does not admit anyway) are written as plain text; and
+ * that tables lose what GFM cannot say (merged cells, a first row of plain
+ * cells, several paragraphs in a cell) and pictures are left out.
  */
 export function serializeMarkdown(doc: ProseMirrorNode): string {
+  const notes: ProseMirrorNode[] = []
   // Our schema has no `tight` attribute: lists are written compactly.
-  return serializer.serialize(withoutUnsafeLinks(doc), { tightLists: true })
+  const text = serializer.serialize(withoutUnsafeLinks(doc), { tightLists: true, notes } as SerializerOptions)
+  // Each note after the text, as markdown-it-footnote reads it: `[^n]: ` and
+  // its further paragraphs indented by four spaces.
+  const definitions = notes.map((note, i) => {
+    const body = serializeMarkdown(note.type.schema.node('doc', null, note.content)).trimEnd()
+    const lines = body.split('\n').map((line, n) => (n === 0 || line === '' ? line : `    ${line}`))
+    return `[^${i + 1}]: ${lines.join('\n')}`
+  })
+  return definitions.length ? `${text.trimEnd()}\n\n${definitions.join('\n\n')}\n` : text
+}
+
+type SerializerOptions = Parameters<MarkdownSerializer['serialize']>[1]
+type SerializerState = Parameters<MarkdownSerializer['nodes'][string]>[0]
+
+// The notes met so far in one serialization, kept in its state's options.
+const notesOf = (state: SerializerState): ProseMirrorNode[] => (state.options as { notes?: ProseMirrorNode[] }).notes ?? []
+
+// A cell's blocks as one line of Markdown: GFM cells hold no line breaks, and a pipe would end the cell.
+function cellText(cell: ProseMirrorNode, state: SerializerState): string {
+  const notes = notesOf(state)
+  const text = serializer.serialize(cell.type.schema.node('doc', null, cell.content), { tightLists: true, notes } as SerializerOptions)
+  return text.trim().replace(/\s*\n+\s*/g, ' ').replace(/\|/g, '\\|')
 }
 
 // A link that came into the document some other way than through the schema's

@@ -15,6 +15,8 @@ export interface BlockTree<N> {
   readonly type: (node: N) => string
   /** A heading's level, as the tree keeps it (a number, or its text); anything for other blocks. */
   readonly level: (node: N) => unknown
+  /** The footnotes in a text block, in order: the walk takes their paragraphs just after the block. */
+  readonly notes: (node: N) => readonly N[]
 }
 
 /** A text block met by {@link walkTextBlocks}, with its text and the heading of its section. */
@@ -30,7 +32,8 @@ export const isSection = (type: string, level: unknown): boolean => type === 'he
 
 /**
  * Every text block under `roots` in reading order (list items and quoted
- * paragraphs each count as one), each with the heading of its section (see
+ * paragraphs each count as one; table cells' blocks row by row; a footnote's
+ * paragraphs just after the block its marker is in), each with the heading of its section (see
  * {@link isSection}). The one walk over a document's blocks: plain text,
  * the diff and comment anchors all see the same blocks with the same text.
  */
@@ -45,6 +48,8 @@ export function walkTextBlocks<N>(roots: readonly N[], tree: BlockTree<N>): Walk
     const text = tree.text(node)
     if (isSection(tree.type(node), tree.level(node))) section = text
     blocks.push({ node, text, section })
+    // A note is read where its marker is: after the block that cites it.
+    for (const note of tree.notes(node)) for (const child of tree.children(note)) visit(child)
   }
   for (const root of roots) visit(root)
   return blocks
@@ -54,6 +59,7 @@ export function walkTextBlocks<N>(roots: readonly N[], tree: BlockTree<N>): Walk
 export const proseMirrorBlocks: BlockTree<ProseMirrorNode> = {
   isTextblock: (node) => node.isTextblock,
   children: (node) => node.children,
+  // A footnote marker has no text: its note's text is in blocks of its own.
   text: (node) => {
     let text = ''
     node.forEach((child) => {
@@ -62,5 +68,6 @@ export const proseMirrorBlocks: BlockTree<ProseMirrorNode> = {
     return text
   },
   type: (node) => node.type.name,
-  level: (node) => node.attrs.level
+  level: (node) => node.attrs.level,
+  notes: (node) => node.children.filter((child) => child.type.name === 'footnote')
 }

@@ -45,7 +45,9 @@ export const CloseCode = {
   documentTooLarge: 4413,
   /**
    * An update broke a rule of the content: a link that is not an http(s) or
-   * mailto address (see `isSafeHref`). Nothing of it was applied, forwarded or stored.
+   * mailto address (see `isSafeHref`), or a picture that is not a raster
+   * data: URL within the limit (see `isSafeImageSrc`). Nothing of it was
+   * applied, forwarded or stored.
    */
   unsafeContent: 4422,
   /** The connection stayed over its message rates for too long (flood control). */
@@ -325,3 +327,33 @@ export type AuditVerification = { readonly ok: true; readonly entries: number } 
  * Presidency and the Secretariat learn of them and restore them from a backup.
  */
 export type AuditCheck = AuditVerification & { readonly damaged: readonly string[] }
+
+/**
+ * Something of an imported file that the document does not hold (a picture
+ * of a type or size that is not kept), listed in the import's answer rather
+ * than dropped silently.
+ */
+export interface LeftOut {
+  /** What was left out: "image" for a picture. */
+  readonly what: 'image'
+  /** Why, in words for the person who uploaded the file. */
+  readonly reason: string
+}
+
+/** A tracked change or Word comment of a marked-up copy that the current draft no longer has room for. */
+export interface UnplacedMarkup {
+  /** The passage of the copy it was on ("" for an insertion point). */
+  readonly quote: string
+  /** Why it was not placed, in words for the uploader. */
+  readonly reason: string
+}
+
+/**
+ * The answer to `POST /api/documents/:id/markup`: the country's comments and
+ * proposals made from a marked-up Word copy (or, with `?dryRun=1`, those
+ * that would be made, stored nowhere), and what could not be placed.
+ */
+export interface MarkupResult {
+  readonly created: { readonly comments: readonly CommentView[]; readonly proposals: readonly CommentView[] }
+  readonly unplaced: readonly UnplacedMarkup[]
+}

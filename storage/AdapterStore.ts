@@ -1,3 +1,4 @@
+import { SerialQueue } from './SerialQueue'
 import type { StorageAdapter, StorageChunk, StorageKey } from './StorageAdapter'
 import {
   AUDIT_GENESIS,
@@ -59,7 +60,7 @@ const seqOfUpdateKey = (key: StorageKey) => Number(key[3]) + 1
  * data file (the data folder's lock sees to that).
  */
 export class AdapterStore implements Store {
-  private readonly held = new Map<string, Promise<unknown>>()
+  private readonly held = new SerialQueue<string>()
   private head: AuditHead | undefined
   // The last number given per document, so that appends made together get
   // different numbers without waiting for each other's writes.
@@ -67,7 +68,7 @@ export class AdapterStore implements Store {
   // Per document, the last of its appends' saves and compactions' removals:
   // a removal decides what to remove from what is stored when it runs, so
   // it never removes an update stored after it looked.
-  private readonly writes = new Map<string, Promise<unknown>>()
+  private readonly writes = new SerialQueue<string>()
 
   constructor(readonly adapter: StorageAdapter) {}
 
@@ -183,16 +184,7 @@ export class AdapterStore implements Store {
   }
 
   readonly locks: ScopeLocks = {
-    run: <T>(scope: string, work: () => Promise<T>): Promise<T> => {
-      const before = this.held.get(scope) ?? Promise.resolve()
-      const result = before.then(work, work)
-      const settled = result.catch(() => undefined)
-      this.held.set(scope, settled)
-      void settled.then(() => {
-        if (this.held.get(scope) === settled) this.held.delete(scope)
-      })
-      return result
-    }
+    run: (scope, work) => this.held.run(scope, work)
   }
 
   close(): Promise<void> {
@@ -200,14 +192,7 @@ export class AdapterStore implements Store {
   }
 
   private inTurn<T>(document: string, work: () => Promise<T>): Promise<T> {
-    const before = this.writes.get(document) ?? Promise.resolve()
-    const result = before.then(work, work)
-    const settled = result.catch(() => undefined)
-    this.writes.set(document, settled)
-    void settled.then(() => {
-      if (this.writes.get(document) === settled) this.writes.delete(document)
-    })
-    return result
+    return this.writes.run(document, work)
   }
 
   // Removals first, each its own call; then every stored value in one saveAll.

@@ -1,3 +1,4 @@
+import { SerialQueue } from './SerialQueue'
 import {
   AUDIT_GENESIS,
   AuditConflictError,
@@ -28,7 +29,7 @@ export class MemoryStore implements Store {
   private readonly scopes = new Map<string, Map<string, string>>()
   private readonly entries: StoredAuditEntry[] = []
   private readonly logs = new Map<string, { snapshot: Uint8Array | undefined; snapshotSeq: number; updates: LoggedUpdate[]; nextSeq: number }>()
-  private readonly held = new Map<string, Promise<unknown>>()
+  private readonly held = new SerialQueue<string>()
 
   readonly records: Records = {
     get: async (where, id) => {
@@ -115,16 +116,7 @@ export class MemoryStore implements Store {
   }
 
   readonly locks: ScopeLocks = {
-    run: <T>(scope: string, work: () => Promise<T>): Promise<T> => {
-      const before = this.held.get(scope) ?? Promise.resolve()
-      const result = before.then(work, work)
-      const settled = result.catch(() => undefined)
-      this.held.set(scope, settled)
-      void settled.then(() => {
-        if (this.held.get(scope) === settled) this.held.delete(scope)
-      })
-      return result
-    }
+    run: (scope, work) => this.held.run(scope, work)
   }
 
   async close(): Promise<void> {}

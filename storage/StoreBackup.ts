@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { link, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { link, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { AdapterStore } from './AdapterStore'
 import { copyStore } from './copyStore'
@@ -13,6 +13,7 @@ import { LowdbStorageAdapter } from './LowdbStorageAdapter'
 import { MemoryStorageAdapter } from './MemoryStorageAdapter'
 import { storeFolderIn } from './openWorkspaceStore'
 import { syncFolder, writeFileDurably } from './writeFileDurably'
+import { pathExists } from './pathExists'
 
 /** A file that was to hold a whole Consenso store does not: damaged, cut short, or something else. */
 export class InvalidStoreFileError extends Error {
@@ -106,7 +107,7 @@ const describe = (path: string, bytes: Uint8Array, chunks: number): StoreCopy =>
  */
 export async function backupStore(dataDir: string, to: { file?: string; folder?: string } = {}, now = new Date()): Promise<StoreCopy> {
   const folder = storeFolderIn(dataDir)
-  const source = (await exists(folder)) ? folder : dataFileIn(dataDir)
+  const source = (await pathExists(folder)) ? folder : dataFileIn(dataDir)
   const { bytes, damaged } = source === folder ? await singleFileOf(folder) : { bytes: await readFile(source), damaged: [] }
   const chunks = checkStoreFile(source, bytes)
   if (to.file !== undefined) {
@@ -186,7 +187,7 @@ export async function restoreStore(backupFile: string, dataDir: string, now = ne
   const lock = await DataFolderLock.acquire(dataDir)
   try {
     const folder = storeFolderIn(dataDir)
-    if (await exists(folder)) {
+    if (await pathExists(folder)) {
       const restoring = `${folder}.restoring`
       await rm(restoring, { recursive: true, force: true })
       const file = await LowdbStorageAdapter.open(backup)
@@ -200,7 +201,7 @@ export async function restoreStore(backupFile: string, dataDir: string, now = ne
         await source.close()
       }
       const previous = await createUnique(`${folder}.before-restore-${fileStamp(now)}`, '', async (candidate) => {
-        if (await exists(candidate)) throw Object.assign(new Error(`${candidate} exists`), { code: 'EEXIST' })
+        if (await pathExists(candidate)) throw Object.assign(new Error(`${candidate} exists`), { code: 'EEXIST' })
         await rename(folder, candidate)
       })
       await rename(restoring, folder)
@@ -209,7 +210,7 @@ export async function restoreStore(backupFile: string, dataDir: string, now = ne
     }
     const target = dataFileIn(dataDir)
     let previous: string | undefined
-    if (await exists(target)) {
+    if (await pathExists(target)) {
       // A hard link keeps the current file, whole, under a second name: the
       // rename below then replaces only the first name.
       previous = await createUnique(`${target}.before-restore-${fileStamp(now)}`, '', (candidate) => link(target, candidate))
@@ -231,15 +232,5 @@ async function createUnique(base: string, ext: string, create: (path: string) =>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw err
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw err
   }
 }

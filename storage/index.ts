@@ -40,3 +40,4 @@ export { FolderStore, defaultFolderStoreOptions, type FolderStoreOptions } from 
 export { AuditTrailCutError } from './folder/AuditSegments'
 export { copyStore, inventoryOf, serverKinds, type CopyOptions, type CopyReport, type StoreInventory } from './copyStore'
 export { openWorkspaceStore, storeFolderIn, type WorkspaceStoreOpening } from './openWorkspaceStore'
+export { SerialQueue } from './SerialQueue'

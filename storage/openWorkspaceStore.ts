@@ -1,4 +1,4 @@
-import { link, rename, rm, stat, unlink } from 'node:fs/promises'
+import { link, rename, rm, unlink } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { AdapterStore } from './AdapterStore'
 import { copyStore, type CopyReport } from './copyStore'
@@ -6,6 +6,7 @@ import { dataFileIn, fileStamp } from './DataFolder'
 import { FolderStore, type FolderStoreOptions } from './folder/FolderStore'
 import { IndexedSnapshotAdapter } from './IndexedSnapshotAdapter'
 import { LowdbStorageAdapter } from './LowdbStorageAdapter'
+import { pathExists } from './pathExists'
 import type { Store } from './Store'
 import { syncFolder } from './writeFileDurably'
 
@@ -38,7 +39,7 @@ export interface WorkspaceStoreOpening {
 export async function openWorkspaceStore(dataDir: string, options: FolderStoreOptions = {}, now = new Date()): Promise<WorkspaceStoreOpening> {
   const folder = storeFolderIn(dataDir)
   const legacy = dataFileIn(dataDir)
-  if ((await exists(folder)) || !(await exists(legacy))) return { store: await FolderStore.open(folder, options) }
+  if ((await pathExists(folder)) || !(await pathExists(legacy))) return { store: await FolderStore.open(folder, options) }
   // Reading beside a server (a tool, a test): what the data file holds, changing nothing.
   if (options.readOnly) return { store: new AdapterStore(await LowdbStorageAdapter.open(legacy)) }
 
@@ -49,7 +50,7 @@ export async function openWorkspaceStore(dataDir: string, options: FolderStoreOp
   await file.close()
   const keptAs = `${legacy}.before-upgrade-${fileStamp(now)}`
   // A hard link: the old file, whole, under a name of its own, before anything else changes.
-  if (!(await exists(keptAs))) await link(legacy, keptAs)
+  if (!(await pathExists(keptAs))) await link(legacy, keptAs)
   const upgrading = `${folder}.upgrading`
   // Left by an upgrade cut short: start it over.
   await rm(upgrading, { recursive: true, force: true })
@@ -69,14 +70,4 @@ export async function openWorkspaceStore(dataDir: string, options: FolderStoreOp
   await unlink(`${legacy}.tmp`).catch(() => {})
   await syncFolder(dirname(folder))
   return { store: await FolderStore.open(folder, options), upgraded: { keptAs, copied } }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw err
-  }
 }

@@ -127,6 +127,38 @@ function mapPassage(passage: Passage, tr: Transaction, quote: string): Passage |
   return from === to && quote !== '' ? undefined : { from, to }
 }
 
+// The part of the old document a change from Yjs replaced, if it is one range:
+// narrowRemoteChange makes it the blocks that changed, not the whole text.
+function replacedRange(tr: Transaction): Passage | undefined {
+  if (tr.steps.length !== 1) return undefined
+  let range: Passage | undefined
+  tr.mapping.maps[0]?.forEach((from, to) => (range = { from, to }))
+  return range
+}
+
+// After a change from Yjs: a passage outside the blocks it replaced is mapped
+// through it; one inside them, or not found before, is found again from its
+// anchor (others' edits may have moved it in ways mapping cannot follow).
+// Finding a passage walks the text up to it, so a change to one paragraph
+// no longer costs a walk per comment over the whole text.
+function relocatePassages(
+  previous: ReadonlyMap<string, Passage>,
+  comments: readonly CommentView[],
+  tr: Transaction,
+  state: EditorState
+): Map<string, Passage> {
+  const range = replacedRange(tr)
+  const finder = new PassageFinder(state)
+  const passages = new Map<string, Passage>()
+  for (const comment of comments) {
+    const old = previous.get(comment.id)
+    const untouched = old !== undefined && range !== undefined && (old.to < range.from || old.from > range.to)
+    const passage = untouched ? mapPassage(old, tr, comment.anchor.quote) : finder.find(comment.anchor)
+    if (passage) passages.set(comment.id, passage)
+  }
+  return passages
+}
+
 // The comment (of those marked) at a point of the text: the shortest passage holding it.
 function commentAt(state: CommentPluginState, pos: number): string | null {
   let best: { id: string; length: number } | null = null
@@ -154,9 +186,9 @@ function commentUnder(view: EditorView, event: MouseEvent): string | null {
  * Marks the comments' passages in the text, in their country's colour, and
  * shows open proposals as tracked changes: the passage struck through, the
  * proposed wording after it as an insertion (several countries' proposals
- * side by side). Passages are found from their Yjs anchors again whenever
- * the document changes through Yjs (others' edits move them), and mapped
- * through local edits.
+ * side by side). Passages are mapped through local edits and through
+ * others' edits outside them, and found from their Yjs anchors again when
+ * others' edits touch their block (see {@link narrowRemoteChange}).
  */
 export function commentPlugin(given: CommentPluginOptions): Plugin<CommentPluginState> {
   let hovered: string | null = null
@@ -176,15 +208,14 @@ export function commentPlugin(given: CommentPluginOptions): Plugin<CommentPlugin
       },
       apply(tr, previous, _oldState, newState) {
         const meta = tr.getMeta(commentPluginKey) as CommentPluginMeta | undefined
-        // y-prosemirror rebuilds the whole document on remote changes, which
-        // ProseMirror's mapping cannot follow: passages are found anew.
         const fromYjs = tr.docChanged && tr.getMeta(ySyncPluginKey) !== undefined
         if (!meta && !tr.docChanged) return previous
         const comments = meta?.comments ?? previous.comments
         const active = meta?.active !== undefined ? meta.active : previous.active
         let draft = meta?.draft !== undefined ? meta.draft : previous.draft
         let passages: ReadonlyMap<string, Passage>
-        if (meta?.comments || fromYjs) passages = locatePassages(newState, comments)
+        if (meta?.comments) passages = locatePassages(newState, comments)
+        else if (fromYjs) passages = relocatePassages(previous.passages, comments, tr, newState)
         else if (tr.docChanged) {
           const quotes = new Map<string, string>(comments.map((c) => [c.id, c.anchor.quote]))
           const mapped = new Map<string, Passage>()

@@ -1,4 +1,4 @@
-import type { DocumentMeta } from '../../src'
+import type { CountryCode, DocumentMeta, MarkupResult } from '../../src'
 import { upload } from '../api'
 import type { Language } from '../i18n'
 
@@ -24,6 +24,13 @@ export const exchangeApi = {
     upload<{ document: DocumentMeta }>('POST', '/api/documents', formOf({ title, file })).then((r) => r.document),
   /** Replaces the document's text with the file's, as an edit; published versions stay as they are. */
   replaceContent: (documentId: string, file: File) => upload<{ ok: true }>('PUT', `${base(documentId)}/content`, formOf({ file })),
+  /**
+   * A country's marked-up Word copy as its proposals and comments; with
+   * `dryRun`, what it would make, nothing stored. `country` is sent only by
+   * the Presidency and the Secretariat (a delegate's is its own).
+   */
+  sendMarkup: (documentId: string, file: File, country: CountryCode | null, dryRun: boolean) =>
+    upload<MarkupResult>('POST', `${base(documentId)}/markup${dryRun ? '?dryRun=1' : ''}`, formOf({ file, ...(country ? { country } : {}) })),
   /** Where the comment matrix downloads, with its column titles and statuses in `language`. */
   matrixUrl: (documentId: string, format: 'csv' | 'docx', language: Language) =>
     `${base(documentId)}/comments/export?format=${format}&lang=${language}`

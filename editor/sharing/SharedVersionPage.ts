@@ -29,7 +29,9 @@ export class SharedVersionPage {
         ' · ',
         h('a', { href: sharingApi.exportUrl(share.id, 'docx'), download: '' }, 'Word'),
         ' · ',
-        h('a', { href: sharingApi.exportUrl(share.id, 'md'), download: '' }, 'Markdown')
+        h('a', { href: sharingApi.exportUrl(share.id, 'md'), download: '' }, 'Markdown'),
+        ' · ',
+        h('a', { href: sharingApi.exportUrl(share.id, 'html'), download: '' }, 'HTML')
       ),
       this.view.element
     )

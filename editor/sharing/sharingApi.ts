@@ -20,5 +20,5 @@ export const sharingApi = {
   sharedWithMe: () => request<{ shares: SharedEntry[] }>('GET', '/api/shared').then((r) => r.shares),
   /** One version shared with the signed-in observer, with its text. */
   open: (shareId: string) => request<SharedVersion>('GET', sharedBase(shareId)),
-  exportUrl: (shareId: string, format: 'docx' | 'md') => `${sharedBase(shareId)}/export?format=${format}`
+  exportUrl: (shareId: string, format: 'docx' | 'md' | 'html') => `${sharedBase(shareId)}/export?format=${format}`
 }

@@ -188,6 +188,8 @@ export class VersionsPage {
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'docx'), download: '' }, 'Word'),
           ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'md'), download: '' }, 'Markdown'),
+          ' · ',
+          h('a', { href: versionsApi.exportUrl(documentId, v.id, 'html'), download: '' }, 'HTML'),
           this.options.user.mayEdit ? this.startDraftButton(v) : null,
           this.shares?.shareControl(v) ?? null
         )
@@ -313,7 +315,17 @@ export class VersionsPage {
         ? runs(null)
         : h('div', { class: 'side-by-side' }, h('div', { class: 'old' }, runs('delete')), h('div', { class: 'new' }, runs('insert')))
     const coarse = block.coarse ? [' ', h('span', { class: 'coarse' }, t('coarseChange'))] : []
-    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ...coarse, ' ', ...credits), body)
+    // "Tabla 1, fila 2, columna 3" or "Nota 1": a changed cell, an added row, a changed note told as such.
+    const where = block.container
+      ? h(
+          'span',
+          { class: 'change-container' },
+          block.container.kind === 'note'
+            ? fill(t('inNote'), { note: block.container.note })
+            : fill(t('inCell'), { table: block.container.table, row: block.container.row, column: block.container.column })
+        )
+      : ''
+    return h('article', { class: `change ${block.op}`, tabindex: '-1' }, h('div', { class: 'change-label' }, label, ' ', where, ...coarse, ' ', ...credits), body)
   }
 
   private jump(step: 1 | -1): void {

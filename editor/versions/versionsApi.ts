@@ -25,6 +25,6 @@ export const versionsApi = {
     format === 'html'
       ? `${base(documentId)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&format=html`
       : `${base(documentId)}/diff/export?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&format=docx`,
-  exportUrl: (documentId: string, versionId: string, format: 'docx' | 'md') =>
+  exportUrl: (documentId: string, versionId: string, format: 'docx' | 'md' | 'html') =>
     `${base(documentId)}/versions/${encodeURIComponent(versionId)}/export?format=${format}`
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { endOfDayIn, isAuditAction, isCountryCode, isIsoDate, isRole, startOfDayIn, type Account, type AuditAction, type AuditActor, type AuditEntry, type AuditPage, type AuditRecord, type AuditVerification, type CountryCode } from '../../src'
-import { AUDIT_GENESIS, AuditConflictError, type AuditHead, type AuditStore, type RecordWrite, type Store } from '../../storage'
+import { AUDIT_GENESIS, AuditConflictError, AuditTrailCutError, type AuditHead, type AuditStore, type RecordWrite, type Store } from '../../storage'
 
 /**
  * What a reader may narrow the trail to. `from` and `to` are inclusive: an
@@ -231,13 +231,21 @@ export class AuditLog {
   async verify(): Promise<AuditVerification> {
     let previous = AUDIT_GENESIS
     let expected = 1
-    for await (const stored of this.trail.read(1)) {
-      const entry = parseEntry(stored.json)
-      if (!entry || stored.seq !== expected || entry.seq !== expected) return { ok: false, seq: expected }
-      const { hash, ...unhashed } = entry
-      if (hashOf(previous, unhashed) !== hash) return { ok: false, seq: expected }
-      previous = hash
-      expected++
+    try {
+      for await (const stored of this.trail.read(1)) {
+        const entry = parseEntry(stored.json)
+        if (!entry || stored.seq !== expected || entry.seq !== expected) return { ok: false, seq: expected }
+        const { hash, ...unhashed } = entry
+        if (hashOf(previous, unhashed) !== hash) return { ok: false, seq: expected }
+        previous = hash
+        expected++
+      }
+    } catch (err) {
+      // The store knows the trail reached further than what it holds now
+      // (its head was anchored): every entry before `expected` checked out,
+      // so that is the first one missing.
+      if (err instanceof AuditTrailCutError) return { ok: false, seq: expected }
+      throw err
     }
     return { ok: true, entries: expected - 1 }
   }

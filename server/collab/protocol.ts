@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { isUnsafeLinkFormat } from '../../src'
+import { isSafeImageSrc, isUnsafeLinkFormat } from '../../src'
 
 /**
  * The y-websocket message types, unchanged (see PROTOCOL.md). Consenso adds
@@ -116,7 +116,14 @@ export class UnsafeContent extends Error {
  * the shared text, to be stored in versions and rendered to everyone.
  */
 export function checkUpdateLinks(decoded: ReturnType<typeof Y.decodeUpdate>): void {
-  for (const struct of decoded.structs)
+  for (const struct of decoded.structs) {
     if (struct instanceof Y.Item && struct.content instanceof Y.ContentFormat && isUnsafeLinkFormat(struct.content.key, struct.content.value))
       throw new UnsafeContent('a link may only point to an http(s) or mailto address')
+    // The picture rule likewise: `src` is the attribute of the schema's image
+    // node alone, and holds a raster data: URL within the size limit.
+    if (struct instanceof Y.Item && struct.parentSub === 'src' && struct.content instanceof Y.ContentAny)
+      for (const value of struct.content.arr as unknown[])
+        if (typeof value !== 'string' || !isSafeImageSrc(value))
+          throw new UnsafeContent('a picture must be a PNG, JPEG, GIF or WebP image of at most 1 MiB, kept in the document')
+  }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type * as Y from 'yjs'
 import {
@@ -19,14 +19,18 @@ import {
   type CommentView,
   type CountryCode,
   type DocumentId,
-  type NewComment
+  type MarkupResult,
+  type NewComment,
+  type TextQuoteSelector,
+  type UnplacedMarkup
 } from '../../src'
+import type { Markup, MarkupPlace } from '../exchange'
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../SerialQueue'
+import { SerialQueue } from '../../storage'
 import { ok, refuse, type Outcome } from '../Outcome'
 import type { CommentQuotaConfig } from '../config'
 import { CommentQuota } from './CommentQuota'
@@ -228,6 +232,114 @@ export class Comments {
   }
 
   /**
+   * A country's marked-up Word copy (see `readMarkup`) as its input: each
+   * tracked change a proposal, each Word comment a comment with its replies
+   * as the thread, all stamped with `country` and made by `account` (a
+   * delegate of that country, or the Presidency or Secretariat uploading on
+   * its behalf); the Word author is kept in the text as a note, never as an
+   * identity. Each is placed in the current draft by its passage and the
+   * words around it, as a comment's quote is; what cannot be placed is listed
+   * with the reason. The same file (`fileHash`) for the same country makes
+   * nothing twice: its comments have ids derived from both. One audit entry
+   * for the whole upload. Refused with 409 outside an open comment period,
+   * as a comment is. With `dryRun`, answers the same and stores nothing.
+   */
+  importMarkup(
+    account: Account,
+    id: DocumentId,
+    input: { readonly country: CountryCode; readonly markup: Markup; readonly fileHash: string; readonly file: string; readonly dryRun: boolean }
+  ): Promise<Outcome<MarkupResult>> {
+    return this.queue.run(id, async () => {
+      if (!mayComment(account.role)) return refuse(403, `the ${account.role} role may not comment`)
+      const refusal = await this.periods.refusal(id)
+      if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
+      const existing = new Map((await this.records(id).list()).map((c) => [c.id as string, c]))
+      const idOf = (n: number) => {
+        const hex = createHash('sha256').update(`${input.fileHash}\0${input.country}\0${n}`).digest('hex')
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}` as CommentId
+      }
+      const now = this.now().toISOString()
+      const madeBy = authorOf(account)
+      const note = (authors: readonly string[]) => (authors.filter(Boolean).length ? ` (en Word: ${authors.filter(Boolean).join(', ')})` : '')
+      const planned: Array<{ place: MarkupPlace; make: (anchor: Comment['anchor']) => Comment; id: CommentId }> = [
+        ...input.markup.changes.map((change, n) => ({
+          id: idOf(n),
+          place: change,
+          make: (anchor: Comment['anchor']): Comment => ({
+            id: idOf(n),
+            documentId: id,
+            country: input.country,
+            author: madeBy,
+            createdAt: now,
+            body: `Cambio marcado en la copia de Word${note(change.authors)}.`,
+            status: 'open',
+            anchor,
+            replies: [],
+            suggestion: { text: inline(change.text), decision: null },
+            answer: null
+          })
+        })),
+        ...input.markup.comments.map((comment, n) => ({
+          id: idOf(input.markup.changes.length + n),
+          place: comment,
+          make: (anchor: Comment['anchor']): Comment => ({
+            id: idOf(input.markup.changes.length + n),
+            documentId: id,
+            country: input.country,
+            author: madeBy,
+            createdAt: now,
+            body: `${comment.body}${note([comment.author])}`,
+            status: 'open',
+            anchor,
+            replies: comment.replies.map((reply) => ({ id: randomUUID(), author: madeBy, createdAt: now, body: `${reply.body}${note([reply.author])}` })),
+            suggestion: null,
+            answer: null
+          })
+        }))
+      ]
+      const { made, unplaced } = await this.collaboration.withDocument(id, (doc) => {
+        const made: Comment[] = []
+        const unplaced: UnplacedMarkup[] = []
+        for (const plan of planned) {
+          const stored = existing.get(plan.id)
+          if (stored) {
+            made.push(stored)
+            continue
+          }
+          const anchored = placeMarkup(doc, plan.place)
+          if ('failed' in anchored) unplaced.push({ quote: plan.place.quote, reason: anchored.failed })
+          else made.push(plan.make(anchored.anchor))
+        }
+        return { made, unplaced }
+      })
+      const fresh = made.filter((c) => !existing.has(c.id))
+      if (!input.dryRun && fresh.length > 0)
+        await this.audit.record(
+          {
+            action: 'markup.imported',
+            actor: actorOf(account),
+            target: { document: id },
+            details: {
+              country: input.country,
+              file: input.file,
+              proposals: fresh.filter((c) => c.suggestion).length,
+              comments: fresh.filter((c) => !c.suggestion).length,
+              unplaced: unplaced.length
+            }
+          },
+          fresh.map((comment) => this.records(id).writeOf(comment.id, comment))
+        )
+      const views = input.dryRun
+        ? await this.collaboration.withDocument(id, (doc) => made.map((c) => this.view(doc, c)))
+        : await Promise.all(made.map((c) => (existing.has(c.id) ? this.collaboration.withDocument(id, (doc) => this.view(doc, c)) : this.publish(c))))
+      return ok({
+        created: { proposals: views.filter((c) => c.suggestion), comments: views.filter((c) => !c.suggestion) },
+        unplaced
+      })
+    })
+  }
+
+  /**
    * Adds a reply to a comment's thread. With `requestKey`, as for
    * {@link create}: a retry by the same account with the same key and body
    * answers the comment as it stands and adds nothing.
@@ -360,4 +472,26 @@ export class Comments {
       return ok(await this.publish(changed.ok))
     })
   }
+}
+
+// Finds a marked-up passage in the draft: with the words on both sides of it,
+// then on one side, then alone (the draft may have changed around it). The
+// first refusal is the one given: it names the fullest search.
+function placeMarkup(doc: Y.Doc, place: MarkupPlace): ReturnType<typeof anchorFromQuote> {
+  const { quote: exact, prefix, suffix } = place
+  if (exact === '' && prefix === '' && suffix === '') return { failed: 'it marks no passage of the text' }
+  const tries: TextQuoteSelector[] = [
+    { type: 'TextQuoteSelector', exact, prefix, suffix },
+    { type: 'TextQuoteSelector', exact, prefix },
+    { type: 'TextQuoteSelector', exact, suffix },
+    ...(exact === '' ? [] : [{ type: 'TextQuoteSelector' as const, exact }])
+  ]
+  let first: ReturnType<typeof anchorFromQuote> | undefined
+  for (const selector of tries) {
+    const placed = anchorFromQuote(doc, selector)
+    if ('anchor' in placed) return placed
+    first ??= placed
+  }
+  if (first && 'code' in first && first.code === 'quote_not_found') return { failed: 'the passage is no longer in the current draft' }
+  return first ?? { failed: 'nothing to place' }
 }

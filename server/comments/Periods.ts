@@ -20,7 +20,7 @@ import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../SerialQueue'
+import { SerialQueue } from '../../storage'
 import { ok, refuse, type Outcome } from '../Outcome'
 import type { Settings } from '../settings'
 

@@ -13,6 +13,11 @@ export const DEMO_DOCUMENT_ID = 'estrategia' as DocumentId
 
 const STRATEGY_FILE = new URL('./estrategia-octubre-2021.md', import.meta.url)
 
+/** The id of the demo's concept note for the third meeting: a text with a table (its agenda) and a footnote. */
+export const CONCEPT_NOTE_ID = 'nota-conceptual' as DocumentId
+
+const CONCEPT_NOTE_FILE = new URL('./nota-conceptual-tercera-reunion.md', import.meta.url)
+
 /** The demo accounts, without their password. */
 export function demoAccounts(): Array<Omit<NewAccount, 'password'>> {
   return [
@@ -31,8 +36,9 @@ export function demoAccounts(): Array<Omit<NewAccount, 'password'>> {
 
 /**
  * On a workspace with no accounts and no documents, creates the demo: the
- * accounts (password `password`, or a random one) and the October 2021 draft
- * of the Strategy. Returns the password used, or undefined if the workspace
+ * accounts (password `password`, or a random one), the October 2021 draft
+ * of the Strategy and the concept note of the third meeting (its agenda a
+ * table, with a footnote). Returns the password used, or undefined if the workspace
  * was not empty and nothing was done.
  */
 export async function seedDemo(workspace: Workspace, password: string | undefined): Promise<string | undefined> {
@@ -140,5 +146,15 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
       anchor: { type: 'TextQuoteSelector', exact: 'un informe semestral de tendencias basado en la información compartida' }
     })
   )
+
+  // The concept note of the third meeting, so that a new user sees a table and a footnote at once.
+  now = new Date('2021-11-22T16:00:00Z')
+  await past.documents.saveMeta({
+    id: CONCEPT_NOTE_ID,
+    title: 'Nota conceptual de la tercera reunión',
+    createdAt: now.toISOString(),
+    createdBy: ppt.username
+  })
+  await past.documents.appendUpdate(CONCEPT_NOTE_ID, encodeContent(parseMarkdown(await readFile(CONCEPT_NOTE_FILE, 'utf8'))))
   await past.collaboration.close()
 }

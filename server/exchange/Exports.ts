@@ -9,7 +9,8 @@ import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import { commentsToCsv } from './commentsToCsv'
 import type { MatrixLanguage } from './MatrixRow'
-import { CSV_MIME_TYPE, DOCX_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { versionToHtml } from './versionToHtml'
 import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
@@ -25,7 +26,9 @@ export const MATRIX_FORMATS = ['csv', 'docx'] as const
 export type MatrixFormat = (typeof MATRIX_FORMATS)[number]
 
 /** The formats of a version, published or shared, for routes to validate a request against. */
-export const VERSION_FORMATS = ['docx', 'md'] as const
+export const VERSION_FORMATS = ['docx', 'md', 'html'] as const
+const VERSION_MIME_TYPES = { docx: DOCX_MIME_TYPE, md: MARKDOWN_MIME_TYPE, html: HTML_MIME_TYPE } as const
+
 /** A format of a version. */
 export type VersionFormat = (typeof VERSION_FORMATS)[number]
 
@@ -159,18 +162,17 @@ export class Exports {
 
   // A version's file; the Word file made in the worker pool.
   private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
+    const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
     let bytes: Uint8Array
     if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(ProseMirrorNode.fromJSON(schema, version.content)))
+    else if (format === 'html') bytes = new TextEncoder().encode(versionToHtml(ProseMirrorNode.fromJSON(schema, version.content), meta))
     else {
-      const made = await this.sources.work.run(account.username, 'versionDocx', {
-        content: version.content,
-        meta: { title, versionName: version.name, createdAt: version.createdAt, author }
-      })
+      const made = await this.sources.work.run(account.username, 'versionDocx', { content: version.content, meta })
       if ('refused' in made) return refusalOf(made, 422)
       bytes = made.ok
     }
     await this.sources.audit.record({ action: 'export.version', actor: actorOf(account), target, details: { format, name: version.name } })
-    return ok({ fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes })
+    return ok({ fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: VERSION_MIME_TYPES[format], bytes })
   }
 }
 

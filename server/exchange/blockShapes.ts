@@ -21,17 +21,41 @@ export type BlockShape =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3 }
   | { readonly kind: 'paragraph'; readonly quoteDepth: number; readonly list: ListPlace | null }
 
+/** Where a block of a table stands: which table, row and cell. */
+export interface CellPlace {
+  readonly kind: 'cell'
+  /** Names the table, so that its cells are laid out together. */
+  readonly table: string
+  readonly row: number
+  readonly cell: number
+  readonly header: boolean
+  readonly colspan: number
+  readonly rowspan: number
+}
+
+/** A block of a footnote's text: which note (named as in {@link ShapedBlock.notes}). */
+export interface NotePlace {
+  readonly kind: 'note'
+  readonly note: string
+}
+
 /** A text block of a document with its shape. */
 export interface ShapedBlock {
   readonly node: ProseMirrorNode
   readonly shape: BlockShape
+  /** The table cell or the footnote the block is in; null in the running text. */
+  readonly place: CellPlace | NotePlace | null
+  /** The names of the footnotes whose markers the block holds, in order. */
+  readonly notes: readonly string[]
 }
 
 /**
  * The text blocks of `doc` in reading order, each with its shape: the same
- * blocks, in the same order, as `blocksOf` in src/diff.ts, so that a
- * `BlockChange`'s `oldIndex` and `newIndex` point into this list. List names
- * start with `prefix`, to keep the lists of two documents apart.
+ * blocks, in the same order, as `blocksOf` in src/diff.ts (a footnote's
+ * blocks just after the block holding its marker, a table's cell by cell),
+ * so that a `BlockChange`'s `oldIndex` and `newIndex` point into this list.
+ * List, table and note names start with `prefix`, to keep those of two
+ * documents apart.
  */
 export function shapedBlocks(doc: ProseMirrorNode, prefix = ''): ShapedBlock[] {
   const blocks: ShapedBlock[] = []
@@ -39,7 +63,9 @@ export function shapedBlocks(doc: ProseMirrorNode, prefix = ''): ShapedBlock[] {
     readonly quoteDepth: number
     readonly list: Omit<ListPlace, 'first'> | null
     readonly firstInItem: boolean
+    readonly place: CellPlace | NotePlace | null
   }
+  let noteCount = 0
   const walk = (node: ProseMirrorNode, pos: number, context: Context) => {
     let childPos = pos + 1
     node.forEach((child, _offset, index) => {
@@ -54,7 +80,18 @@ export function shapedBlocks(doc: ProseMirrorNode, prefix = ''): ShapedBlock[] {
                 quoteDepth: context.quoteDepth,
                 list: context.list ? { ...context.list, first: context.firstInItem && index === 0 } : null
               }
-        blocks.push({ node: child, shape })
+        const notes: string[] = []
+        const block = { node: child, shape, place: context.place, notes }
+        blocks.push(block)
+        let notePos = here + 1
+        child.forEach((inline) => {
+          if (inline.type.name === 'footnote') {
+            const note = `${prefix}note${++noteCount}`
+            notes.push(note)
+            walk(inline, notePos, { quoteDepth: 0, list: null, firstInItem: false, place: { kind: 'note', note } })
+          }
+          notePos += inline.nodeSize
+        })
         return
       }
       const name = child.type.name
@@ -69,9 +106,28 @@ export function shapedBlocks(doc: ProseMirrorNode, prefix = ''): ShapedBlock[] {
         }
         walk(child, here, { ...context, list, firstInItem: false })
       } else if (name === 'list_item') walk(child, here, { ...context, firstInItem: true })
-      else walk(child, here, context)
+      else if (name === 'table') {
+        let rowPos = here + 1
+        child.forEach((row, _o, rowIndex) => {
+          let cellPos = rowPos + 1
+          row.forEach((cell, _c, cellIndex) => {
+            const place: CellPlace = {
+              kind: 'cell',
+              table: `${prefix}table${here}`,
+              row: rowIndex,
+              cell: cellIndex,
+              header: cell.type.name === 'table_header',
+              colspan: (cell.attrs.colspan as number | null) ?? 1,
+              rowspan: (cell.attrs.rowspan as number | null) ?? 1
+            }
+            walk(cell, cellPos, { quoteDepth: 0, list: null, firstInItem: false, place })
+            cellPos += cell.nodeSize
+          })
+          rowPos += row.nodeSize
+        })
+      } else walk(child, here, context)
     })
   }
-  walk(doc, -1, { quoteDepth: 0, list: null, firstInItem: false })
+  walk(doc, -1, { quoteDepth: 0, list: null, firstInItem: false, place: null })
   return blocks
 }

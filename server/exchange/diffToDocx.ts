@@ -9,7 +9,8 @@ import { paragraphOptions } from './paragraphOptions'
 import { piecesOf, plainPieces, slicePieces, type Piece } from './pieces'
 import { wordDate } from './wordDate'
 import { withMoves, type WordMove } from './wordMoves'
-import { wordRuns, type Revision } from './wordRuns'
+import { layOutBody, WordNotes } from './wordBody'
+import { wordRuns, wordRuns as wordRunsOf, type Revision } from './wordRuns'
 
 /** What the Word file of a comparison says about it. */
 export interface DiffMeta {
@@ -88,13 +89,23 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
   const blocks = entries.map((entry) => blockOf(entry, entry.source === 'old' ? oldBlocks : newBlocks))
   const shapes = withSharedLists(entries, blocks)
   const numbering = new ListNumbering()
-  const body = entries.map((entry, i) => {
-    const shape = shapes[i]
-    return new Paragraph({
-      ...(shape ? paragraphOptions(shape, numbering) : {}),
-      ...entryContent(entry, blocks[i] ?? null, oldBlocks, revisionOf(entry))
-    })
-  })
+  const notes = new WordNotes()
+  const body = layOutBody(
+    entries.map((entry, i) => {
+      const shape = shapes[i]
+      const revision = revisionOf(entry)
+      const tracked = entry.kind === 'inserted' || entry.kind === 'deleted' ? { kind: entry.kind === 'inserted' ? ('insert' as const) : ('delete' as const), stamp: stamp(revision) } : undefined
+      return {
+        place: placeOf(blocks, i),
+        ...(tracked ? { tracked } : {}),
+        paragraph: new Paragraph({
+          ...(shape ? paragraphOptions(shape, numbering) : {}),
+          ...entryContent(entry, blocks[i] ?? null, oldBlocks, revision, notes.idOf)
+        })
+      }
+    }),
+    notes
+  )
 
   const docx = await packWordFile({
     title: meta.title,
@@ -104,6 +115,7 @@ export async function diffToDocx(diff: DocumentDiff, meta: DiffMeta, options: Di
     header: `${meta.title} — cambios de «${meta.fromName}» a «${meta.toName}»${diff.coarse ? ' (comparación aproximada: algunos párrafos se muestran sustituidos enteros)' : ''}`,
     body,
     numbering: numbering.config(),
+    footnotes: notes.config(),
     trackRevisions: true
   })
   return withMoves(docx, [...moves.values()], nextId)
@@ -127,20 +139,35 @@ function entryContent(
   entry: DiffEntry,
   block: ShapedBlock | null,
   oldBlocks: readonly ShapedBlock[] | null,
-  revision: Revision
+  revision: Revision,
+  noteId: (note: string) => number
 ): { children: ParagraphChild[]; run?: IParagraphRunOptions } {
   const { change } = entry
-  const pieces = (text: string) => (block ? piecesOf(block.node) : plainPieces(text))
+  const pieces = (text: string) => (block ? piecesOf(block.node, block.notes) : plainPieces(text))
   switch (entry.kind) {
     case 'equal':
-      return { children: wordRuns(pieces(change.newText)) }
+      return { children: wordRuns(pieces(change.newText), undefined, noteId) }
     case 'inserted':
-      return { children: wordRuns(pieces(change.newText), { kind: 'insert', revision }), run: { insertion: stamp(revision) } }
+      return { children: wordRuns(pieces(change.newText), { kind: 'insert', revision }, noteId), run: { insertion: stamp(revision) } }
     case 'deleted':
-      return { children: wordRuns(pieces(change.oldText), { kind: 'delete', revision }), run: { deletion: stamp(revision) } }
+      return { children: wordRuns(pieces(change.oldText), { kind: 'delete', revision }, noteId), run: { deletion: stamp(revision) } }
     case 'changed':
-      return { children: changedRuns(change, pieces(change.newText), oldPiecesOf(change, oldBlocks), revision) }
+      return { children: changedRuns(change, pieces(change.newText), oldPiecesOf(change, oldBlocks), revision, noteId) }
   }
+}
+
+// Where an entry's paragraph goes: its block's table cell or note. A block
+// deleted from a table cell stays in the table the text before it is in
+// (a deleted row among the rows that remain), in a row of its own.
+function placeOf(blocks: ReadonlyArray<ShapedBlock | null>, i: number): ShapedBlock['place'] {
+  const place = blocks[i]?.place ?? null
+  if (place?.kind !== 'cell' || !place.table.startsWith('old:')) return place
+  for (let j = i - 1; j >= 0; j--) {
+    const before = blocks[j]?.place
+    if (before?.kind !== 'cell') break
+    if (!before.table.startsWith('old:')) return { ...place, table: before.table, row: -1 - place.row }
+  }
+  return place
 }
 
 const stamp = (revision: Revision) => ({ id: revision.nextId(), author: revision.author, date: revision.date })
@@ -148,8 +175,20 @@ const stamp = (revision: Revision) => ({ id: revision.nextId(), author: revision
 // A changed block: its runs, with each stretch's formatting taken from the
 // version it belongs to (equal and inserted text from the new one, deleted
 // text from the old one).
-function changedRuns(change: BlockChange, newPieces: Piece[], oldPieces: Piece[] | null, revision: Revision): ParagraphChild[] {
+function changedRuns(
+  change: BlockChange,
+  newPieces: Piece[],
+  oldPieces: Piece[] | null,
+  revision: Revision,
+  noteId: (note: string) => number
+): ParagraphChild[] {
   const children: ParagraphChild[] = []
+  const wordRuns = (pieces: Piece[], tracked?: Parameters<typeof wordRunsOf>[1]) => {
+    for (const piece of pieces) if (piece.note) markers.delete(piece.note)
+    return wordRunsOf(pieces, tracked, noteId)
+  }
+  // The new version's footnote markers, each written once: in the stretch it starts, else at the end.
+  const markers = new Set(newPieces.flatMap((p) => (p.note ? [p.note] : [])))
   let inNew = 0
   let inOld = 0
   for (const run of change.runs ?? [{ op: 'equal' as const, text: change.newText }]) {
@@ -158,12 +197,15 @@ function changedRuns(change: BlockChange, newPieces: Piece[], oldPieces: Piece[]
     else if (run.op === 'insert')
       children.push(...wordRuns(slicePieces(newPieces, inNew, inNew + length), { kind: 'insert', revision }))
     else {
-      const pieces = oldPieces ? slicePieces(oldPieces, inOld, inOld + length) : plainPieces(run.text)
+      // An old marker's note is not written: the new version's notes are.
+      const pieces = oldPieces ? slicePieces(oldPieces, inOld, inOld + length).filter((p) => !p.note) : plainPieces(run.text)
       children.push(...wordRuns(pieces, { kind: 'delete', revision }))
     }
     if (run.op !== 'delete') inNew += length
     if (run.op !== 'insert') inOld += length
   }
+  const left = newPieces.filter((p) => p.note && markers.has(p.note))
+  if (left.length) children.push(...wordRuns(left))
   return children
 }
 

@@ -3,7 +3,8 @@ import mammoth from 'mammoth'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { ImportError } from './ImportError'
 import { defaultImportLimits, type ImportLimits } from './ImportLimits'
-import { importHtml } from './importHtml'
+import { IMAGE_TYPES, MAX_IMAGE_BYTES, type LeftOut } from '../../src'
+import { importHtmlReporting, type Imported } from './importHtml'
 import { unpackArchive } from './unpackArchive'
 import { withListNumbers } from './withListNumbers'
 import { wordListItems } from './wordListItems'
@@ -23,8 +24,10 @@ const STYLE_MAP = [
  * A Word (.docx) file as a document of {@link schema} with fresh block ids:
  * headings (Heading 1–3, deeper ones as level 3; Title as level 1),
  * numbered and bulleted lists with their nesting, quotations, bold, italic,
- * line breaks and links to the web or to mail. Images, tables' layout,
- * comments and tracked deletions are left out; tracked insertions are kept.
+ * line breaks, links to the web or to mail, tables (header rows, cells merged
+ * across columns and down rows), footnotes and pictures (see
+ * {@link importDocxReporting}). Comments and tracked deletions are left out;
+ * tracked insertions are kept.
  *
  * Numbered lists keep the numbers Word shows: a list that starts at 5, or
  * goes on after an unnumbered paragraph, starts there ({@link withListNumbers}).
@@ -39,6 +42,15 @@ const STYLE_MAP = [
  * is not a Word document, `empty` when it has no text.
  */
 export async function importDocx(bytes: Uint8Array, limits: ImportLimits = defaultImportLimits): Promise<ProseMirrorNode> {
+  return (await importDocxReporting(bytes, limits)).doc
+}
+
+/**
+ * {@link importDocx}, saying what was left out: pictures that are not PNG,
+ * JPEG, GIF or WebP (a drawing, an EMF chart) or are over `MAX_IMAGE_BYTES`.
+ * The pictures kept are in the document, as data: URLs.
+ */
+export async function importDocxReporting(bytes: Uint8Array, limits: ImportLimits = defaultImportLimits): Promise<Imported> {
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ImportError('too_large', `the file is ${bytes.byteLength} bytes long; the limit is ${limits.maxFileBytes}`)
   const entries = await unpackArchive(bytes, limits)
@@ -52,6 +64,9 @@ export async function importDocx(bytes: Uint8Array, limits: ImportLimits = defau
   // Stored, not compressed: the copy only lives until mammoth has read it.
   const checked = zipSync(Object.fromEntries(entries), { level: 0 })
   let html: string
+  // Each picture is read once, here; the HTML only names it, so that its
+  // length (which the text limit bounds) does not grow with the pictures.
+  const pictures = new Map<string, { readonly src: string } | LeftOut>()
   try {
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(checked.buffer, checked.byteOffset, checked.byteLength) },
@@ -60,8 +75,22 @@ export async function importDocx(bytes: Uint8Array, limits: ImportLimits = defau
         // A style map embedded in the file would let the file decide its own mapping.
         includeEmbeddedStyleMap: false,
         externalFileAccess: false,
-        // Images are not part of the schema: never decoded, never inlined.
-        convertImage: mammoth.images.imgElement(async () => ({ src: '' }))
+        convertImage: mammoth.images.imgElement(async (image) => {
+          const name = `consenso-picture:${pictures.size}`
+          const type = image.contentType
+          const alt = `picture ${pictures.size + 1}`
+          if (!IMAGE_TYPES.includes(type)) pictures.set(name, { what: 'image', reason: `${alt} is ${type}; only PNG, JPEG, GIF and WebP pictures are kept` })
+          else {
+            const data = await image.readAsBase64String()
+            pictures.set(
+              name,
+              Math.floor((data.length * 3) / 4) > MAX_IMAGE_BYTES
+                ? { what: 'image', reason: `${alt} is over ${MAX_IMAGE_BYTES / 1024 / 1024} MiB, the largest picture kept` }
+                : { src: `data:${type};base64,${data}` }
+            )
+          }
+          return { src: name }
+        })
       }
     )
     html = result.value
@@ -74,7 +103,7 @@ export async function importDocx(bytes: Uint8Array, limits: ImportLimits = defau
   // no ordered list, and need no second reading.
   if (html.includes('<ol')) html = withListNumbers(html, wordListItems(entries))
   try {
-    return importHtml(html, limits)
+    return importHtmlReporting(html, limits, pictures)
   } catch (error) {
     // Said of the Word document, not of the HTML the reader never sees.
     if (error instanceof ImportError && error.failure === 'empty') throw new ImportError('empty', 'the Word document has no text')

@@ -1,8 +1,8 @@
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { ImportError } from './ImportError'
 import { defaultImportLimits, type ImportLimits } from './ImportLimits'
-import { importDocx } from './importDocx'
-import { importHtml } from './importHtml'
+import { importDocxReporting } from './importDocx'
+import { importHtmlReporting, type Imported } from './importHtml'
 import { importMarkdown } from './importMarkdown'
 import { DOCX_MIME_TYPE } from './mimeTypes'
 
@@ -50,6 +50,16 @@ export async function importFile(
   mimeType?: string,
   limits: ImportLimits = defaultImportLimits
 ): Promise<ProseMirrorNode> {
+  return (await importFileReporting(bytes, filename, mimeType, limits)).doc
+}
+
+/** {@link importFile}, saying what of the file was left out (pictures not kept, and why). */
+export async function importFileReporting(
+  bytes: Uint8Array,
+  filename: string,
+  mimeType?: string,
+  limits: ImportLimits = defaultImportLimits
+): Promise<Imported> {
   const format = importFormatOf(filename, mimeType)
   if (!format) {
     const hint = /\.(doc|rtf|odt)$/i.test(filename) ? '; save it as .docx first' : ''
@@ -58,11 +68,12 @@ export async function importFile(
       `unsupported format: ${filename}${mimeType ? ` (${mimeType})` : ''}; use Markdown, HTML or Word (.docx)${hint}`
     )
   }
-  if (format === 'docx') return importDocx(bytes, limits)
+  if (format === 'docx') return importDocxReporting(bytes, limits)
   if (bytes.byteLength > limits.maxFileBytes)
     throw new ImportError('too_large', `the file is ${bytes.byteLength} bytes long; the limit is ${limits.maxFileBytes}`)
   const text = decodeText(bytes)
-  return format === 'markdown' ? importMarkdown(text, limits) : importHtml(text, limits)
+  // Markdown pictures are links to elsewhere, never fetched: left out by the parser.
+  return format === 'markdown' ? { doc: importMarkdown(text, limits), leftOut: [] } : importHtmlReporting(text, limits)
 }
 
 function decodeText(bytes: Uint8Array): string {

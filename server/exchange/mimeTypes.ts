@@ -4,3 +4,5 @@ export const DOCX_MIME_TYPE = 'application/vnd.openxmlformats-officedocument.wor
 export const CSV_MIME_TYPE = 'text/csv; charset=utf-8'
 /** The MIME type of a Markdown export, for a response's Content-Type. */
 export const MARKDOWN_MIME_TYPE = 'text/markdown; charset=utf-8'
+/** The MIME type of an HTML export, for a response's Content-Type. */
+export const HTML_MIME_TYPE = 'text/html; charset=utf-8'

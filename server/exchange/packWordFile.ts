@@ -30,6 +30,8 @@ export interface WordFileOptions {
   readonly body: readonly FileChild[]
   /** The list numbering the body uses; none if it has no lists. */
   readonly numbering?: INumberingOptions
+  /** The footnotes the body refers to, by number (see `WordNotes`). */
+  readonly footnotes?: Record<string, { children: Paragraph[] }>
   /** Whether Word keeps tracking changes made to the file (for a file that shows changes). */
   readonly trackRevisions?: boolean
   /** Landscape pages, for wide tables. */
@@ -67,6 +69,7 @@ export async function packWordFile(options: WordFileOptions): Promise<Uint8Array
       ]
     },
     ...(options.numbering ? { numbering: options.numbering } : {}),
+    ...(options.footnotes && Object.keys(options.footnotes).length ? { footnotes: options.footnotes } : {}),
     ...(options.trackRevisions ? { features: { trackRevisions: true } } : {}),
     sections: [
       {

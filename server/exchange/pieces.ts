@@ -13,12 +13,30 @@ export interface Piece {
   readonly italics: boolean
   /** The link the piece is part of: web or mail only, any other is dropped. */
   readonly href: string | null
+  /** For a footnote's marker (whose text is ""): the note's name (see `ShapedBlock.notes`). */
+  readonly note?: string
+  /** For a picture (whose text is ""): its source and alternative text. */
+  readonly picture?: { readonly src: string; readonly alt: string | null }
 }
 
-/** The pieces of a text block, in order; their texts joined are the block's diff text. */
-export function piecesOf(block: ProseMirrorNode): Piece[] {
+/**
+ * The pieces of a text block, in order; their texts joined are the block's
+ * diff text. Footnote markers are pieces with no text, named by `notes` in
+ * order (markers past its end are left out).
+ */
+export function piecesOf(block: ProseMirrorNode, notes: readonly string[] = []): Piece[] {
   const pieces: Piece[] = []
+  let noteIndex = 0
   block.forEach((child) => {
+    if (child.type.name === 'footnote') {
+      const note = notes[noteIndex++]
+      if (note) pieces.push({ text: '', bold: false, italics: false, href: null, note })
+      return
+    }
+    if (child.type.name === 'image') {
+      pieces.push({ text: '', bold: false, italics: false, href: null, picture: { src: child.attrs.src as string, alt: child.attrs.alt as string | null } })
+      return
+    }
     const text = child.isText ? (child.text ?? '') : child.type.name === 'hard_break' ? '\n' : ''
     if (text === '') return
     const has = (name: string) => child.marks.some((m) => m.type.name === name)
@@ -46,7 +64,9 @@ export function slicePieces(pieces: readonly Piece[], from: number, to: number):
     const end = start + piece.text.length
     const a = Math.max(from, start)
     const b = Math.min(to, end)
-    if (a < b) slice.push(a === start && b === end ? piece : { ...piece, text: piece.text.slice(a - start, b - start) })
+    // A footnote's marker (no text) goes with the slice it starts, never two.
+    if (piece.text === '' && from <= start && start < to) slice.push(piece)
+    else if (a < b) slice.push(a === start && b === end ? piece : { ...piece, text: piece.text.slice(a - start, b - start) })
     start = end
     if (start >= to) break
   }

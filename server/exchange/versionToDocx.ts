@@ -5,6 +5,7 @@ import { ListNumbering } from './ListNumbering'
 import { packWordFile } from './packWordFile'
 import { paragraphOptions } from './paragraphOptions'
 import { piecesOf } from './pieces'
+import { layOutBody, WordNotes } from './wordBody'
 import { wordRuns } from './wordRuns'
 
 /** What the Word file of a version says about it. */
@@ -23,14 +24,21 @@ export interface VersionMeta {
  * A version as a Word file: headings as Word's Heading 1–3 styles, lists as
  * real numbered and bulleted lists (each ordered list counting from its own
  * first number, nested lists one level in), quotations in the Quote style,
- * bold, italic, hyperlinks and line breaks. The title, version name and date
+ * bold, italic, hyperlinks and line breaks, tables as Word tables (w:tbl,
+ * header rows, merged cells) and footnotes as Word's (w:footnoteReference
+ * and the footnotes part, numbered by Word). The title, version name and date
  * are in the page header and the file's properties, not in the body, so that
  * importing the file gives back the text alone (see `importDocx`).
  */
 export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Promise<Uint8Array> {
   const numbering = new ListNumbering()
-  const body = shapedBlocks(doc).map(
-    ({ node, shape }) => new Paragraph({ ...paragraphOptions(shape, numbering), children: wordRuns(piecesOf(node)) })
+  const notes = new WordNotes()
+  const body = layOutBody(
+    shapedBlocks(doc).map(({ node, shape, place, notes: marks }) => ({
+      place,
+      paragraph: new Paragraph({ ...paragraphOptions(shape, numbering), children: wordRuns(piecesOf(node, marks), undefined, notes.idOf) })
+    })),
+    notes
   )
   return packWordFile({
     title: meta.title,
@@ -38,6 +46,7 @@ export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Pr
     author: meta.author,
     header: `${meta.title} — ${meta.versionName} (${meta.createdAt})`,
     body,
-    numbering: numbering.config()
+    numbering: numbering.config(),
+    footnotes: notes.config()
   })
 }

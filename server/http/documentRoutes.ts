@@ -35,21 +35,22 @@ export function requireDocument(workspace: Workspace) {
  * The routes of documents themselves.
  *
  * Under `/api` (`api`, behind `requireSession`):
- * - `POST /documents` multipart `{ title, file }` → 201 `{ document }`, imported from the file (Presidency, Secretariat)
+ * - `POST /documents` multipart `{ title, file }` → 201 `{ document, leftOut }`, imported from the file (Presidency, Secretariat)
  * - `GET /documents` → `{ documents }` the caller may read, each with `mayEdit`
  *
  * Under `/api/documents/:id` (`document`, behind {@link requireDocument}):
  * - `GET /` → `{ document }` with `mayEdit`
- * - `PUT /content` multipart `{ file }` → `{ ok }`, the text replaced by the file's (Presidency, Secretariat)
+ * - `PUT /content` multipart `{ file }` → `{ ok, leftOut }`, the text replaced by the file's (Presidency, Secretariat);
+ *   `leftOut` lists what of the file the text does not hold (pictures not kept), as `POST /documents` does
  * - `GET /events` → comments and periods as they change, as Server-Sent Events, for as long as the session lives
  */
 export function documentRoutes({ api, document, workspace }: { api: Router; document: Router; workspace: Workspace }): void {
   api.post('/documents', editorsOnly, upload.single('file'), async (req, res) => {
     const { title } = bodyOf(req, newDocumentBody)
-    const doc = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
+    const { doc, leftOut } = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
     const name = req.file?.originalname ?? 'upload'
     const source = { file: name, format: importFormatOf(name, req.file?.mimetype) ?? 'unknown' }
-    res.status(201).json({ document: valueOf(await workspace.createDocument(signedInOf(res).account, title, doc, source)) })
+    res.status(201).json({ document: valueOf(await workspace.createDocument(signedInOf(res).account, title, doc, source)), leftOut })
   })
 
   api.get('/documents', async (_req, res) => {
@@ -63,9 +64,9 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
   })
 
   document.put('/content', editorsOnly, upload.single('file'), async (req, res) => {
-    const doc = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
+    const { doc, leftOut } = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
     valueOf(await workspace.replaceDocumentContent(signedInOf(res).account, documentOf(res).id, doc, req.file?.originalname ?? 'upload'))
-    res.json({ ok: true })
+    res.json({ ok: true, leftOut })
   })
 
   document.get('/events', (req, res) => {

@@ -7,6 +7,7 @@ import { accountRoutes } from './accountRoutes'
 import { auditRoutes } from './auditRoutes'
 import { collabUpgrade } from './collabUpgrade'
 import { commentRoutes } from './commentRoutes'
+import { markupRoutes } from './markupRoutes'
 import { documentRoutes, requireDocument } from './documentRoutes'
 import { answerClientError, answerErrors, noRoute } from './errors'
 import { exportRoutes } from './exportRoutes'
@@ -57,6 +58,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   // Before commentRoutes: `GET /comments/:cid` would take "export" for a comment id.
   exportRoutes({ document, workspace })
   commentRoutes({ document, workspace })
+  markupRoutes({ document, workspace })
   periodRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })

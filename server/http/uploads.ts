@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express'
 import multer from 'multer'
 import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { mayEditText, schema } from '../../src'
-import { ImportError } from '../exchange'
+import { ImportError, type Imported } from '../exchange'
 import { refusalOf, type WorkerPool } from '../work'
 import { signedInOf } from './locals'
 import { HttpError, valueOf } from './request'
@@ -26,13 +26,13 @@ export function editorsOnly(_req: Request, res: Response, next: NextFunction): v
 }
 
 /**
- * The uploaded file as a document, or an HTTP error saying why it is
+ * The uploaded file as a document with what it left out, or an HTTP error saying why it is
  * refused. It is read in `work`'s worker threads, as work of `account`: a
  * file over `maxBlocks` text blocks, or too long to read within the time
  * budget, is refused with 413; a busy pool or an account over its rate with
  * 503 or 429 and Retry-After.
  */
-export async function uploadedDocument(req: Request, work: Pick<WorkerPool, 'run'>, account: string, maxBlocks: number): Promise<ProseMirrorNode> {
+export async function uploadedDocument(req: Request, work: Pick<WorkerPool, 'run'>, account: string, maxBlocks: number): Promise<Imported> {
   const file = req.file
   if (!file) throw new HttpError(400, 'send the file as multipart/form-data in a field named "file"')
   try {
@@ -41,7 +41,7 @@ export async function uploadedDocument(req: Request, work: Pick<WorkerPool, 'run
       const refusal = refusalOf(read.refused === 'timeout' ? { ...read, message: `the file is too large to read: ${read.message}` } : read, 413)
       return valueOf(refusal)
     }
-    return ProseMirrorNode.fromJSON(schema, read.ok.doc)
+    return { doc: ProseMirrorNode.fromJSON(schema, read.ok.doc), leftOut: read.ok.leftOut }
   } catch (err) {
     if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message, `import_${err.failure}`, { file: file.originalname })
     throw err

@@ -20,7 +20,7 @@ import { RecordStore, type DamageReport, type DocumentStore, type Store } from '
 import { actorOf, type AuditLog } from '../audit'
 import type { Accounts } from '../auth/Accounts'
 import { ok, refuse, type Outcome } from '../Outcome'
-import { SerialQueue } from '../SerialQueue'
+import { SerialQueue } from '../../storage'
 import type { Versions } from '../versions/Versions'
 
 /** Who a new share is for: named observer accounts, or (left out) every observer. */

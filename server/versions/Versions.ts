@@ -28,7 +28,7 @@ import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../coll
 import type { Comments } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../SerialQueue'
+import { SerialQueue } from '../../storage'
 import type { Differ } from '../work'
 
 /**

@@ -1,11 +1,11 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type VersionDiff } from '../../src'
+import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type LeftOut, type VersionDiff } from '../../src'
 import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
 import type { MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
 import { defaultImportLimits } from '../exchange/ImportLimits'
-import { importFile } from '../exchange/importFile'
+import { importFileReporting } from '../exchange/importFile'
 import { versionToDocx, type VersionMeta } from '../exchange/versionToDocx'
 
 /**
@@ -14,10 +14,10 @@ import { versionToDocx, type VersionMeta } from '../exchange/versionToDocx'
  * documents as JSON), as they cross between threads by structured clone.
  */
 export interface Jobs {
-  /** A file read as a document (see `importFile`), refused over `maxBlocks` text blocks. */
+  /** A file read as a document, with what it left out (see `importFileReporting`), refused over `maxBlocks` text blocks. */
   import: {
     input: { readonly bytes: Uint8Array; readonly filename: string; readonly mimeType?: string; readonly maxBlocks: number }
-    output: { readonly doc: unknown; readonly blocks: number }
+    output: { readonly doc: unknown; readonly blocks: number; readonly leftOut: readonly LeftOut[] }
   }
   /** Two documents compared within `budget` (see `diffDocuments`). */
   diff: { input: { readonly from: unknown; readonly to: unknown; readonly budget: DiffBudget }; output: DocumentDiff }
@@ -46,14 +46,14 @@ export async function runJob<K extends JobKind>(kind: K, input: JobInput<K>): Pr
 
 const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = {
   import: async ({ bytes, filename, mimeType, maxBlocks }) => {
-    const doc = await importFile(bytes, filename, mimeType, { ...defaultImportLimits, maxBlocks })
+    const { doc, leftOut } = await importFileReporting(bytes, filename, mimeType, { ...defaultImportLimits, maxBlocks })
     let blocks = 0
     doc.descendants((node) => {
       if (node.isTextblock) blocks++
       return !node.isTextblock
     })
     if (blocks > maxBlocks) throw new ImportError('too_large', `the file has ${blocks} paragraphs; the limit is ${maxBlocks}`)
-    return { doc: doc.toJSON(), blocks }
+    return { doc: doc.toJSON(), blocks, leftOut }
   },
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),

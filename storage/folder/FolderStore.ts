@@ -22,6 +22,7 @@ import { DocumentFiles } from './DocumentFiles'
 import { decodeFrames, encodeFrame } from './frames'
 import { fileNameOf, idOfFileName } from './fileNames'
 import { isOneFilePerRecord, RecordFiles, scopeKey, type ScopeFile } from './RecordFiles'
+import { SerialQueue } from '../SerialQueue'
 
 /** How a {@link FolderStore} balances its journal, its cache and its checkpoints. */
 export interface FolderStoreOptions {
@@ -102,7 +103,7 @@ export class FolderStore implements Store {
   private idleTimer: NodeJS.Timeout | undefined
   private failed: Error | undefined
   private closing: Promise<void> | undefined
-  private readonly held = new Map<string, Promise<unknown>>()
+  private readonly held = new SerialQueue<string>()
   private writer: DataFolderLock | undefined
   private readonly options: Required<FolderStoreOptions>
 
@@ -259,20 +260,7 @@ export class FolderStore implements Store {
   }
 
   readonly locks: ScopeLocks = {
-    run: <T>(scope: string, work: () => Promise<T>): Promise<T> => {
-      const before = this.held.get(scope) ?? Promise.resolve()
-      const result = before.then(work, work)
-      // Settles to nothing: a lock held by nobody keeps no result in memory.
-      const settled = result.then(
-        () => undefined,
-        () => undefined
-      )
-      this.held.set(scope, settled)
-      void settled.then(() => {
-        if (this.held.get(scope) === settled) this.held.delete(scope)
-      })
-      return result
-    }
+    run: (scope, work) => this.held.run(scope, work)
   }
 
   /**

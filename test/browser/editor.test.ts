@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { signInAs, UI_TIMEOUT, useChromium, type Person } from './chromium'
-import { DOC, startTestServer, storedContent, type TestServer } from '../support'
+import * as Y from 'yjs'
+import { connectSynced, DOC, login, startTestServer, storedContent, type TestServer } from '../support'
 
 
 const browser = useChromium()
@@ -132,6 +133,27 @@ describe('the collaborative editor in Chromium', () => {
     const reader = await openAs(server, 'revisor')
     await reader.page.goto(`${server.server.url}/#/doc/${DOC}/${id}`)
     await reader.page.waitForSelector(`.document-text [data-block-id="${id}"].cited`)
+  })
+
+  it('keeps the word count current while someone else types without a pause', async () => {
+    const server = await startTestServer()
+    const ppt = await openAs(server, 'ppt')
+    const count = async () => Number((await ppt.page.locator('.word-count').innerText()).replace(/\D/g, ''))
+    await expect.poll(count, { timeout: UI_TIMEOUT }).toBeGreaterThan(0)
+    const before = await count()
+
+    // The Secretariat adds a word every 100 ms, never pausing, until the count has caught up.
+    const se = await connectSynced(server.server, DOC, await login(server.server.url, 'se'))
+    const paragraph = se.fragment.toArray().find((node): node is Y.XmlElement => node instanceof Y.XmlElement && node.nodeName === 'paragraph')
+    const text = paragraph?.toArray().find((node): node is Y.XmlText => node instanceof Y.XmlText)
+    if (!text) throw new Error('the demo has no paragraph with text')
+    const writing = setInterval(() => text.insert(text.length, ' palabra'), 100)
+    try {
+      await expect.poll(count, { timeout: UI_TIMEOUT }).toBeGreaterThanOrEqual(before + 10)
+    } finally {
+      clearInterval(writing)
+    }
+    expect(ppt.errors).toEqual([])
   })
 
   it('speaks Spanish by default and English on request, and signs out', async () => {

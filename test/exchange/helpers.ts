@@ -136,8 +136,8 @@ export const run = (text: string, props: { bold?: boolean; italics?: boolean } =
  * Word's "reject all changes" (`keep: 'old'`) or "accept all changes"
  * (`keep: 'new'`) applied to a .docx file's document.xml: enough of it for
  * the files Consenso writes (runs inside w:ins and w:del, the two ends of a
- * move, w:moveFrom and w:moveTo, and paragraph marks marked with any of
- * them, whose paragraphs then go).
+ * move, w:moveFrom and w:moveTo, paragraph marks marked with any of them,
+ * whose paragraphs then go, and table rows inserted or deleted whole).
  */
 export function resolveChanges(docx: Uint8Array, keep: 'old' | 'new'): Uint8Array {
   const files = unzipSync(docx)
@@ -145,6 +145,9 @@ export function resolveChanges(docx: Uint8Array, keep: 'old' | 'new'): Uint8Arra
   xml = xml.replace(/<w:move(?:From|To)Range(?:Start|End) [^>]*\/>/g, '')
   const pairs = keep === 'new' ? [['del', 'ins'], ['moveFrom', 'moveTo']] : [['ins', 'del'], ['moveTo', 'moveFrom']]
   for (const [drop, unwrap] of pairs) {
+    // Table rows marked as the dropped kind of change go whole; the kept kind's mark goes.
+    xml = xml.replace(new RegExp(`<w:tr>(?:(?!</w:tr>).)*?<w:trPr>(?:(?!</w:trPr>).)*<w:${drop} [^>]*/>.*?</w:tr>`, 'gs'), '')
+    xml = xml.replace(new RegExp(`(<w:trPr>(?:(?!</w:trPr>).)*)<w:${unwrap} [^>]*/>`, 'g'), '$1')
     // Paragraphs whose mark is the dropped kind of change go whole: all their
     // content is of that kind too.
     xml = xml.replace(new RegExp(`<w:p>(?:(?!</w:p>).)*?<w:rPr><w:${drop} [^>]*/></w:rPr></w:pPr>.*?</w:p>`, 'gs'), '')

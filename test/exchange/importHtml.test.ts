@@ -12,7 +12,11 @@ describe('importHtml', () => {
     { name: 'nested lists and an ordered list from 3', html: '<ul><li>uno<ul><li>dos</li></ul></li></ul><ol start="3"><li>tres</li></ol>', expected: 'bullet_list[list_item[paragraph["uno"], bullet_list[list_item[paragraph["dos"]]]]], ordered_list(order=3)[list_item[paragraph["tres"]]]' },
     { name: 'a block quote', html: '<blockquote><p>cita</p></blockquote>', expected: 'blockquote[paragraph["cita"]]' },
     { name: 'a whole document, its head left out', html: '<!doctype html><html><head><title>Título</title><meta charset="utf-8"></head><body><p>Texto</p></body></html>', expected: 'paragraph["Texto"]' },
-    { name: "a table's cells, as paragraphs", html: '<table><tr><td>uno</td><td>dos</td></tr></table>', expected: 'paragraph["uno"], paragraph["dos"]' },
+    {
+      name: 'a table, as a table whose cells hold paragraphs',
+      html: '<table><tr><td>uno</td><td>dos</td></tr></table>',
+      expected: 'table[table_row[table_cell(colspan=1,rowspan=1)[paragraph["uno"]], table_cell(colspan=1,rowspan=1)[paragraph["dos"]]]]'
+    },
     { name: "Google Docs' not-bold wrapper, as plain text", html: '<b style="font-weight:normal"><p>Texto</p></b>', expected: 'paragraph["Texto"]' }
   ]) {
     test(`reads ${name}`, () => {

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest'
 import { todayIn } from '../../src'
 import { AuditLog } from '../../server/audit'
 import { MemoryStore } from '../../storage'
-import { alterAuditEntry } from '../storage/storeContents'
+import { alterAuditEntry, damageStore } from '../storage/storeContents'
 import {
   DOC,
   docPath,
@@ -491,6 +491,28 @@ describe('Nobody changes the trail', () => {
     const read = await wholeTrail(again)
     expect(read.find((e) => e.seq === victim.seq)?.actor.username).toBe('gt')
     expect((await again.get('/api/audit/verify')).body).toEqual({ ok: false, seq: victim.seq, damaged: [] })
+  })
+})
+
+describe('A cut trail', () => {
+  test('Entries removed from the end of the stored trail are noticed: the check names the first one missing.', async () => {
+    const started = await startTestServer()
+    const ppt = await signIn(started.server, 'ppt')
+    await openCommentPeriod(ppt)
+    const mx = await signIn(started.server, 'mx')
+    await comment(mx, PUEBLA)
+    const trail = await wholeTrail(ppt)
+    expect((await ppt.get('/api/audit/verify')).body).toMatchObject({ ok: true, entries: trail.length })
+    await started.server.close()
+
+    // Someone with access to the disk removes the newest entry, leaving a chain that still hashes.
+    await damageStore(started.dataDir)
+
+    const { server } = await startTestServer({ dataDir: started.dataDir })
+    const again = await signIn(server, 'ppt')
+    const check = (await again.get('/api/audit/verify')).body as { ok: boolean; seq?: number }
+    expect(check.ok).toBe(false)
+    expect(check.seq).toBeLessThanOrEqual(trail.length)
   })
 })
 

@@ -474,12 +474,12 @@ describe('The REST API', () => {
     expect(await api(server.url, '/api/me')).toMatchObject({ status: 401 })
   })
 
-  test("The PPT's session lists estrategia as editable, a delegate's as read-only, and an observer's lists nothing.", async () => {
+  test("The PPT's session lists estrategia (and the demo's concept note) as editable, a delegate's as read-only, and an observer's lists nothing.", async () => {
     const { server } = await startTestServer()
     const list = async (username: string) =>
       (await api(server.url, '/api/documents', { token: await login(server.url, username) })).body.documents as Json[]
     const ppt = await list('ppt')
-    expect(ppt.map((d) => d.id)).toEqual(['estrategia'])
+    expect(ppt.map((d) => d.id)).toEqual(['estrategia', 'nota-conceptual'])
     expect(ppt[0]).toMatchObject({ id: 'estrategia', mayEdit: true, title: expect.stringContaining('Estrategia') })
     expect((await list('bz'))[0]).toMatchObject({ id: 'estrategia', mayEdit: false })
     expect(await list('observador')).toEqual([])

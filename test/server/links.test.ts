@@ -5,6 +5,7 @@
  * is applied, forwarded or stored; a link that keeps to the rule goes through.
  */
 import { describe, expect, test, vi } from 'vitest'
+import * as Y from 'yjs'
 import { CloseCode } from '../../server'
 import { connectSynced, contentOf, DOC, login, paragraphTexts, startTestServer, storedContent, WAIT, type TestClient } from '../support'
 
@@ -55,5 +56,46 @@ describe('Links over the WebSocket', () => {
     expect(closes).toEqual([])
     await server.close()
     expect(await storedContent(dataDir)).toContain('https://www.sica.int/')
+  })
+})
+
+describe('Pictures over the WebSocket', () => {
+  // A 1×1 PNG.
+  const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+
+  // Inserts a picture with `src` at the start of the text's second paragraph, as y-prosemirror writes one.
+  const insertPicture = (client: TestClient, src: string) => {
+    const paragraph = paragraphTexts(client.doc)[1]?.parent
+    if (!(paragraph instanceof Y.XmlElement)) throw new Error('no paragraph')
+    const picture = new Y.XmlElement('image')
+    picture.setAttribute('src', src)
+    paragraph.insert(0, [picture])
+  }
+
+  test.each([['https://example.org/tracker.png'], ['data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+']])(
+    'An editor inserting a picture whose source is %j is closed with 4422; nobody gets it and it is never stored.',
+    async (src) => {
+      const { server, dataDir } = await startTestServer()
+      const ppt = await connectSynced(server, DOC, await login(server.url, 'ppt'))
+      const gt = await connectSynced(server, DOC, await login(server.url, 'gt'))
+      const closes = closesOf(ppt)
+      insertPicture(ppt, src)
+      await vi.waitFor(() => expect(closes[0]?.code).toBe(CloseCode.unsafeContent), WAIT)
+      expect(contentOf(gt.doc)).not.toContain(src)
+      await server.close()
+      expect(await storedContent(dataDir)).not.toContain(src)
+    }
+  )
+
+  test('A PNG picture kept in the text goes through to the other clients and is stored.', async () => {
+    const { server, dataDir } = await startTestServer()
+    const ppt = await connectSynced(server, DOC, await login(server.url, 'ppt'))
+    const gt = await connectSynced(server, DOC, await login(server.url, 'gt'))
+    const closes = closesOf(ppt)
+    insertPicture(ppt, PNG)
+    await vi.waitFor(() => expect(contentOf(gt.doc)).toContain(PNG), WAIT)
+    expect(closes).toEqual([])
+    await server.close()
+    expect(await storedContent(dataDir)).toContain(PNG)
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { blockIdFixes, createBlockId, schema, withBlockIds } from '../../src'
+import { EditorState, TextSelection, type Transaction } from 'prosemirror-state'
+import { blockIdFixes, blockIdFixesWithin, createBlockId, schema, withBlockIds, type PositionRange } from '../../src'
 import { blocks, counterIds, doc, h1, li, ol, p, quote, ul } from './builders'
 
 describe('createBlockId', () => {
@@ -58,6 +59,62 @@ describe('blockIdFixes', () => {
         expect(blockIdFixes(document, counterIds())).toEqual(fixes)
     })
   }
+})
+
+// The ranges of the final document that a transaction changed, as the editor's block id plugin collects them.
+function changed(tr: Transaction): PositionRange[] {
+  let ranges: PositionRange[] = []
+  for (const map of tr.mapping.maps) {
+    ranges = ranges.map((r) => ({ from: map.map(r.from, -1), to: map.map(r.to, 1) }))
+    map.forEach((_a, _b, from, to) => ranges.push({ from, to }))
+  }
+  return ranges
+}
+
+describe('blockIdFixesWithin', () => {
+  const base = () =>
+    doc(
+      h1({ id: 'a' }, 'Título'),
+      p({ id: 'b' }, 'Primer párrafo del texto'),
+      ul({ id: 'c' }, li({ id: 'd' }, p({ id: 'e' }, 'uno')), li({ id: 'f' }, p({ id: 'g' }, 'dos'))),
+      p({ id: 'h' }, 'Último párrafo')
+    )
+  const at = (text: string) => {
+    let found = -1
+    base().descendants((node, pos) => {
+      if (found < 0 && node.isText && node.text?.includes(text)) found = pos + (node.text?.indexOf(text) ?? 0)
+      return found < 0
+    })
+    return found
+  }
+  for (const { name, fixes, edit } of [
+    { name: 'typing inside a paragraph', fixes: false, edit: (tr: Transaction) => tr.insertText('xyz', at('párrafo del') + 3) },
+    { name: 'splitting a paragraph in the middle', fixes: true, edit: (tr: Transaction) => tr.split(at('del texto')) },
+    { name: 'splitting a paragraph at its start', fixes: true, edit: (tr: Transaction) => tr.split(at('Primer')) },
+    { name: 'splitting a list item', fixes: true, edit: (tr: Transaction) => tr.split(at('dos') + 1, 2) },
+    { name: 'joining two paragraphs', fixes: false, edit: (tr: Transaction) => tr.join(at('Primer') - 1) },
+    { name: 'inserting a paragraph without an id', fixes: true, edit: (tr: Transaction) => tr.insert(0, schema.nodes.paragraph.create(null, schema.text('nuevo'))) },
+    {
+      name: 'pasting a copy of a block far from it',
+      fixes: true,
+      edit: (tr: Transaction) => tr.insert(tr.doc.content.size, schema.nodes.paragraph.create({ id: 'b' }, schema.text('copia')))
+    },
+    { name: 'deleting across blocks', fixes: false, edit: (tr: Transaction) => tr.delete(at('texto'), at('Último') + 3) }
+  ]) {
+    test(`finds what blockIdFixes finds after ${name}${fixes ? ', which needs fixes' : ''}`, () => {
+      const state = EditorState.create({ schema, doc: base() })
+      const tr = edit(state.tr.setSelection(TextSelection.create(state.doc, 1)))
+      const expected = blockIdFixes(tr.doc, counterIds())
+      expect(blockIdFixesWithin(tr.doc, changed(tr), counterIds())).toEqual(expected)
+      expect(expected.length > 0).toBe(fixes)
+    })
+  }
+
+  test('checks only the blocks the ranges touch', () => {
+    const document = doc(p('sin id'), p({ id: 'x' }, 'uno'), p({ id: 'y' }, 'dos'))
+    expect(blockIdFixesWithin(document, [{ from: 10, to: 11 }], counterIds())).toEqual([])
+    expect(blockIdFixesWithin(document, [{ from: 2, to: 3 }], counterIds())).toEqual([{ pos: 0, id: 'n1' }])
+  })
 })
 
 describe('withBlockIds', () => {

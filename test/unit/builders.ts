@@ -50,3 +50,19 @@ export function blocks(node: ProseMirrorNode): Array<[string, string | null, str
   })
   return found
 }
+
+export const table = block('table')
+export const tr = block('table_row')
+type Spans = { colspan?: number; rowspan?: number }
+export const td = (...args: [Spans, ...ProseMirrorNode[]] | ProseMirrorNode[]): ProseMirrorNode => cell('table_cell', args)
+export const th = (...args: [Spans, ...ProseMirrorNode[]] | ProseMirrorNode[]): ProseMirrorNode => cell('table_header', args)
+/** A footnote marker holding its note's paragraphs. */
+export const note = (...paragraphs: ProseMirrorNode[]): ProseMirrorNode => schema.node('footnote', null, paragraphs)
+
+// A cell's attributes are its spans; its children are blocks.
+function cell(name: string, args: [Spans, ...ProseMirrorNode[]] | ProseMirrorNode[]): ProseMirrorNode {
+  const [first, ...rest] = args
+  const spans = first !== undefined && !('type' in first) ? first : null
+  const children = (spans ? rest : args) as ProseMirrorNode[]
+  return schema.node(name, { colspan: spans?.colspan ?? 1, rowspan: spans?.rowspan ?? 1 }, children)
+}

@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import * as Y from 'yjs'
-import { CONTENT_FRAGMENT, encodeContent, readContent, replaceContent } from '../../src'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { EditorState } from 'prosemirror-state'
+import { CONTENT_FRAGMENT, countDocumentWords, countWords, encodeContent, parseMarkdown, plainText, readContent, replaceContent, schema } from '../../src'
 import { doc, li, p, quote, ul } from './builders'
 
 /** The `Y.XmlText` of every text block of a Y.Doc, by the block's id. */
@@ -85,5 +88,32 @@ describe('replaceContent', () => {
     expect(origins).toEqual(['upload'])
     expect(text.toString()).toBe('Segundo párrafo.')
     expect(Y.createAbsolutePositionFromRelativePosition(inside, ydoc)).toMatchObject({ type: text, index: 3 })
+  })
+})
+
+describe('countDocumentWords', () => {
+  const demo = parseMarkdown(readFileSync(join(import.meta.dirname, '../../server/demo/estrategia-octubre-2021.md'), 'utf8'))
+
+  for (const { name, document } of [
+    { name: 'the demo Strategy', document: demo },
+    { name: 'nested lists and quotes', document: doc(p('uno dos'), ul(li(p('tres')), li(p('cuatro cinco'))), quote(p('seis'))) },
+    { name: 'an empty paragraph', document: doc(p('')) }
+  ])
+    test(`counts the words of ${name} as countWords(plainText) does`, () => {
+      expect(countDocumentWords(document)).toBe(countWords(plainText(document)))
+    })
+
+  test('counts again, with its cache, only the blocks an edit replaced, and counts right', () => {
+    const cache = new WeakMap<ProseMirrorNode, number>()
+    expect(countDocumentWords(demo, cache)).toBe(countWords(plainText(demo)))
+    const state = EditorState.create({ schema, doc: demo })
+    const edited = state.tr.insertText(' y dos palabras', 3).doc
+    const replaced = new Set<ProseMirrorNode>()
+    edited.forEach((block) => {
+      if (!cache.has(block)) replaced.add(block)
+    })
+    expect(replaced.size).toBe(1)
+    expect(countDocumentWords(edited, cache)).toBe(countWords(plainText(edited)))
+    expect(countDocumentWords(edited, cache)).toBe(countWords(plainText(demo)) + 3)
   })
 })
