@@ -97,9 +97,14 @@ export class Connection {
     const queued = this.queue
     this.queue = []
     for (const message of queued) {
-      if (deferredKindOf(message) === 'step1') this.process(message)
+      if (deferredKindOf(message) === 'step1') this.answerStep1FromStored(message)
       else this.queue?.push(message)
     }
+  }
+
+  private answerStep1FromStored(message: Uint8Array): void {
+    this.process(message)
+    this.room.noteAnsweredFromStored()
   }
 
   /** Called once the room's document is loaded: greets the client and handles what it sent meanwhile. */
@@ -133,7 +138,7 @@ export class Connection {
     const kind: MessageKind = message[0] === MessageType.awareness || message[0] === MessageType.queryAwareness ? 'awareness' : 'updates'
     if (!this.charge(kind, 1, message.byteLength)) return 0
     if (this.queue) {
-      if (this.stored && deferredKindOf(message) === 'step1') this.process(message)
+      if (this.stored && deferredKindOf(message) === 'step1') this.answerStep1FromStored(message)
       else this.queue.push(message)
     } else {
       const deferrable = deferredKindOf(message)

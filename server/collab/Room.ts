@@ -17,6 +17,14 @@ import type { Connection } from './Connection'
 export const PRESENCE_BINDING_MS = 10 * 60 * 1000
 
 /**
+ * Longest a document read for a connection waits, before the server applies
+ * it, for that connection's sync step 1 to answer from the stored bytes
+ * (see {@link Room.storedState}): 50 ms, what a client on the same network
+ * takes to send it after the upgrade; it costs a cold open no more.
+ */
+export const FIRST_STEP1_WAIT_MS = 50
+
+/**
  * One loaded document and the connections editing it. Keeps the Y.Doc
  * (garbage-collected, as a y-websocket server keeps it: a version is its
  * ProseMirror JSON, so no deleted text is kept for one), relays changes and
@@ -40,6 +48,9 @@ export class Room {
   // The stored state as read, before it is applied; `applied` once it is in `doc`.
   private readonly stored: Promise<readonly Uint8Array[] | undefined>
   private applied = false
+  // Resolved by the first connection that answered a sync step 1 from the stored bytes.
+  private answeredFromStored: () => void = () => {}
+  private readonly firstAnswer = new Promise<void>((resolve) => (this.answeredFromStored = resolve))
 
   // Who first spoke for each awareness client id in this document: the
   // session, and when its connection speaking for it left (undefined while open).
@@ -84,6 +95,11 @@ export class Room {
     return !this.applied && updates?.length === 1 ? updates[0] : undefined
   }
 
+  /** Told by a connection that answered a sync step 1 from {@link storedState}: the apply need wait no longer. */
+  noteAnsweredFromStored(): void {
+    this.answeredFromStored()
+  }
+
   // Nothing writes to the doc before it is loaded (connections and
   // withDocument wait for `loaded`), so the listener is attached after the
   // stored state is in: Yjs then need not encode the whole document again as
@@ -95,7 +111,12 @@ export class Room {
     this.storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
     // A turn of the event loop before the apply holds it: the connections
     // waiting answer their sync step 1 from the stored bytes first (storedState).
-    if (updates.length === 1) await new Promise<void>((resolve) => setImmediate(resolve))
+    // A connection that opened the document but whose step 1 is still on its
+    // way (it follows the upgrade within milliseconds) is waited for a
+    // little: the apply would otherwise hold the loop before it is read.
+    if (updates.length === 1 && this.connections.size > 0)
+      await Promise.race([this.firstAnswer, new Promise<void>((resolve) => setTimeout(resolve, FIRST_STEP1_WAIT_MS).unref?.())])
+    else if (updates.length === 1) await new Promise<void>((resolve) => setImmediate(resolve))
     this.doc.transact(() => {
       for (const update of updates) Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
     }, STORAGE_ORIGIN)

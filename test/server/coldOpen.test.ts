@@ -58,6 +58,32 @@ describe('Cold open', () => {
     await collaboration.close()
   })
 
+  test('a sync step 1 that comes after the stored state was read, before it is applied, is still answered from the stored bytes', async () => {
+    const { snapshot, collaboration } = setup()
+    const answers: { step2: Uint8Array; serverHadIt: boolean }[] = []
+    const socket: WebSocketLike = {
+      readyState: 1,
+      send: (message) => {
+        const decoder = decoding.createDecoder(message)
+        if (decoding.readVarUint(decoder) !== MessageType.sync || decoding.readVarUint(decoder) !== 1) return
+        const room = collaboration.loadedDocument(DOCUMENT)
+        answers.push({ step2: decoding.readVarUint8Array(decoder), serverHadIt: (room?.doc.store.clients.size ?? 0) > 0 })
+      },
+      close: () => {}
+    }
+    const connection = collaboration.connect(socket, { documentId: DOCUMENT, account, sessionId: 's', readOnly: true })
+    await collaboration.loadedDocument(DOCUMENT)?.storedState()
+    // A turn later, as a step 1 that arrives over the network after the read.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    connection.receive(syncStep1Message())
+    await vi.waitFor(() => expect(answers).toHaveLength(1))
+
+    expect(answers[0]?.serverHadIt).toBe(false)
+    expect(answers[0]?.step2).toEqual(snapshot)
+    await collaboration.loadedDocument(DOCUMENT)?.loaded
+    await collaboration.close()
+  })
+
   test('once the document is applied, a sync step 1 is answered from the live document, changes included', async () => {
     const { collaboration } = setup()
     const answers: Uint8Array[] = []
