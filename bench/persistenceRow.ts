@@ -3,8 +3,8 @@
  * document for 30 s, with the server's default persistence (debounce and
  * maximum wait). Counts what the storage wrote: bytes, file writes, fsyncs.
  */
-import { stat } from 'node:fs/promises'
-import { dataFile, defaultPersistence } from '../server'
+import { defaultPersistence } from '../server'
+import { folderBytes } from './folderBytes'
 import { makeDataDir, removeDataDir, startConsenso, startLoadProcess, stopLoadProcess } from './processes'
 import { call } from './rpc'
 import { now } from './stats'
@@ -18,7 +18,11 @@ export interface PersistenceResult {
   readonly writes: number
   readonly fsyncs: number
   readonly bytes: number
-  /** Size of the data file at the end. */
+  /**
+   * The data at the end: the files of the data folder without backup copies
+   * (read from the file system, whatever the store: the lowdb file, or the
+   * folder store's files).
+   */
   readonly fileBytes: number
   readonly bytesPerSecond: number
   readonly fsyncsPerSecond: number
@@ -39,7 +43,9 @@ export async function persistenceRow(opts: { rate: number; seconds: number }): P
       const [room] = await server.createDocuments(['Persistencia'], '# Borrador\n\nUn párrafo.\n')
       const token = await server.login('ppt')
       await call(load, 'connect', { specs: [{ serverUrl: server.collabUrl, room, params: { token }, writer: 0 }] })
-      await server.flush()
+      // What creating the document and signing in wrote is checkpointed now,
+      // not in the background during the typing (the store's idle checkpoint).
+      await server.settle()
       await sleep(debounceMs + 500)
       const before = (await server.stats()).storage
       const sent = await call<Record<number, number>>(load, 'write', { startAt: now() + 100, durationMs: opts.seconds * 1000, rate: opts.rate })
@@ -47,11 +53,13 @@ export async function persistenceRow(opts: { rate: number; seconds: number }): P
       await sleep(debounceMs + 1000)
       const after = (await server.stats()).storage
       await call(load, 'disconnect')
-      const fileBytes = (await stat(dataFile(dataDir))).size
+      const fileBytes = (await folderBytes(dataDir)).data
       const writes = after.writes - before.writes
       const fsyncs = after.fsyncs - before.fsyncs
       const bytes = after.bytes - before.bytes
-      // A flush each maximum wait while typing goes on, and one after it stops.
+      // A flush each maximum wait while typing goes on, and one after it stops;
+      // each write at most the whole data (what lowdb rewrote; the folder
+      // store appends the update, or rewrites the document's own files).
       const flushes = Math.ceil((opts.seconds * 1000) / maxWaitMs) + 1
       const maxWrites = 2 * flushes
       return {

@@ -56,6 +56,8 @@ export interface ConsensoServer extends BenchServer {
   createDocuments(titles: string[], markdown: string): Promise<string[]>
   removeDocuments(ids: string[]): Promise<void>
   flush(): Promise<void>
+  /** Stores pending changes, then has the store catch its files up (a folder store's checkpoint): what set-up wrote is then on disk, not written during a measurement. */
+  settle(): Promise<void>
   resetLoopDelay(): Promise<void>
   /** A session token of `username`. */
   login(username: string): Promise<string>
@@ -129,6 +131,7 @@ export async function startConsenso(
     createDocuments: (titles, markdown) => call<string[]>(child, 'createDocuments', { titles, markdown }),
     removeDocuments: (ids) => call<void>(child, 'removeDocuments', { ids }),
     flush: () => call<void>(child, 'flush'),
+    settle: () => call<void>(child, 'settle'),
     resetLoopDelay: () => call<void>(child, 'resetLoopDelay'),
     login: (username) => login(httpUrl, username),
     stop: () => stopChild(child, () => call(child, 'close'))

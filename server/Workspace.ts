@@ -206,6 +206,8 @@ export class Workspace {
     },
     onLoadDocument: async (id: DocumentId) =>
       (await this.documents.loadMeta(id)) ? this.documents.loadUpdates(id) : undefined,
-    onStoreDocument: (id, update) => this.documents.appendUpdate(id, update)
+    onStoreDocument: (id, update) => this.documents.appendUpdate(id, update),
+    // An idle document's log merged into its snapshot: stored bytes and cold opens are those of one snapshot.
+    onReleaseDocument: (id) => this.documents.compactIfUpdated(id)
   }
 }

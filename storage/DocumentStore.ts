@@ -111,6 +111,16 @@ export class DocumentStore {
     return this.compactWith(id, undefined)
   }
 
+  /**
+   * {@link compact}s the document if updates were appended after its
+   * snapshot, as far as this process knows (it read or appended them); a
+   * document it knows to be compacted is not read at all.
+   */
+  async compactIfUpdated(id: DocumentId): Promise<void> {
+    if (this.logs.get(id)?.updateCount === 0) return
+    await this.compact(id)
+  }
+
   // compact(), taking in `also`, an update not yet stored, if given: the
   // snapshot then holds more than the updates it replaces, which is harmless.
   private compactWith(id: DocumentId, also: Uint8Array | undefined): Promise<void> {

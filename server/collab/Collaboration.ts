@@ -148,6 +148,12 @@ export class Collaboration {
     if (!budget) this.accountBudgets.set(account, (budget = new AccountBudget(this.accountBudget, this.clock)))
     const connection = new Connection(socket, context, room, this.logger, new MessageThrottle(this.messageThrottle, this.clock, budget))
     room.connections.add(connection)
+    room.storedState().then(
+      (state) => {
+        if (state) connection.answerFromStored(state)
+      },
+      () => {}
+    )
     room.loaded.then(() => connection.start(), () => {})
     return connection
   }
@@ -188,6 +194,15 @@ export class Collaboration {
     if (room.connections.size === 0 && room.holds === 0 && !room.hasUnstoredChanges && this.rooms.get(room.id) === room) {
       this.rooms.delete(room.id)
       room.destroy()
+      await this.afterRelease(room.id)
+    }
+  }
+
+  private async afterRelease(id: DocumentId): Promise<void> {
+    try {
+      await this.hooks.onReleaseDocument?.(id)
+    } catch (err) {
+      this.logger.error('could not compact a released document (its changes are stored)', { document: id, error: String(err) })
     }
   }
 
@@ -239,7 +254,10 @@ export class Collaboration {
     for (const timer of this.unloading.values()) clearTimeout(timer)
     this.unloading.clear()
     await this.flushAll()
+    const released = [...this.rooms.keys()]
     for (const room of this.rooms.values()) room.destroy()
     this.rooms.clear()
+    // One at a time: each compaction holds a document's whole state.
+    for (const id of released) await this.afterRelease(id)
   }
 }

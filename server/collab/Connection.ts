@@ -54,6 +54,9 @@ export class Connection {
   /** Awareness client ids this connection speaks for. */
   private readonly clientIds = new Set<number>()
   private queue: Uint8Array[] | null = []
+  // The document's stored state while the room has read it and not yet
+  // applied it (see answerFromStored): a sync step 1 is answered from it.
+  private stored: Uint8Array | undefined
   private open = true
   // Messages that arrived while the connection (or its account) was over its
   // rates and that a later one of the same kind makes moot, kept for when the
@@ -81,8 +84,32 @@ export class Connection {
     }
   }
 
+  /**
+   * Called when the room has read the document's stored state as one update
+   * and not yet applied it (Room.storedState): the sync step 1 messages
+   * waiting, and those that come until {@link start}, are answered from those
+   * bytes at once. The client then applies the document while the server
+   * does, so a cold open costs about one apply, not two one after the other.
+   */
+  answerFromStored(state: Uint8Array): void {
+    if (!this.open || !this.queue) return
+    this.stored = state
+    const queued = this.queue
+    this.queue = []
+    for (const message of queued) {
+      if (deferredKindOf(message) === 'step1') this.answerStep1FromStored(message)
+      else this.queue?.push(message)
+    }
+  }
+
+  private answerStep1FromStored(message: Uint8Array): void {
+    this.process(message)
+    this.room.noteAnsweredFromStored()
+  }
+
   /** Called once the room's document is loaded: greets the client and handles what it sent meanwhile. */
   start(): void {
+    this.stored = undefined
     if (!this.open) return
     // A read-only client's state is never taken, so there is no point asking for it.
     if (!this.context.readOnly) {
@@ -110,8 +137,10 @@ export class Connection {
     // The type is the first byte: every type there is fits in one varUint byte.
     const kind: MessageKind = message[0] === MessageType.awareness || message[0] === MessageType.queryAwareness ? 'awareness' : 'updates'
     if (!this.charge(kind, 1, message.byteLength)) return 0
-    if (this.queue) this.queue.push(message)
-    else {
+    if (this.queue) {
+      if (this.stored && deferredKindOf(message) === 'step1') this.answerStep1FromStored(message)
+      else this.queue.push(message)
+    } else {
       const deferrable = deferredKindOf(message)
       if (deferrable && (this.deferred.size > 0 || this.throttle.waitMs() > 0)) this.defer(deferrable, message)
       else this.process(message)
@@ -219,7 +248,7 @@ export class Connection {
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         encoding.writeVarUint(encoder, SyncStep.step2)
-        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.room.doc, stateVector))
+        encoding.writeVarUint8Array(encoder, this.stored ? storedDiff(this.stored, stateVector) : Y.encodeStateAsUpdate(this.room.doc, stateVector))
         const answer = encoding.toUint8Array(encoder)
         // What the client costs the server is the answer: up to the whole document.
         if (this.charge('updates', 0, answer.byteLength)) this.send(answer)
@@ -302,6 +331,11 @@ type DeferredKind = 'step1' | 'awareness' | 'query'
 // The kind of a message that may wait for the latest of its kind, from its
 // first bytes (the type and the sync step are one-byte varUints); undefined
 // for a document update, which is handled in order, always.
+// What of the stored state a client lacks, from the bytes alone: all of it for a client that has nothing.
+function storedDiff(state: Uint8Array, stateVector: Uint8Array): Uint8Array {
+  return Y.decodeStateVector(stateVector).size === 0 ? state : Y.diffUpdate(state, stateVector)
+}
+
 function deferredKindOf(message: Uint8Array): DeferredKind | undefined {
   if (message[0] === MessageType.sync) return message[1] === SyncStep.step1 ? 'step1' : undefined
   if (message[0] === MessageType.awareness) return 'awareness'

@@ -17,6 +17,14 @@ import type { Connection } from './Connection'
 export const PRESENCE_BINDING_MS = 10 * 60 * 1000
 
 /**
+ * Longest a document read for a connection waits, before the server applies
+ * it, for that connection's sync step 1 to answer from the stored bytes
+ * (see {@link Room.storedState}): 50 ms, what a client on the same network
+ * takes to send it after the upgrade; it costs a cold open no more.
+ */
+export const FIRST_STEP1_WAIT_MS = 50
+
+/**
  * One loaded document and the connections editing it. Keeps the Y.Doc
  * (garbage-collected, as a y-websocket server keeps it: a version is its
  * ProseMirror JSON, so no deleted text is kept for one), relays changes and
@@ -37,6 +45,12 @@ export class Room {
   holds = 0
   /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
   readonly loaded: Promise<void>
+  // The stored state as read, before it is applied; `applied` once it is in `doc`.
+  private readonly stored: Promise<readonly Uint8Array[] | undefined>
+  private applied = false
+  // Resolved by the first connection that answered a sync step 1 from the stored bytes.
+  private answeredFromStored: () => void = () => {}
+  private readonly firstAnswer = new Promise<void>((resolve) => (this.answeredFromStored = resolve))
 
   // Who first spoke for each awareness client id in this document: the
   // session, and when its connection speaking for it left (undefined while open).
@@ -65,7 +79,25 @@ export class Room {
     // The server is no participant: it has no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
+    this.stored = this.hooks.onLoadDocument(this.id)
     this.loaded = this.load()
+  }
+
+  /**
+   * The document's stored state as one update, while it has been read but
+   * not yet applied (nothing else is in `doc` then: nothing writes before
+   * {@link loaded}); `undefined` once applied, or if it is stored in several
+   * parts. A connection answers a first sync step 1 from these bytes, so the
+   * client applies the document while the server does, not after it.
+   */
+  async storedState(): Promise<Uint8Array | undefined> {
+    const updates = await this.stored
+    return !this.applied && updates?.length === 1 ? updates[0] : undefined
+  }
+
+  /** Told by a connection that answered a sync step 1 from {@link storedState}: the apply need wait no longer. */
+  noteAnsweredFromStored(): void {
+    this.answeredFromStored()
   }
 
   // Nothing writes to the doc before it is loaded (connections and
@@ -74,12 +106,21 @@ export class Room {
   // the update of that transaction, and no connection is sent it twice
   // (clients get it as the answer to their sync step 1).
   private async load(): Promise<void> {
-    const updates = await this.hooks.onLoadDocument(this.id)
+    const updates = await this.stored
     if (updates === undefined) throw new RangeError(`No document ${this.id}`)
     this.storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
+    // A turn of the event loop before the apply holds it: the connections
+    // waiting answer their sync step 1 from the stored bytes first (storedState).
+    // A connection that opened the document but whose step 1 is still on its
+    // way (it follows the upgrade within milliseconds) is waited for a
+    // little: the apply would otherwise hold the loop before it is read.
+    if (updates.length === 1 && this.connections.size > 0)
+      await Promise.race([this.firstAnswer, new Promise<void>((resolve) => setTimeout(resolve, FIRST_STEP1_WAIT_MS).unref?.())])
+    else if (updates.length === 1) await new Promise<void>((resolve) => setImmediate(resolve))
     this.doc.transact(() => {
       for (const update of updates) Y.applyUpdate(this.doc, update, STORAGE_ORIGIN)
     }, STORAGE_ORIGIN)
+    this.applied = true
     this.doc.on('update', this.onUpdate)
     if (this.hooks.onChange && updates.length > 0) this.hooks.onChange(this.id, Y.mergeUpdates([...updates]), STORAGE_ORIGIN)
   }

@@ -96,6 +96,13 @@ export interface CollaborationHooks {
   onChange?(id: DocumentId, update: Uint8Array, origin: UpdateOrigin): void
   /** Stores the changes since the last store, merged into one update. Throws if it could not. */
   onStoreDocument(id: DocumentId, update: Uint8Array): Promise<void>
+  /**
+   * Called once a document has left memory (after its grace period, or at
+   * close), every change of it stored: the store may compact it now, so
+   * that the next cold open reads one snapshot. A throw is logged, never
+   * more (the changes are stored already).
+   */
+  onReleaseDocument?(id: DocumentId): Promise<void>
   /** Called once a connection has closed. */
   onDisconnect?(context: ConnectionContext): void
 }

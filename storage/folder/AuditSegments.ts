@@ -1,6 +1,7 @@
 import { open, readdir, readFile, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AUDIT_GENESIS, type AuditHead, type StoredAuditEntry } from '../Store'
+import type { WriteStats } from '../DurableJsonFile'
 import { syncFolder, writeFileDurably } from '../writeFileDurably'
 
 /** Entries per segment file: a sealed segment (full) is never written again. */
@@ -35,11 +36,12 @@ export class AuditSegments {
     /** The newest entry in the segment files. */
     public head: AuditHead,
     /** What `head.json` said at open: the trail must reach it. */
-    readonly anchor: AuditHead | undefined
+    readonly anchor: AuditHead | undefined,
+    private readonly stats: WriteStats
   ) {}
 
-  /** Opens the segments in `dir`: reads the last segment's last whole line, cuts a torn one off. */
-  static async open(dir: string, readOnly = false): Promise<AuditSegments> {
+  /** Opens the segments in `dir`: reads the last segment's last whole line, cuts a torn one off. Counts its writes in `stats`. */
+  static async open(dir: string, readOnly = false, stats: WriteStats = { writes: 0, fsyncs: 0, bytes: 0 }): Promise<AuditSegments> {
     const names = (await readdir(dir)).filter((n) => /^\d{6}\.jsonl$/.test(n)).sort()
     let head: AuditHead = { seq: 0, hash: AUDIT_GENESIS }
     for (let i = names.length - 1; i >= 0; i--) {
@@ -61,7 +63,7 @@ export class AuditSegments {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
-    return new AuditSegments(dir, head, anchor)
+    return new AuditSegments(dir, head, anchor, stats)
   }
 
   /** Whether the stored entries fall short of the recorded head. */
@@ -84,20 +86,24 @@ export class AuditSegments {
       let j = i
       while (j < fresh.length && segmentOf((fresh[j] as StoredAuditEntry).seq) === segment) j++
       const lines = fresh.slice(i, j).map((e) => `${JSON.stringify({ seq: e.seq, hash: e.hash, json: e.json })}\n`)
+      const text = Buffer.from(lines.join(''))
       const file = await open(join(this.dir, segmentName(segment)), 'a')
       try {
-        await file.writeFile(lines.join(''), 'utf8')
+        await file.writeFile(text)
         await file.sync()
       } finally {
         await file.close()
       }
+      this.stats.writes++
+      this.stats.fsyncs++
+      this.stats.bytes += text.byteLength
       // A new segment's name must survive a power cut too.
-      if ((fresh[i] as StoredAuditEntry).seq % SEGMENT_ENTRIES === 1) await syncFolder(this.dir)
+      if ((fresh[i] as StoredAuditEntry).seq % SEGMENT_ENTRIES === 1) await syncFolder(this.dir, this.stats)
       i = j
     }
     const last = fresh.at(-1) as StoredAuditEntry
     this.head = { seq: last.seq, hash: last.hash }
-    if (!this.cut) await writeFileDurably(join(this.dir, 'head.json'), Buffer.from(JSON.stringify(this.head)), { replace: true })
+    if (!this.cut) await writeFileDurably(join(this.dir, 'head.json'), Buffer.from(JSON.stringify(this.head)), { replace: true, stats: this.stats })
   }
 
   /** The stored entries numbered `from` to `to`, oldest first, segment by segment. */

@@ -1,7 +1,8 @@
 import { crc32 } from 'node:zlib'
-import { mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
+import { access, mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DocumentHistory, DocumentLog, LoggedUpdate } from '../Store'
+import type { WriteStats } from '../DurableJsonFile'
 import { syncFolder, writeFileDurably } from '../writeFileDurably'
 import { decodeFrames, encodeFrame } from './frames'
 import { fileNameOf, idOfFileName } from './fileNames'
@@ -70,10 +71,14 @@ interface DocumentState {
 export class DocumentFiles implements DocumentLog {
   private readonly states = new Map<string, DocumentState>()
 
-  /** With `readOnly`, reads never cut a torn tail (a server may be appending it) and every change throws. */
+  /**
+   * With `readOnly`, reads never cut a torn tail (a server may be appending it) and every change throws.
+   * Counts its writes and fsyncs in `stats`.
+   */
   constructor(
     private readonly dir: string,
-    private readonly readOnly = false
+    private readonly readOnly = false,
+    private readonly stats: WriteStats = { writes: 0, fsyncs: 0, bytes: 0 }
   ) {}
 
   /** The documents with files, sorted. */
@@ -115,9 +120,9 @@ export class DocumentFiles implements DocumentLog {
         throw new RangeError(`Document ${document} is compacted through ${history.snapshotSeq}, not ${throughSeq}`)
       // The snapshot first: a crash before the updates file is rewritten
       // leaves updates it already holds, which load() skips by number.
-      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(copy, throughSeq), { replace: true })
+      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(copy, throughSeq), { replace: true, stats: this.stats })
       const kept = history.updates.filter((u) => u.seq > throughSeq)
-      await writeFileDurably(this.updatesPath(document), Buffer.concat(kept.map((u) => encodeUpdate(u.seq, u.update))), { replace: true })
+      await writeFileDurably(this.updatesPath(document), Buffer.concat(kept.map((u) => encodeUpdate(u.seq, u.update))), { replace: true, stats: this.stats })
     })
   }
 
@@ -127,9 +132,9 @@ export class DocumentFiles implements DocumentLog {
       const state = this.stateOf(document)
       // The snapshot file stays, empty, holding the last number given: numbers keep growing after a removal.
       const last = (state.nextSeq ?? 1) - 1
-      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(undefined, Math.max(last, history.snapshotSeq)), { replace: true })
+      await writeFileDurably(this.snapshotPath(document), encodeSnapshot(undefined, Math.max(last, history.snapshotSeq)), { replace: true, stats: this.stats })
       await rm(this.updatesPath(document), { force: true })
-      await syncFolder(this.folderOf(document))
+      await syncFolder(this.folderOf(document), this.stats)
     })
   }
 
@@ -215,21 +220,22 @@ export class DocumentFiles implements DocumentLog {
     try {
       const frames = Buffer.concat(batch.map((w, i) => encodeUpdate(first + i, w.update)))
       const folder = this.folderOf(document)
-      await mkdir(folder, { recursive: true })
+      // Names made now (not an empty file a compaction left, whose name is durable already) must survive a power cut too.
+      const newFolder = (await mkdir(folder, { recursive: true })) !== undefined
+      const newFile = newFolder || !(await exists(this.updatesPath(document)))
       const file = await open(this.updatesPath(document), 'a')
-      let created: boolean
       try {
-        created = (await file.stat()).size === 0
+        // The names first: a write that fails after the file is made still leaves them durable for the next append.
+        if (newFile) await syncFolder(folder, this.stats)
+        if (newFolder) await syncFolder(this.dir, this.stats)
         await file.writeFile(frames)
         await file.datasync()
       } finally {
         await file.close()
       }
-      // A new file's name (and a new document's folder) must survive a power cut too.
-      if (created) {
-        await syncFolder(folder)
-        await syncFolder(this.dir)
-      }
+      this.stats.writes++
+      this.stats.fsyncs++
+      this.stats.bytes += frames.byteLength
       state.nextSeq = first + batch.length
       batch.forEach((w, i) => w.resolve(first + i))
     } catch (err) {
@@ -240,3 +246,9 @@ export class DocumentFiles implements DocumentLog {
     if (state.waiting.length > 0) void this.run(document, () => this.writeWaiting(document))
   }
 }
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false
+  )

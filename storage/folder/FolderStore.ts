@@ -15,6 +15,7 @@ import {
   type StoredRecord
 } from '../Store'
 import { DataFolderLock } from '../DataFolderLock'
+import type { WriteStats } from '../DurableJsonFile'
 import { syncFolder } from '../writeFileDurably'
 import { AuditSegments, AuditTrailCutError } from './AuditSegments'
 import { DocumentFiles } from './DocumentFiles'
@@ -109,11 +110,12 @@ export class FolderStore implements Store {
   private constructor(
     readonly dir: string,
     private readonly segments: AuditSegments,
-    options: FolderStoreOptions
+    options: FolderStoreOptions,
+    private readonly written: WriteStats
   ) {
     this.options = { ...defaultFolderStoreOptions, ...options }
-    this.files = new RecordFiles(join(dir, 'records'), this.options.cacheBytes)
-    this.documents = new DocumentFiles(join(dir, 'documents'), this.options.readOnly)
+    this.files = new RecordFiles(join(dir, 'records'), this.options.cacheBytes, written)
+    this.documents = new DocumentFiles(join(dir, 'documents'), this.options.readOnly, written)
     this.accepted = segments.head
   }
 
@@ -129,8 +131,9 @@ export class FolderStore implements Store {
     const root = resolve(dir)
     if (options.readOnly) await stat(join(root, 'journal')) // ENOENT: no store there
     else for (const sub of ['journal', 'audit', 'records', 'documents']) await mkdir(join(root, sub), { recursive: true })
-    const segments = await AuditSegments.open(join(root, 'audit'), options.readOnly ?? false)
-    const store = new FolderStore(root, segments, options)
+    const written: WriteStats = { writes: 0, fsyncs: 0, bytes: 0 }
+    const segments = await AuditSegments.open(join(root, 'audit'), options.readOnly ?? false, written)
+    const store = new FolderStore(root, segments, options, written)
     if (options.readOnly) {
       await store.replayJournals()
       store.failed = new Error(`The store ${root} is open read-only`)
@@ -150,6 +153,17 @@ export class FolderStore implements Store {
     }
     if (store.layers.length > 1) void store.checkpoint().catch((err: unknown) => store.options.onFault(err, 'checkpoint after replay'))
     return store
+  }
+
+  /**
+   * What this store has written since it was opened, all files together
+   * (journal appends, document update appends and compactions, audit segment
+   * appends, record files and `head.json` at checkpoints): each write with
+   * its bytes, each fsync or datasync (of a file or of a folder). Removals
+   * and the cuts of a torn tail at open are not counted. A copy.
+   */
+  get stats(): WriteStats {
+    return { ...this.written }
   }
 
   /** Bytes of record files the cache holds now: at most {@link FolderStoreOptions.cacheBytes}, whatever is on disk. */
@@ -376,6 +390,9 @@ export class FolderStore implements Store {
       await this.journal.write(bytes, 0, bytes.byteLength, null)
       await this.journal.datasync()
       this.journalSize += bytes.byteLength
+      this.written.writes++
+      this.written.fsyncs++
+      this.written.bytes += bytes.byteLength
     } catch (err) {
       // The journal's end is unknown now: refuse every later write rather than number entries on a guess.
       this.failed ??= new Error(`The store's journal could not be written: ${(err as Error).message}`)
@@ -414,14 +431,14 @@ export class FolderStore implements Store {
       // Only now do reads stop seeing the layer: the files hold it.
       this.layers = this.layers.filter((l) => l !== layer)
     }
-    if (frozen.length > 0) await syncFolder(join(this.dir, 'journal'))
+    if (frozen.length > 0) await syncFolder(join(this.dir, 'journal'), this.written)
   }
 
   private async startJournal(): Promise<void> {
     this.journalNumber++
     const path = join(this.dir, 'journal', journalName(this.journalNumber))
     this.journal = await open(path, 'a')
-    await syncFolder(join(this.dir, 'journal'))
+    await syncFolder(join(this.dir, 'journal'), this.written)
     this.journalSize = 0
     this.layers.push({ path, records: new Map(), audit: [], frames: 0 })
   }

@@ -1,6 +1,7 @@
 import { readdir, readFile, rename, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RecordScope } from '../Store'
+import type { WriteStats } from '../DurableJsonFile'
 import { syncFolder, writeFileDurably } from '../writeFileDurably'
 import { fileNameOf, idOfFileName } from './fileNames'
 
@@ -29,7 +30,8 @@ export class RecordFiles {
 
   constructor(
     private readonly dir: string,
-    private readonly cacheBytes: number
+    private readonly cacheBytes: number,
+    private readonly stats: WriteStats = { writes: 0, fsyncs: 0, bytes: 0 }
   ) {}
 
   /** Bytes of record files held in the cache now (at most the `cacheBytes` it was made with). */
@@ -74,7 +76,7 @@ export class RecordFiles {
       return
     }
     const json = JSON.stringify(Object.fromEntries(texts))
-    await writeFileDurably(path, Buffer.from(json), { replace: true })
+    await writeFileDurably(path, Buffer.from(json), { replace: true, stats: this.stats })
     this.forget(key)
     this.remember(key, { texts }, json.length)
   }
@@ -110,10 +112,10 @@ export class RecordFiles {
     for (const [id, text] of changes) {
       const path = join(folder, `${fileNameOf(id)}.json`)
       if (text === null) await rm(path, { force: true })
-      else await writeFileDurably(path, Buffer.from(text), { replace: true })
+      else await writeFileDurably(path, Buffer.from(text), { replace: true, stats: this.stats })
     }
     if ((await namesIn(folder)).length === 0) await rmdir(folder).catch(() => {})
-    else await syncFolder(folder).catch(() => {})
+    else await syncFolder(folder, this.stats).catch(() => {})
   }
 
   private scopePath({ kind, scope }: RecordScope): string {

@@ -5,6 +5,7 @@
  * releases it; someone who comes back within the grace finds it loaded.
  */
 import { describe, expect, test, vi } from 'vitest'
+import * as Y from 'yjs'
 import { appendParagraph, connectSynced, contentOf, DOC, login, startTestServer, storedContent, WAIT } from '../support'
 
 describe('Unloading idle documents', () => {
@@ -44,5 +45,35 @@ describe('Unloading idle documents', () => {
     const second = await connectSynced(server, DOC, token)
     expect(collaboration.loadedDocument(DOC)).toBe(room)
     expect(contentOf(second.doc)).toContain('Primera visita.')
+  })
+
+  test('A released document is compacted: its snapshot holds every stored change and no update is left after it.', async () => {
+    const { server, dataDir } = await startTestServer({ config: { unloadAfterMs: 200 } })
+    const token = await login(server.url, 'ppt')
+    const client = await connectSynced(server, DOC, token)
+    const { collaboration, store } = server.workspace
+    appendParagraph(client.doc, 'Escrito y luego compactado.')
+    client.provider.destroy()
+    await vi.waitFor(async () => expect((await store.documents.load(DOC)).updates).not.toHaveLength(0), WAIT)
+    await vi.waitFor(() => expect(collaboration.loadedDocument(DOC)).toBeUndefined(), WAIT)
+
+    await vi.waitFor(async () => expect((await store.documents.load(DOC)).updates).toHaveLength(0), WAIT)
+    expect(await storedContent(dataDir)).toContain('Escrito y luego compactado.')
+  })
+
+  test('Stopping the server compacts the documents it had loaded.', async () => {
+    const { server } = await startTestServer({ config: { unloadAfterMs: 60_000 } })
+    const token = await login(server.url, 'ppt')
+    const client = await connectSynced(server, DOC, token)
+    const { store } = server.workspace
+    appendParagraph(client.doc, 'Guardado al cerrar.')
+    await vi.waitFor(() => expect(contentOf(server.workspace.collaboration.loadedDocument(DOC)?.doc as never)).toContain('Guardado al cerrar.'), WAIT)
+    await server.workspace.collaboration.close()
+
+    const history = await store.documents.load(DOC)
+    expect(history.updates).toHaveLength(0)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, history.snapshot as Uint8Array)
+    expect(contentOf(doc)).toContain('Guardado al cerrar.')
   })
 })

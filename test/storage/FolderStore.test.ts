@@ -240,4 +240,44 @@ describe('FolderStore on disk', () => {
     expect((await reopened.documents.load('../etc')).updates).toHaveLength(1)
     expect(await readdir(join(dir, '..'))).toEqual(['store'])
   })
+
+  test('stats count every write, fsync and byte: journal appends, update appends, and the checkpoint into records and audit segments', async () => {
+    const store = await openStore()
+    const opened = store.stats
+    // Opening starts a journal: its folder is fsynced, nothing written yet.
+    expect(opened).toMatchObject({ writes: 0, bytes: 0 })
+
+    await store.records.write([{ kind: 'comment', scope: 'd', id: 'a', value: { body: 'uno' } }])
+    const journalled = store.stats
+    expect(journalled.writes).toBe(opened.writes + 1)
+    expect(journalled.fsyncs).toBe(opened.fsyncs + 1)
+    const journal = (await store.journalNames()).at(-1) as string
+    expect(journalled.bytes).toBe((await stat(join(dir, 'journal', journal))).size)
+
+    const update = new Uint8Array(1000).fill(7)
+    await store.documents.append('doc', update)
+    const appended = store.stats
+    expect(appended.writes).toBe(journalled.writes + 1)
+    // The update's frame (header, number) over its bytes; a new file's folder and the documents folder fsynced too.
+    expect(appended.bytes - journalled.bytes).toBe((await stat(join(dir, 'documents', 'doc', 'updates'))).size)
+    expect(appended.fsyncs).toBe(journalled.fsyncs + 3)
+
+    await appendEntries(store, 2)
+    await store.checkpoint()
+    const checkpointed = store.stats
+    const onDisk = (await stat(join(dir, 'records', 'comment', 'd.json'))).size + (await stat(join(dir, 'audit', '000001.jsonl'))).size
+    expect(checkpointed.writes).toBeGreaterThanOrEqual(appended.writes + 1 + 3) // journal frames, record file, segment, head.json
+    expect(checkpointed.bytes - appended.bytes).toBeGreaterThan(onDisk)
+    expect(checkpointed.fsyncs).toBeGreaterThan(appended.fsyncs + 4)
+  })
+
+  test('an append into an updates file that a compaction emptied fsyncs that file only, not its folders again', async () => {
+    const store = await openStore()
+    await store.documents.append('doc', new Uint8Array([1, 2, 3]))
+    await store.documents.compact('doc', new Uint8Array([4, 5, 6]), 1)
+    const before = store.stats
+    expect(await store.documents.append('doc', new Uint8Array([7]))).toBe(2)
+    expect(store.stats.fsyncs - before.fsyncs).toBe(1)
+    expect(store.stats.writes - before.writes).toBe(1)
+  })
 })
