@@ -5,6 +5,7 @@ import { StepMap } from 'prosemirror-transform'
 import { EditorView, type NodeView } from 'prosemirror-view'
 import { baseKeymap } from 'prosemirror-commands'
 import { readOnlyPluginKey } from './pluginKeys'
+import { readOnlyPlugin } from './readOnlyPlugin'
 
 /**
  * A footnote in the text: its marker (numbered by the page's CSS counter, in
@@ -37,24 +38,7 @@ export class FootnoteView implements NodeView {
     views.set(this.dom, this)
     // A read-only reader's note is read-only too: it takes a caret and a
     // selection, and refuses every change but those that come from the text.
-    const readOnly = readOnlyPluginKey.get(outer.state)
-      ? [
-          new Plugin({
-            filterTransaction: (tr) => !tr.docChanged || tr.getMeta(FROM_OUTSIDE) === true,
-            props: {
-              attributes: { 'aria-readonly': 'true' },
-              handlePaste: () => true,
-              handleDrop: () => true,
-              handleDOMEvents: {
-                beforeinput: (_view, event) => {
-                  event.preventDefault()
-                  return true
-                }
-              }
-            }
-          })
-        ]
-      : []
+    const readOnly = readOnlyPluginKey.get(outer.state) ? [readOnlyPlugin((tr) => tr.getMeta(FROM_OUTSIDE) === true)] : []
     this.inner = new EditorView(note, {
       state: EditorState.create({ doc: node, plugins: [...readOnly, keymap({ Escape: () => this.leave(1), ...this.exits() }), keymap(baseKeymap)] }),
       attributes: { role: 'textbox', 'aria-label': 'nota al pie', 'aria-multiline': 'true' },

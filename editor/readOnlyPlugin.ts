@@ -1,4 +1,4 @@
-import { Plugin } from 'prosemirror-state'
+import { Plugin, type Transaction } from 'prosemirror-state'
 import { ySyncPluginKey } from 'y-prosemirror'
 import { readOnlyPluginKey } from './pluginKeys'
 
@@ -12,13 +12,15 @@ import { readOnlyPluginKey } from './pluginKeys'
  * dropping are cancelled before the browser acts (beforeinput), and any
  * change that still gets through (an IME composition cannot be cancelled) is
  * filtered out, after which ProseMirror redraws the text it left dirty.
- * Changes from others arrive through y-prosemirror and pass. The server
- * refuses a read-only person's updates whatever this plugin does.
+ * Changes from others arrive through y-prosemirror and pass (`fromOthers`
+ * tells them apart; a footnote's own small editor passes those that come
+ * from the text around it). The server refuses a read-only person's updates
+ * whatever this plugin does.
  */
-export function readOnlyPlugin(): Plugin {
+export function readOnlyPlugin(fromOthers: (tr: Transaction) => boolean = (tr) => tr.getMeta(ySyncPluginKey) !== undefined): Plugin {
   return new Plugin({
     key: readOnlyPluginKey,
-    filterTransaction: (tr) => !tr.docChanged || tr.getMeta(ySyncPluginKey) !== undefined,
+    filterTransaction: (tr) => !tr.docChanged || fromOthers(tr),
     props: {
       attributes: { 'aria-readonly': 'true' },
       handlePaste: () => true,
