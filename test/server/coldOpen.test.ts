@@ -31,20 +31,27 @@ function setup() {
 
 const account = { username: 'ppt', name: 'Presidencia', role: 'ppt', country: null } as unknown as Account
 
+// A socket that keeps each sync step 2 the server sends, and whether the
+// server's document held any of the text when it was sent.
+function step2Recorder(collaboration: ReturnType<typeof setup>['collaboration']) {
+  const answers: { step2: Uint8Array; serverHadIt: boolean }[] = []
+  const socket: WebSocketLike = {
+    readyState: 1,
+    send: (message) => {
+      const decoder = decoding.createDecoder(message)
+      if (decoding.readVarUint(decoder) !== MessageType.sync || decoding.readVarUint(decoder) !== 1) return
+      const room = collaboration.loadedDocument(DOCUMENT)
+      answers.push({ step2: decoding.readVarUint8Array(decoder), serverHadIt: (room?.doc.store.clients.size ?? 0) > 0 })
+    },
+    close: () => {}
+  }
+  return { socket, answers }
+}
+
 describe('Cold open', () => {
   test('the first sync step 1 is answered from the stored snapshot before the server has applied it, and the client gets the whole text', async () => {
     const { snapshot, collaboration } = setup()
-    const answers: { step2: Uint8Array; serverHadIt: boolean }[] = []
-    const socket: WebSocketLike = {
-      readyState: 1,
-      send: (message) => {
-        const decoder = decoding.createDecoder(message)
-        if (decoding.readVarUint(decoder) !== MessageType.sync || decoding.readVarUint(decoder) !== 1) return
-        const room = collaboration.loadedDocument(DOCUMENT)
-        answers.push({ step2: decoding.readVarUint8Array(decoder), serverHadIt: (room?.doc.store.clients.size ?? 0) > 0 })
-      },
-      close: () => {}
-    }
+    const { socket, answers } = step2Recorder(collaboration)
     const connection = collaboration.connect(socket, { documentId: DOCUMENT, account, sessionId: 's', readOnly: true })
     connection.receive(syncStep1Message())
     await collaboration.loadedDocument(DOCUMENT)?.loaded
@@ -60,17 +67,7 @@ describe('Cold open', () => {
 
   test('a sync step 1 that comes after the stored state was read, before it is applied, is still answered from the stored bytes', async () => {
     const { snapshot, collaboration } = setup()
-    const answers: { step2: Uint8Array; serverHadIt: boolean }[] = []
-    const socket: WebSocketLike = {
-      readyState: 1,
-      send: (message) => {
-        const decoder = decoding.createDecoder(message)
-        if (decoding.readVarUint(decoder) !== MessageType.sync || decoding.readVarUint(decoder) !== 1) return
-        const room = collaboration.loadedDocument(DOCUMENT)
-        answers.push({ step2: decoding.readVarUint8Array(decoder), serverHadIt: (room?.doc.store.clients.size ?? 0) > 0 })
-      },
-      close: () => {}
-    }
+    const { socket, answers } = step2Recorder(collaboration)
     const connection = collaboration.connect(socket, { documentId: DOCUMENT, account, sessionId: 's', readOnly: true })
     await collaboration.loadedDocument(DOCUMENT)?.storedState()
     // A turn later, as a step 1 that arrives over the network after the read.
