@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import type { NextFunction, Request, Response, Router } from 'express'
 import { z } from 'zod'
 import { mayComment, mayDecide, type CountryCode } from '../../src'
-import { importFormatOf, ImportError, readMarkup } from '../exchange'
+import { importFormatOf, ImportError, type Markup } from '../exchange'
+import { refusalOf } from '../work'
 import type { Workspace } from '../Workspace'
 import { countryCode } from './fields'
 import { documentOf, signedInOf } from './locals'
@@ -47,9 +48,12 @@ export function markupRoutes({ document, workspace }: { document: Router; worksp
     if (!file) throw new HttpError(400, 'send the file as multipart/form-data in a field named "file"')
     if (importFormatOf(file.originalname, file.mimetype) !== 'docx')
       throw new HttpError(415, `a marked-up copy is a Word file (.docx); ${file.originalname} is not`, 'import_unsupported_format', { file: file.originalname })
-    let markup
+    let markup: Markup
     try {
-      markup = await readMarkup(new Uint8Array(file.buffer))
+      // Read in the worker pool, as an import is: a large file never holds the event loop.
+      const read = await workspace.work.run(account.username, 'markup', { bytes: new Uint8Array(file.buffer) })
+      if ('refused' in read) return valueOf(refusalOf(read, 413))
+      markup = read.ok
     } catch (err) {
       if (err instanceof ImportError) throw new HttpError(IMPORT_STATUS[err.failure], err.message, `import_${err.failure}`, { file: file.originalname })
       throw err

@@ -6,6 +6,7 @@ import type { MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
 import { defaultImportLimits } from '../exchange/ImportLimits'
 import { importFileReporting } from '../exchange/importFile'
+import { readMarkup, type Markup } from '../exchange/readMarkup'
 import { versionToDocx, type VersionMeta } from '../exchange/versionToDocx'
 
 /**
@@ -19,6 +20,8 @@ export interface Jobs {
     input: { readonly bytes: Uint8Array; readonly filename: string; readonly mimeType?: string; readonly maxBlocks: number }
     output: { readonly doc: unknown; readonly blocks: number; readonly leftOut: readonly LeftOut[] }
   }
+  /** The tracked changes and comments of a marked-up Word copy (see `readMarkup`). */
+  markup: { input: { readonly bytes: Uint8Array }; output: Markup }
   /** Two documents compared within `budget` (see `diffDocuments`). */
   diff: { input: { readonly from: unknown; readonly to: unknown; readonly budget: DiffBudget }; output: DocumentDiff }
   /** A comparison as Word with tracked changes (see `diffToDocx`). */
@@ -55,6 +58,7 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
     if (blocks > maxBlocks) throw new ImportError('too_large', `the file has ${blocks} paragraphs; the limit is ${maxBlocks}`)
     return { doc: doc.toJSON(), blocks, leftOut }
   },
+  markup: async ({ bytes }) => readMarkup(bytes),
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
   versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta),
