@@ -1,0 +1,94 @@
+/**
+ * Several servers on one PostgreSQL database, as several processes behind one
+ * address: what is stored is shared (accounts, sessions, comments, the audit
+ * trail, idempotency keys), and what must happen once happens once. Each
+ * server here opens its own pool, as its own process would.
+ */
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { describe, expect, test } from 'vitest'
+import { COUNTRIES } from '../../src'
+import { apiSession, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, signIn, startTestServer, type ApiAnswer, type Reachable } from '../support'
+
+// A passage of the demo Strategy that appears once, in a paragraph of one text run.
+const PUEBLA = 'Proceso Puebla'
+
+async function twoServers() {
+  const databaseUrl = await postgresDatabase()
+  // Started together: both find the database empty, one seeds it under the store's lock.
+  const [a, b] = await Promise.all([startTestServer({ databaseUrl }), startTestServer({ databaseUrl })])
+  return { a: a.server, b: b.server, databaseUrl }
+}
+
+async function postComment(server: Reachable, token: string, body: string, key?: string): Promise<ApiAnswer> {
+  const res = await fetch(`${server.url}${docPath('/comments')}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(key === undefined ? {} : { 'Idempotency-Key': key }) },
+    body: JSON.stringify({ body, anchor: quoteSelector(PUEBLA) })
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+describe('Servers sharing one PostgreSQL database', () => {
+  test('Two servers started together on a new database seed the demo once, and both serve it.', async () => {
+    const { a, b, databaseUrl } = await twoServers()
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM record WHERE kind = 'account'")
+    await client.end()
+    expect(rows[0]?.n).toBe(4 + COUNTRIES.length)
+    for (const server of [a, b]) {
+      const ppt = await signIn(server, 'ppt')
+      const documents = await ppt.get('/api/documents')
+      expect(documents.status).toBe(200)
+      expect((documents.body.documents as Array<{ id: string }>).map((d) => d.id).sort()).toEqual([DOC, 'nota-conceptual'].sort())
+      const verified = await ppt.get('/api/audit/verify')
+      expect(verified.body.ok).toBe(true)
+    }
+  })
+
+  test('A logout on one server ends the session on the other at its next request.', async () => {
+    const { a, b } = await twoServers()
+    const token = await login(a.url, 'se')
+    const onB = apiSession(b, token)
+    expect((await onB.get('/api/me')).status).toBe(200)
+    const out = await fetch(`${a.url}/api/logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })
+    expect(out.status).toBeLessThan(300)
+    expect((await onB.get('/api/me')).status).toBe(401)
+  })
+
+  test('200 comments at once, spread over both servers, are all stored and leave one audit chain that verifies.', async () => {
+    const { a, b } = await twoServers()
+    const ppt = await signIn(a, 'ppt')
+    await openCommentPeriod(ppt)
+    const before = (await ppt.get('/api/audit/verify')).body.entries as number
+    // Sessions are shared: a token from one server is good on the other.
+    const delegates = await Promise.all(COUNTRIES.map((c) => login(a.url, c.code.toLowerCase())))
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, n) => postComment(n % 2 === 0 ? a : b, delegates[n % delegates.length] as string, `Comentario ${n} desde ${n % 2 === 0 ? 'A' : 'B'}`))
+    )
+    expect(answers.filter((r) => r.status !== 201).map((r) => r.body)).toEqual([])
+    for (const server of [a, b]) {
+      const verified = await apiSession(server, ppt.token).get('/api/audit/verify')
+      expect(verified.body).toMatchObject({ ok: true, entries: before + delegates.length + 200 })
+    }
+    const listed = await apiSession(b, ppt.token).get(docPath('/comments'))
+    const bodies = (listed.body.comments as Array<{ body: string }>).map((c) => c.body).filter((body) => body.startsWith('Comentario '))
+    expect(new Set(bodies).size).toBe(200)
+    expect(bodies).toHaveLength(200)
+  })
+
+  test('Retries of one comment with one Idempotency-Key, sent to both servers at once, make one comment.', async () => {
+    const { a, b } = await twoServers()
+    await openCommentPeriod(await signIn(a, 'ppt'))
+    const token = await login(b.url, 'gt')
+    const key = randomUUID()
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => postComment(n % 2 === 0 ? a : b, token, 'Reenviado a los dos servidores.', key)))
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201])
+    expect(new Set(answers.map((r) => r.body.comment.id)).size).toBe(1)
+    for (const server of [a, b]) {
+      const listed = await apiSession(server, token).get(docPath('/comments'))
+      expect((listed.body.comments as Array<{ body: string }>).filter((c) => c.body === 'Reenviado a los dos servidores.')).toHaveLength(1)
+    }
+  })
+})
