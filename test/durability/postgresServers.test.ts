@@ -5,10 +5,13 @@
  * server here opens its own pool, as its own process would.
  */
 import { randomUUID } from 'node:crypto'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { COUNTRIES } from '../../src'
-import { apiSession, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, signIn, startTestServer, type ApiAnswer, type Reachable } from '../support'
+import { apiSession, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, signIn, startServerProcess, startTestServer, type ApiAnswer, type Reachable } from '../support'
 
 // A passage of the demo Strategy that appears once, in a paragraph of one text run.
 const PUEBLA = 'Proceso Puebla'
@@ -92,3 +95,19 @@ describe('Servers sharing one PostgreSQL database', () => {
     }
   })
 })
+
+test('Two server processes started with one DATABASE_URL both serve the workspace, with one demo and one audit trail.', async () => {
+  const databaseUrl = await postgresDatabase()
+  const dir = await mkdtemp(join(tmpdir(), 'consenso-pg-process-'))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  // One data folder for both: on PostgreSQL it is not locked, and nothing is written in it.
+  const [a, b] = await Promise.all([startServerProcess(dir, { DATABASE_URL: databaseUrl }), startServerProcess(dir, { DATABASE_URL: databaseUrl })])
+  const token = await login(a.url, 'ppt')
+  for (const server of [a, b]) {
+    const ppt = apiSession(server, token)
+    expect((await ppt.get('/api/me')).status).toBe(200)
+    expect((await ppt.get('/api/audit/verify')).body.ok).toBe(true)
+  }
+  expect(await readdir(dir)).toEqual([])
+  expect(`${a.output()}${b.output()}`.match(/demo workspace created/g)?.length ?? 0, 'the demo is made by one process').toBe(1)
+}, 120_000)

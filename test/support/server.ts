@@ -154,14 +154,17 @@ export interface ServerProcess {
 
 /**
  * Spawns the server the way it is run by hand, with `DATA_DIR`,
- * `DEMO_PASSWORD` and a free `PORT`, and waits for "Consenso listening on
- * <url>". Killed (SIGKILL to its group) when the test ends if still running.
+ * `DEMO_PASSWORD` and a free `PORT` (and whatever `env` adds, such as
+ * `DATABASE_URL`), and waits for "Consenso listening on <url>". Killed
+ * (SIGKILL to its group) when the test ends if still running.
  */
-export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const port = await freePort()
+  // The tests' DATABASE_URL names the server tests make databases on, never a workspace: only `env` chooses PostgreSQL.
+  const { DATABASE_URL: _tests, ...inherited } = process.env
   const child = spawn('npx', ['tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_PASSWORD },
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that a signal reaches npx, tsx and the server alike.
     detached: true
