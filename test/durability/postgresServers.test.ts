@@ -81,6 +81,16 @@ describe('Servers sharing one PostgreSQL database', () => {
     expect(bodies).toHaveLength(200)
   })
 
+  test('One username asked for on both servers at once is given once; the other request is refused with 409.', async () => {
+    const { a, b } = await twoServers()
+    const [ppt, se] = await Promise.all([signIn(a, 'ppt'), signIn(b, 'se')])
+    const account = { username: 'nuevo', password: 'una clave bastante larga', role: 'reviewer' }
+    const answers = await Promise.all([ppt.post('/api/users', { ...account, name: 'Desde A' }), se.post('/api/users', { ...account, name: 'Desde B' })])
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409])
+    const users = (await ppt.get('/api/users')).body.users as Array<{ username: string; name: string }>
+    expect(users.filter((u) => u.username === 'nuevo')).toEqual([expect.objectContaining({ name: answers.find((r) => r.status === 201)?.body.user.name })])
+  })
+
   test('Retries of one comment with one Idempotency-Key, sent to both servers at once, make one comment.', async () => {
     const { a, b } = await twoServers()
     await openCommentPeriod(await signIn(a, 'ppt'))
