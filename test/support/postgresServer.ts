@@ -39,9 +39,15 @@ function binaries(): string {
   throw new Error(POSTGRES_MISSING)
 }
 
-interface Throwaway {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres`: the superuser's database, to create others from. */
+/** A PostgreSQL server of a test's own. */
+export interface ThrowawayPostgres {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres`: the superuser's database, to create others from ({@link createDatabase}). */
   readonly adminUrl: string
+  /** Stops the server as an outage would (its connections break), keeping its data. */
+  halt(): Promise<void>
+  /** Starts it again after {@link halt}, on the same port, with the same data. */
+  resume(): Promise<void>
+  /** Stops it for good and removes its folder. */
   stop(): Promise<void>
 }
 
@@ -50,7 +56,7 @@ interface Throwaway {
  * 127.0.0.1 (trust authentication, no fsync: throwaway). PostgreSQL refuses
  * to run as root, so as root it runs as the `postgres` user, which owns the folder.
  */
-export async function startThrowawayPostgres(): Promise<Throwaway> {
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const bin = binaries()
   const asRoot = userInfo().uid === 0
   const as = (command: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args))
@@ -68,9 +74,16 @@ export async function startThrowawayPostgres(): Promise<Throwaway> {
     const port = await freePort()
     // The socket goes in the folder too: the default /var/run/postgresql may not exist or be writable.
     const options = `-p ${port} -h 127.0.0.1 -k ${dir} -F -c full_page_writes=off -c max_connections=200`
-    await as('pg_ctl', ['start', '-w', '-t', '30', '-D', data, '-l', join(dir, 'server.log'), '-o', options])
+    const start = () => as('pg_ctl', ['start', '-w', '-t', '30', '-D', data, '-l', join(dir, 'server.log'), '-o', options])
+    await start()
     return {
       adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      halt: async () => {
+        await as('pg_ctl', ['stop', '-w', '-D', data, '-m', 'fast'])
+      },
+      resume: async () => {
+        await start()
+      },
       stop: async () => {
         // Throwaway: no checkpoint needed on the way out.
         await as('pg_ctl', ['stop', '-w', '-D', data, '-m', 'immediate']).catch(() => {})
@@ -120,6 +133,16 @@ afterAll(async () => {
  */
 export async function postgresDatabase(): Promise<string> {
   const { adminUrl } = await adminServer()
+  const url = await createDatabase(adminUrl)
+  created.push(new URL(url).pathname.slice(1))
+  return url
+}
+
+/**
+ * A new, empty database (random name) on the server of `adminUrl`: its URL.
+ * Not dropped by itself: for a {@link ThrowawayPostgres}, which goes whole.
+ */
+export async function createDatabase(adminUrl: string): Promise<string> {
   const name = `consenso_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
@@ -128,7 +151,6 @@ export async function postgresDatabase(): Promise<string> {
   } finally {
     await admin.end()
   }
-  created.push(name)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   return url.toString()
