@@ -11,6 +11,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { COUNTRIES } from '../../src'
+import { AuditLog } from '../../server/audit'
+import { PostgresStore } from '../../storage'
 import { apiSession, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, signIn, startServerProcess, startTestServer, type ApiAnswer, type Reachable } from '../support'
 
 // A passage of the demo Strategy that appears once, in a paragraph of one text run.
@@ -121,3 +123,23 @@ test('Two server processes started with one DATABASE_URL both serve the workspac
   expect(await readdir(dir)).toEqual([])
   expect(`${a.output()}${b.output()}`.match(/demo workspace created/g)?.length ?? 0, 'the demo is made by one process').toBe(1)
 }, 120_000)
+
+test('Two audit logs on two stores of one database, 200 acts at once: one chain, every act once, and verify finds it whole.', async () => {
+  const databaseUrl = await postgresDatabase()
+  const stores = await Promise.all([PostgresStore.open(databaseUrl), PostgresStore.open(databaseUrl)])
+  onTestFinished(async () => {
+    for (const store of stores) await store.close()
+  })
+  const logs = stores.map((store) => new AuditLog(store))
+  const actor = { username: 'ppt', role: 'ppt', country: null } as const
+  const entries = await Promise.all(
+    Array.from({ length: 200 }, (_, n) =>
+      (logs[n % 2] as AuditLog).record({ action: 'comment.created', actor, target: { document: DOC, comment: `c${n}` } }, [
+        { kind: 'comment', scope: DOC, id: `c${n}`, value: { n } }
+      ])
+    )
+  )
+  expect(entries.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+  expect(await (logs[0] as AuditLog).verify()).toEqual({ ok: true, entries: 200 })
+  expect((await stores[1]?.records.list({ kind: 'comment', scope: DOC }))?.records).toHaveLength(200)
+})
