@@ -45,8 +45,10 @@ export async function startServer(
     logger.info(`took over the data folder from process ${lock.tookOverFrom.pid}, which is no longer running (it stopped without closing)`)
   let store = deps.store
   try {
-    if (!store && config.databaseUrl)
+    if (!store && config.databaseUrl) {
       store = await PostgresStore.open(config.databaseUrl, { onError: (err) => logger.error('a PostgreSQL connection failed; the pool opens another', { error: err.message }) })
+      logger.info(`the workspace is stored in PostgreSQL, ${databaseNameOf(config.databaseUrl)}; other processes may serve it too`)
+    }
     if (!store) {
       const opened = await openWorkspaceStore(config.dataDir)
       store = opened.store
@@ -91,6 +93,16 @@ async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock
         await store.close()
         await lock?.release()
       })())
+  }
+}
+
+// Where a connection URL points, without its user or password: `host:port/database`.
+function databaseNameOf(url: string): string {
+  try {
+    const { host, pathname } = new URL(url)
+    return `${host}${pathname}`
+  } catch {
+    return 'at DATABASE_URL'
   }
 }
 

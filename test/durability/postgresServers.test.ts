@@ -121,6 +121,7 @@ test('Two server processes started with one DATABASE_URL both serve the workspac
     expect((await ppt.get('/api/audit/verify')).body.ok).toBe(true)
   }
   expect(await readdir(dir)).toEqual([])
+  for (const server of [a, b]) expect(server.output()).toContain(`stored in PostgreSQL, ${new URL(databaseUrl).host}`)
   expect(`${a.output()}${b.output()}`.match(/demo workspace created/g)?.length ?? 0, 'the demo is made by one process').toBe(1)
 }, 120_000)
 
