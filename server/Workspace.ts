@@ -151,11 +151,16 @@ export class Workspace {
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-+|-+$/g, '')
         .slice(0, 50) || 'documento'
-    let id = base as DocumentId
-    for (let n = 2; await this.documents.loadMeta(id); n++) id = `${base}-${n}` as DocumentId
-    const meta: DocumentMeta = { id, title: title.trim(), createdAt: this.clock().toISOString(), createdBy: account.username }
-    await this.documents.appendUpdate(id, content)
-    await this.documents.saveMeta(meta)
+    // Under the store's lock: two uploads of one title, in this process or another, must not both take one id.
+    const meta = await this.store.locks.run('documents', async () => {
+      let id = base as DocumentId
+      for (let n = 2; await this.documents.loadMeta(id); n++) id = `${base}-${n}` as DocumentId
+      const meta: DocumentMeta = { id, title: title.trim(), createdAt: this.clock().toISOString(), createdBy: account.username }
+      await this.documents.appendUpdate(id, content)
+      await this.documents.saveMeta(meta)
+      return meta
+    })
+    const { id } = meta
     await this.audit.record({
       action: 'document.created',
       actor: actorOf(account),

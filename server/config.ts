@@ -238,6 +238,13 @@ export interface ServerConfig {
   readonly dataDir: string
   /** Password of the demo accounts; when undefined a random one is made and printed once. */
   readonly demoPassword: string | undefined
+  /**
+   * A PostgreSQL connection URL (`postgres://user:password@host:5432/db`):
+   * the workspace is stored there instead of in `dataDir`, and several
+   * processes may serve it at once (no data folder lock is taken). Default
+   * undefined: the embedded store in `dataDir`, one process.
+   */
+  readonly databaseUrl: string | undefined
   /** Largest WebSocket message accepted, in bytes. Default 16 MiB: a whole large draft's first sync fits. */
   readonly maxMessageBytes: number
   /** Largest JSON request body. Default 1 MiB. */
@@ -296,6 +303,7 @@ export const defaultConfig: ServerConfig = {
   port: 8080,
   dataDir: './data',
   demoPassword: undefined,
+  databaseUrl: undefined,
   maxMessageBytes: 16 * 1024 * 1024,
   maxJsonBytes: '1mb',
   maxDocumentBytes: 32 * 1024 * 1024,

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isIP, type AddressInfo } from 'node:net'
-import { DataFolderLock, dataFileIn, MemoryStore, openWorkspaceStore, type Store } from '../storage'
+import { DataFolderLock, dataFileIn, MemoryStore, openWorkspaceStore, PostgresStore, type Store } from '../storage'
 import { defaultConfig, type ServerConfig, type TrustProxy } from './config'
 import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
@@ -25,10 +25,13 @@ export const dataFile = dataFileIn
 
 /**
  * Opens the workspace in `config.dataDir` (or in `store` when it is
- * given, closed with the server), creates the demo on first start, and listens. The data folder is
+ * given, closed with the server; or in PostgreSQL at `config.databaseUrl`),
+ * creates the demo on first start, and listens. The data folder is
  * locked first (see {@link DataFolderLock}): a second server on the same
  * folder is refused with `DataFolderInUseError`, the lock of a server that
- * died is taken over, and `close` gives the folder up.
+ * died is taken over, and `close` gives the folder up. On PostgreSQL no
+ * folder is locked: several servers share the database, and what must run
+ * once (migrations, the demo) runs under the database's locks.
  * `clock` is the workspace's (see {@link Clock}); default the wall clock.
  */
 export async function startServer(
@@ -37,11 +40,15 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...defaultConfig, ...overrides }
   const logger = deps.logger ?? consoleLogger
-  const lock = deps.store ? undefined : await DataFolderLock.acquire(config.dataDir)
+  const lock = deps.store || config.databaseUrl ? undefined : await DataFolderLock.acquire(config.dataDir)
   if (lock?.tookOverFrom)
     logger.info(`took over the data folder from process ${lock.tookOverFrom.pid}, which is no longer running (it stopped without closing)`)
   let store = deps.store
   try {
+    if (!store && config.databaseUrl) {
+      store = await PostgresStore.open(config.databaseUrl, { onError: (err) => logger.error('a PostgreSQL connection failed; the pool opens another', { error: err.message }) })
+      logger.info(`the workspace is stored in PostgreSQL, ${databaseNameOf(config.databaseUrl)}; other processes may serve it too`)
+    }
     if (!store) {
       const opened = await openWorkspaceStore(config.dataDir)
       store = opened.store
@@ -89,6 +96,16 @@ async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock
   }
 }
 
+// Where a connection URL points, without its user or password: `host:port/database`.
+function databaseNameOf(url: string): string {
+  try {
+    const { host, pathname } = new URL(url)
+    return `${host}${pathname}`
+  } catch {
+    return 'at DATABASE_URL'
+  }
+}
+
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
   const port = env.PORT === undefined ? defaultConfig.port : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT must be a port number, got ${env.PORT}`)
@@ -97,6 +114,7 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     host: env.HOST || defaultConfig.host,
     dataDir: env.DATA_DIR || defaultConfig.dataDir,
     demoPassword: env.DEMO_PASSWORD || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
     persistence: {
       debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', defaultConfig.persistence.debounceMs),
       maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', defaultConfig.persistence.maxWaitMs)

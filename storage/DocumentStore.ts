@@ -93,10 +93,14 @@ export class DocumentStore {
     const due =
       log.updateCount + 1 >= this.policy.maxUpdates ||
       (this.policy.whenLargerThanSnapshot && log.updateBytes + update.byteLength > log.snapshotBytes)
-    if (due) return this.compactWith(id, update)
+    // On a shared store every update is appended, numbered: another process
+    // catches up by the numbers (`loadSince`), and would never see an update
+    // that went straight into a snapshot.
+    if (due && !this.store.shared) return this.compactWith(id, update)
     await this.store.documents.append(id, update)
     log.updateCount++
     log.updateBytes += update.byteLength
+    if (due) await this.compact(id)
   }
 
   /**
@@ -114,10 +118,12 @@ export class DocumentStore {
   /**
    * {@link compact}s the document if updates were appended after its
    * snapshot, as far as this process knows (it read or appended them); a
-   * document it knows to be compacted is not read at all.
+   * document it knows to be compacted is not read at all, unless the store
+   * is shared.
    */
   async compactIfUpdated(id: DocumentId): Promise<void> {
-    if (this.logs.get(id)?.updateCount === 0) return
+    // What this process knows says nothing of what others appended to a shared store.
+    if (!this.store.shared && this.logs.get(id)?.updateCount === 0) return
     await this.compact(id)
   }
 

@@ -130,6 +130,13 @@ export interface Store {
   readonly audit: AuditStore
   readonly documents: DocumentLog
   readonly locks: ScopeLocks
+  /**
+   * True when other processes may write this store at the same time
+   * (PostgreSQL): what a process keeps in memory of stored state may then be
+   * stale, and is read again rather than trusted. Absent or false for a store
+   * only this process writes (memory, a data folder), whose callers may cache.
+   */
+  readonly shared?: boolean
   /** Finishes pending writes and releases files or connections. */
   close(): Promise<void>
 }

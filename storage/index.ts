@@ -4,7 +4,8 @@
  * folder by {@link openWorkspaceStore}; typed views on it (documents,
  * records); the older byte store behind {@link StorageAdapter} (lowdb file
  * or memory) and {@link AdapterStore} over it; the data folder around the
- * file: its lock, backups and restores.
+ * file: its lock, backups and restores; and {@link PostgresStore}, the same
+ * Store on PostgreSQL for several processes serving one workspace.
  */
 export { type StorageAdapter, type StorageKey, type StorageChunk } from './StorageAdapter'
 export { MemoryStorageAdapter } from './MemoryStorageAdapter'
@@ -41,3 +42,5 @@ export { AuditTrailCutError } from './folder/AuditSegments'
 export { copyStore, inventoryOf, serverKinds, type CopyOptions, type CopyReport, type StoreInventory } from './copyStore'
 export { openWorkspaceStore, storeFolderIn, type WorkspaceStoreOpening } from './openWorkspaceStore'
 export { SerialQueue } from './SerialQueue'
+export { PostgresStore, type PostgresStoreOptions } from './postgres/PostgresStore'
+export { POSTGRES_SCHEMA_VERSION, SchemaTooNewError } from './postgres/schema'

@@ -46,6 +46,9 @@ const entryFromJSON = (json: unknown): AuditEntry => entrySchema.parse(json) as 
 
 // How many times an append numbers its entry again when another writer appended first.
 const MAX_RENUMBERINGS = 20
+// …on a store shared by several processes, where each renumbering is a race
+// another process may win again: 100 lost races in a row do not happen.
+const MAX_SHARED_RENUMBERINGS = 100
 
 const parseEntry = (json: string): AuditEntry | undefined => {
   try {
@@ -101,11 +104,15 @@ export class AuditLog {
   private appending: Promise<unknown> = Promise.resolve()
   private readonly context = new AsyncLocalStorage<{ readonly address?: string }>()
 
+  // Other processes append too: see record().
+  private readonly shared: boolean
+
   constructor(
-    store: Pick<Store, 'audit'>,
+    store: Pick<Store, 'audit' | 'shared'>,
     private readonly now: () => Date = () => new Date()
   ) {
     this.trail = store.audit
+    this.shared = store.shared === true
   }
 
   /**
@@ -148,6 +155,13 @@ export class AuditLog {
       const entry: AuditEntry = { ...unhashed, hash: hashOf(previous.hash, unhashed) }
       const stored = this.trail.append(previous, { seq: entry.seq, hash: entry.hash, json: JSON.stringify(entry) }, storing)
       this.tail = Promise.resolve({ seq: entry.seq, hash: entry.hash })
+      // On a shared store the next act is numbered only once this one is
+      // stored: numbered ahead, a whole queue of acts would conflict each
+      // time another process appends first. A conflict says what the head is now.
+      if (this.shared)
+        await stored.catch((err: unknown) => {
+          this.tail = err instanceof AuditConflictError ? Promise.resolve(err.actual) : undefined
+        })
       return { entry, stored }
     })
     // A failed append must not block the ones after it; its caller sees the error.
@@ -158,11 +172,12 @@ export class AuditLog {
       try {
         await stored
       } catch (err) {
-        // What the store holds now decides the next number and hash.
-        this.tail = undefined
+        // What the store holds now decides the next number and hash (a shared store's tail is set already).
+        if (!this.shared) this.tail = undefined
         // Another log on the same store (the demo's replay has one, a second
         // server on a shared store) appended first: number the act again.
-        if (err instanceof AuditConflictError && renumberings < MAX_RENUMBERINGS) return this.record({ ...record, ...(address === undefined ? {} : { address }) }, storing, renumberings + 1)
+        if (err instanceof AuditConflictError && renumberings < (this.shared ? MAX_SHARED_RENUMBERINGS : MAX_RENUMBERINGS))
+          return this.record({ ...record, ...(address === undefined ? {} : { address }) }, storing, renumberings + 1)
         throw err
       }
       return entry

@@ -11,7 +11,7 @@ import {
   type Role,
   type Username
 } from '../../src'
-import { RecordStore, type DamageReport, type RecordWrite, type Store } from '../../storage'
+import { RecordStore, type DamageReport, type RecordWrite, type ScopeLocks, type Store } from '../../storage'
 import { systemClock, type Clock } from '../Clock'
 import { hashPassword, verifyPassword } from './password'
 
@@ -77,11 +77,13 @@ export class Accounts {
   private readonly decoyHash: Promise<string>
 
   private readonly storeAlone: AccountWrite
+  private readonly locks: ScopeLocks
 
   /** `onDamaged` hears of each stored account that cannot be read: it is left out of lists. */
   constructor(store: Store, private readonly now: Clock = systemClock, onDamaged?: DamageReport) {
     this.records = new RecordStore(store.records, { kind: 'account' }, accountFromJSON, onDamaged)
     this.storeAlone = (write) => store.records.write([write])
+    this.locks = store.locks
     this.decoyHash = hashPassword('decoy password that matches nothing')
   }
 
@@ -98,7 +100,12 @@ export class Accounts {
    * a short password or a fifth delegate for one country. The new account is stored through `write`.
    * The refusals people meet most carry a `code` and the `values` it names (see `AccountRefusal`).
    */
-  async create(input: NewAccount, write: AccountWrite = this.storeAlone): Promise<{ account: Account } | AccountRefusal> {
+  create(input: NewAccount, write: AccountWrite = this.storeAlone): Promise<{ account: Account } | AccountRefusal> {
+    // Checks what is stored (the name, the country's delegates) before it writes: one change of accounts at a time, in any process.
+    return this.locks.run('accounts', () => this.createNow(input, write))
+  }
+
+  private async createNow(input: NewAccount, write: AccountWrite): Promise<{ account: Account } | AccountRefusal> {
     const problem = accountProblem({ ...input, country: input.country ?? null })
     if (problem) return { failed: problem.message, ...(problem.code ? { code: problem.code } : {}), ...(problem.values ? { values: problem.values } : {}) }
     if (input.password.length < MIN_PASSWORD_LENGTH)
@@ -139,11 +146,15 @@ export class Accounts {
    * sessions is the caller's part (see `AccountAccess.setDisabled`). The
    * changed account is stored through `write`; an account already so is not stored again.
    */
-  async setDisabled(
+  setDisabled(
     username: string,
     disabled: boolean,
     write: AccountWrite = this.storeAlone
   ): Promise<{ account: StoredAccount } | AccountRefusal | undefined> {
+    return this.locks.run('accounts', () => this.setDisabledNow(username, disabled, write))
+  }
+
+  private async setDisabledNow(username: string, disabled: boolean, write: AccountWrite): Promise<{ account: StoredAccount } | AccountRefusal | undefined> {
     const account = await this.get(username)
     if (!account) return undefined
     if (account.disabled === disabled) return { account }

@@ -30,7 +30,6 @@ import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type Audit
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../../storage'
 import { ok, refuse, type Outcome } from '../Outcome'
 import type { CommentQuotaConfig } from '../config'
 import { CommentQuota } from './CommentQuota'
@@ -74,11 +73,11 @@ const inline = (text: string) => text.replace(/\s*\n\s*/g, ' ')
  * The comments of documents: countries' remarks and proposed wording, their
  * threads, and the Presidency's answers and decisions. Every change is
  * stamped with the session's account, recorded in the audit trail and told
- * to the document's viewers. Changes to one document's comments run one at a time.
+ * to the document's viewers. Changes to one document's comments run one at a
+ * time, in any process sharing the store (its lock `comments:<document>`):
+ * each reads, changes and writes a record.
  */
 export class Comments {
-  // One change at a time per document: each reads, changes and writes a record.
-  private readonly queue = new SerialQueue<DocumentId>()
   private readonly quota: CommentQuota
 
   /** `quota`: each account's budgets of comments and replies (see {@link CommentQuota}). */
@@ -197,7 +196,7 @@ export class Comments {
    * budgets ({@link CommentQuota}) is refused with 429 and stores nothing.
    */
   create(account: Account, id: DocumentId, input: NewComment, requestKey?: string): Promise<Outcome<CommentView>> {
-    return this.queue.run(id, async () => {
+    return this.store.locks.run(`comments:${id}`, async () => {
       // What the person wrote, not where the passage now stands: a retry may find the text around it edited.
       const request = stampOf(requestKey, { body: input.body, quote: input.anchor.exact, suggestion: input.suggestion?.text ?? null })
       const retry = request && findRetry((await this.records(id).list()).filter((c) => c.author.username === account.username), request, 'comment')
@@ -249,7 +248,7 @@ export class Comments {
     id: DocumentId,
     input: { readonly country: CountryCode; readonly markup: Markup; readonly fileHash: string; readonly file: string; readonly dryRun: boolean }
   ): Promise<Outcome<MarkupResult>> {
-    return this.queue.run(id, async () => {
+    return this.store.locks.run(`comments:${id}`, async () => {
       if (!mayComment(account.role)) return refuse(403, `the ${account.role} role may not comment`)
       const refusal = await this.periods.refusal(id)
       if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
@@ -459,7 +458,7 @@ export class Comments {
     change: (comment: Comment) => Promise<Outcome<Comment>>,
     act: (before: Comment, after: Comment) => AuditRecord
   ): Promise<Outcome<CommentView>> {
-    return this.queue.run(id, async () => {
+    return this.store.locks.run(`comments:${id}`, async () => {
       const records = this.records(id)
       const found = await this.storedComment(id, commentId)
       if ('failed' in found) return found

@@ -20,7 +20,6 @@ import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../../storage'
 import { ok, refuse, type Outcome } from '../Outcome'
 import type { Settings } from '../settings'
 
@@ -44,9 +43,6 @@ const shown = ({ request: _request, ...period }: CommentPeriod): CommentPeriod =
  * the Presidency. Each change is in the audit trail before it is answered.
  */
 export class Periods {
-  // Opening reads the periods (is this request a retry?) before it writes one.
-  private readonly queue = new SerialQueue<DocumentId>()
-
   constructor(
     private readonly store: Store,
     private readonly settings: Settings,
@@ -88,7 +84,8 @@ export class Periods {
    */
   open(account: Account, id: DocumentId, start: IsoDate, rule: DeadlineRule, requestKey?: string): Promise<Outcome<CommentPeriod>> {
     const request = stampOf(requestKey, { start, ...('businessDays' in rule ? { businessDays: rule.businessDays } : { deadline: rule.deadline }) })
-    return this.queue.run(id, async () => {
+    // Opening reads the periods (is this request a retry?) before it writes one: one at a time per document, in any process.
+    return this.store.locks.run(`periods:${id}`, async () => {
       const retry = findRetry((await this.records(id).list()).filter((p) => p.openedBy === account.username), request, 'comment period')
       if (retry) return 'failed' in retry ? retry : ok(shown(retry.ok))
       if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat open comment periods')
@@ -129,7 +126,7 @@ export class Periods {
     change: DeadlineRule | { readonly closed: true }
   ): Promise<Outcome<CommentPeriod>> {
     if (!mayDecide(account.role)) return Promise.resolve(refuse(403, 'only the Presidency or the Secretariat change comment periods'))
-    return this.queue.run(id, async () => {
+    return this.store.locks.run(`periods:${id}`, async () => {
       const records = this.records(id)
       const period = await records.get(periodId)
       if (!period) return refuse(404, `no comment period ${periodId} on this document`)

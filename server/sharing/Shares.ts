@@ -20,7 +20,6 @@ import { RecordStore, type DamageReport, type DocumentStore, type Store } from '
 import { actorOf, type AuditLog } from '../audit'
 import type { Accounts } from '../auth/Accounts'
 import { ok, refuse, type Outcome } from '../Outcome'
-import { SerialQueue } from '../../storage'
 import type { Versions } from '../versions/Versions'
 
 /** Who a new share is for: named observer accounts, or (left out) every observer. */
@@ -62,11 +61,10 @@ const newestFirst = (a: Share, b: Share) => b.sharedAt.localeCompare(a.sharedAt)
  * document. Kept under `['share', documentId, shareId]`. Only the Presidency
  * shares and withdraws ({@link mayShareVersions}); both acts are recorded in
  * the audit trail before they are answered. Changes to one document's
- * shares run one at a time, so that two withdrawals of one share cannot both succeed.
+ * shares run one at a time, in any process sharing the store (its lock
+ * `shares:<document>`), so that two withdrawals of one share cannot both succeed.
  */
 export class Shares {
-  private readonly queue = new SerialQueue<DocumentId>()
-
   constructor(
     private readonly store: Store,
     private readonly deps: {
@@ -99,7 +97,7 @@ export class Shares {
    */
   share(account: Account, documentId: DocumentId, versionId: string, audience: ShareAudience): Promise<Outcome<Share>> {
     if (!mayShareVersions(account.role)) return Promise.resolve(refuse(403, 'only the Presidency shares versions with observers'))
-    return this.queue.run(documentId, async () => {
+    return this.store.locks.run(`shares:${documentId}`, async () => {
       const version = await this.deps.versions.get(documentId, versionId)
       if ('failed' in version) return version
       let observers: Username[] | null = null
@@ -145,7 +143,7 @@ export class Shares {
    */
   withdraw(account: Account, documentId: DocumentId, shareId: string): Promise<Outcome<Share>> {
     if (!mayShareVersions(account.role)) return Promise.resolve(refuse(403, 'only the Presidency withdraws shared versions'))
-    return this.queue.run(documentId, async () => {
+    return this.store.locks.run(`shares:${documentId}`, async () => {
       const share = await this.records(documentId).get(shareId)
       if (!share) return refuse(404, `no share ${shareId} of this document`)
       if (share.withdrawn) return refuse(409, `the share was already withdrawn on ${share.withdrawn.at}`)

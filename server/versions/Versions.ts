@@ -28,7 +28,6 @@ import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../coll
 import type { Comments } from '../comments/Comments'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
-import { SerialQueue } from '../../storage'
 import type { Differ } from '../work'
 
 /**
@@ -70,8 +69,6 @@ export const DRAFT = 'draft'
  * and starting a draft are in the audit trail before they are answered.
  */
 export class Versions {
-  // Publishing reads the versions (a retry? a name taken?) before it writes one.
-  private readonly queue = new SerialQueue<DocumentId>()
 
   // Comparisons of two published versions, most recently asked last (see compare).
   private readonly comparisons = new Map<string, Comparison>()
@@ -113,7 +110,8 @@ export class Versions {
   publish(account: Account, id: DocumentId, name: string, requestKey?: string): Promise<Outcome<VersionSummary>> {
     const trimmed = name.trim()
     const request = stampOf(requestKey, { name: trimmed })
-    return this.queue.run(id, async () => {
+    // Publishing reads the versions (a retry? a name taken?) before it writes one: one at a time per document, in any process.
+    return this.store.locks.run(`versions:${id}`, async () => {
       const versions = await this.records(id).list()
       const retry = findRetry(versions.filter((v) => v.author.username === account.username), request, 'version')
       if (retry) return 'failed' in retry ? retry : ok(summaryOf(retry.ok))

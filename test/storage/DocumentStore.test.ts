@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import * as Y from 'yjs'
 import { CONTENT_FRAGMENT, type DocumentId, type DocumentMeta, type Username } from '../../src'
-import { AdapterStore, DocumentStore, LowdbStorageAdapter, MemoryStore, type CompactionPolicy, type Store } from '../../storage'
+import { AdapterStore, DocumentStore, LowdbStorageAdapter, MemoryStore, PostgresStore, type CompactionPolicy, type Store } from '../../storage'
+import { postgresDatabase } from '../support'
 
 const ID = 'estrategia' as DocumentId
 
@@ -62,6 +63,15 @@ const backends: Backend[] = [
       const dir = await mkdtemp(join(tmpdir(), 'consenso-store-'))
       onTestFinished(() => rm(dir, { recursive: true, force: true }))
       return new AdapterStore(await LowdbStorageAdapter.open(join(dir, 'consenso.json')))
+    }
+  },
+  {
+    // Shared by several processes: every update is appended with its number before any compaction.
+    name: 'in PostgreSQL',
+    open: async () => {
+      const store = await PostgresStore.open(await postgresDatabase())
+      onTestFinished(() => store.close())
+      return store
     }
   }
 ]

@@ -2,8 +2,9 @@
  * Test support, one file per concern: `server` (a real server on port 0,
  * data folders, a server process), `api` (REST sessions), `collab` (clients
  * and raw messages of the collaboration endpoint), `doc` (reading and
- * editing a Y.Doc), `events` (Server-Sent Events) and `MemoryConnector`
- * (clients and a `Collaboration` in memory, on a seeded schedule).
+ * editing a Y.Doc), `events` (Server-Sent Events), `MemoryConnector`
+ * (clients and a `Collaboration` in memory, on a seeded schedule) and
+ * `postgresServer` (a database of a throwaway PostgreSQL, or of `DATABASE_URL`).
  */
 export * from './server'
 export * from './api'
@@ -11,3 +12,4 @@ export * from './collab'
 export * from './doc'
 export * from './events'
 export * from './MemoryConnector'
+export * from './postgresServer'

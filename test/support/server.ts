@@ -65,6 +65,13 @@ export async function seededDataDir(): Promise<string> {
   return dir
 }
 
+// A data folder holding nothing (a server on PostgreSQL keeps nothing in it); removed when the test ends.
+async function emptyDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'consenso-test-'))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
 export interface TestServer {
   readonly server: RunningServer
   readonly dataDir: string
@@ -73,11 +80,13 @@ export interface TestServer {
 /**
  * Starts a real server on a free port of 127.0.0.1 with the demo workspace
  * and fast persistence (50 ms debounce, 200 ms maximum wait). Pass `dataDir`
- * to start over the folder of an earlier server (a restart); `config`
- * overrides any other setting. Closed when the test ends.
+ * to start over the folder of an earlier server (a restart); `databaseUrl`
+ * (from `postgresDatabase()`) to store the workspace in PostgreSQL instead,
+ * where the first server on a database seeds the demo and the others share
+ * it; `config` overrides any other setting. Closed when the test ends.
  */
-export async function startTestServer(opts: { dataDir?: string; config?: Partial<ServerConfig> } = {}): Promise<TestServer> {
-  const dataDir = opts.dataDir ?? (await seededDataDir())
+export async function startTestServer(opts: { dataDir?: string; databaseUrl?: string; config?: Partial<ServerConfig> } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? (opts.databaseUrl ? await emptyDataDir() : await seededDataDir())
   const server = await startServer(
     {
       port: 0,
@@ -85,6 +94,7 @@ export async function startTestServer(opts: { dataDir?: string; config?: Partial
       dataDir,
       demoPassword: DEMO_PASSWORD,
       persistence: { debounceMs: 50, maxWaitMs: 200 },
+      ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
       ...opts.config
     },
     { logger: silentLogger }
@@ -144,14 +154,17 @@ export interface ServerProcess {
 
 /**
  * Spawns the server the way it is run by hand, with `DATA_DIR`,
- * `DEMO_PASSWORD` and a free `PORT`, and waits for "Consenso listening on
- * <url>". Killed (SIGKILL to its group) when the test ends if still running.
+ * `DEMO_PASSWORD` and a free `PORT` (and whatever `env` adds, such as
+ * `DATABASE_URL`), and waits for "Consenso listening on <url>". Killed
+ * (SIGKILL to its group) when the test ends if still running.
  */
-export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const port = await freePort()
+  // The tests' DATABASE_URL names the server tests make databases on, never a workspace: only `env` chooses PostgreSQL.
+  const { DATABASE_URL: _tests, ...inherited } = process.env
   const child = spawn('npx', ['tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_PASSWORD },
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that a signal reaches npx, tsx and the server alike.
     detached: true
