@@ -77,6 +77,8 @@ const es = {
   auditDetail_replies: 'respuestas',
   auditDetail_proposals: 'propuestas',
   auditDetail_unplaced: 'sin ubicar',
+  auditDetail_holders: 'mantenido por',
+  auditDetail_options: 'opciones',
   auditDetail_status: 'estado',
   auditDetail_previous: 'estado anterior',
   auditDetail_answered: 'con respuesta',
@@ -118,6 +120,14 @@ const es = {
   action_export_audit: 'Auditoría descargada',
   action_share_created: 'Versión compartida con observadores',
   action_share_withdrawn: 'Versión retirada a los observadores',
+  action_bracket_placed: 'Corchete colocado',
+  action_bracket_held: 'Corchete mantenido por una delegación',
+  action_bracket_lifted: 'Corchete levantado por una delegación',
+  action_bracket_removed: 'Corchete retirado',
+  action_bracket_option_added: 'Opción añadida a un corchete',
+  action_bracket_option_supported: 'Apoyo a una opción',
+  action_bracket_option_unsupported: 'Apoyo a una opción retirado',
+  action_bracket_option_chosen: 'Opción elegida',
   appName: 'Consenso',
   tagline: 'Redacción colaborativa de textos negociados',
   signIn: 'Iniciar sesión',
@@ -377,6 +387,7 @@ const es = {
   error_password_too_short: 'La contraseña debe tener al menos {min} caracteres.',
   error_delegate_needs_country: 'Una cuenta de delegación necesita un país: elija uno.',
   error_name_imitates_role: 'El nombre no puede hacerse pasar por {role}: ese título solo lo llevan sus propias cuentas.',
+  error_bracket_held: 'El corchete no puede retirarse: aún lo mantienen {holders}.',
   error_comment_quota: 'Ha enviado demasiados comentarios o demasiado texto en poco tiempo. Su comentario no se guardó: espere {seconds} segundos e inténtelo de nuevo (el texto sigue en el formulario).'
 }
 
@@ -454,6 +465,8 @@ const en: Messages = {
   auditDetail_replies: 'replies',
   auditDetail_proposals: 'proposals',
   auditDetail_unplaced: 'not placed',
+  auditDetail_holders: 'held by',
+  auditDetail_options: 'options',
   auditDetail_status: 'status',
   auditDetail_previous: 'previous status',
   auditDetail_answered: 'answered',
@@ -495,6 +508,14 @@ const en: Messages = {
   action_export_audit: 'Audit trail downloaded',
   action_share_created: 'Version shared with observers',
   action_share_withdrawn: 'Share withdrawn from observers',
+  action_bracket_placed: 'Bracket placed',
+  action_bracket_held: 'Bracket held by a delegation',
+  action_bracket_lifted: 'Bracket lifted by a delegation',
+  action_bracket_removed: 'Bracket removed',
+  action_bracket_option_added: 'Option added to a bracket',
+  action_bracket_option_supported: 'Option supported',
+  action_bracket_option_unsupported: 'Support for an option withdrawn',
+  action_bracket_option_chosen: 'Option chosen',
   appName: 'Consenso',
   tagline: 'Collaborative drafting of negotiated texts',
   signIn: 'Sign in',
@@ -753,6 +774,7 @@ const en: Messages = {
   error_password_too_short: 'The password must have at least {min} characters.',
   error_delegate_needs_country: 'A delegation account needs a country: choose one.',
   error_name_imitates_role: 'The name must not pass for {role}: only its own accounts bear that title.',
+  error_bracket_held: 'The bracket cannot be removed: {holders} still hold it.',
   error_comment_quota: 'You sent too many comments or too much text in a short time. Your comment was not saved: wait {seconds} seconds and try again (the text is still in the form).'
 }
 

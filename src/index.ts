@@ -58,6 +58,28 @@ export {
   type Reply,
   type Suggestion
 } from './comment'
+export {
+  MAX_BRACKET_REASON_LENGTH,
+  MAX_OPTION_LENGTH,
+  addOption,
+  bracketCountryOf,
+  chooseOption,
+  crosses,
+  holdBracket,
+  liftBracket,
+  mayPlaceBrackets,
+  openOption,
+  removeBracket,
+  supportOption,
+  withdrawSupport,
+  type Bracket,
+  type BracketChange,
+  type BracketId,
+  type BracketOption,
+  type OptionChoice,
+  type OptionId,
+  type PassageRange
+} from './bracket'
 export type { RequestStamp } from './requestStamp'
 export {
   currentPeriod,
@@ -119,6 +141,7 @@ export {
   SessionEndReason,
   type AccountEntry,
   type AnchorView,
+  type BracketView,
   type AuditPage,
   type AuditVerification,
   type AuditCheck,
@@ -133,6 +156,7 @@ export {
   type MarkupResult,
   type UnplacedMarkup,
   type NamedAuditPage,
+  type NewBracket,
   type NewComment,
   type PeriodsView,
   type ProposalCredit,
