@@ -149,9 +149,9 @@ export function chooseOption(bracket: Bracket, optionId: string, choice: Omit<Op
 /** The option `optionId` of a bracket that is still open to support and choice. */
 export function openOption(bracket: Bracket, optionId: string): { option: BracketOption } | { failed: string; missing?: true } {
   if (bracket.removed) return { failed: 'the bracket was removed' }
+  if (bracket.chosen) return { failed: 'an option of this bracket was already chosen' }
   const option = bracket.options.find((o) => o.id === optionId)
   if (!option) return { failed: `no option ${optionId} in this bracket`, missing: true }
-  if (bracket.chosen) return { failed: 'an option of this bracket was already chosen' }
   return { option }
 }
 
