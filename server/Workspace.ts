@@ -106,7 +106,7 @@ export class Workspace {
     this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
     this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged)
     this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, onDamaged)
-    this.versions = new Versions(store, this.collaboration, this.comments, this.audit, clock, onDamaged)
+    this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.exports = new Exports(this)
   }

@@ -173,3 +173,45 @@ export function crosses(a: PassageRange, b: PassageRange): boolean {
   const nested = (a.from <= b.from && b.to <= a.to) || (b.from <= a.from && a.to <= b.to)
   return overlap && !nested
 }
+
+/** A bracket as a version froze it, as far as comparing two versions needs. */
+export type FrozenBracket = Pick<Bracket, 'id' | 'holders' | 'options' | 'chosen'> & { readonly quote: string }
+
+/**
+ * One change to the brackets between two versions: a bracket added or
+ * removed, a country's hold taken or lifted, an option added or chosen.
+ * `quote` is the passage as the newer side has it (the older, for a removed bracket).
+ */
+export interface BracketDiffEntry {
+  readonly change: 'added' | 'removed' | 'held' | 'lifted' | 'option-added' | 'option-chosen'
+  readonly bracketId: string
+  readonly quote: string
+  /** For `held` and `lifted`, and for `added`: the countries concerned. */
+  readonly countries?: readonly CountryCode[]
+  /** For `option-added` and `option-chosen`: the option's text. */
+  readonly option?: string
+}
+
+/** What changed in the brackets from `from` to `to`, bracket by bracket in the newer side's order, removed ones last. */
+export function diffBrackets(from: readonly FrozenBracket[], to: readonly FrozenBracket[]): BracketDiffEntry[] {
+  const before = new Map(from.map((b) => [b.id, b]))
+  const after = new Set(to.map((b) => b.id))
+  const entries: BracketDiffEntry[] = []
+  for (const b of to) {
+    const old = before.get(b.id)
+    const base = { bracketId: b.id, quote: b.quote }
+    if (!old) {
+      entries.push({ ...base, change: 'added', countries: b.holders })
+      continue
+    }
+    const held = b.holders.filter((c) => !old.holders.includes(c))
+    const lifted = old.holders.filter((c) => !b.holders.includes(c))
+    if (held.length) entries.push({ ...base, change: 'held', countries: held })
+    if (lifted.length) entries.push({ ...base, change: 'lifted', countries: lifted })
+    const known = new Set(old.options.map((o) => o.id))
+    for (const o of b.options) if (!known.has(o.id) && !(b.chosen && !old.chosen && o.id === b.chosen.optionId)) entries.push({ ...base, change: 'option-added', option: o.text })
+    if (b.chosen && !old.chosen) entries.push({ ...base, change: 'option-chosen', option: b.options.find((o) => o.id === b.chosen?.optionId)?.text ?? '' })
+  }
+  for (const b of from) if (!after.has(b.id)) entries.push({ bracketId: b.id, quote: b.quote, change: 'removed' })
+  return entries
+}

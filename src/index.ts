@@ -65,6 +65,7 @@ export {
   bracketCountryOf,
   chooseOption,
   crosses,
+  diffBrackets,
   holdBracket,
   liftBracket,
   mayPlaceBrackets,
@@ -74,12 +75,15 @@ export {
   withdrawSupport,
   type Bracket,
   type BracketChange,
+  type BracketDiffEntry,
+  type FrozenBracket,
   type BracketId,
   type BracketOption,
   type OptionChoice,
   type OptionId,
   type PassageRange
 } from './bracket'
+export { bracketNote, withBracketMarks, type BracketMarkStyle, type MarkedBracket } from './bracketMarks'
 export type { RequestStamp } from './requestStamp'
 export {
   currentPeriod,

@@ -12,7 +12,7 @@ import type { CountryCode } from './country'
 import type { Anchor, TextQuoteSelector } from './anchor'
 import type { AuditEntry, AuditTargetNames } from './audit'
 import type { IsoDate } from './calendar'
-import type { Bracket } from './bracket'
+import type { Bracket, BracketDiffEntry } from './bracket'
 import type { Author, Comment } from './comment'
 import type { BlockChange, DiffStats } from './diff'
 import type { DocumentId, DocumentMeta } from './document'
@@ -239,6 +239,11 @@ export interface VersionDetail extends VersionSummary {
   /** The text as ProseMirror JSON. */
   readonly content: unknown
   readonly comments: readonly CommentView[]
+  /**
+   * The standing brackets as they stood at publishing, their passages placed
+   * in the text then; absent from versions published before brackets existed.
+   */
+  readonly brackets?: readonly BracketView[]
   /** The text as plain text. */
   readonly text: string
 }
@@ -270,6 +275,8 @@ export interface VersionDiff {
   readonly stats: DiffStats
   /** True when some blocks were over the diff's budget and are shown replaced whole (each marked `coarse`). */
   readonly coarse?: true
+  /** What changed in the brackets; absent when either side is a version published before brackets were kept. */
+  readonly brackets?: readonly BracketDiffEntry[]
 }
 
 // ---------------------------------------------------------------------------

@@ -6,17 +6,20 @@ import {
   bracketCountryOf,
   chooseOption,
   crosses,
+  diffBrackets,
   encodeContent,
   holdBracket,
   liftBracket,
   mayPlaceBrackets,
   parseMarkdown,
+  readContent,
   removeBracket,
   replacePassage,
   resolveAnchor,
   supportOption,
   withdrawSupport,
   withBlockIds,
+  withBracketMarks,
   type Account,
   type Anchor,
   type Author,
@@ -99,7 +102,7 @@ describe('Holding and lifting', () => {
     ['delegate', 'SV', false, 'SV'],
     ['reviewer', null, false, null],
     ['observer', null, false, null]
-  ] as const)('The %s role places brackets: %s; holds for a country: %s.', (role, country, places, holdsFor) => {
+  ] as const)('The %s role (country %s) places brackets: %s; holds and supports for: %s.', (role, country, places, holdsFor) => {
     const account: Account = { username: 'u' as Username, name: 'U', role, country }
     expect(mayPlaceBrackets(role)).toBe(places)
     expect(bracketCountryOf(account)).toBe(holdsFor)
@@ -141,12 +144,12 @@ describe('Options', () => {
 
 describe('Passages', () => {
   test.each([
-    ['the same passage', [0, 10], [0, 10], false],
-    ['one inside the other', [0, 20], [5, 10], false],
-    ['sharing an edge', [0, 10], [10, 20], false],
-    ['overlapping', [0, 10], [5, 15], true],
-    ['overlapping the other way', [5, 15], [0, 10], true]
-  ] as const)('Two brackets on %s cross: %s.', (_what, [aFrom, aTo], [bFrom, bTo], expected) => {
+    ['the same passage', false, [0, 10], [0, 10]],
+    ['one inside the other', false, [0, 20], [5, 10]],
+    ['sharing an edge', false, [0, 10], [10, 20]],
+    ['overlapping', true, [0, 10], [5, 15]],
+    ['overlapping the other way', true, [5, 15], [0, 10]]
+  ] as const)('Two brackets on %s cross: %s.', (_what, expected, [aFrom, aTo], [bFrom, bTo]) => {
     expect(crosses({ blockId: 'p', from: aFrom, to: aTo }, { blockId: 'p', from: bFrom, to: bTo })).toBe(expected)
     expect(crosses({ blockId: 'p', from: aFrom, to: aTo }, { blockId: 'q', from: bFrom, to: bTo })).toBe(false)
   })
@@ -174,5 +177,51 @@ describe('Passages', () => {
     if ('failed' in replaced) throw new Error(replaced.failed)
     const chosen = changed(chooseOption(bracket({ anchor, options: [option('o1', 'deberán')] }), 'o1', { by: PPT, at: AT, replaced: 'podrán' }, replaced.anchor))
     expect(resolveAnchor(ydoc, chosen.anchor)).toMatchObject({ detached: false, text: 'deberán' })
+  })
+})
+
+describe('Comparing and writing out', () => {
+  const frozen = (id: string, quote: string, holders: Bracket['holders'], more: Partial<Bracket> = {}) => ({
+    id: id as BracketId,
+    quote,
+    holders,
+    options: more.options ?? [],
+    chosen: more.chosen ?? null
+  })
+
+  test('The brackets of two versions compare as holds taken and lifted, options added and chosen, brackets added and removed.', () => {
+    const choice = { optionId: 'o1' as OptionId, by: PPT, at: AT, replaced: 'x' }
+    expect(
+      diffBrackets(
+        [frozen('a', 'uno', ['MX', 'GT']), frozen('b', 'dos', [], { options: [option('o1', 'A'), option('o2', 'B')] }), frozen('c', 'tres', ['HN'])],
+        [frozen('a', 'uno', ['GT', 'PA']), frozen('b', 'A', [], { options: [option('o1', 'A')], chosen: choice }), frozen('d', 'cuatro', ['SV'], { options: [option('o3', 'C')] })]
+      )
+    ).toEqual([
+      { bracketId: 'a', quote: 'uno', change: 'held', countries: ['PA'] },
+      { bracketId: 'a', quote: 'uno', change: 'lifted', countries: ['MX'] },
+      { bracketId: 'b', quote: 'A', change: 'option-chosen', option: 'A' },
+      { bracketId: 'd', quote: 'cuatro', change: 'added', countries: ['SV'] },
+      { bracketId: 'c', quote: 'tres', change: 'removed' }
+    ])
+  })
+
+  test('Written out, nested brackets nest their marks, a note after each closing mark names its holders, and formatting is kept.', () => {
+    const ydoc = build('Los Estados **podrán adoptar** medidas urgentes.')
+    const doc = readContent(ydoc)
+    const place = (exact: string, holders: Bracket['holders'], reason: string) => {
+      const resolved = resolveAnchor(ydoc, anchorOf(ydoc, exact))
+      if (resolved.detached) throw new Error('detached')
+      return { anchor: { ...anchorOf(ydoc, exact), ...resolved, detached: false as const }, holders, reason }
+    }
+    const brackets = [place('podrán adoptar medidas', ['MX'], 'Alcance'), place('adoptar', ['GT', 'HN'], '')]
+    expect(withBracketMarks(doc, brackets).textContent).toBe('Los Estados [podrán [adoptar] medidas] urgentes.')
+    const noted = withBracketMarks(doc, brackets, { notes: true })
+    const notes: string[] = []
+    noted.descendants((node) => (node.type.name === 'footnote' ? (notes.push(node.textContent), false) : true))
+    expect(notes).toEqual(['Corchete mantenido por Guatemala, Honduras.', 'Corchete mantenido por México. Motivo: Alcance'])
+    expect(noted.firstChild?.child(0).text).toBe('Los Estados [')
+    expect(noted.firstChild?.child(1)).toMatchObject({ text: 'podrán ' })
+    expect(noted.firstChild?.child(1).marks.map((m) => m.type.name)).toEqual(['strong'])
+    expect(withBracketMarks(doc, [])).toBe(doc)
   })
 })
