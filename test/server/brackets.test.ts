@@ -42,11 +42,11 @@ async function listed(session: ApiSession, id: string) {
   return (res.body.brackets as Array<Record<string, any>>).find((b) => b.id === id)
 }
 
-/** The audit entries of one action on the demo document, newest first. */
-async function audited(ppt: ApiSession, action: string) {
+/** The audit entries of one action on one bracket of the demo document (not the demo's own), oldest first. */
+async function audited(ppt: ApiSession, action: string, bracketId: string) {
   const res = await ppt.get(`/api/audit?action=${action}&document=${docPath().split('/').pop()}`)
   expect(res.status).toBe(200)
-  return res.body.entries as Array<Record<string, any>>
+  return (res.body.entries as Array<Record<string, any>>).filter((e) => e.target?.bracket === bracketId).reverse()
 }
 
 describe('Placing brackets', () => {
@@ -56,7 +56,7 @@ describe('Placing brackets', () => {
     expect(bracket).toMatchObject({ quote: PUEBLA, holders: ['GT', 'HN'], options: [], reason: 'Sin consenso sobre la redacción.', removed: null })
     expect(bracket.placedBy).toMatchObject({ username: 'ppt', role: 'ppt', country: null })
     expect(await listed(ppt, bracket.id)).toMatchObject({ id: bracket.id, quote: PUEBLA, holders: ['GT', 'HN'] })
-    const [entry] = await audited(ppt, 'bracket.placed')
+    const [entry] = await audited(ppt, 'bracket.placed', bracket.id)
     expect(entry).toMatchObject({ actor: { username: 'ppt', role: 'ppt' }, target: { bracket: bracket.id }, details: { holders: 'GT HN' } })
   })
 
@@ -127,8 +127,8 @@ describe('Holding and lifting', () => {
     const lifted = await mx.post(docPath(`/brackets/${bracket.id}/lift`))
     expect(lifted.body.bracket.holders).toEqual(['GT'])
     await vi.waitFor(() => expect(events.events.at(-1)?.data.holders).toEqual(['GT']), WAIT)
-    expect((await audited(ppt, 'bracket.held')).map((e) => e.details)).toEqual([{ country: 'MX', holders: 'GT MX' }])
-    expect((await audited(ppt, 'bracket.lifted'))[0]).toMatchObject({ actor: { username: 'mx', country: 'MX' }, details: { country: 'MX', holders: 'GT' } })
+    expect((await audited(ppt, 'bracket.held', bracket.id)).map((e) => e.details)).toEqual([{ country: 'MX', holders: 'GT MX' }])
+    expect((await audited(ppt, 'bracket.lifted', bracket.id))[0]).toMatchObject({ actor: { username: 'mx', country: 'MX' }, details: { country: 'MX', holders: 'GT' } })
   })
 
   test("A delegation cannot lift another country's hold; the PPT, the Secretariat and the reviewer hold and lift for no one.", async () => {
@@ -181,7 +181,7 @@ describe('Removing brackets', () => {
     expect(removed.status).toBe(200)
     expect(removed.body.bracket.removed.by).toMatchObject({ username: 'se' })
     expect(await listed(ppt, bracket.id)).toBeUndefined()
-    expect((await audited(ppt, 'bracket.removed'))[0]).toMatchObject({ actor: { username: 'se' }, target: { bracket: bracket.id } })
+    expect((await audited(ppt, 'bracket.removed', bracket.id))[0]).toMatchObject({ actor: { username: 'se' }, target: { bracket: bracket.id } })
     expect((await ppt.delete(docPath(`/brackets/${bracket.id}`))).status).toBe(404)
   })
 })
@@ -225,9 +225,9 @@ describe('Options', () => {
     expect(textBlocks(client.doc).some((b) => b.text.includes(HURRICANES))).toBe(false)
     expect((await ppt.post(docPath(`/brackets/${bracket.id}/options/${o1.id}/choose`))).status).toBe(409)
     expect((await ppt.post(docPath(`/brackets/${bracket.id}/options`), { text: 'tarde' })).status).toBe(409)
-    expect((await audited(ppt, 'bracket.option.chosen'))[0]).toMatchObject({ actor: { username: 'se' }, target: { bracket: bracket.id, option: o2.id } })
-    expect((await audited(ppt, 'bracket.option.supported')).map((e) => e.details.country)).toEqual(['GT', 'HN', 'GT'])
-    expect((await audited(ppt, 'bracket.option.unsupported')).map((e) => e.details.country)).toEqual(['HN'])
+    expect((await audited(ppt, 'bracket.option.chosen', bracket.id))[0]).toMatchObject({ actor: { username: 'se' }, target: { bracket: bracket.id, option: o2.id } })
+    expect((await audited(ppt, 'bracket.option.supported', bracket.id)).map((e) => e.details.country)).toEqual(['GT', 'HN', 'GT'])
+    expect((await audited(ppt, 'bracket.option.unsupported', bracket.id)).map((e) => e.details.country)).toEqual(['HN'])
   })
 })
 
@@ -238,5 +238,27 @@ describe('Observers', () => {
     const res = await (await signIn(s, 'observador')).get(docPath('/brackets'))
     expect(res.status).toBe(403)
     expect(JSON.stringify(res.body)).not.toMatch(/Puebla/)
+  })
+})
+
+describe('The demo', () => {
+  test('The November draft carries brackets held by different countries, one passage with two options and their supporters, and the November version froze them as published.', async () => {
+    const { ppt } = await server({ period: false })
+    const brackets = (await ppt.get(docPath('/brackets'))).body.brackets as Array<Record<string, any>>
+    expect(brackets.map((b) => [b.quote, b.holders])).toEqual([
+      ['conforme a su marco jurídico', ['NI', 'US', 'HN']],
+      ['y con los organismos internacionales cuando así lo acuerden', ['NI']],
+      ['que cada País Miembro contribuya en la medida de sus capacidades', ['DO']],
+      ['Establecer un mecanismo regional de intercambio de información estadística', ['US', 'CA']]
+    ])
+    expect(brackets[3]?.options.map((o: any) => o.supporters)).toEqual([['GT', 'HN', 'SV'], ['US', 'CA']])
+    const november = (await ppt.get(docPath('/versions'))).body.versions.find((v: any) => v.name === 'Borrador noviembre 2021')
+    const frozen = (await ppt.get(docPath(`/versions/${november.id}`))).body.version.brackets as Array<Record<string, any>>
+    expect(frozen.map((b) => b.holders)).toEqual([['NI', 'US'], ['NI'], ['DO', 'PA'], ['US', 'CA']])
+    const diff = await ppt.get(docPath(`/diff?from=${november.id}&to=draft`))
+    expect(diff.body.brackets.map((e: any) => [e.change, e.countries])).toEqual([
+      ['held', ['HN']],
+      ['lifted', ['PA']]
+    ])
   })
 })
