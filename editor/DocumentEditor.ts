@@ -12,6 +12,7 @@ import { blockIdPlugin } from './blockIdPlugin'
 import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
+import { DocumentBrackets } from './negotiation/DocumentBrackets'
 import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
 import { footnotePlugin } from './footnoteView'
@@ -111,6 +112,7 @@ export class DocumentEditor {
   private readonly detachCitation: () => void
   private readonly stopBatching: () => void
   private readonly comments: DocumentComments
+  private readonly brackets: DocumentBrackets
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -120,6 +122,7 @@ export class DocumentEditor {
     const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
     const surface = h('div', { class: 'document-surface' })
     this.comments = new DocumentComments({ documentId, user, t, language: options.language })
+    this.brackets = new DocumentBrackets({ documentId, user, t, language: options.language })
     this.element = h(
       'section',
       { class: 'document-editor' },
@@ -129,7 +132,7 @@ export class DocumentEditor {
         'div',
         { class: 'document-columns' },
         h('div', { class: 'text-column' }, user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')), surface),
-        this.comments.sidebar.element
+        h('div', { class: 'side-column' }, this.brackets.panel.element, this.comments.sidebar.element)
       )
     )
 
@@ -154,7 +157,8 @@ export class DocumentEditor {
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
       footnotePlugin(),
-      ...this.comments.plugins()
+      ...this.comments.plugins(),
+      ...this.brackets.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()
     const onUpdated = () => this.scheduleCursorLabels()
@@ -180,6 +184,7 @@ export class DocumentEditor {
     })
 
     this.comments.attach(this.view)
+    this.brackets.attach(this.view)
 
     this.provider.on('status', ({ status }) => {
       if (status === 'connected') this.everConnected = true
@@ -308,6 +313,7 @@ export class DocumentEditor {
     cancelAnimationFrame(this.labelFrame)
     this.detachCitation()
     this.comments.destroy()
+    this.brackets.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

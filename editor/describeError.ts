@@ -21,7 +21,8 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   version_name_taken: 'versionNameTaken',
   comment_quota: 'error_comment_quota',
   delegate_needs_country: 'error_delegate_needs_country',
-  name_imitates_role: 'error_name_imitates_role'
+  name_imitates_role: 'error_name_imitates_role',
+  bracket_held: 'error_bracket_held'
 }
 
 // Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.

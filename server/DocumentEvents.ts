@@ -1,8 +1,11 @@
 import type { DocumentId } from '../src'
 
-/** Something that happened to a document's comments or periods, as sent to its viewers. */
+/**
+ * Something that happened to a document's comments, periods or brackets, as
+ * sent to its viewers (`bracket`: a `BracketView`, with `removed` set once removed).
+ */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period'
+  readonly type: 'comment' | 'period' | 'bracket'
   readonly data: unknown
 }
 

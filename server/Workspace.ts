@@ -23,6 +23,7 @@ import { AccountAccess } from './auth/AccountAccess'
 import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type CollaborationHooks } from './collab'
 import { Comments } from './comments/Comments'
 import { Periods } from './comments/Periods'
+import { Brackets } from './negotiation/Brackets'
 import { Settings } from './settings'
 import { defaultCommentQuota, defaultLoginThrottle, defaultWork, type ServerConfig } from './config'
 import { DocumentEvents } from './DocumentEvents'
@@ -50,6 +51,8 @@ export class Workspace {
   readonly events = new DocumentEvents()
   readonly periods: Periods
   readonly comments: Comments
+  /** Bracketed passages, their holders and options. */
+  readonly brackets: Brackets
   readonly versions: Versions
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
@@ -102,7 +105,8 @@ export class Workspace {
     this.settings = new Settings(store, this.audit)
     this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
     this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged)
-    this.versions = new Versions(store, this.collaboration, this.comments, this.audit, clock, onDamaged)
+    this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, onDamaged)
+    this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.exports = new Exports(this)
   }

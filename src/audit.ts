@@ -35,7 +35,15 @@ export const AUDIT_ACTIONS = [
   'export.comments',
   'export.audit',
   'share.created',
-  'share.withdrawn'
+  'share.withdrawn',
+  'bracket.placed',
+  'bracket.held',
+  'bracket.lifted',
+  'bracket.removed',
+  'bracket.option.added',
+  'bracket.option.supported',
+  'bracket.option.unsupported',
+  'bracket.option.chosen'
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
@@ -58,6 +66,9 @@ export interface AuditTarget {
   readonly period?: string
   readonly account?: string
   readonly share?: string
+  readonly bracket?: string
+  /** One of a bracket's options (with `bracket`). */
+  readonly option?: string
 }
 
 /** Short facts about an act (a version's name, a deadline, a format); never document text. */
@@ -104,7 +115,9 @@ export const AUDIT_DETAIL_KEYS = [
   'version',
   'observers',
   'proposals',
-  'unplaced'
+  'unplaced',
+  'holders',
+  'options'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

@@ -58,6 +58,32 @@ export {
   type Reply,
   type Suggestion
 } from './comment'
+export {
+  MAX_BRACKET_REASON_LENGTH,
+  MAX_OPTION_LENGTH,
+  addOption,
+  bracketCountryOf,
+  chooseOption,
+  crosses,
+  diffBrackets,
+  holdBracket,
+  liftBracket,
+  mayPlaceBrackets,
+  openOption,
+  removeBracket,
+  supportOption,
+  withdrawSupport,
+  type Bracket,
+  type BracketChange,
+  type BracketDiffEntry,
+  type FrozenBracket,
+  type BracketId,
+  type BracketOption,
+  type OptionChoice,
+  type OptionId,
+  type PassageRange
+} from './bracket'
+export { bracketNote, withBracketMarks, type BracketMarkStyle, type MarkedBracket } from './bracketMarks'
 export type { RequestStamp } from './requestStamp'
 export {
   currentPeriod,
@@ -119,6 +145,7 @@ export {
   SessionEndReason,
   type AccountEntry,
   type AnchorView,
+  type BracketView,
   type AuditPage,
   type AuditVerification,
   type AuditCheck,
@@ -133,6 +160,7 @@ export {
   type MarkupResult,
   type UnplacedMarkup,
   type NamedAuditPage,
+  type NewBracket,
   type NewComment,
   type PeriodsView,
   type ProposalCredit,

@@ -12,6 +12,7 @@ import type { CountryCode } from './country'
 import type { Anchor, TextQuoteSelector } from './anchor'
 import type { AuditEntry, AuditTargetNames } from './audit'
 import type { IsoDate } from './calendar'
+import type { Bracket, BracketDiffEntry } from './bracket'
 import type { Author, Comment } from './comment'
 import type { BlockChange, DiffStats } from './diff'
 import type { DocumentId, DocumentMeta } from './document'
@@ -126,7 +127,8 @@ export const REFUSAL_CODES = [
   'version_name_taken',
   'comment_quota',
   'delegate_needs_country',
-  'name_imitates_role'
+  'name_imitates_role',
+  'bracket_held'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]
@@ -189,6 +191,23 @@ export interface NewComment {
 /** One proposal of a bulk decision: the comment as decided, or why it was not. */
 export type BulkResult = { readonly id: string; readonly comment: CommentView } | { readonly id: string; readonly error: string }
 
+// ---------------------------------------------------------------------------
+// Brackets
+
+/**
+ * A bracket as the API shows it: its anchor resolved against the live text,
+ * and `quote`, the bracketed passage's text now (or as last quoted, once the
+ * passage was deleted).
+ */
+export type BracketView = Omit<Bracket, 'anchor'> & { readonly anchor: AnchorView; readonly quote: string }
+
+/** A new bracket: the passage as a quote, why, and the countries that asked for it. */
+export interface NewBracket {
+  readonly anchor: TextQuoteSelector
+  readonly reason: string
+  readonly holders?: readonly CountryCode[]
+}
+
 /** A document's comment periods as the API shows them. */
 export interface PeriodsView {
   readonly periods: readonly CommentPeriod[]
@@ -220,6 +239,11 @@ export interface VersionDetail extends VersionSummary {
   /** The text as ProseMirror JSON. */
   readonly content: unknown
   readonly comments: readonly CommentView[]
+  /**
+   * The standing brackets as they stood at publishing, their passages placed
+   * in the text then; absent from versions published before brackets existed.
+   */
+  readonly brackets?: readonly BracketView[]
   /** The text as plain text. */
   readonly text: string
 }
@@ -251,6 +275,8 @@ export interface VersionDiff {
   readonly stats: DiffStats
   /** True when some blocks were over the diff's budget and are shown replaced whole (each marked `coarse`). */
   readonly coarse?: true
+  /** What changed in the brackets; absent when either side is a version published before brackets were kept. */
+  readonly brackets?: readonly BracketDiffEntry[]
 }
 
 // ---------------------------------------------------------------------------

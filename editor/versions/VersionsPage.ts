@@ -4,6 +4,7 @@ import { h } from '../dom'
 import { RequestKey } from '../RequestKey'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
+import { bracketChanges } from '../negotiation/bracketChanges'
 import { versionsApi } from './versionsApi'
 
 /** The id that stands for the live draft in comparisons. */
@@ -47,6 +48,8 @@ export class VersionsPage {
   private readonly sectionSelect: HTMLSelectElement
   private readonly position: HTMLElement
   private readonly summary: HTMLElement
+  /** What changed in the brackets between the two sides. */
+  private readonly bracketSummary: HTMLElement
   private readonly changes: HTMLElement
   private readonly downloads: HTMLElement
   private readonly list: HTMLElement
@@ -61,6 +64,7 @@ export class VersionsPage {
     this.sectionSelect = h('select', { 'aria-label': t('filterSection'), class: 'compare-section' })
     this.position = h('span', { class: 'change-position', 'aria-live': 'polite' })
     this.summary = h('p', { class: 'compare-summary' })
+    this.bracketSummary = h('div', { class: 'compare-brackets' })
     this.changes = h('div', { class: 'compare-changes' })
     this.downloads = h('span', { class: 'downloads' })
     this.list = h('ul', { class: 'version-list' })
@@ -107,6 +111,7 @@ export class VersionsPage {
       ),
       this.error,
       this.summary,
+      this.bracketSummary,
       this.changes
     )
     this.element.addEventListener('keydown', (event) => {
@@ -239,6 +244,7 @@ export class VersionsPage {
       .replace('{inserted}', String(s.blocksInserted))
       .replace('{deleted}', String(s.blocksDeleted))
       .replace('{moved}', String(s.blocksMoved))
+    this.bracketSummary.replaceChildren(bracketChanges(diff.brackets, t) ?? '')
     this.renderChanges()
   }
 

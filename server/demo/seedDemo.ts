@@ -5,6 +5,7 @@ import type { Account, IsoDate } from '../../src'
 import type { NewAccount } from '../auth/Accounts'
 import { defaultSessions } from '../config'
 import { Workspace } from '../Workspace'
+import { bracketNovemberDraft, negotiateNovemberBrackets, type DemoBracketsContext } from './demoBrackets'
 import { DEMO_COMMENTS } from './demoComments'
 import { novemberEdits } from './novemberEdits'
 
@@ -134,10 +135,13 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
   await past.collaboration.withDocument(DEMO_DOCUMENT_ID, (doc) =>
     replaceContent(doc, novemberEdits(readContent(doc)), { kind: 'edit', account: ppt, reason: 'demo: the November draft' })
   )
+  const bracketing: DemoBracketsContext = { brackets: past.brackets, documentId: DEMO_DOCUMENT_ID, account, at: (instant) => (now = new Date(instant)) }
+  const brackets = await bracketNovemberDraft(bracketing)
   now = new Date('2021-11-08T17:00:00Z')
   must('publish the November draft', await past.versions.publish(ppt, DEMO_DOCUMENT_ID, 'Borrador noviembre 2021'))
   now = new Date('2021-11-12T16:00:00Z')
   must('open the November period', await past.periods.open(ppt, DEMO_DOCUMENT_ID, '2021-11-12' as IsoDate, { businessDays: 5 }))
+  await negotiateNovemberBrackets(bracketing, brackets)
   now = new Date('2021-11-17T15:00:00Z')
   must(
     'a November comment',

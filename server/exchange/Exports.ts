@@ -1,5 +1,5 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { authorTitle, partyName, ROLE_TITLES, schema, serializeMarkdown, textBlocks, type Account, type DocumentMeta } from '../../src'
+import { authorTitle, partyName, ROLE_TITLES, schema, serializeMarkdown, textBlocks, withBracketMarks, type Account, type DocumentMeta, type MarkedBracket } from '../../src'
 import { actorOf, type AuditLog, type AuditTarget } from '../audit'
 import type { Collaboration } from '../collab'
 import { commentMatrix } from '../comments/commentMatrix'
@@ -47,7 +47,8 @@ export interface ExportSources {
 // document or through a share.
 interface VersionSource {
   readonly title: string
-  readonly version: { readonly id: string; readonly name: string; readonly createdAt: string; readonly content: unknown }
+  /** With the brackets it froze, written into its files; without (a version shared with observers), the clean text. */
+  readonly version: { readonly id: string; readonly name: string; readonly createdAt: string; readonly content: unknown; readonly brackets?: readonly MarkedBracket[] }
   readonly author: string
   readonly target: AuditTarget
 }
@@ -164,10 +165,12 @@ export class Exports {
   private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
     const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
     let bytes: Uint8Array
-    if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(ProseMirrorNode.fromJSON(schema, version.content)))
-    else if (format === 'html') bytes = new TextEncoder().encode(versionToHtml(ProseMirrorNode.fromJSON(schema, version.content), meta))
+    const brackets = version.brackets ?? []
+    if (format === 'md') bytes = new TextEncoder().encode(markdownWithBrackets(ProseMirrorNode.fromJSON(schema, version.content), brackets))
+    else if (format === 'html')
+      bytes = new TextEncoder().encode(versionToHtml(withBracketMarks(ProseMirrorNode.fromJSON(schema, version.content), brackets, { notes: true }), meta))
     else {
-      const made = await this.sources.work.run(account.username, 'versionDocx', { content: version.content, meta })
+      const made = await this.sources.work.run(account.username, 'versionDocx', { content: version.content, meta, brackets })
       if ('refused' in made) return refusalOf(made, 422)
       bytes = made.ok
     }
@@ -180,3 +183,16 @@ export class Exports {
 // `filename*` in UTF-8), characters that file systems or headers reject replaced.
 const fileNameOf = (title: string, extension: string): string =>
   `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`
+
+// Markdown escapes "[" and "]" in text ("\\["): the marks go in as characters of
+// Unicode's private use area, which it leaves alone, and become brackets once written.
+const OPEN_MARK = '\uE000'
+const CLOSE_MARK = '\uE001'
+
+// A version as Markdown, its bracketed passages written as [ … ].
+function markdownWithBrackets(doc: ProseMirrorNode, brackets: readonly MarkedBracket[]): string {
+  if (brackets.length === 0) return serializeMarkdown(doc)
+  return serializeMarkdown(withBracketMarks(doc, brackets, { open: OPEN_MARK, close: CLOSE_MARK }))
+    .replaceAll(OPEN_MARK, '[')
+    .replaceAll(CLOSE_MARK, ']')
+}

@@ -2,21 +2,11 @@ import type { Router } from 'express'
 import { z } from 'zod'
 import { COMMENT_STATUSES, MAX_COMMENT_LENGTH, MAX_SUGGESTION_LENGTH, type CommentStatus } from '../../src'
 import type { Workspace } from '../Workspace'
-import { countryCode, text } from './fields'
+import { countryCode, quoteSelector, text } from './fields'
 import { documentOf, signedInOf } from './locals'
 import { bodyOf, HttpError, requestKeyOf, valueOf } from './request'
 
 const commentStatus = z.enum(COMMENT_STATUSES as [CommentStatus, ...CommentStatus[]])
-
-const quoteSelector = z
-  .object({
-    type: z.literal('TextQuoteSelector'),
-    exact: z.string().max(MAX_SUGGESTION_LENGTH),
-    prefix: z.string().max(500).optional(),
-    suffix: z.string().max(500).optional(),
-    blockId: z.string().max(40).optional()
-  })
-  .strict()
 
 // Input bodies drop fields they do not define: a client's "country", "author"
 // or "createdAt" is ignored, never trusted (the session decides them).

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isCountryCode, isIsoDate, type CountryCode, type IsoDate } from '../../src'
+import { isCountryCode, isIsoDate, MAX_SUGGESTION_LENGTH, type CountryCode, type IsoDate } from '../../src'
 
 /** Validators of fields that several route modules' bodies and queries share. */
 
@@ -11,3 +11,14 @@ export const isoDate = z.string().refine(isIsoDate, 'dates are written YYYY-MM-D
 
 /** The ISO code of a member country. */
 export const countryCode = z.string().refine(isCountryCode, 'not the ISO code of a member country') as unknown as z.ZodType<CountryCode>
+
+/** A passage named as comments and brackets name it: a W3C TextQuoteSelector, optionally narrowed to one block. */
+export const quoteSelector = z
+  .object({
+    type: z.literal('TextQuoteSelector'),
+    exact: z.string().max(MAX_SUGGESTION_LENGTH),
+    prefix: z.string().max(500).optional(),
+    suffix: z.string().max(500).optional(),
+    blockId: z.string().max(40).optional()
+  })
+  .strict()

@@ -6,6 +6,7 @@ import type { Workspace } from '../Workspace'
 import { accountRoutes } from './accountRoutes'
 import { auditRoutes } from './auditRoutes'
 import { collabUpgrade } from './collabUpgrade'
+import { bracketRoutes } from './bracketRoutes'
 import { commentRoutes } from './commentRoutes'
 import { markupRoutes } from './markupRoutes'
 import { documentRoutes, requireDocument } from './documentRoutes'
@@ -60,6 +61,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   commentRoutes({ document, workspace })
   markupRoutes({ document, workspace })
   periodRoutes({ document, workspace })
+  bracketRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
   auditRoutes({ api, workspace })

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   authorOf,
   countWords,
+  diffBrackets,
   diffDocuments,
   encodeContent,
   mayDecide,
@@ -13,6 +14,7 @@ import {
   replaceContent,
   schema,
   type Account,
+  type BracketView,
   type CommentView,
   type DiffSide,
   type DocumentId,
@@ -26,6 +28,7 @@ import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments } from '../comments/Comments'
+import type { Brackets } from '../negotiation/Brackets'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import type { Differ } from '../work'
@@ -50,10 +53,11 @@ const versionRecord = z.object({
   words: z.number(),
   content: z.unknown(),
   comments: z.array(z.unknown()),
+  brackets: z.array(z.unknown()).optional(),
   request: requestStampRecord
 })
 
-const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Version): VersionSummary => summary
+const summaryOf = ({ content: _c, comments: _m, brackets: _b, request: _r, ...summary }: Version): VersionSummary => summary
 
 /** The id that stands for the live draft in comparisons. */
 export const DRAFT = 'draft'
@@ -77,6 +81,7 @@ export class Versions {
     private readonly store: Store,
     private readonly collaboration: Collaboration,
     private readonly comments: Comments,
+    private readonly brackets: Brackets,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
@@ -133,6 +138,7 @@ export class Versions {
         words: countWords(plainText(content)),
         content: json,
         comments: await this.comments.list(id),
+        brackets: await this.brackets.list(id),
         ...(request ? { request } : {})
       }
       // The record (with its request stamp) and the audit entry in one write:
@@ -210,14 +216,19 @@ export class Versions {
     // Both texts stay ProseMirror JSON, as versions are stored and as the
     // worker pool takes them: a long text is not parsed here only to be
     // written out again for the worker (tens of ms for 4,000 paragraphs).
-    let to: { side: DiffSide; content: unknown; comments: readonly CommentView[] }
+    let to: { side: DiffSide; content: unknown; comments: readonly CommentView[]; brackets: readonly BracketView[] | undefined }
     if (toId === DRAFT) {
       const content = await this.collaboration.withDocument(id, (doc) => readContent(doc).toJSON())
-      to = { side: { id: DRAFT, name: 'draft', createdAt: this.now().toISOString() }, content, comments: await this.comments.list(id) }
+      to = {
+        side: { id: DRAFT, name: 'draft', createdAt: this.now().toISOString() },
+        content,
+        comments: await this.comments.list(id),
+        brackets: await this.brackets.list(id)
+      }
     } else {
       const version = await this.records(id).get(toId)
       if (!version) return refuse(404, `no version ${toId} of this document`)
-      to = { side: sideOf(version), content: version.content, comments: version.comments }
+      to = { side: sideOf(version), content: version.content, comments: version.comments, brackets: version.brackets }
     }
     const fromContent = from.content
     const made = await differ(fromContent, to.content)
@@ -239,6 +250,8 @@ export class Versions {
         to: to.side,
         stats: diff.stats,
         ...(diff.coarse ? { coarse: true as const } : {}),
+        // Only when both sides froze their brackets: an older version's absence of them is not their removal.
+        ...(from.brackets && to.brackets ? { brackets: diffBrackets(from.brackets, to.brackets) } : {}),
         blocks: diff.blocks.map((b) => {
           const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
           return proposals ? { ...b, proposals } : b

@@ -1,5 +1,5 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type LeftOut, type VersionDiff } from '../../src'
+import { diffDocuments, schema, withBracketMarks, type DiffBudget, type DocumentDiff, type LeftOut, type MarkedBracket, type VersionDiff } from '../../src'
 import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
 import type { MatrixRow } from '../exchange/MatrixRow'
@@ -29,8 +29,8 @@ export interface Jobs {
     input: { readonly diff: VersionDiff; readonly meta: DiffMeta; readonly from: unknown; readonly to: unknown; readonly attribution: ReadonlyArray<readonly [string, string]> }
     output: Uint8Array
   }
-  /** A version as Word (see `versionToDocx`). */
-  versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta }; output: Uint8Array }
+  /** A version as Word (see `versionToDocx`), its brackets written in as [ ] with a footnote naming their holders. */
+  versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta; readonly brackets?: readonly MarkedBracket[] }; output: Uint8Array }
   /** The comment matrix as Word (see `commentsToDocx`). */
   matrixDocx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
 }
@@ -61,6 +61,6 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
   markup: async ({ bytes }) => readMarkup(bytes),
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
-  versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta),
+  versionDocx: async ({ content, meta, brackets }) => versionToDocx(withBracketMarks(documentOf(content), brackets ?? [], { notes: true }), meta),
   matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta)
 }

@@ -1,0 +1,183 @@
+import { COUNTRIES, mayPlaceBrackets, type BracketOption, type BracketView, type CountryCode, type User } from '../../src'
+import { describeError } from '../describeError'
+import { h } from '../dom'
+import { countryName, fill, type Language, type Translate } from '../i18n'
+
+/** What the panel asks of its owner; each act answers the bracket as the server now has it. */
+export interface BracketActions {
+  /** Brackets the passage selected in the text; fails with a message when nothing fit is selected. */
+  readonly place: (reason: string, holders: readonly CountryCode[]) => Promise<BracketView | { failed: string }>
+  readonly hold: (bracketId: string, held: boolean) => Promise<BracketView>
+  readonly remove: (bracketId: string) => Promise<BracketView>
+  readonly addOption: (bracketId: string, text: string) => Promise<BracketView>
+  readonly support: (bracketId: string, optionId: string, supported: boolean) => Promise<BracketView>
+  readonly choose: (bracketId: string, optionId: string) => Promise<BracketView>
+  /** The bracket's passage is to be shown in the text. */
+  readonly select: (bracketId: string) => void
+}
+
+export interface BracketPanelOptions {
+  readonly t: Translate
+  readonly language: Language
+  readonly user: User
+  readonly actions: BracketActions
+}
+
+/**
+ * The sidebar section of brackets: each standing bracket with its passage,
+ * holders, reason and options with their supporters. A delegation holds or
+ * lifts a bracket and supports an option for its own country; the
+ * Presidency and the Secretariat place a bracket on the selection, add
+ * options, choose one, and remove a bracket no one holds. Every control is a
+ * button or a form field, in reading order; the focus stays on the control
+ * that acted when the list is drawn again.
+ */
+export class BracketPanel {
+  readonly element: HTMLElement
+  private readonly list = h('ul', { class: 'bracket-list' })
+  private readonly status = h('p', { class: 'bracket-status', role: 'status' })
+  private brackets: readonly BracketView[] = []
+
+  constructor(private readonly options: BracketPanelOptions) {
+    const { t } = options
+    const heading = h('h2', { class: 'panel-title', id: 'brackets-title' }, t('bracketsTitle'))
+    this.element = h(
+      'section',
+      { class: 'bracket-panel', 'aria-labelledby': 'brackets-title' },
+      heading,
+      mayPlaceBrackets(options.user.role) ? this.placeForm() : null,
+      this.status,
+      this.list
+    )
+    this.render()
+  }
+
+  /** Shows these brackets (every standing one, in the order they were placed). */
+  setBrackets(brackets: readonly BracketView[]): void {
+    this.brackets = brackets
+    this.render()
+  }
+
+  private placeForm(): HTMLElement {
+    const { t, language } = this.options
+    const reason = h('textarea', { id: 'bracket-reason', rows: '2', maxlength: '2000' })
+    const holders = h(
+      'select',
+      { id: 'bracket-holders', multiple: true, size: '4' },
+      ...COUNTRIES.map((c) => h('option', { value: c.code }, `${c.code} · ${countryName(c.code, language)}`))
+    )
+    const form = h(
+      'form',
+      { class: 'bracket-place' },
+      h('label', { for: 'bracket-reason' }, t('bracketReason')),
+      reason,
+      h('label', { for: 'bracket-holders' }, t('bracketHoldersAsked')),
+      holders,
+      h('button', { type: 'submit', class: 'bracket-place-button' }, t('bracketPlace'))
+    )
+    form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const chosen = [...holders.selectedOptions].map((o) => o.value as CountryCode)
+      void this.run(async () => {
+        const placed = await this.options.actions.place(reason.value, chosen)
+        if ('failed' in placed) return placed.failed
+        reason.value = ''
+        for (const option of holders.options) option.selected = false
+        return t('bracketPlaced')
+      })
+    })
+    return form
+  }
+
+  // Runs an act, says how it went, and keeps the focus where it was.
+  private async run(act: () => Promise<string | void>): Promise<void> {
+    const { t, language } = this.options
+    try {
+      this.status.textContent = (await act()) ?? t('bracketDone')
+    } catch (err) {
+      this.status.textContent = describeError(err, t, language)
+    }
+  }
+
+  private render(): void {
+    const { t } = this.options
+    // The control that had the focus, to give it back once the list is drawn again.
+    const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement.dataset.key : undefined
+    this.list.replaceChildren(
+      ...(this.brackets.length === 0 ? [h('li', { class: 'bracket-none' }, t('bracketsNone'))] : this.brackets.map((b) => this.item(b)))
+    )
+    if (focused) this.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus()
+  }
+
+  private button(key: string, label: string, act: () => Promise<unknown>, aria?: string): HTMLButtonElement {
+    return h('button', { type: 'button', 'data-key': key, ...(aria ? { 'aria-label': aria } : {}), onclick: () => void this.run(async () => void (await act())) }, label)
+  }
+
+  private item(bracket: BracketView): HTMLElement {
+    const { t, language, user, actions } = this.options
+    const country = user.role === 'delegate' ? user.country : null
+    const decides = mayPlaceBrackets(user.role)
+    const quote = bracket.anchor.detached ? `${bracket.quote} ${t('bracketPassageGone')}` : bracket.quote
+    const holders = bracket.holders.length
+      ? `${t('bracketHeldBy')}: ${bracket.holders.map((c) => `${c} (${countryName(c, language)})`).join(', ')}`
+      : t('bracketNoHolders')
+    const label = fill(t('bracketAria'), { quote: bracket.quote })
+    const controls: HTMLElement[] = []
+    if (country) {
+      const holds = bracket.holders.includes(country)
+      controls.push(this.button(`hold:${bracket.id}`, t(holds ? 'bracketLift' : 'bracketHold'), () => actions.hold(bracket.id, !holds), `${t(holds ? 'bracketLift' : 'bracketHold')}: «${bracket.quote}»`))
+    }
+    if (decides) controls.push(this.button(`remove:${bracket.id}`, t('bracketRemove'), () => actions.remove(bracket.id), `${t('bracketRemove')}: «${bracket.quote}»`))
+    return h(
+      'li',
+      { class: 'bracket-item', 'data-bracket-id': bracket.id, 'aria-label': label },
+      h(
+        'p',
+        { class: 'bracket-quote' },
+        h('button', { type: 'button', class: 'link-button', 'data-key': `select:${bracket.id}`, onclick: () => actions.select(bracket.id) }, `[${quote}]`)
+      ),
+      h('p', { class: 'bracket-holders-line' }, holders),
+      h('p', { class: 'bracket-reason' }, bracket.reason),
+      this.optionsOf(bracket, country, decides),
+      controls.length ? h('div', { class: 'bracket-controls' }, ...controls) : null
+    )
+  }
+
+  private optionsOf(bracket: BracketView, country: CountryCode | null, decides: boolean): HTMLElement | null {
+    const { t, actions } = this.options
+    const open = !bracket.chosen
+    if (bracket.options.length === 0 && !(decides && open)) return null
+    const line = (option: BracketOption, n: number) => {
+      const supported = country !== null && option.supporters.includes(country)
+      const name = fill(t('bracketOptionN'), { n: String(n + 1) })
+      return h(
+        'li',
+        { class: 'bracket-option', 'data-option-id': option.id },
+        h('span', { class: 'bracket-option-name' }, `${bracket.chosen ? t('bracketChosen') : name}: `),
+        h('q', {}, option.text),
+        h('span', { class: 'bracket-supporters' }, ` — ${option.supporters.length ? `${t('bracketSupportedBy')} ${option.supporters.join(', ')}` : t('bracketNoSupport')}`),
+        open && country
+          ? this.button(`support:${option.id}`, t(supported ? 'bracketWithdrawSupport' : 'bracketSupport'), () => actions.support(bracket.id, option.id, !supported), `${t(supported ? 'bracketWithdrawSupport' : 'bracketSupport')}: ${name}`)
+          : null,
+        open && decides ? this.button(`choose:${option.id}`, t('bracketChoose'), () => actions.choose(bracket.id, option.id), `${t('bracketChoose')}: ${name}`) : null
+      )
+    }
+    let adder: HTMLElement | null = null
+    if (decides && open) {
+      const id = `option-${bracket.id}`
+      const input = h('input', { id, type: 'text', maxlength: '5000', 'data-key': `option-text:${bracket.id}` })
+      adder = h(
+        'form',
+        { class: 'bracket-add-option' },
+        h('label', { for: id }, t('bracketNewOption')),
+        input,
+        h('button', { type: 'submit', 'data-key': `add-option:${bracket.id}` }, t('bracketAddOption'))
+      )
+      adder.addEventListener('submit', (event) => {
+        event.preventDefault()
+        void this.run(async () => void (await actions.addOption(bracket.id, input.value)))
+      })
+    }
+    return h('div', { class: 'bracket-options' }, h('h3', {}, t('bracketOptions')), h('ol', {}, ...bracket.options.map(line)), adder)
+  }
+}

@@ -1,0 +1,138 @@
+import type { Plugin } from 'prosemirror-state'
+import type { EditorView } from 'prosemirror-view'
+import type { BracketView, User } from '../../src'
+import { catchUpSelection, quoteOf, selectedPassage } from '../comments/quote'
+import { scrollBehavior } from '../dom'
+import type { Language, Translate } from '../i18n'
+import { bracketPluginKey } from '../pluginKeys'
+import { BracketPanel } from './BracketPanel'
+import { bracketPlugin, type BracketPluginMeta } from './bracketPlugin'
+import { bracketsApi, type BracketsApi } from './bracketsApi'
+
+export interface DocumentBracketsOptions {
+  readonly documentId: string
+  readonly user: User
+  readonly t: Translate
+  readonly language: Language
+}
+
+// How long to wait before opening the stream again after the server refused it.
+const REOPEN_MS = 3000
+
+/**
+ * The brackets of an open document, wired together: the list from the
+ * server kept live by the document's `bracket` events, the sidebar panel,
+ * and the plugin that shows [ ] in the text. Create it before the editor
+ * (its plugin goes into the editor state), then {@link attach} the view.
+ */
+export class DocumentBrackets {
+  readonly panel: BracketPanel
+  private readonly api: BracketsApi
+  private readonly brackets = new Map<string, BracketView>()
+  private view: EditorView | null = null
+  private source: EventSource | null = null
+  private reopenTimer: ReturnType<typeof setTimeout> | undefined
+  private destroyed = false
+
+  constructor(private readonly options: DocumentBracketsOptions) {
+    const { t, language, user, documentId } = options
+    this.api = bracketsApi(documentId)
+    const api = this.api
+    const receive = (bracket: BracketView) => (this.receive(bracket), bracket)
+    this.panel = new BracketPanel({
+      t,
+      language,
+      user,
+      actions: {
+        place: async (reason, holders) => {
+          const view = this.view
+          if (!view) return { failed: t('bracketSelectFirst') }
+          catchUpSelection(view)
+          const selected = selectedPassage(view.state)
+          if ('failed' in selected || selected.passage.from === selected.passage.to) return { failed: t('bracketSelectFirst') }
+          const quoted = quoteOf(view.state, selected.passage)
+          if ('failed' in quoted) return { failed: t('bracketSelectFirst') }
+          return receive(await api.place({ anchor: quoted.selector, reason, holders }))
+        },
+        hold: async (id, held) => receive(await api.hold(id, held)),
+        remove: async (id) => receive(await api.remove(id)),
+        addOption: async (id, text) => receive(await api.addOption(id, text)),
+        support: async (id, optionId, supported) => receive(await api.support(id, optionId, supported)),
+        choose: async (id, optionId) => receive(await api.choose(id, optionId)),
+        select: (id) => this.reveal(id)
+      }
+    })
+  }
+
+  /** The editor plugin that shows brackets in the text. */
+  plugins(): Plugin[] {
+    return [bracketPlugin()]
+  }
+
+  /** Binds the view and starts listening to the server. */
+  attach(view: EditorView): void {
+    this.view = view
+    this.start()
+  }
+
+  // The list is fetched once the stream is open, so that no change falls between the two.
+  private start(): void {
+    if (this.destroyed) return
+    const source = new EventSource(this.api.eventsUrl)
+    this.source = source
+    source.addEventListener('open', () => void this.refetch())
+    source.addEventListener('bracket', (event) => {
+      try {
+        this.receive(JSON.parse((event as MessageEvent<string>).data) as BracketView)
+      } catch {
+        // A malformed event is dropped; the next reconnection fetches the truth.
+      }
+    })
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED || this.destroyed) return
+      this.reopenTimer = setTimeout(() => this.start(), REOPEN_MS)
+    })
+  }
+
+  private async refetch(): Promise<void> {
+    try {
+      const list = await this.api.list()
+      this.brackets.clear()
+      for (const bracket of list) this.brackets.set(bracket.id, bracket)
+      this.announce()
+    } catch {
+      // Offline or refused: the stream's next reconnection fetches again.
+    }
+  }
+
+  private receive(bracket: BracketView): void {
+    if (this.destroyed) return
+    if (bracket.removed) this.brackets.delete(bracket.id)
+    else this.brackets.set(bracket.id, bracket)
+    this.announce()
+  }
+
+  private announce(): void {
+    const list = [...this.brackets.values()].sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id))
+    this.panel.setBrackets(list)
+    const view = this.view
+    if (view) view.dispatch(view.state.tr.setMeta(bracketPluginKey, { brackets: list } satisfies BracketPluginMeta))
+  }
+
+  private reveal(id: string): void {
+    const view = this.view
+    const passage = view ? bracketPluginKey.getState(view.state)?.passages.get(id) : undefined
+    if (!view || !passage) return
+    const { node } = view.domAtPos(passage.from)
+    const element = node instanceof Element ? node : node.parentElement
+    element?.scrollIntoView({ block: 'center', behavior: scrollBehavior() })
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    clearTimeout(this.reopenTimer)
+    this.source?.close()
+    this.source = null
+    this.view = null
+  }
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type * as Y from 'yjs'
+import {
+  addOption,
+  anchorFromQuote,
+  authorOf,
+  bracketCountryOf,
+  chooseOption,
+  crosses,
+  holdBracket,
+  liftBracket,
+  mayPlaceBrackets,
+  openOption,
+  removeBracket,
+  replacePassage,
+  resolveAnchor,
+  supportOption,
+  textBlocks,
+  withdrawSupport,
+  type Account,
+  type Bracket,
+  type BracketChange,
+  type BracketId,
+  type BracketView,
+  type CountryCode,
+  type DocumentId,
+  type NewBracket,
+  type OptionId
+} from '../../src'
+import { DamagedRecordError, RecordStore, SerialQueue, type DamageReport, type Store } from '../../storage'
+import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
+import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
+import type { Periods } from '../comments/Periods'
+import type { DocumentEvents } from '../DocumentEvents'
+import { ok, refuse, type Outcome } from '../Outcome'
+
+const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
+const option = z.object({ id: z.string(), text: z.string(), supporters: z.array(z.string()), addedBy: author, addedAt: z.string() })
+const bracketRecord = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  anchor: z.object({ blockId: z.string(), start: z.unknown(), end: z.unknown(), quote: z.string() }),
+  reason: z.string(),
+  holders: z.array(z.string()),
+  placedBy: author,
+  placedAt: z.string(),
+  options: z.array(option),
+  discarded: z.array(option),
+  chosen: z.object({ optionId: z.string(), by: author, at: z.string(), replaced: z.string() }).nullable(),
+  removed: z.object({ by: author, at: z.string() }).nullable()
+})
+
+const bracketFromJSON = (json: unknown) => bracketRecord.parse(json) as unknown as Bracket
+
+/** A bracket as the API shows it, its passage placed in `doc` as it stands now. */
+export function bracketView(doc: Y.Doc, bracket: Bracket, blocks = textBlocks(doc)): BracketView {
+  const resolved = resolveAnchor(doc, bracket.anchor, blocks)
+  return resolved.detached
+    ? { ...bracket, anchor: { ...bracket.anchor, detached: true, text: null }, quote: bracket.anchor.quote }
+    : { ...bracket, anchor: { ...bracket.anchor, ...resolved, detached: false }, quote: resolved.text }
+}
+
+// Options are inline text, as proposed wording is: line breaks become spaces.
+const inline = (text: string) => text.trim().replace(/\s*\n\s*/g, ' ')
+
+/**
+ * The brackets of documents: passages not yet agreed, the countries holding
+ * them and their competing options. The Presidency and the Secretariat place,
+ * remove and settle them; a delegation holds, lifts and supports only for its
+ * own country, and only while a comment period is open. Every change is
+ * stamped from the session, in the audit trail in the same write as the
+ * record, and told to the document's viewers. One change at a time per document.
+ */
+export class Brackets {
+  private readonly queue = new SerialQueue<DocumentId>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly collaboration: Collaboration,
+    private readonly periods: Periods,
+    private readonly events: DocumentEvents,
+    private readonly audit: AuditLog,
+    private readonly now: () => Date,
+    /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
+    private readonly onDamaged?: DamageReport
+  ) {}
+
+  private records(id: DocumentId) {
+    return new RecordStore<Bracket>(this.store.records, { kind: 'bracket', scope: id }, bracketFromJSON, this.onDamaged)
+  }
+
+  private act(account: Account, action: AuditAction, bracket: Bracket, details?: AuditDetails, optionId?: string): AuditRecord {
+    return {
+      action,
+      actor: actorOf(account),
+      target: { document: bracket.documentId, bracket: bracket.id, ...(optionId ? { option: optionId } : {}) },
+      ...(details ? { details } : {})
+    }
+  }
+
+  /** Every bracket ever placed on the document, removed ones too, as stored: for versions and the record. */
+  async stored(id: DocumentId): Promise<Bracket[]> {
+    return (await this.records(id).list()).sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id))
+  }
+
+  /** The document's standing brackets (not removed), in the order they were placed, placed in the live text. */
+  async list(id: DocumentId): Promise<BracketView[]> {
+    const standing = (await this.stored(id)).filter((b) => !b.removed)
+    return this.collaboration.withDocument(id, (doc) => {
+      const blocks = textBlocks(doc)
+      return standing.map((b) => bracketView(doc, b, blocks))
+    })
+  }
+
+  /**
+   * Brackets a passage. Refused (422) when the quote names no single
+   * passage, (409) when the passage crosses a standing bracket's: brackets
+   * nest, never cross.
+   */
+  place(account: Account, id: DocumentId, input: NewBracket): Promise<Outcome<BracketView>> {
+    return this.queue.run(id, async () => {
+      if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat place brackets')
+      const standing = (await this.stored(id)).filter((b) => !b.removed)
+      const placed = await this.collaboration.withDocument(id, (doc): Outcome<Bracket['anchor']> => {
+        const anchored = anchorFromQuote(doc, input.anchor)
+        if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
+        const range = resolveAnchor(doc, anchored.anchor)
+        if (range.detached) return refuse(422, 'the passage cannot be anchored')
+        const blocks = textBlocks(doc)
+        for (const other of standing) {
+          const at = resolveAnchor(doc, other.anchor, blocks)
+          if (!at.detached && crosses(range, at))
+            return refuse(409, `the passage crosses the bracket on «${at.text}»: brackets may nest, not cross`)
+        }
+        return ok(anchored.anchor)
+      })
+      if ('failed' in placed) return placed
+      const by = authorOf(account)
+      const bracket: Bracket = {
+        id: randomUUID() as BracketId,
+        documentId: id,
+        anchor: placed.ok,
+        reason: input.reason.trim(),
+        holders: [...new Set(input.holders ?? [])],
+        placedBy: by,
+        placedAt: this.now().toISOString(),
+        options: [],
+        discarded: [],
+        chosen: null,
+        removed: null
+      }
+      return ok(await this.write(bracket, this.act(account, 'bracket.placed', bracket, { holders: bracket.holders.join(' ') })))
+    })
+  }
+
+  /** The account's delegation takes a hold on the bracket; holding again changes nothing. */
+  hold(account: Account, id: DocumentId, bracketId: string): Promise<Outcome<BracketView>> {
+    return this.asDelegation(account, id, bracketId, (bracket, country) => holdBracket(bracket, country), (b, country) =>
+      this.act(account, 'bracket.held', b, { country, holders: b.holders.join(' ') })
+    )
+  }
+
+  /** The account's delegation lifts its hold on the bracket. */
+  lift(account: Account, id: DocumentId, bracketId: string): Promise<Outcome<BracketView>> {
+    return this.asDelegation(account, id, bracketId, (bracket, country) => liftBracket(bracket, country), (b, country) =>
+      this.act(account, 'bracket.lifted', b, { country, holders: b.holders.join(' ') })
+    )
+  }
+
+  /** The account's delegation supports one option of the bracket (moving its support from any other). */
+  support(account: Account, id: DocumentId, bracketId: string, optionId: string): Promise<Outcome<BracketView>> {
+    return this.asDelegation(account, id, bracketId, (bracket, country) => supportOption(bracket, optionId, country), (b, country) =>
+      this.act(account, 'bracket.option.supported', b, { country }, optionId)
+    )
+  }
+
+  /** The account's delegation withdraws its support for an option. */
+  withdrawSupport(account: Account, id: DocumentId, bracketId: string, optionId: string): Promise<Outcome<BracketView>> {
+    return this.asDelegation(account, id, bracketId, (bracket, country) => withdrawSupport(bracket, optionId, country), (b, country) =>
+      this.act(account, 'bracket.option.unsupported', b, { country }, optionId)
+    )
+  }
+
+  /** Removes the bracket: refused (409, naming them) while any country holds it. */
+  remove(account: Account, id: DocumentId, bracketId: string): Promise<Outcome<BracketView>> {
+    return this.update(id, bracketId, async (bracket) => {
+      if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat remove brackets')
+      if (bracket.holders.length > 0 && !bracket.removed)
+        return refuse(409, `the bracket is still held by ${bracket.holders.join(', ')}`, 'bracket_held', { holders: bracket.holders.join(', ') })
+      return conflict(removeBracket(bracket, authorOf(account), this.now().toISOString()))
+    }, (b) => this.act(account, 'bracket.removed', b))
+  }
+
+  /** Adds a competing wording to the bracket. */
+  addOption(account: Account, id: DocumentId, bracketId: string, text: string): Promise<Outcome<BracketView>> {
+    const optionId = randomUUID() as OptionId
+    return this.update(id, bracketId, async (bracket) => {
+      if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat add options to a bracket')
+      return conflict(addOption(bracket, { id: optionId, text: inline(text), supporters: [], addedBy: authorOf(account), addedAt: this.now().toISOString() }))
+    }, (b) => this.act(account, 'bracket.option.added', b, { options: b.options.length }, optionId))
+  }
+
+  /**
+   * Chooses an option: its text replaces the bracketed passage in the live
+   * text (an edit by the deciding account, stored before the choice is),
+   * the other options are set aside, and the bracket then quotes the chosen wording.
+   */
+  choose(account: Account, id: DocumentId, bracketId: string, optionId: string): Promise<Outcome<BracketView>> {
+    return this.update(id, bracketId, async (bracket) => {
+      if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat choose an option')
+      const checked = openOption(bracket, optionId)
+      if ('failed' in checked) return conflict(checked)
+      const { option } = checked
+      let replaced = ''
+      const applied = await this.collaboration
+        .withDocument(
+          id,
+          (doc) => {
+            const before = resolveAnchor(doc, bracket.anchor)
+            if (before.detached) return { failed: 'the bracketed passage no longer exists in the document' }
+            replaced = before.text
+            const origin: UpdateOrigin = { kind: 'edit', account, reason: `bracket ${bracket.id}: option ${option.id} chosen` }
+            return replacePassage(doc, bracket.anchor, option.text, origin)
+          },
+          { adds: Buffer.byteLength(option.text) + 1024 }
+        )
+        .catch((err: unknown) => {
+          if (err instanceof DocumentTooLarge) return { failed: err.message, tooLarge: true }
+          throw err
+        })
+      if ('failed' in applied) return refuse('tooLarge' in applied ? 413 : 409, applied.failed)
+      return conflict(chooseOption(bracket, optionId, { by: authorOf(account), at: this.now().toISOString(), replaced }, applied.anchor))
+    }, (b) => this.act(account, 'bracket.option.chosen', b, { options: b.discarded.length + 1 }, optionId))
+  }
+
+  // A delegation's act for its own country, within an open comment period.
+  private asDelegation(
+    account: Account,
+    id: DocumentId,
+    bracketId: string,
+    change: (bracket: Bracket, country: CountryCode) => BracketChange,
+    act: (after: Bracket, country: CountryCode) => AuditRecord
+  ): Promise<Outcome<BracketView>> {
+    const country = bracketCountryOf(account)
+    return this.update(id, bracketId, async (bracket) => {
+      if (!country) return refuse(403, 'only a delegation holds, lifts or supports, and only for its own country')
+      const refusal = await this.periods.refusal(id)
+      if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
+      return conflict(change(bracket, country))
+    }, (after) => act(after, country as CountryCode))
+  }
+
+  // Reads a bracket, lets `change` decide, stores with its audit entry and announces the result.
+  private update(
+    id: DocumentId,
+    bracketId: string,
+    change: (bracket: Bracket) => Promise<Outcome<Bracket>>,
+    act: (after: Bracket) => AuditRecord
+  ): Promise<Outcome<BracketView>> {
+    return this.queue.run(id, async () => {
+      let bracket: Bracket | undefined
+      try {
+        bracket = await this.records(id).get(bracketId)
+      } catch (err) {
+        if (!(err instanceof DamagedRecordError)) throw err
+        this.onDamaged?.(err.record)
+        return refuse(409, `the stored bracket ${bracketId} is damaged and cannot be read; a backup of the data folder holds it`)
+      }
+      if (!bracket || bracket.removed) return refuse(404, `no bracket ${bracketId} on this document`)
+      const changed = await change(bracket)
+      if ('failed' in changed) return changed
+      // The same record back (a hold held already): nothing to store, record or announce.
+      if (changed.ok === bracket) return ok(await this.collaboration.withDocument(id, (doc) => bracketView(doc, bracket)))
+      return ok(await this.write(changed.ok, act(changed.ok)))
+    })
+  }
+
+  private async write(bracket: Bracket, act: AuditRecord): Promise<BracketView> {
+    await this.audit.record(act, [this.records(bracket.documentId).writeOf(bracket.id, bracket)])
+    const view = await this.collaboration.withDocument(bracket.documentId, (doc) => bracketView(doc, bracket))
+    this.events.publish(bracket.documentId, { type: 'bracket', data: view })
+    return view
+  }
+}
+
+// A rule of the bracket's state refused the change: a conflict (409), or no such option (404).
+const conflict = (changed: BracketChange): Outcome<Bracket> =>
+  'failed' in changed ? refuse(changed.missing ? 404 : 409, changed.failed) : ok(changed.bracket)

@@ -1,0 +1,101 @@
+/**
+ * Brackets as people use them: a delegation holds and lifts a bracket from
+ * its browser while the Presidency's browser shows the change at once; the
+ * Presidency adds an option and chooses it, by keyboard. Needs `npm run build`
+ * first and /usr/bin/chromium.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { expectNoSeriousViolations } from './axe'
+import { openStrategyAs, UI_TIMEOUT, useChromium } from './chromium'
+import { DOC, login, startTestServer, workspaceToday, type TestServer } from '../support'
+
+const POLL = { timeout: UI_TIMEOUT }
+const HURRICANES = 'huracanes Eta e Iota'
+
+const browser = useChromium()
+
+async function call(server: TestServer, token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.server.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  return { status: res.status, body: (await res.json()) as any }
+}
+
+/** A server with a period open today and one bracket on HURRICANES held by Guatemala. */
+async function serverWithBracket(): Promise<{ server: TestServer; bracketId: string }> {
+  const server = await startTestServer()
+  const token = await login(server.server.url, 'ppt')
+  expect((await call(server, token, 'POST', `/api/documents/${DOC}/periods`, { start: workspaceToday(), businessDays: 5 })).status).toBe(201)
+  const placed = await call(server, token, 'POST', `/api/documents/${DOC}/brackets`, {
+    anchor: { type: 'TextQuoteSelector', exact: HURRICANES },
+    reason: 'Mención de eventos concretos en discusión.',
+    holders: ['GT']
+  })
+  expect(placed.status, JSON.stringify(placed.body)).toBe(201)
+  return { server, bracketId: placed.body.bracket.id }
+}
+
+/** The holders the text shows after the bracket's closing mark ("" when none). */
+const holdersInText = (page: Page, bracketId: string) =>
+  page.evaluate((id) => {
+    const marks = document.querySelectorAll(`.document-text .bracket-mark[data-bracket-id="${id}"]`)
+    return marks.length === 2 ? (marks[1]?.querySelector('.bracket-holders')?.textContent ?? '') : null
+  }, bracketId)
+
+const item = (page: Page, bracketId: string) => page.locator(`.bracket-item[data-bracket-id="${bracketId}"]`)
+
+describe('Brackets in the editor', () => {
+  it("A delegation holds and lifts a bracket by keyboard, and the Presidency's browser shows each change at once, in the text and in the panel.", async () => {
+    const { server, bracketId } = await serverWithBracket()
+    const ppt = await openStrategyAs(browser(), server, 'ppt')
+    const mx = await openStrategyAs(browser(), server, 'mx')
+    await expect.poll(() => holdersInText(ppt.page, bracketId), POLL).toBe('GT')
+    await expect.poll(() => mx.page.locator('.document-text .bracket-passage').first().innerText(), POLL).toBe(HURRICANES)
+
+    const hold = item(mx.page, bracketId).getByRole('button', { name: /Mantener el corchete/ })
+    await hold.focus()
+    await mx.page.keyboard.press('Enter')
+    await expect.poll(() => holdersInText(ppt.page, bracketId), POLL).toBe('GT MX')
+    await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-holders-line').innerText(), POLL).toMatch(/GT .*MX/)
+    // The focus stays on the control that acted, now offering to lift.
+    await expect.poll(() => mx.page.evaluate(() => document.activeElement?.textContent), POLL).toBe('Levantar el corchete')
+    await expectNoSeriousViolations(mx.page, "a delegation's bracket panel", '.bracket-panel')
+
+    await mx.page.keyboard.press('Enter')
+    await expect.poll(() => holdersInText(ppt.page, bracketId), POLL).toBe('GT')
+    await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-holders-line').innerText(), POLL).not.toMatch(/MX/)
+    expect(mx.errors).toEqual([])
+    expect(ppt.errors).toEqual([])
+  })
+
+  it('The Presidency adds an option and chooses it by keyboard: the text takes the wording, and the delegation sees it; removal is refused while a country holds the bracket.', async () => {
+    const { server, bracketId } = await serverWithBracket()
+    const ppt = await openStrategyAs(browser(), server, 'ppt', { expectedStatuses: [409] })
+    const gt = await openStrategyAs(browser(), server, 'gt')
+    await expect.poll(() => holdersInText(gt.page, bracketId), POLL).toBe('GT')
+    await expectNoSeriousViolations(ppt.page, "the Presidency's bracket panel", '.bracket-panel')
+
+    await item(ppt.page, bracketId).getByLabel('Texto de una nueva opción').focus()
+    await ppt.page.keyboard.type('fenómenos naturales extremos')
+    await ppt.page.keyboard.press('Enter')
+    await expect.poll(() => item(gt.page, bracketId).locator('.bracket-option').count(), POLL).toBe(1)
+
+    await item(gt.page, bracketId).getByRole('button', { name: /Apoyar esta opción/ }).focus()
+    await gt.page.keyboard.press('Enter')
+    await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-supporters').innerText(), POLL).toMatch(/Apoyada por GT/)
+
+    await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).focus()
+    await ppt.page.keyboard.press('Enter')
+    await expect.poll(() => ppt.page.locator('.bracket-status').innerText(), POLL).toMatch(/aún lo mantienen GT/)
+
+    await item(ppt.page, bracketId).getByRole('button', { name: /Elegir esta opción/ }).focus()
+    await ppt.page.keyboard.press('Enter')
+    await expect.poll(() => gt.page.locator('.document-text .bracket-passage').first().innerText(), POLL).toBe('fenómenos naturales extremos')
+    await expect.poll(() => item(gt.page, bracketId).locator('.bracket-option-name').innerText(), POLL).toMatch(/Elegida/)
+    expect(gt.errors).toEqual([])
+    expect(ppt.errors).toEqual([])
+  })
+})
