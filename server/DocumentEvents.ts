@@ -1,8 +1,12 @@
 import type { DocumentId } from '../src'
 
-/** Something that happened to a document's comments or periods, as sent to its viewers. */
+/**
+ * Something that happened to a document's comments, periods or meetings, as
+ * sent to its viewers. A `meeting` event carries the whole meeting as it now
+ * stands (its focus, its floor): followers move to the paragraph it presents.
+ */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period'
+  readonly type: 'comment' | 'period' | 'meeting'
   readonly data: unknown
 }
 

@@ -35,7 +35,15 @@ export const AUDIT_ACTIONS = [
   'export.comments',
   'export.audit',
   'share.created',
-  'share.withdrawn'
+  'share.withdrawn',
+  'meeting.started',
+  'meeting.focus',
+  'meeting.floor.asked',
+  'meeting.floor.withdrawn',
+  'meeting.floor.given',
+  'meeting.intervention',
+  'meeting.ended',
+  'export.minutes'
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
@@ -58,6 +66,8 @@ export interface AuditTarget {
   readonly period?: string
   readonly account?: string
   readonly share?: string
+  /** A meeting; with `comment`, the meeting an intervention or a decision was made in. */
+  readonly meeting?: string
 }
 
 /** Short facts about an act (a version's name, a deadline, a format); never document text. */
@@ -104,7 +114,10 @@ export const AUDIT_DETAIL_KEYS = [
   'version',
   'observers',
   'proposals',
-  'unplaced'
+  'unplaced',
+  'block',
+  'agenda',
+  'attendees'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

@@ -8,6 +8,7 @@ import { auditRoutes } from './auditRoutes'
 import { collabUpgrade } from './collabUpgrade'
 import { commentRoutes } from './commentRoutes'
 import { markupRoutes } from './markupRoutes'
+import { meetingRoutes } from './meetingRoutes'
 import { documentRoutes, requireDocument } from './documentRoutes'
 import { answerClientError, answerErrors, noRoute } from './errors'
 import { exportRoutes } from './exportRoutes'
@@ -60,6 +61,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   commentRoutes({ document, workspace })
   markupRoutes({ document, workspace })
   periodRoutes({ document, workspace })
+  meetingRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
   auditRoutes({ api, workspace })
