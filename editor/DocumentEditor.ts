@@ -19,6 +19,8 @@ import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 import { narrowRemoteChange } from './remoteChange'
 import { batchRemoteUpdates } from './remoteUpdates'
+import { MeetingPanel } from './meeting/MeetingPanel'
+import { blockAtSelection, meetingFocusPlugin, showMeetingFocus } from './meeting/meetingFocus'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -111,6 +113,7 @@ export class DocumentEditor {
   private readonly detachCitation: () => void
   private readonly stopBatching: () => void
   private readonly comments: DocumentComments
+  private readonly meeting: MeetingPanel
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -120,11 +123,39 @@ export class DocumentEditor {
     const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
     const surface = h('div', { class: 'document-surface' })
     this.comments = new DocumentComments({ documentId, user, t, language: options.language })
+    // The text's paragraphs in reading order, as the minutes number them.
+    const paragraphs = () => {
+      const ids: string[] = []
+      this.view.state.doc.descendants((node) => {
+        if (node.isTextblock && typeof node.attrs.id === 'string') ids.push(node.attrs.id)
+        return !node.isTextblock
+      })
+      return ids
+    }
+    this.meeting = new MeetingPanel({
+      documentId,
+      user,
+      t,
+      language: options.language,
+      text: {
+        // The panel may hear of a meeting before the view is made: it shows the focus again once the text arrives.
+        showFocus: (blockId, scroll) => {
+          if (this.view as EditorView | undefined) showMeetingFocus(this.view, blockId, scroll)
+        },
+        blockAtCursor: () => blockAtSelection(this.view.state),
+        numberOf: (blockId) => {
+          const at = paragraphs().indexOf(blockId)
+          return at === -1 ? undefined : at + 1
+        },
+        blockAt: (n) => paragraphs()[n - 1]
+      }
+    })
     this.element = h(
       'section',
       { class: 'document-editor' },
       h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
       this.comments.banner.element,
+      this.meeting.element,
       h(
         'div',
         { class: 'document-columns' },
@@ -153,6 +184,7 @@ export class DocumentEditor {
       keymap(baseKeymap),
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
+      meetingFocusPlugin(),
       footnotePlugin(),
       ...this.comments.plugins()
     ]
@@ -197,6 +229,7 @@ export class DocumentEditor {
     this.provider.on('sync', (synced) => {
       this.scheduleWordCount()
       if (synced && !revealed && options.blockId) revealed = revealBlock(this.view, options.blockId)
+      if (synced) this.meeting.textArrived()
     })
     this.provider.awareness.on('change', this.renderPresence)
     window.addEventListener('online', this.onNetworkChange)
@@ -272,6 +305,7 @@ export class DocumentEditor {
         self: clientId === this.doc.clientID
       })
     }
+    this.meeting.setAttendees(people)
     this.presenceList.replaceChildren(
       ...people.map((p) => {
         const item = h('li', { class: p.self ? 'self' : '', title: p.name }, labelOf(p))
@@ -308,6 +342,7 @@ export class DocumentEditor {
     cancelAnimationFrame(this.labelFrame)
     this.detachCitation()
     this.comments.destroy()
+    this.meeting.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

@@ -16,3 +16,6 @@ export const readOnlyPluginKey = new PluginKey('consenso-read-only')
 
 /** The block a citation link points at, marked for a moment. */
 export const citedBlockPluginKey = new PluginKey<DecorationSet>('consenso-cited-block')
+
+/** The paragraph a meeting's chair is presenting, marked while the meeting follows it. */
+export const meetingFocusPluginKey = new PluginKey<DecorationSet>('consenso-meeting-focus')
