@@ -54,6 +54,8 @@ export class MeetingPanel {
   private reopenTimer: ReturnType<typeof setTimeout> | undefined
   private destroyed = false
   private shownFocus: string | null = null
+  // The first class of the control last used: a disabled button loses the focus, so it is kept here to find it again once redrawn.
+  private usedControl = ''
   private attendees: readonly Attendee[] = []
   private readonly live: HTMLElement
   // Parts redrawn at each change; the forms around them stay, so that what one types in them survives.
@@ -178,6 +180,7 @@ export class MeetingPanel {
 
   // Runs a call of the API from a button, showing its refusal in words.
   private act(button: HTMLButtonElement | null, call: () => Promise<unknown>): void {
+    this.usedControl = button && !this.interventionForm.contains(button) && !this.startForm.contains(button) ? (button.classList[0] ?? '') : ''
     if (button) button.disabled = true
     this.error.textContent = ''
     call()
@@ -189,6 +192,8 @@ export class MeetingPanel {
       })
       .finally(() => {
         if (button) button.disabled = false
+        if (button?.isConnected && this.usedControl) button.focus()
+        this.usedControl = ''
       })
   }
 
@@ -216,9 +221,10 @@ export class MeetingPanel {
     // A keyboard user's place: the control they used is redrawn, and found again by its class.
     const active = document.activeElement
     const place =
-      active instanceof HTMLElement && this.element.contains(active) && !this.interventionForm.contains(active) && !this.startForm.contains(active)
+      this.usedControl ||
+      (active instanceof HTMLElement && this.element.contains(active) && !this.interventionForm.contains(active) && !this.startForm.contains(active)
         ? ((active.getAttribute('class') ?? '').split(' ')[0] ?? '')
-        : ''
+        : '')
     if (!meeting) {
       this.live.textContent = t('meetingNone')
       this.minutesBox.replaceChildren(...(last ? [this.minutesLinks(last)] : []))
@@ -242,7 +248,8 @@ export class MeetingPanel {
 
   // Focuses the redrawn control of class `place`, or else the panel's heading, so that the keyboard is never dropped at the page's start.
   private restore(place: string): void {
-    if (!place || this.element.contains(document.activeElement)) return
+    if (!place || (this.element.contains(document.activeElement) && !this.usedControl)) return
+    this.usedControl = ''
     const again = this.element.querySelector<HTMLElement>(`.${CSS.escape(place)}:not([hidden])`) ?? this.element.querySelector<HTMLElement>('#meeting-heading')
     again?.focus()
   }
@@ -274,8 +281,8 @@ export class MeetingPanel {
         }, { class: 'present-paragraph' })
       : null
     const toggle = this.following
-      ? this.button(t('meetingBrowseFreely'), () => this.follow(false), { class: 'browse-freely', 'aria-keyshortcuts': 'Alt+Shift+F' })
-      : this.button(t('meetingRejoin'), () => this.follow(true), { class: 'rejoin', 'aria-keyshortcuts': 'Alt+Shift+F' })
+      ? this.button(t('meetingBrowseFreely'), () => this.follow(false), { class: 'follow-toggle browse-freely', 'aria-keyshortcuts': 'Alt+Shift+F' })
+      : this.button(t('meetingRejoin'), () => this.follow(true), { class: 'follow-toggle rejoin', 'aria-keyshortcuts': 'Alt+Shift+F' })
     return [present, toggle, h('span', { class: 'follow-state' }, this.following ? t('meetingFollowing') : t('meetingBrowsing'))]
   }
 
@@ -312,10 +319,10 @@ export class MeetingPanel {
       queue,
       own !== null &&
         (speaking
-          ? this.button(t('meetingYield'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'yield-floor' })
+          ? this.button(t('meetingYield'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'own-floor yield-floor' })
           : waiting
-            ? this.button(t('meetingWithdrawRequest'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'withdraw-request' })
-            : this.button(t('meetingAskFloor'), (b) => this.act(b, () => this.api.askFloor(meeting.id)), { class: 'ask-floor' })),
+            ? this.button(t('meetingWithdrawRequest'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'own-floor withdraw-request' })
+            : this.button(t('meetingAskFloor'), (b) => this.act(b, () => this.api.askFloor(meeting.id)), { class: 'own-floor ask-floor' })),
       this.chair && meeting.queue.length > 0 && this.button(t('meetingNext'), (b) => this.act(b, () => this.api.nextSpeaker(meeting.id)), { class: 'next-speaker' }),
       this.chair &&
         meeting.speaking &&

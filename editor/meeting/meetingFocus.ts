@@ -1,6 +1,5 @@
 import { Plugin, type EditorState } from 'prosemirror-state'
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view'
-import { scrollBehavior } from '../dom'
 import { meetingFocusPluginKey } from '../pluginKeys'
 
 /**
@@ -34,7 +33,12 @@ export function showMeetingFocus(view: EditorView, blockId: string | null, scrol
   view.dispatch(view.state.tr.setMeta(meetingFocusPluginKey, { blockId }))
   if (!scroll || blockId === null) return
   const block = view.dom.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`)
-  if (block instanceof HTMLElement) block.scrollIntoView({ block: 'center', behavior: scrollBehavior() })
+  if (!(block instanceof HTMLElement)) return
+  // A jump, not a smooth scroll: the text's blocks are laid out only near the
+  // view (content-visibility), so the place aimed at moves as they are; the
+  // jump is aimed again once the blocks around it have been laid out.
+  block.scrollIntoView({ block: 'center' })
+  requestAnimationFrame(() => requestAnimationFrame(() => block.isConnected && block.scrollIntoView({ block: 'center' })))
 }
 
 /** The id of the text block the selection starts in (the paragraph "under the cursor"), if it has one. */
