@@ -45,7 +45,9 @@ describe('Meetings', () => {
     for (const body of [{ agenda: [] }, { title: '', agenda: [] }, { title: 'R', agenda: [], attendees: ['XX'] }, { title: 'R', agenda: [], startedBy: 'gt' }])
       expect((await ppt.post(docPath('/meetings'), body)).status).toBe(400)
     expect((await ppt.post(docPath('/meetings'), { title: 'R', agenda: [{ title: 'Punto', blockId: 'no-such-block' }] })).status).toBe(422)
-    expect((await ppt.get(docPath('/meetings'))).body.meetings).toEqual([])
+    // The demo's meeting of 2021, ended, and nothing more.
+    const before = (await ppt.get(docPath('/meetings'))).body.meetings
+    expect(before.map((m: any) => m.endedAt !== null)).toEqual([true])
 
     const meeting = await startMeeting(ppt, [{ title: 'Presentación de la Estrategia', minutes: 50, blockId: first }])
     expect(meeting).toMatchObject({
@@ -62,7 +64,28 @@ describe('Meetings', () => {
     expect((await ppt.post(docPath('/meetings'), { title: 'Otra', agenda: [] })).status).toBe(409)
     // A delegation reads it, as every reader of the document does.
     expect((await gt.get(meetingPath(meeting.id))).body.meeting.id).toBe(meeting.id)
-    expect((await gt.get(docPath('/meetings'))).body.meetings).toHaveLength(1)
+    expect((await gt.get(docPath('/meetings'))).body.meetings).toHaveLength(2)
+  })
+
+  test('The demo replays the third meeting of 12 November 2021, 14:00–16:00 in Mexico City, with its agenda and the statements of Guatemala, Costa Rica and Panamá on record.', async () => {
+    const { server, ppt, gt } = await meetingServer()
+    const [meeting] = (await gt.get(docPath('/meetings'))).body.meetings
+    expect(meeting).toMatchObject({
+      startedAt: '2021-11-12T20:00:00.000Z',
+      endedAt: '2021-11-12T22:00:00.000Z',
+      startedBy: { username: 'ppt' },
+      speaking: null,
+      queue: []
+    })
+    expect(meeting.agenda.map((item: any) => item.minutes)).toEqual([10, 50, 30, 20, 10])
+    expect(meeting.attendees).toHaveLength(11)
+    const interventions = (await gt.get(docPath('/comments'))).body.comments.filter((c: any) => c.kind === 'intervention')
+    expect(interventions.every((c: any) => c.meeting === meeting.id && c.author.username === 'se' && !c.anchor.detached)).toBe(true)
+    expect(interventions.map((c: any) => c.country)).toEqual(expect.arrayContaining(['GT', 'CR', 'PA']))
+    const md = await fetchMinutes(server, ppt, meeting.id, 'md')
+    expect(md).toContain('12 de noviembre de 2021, 14:00–16:00 (America/Mexico_City)')
+    expect(md).toMatch(/\*\*Guatemala\*\*: 15:00–15:10/)
+    expect(md).toContain('Panamá describe el aumento de los flujos extrarregionales')
   })
 
   test('Observers reach no meeting: the same 403 as for the document.', async () => {
@@ -147,6 +170,8 @@ describe('Meetings', () => {
     // In the list, and so in the sidebar and the matrix, like any other input.
     const listed = (await gt.get(docPath('/comments?country=GT'))).body.comments
     expect(listed.find((c: any) => c.id === res.body.comment.id)).toMatchObject({ kind: 'intervention' })
+    const matrix = await fetch(`${server.url}${docPath('/comments/export?format=csv')}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
+    expect(await matrix.text()).toContain(`Intervención en sesión: ${body.summary}`)
   })
 
   test('A proposal accepted while a meeting runs records the meeting; one decided after it ended does not; the minutes list the decision and the text agreed.', async () => {
