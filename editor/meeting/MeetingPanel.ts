@@ -56,6 +56,7 @@ export class MeetingPanel {
   private shownFocus: string | null = null
   // The first class of the control last used: a disabled button loses the focus, so it is kept here to find it again once redrawn.
   private usedControl = ''
+  private lastSpeaker: string | null = null
   private attendees: readonly Attendee[] = []
   private readonly live: HTMLElement
   // Parts redrawn at each change; the forms around them stay, so that what one types in them survives.
@@ -335,7 +336,10 @@ export class MeetingPanel {
     const ordered = [...meeting.attendees, ...COUNTRIES.map((c) => c.code).filter((c) => !meeting.attendees.includes(c))]
     const chosen = this.interventionCountry.value
     this.interventionCountry.replaceChildren(...ordered.map((code) => h('option', { value: code }, this.country(code))))
-    this.interventionCountry.value = meeting.speaking?.country ?? (chosen || ordered[0] || '')
+    // A new speaker is whom the next intervention is likely of; otherwise the Secretariat's choice stays.
+    const speaker = meeting.speaking?.country ?? null
+    this.interventionCountry.value = (speaker !== this.lastSpeaker && speaker) || chosen || speaker || ordered[0] || ''
+    this.lastSpeaker = speaker
   }
 
   private makeInterventionForm(): HTMLFormElement {

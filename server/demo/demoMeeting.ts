@@ -20,13 +20,7 @@ type DemoAct =
   | { readonly at: string; readonly by: 'ppt' | 'se'; readonly give: CountryCode }
   | { readonly at: string; readonly by: 'se'; readonly intervention: { readonly country: CountryCode; readonly on: Place; readonly summary: string } }
 
-/**
- * The third follow-up meeting of the GT-MIM, as the concept note sets it: 12
- * November 2021, 14:00–16:00 (CDMX), virtual, moderated by the Presidency
- * with the Secretariat; its agenda of five items; the Strategy presented
- * axis by axis; the statements of Guatemala, Costa Rica and Panamá on the four
- * thematic axes, moderated by the Secretariat; the interventions on record.
- */
+// The agenda of the concept note, its second and third items on the paragraphs they present.
 const AGENDA = [
   { title: 'Apertura de la reunión y bienvenida', minutes: 10, lead: 'PPT / SE CRM' },
   {
@@ -126,7 +120,11 @@ export const DEMO_MEETING_START = '2021-11-12T20:00:00Z'
 const DEMO_MEETING_END = '2021-11-12T22:00:00Z'
 
 /**
- * Replays the third meeting on the demo Strategy in `past` (a workspace
+ * Replays the third follow-up meeting of the GT-MIM as its concept note sets
+ * it (12 November 2021, 14:00–16:00 CDMX, virtual, moderated by the
+ * Presidency with the Secretariat; the Strategy presented axis by axis; the
+ * statements of Guatemala, Costa Rica and Panamá on the four thematic axes,
+ * moderated by the Secretariat) on the demo Strategy in `past` (a workspace
  * whose clock `at` sets): started and presented by the Presidency, moderated
  * by the Secretariat, with eleven countries present, and ended at 16:00 CDMX.
  */
