@@ -88,6 +88,37 @@ describe('Meetings', () => {
     expect(md).toContain('Panamá describe el aumento de los flujos extrarregionales')
   })
 
+  test('Bad bodies are refused with 4xx and an error, and change nothing: no meeting, no comment, no audit entry.', async () => {
+    const { ppt, se } = await meetingServer()
+    const [first] = await twoParagraphs(ppt)
+    const meeting = await startMeeting(ppt)
+    const state = async () => ({
+      meetings: (await ppt.get(docPath('/meetings'))).body.meetings,
+      comments: (await ppt.get(docPath('/comments'))).body.comments.length,
+      audit: (await ppt.get('/api/audit?limit=1')).body.total
+    })
+    const before = await state()
+    const refusals: Array<[ApiSession, string, unknown]> = [
+      ...[null, [], 'x', 5, { title: 5, agenda: [] }, { title: 'x'.repeat(301), agenda: [] }, { title: 't', agenda: 'no' }, { title: 't', agenda: [{ title: '' }] },
+        { title: 't', agenda: [{ title: 'a', minutes: -1 }] }, { title: 't', agenda: [{ title: 'a', blockId: 7 }] }, { title: 't', agenda: Array.from({ length: 51 }, () => ({ title: 'a' })) },
+        { title: 't', agenda: [], attendees: 'GT' }].map((body): [ApiSession, string, unknown] => [ppt, docPath('/meetings'), body]),
+      ...[null, {}, { blockId: 5 }, { blockId: '' }, { blockId: 'x'.repeat(41) }, { blockId: first, extra: 1 }, { blockId: 'nope' }].map(
+        (body): [ApiSession, string, unknown] => [ppt, meetingPath(meeting.id, '/focus'), body]
+      ),
+      ...[{}, { blockId: first, country: 'gt', summary: 'x' }, { blockId: first, country: 'GT', summary: '   ' }, { blockId: first, country: 'GT', summary: 'x'.repeat(5001) },
+        { blockId: 'nope', country: 'GT', summary: 'x' }, { blockId: first, country: 'GT' }].map((body): [ApiSession, string, unknown] => [se, meetingPath(meeting.id, '/interventions'), body]),
+      [ppt, docPath('/meetings/no-such-meeting/focus'), { blockId: first }],
+      [ppt, meetingPath(meeting.id, '/floor/gt'), {}]
+    ]
+    for (const [session, path, body] of refusals) {
+      const res = await session.post(path, body)
+      expect(res.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400)
+      expect(res.status).toBeLessThan(500)
+      expect(typeof res.body.error).toBe('string')
+    }
+    expect(await state()).toEqual(before)
+  })
+
   test('Observers reach no meeting: the same 403 as for the document.', async () => {
     const { server, ppt } = await meetingServer()
     const meeting = await startMeeting(ppt)
