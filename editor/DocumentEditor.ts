@@ -20,6 +20,8 @@ import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 import { narrowRemoteChange } from './remoteChange'
 import { batchRemoteUpdates } from './remoteUpdates'
+import { MeetingPanel } from './meeting/MeetingPanel'
+import { blockAtSelection, meetingFocusPlugin, showMeetingFocus } from './meeting/meetingFocus'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -113,6 +115,7 @@ export class DocumentEditor {
   private readonly stopBatching: () => void
   private readonly comments: DocumentComments
   private readonly brackets: DocumentBrackets
+  private readonly meeting: MeetingPanel
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -123,11 +126,39 @@ export class DocumentEditor {
     const surface = h('div', { class: 'document-surface' })
     this.comments = new DocumentComments({ documentId, user, t, language: options.language })
     this.brackets = new DocumentBrackets({ documentId, user, t, language: options.language })
+    // The text's paragraphs in reading order, as the minutes number them.
+    const paragraphs = () => {
+      const ids: string[] = []
+      this.view.state.doc.descendants((node) => {
+        if (node.isTextblock && typeof node.attrs.id === 'string') ids.push(node.attrs.id)
+        return !node.isTextblock
+      })
+      return ids
+    }
+    this.meeting = new MeetingPanel({
+      documentId,
+      user,
+      t,
+      language: options.language,
+      text: {
+        // The panel may hear of a meeting before the view is made: it shows the focus again once the text arrives.
+        showFocus: (blockId, scroll) => {
+          if (this.view as EditorView | undefined) showMeetingFocus(this.view, blockId, scroll)
+        },
+        blockAtCursor: () => blockAtSelection(this.view.state),
+        numberOf: (blockId) => {
+          const at = paragraphs().indexOf(blockId)
+          return at === -1 ? undefined : at + 1
+        },
+        blockAt: (n) => paragraphs()[n - 1]
+      }
+    })
     this.element = h(
       'section',
       { class: 'document-editor' },
       h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
       this.comments.banner.element,
+      this.meeting.element,
       h(
         'div',
         { class: 'document-columns' },
@@ -156,6 +187,7 @@ export class DocumentEditor {
       keymap(baseKeymap),
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
+      meetingFocusPlugin(),
       footnotePlugin(),
       ...this.comments.plugins(),
       ...this.brackets.plugins()
@@ -202,6 +234,7 @@ export class DocumentEditor {
     this.provider.on('sync', (synced) => {
       this.scheduleWordCount()
       if (synced && !revealed && options.blockId) revealed = revealBlock(this.view, options.blockId)
+      if (synced) this.meeting.textArrived()
     })
     this.provider.awareness.on('change', this.renderPresence)
     window.addEventListener('online', this.onNetworkChange)
@@ -277,6 +310,7 @@ export class DocumentEditor {
         self: clientId === this.doc.clientID
       })
     }
+    this.meeting.setAttendees(people)
     this.presenceList.replaceChildren(
       ...people.map((p) => {
         const item = h('li', { class: p.self ? 'self' : '', title: p.name }, labelOf(p))
@@ -314,6 +348,7 @@ export class DocumentEditor {
     this.detachCitation()
     this.comments.destroy()
     this.brackets.destroy()
+    this.meeting.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

@@ -20,3 +20,5 @@ export const citedBlockPluginKey = new PluginKey<DecorationSet>('consenso-cited-
 
 /** Brackets shown as [ ] around their passages, with their holders. */
 export const bracketPluginKey = new PluginKey<BracketPluginState>('consenso-brackets')
+/** The paragraph a meeting's chair is presenting, marked while the meeting follows it. */
+export const meetingFocusPluginKey = new PluginKey<DecorationSet>('consenso-meeting-focus')

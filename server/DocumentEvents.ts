@@ -1,11 +1,14 @@
 import type { DocumentId } from '../src'
 
 /**
- * Something that happened to a document's comments, periods or brackets, as
- * sent to its viewers (`bracket`: a `BracketView`, with `removed` set once removed).
+ * Something that happened to a document's comments, periods, brackets or
+ * meetings, as sent to its viewers. A `bracket` event carries a `BracketView`
+ * (with `removed` set once removed); a `meeting` event carries the whole
+ * meeting as it now stands (its focus, its floor): followers move to the
+ * paragraph it presents.
  */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period' | 'bracket'
+  readonly type: 'comment' | 'period' | 'bracket' | 'meeting'
   readonly data: unknown
 }
 

@@ -32,6 +32,7 @@ import { Versions } from './versions/Versions'
 import { Shares } from './sharing'
 import { Exports } from './exchange'
 import { WorkerPool } from './work'
+import { Meetings } from './meetings/Meetings'
 
 // Room an upload's edit needs besides the content it inserts: the record of
 // what it deletes, a few bytes per paragraph removed.
@@ -54,6 +55,8 @@ export class Workspace {
   /** Bracketed passages, their holders and options. */
   readonly brackets: Brackets
   readonly versions: Versions
+  /** Moderated meetings on documents: focus, floor, interventions on the record, minutes. */
+  readonly meetings: Meetings
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
   /** Downloads of comments, versions and comparisons, each recorded in the audit trail. */
@@ -104,8 +107,16 @@ export class Workspace {
     )
     this.settings = new Settings(store, this.audit)
     this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
-    this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged)
+    // Decisions taken while a meeting runs record it (the meetings are made just below).
+    this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged, (id) =>
+      this.meetings.runningId(id)
+    )
     this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, onDamaged)
+    this.meetings = new Meetings(
+      { store, collaboration: this.collaboration, comments: this.comments, events: this.events, audit: this.audit, settings: this.settings, work: this.work },
+      clock,
+      onDamaged
+    )
     this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.exports = new Exports(this)

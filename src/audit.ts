@@ -43,7 +43,15 @@ export const AUDIT_ACTIONS = [
   'bracket.option.added',
   'bracket.option.supported',
   'bracket.option.unsupported',
-  'bracket.option.chosen'
+  'bracket.option.chosen',
+  'meeting.started',
+  'meeting.focus',
+  'meeting.floor.asked',
+  'meeting.floor.withdrawn',
+  'meeting.floor.given',
+  'meeting.intervention',
+  'meeting.ended',
+  'export.minutes'
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
@@ -69,6 +77,8 @@ export interface AuditTarget {
   readonly bracket?: string
   /** One of a bracket's options (with `bracket`). */
   readonly option?: string
+  /** A meeting; with `comment`, the meeting an intervention or a decision was made in. */
+  readonly meeting?: string
 }
 
 /** Short facts about an act (a version's name, a deadline, a format); never document text. */
@@ -117,7 +127,10 @@ export const AUDIT_DETAIL_KEYS = [
   'proposals',
   'unplaced',
   'holders',
-  'options'
+  'options',
+  'block',
+  'agenda',
+  'attendees'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

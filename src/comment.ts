@@ -61,6 +61,8 @@ export interface Decision {
   readonly outcome: 'accepted' | 'rejected'
   readonly by: Author
   readonly at: string
+  /** The meeting running on the document when the decision was taken ("in the room"), set by the server. */
+  readonly meeting?: string
   /** For an accepted proposal: the text as it stood before, replaced by the proposal. */
   readonly replaced?: string
   /**
@@ -85,6 +87,18 @@ export interface Answer {
 }
 
 /**
+ * What kind of input a comment is: a remark written by a delegation (or the
+ * Presidency's note), or an intervention a delegation made in a meeting,
+ * recorded by the Secretariat against the paragraph under discussion.
+ */
+export type CommentKind = 'comment' | 'intervention'
+
+export const COMMENT_KINDS: readonly CommentKind[] = ['comment', 'intervention']
+
+/** A comment's kind; records written before kinds existed are remarks. */
+export const kindOf = (comment: Pick<Comment, 'kind'>): CommentKind => comment.kind ?? 'comment'
+
+/**
  * A country's remark on a passage of a document, with its thread, its status,
  * the Presidency's answer and, if it proposes wording, the proposal. `country`
  * and `author` are stamped by the server from the session.
@@ -104,6 +118,13 @@ export interface Comment {
   readonly answer: Answer | null
   /** The request that made the comment, when its client named it. */
   readonly request?: RequestStamp
+  /**
+   * Absent for a written remark. `intervention`: what `country` said in the
+   * meeting `meeting`, as summarised by `author` (the Secretariat or the Presidency).
+   */
+  readonly kind?: CommentKind
+  /** The meeting an intervention was made in. */
+  readonly meeting?: string
 }
 
 /** Longest comment, reply or answer body, in characters. */

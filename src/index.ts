@@ -39,8 +39,10 @@ export {
   type TextBlock
 } from './anchor'
 export {
+  COMMENT_KINDS,
   COMMENT_STATUSES,
   isCommentStatus,
+  kindOf,
   authorOf,
   authorTitle,
   mayComment,
@@ -53,6 +55,7 @@ export {
   type Author,
   type Comment,
   type CommentId,
+  type CommentKind,
   type CommentStatus,
   type Decision,
   type Reply,
@@ -85,6 +88,26 @@ export {
 } from './bracket'
 export { bracketNote, withBracketMarks, type BracketMarkStyle, type MarkedBracket } from './bracketMarks'
 export type { RequestStamp } from './requestStamp'
+export {
+  askFloor,
+  endMeeting,
+  giveFloor,
+  isRunning,
+  mayChair,
+  moveFocus,
+  nextSpeaker,
+  withdrawFloor,
+  MAX_AGENDA_ITEMS,
+  MAX_INTERVENTION_LENGTH,
+  MAX_MEETING_TITLE,
+  type AgendaItem,
+  type FloorTurn,
+  type Meeting,
+  type MeetingFocus,
+  type MeetingId,
+  type MeetingResult,
+  type SpokenTurn
+} from './meeting'
 export {
   currentPeriod,
   deadlineOf,

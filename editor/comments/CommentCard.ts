@@ -1,4 +1,4 @@
-import { type Author, COMMENT_STATUSES, type CommentStatus, type CommentView, mayComment, mayDecide, mayWithdraw, type User } from '../../src'
+import { type Author, COMMENT_STATUSES, type CommentStatus, type CommentView, mayComment, mayDecide, mayWithdraw, kindOf, type User } from '../../src'
 import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
@@ -138,6 +138,7 @@ export class CommentCard {
       { class: 'card-header' },
       h('span', { class: 'country-chip' }, c.country ?? t('presidencyShort')),
       h('strong', { class: 'card-country' }, country),
+      kindOf(c) === 'intervention' && h('span', { class: 'kind-badge kind-intervention' }, t('interventionKind')),
       h('span', { class: `status-badge status-${c.status}` }, statusLabel(t, c.status))
     )
     const meta = h('p', { class: 'card-byline' }, byline(c.author, c.createdAt, language))

@@ -14,6 +14,7 @@ const CSV_COLUMNS = [
   ['period', 'periodo', 'period'],
   ['account', 'cuenta', 'account'],
   ['share', 'compartición', 'share'],
+  ['meeting', 'reunión', 'meeting'],
   ['details', 'detalles (JSON)', 'details (JSON)'],
   ['address', 'dirección', 'address'],
   ['hash', 'hash', 'hash']
@@ -38,6 +39,7 @@ export function auditToCsv(entries: readonly AuditEntry[], language: 'es' | 'en'
       comment: e.target?.comment ?? '',
       version: e.target?.version ?? '',
       period: e.target?.period ?? '',
+      meeting: e.target?.meeting ?? '',
       account: e.target?.account ?? '',
       share: e.target?.share ?? '',
       details: e.details ? JSON.stringify(e.details) : '',

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import type * as Y from 'yjs'
 import {
   anchorFromQuote,
+  anchorInBlock,
+  COMMENT_KINDS,
   authorOf,
   isCommentStatus,
   mayComment,
@@ -15,6 +17,7 @@ import {
   type Account,
   type Comment,
   type CommentId,
+  type CommentKind,
   type CommentStatus,
   type CommentView,
   type CountryCode,
@@ -50,12 +53,21 @@ const commentRecord = z.object({
     .object({
       text: z.string(),
       decision: z
-        .object({ outcome: z.enum(['accepted', 'rejected']), by: author, at: z.string(), replaced: z.string().optional(), quoted: z.string().optional() })
+        .object({
+          outcome: z.enum(['accepted', 'rejected']),
+          by: author,
+          at: z.string(),
+          replaced: z.string().optional(),
+          quoted: z.string().optional(),
+          meeting: z.string().optional()
+        })
         .nullable()
     })
     .nullable(),
   answer: z.object({ body: z.string(), by: author, at: z.string() }).nullable(),
-  request: requestStampRecord
+  request: requestStampRecord,
+  kind: z.enum(COMMENT_KINDS as [CommentKind, ...CommentKind[]]).optional(),
+  meeting: z.string().optional()
 })
 
 const commentFromJSON = (json: unknown) => commentRecord.parse(json) as unknown as Comment
@@ -90,7 +102,12 @@ export class Comments {
     private readonly now: () => Date,
     quota: CommentQuotaConfig,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
-    private readonly onDamaged?: DamageReport
+    private readonly onDamaged?: DamageReport,
+    /**
+     * The meeting running on a document, if any: a decision taken while one
+     * runs is a decision "in the room" and records the meeting's id. Default none.
+     */
+    private readonly runningMeeting: (id: DocumentId) => Promise<string | undefined> = async () => undefined
   ) {
     this.quota = new CommentQuota(quota, () => now().getTime())
   }
@@ -226,6 +243,49 @@ export class Comments {
       await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment), [
         this.records(id).writeOf(comment.id, comment)
       ])
+      return ok(await this.publish(comment))
+    })
+  }
+
+  /**
+   * What `country` said in the meeting `meeting`, as `account` (the
+   * Secretariat or the Presidency; the meeting's rules are the caller's to
+   * check) summarises it, on the record against the whole paragraph
+   * `blockId`: a comment of kind `intervention`, attributed to the country,
+   * written by the account, with no proposed wording. 422 if the paragraph
+   * is not in the text.
+   */
+  recordIntervention(
+    account: Account,
+    id: DocumentId,
+    input: { readonly meeting: string; readonly blockId: string; readonly country: CountryCode; readonly summary: string }
+  ): Promise<Outcome<CommentView>> {
+    return this.store.locks.run(`comments:${id}`, async () => {
+      if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat record interventions')
+      const anchored = await this.collaboration.withDocument(id, (doc) => {
+        const block = textBlocks(doc).find((b) => b.id === input.blockId)
+        return block ? anchorInBlock(block.element, 0, block.text.length) : { failed: `no paragraph ${input.blockId} in the text` }
+      })
+      if ('failed' in anchored) return refuse(422, anchored.failed)
+      const comment: Comment = {
+        id: randomUUID() as CommentId,
+        documentId: id,
+        country: input.country,
+        author: authorOf(account),
+        createdAt: this.now().toISOString(),
+        body: input.summary.trim(),
+        status: 'open',
+        anchor: anchored.anchor,
+        replies: [],
+        suggestion: null,
+        answer: null,
+        kind: 'intervention',
+        meeting: input.meeting
+      }
+      await this.audit.record(
+        { ...this.act(account, 'meeting.intervention', comment, { country: input.country, block: input.blockId }), target: { document: id, comment: comment.id, meeting: input.meeting } },
+        [this.records(id).writeOf(comment.id, comment)]
+      )
       return ok(await this.publish(comment))
     })
   }
@@ -398,6 +458,7 @@ export class Comments {
       if (comment.suggestion.decision) return refuse(409, `this proposal was already ${comment.suggestion.decision.outcome}`)
       if (comment.status === 'withdrawn') return refuse(409, 'this proposal was withdrawn by its country')
       const at = this.now().toISOString()
+      const meeting = await this.runningMeeting(id)
       let replaced: string | undefined
       let anchor = comment.anchor
       if (outcome === 'accepted') {
@@ -429,10 +490,20 @@ export class Comments {
         status: outcome === 'accepted' ? 'incorporated' : 'not_incorporated',
         suggestion: {
           ...comment.suggestion,
-          decision: { outcome, by: authorOf(account), at, ...(replaced === undefined ? {} : { replaced, quoted: comment.anchor.quote }) }
+          decision: {
+            outcome,
+            by: authorOf(account),
+            at,
+            ...(replaced === undefined ? {} : { replaced, quoted: comment.anchor.quote }),
+            ...(meeting === undefined ? {} : { meeting })
+          }
         }
       })
-    }, (_before, after) => this.act(account, outcome === 'accepted' ? 'proposal.accepted' : 'proposal.rejected', after, { country: after.country, bulk }))
+    }, (_before, after) => {
+      const entry = this.act(account, outcome === 'accepted' ? 'proposal.accepted' : 'proposal.rejected', after, { country: after.country, bulk })
+      const meeting = after.suggestion?.decision?.meeting
+      return meeting === undefined ? entry : { ...entry, target: { ...entry.target, meeting } }
+    })
   }
 
   /** Decides every open proposal of one country, oldest first; reports each outcome. */

@@ -1,4 +1,4 @@
-import { partyName, type CommentStatus, type CommentView } from '../../src'
+import { kindOf, partyName, type CommentStatus, type CommentView } from '../../src'
 import type { MatrixLanguage, MatrixRow } from '../exchange'
 
 const STATUS: Record<MatrixLanguage, Record<CommentStatus, string>> = {
@@ -17,6 +17,9 @@ const STATUS: Record<MatrixLanguage, Record<CommentStatus, string>> = {
     withdrawn: 'Withdrawn'
   }
 }
+
+// What an intervention recorded in a meeting is called in its row: it is input like a comment, said aloud.
+const INTERVENTION: Record<MatrixLanguage, string> = { es: 'Intervención en sesión', en: 'Intervention in session' }
 
 const DETACHED: Record<MatrixLanguage, string> = { es: '(pasaje suprimido)', en: '(passage deleted)' }
 const DELETION: Record<MatrixLanguage, string> = { es: '(suprimir el pasaje)', en: '(delete the passage)' }
@@ -79,7 +82,7 @@ export function commentMatrix(
       paragraph: number === undefined ? '' : `§ ${number}`,
       quote: quoteOf(c),
       country: partyName({ role: c.author.role, country: c.country }, language),
-      comment: [c.body, ...replies].join('\n'),
+      comment: [kindOf(c) === 'intervention' ? `${INTERVENTION[language]}: ${c.body}` : c.body, ...replies].join('\n'),
       proposal: c.suggestion ? c.suggestion.text || DELETION[language] : '',
       decision: c.suggestion ? DECISION[language][c.suggestion.decision?.outcome ?? 'pending'] : '',
       status: STATUS[language][c.status],

@@ -7,6 +7,7 @@ import { defaultSessions } from '../config'
 import { Workspace } from '../Workspace'
 import { bracketNovemberDraft, negotiateNovemberBrackets, type DemoBracketsContext } from './demoBrackets'
 import { DEMO_COMMENTS } from './demoComments'
+import { replayThirdMeeting } from './demoMeeting'
 import { novemberEdits } from './novemberEdits'
 
 /** The id of the demo Strategy. */
@@ -142,6 +143,8 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
   now = new Date('2021-11-12T16:00:00Z')
   must('open the November period', await past.periods.open(ppt, DEMO_DOCUMENT_ID, '2021-11-12' as IsoDate, { businessDays: 5 }))
   await negotiateNovemberBrackets(bracketing, brackets)
+  // That afternoon, the third meeting discusses the November draft (see demoMeeting).
+  await replayThirdMeeting(past, DEMO_DOCUMENT_ID, (iso) => (now = new Date(iso)), account)
   now = new Date('2021-11-17T15:00:00Z')
   must(
     'a November comment',

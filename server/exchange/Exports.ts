@@ -179,9 +179,11 @@ export class Exports {
   }
 }
 
-// A download's file name from a title: accents kept (express writes
-// `filename*` in UTF-8), characters that file systems or headers reject replaced.
-const fileNameOf = (title: string, extension: string): string =>
+/**
+ * A download's file name from a title: accents kept (express writes
+ * `filename*` in UTF-8), characters that file systems or headers reject replaced.
+ */
+export const fileNameOf = (title: string, extension: string): string =>
   `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`
 
 // Markdown escapes "[" and "]" in text ("\\["): the marks go in as characters of

@@ -23,5 +23,5 @@ export { commentsToDocx, type MatrixMeta } from './commentsToDocx'
 /** Re-exported so that routes find every format in one place. */
 export { serializeMarkdown } from '../../src'
 export { DOCX_MIME_TYPE, CSV_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
-export { Exports, MATRIX_FORMATS, VERSION_FORMATS, type ExportedFile, type ExportSources, type MatrixFormat, type VersionFormat } from './Exports'
+export { Exports, fileNameOf, MATRIX_FORMATS, VERSION_FORMATS, type ExportedFile, type ExportSources, type MatrixFormat, type VersionFormat } from './Exports'
 export { readMarkup, type Markup, type MarkupChange, type MarkupComment, type MarkupPlace } from './readMarkup'

@@ -9,6 +9,7 @@ import { collabUpgrade } from './collabUpgrade'
 import { bracketRoutes } from './bracketRoutes'
 import { commentRoutes } from './commentRoutes'
 import { markupRoutes } from './markupRoutes'
+import { meetingRoutes } from './meetingRoutes'
 import { documentRoutes, requireDocument } from './documentRoutes'
 import { answerClientError, answerErrors, noRoute } from './errors'
 import { exportRoutes } from './exportRoutes'
@@ -62,6 +63,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   markupRoutes({ document, workspace })
   periodRoutes({ document, workspace })
   bracketRoutes({ document, workspace })
+  meetingRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
   auditRoutes({ api, workspace })

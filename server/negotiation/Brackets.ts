@@ -28,7 +28,7 @@ import {
   type NewBracket,
   type OptionId
 } from '../../src'
-import { DamagedRecordError, RecordStore, SerialQueue, type DamageReport, type Store } from '../../storage'
+import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Periods } from '../comments/Periods'
@@ -73,8 +73,6 @@ const inline = (text: string) => text.trim().replace(/\s*\n\s*/g, ' ')
  * record, and told to the document's viewers. One change at a time per document.
  */
 export class Brackets {
-  private readonly queue = new SerialQueue<DocumentId>()
-
   constructor(
     private readonly store: Store,
     private readonly collaboration: Collaboration,
@@ -119,7 +117,7 @@ export class Brackets {
    * nest, never cross.
    */
   place(account: Account, id: DocumentId, input: NewBracket): Promise<Outcome<BracketView>> {
-    return this.queue.run(id, async () => {
+    return this.store.locks.run(`brackets:${id}`, async () => {
       if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat place brackets')
       const standing = (await this.stored(id)).filter((b) => !b.removed)
       const placed = await this.collaboration.withDocument(id, (doc): Outcome<Bracket['anchor']> => {
@@ -258,7 +256,7 @@ export class Brackets {
     change: (bracket: Bracket) => Promise<Outcome<Bracket>>,
     act: (after: Bracket) => AuditRecord
   ): Promise<Outcome<BracketView>> {
-    return this.queue.run(id, async () => {
+    return this.store.locks.run(`brackets:${id}`, async () => {
       let bracket: Bracket | undefined
       try {
         bracket = await this.records(id).get(bracketId)

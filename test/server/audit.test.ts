@@ -382,7 +382,7 @@ describe('Reading the trail', () => {
     expect(res.text.charCodeAt(0)).toBe(0xfeff)
     const rows = parseCsv(res.text, { bom: true }) as string[][]
     expect(rows[0]).toEqual([
-      'n.º', 'fecha y hora (UTC)', 'usuario', 'rol', 'país', 'acción', 'documento', 'comentario', 'versión', 'periodo', 'cuenta', 'compartición', 'detalles (JSON)', 'dirección', 'hash'
+      'n.º', 'fecha y hora (UTC)', 'usuario', 'rol', 'país', 'acción', 'documento', 'comentario', 'versión', 'periodo', 'cuenta', 'compartición', 'reunión', 'detalles (JSON)', 'dirección', 'hash'
     ])
     expect(rows.slice(1)).toEqual(
       json.map((e) => [
@@ -398,6 +398,7 @@ describe('Reading the trail', () => {
         e.target?.period ?? '',
         e.target?.account ?? '',
         e.target?.share ?? '',
+        e.target?.meeting ?? '',
         e.details ? JSON.stringify(e.details) : '',
         e.address ?? '',
         e.hash
@@ -409,7 +410,7 @@ describe('Reading the trail', () => {
     expect(english.disposition).toMatch(new RegExp(`^attachment; filename="?audit-trail-${workspaceToday()}\\.csv"?$`))
     const [header, ...created] = parseCsv(english.text, { bom: true }) as string[][]
     expect(header?.slice(0, 3)).toEqual(['seq', 'time (UTC)', 'username'])
-    const details = JSON.parse(created.at(-1)?.[12] ?? '{}')
+    const details = JSON.parse(created.at(-1)?.[13] ?? '{}')
     // (A form sends its line breaks as CRLF.)
     expect(details).toMatchObject({ title: 'Plan "A", segunda\r\nlínea', file: '=cmd.md' })
     expect(details).toEqual((await wholeTrail(ppt, 'action=document.created')).at(-1)?.details)

@@ -108,8 +108,9 @@ describe('Writing comments', () => {
     // The demo's own comments, decided or not, detached or not, have the same shape.
     expect(all.length).toBeGreaterThan(mine.length)
     for (const c of all) {
+      // An intervention recorded in a meeting (the demo's third meeting) also says so, and which meeting.
       expect(Object.keys(c).sort()).toEqual(
-        ['id', 'documentId', 'country', 'author', 'createdAt', 'body', 'status', 'anchor', 'replies', 'suggestion', 'answer'].sort()
+        ['id', 'documentId', 'country', 'author', 'createdAt', 'body', 'status', 'anchor', 'replies', 'suggestion', 'answer', ...(c.kind === 'intervention' ? ['kind', 'meeting'] : [])].sort()
       )
       expect(c).toMatchObject({
         id: expect.any(String),
@@ -159,7 +160,8 @@ describe('Writing comments', () => {
     await check('?status=not_incorporated', (c) => c.status === 'not_incorporated', [mx2.id])
     await check('?country=MX&status=open', (c) => c.country === 'MX' && c.status === 'open', [mx1.id])
     // The demo's own comments are filtered the same way.
-    expect((await listed(ppt, '?country=GT')).map((c) => c.country)).toEqual(['GT', 'GT'])
+    // (Two written comments of Guatemala and its statement in the third meeting.)
+    expect((await listed(ppt, '?country=GT')).map((c) => c.country)).toEqual(['GT', 'GT', 'GT'])
     expect(await listed(ppt, '?country=PA&status=withdrawn')).toEqual([])
     for (const query of ['?country=XX', '?country=mx', '?status=cerrado']) {
       const res = await ppt.get(docPath(`/comments${query}`))
