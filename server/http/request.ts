@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import type { Request } from 'express'
+import type { Application, Express, Request } from 'express'
 import { parse as parseCookie } from 'cookie'
 import type { z } from 'zod'
 import { IDEMPOTENCY_HEADER, type RefusalCode } from '../../src'
@@ -43,6 +43,24 @@ export function credentialsOf(req: IncomingMessage): Credentials | undefined {
   if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), via: 'bearer' }
   const cookie = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined
   return cookie ? { token: cookie, via: 'cookie' } : undefined
+}
+
+/**
+ * Where a request comes from: the peer's address, or the client's as a
+ * trusted proxy forwards it (`ServerConfig.trustProxy`, set on the app as
+ * `trust proxy`). Express's own `req.ip`, so that the login throttle, the
+ * audit trail and the connection limits count the same client alike, also
+ * for a request express never routes (a WebSocket upgrade).
+ */
+export function clientAddressOf(app: Application, req: IncomingMessage): string {
+  // Express computes `ip` from `app`, the headers and the socket alone.
+  const seen = Object.create((app as Express).request, {
+    app: { value: app },
+    headers: { value: req.headers },
+    socket: { value: req.socket },
+    connection: { value: req.socket }
+  }) as Request
+  return seen.ip ?? req.socket.remoteAddress ?? 'unknown'
 }
 
 /** Validates a JSON body against `schema`, or fails with 400 and the first problem. */
