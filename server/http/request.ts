@@ -23,7 +23,13 @@ export class HttpError extends Error {
     /** Sent as `Retry-After`, in seconds. */
     readonly retryAfterSeconds?: number
   ) {
+    // A refusal is an answer, not a fault: nobody reads its stack, and
+    // capturing one through express's layers is most of what answering a
+    // flood of refused requests (429 to an attacker) costs the event loop.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = stackTraceLimit
   }
 }
 
