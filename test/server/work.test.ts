@@ -132,6 +132,27 @@ describe('The pool is shared fairly', () => {
     expect((await getWithRetry(server, await signIn(server, 'mx'), path)).status).toBe(200)
   })
 
+  test('An upload over the account’s rate is refused with 429 before its body is read: a body multer could not parse is refused so, not parsed.', async () => {
+    const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 1 } } } })
+    const ppt = await signIn(server, 'ppt')
+    // Cut short: parsing it ends in 400.
+    const broken = () =>
+      fetch(`${server.url}/api/documents`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ppt.token}`, 'Content-Type': 'multipart/form-data; boundary=frontera' },
+        body: '--frontera\r\nContent-Disposition: form-data; name="file"; filename="a.md"\r\n\r\nSin final'
+      })
+    const first = await broken()
+    expect(first.status).toBe(400)
+    const second = await broken()
+    expect(second.status).toBe(429)
+    expect(((await second.json()) as { error: string }).error).toMatch(/too many imports, comparisons or exports from this account/)
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0)
+    // A good upload of the same account is refused likewise; another account's is imported.
+    expect((await sendFile(server, ppt, 'POST', '/api/documents', { bytes: markdownParagraphs(3), name: 'b.md' }, 'Otro')).status).toBe(429)
+    expect((await sendFile(server, await signIn(server, 'se'), 'POST', '/api/documents', { bytes: markdownParagraphs(3), name: 'c.md' }, 'Otro')).status).toBe(201)
+  })
+
   test('The comparison of two published versions, asked again and again, is made once, yet every request counts against the rate.', async () => {
     const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 5 } } } })
     const revisor = await signIn(server, 'revisor')
