@@ -1,13 +1,16 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type LeftOut, type VersionDiff } from '../../src'
+import { diffDocuments, schema, serializeMarkdown, type AuditEntry, type DiffBudget, type DocumentDiff, type LeftOut, type VersionDiff } from '../../src'
+import { auditToCsv } from '../audit/auditToCsv'
+import { commentsToCsv } from '../exchange/commentsToCsv'
 import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
-import type { MatrixRow } from '../exchange/MatrixRow'
+import type { MatrixLanguage, MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
 import { defaultImportLimits } from '../exchange/ImportLimits'
 import { importFileReporting } from '../exchange/importFile'
 import { readMarkup, type Markup } from '../exchange/readMarkup'
 import { versionToDocx, type VersionMeta } from '../exchange/versionToDocx'
+import { versionToHtml } from '../exchange/versionToHtml'
 
 /**
  * The heavy work the server does off its event loop, by kind: what each job
@@ -33,6 +36,14 @@ export interface Jobs {
   versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta }; output: Uint8Array }
   /** The comment matrix as Word (see `commentsToDocx`). */
   matrixDocx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
+  /** A version as Markdown, UTF-8 (see `serializeMarkdown`). */
+  versionMarkdown: { input: { readonly content: unknown }; output: Uint8Array }
+  /** A version as a self-contained HTML page, UTF-8 (see `versionToHtml`). */
+  versionHtml: { input: { readonly content: unknown; readonly meta: VersionMeta }; output: Uint8Array }
+  /** The comment matrix as CSV, UTF-8 (see `commentsToCsv`). */
+  matrixCsv: { input: { readonly rows: readonly MatrixRow[]; readonly language: MatrixLanguage }; output: Uint8Array }
+  /** Audit entries as CSV, UTF-8 (see `auditToCsv`). */
+  auditCsv: { input: { readonly entries: readonly AuditEntry[]; readonly language: 'es' | 'en' }; output: Uint8Array }
 }
 
 export type JobKind = keyof Jobs
@@ -62,5 +73,11 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
   versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta),
-  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta)
+  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta),
+  versionMarkdown: async ({ content }) => utf8(serializeMarkdown(documentOf(content))),
+  versionHtml: async ({ content, meta }) => utf8(versionToHtml(documentOf(content), meta)),
+  matrixCsv: async ({ rows, language }) => utf8(commentsToCsv(rows, { language })),
+  auditCsv: async ({ entries, language }) => utf8(auditToCsv(entries, language))
 }
+
+const utf8 = (text: string) => new TextEncoder().encode(text)

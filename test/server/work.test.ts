@@ -9,6 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { describe, expect, test } from 'vitest'
 import { defaultWork } from '../../server'
+import { runJob } from '../../server/work'
 import { handMadeDocxParts, para, run, zip } from '../exchange/helpers'
 import { docPath, signIn, startTestServer, type ApiAnswer, type ApiSession, type Reachable } from '../support'
 
@@ -113,6 +114,30 @@ describe('Comparisons and exports have a time budget', () => {
     const word = await getWithRetry(server, revisor, docPath(`/diff/export?from=${october}&to=${november}&format=docx`))
     expect(word.status).toBe(422)
     expect(word.body.error).toMatch(/took longer than its budget/)
+  })
+})
+
+describe('Every export is made in the worker pool', () => {
+  test('Markdown, HTML and CSV exports each run one job in the pool, and their bytes are what the conversion gives.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const { november } = await demoVersionIds(ppt)
+    const version = (await ppt.get(docPath(`/versions/${november}`))).body.version as { content: unknown; name: string; createdAt: string }
+    const download = async (path: string) => {
+      const before = server.workspace.work.answered
+      const res = await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
+      expect(res.status, path).toBe(200)
+      const bytes = new Uint8Array(await res.arrayBuffer())
+      expect(server.workspace.work.answered - before, `${path} runs one job`).toBe(1)
+      return bytes
+    }
+    expect(await download(docPath(`/versions/${november}/export?format=md`))).toEqual(await runJob('versionMarkdown', { content: version.content }))
+    const html = new TextDecoder().decode(await download(docPath(`/versions/${november}/export?format=html`)))
+    expect(html).toContain(version.name)
+    const csv = new TextDecoder().decode(await download(docPath('/comments/export?format=csv&lang=es')))
+    expect(csv.split('\r\n').length).toBeGreaterThan(2)
+    const audit = new TextDecoder().decode(await download('/api/audit?format=csv&lang=en'))
+    expect(audit).toMatch(/login/)
   })
 })
 
