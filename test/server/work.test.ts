@@ -9,6 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { describe, expect, test } from 'vitest'
 import { defaultWork } from '../../server'
+import { RATE_REFUSAL_PAUSE_MS } from '../../server/http/errors'
 import { runJob } from '../../server/work'
 import { handMadeDocxParts, para, run, zip } from '../exchange/helpers'
 import { docPath, signIn, startTestServer, type ApiAnswer, type ApiSession, type Reachable } from '../support'
@@ -176,6 +177,23 @@ describe('The pool is shared fairly', () => {
     // A good upload of the same account is refused likewise; another account's is imported.
     expect((await sendFile(server, ppt, 'POST', '/api/documents', { bytes: markdownParagraphs(3), name: 'b.md' }, 'Otro')).status).toBe(429)
     expect((await sendFile(server, await signIn(server, 'se'), 'POST', '/api/documents', { bytes: markdownParagraphs(3), name: 'c.md' }, 'Otro')).status).toBe(201)
+  })
+
+  test('A script asking again as soon as it is refused gets its 429s at a pause each, so that its refusals cannot take the event loop.', async () => {
+    const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 1 } } } })
+    const revisor = await signIn(server, 'revisor')
+    const { october, november } = await demoVersionIds(revisor)
+    const path = docPath(`/diff?from=${october}&to=${november}`)
+    expect((await getWithRetry(server, revisor, path)).status).toBe(200)
+    const started = performance.now()
+    const refused = []
+    for (let i = 0; i < 4; i++) refused.push(await getWithRetry(server, revisor, path))
+    expect(refused.map((r) => r.status)).toEqual([429, 429, 429, 429])
+    expect(performance.now() - started).toBeGreaterThanOrEqual(4 * RATE_REFUSAL_PAUSE_MS - 20)
+    // Meanwhile the server answers everyone else at once.
+    const health = performance.now()
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    expect(performance.now() - health).toBeLessThan(RATE_REFUSAL_PAUSE_MS)
   })
 
   test('The comparison of two published versions, asked again and again, is made once, yet every request counts against the rate.', async () => {
