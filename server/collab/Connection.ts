@@ -11,6 +11,7 @@ import {
   checkUpdateReferences,
   CloseCode,
   encodeAwarenessMessage,
+  encodeUpdateMessage,
   MessageType,
   readAwarenessUpdate,
   SyncStep,
@@ -244,14 +245,23 @@ export class Connection {
         const stateVector = decoding.readVarUint8Array(decoder)
         checkEnd(decoder, MessageType.sync)
         // Validates the state vector before it is used to encode the diff.
-        Y.decodeStateVector(stateVector)
+        const hasNothing = Y.decodeStateVector(stateVector).size === 0
+        // A client that has nothing gets the stored bytes while they are not
+        // applied yet, and afterwards the room's whole state as last encoded
+        // plus the updates since (Room.wholeState): neither encodes the
+        // document per client. Any other client gets what it lacks.
+        const [step2, ...updates] = this.stored
+          ? [hasNothing ? this.stored : Y.diffUpdate(this.stored, stateVector)]
+          : hasNothing
+            ? this.room.wholeState()
+            : [Y.encodeStateAsUpdate(this.room.doc, stateVector)]
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         encoding.writeVarUint(encoder, SyncStep.step2)
-        encoding.writeVarUint8Array(encoder, this.stored ? storedDiff(this.stored, stateVector) : Y.encodeStateAsUpdate(this.room.doc, stateVector))
-        const answer = encoding.toUint8Array(encoder)
+        encoding.writeVarUint8Array(encoder, step2 as Uint8Array)
+        const answer = [encoding.toUint8Array(encoder), ...updates.map(encodeUpdateMessage)]
         // What the client costs the server is the answer: up to the whole document.
-        if (this.charge('updates', 0, answer.byteLength)) this.send(answer)
+        if (this.charge('updates', 0, answer.reduce((sum, message) => sum + message.byteLength, 0))) for (const message of answer) this.send(message)
         break
       }
       case SyncStep.step2:
@@ -331,11 +341,6 @@ type DeferredKind = 'step1' | 'awareness' | 'query'
 // The kind of a message that may wait for the latest of its kind, from its
 // first bytes (the type and the sync step are one-byte varUints); undefined
 // for a document update, which is handled in order, always.
-// What of the stored state a client lacks, from the bytes alone: all of it for a client that has nothing.
-function storedDiff(state: Uint8Array, stateVector: Uint8Array): Uint8Array {
-  return Y.decodeStateVector(stateVector).size === 0 ? state : Y.diffUpdate(state, stateVector)
-}
-
 function deferredKindOf(message: Uint8Array): DeferredKind | undefined {
   if (message[0] === MessageType.sync) return message[1] === SyncStep.step1 ? 'step1' : undefined
   if (message[0] === MessageType.awareness) return 'awareness'

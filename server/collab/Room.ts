@@ -25,6 +25,13 @@ export const PRESENCE_BINDING_MS = 10 * 60 * 1000
 export const FIRST_STEP1_WAIT_MS = 50
 
 /**
+ * Most updates kept after the document's last encoding for
+ * {@link Room.wholeState}: 256, some seconds of ten people typing, beyond
+ * which a new encoding is cheaper for clients than applying them one by one.
+ */
+export const WHOLE_STATE_MAX_UPDATES = 256
+
+/**
  * One loaded document and the connections editing it. Keeps the Y.Doc
  * (garbage-collected, as a y-websocket server keeps it: a version is its
  * ProseMirror JSON, so no deleted text is kept for one), relays changes and
@@ -55,6 +62,10 @@ export class Room {
   // Who first spoke for each awareness client id in this document: the
   // session, and when its connection speaking for it left (undefined while open).
   private readonly presenceOwners = new Map<number, { sessionId: string; leftAt: number | undefined }>()
+
+  // The whole document as last encoded and the updates made since, in
+  // order (see wholeState); undefined until asked for, and once outgrown.
+  private encoded: { readonly state: Uint8Array; readonly since: Uint8Array[]; sinceBytes: number } | undefined
 
   private pending: Uint8Array[] = []
   // Bytes of the stored state as loaded plus those stored since, and bytes
@@ -128,6 +139,7 @@ export class Room {
   // Every write to the doc carries an UpdateOrigin (see types.ts); a
   // connection's own is a distinct object, so its changes are not echoed back.
   private readonly onUpdate = (update: Uint8Array, origin: UpdateOrigin) => {
+    this.noteEncodedUpdate(update)
     this.broadcast.update(update, origin)
     this.hooks.onChange?.(this.id, update, origin)
     if (origin !== STORAGE_ORIGIN) {
@@ -135,6 +147,34 @@ export class Room {
       this.unstoredBytes += update.byteLength
       this.schedule()
     }
+  }
+
+  /**
+   * The whole document as updates to apply in order: its state as last
+   * encoded (`Y.encodeStateAsUpdate`), then the updates made since. What a
+   * client that has nothing asks for (a sync step 1 with an empty state
+   * vector), without encoding the document again for each such client, on
+   * the event loop: it is encoded again only once the updates since outgrow
+   * {@link WHOLE_STATE_MAX_UPDATES} or a quarter of its size. Applied in
+   * order, the parts give what a fresh encoding does. Needs the document loaded.
+   */
+  wholeState(): Uint8Array[] {
+    const { pendingStructs, pendingDs } = this.doc.store
+    // Changes Yjs holds back (waiting for those they depend on) are in no
+    // update event, only in a fresh encoding: rare, and then not cached.
+    if (pendingStructs || pendingDs) return [Y.encodeStateAsUpdate(this.doc)]
+    this.encoded ??= { state: Y.encodeStateAsUpdate(this.doc), since: [], sinceBytes: 0 }
+    return [this.encoded.state, ...this.encoded.since]
+  }
+
+  private noteEncodedUpdate(update: Uint8Array): void {
+    const encoded = this.encoded
+    if (!encoded) return
+    encoded.since.push(update)
+    encoded.sinceBytes += update.byteLength
+    // Past this, a client would apply more small updates than the encoding
+    // saves: the next client that asks pays for one new encoding.
+    if (encoded.since.length > WHOLE_STATE_MAX_UPDATES || encoded.sinceBytes * 4 > encoded.state.byteLength) this.encoded = undefined
   }
 
   private readonly onAwarenessUpdate = (

@@ -1,6 +1,6 @@
 export { Collaboration, defaultUnloadAfterMs, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
-export { PRESENCE_BINDING_MS, Room } from './Room'
+export { PRESENCE_BINDING_MS, Room, WHOLE_STATE_MAX_UPDATES } from './Room'
 export { ConnectionLimits, type ConnectionSlot } from './ConnectionLimits'
 export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'

@@ -1,5 +1,4 @@
-import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { authorTitle, partyName, ROLE_TITLES, schema, serializeMarkdown, textBlocks, withBracketMarks, type Account, type DocumentMeta, type MarkedBracket } from '../../src'
+import { authorTitle, partyName, ROLE_TITLES, textBlocks, type Account, type DocumentMeta, type MarkedBracket } from '../../src'
 import { actorOf, type AuditLog, type AuditTarget } from '../audit'
 import type { Collaboration } from '../collab'
 import { commentMatrix } from '../comments/commentMatrix'
@@ -7,10 +6,8 @@ import type { Comments } from '../comments/Comments'
 import { ok, type Outcome } from '../Outcome'
 import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
-import { commentsToCsv } from './commentsToCsv'
 import type { MatrixLanguage } from './MatrixRow'
 import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
-import { versionToHtml } from './versionToHtml'
 import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
@@ -39,7 +36,7 @@ export interface ExportSources {
   readonly versions: Pick<Versions, 'get' | 'compare'>
   readonly shares: Pick<Shares, 'open'>
   readonly audit: Pick<AuditLog, 'record'>
-  /** The worker pool comparisons and Word files are made in. */
+  /** The worker pool comparisons and every exported file are made in. */
   readonly work: Pick<WorkerPool, 'run' | 'admit'>
 }
 
@@ -66,20 +63,19 @@ export class Exports {
 
   /**
    * The comment matrix of `document`, in the order of its text (a comment's
-   * paragraph is numbered as the live text stands now). The Word file is
-   * made in the worker pool: refused when the pool refuses (see `refusalOf`).
+   * paragraph is numbered as the live text stands now). The file is made in
+   * the worker pool: refused when the pool refuses (see `refusalOf`).
    */
   async commentMatrix(account: Account, document: DocumentMeta, format: MatrixFormat, language: MatrixLanguage): Promise<Outcome<ExportedFile>> {
     const comments = await this.sources.comments.list(document.id)
     const numbers = await this.sources.collaboration.withDocument(document.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
     const rows = commentMatrix(comments, numbers, language)
-    let bytes: Uint8Array
-    if (format === 'csv') bytes = new TextEncoder().encode(commentsToCsv(rows, { language }))
-    else {
-      const made = await this.sources.work.run(account.username, 'matrixDocx', { rows, meta: { title: document.title, language, author: authorTitle(account) } })
-      if ('refused' in made) return refusalOf(made, 422)
-      bytes = made.ok
-    }
+    const made =
+      format === 'csv'
+        ? await this.sources.work.run(account.username, 'matrixCsv', { rows, language })
+        : await this.sources.work.run(account.username, 'matrixDocx', { rows, meta: { title: document.title, language, author: authorTitle(account) } })
+    if ('refused' in made) return refusalOf(made, 422)
+    const bytes = made.ok
     await this.sources.audit.record({
       action: 'export.comments',
       actor: actorOf(account),
@@ -161,19 +157,19 @@ export class Exports {
     return ok({ fileName: fileNameOf(`${document.title} - ${diff.from.name} a ${diff.to.name}`, 'docx'), mimeType: DOCX_MIME_TYPE, bytes })
   }
 
-  // A version's file; the Word file made in the worker pool.
+  // A version's file, made in the worker pool whatever its format: each grows with the text.
   private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
     const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
-    let bytes: Uint8Array
+    const { content } = version
     const brackets = version.brackets ?? []
-    if (format === 'md') bytes = new TextEncoder().encode(markdownWithBrackets(ProseMirrorNode.fromJSON(schema, version.content), brackets))
-    else if (format === 'html')
-      bytes = new TextEncoder().encode(versionToHtml(withBracketMarks(ProseMirrorNode.fromJSON(schema, version.content), brackets, { notes: true }), meta))
-    else {
-      const made = await this.sources.work.run(account.username, 'versionDocx', { content: version.content, meta, brackets })
-      if ('refused' in made) return refusalOf(made, 422)
-      bytes = made.ok
-    }
+    const made =
+      format === 'md'
+        ? await this.sources.work.run(account.username, 'versionMarkdown', { content, brackets })
+        : format === 'html'
+          ? await this.sources.work.run(account.username, 'versionHtml', { content, meta, brackets })
+          : await this.sources.work.run(account.username, 'versionDocx', { content, meta, brackets })
+    if ('refused' in made) return refusalOf(made, 422)
+    const bytes = made.ok
     await this.sources.audit.record({ action: 'export.version', actor: actorOf(account), target, details: { format, name: version.name } })
     return ok({ fileName: fileNameOf(`${title} - ${version.name}`, format), mimeType: VERSION_MIME_TYPES[format], bytes })
   }
@@ -185,16 +181,3 @@ export class Exports {
  */
 export const fileNameOf = (title: string, extension: string): string =>
   `${title.replace(/[\\/:*?"<>|\p{C}]+/gu, '-').replace(/\s+/g, ' ').trim().slice(0, 150) || 'documento'}.${extension}`
-
-// Markdown escapes "[" and "]" in text ("\\["): the marks go in as characters of
-// Unicode's private use area, which it leaves alone, and become brackets once written.
-const OPEN_MARK = '\uE000'
-const CLOSE_MARK = '\uE001'
-
-// A version as Markdown, its bracketed passages written as [ … ].
-function markdownWithBrackets(doc: ProseMirrorNode, brackets: readonly MarkedBracket[]): string {
-  if (brackets.length === 0) return serializeMarkdown(doc)
-  return serializeMarkdown(withBracketMarks(doc, brackets, { open: OPEN_MARK, close: CLOSE_MARK }))
-    .replaceAll(OPEN_MARK, '[')
-    .replaceAll(CLOSE_MARK, ']')
-}

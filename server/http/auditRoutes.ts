@@ -1,12 +1,13 @@
 import type { Request, Response, Router } from 'express'
 import { z } from 'zod'
 import { AUDIT_ACTIONS, isIsoDate, mayReadAuditTrail, todayIn, type Account, type AuditCheck, type AuditEntry, type AuditTargetNames, type DocumentId, type NamedAuditPage } from '../../src'
-import { actorOf, auditToCsv, boundsOf, type AuditFilter } from '../audit'
+import { actorOf, boundsOf, type AuditFilter } from '../audit'
 import type { StoredAccount } from '../auth/Accounts'
 import { CSV_MIME_TYPE } from '../exchange'
 import type { Workspace } from '../Workspace'
 import { signedInOf } from './locals'
-import { HttpError } from './request'
+import { refusalOf } from '../work'
+import { HttpError, valueOf } from './request'
 import { countryCode } from './fields'
 
 /** Entries on one page of `GET /api/audit` unless `limit` says otherwise. */
@@ -91,7 +92,10 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
     }
     const language = query.lang ?? 'es'
     const entries = await workspace.audit.list(filter)
-    const csv = auditToCsv(entries, language)
+    // Written in the worker pool: the trail grows without end, and so would the time on the event loop.
+    const made = await workspace.work.run(account.username, 'auditCsv', { entries, language })
+    if ('refused' in made) return valueOf(refusalOf(made, 422))
+    const csv = made.ok
     // Recorded before it is sent, and after it was read: the file does not list its own download.
     const { timeZone: _zone, ...filters } = filter
     await workspace.audit.record({ action: 'export.audit', actor: actorOf(account), details: { format: 'csv', lang: language, ...filters, entries: entries.length } })

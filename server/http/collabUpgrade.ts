@@ -19,7 +19,13 @@ const PING_INTERVAL_MS = 30_000
  * connections as `config.connectionLimits` allows. Peers
  * that stop answering pings are dropped; the loop stops when `server` closes.
  */
-export function collabUpgrade(server: Server, workspace: Workspace, config: Pick<ServerConfig, 'maxMessageBytes' | 'connectionLimits'>): void {
+export function collabUpgrade(
+  server: Server,
+  workspace: Workspace,
+  config: Pick<ServerConfig, 'maxMessageBytes' | 'connectionLimits'>,
+  /** Where an upgrade comes from, as the login throttle reckons it (`clientAddressOf`): behind a trusted proxy, the client's address. */
+  addressOf: (req: IncomingMessage) => string
+): void {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes })
   const limits = new ConnectionLimits(config.connectionLimits)
   const alive = new WeakSet<WebSocket>()
@@ -42,9 +48,10 @@ export function collabUpgrade(server: Server, workspace: Workspace, config: Pick
     workspace.collaboration
       .authenticate({ documentId, token })
       .then((context) => {
-        const slot = limits.admit(context.account.username, req.socket.remoteAddress ?? 'unknown')
+        const address = addressOf(req)
+        const slot = limits.admit(context.account.username, address)
         if ('refused' in slot) {
-          workspace.logger.info('refusing a connection over the limits', { user: context.account.username, address: req.socket.remoteAddress, reason: slot.refused })
+          workspace.logger.info('refusing a connection over the limits', { user: context.account.username, address, reason: slot.refused })
           return refuseUpgrade(socket, 429, slot.refused, { 'Retry-After': String(RETRY_AFTER_S) })
         }
         // Given back when the raw socket closes, whether the handshake completed or not.

@@ -6,7 +6,7 @@ import type { Workspace } from '../Workspace'
 import { text } from './fields'
 import { documentOf, localsOf, signedInOf } from './locals'
 import { bodyOf, HttpError, valueOf } from './request'
-import { editorsOnly, upload, uploadedDocument } from './uploads'
+import { admitUpload, editorsOnly, upload, uploadedDocument } from './uploads'
 
 const newDocumentBody = z.object({ title: text(200) })
 
@@ -45,7 +45,7 @@ export function requireDocument(workspace: Workspace) {
  * - `GET /events` → comments and periods as they change, as Server-Sent Events, for as long as the session lives
  */
 export function documentRoutes({ api, document, workspace }: { api: Router; document: Router; workspace: Workspace }): void {
-  api.post('/documents', editorsOnly, upload.single('file'), async (req, res) => {
+  api.post('/documents', editorsOnly, admitUpload(workspace.work), upload.single('file'), async (req, res) => {
     const { title } = bodyOf(req, newDocumentBody)
     const { doc, leftOut } = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
     const name = req.file?.originalname ?? 'upload'
@@ -63,7 +63,7 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
     res.json({ document: { ...documentOf(res), mayEdit: mayEditText(signedInOf(res).account.role) } })
   })
 
-  document.put('/content', editorsOnly, upload.single('file'), async (req, res) => {
+  document.put('/content', editorsOnly, admitUpload(workspace.work), upload.single('file'), async (req, res) => {
     const { doc, leftOut } = await uploadedDocument(req, workspace.work, signedInOf(res).account.username, workspace.maxImportBlocks)
     valueOf(await workspace.replaceDocumentContent(signedInOf(res).account, documentOf(res).id, doc, req.file?.originalname ?? 'upload'))
     res.json({ ok: true, leftOut })

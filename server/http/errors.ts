@@ -14,11 +14,22 @@ export function noRoute(req: Request): never {
 }
 
 /**
+ * Longest a refusal for going over a rate (429) waits before it is sent:
+ * 500 ms, or less when the client may try again sooner (`Retry-After`). A
+ * script that asks again as soon as it is refused (the attacks of issue 14,
+ * four requests at a time) then gets a few refusals a second, not as many
+ * as the server can write (some hundreds a second, the event loop's whole
+ * time); a person told to wait hardly notices half a second more.
+ */
+export const RATE_REFUSAL_PAUSE_MS = 500
+
+/**
  * Answers every error of the API as `{ error, code?, values? }` with its
  * status: an {@link HttpError} as it says; multer's and express's own
  * refusals (a file or body too large, malformed JSON) in words a person can
  * act on; anything else as a 500 that tells the client nothing and is
- * logged with the request it came from.
+ * logged with the request it came from. A 429 is sent after a pause
+ * ({@link RATE_REFUSAL_PAUSE_MS}).
  */
 export function answerErrors({ maxJsonBytes, logger }: { maxJsonBytes: ServerConfig['maxJsonBytes']; logger: Logger }): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -54,7 +65,12 @@ export function answerErrors({ maxJsonBytes, logger }: { maxJsonBytes: ServerCon
     if (status >= 500) logger.error('request failed', { method: req.method, url: req.originalUrl, error: String(err) })
     const { code, values } = err instanceof HttpError ? err : {}
     if (err instanceof HttpError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds))
-    res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } satisfies ErrorBody)
+    const answer = () => res.status(status).json({ error: message, ...(code === undefined ? {} : { code }), ...(values === undefined ? {} : { values }) } satisfies ErrorBody)
+    if (status !== 429) return void answer()
+    const pauseMs = Math.min(RATE_REFUSAL_PAUSE_MS, err instanceof HttpError && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : RATE_REFUSAL_PAUSE_MS)
+    setTimeout(() => {
+      if (!res.headersSent && !res.destroyed) answer()
+    }, pauseMs)
   }
 }
 

@@ -21,6 +21,8 @@ import { settingsRoutes } from './settingsRoutes'
 import { shareRoutes } from './shareRoutes'
 import { versionRoutes } from './versionRoutes'
 
+import { clientAddressOf } from './request'
+
 export { SESSION_COOKIE } from './request'
 
 /**
@@ -34,7 +36,7 @@ export { SESSION_COOKIE } from './request'
 export function createHttpServer(workspace: Workspace, config: ServerConfig): Server {
   const app = express()
   app.disable('x-powered-by')
-  // Behind a trusted proxy `req.ip` is the client's address, as forwarded: for login throttling and the audit trail.
+  // Behind a trusted proxy the client's address is the one forwarded (clientAddressOf): for login throttling, the audit trail and connection limits.
   app.set('trust proxy', config.trustProxy === false || typeof config.trustProxy === 'number' ? config.trustProxy : [...config.trustProxy])
   app.use(securityHeaders(config))
   app.get('/healthz', (_req, res) => {
@@ -44,7 +46,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   const api = express.Router()
   api.use(express.json({ limit: config.maxJsonBytes }))
   // Whatever a request leads to is recorded with the address it came from.
-  api.use((req, _res, next) => workspace.audit.withAddress(req.ip, next))
+  api.use((req, _res, next) => workspace.audit.withAddress(clientAddressOf(app, req), next))
   api.use(refuseCrossSite)
   sessionRoutes(api, workspace, config)
 
@@ -81,7 +83,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
 
   const server = createServer(app)
   server.on('clientError', answerClientError)
-  collabUpgrade(server, workspace, config)
+  collabUpgrade(server, workspace, config, (req) => clientAddressOf(app, req))
 
   // Closes the sockets and streams of sessions that expired or were ended elsewhere.
   const sessionCheck = setInterval(() => {

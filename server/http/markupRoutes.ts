@@ -8,7 +8,7 @@ import type { Workspace } from '../Workspace'
 import { countryCode } from './fields'
 import { documentOf, signedInOf } from './locals'
 import { bodyOf, HttpError, valueOf } from './request'
-import { upload } from './uploads'
+import { admitUpload, bytesOf, upload } from './uploads'
 
 const IMPORT_STATUS = { unsupported_format: 415, too_large: 413, malformed: 422, empty: 422 } as const
 
@@ -32,7 +32,7 @@ function commentersOnly(_req: Request, res: Response, next: NextFunction): void 
  *   it is (received by e-mail, say). See `Comments.importMarkup`.
  */
 export function markupRoutes({ document, workspace }: { document: Router; workspace: Workspace }): void {
-  document.post('/markup', commentersOnly, upload.single('file'), async (req, res) => {
+  document.post('/markup', commentersOnly, admitUpload(workspace.work), upload.single('file'), async (req, res) => {
     const { account } = signedInOf(res)
     const query = markupQuery.safeParse(req.query)
     if (!query.success) throw new HttpError(400, 'dryRun is 1 or 0')
@@ -51,7 +51,7 @@ export function markupRoutes({ document, workspace }: { document: Router; worksp
     let markup: Markup
     try {
       // Read in the worker pool, as an import is: a large file never holds the event loop.
-      const read = await workspace.work.run(account.username, 'markup', { bytes: new Uint8Array(file.buffer) })
+      const read = await workspace.work.run(account.username, 'markup', { bytes: bytesOf(file) }, { admitted: true })
       if ('refused' in read) return valueOf(refusalOf(read, 413))
       markup = read.ok
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import type { Request } from 'express'
+import type { Application, Express, Request } from 'express'
 import { parse as parseCookie } from 'cookie'
 import type { z } from 'zod'
 import { IDEMPOTENCY_HEADER, type RefusalCode } from '../../src'
@@ -23,7 +23,13 @@ export class HttpError extends Error {
     /** Sent as `Retry-After`, in seconds. */
     readonly retryAfterSeconds?: number
   ) {
+    // A refusal is an answer, not a fault: nobody reads its stack, and
+    // capturing one through express's layers is most of what answering a
+    // flood of refused requests (429 to an attacker) costs the event loop.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = stackTraceLimit
   }
 }
 
@@ -43,6 +49,24 @@ export function credentialsOf(req: IncomingMessage): Credentials | undefined {
   if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), via: 'bearer' }
   const cookie = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined
   return cookie ? { token: cookie, via: 'cookie' } : undefined
+}
+
+/**
+ * Where a request comes from: the peer's address, or the client's as a
+ * trusted proxy forwards it (`ServerConfig.trustProxy`, set on the app as
+ * `trust proxy`). Express's own `req.ip`, so that the login throttle, the
+ * audit trail and the connection limits count the same client alike, also
+ * for a request express never routes (a WebSocket upgrade).
+ */
+export function clientAddressOf(app: Application, req: IncomingMessage): string {
+  // Express computes `ip` from `app`, the headers and the socket alone.
+  const seen = Object.create((app as Express).request, {
+    app: { value: app },
+    headers: { value: req.headers },
+    socket: { value: req.socket },
+    connection: { value: req.socket }
+  }) as Request
+  return seen.ip ?? req.socket.remoteAddress ?? 'unknown'
 }
 
 /** Validates a JSON body against `schema`, or fails with 400 and the first problem. */

@@ -6,7 +6,7 @@ import { publicAccount } from '../auth/Accounts'
 import { csrfTokenOf } from '../auth/Sessions'
 import type { ServerConfig } from '../config'
 import type { Workspace } from '../Workspace'
-import { bodyOf, credentialsOf, HttpError, SESSION_COOKIE } from './request'
+import { bodyOf, clientAddressOf, credentialsOf, HttpError, SESSION_COOKIE } from './request'
 import { requireCsrfToken } from './requireSession'
 
 const loginBody = z.object({ username: z.string().max(100), password: z.string().max(1000) }).strict()
@@ -44,7 +44,7 @@ export const clearSessionCookie = (res: Response, config: ServerConfig) =>
  */
 export function sessionRoutes(api: Router, workspace: Workspace, config: ServerConfig): void {
   // Where a login comes from, for its throttle: the peer's address, or the client's as a trusted proxy forwards it (`trustProxy`).
-  const addressOf = (req: Request) => req.ip
+  const addressOf = (req: Request) => clientAddressOf(req.app, req)
 
   api.post('/login', async (req, res) => {
     const { username, password } = bodyOf(req, loginBody)

@@ -1,13 +1,17 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
-import { diffDocuments, schema, withBracketMarks, type DiffBudget, type DocumentDiff, type LeftOut, type MarkedBracket, type VersionDiff } from '../../src'
+import { diffDocuments, schema, withBracketMarks, type AuditEntry, type DiffBudget, type DocumentDiff, type LeftOut, type MarkedBracket, type VersionDiff } from '../../src'
+import { auditToCsv } from '../audit/auditToCsv'
+import { commentsToCsv } from '../exchange/commentsToCsv'
+import { markdownWithBrackets } from '../exchange/versionToMarkdown'
 import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
-import type { MatrixRow } from '../exchange/MatrixRow'
+import type { MatrixLanguage, MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
 import { defaultImportLimits } from '../exchange/ImportLimits'
 import { importFileReporting } from '../exchange/importFile'
 import { readMarkup, type Markup } from '../exchange/readMarkup'
 import { versionToDocx, type VersionMeta } from '../exchange/versionToDocx'
+import { versionToHtml } from '../exchange/versionToHtml'
 
 /**
  * The heavy work the server does off its event loop, by kind: what each job
@@ -33,6 +37,14 @@ export interface Jobs {
   versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta; readonly brackets?: readonly MarkedBracket[] }; output: Uint8Array }
   /** The comment matrix as Word (see `commentsToDocx`). */
   matrixDocx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
+  /** A version as Markdown, UTF-8, its bracketed passages as [ … ] (see `markdownWithBrackets`). */
+  versionMarkdown: { input: { readonly content: unknown; readonly brackets?: readonly MarkedBracket[] }; output: Uint8Array }
+  /** A version as a self-contained HTML page, UTF-8 (see `versionToHtml`), its brackets with a note naming their holders. */
+  versionHtml: { input: { readonly content: unknown; readonly meta: VersionMeta; readonly brackets?: readonly MarkedBracket[] }; output: Uint8Array }
+  /** The comment matrix as CSV, UTF-8 (see `commentsToCsv`). */
+  matrixCsv: { input: { readonly rows: readonly MatrixRow[]; readonly language: MatrixLanguage }; output: Uint8Array }
+  /** Audit entries as CSV, UTF-8 (see `auditToCsv`). */
+  auditCsv: { input: { readonly entries: readonly AuditEntry[]; readonly language: 'es' | 'en' }; output: Uint8Array }
 }
 
 export type JobKind = keyof Jobs
@@ -62,5 +74,11 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
   versionDocx: async ({ content, meta, brackets }) => versionToDocx(withBracketMarks(documentOf(content), brackets ?? [], { notes: true }), meta),
-  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta)
+  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta),
+  versionMarkdown: async ({ content, brackets }) => utf8(markdownWithBrackets(documentOf(content), brackets ?? [])),
+  versionHtml: async ({ content, meta, brackets }) => utf8(versionToHtml(withBracketMarks(documentOf(content), brackets ?? [], { notes: true }), meta)),
+  matrixCsv: async ({ rows, language }) => utf8(commentsToCsv(rows, { language })),
+  auditCsv: async ({ entries, language }) => utf8(auditToCsv(entries, language))
 }
+
+const utf8 = (text: string) => new TextEncoder().encode(text)

@@ -57,6 +57,25 @@ describe('Open connections are limited per account and per address', () => {
     expect(refused.status).toBe(429)
     expect(refused.error).toMatch(/too many open connections from this address \(at most 4\)/)
   })
+
+  // Behind a TLS proxy every socket comes from the proxy's address: the
+  // limit must count the client's, as the login throttle does, or the whole
+  // delegation behind one proxy shares one address's connections.
+  test('Behind a trusted proxy (trustProxy: 1) the per-address limit counts the forwarded client address: one client over it is refused, another behind the same proxy is not.', async () => {
+    const { server } = await startTestServer({ config: { connectionLimits: { perAccount: 12, perAddress: 2 }, trustProxy: 1 } })
+    const from = (address: string) => ({ 'X-Forwarded-For': address })
+    for (const username of ['gt', 'mx']) await openRawSocket(server, DOC, { token: await login(server.url, username), headers: from('203.0.113.7') })
+    await expect(openRawSocket(server, DOC, { token: await login(server.url, 'hn'), headers: from('203.0.113.7') })).rejects.toMatchObject({ status: 429 })
+    const other = await openRawSocket(server, DOC, { token: await login(server.url, 'sv'), headers: from('203.0.113.8') })
+    expect(other.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
+  test('Without trustProxy, X-Forwarded-For is not believed: sockets naming different clients still count against the one peer address.', async () => {
+    const { server } = await startTestServer({ config: { connectionLimits: { perAccount: 12, perAddress: 2 } } })
+    await openRawSocket(server, DOC, { token: await login(server.url, 'gt'), headers: { 'X-Forwarded-For': '203.0.113.7' } })
+    await openRawSocket(server, DOC, { token: await login(server.url, 'mx'), headers: { 'X-Forwarded-For': '203.0.113.8' } })
+    await expect(openRawSocket(server, DOC, { token: await login(server.url, 'hn'), headers: { 'X-Forwarded-For': '203.0.113.9' } })).rejects.toMatchObject({ status: 429 })
+  })
 })
 
 describe('The connections of one account share one budget', () => {

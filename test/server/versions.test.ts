@@ -333,6 +333,23 @@ describe('Comparing October with November', () => {
     }
   })
 
+  test('Asked again, a comparison of two versions answers the same JSON, with the same ETag.', async () => {
+    const { server } = await startTestServer()
+    const token = await login(server.url, 'revisor')
+    const { october, november } = await demoVersions(apiSession(server, token))
+    const ask = () => fetch(`${server.url}${docPath(`/diff?from=${october.id}&to=${november.id}`)}`, { headers: { Authorization: `Bearer ${token}` } })
+    const first = await ask()
+    const second = await ask()
+    expect(first.status).toBe(200)
+    expect(second.headers.get('content-type')).toMatch(/^application\/json/)
+    const [firstText, secondText] = [await first.text(), await second.text()]
+    expect(secondText).toBe(firstText)
+    expect((JSON.parse(firstText) as Diff).blocks.length).toBeGreaterThan(0)
+    const etag = first.headers.get('etag')
+    expect(etag).toMatch(/^W\/"/)
+    expect(second.headers.get('etag')).toBe(etag)
+  })
+
   test('The HTML redline is a self-contained page with no script and a policy of its own that allows none.', async () => {
     const { server } = await startTestServer()
     const token = await login(server.url, 'revisor')

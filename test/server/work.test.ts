@@ -9,6 +9,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { describe, expect, test } from 'vitest'
 import { defaultWork } from '../../server'
+import { RATE_REFUSAL_PAUSE_MS } from '../../server/http/errors'
+import { runJob } from '../../server/work'
 import { handMadeDocxParts, para, run, zip } from '../exchange/helpers'
 import { docPath, signIn, startTestServer, type ApiAnswer, type ApiSession, type Reachable } from '../support'
 
@@ -116,6 +118,30 @@ describe('Comparisons and exports have a time budget', () => {
   })
 })
 
+describe('Every export is made in the worker pool', () => {
+  test('Markdown, HTML and CSV exports each run one job in the pool, and their bytes are what the conversion gives.', async () => {
+    const { server } = await startTestServer()
+    const ppt = await signIn(server, 'ppt')
+    const { november } = await demoVersionIds(ppt)
+    const version = (await ppt.get(docPath(`/versions/${november}`))).body.version as { content: unknown; name: string; createdAt: string }
+    const download = async (path: string) => {
+      const before = server.workspace.work.answered
+      const res = await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
+      expect(res.status, path).toBe(200)
+      const bytes = new Uint8Array(await res.arrayBuffer())
+      expect(server.workspace.work.answered - before, `${path} runs one job`).toBe(1)
+      return bytes
+    }
+    expect(await download(docPath(`/versions/${november}/export?format=md`))).toEqual(await runJob('versionMarkdown', { content: version.content }))
+    const html = new TextDecoder().decode(await download(docPath(`/versions/${november}/export?format=html`)))
+    expect(html).toContain(version.name)
+    const csv = new TextDecoder().decode(await download(docPath('/comments/export?format=csv&lang=es')))
+    expect(csv.split('\r\n').length).toBeGreaterThan(2)
+    const audit = new TextDecoder().decode(await download('/api/audit?format=csv&lang=en'))
+    expect(audit).toMatch(/login/)
+  })
+})
+
 describe('The pool is shared fairly', () => {
   test('An account over its rate of jobs is answered 429 with Retry-After; another account is not.', async () => {
     const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 2 } } } })
@@ -130,6 +156,44 @@ describe('The pool is shared fairly', () => {
     expect(third.body.error).toMatch(/too many imports, comparisons or exports from this account: at most 1 a minute/)
     expect(Number(third.retryAfter)).toBeGreaterThan(0)
     expect((await getWithRetry(server, await signIn(server, 'mx'), path)).status).toBe(200)
+  })
+
+  test('An upload over the account’s rate is refused with 429 before its body is read: a body multer could not parse is refused so, not parsed.', async () => {
+    const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 1 } } } })
+    const ppt = await signIn(server, 'ppt')
+    // Cut short: parsing it ends in 400.
+    const broken = () =>
+      fetch(`${server.url}/api/documents`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ppt.token}`, 'Content-Type': 'multipart/form-data; boundary=frontera' },
+        body: '--frontera\r\nContent-Disposition: form-data; name="file"; filename="a.md"\r\n\r\nSin final'
+      })
+    const first = await broken()
+    expect(first.status).toBe(400)
+    const second = await broken()
+    expect(second.status).toBe(429)
+    expect(((await second.json()) as { error: string }).error).toMatch(/too many imports, comparisons or exports from this account/)
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0)
+    // A good upload of the same account is refused likewise; another account's is imported.
+    expect((await sendFile(server, ppt, 'POST', '/api/documents', { bytes: markdownParagraphs(3), name: 'b.md' }, 'Otro')).status).toBe(429)
+    expect((await sendFile(server, await signIn(server, 'se'), 'POST', '/api/documents', { bytes: markdownParagraphs(3), name: 'c.md' }, 'Otro')).status).toBe(201)
+  })
+
+  test('A script asking again as soon as it is refused gets its 429s at a pause each, so that its refusals cannot take the event loop.', async () => {
+    const { server } = await startTestServer({ config: { work: { ...defaultWork, perAccount: { jobsPerMinute: 1, burst: 1 } } } })
+    const revisor = await signIn(server, 'revisor')
+    const { october, november } = await demoVersionIds(revisor)
+    const path = docPath(`/diff?from=${october}&to=${november}`)
+    expect((await getWithRetry(server, revisor, path)).status).toBe(200)
+    const started = performance.now()
+    const refused = []
+    for (let i = 0; i < 4; i++) refused.push(await getWithRetry(server, revisor, path))
+    expect(refused.map((r) => r.status)).toEqual([429, 429, 429, 429])
+    expect(performance.now() - started).toBeGreaterThanOrEqual(4 * RATE_REFUSAL_PAUSE_MS - 20)
+    // Meanwhile the server answers everyone else at once.
+    const health = performance.now()
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    expect(performance.now() - health).toBeLessThan(RATE_REFUSAL_PAUSE_MS)
   })
 
   test('The comparison of two published versions, asked again and again, is made once, yet every request counts against the rate.', async () => {
