@@ -11,9 +11,10 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { COUNTRIES } from '../../src'
+import { startServer } from '../../server'
 import { AuditLog } from '../../server/audit'
 import { PostgresStore } from '../../storage'
-import { apiSession, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, signIn, startServerProcess, startTestServer, type ApiAnswer, type Reachable } from '../support'
+import { apiSession, DEMO_PASSWORD, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, seededDataDir, signIn, startServerProcess, startTestServer, type ApiAnswer, type Reachable } from '../support'
 
 // A passage of the demo Strategy that appears once, in a paragraph of one text run.
 const PUEBLA = 'Proceso Puebla'
@@ -143,4 +144,14 @@ test('Two audit logs on two stores of one database, 200 acts at once: one chain,
   expect(entries.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
   expect(await (logs[0] as AuditLog).verify()).toEqual({ ok: true, entries: 200 })
   expect((await stores[1]?.records.list({ kind: 'comment', scope: DOC }))?.records).toHaveLength(200)
+})
+
+test('A server on PostgreSQL over a data folder that holds an embedded store says that store is not read.', async () => {
+  const errors: string[] = []
+  const server = await startServer(
+    { port: 0, host: '127.0.0.1', dataDir: await seededDataDir(), databaseUrl: await postgresDatabase(), demoPassword: DEMO_PASSWORD },
+    { logger: { info: () => {}, error: (message) => errors.push(message) } }
+  )
+  onTestFinished(() => server.close())
+  expect(errors.filter((message) => message.includes('not read while DATABASE_URL is set'))).toHaveLength(1)
 })
