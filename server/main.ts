@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { readdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isIP, type AddressInfo } from 'node:net'
@@ -48,6 +49,9 @@ export async function startServer(
     if (!store && config.databaseUrl) {
       store = await PostgresStore.open(config.databaseUrl, { onError: (err) => logger.error('a PostgreSQL connection failed; the pool opens another', { error: err.message }) })
       logger.info(`the workspace is stored in PostgreSQL, ${databaseNameOf(config.databaseUrl)}; other processes may serve it too`)
+      // Someone moving to PostgreSQL must not think the workspace they had was lost, nor that it is served.
+      if ((await readdir(config.dataDir).catch(() => [])).some((name) => name === 'store' || name === 'consenso.json'))
+        logger.error(`DATA_DIR (${config.dataDir}) holds an embedded store, which is not read while DATABASE_URL is set: the workspace served is the database's`)
     }
     if (!store) {
       const opened = await openWorkspaceStore(config.dataDir)

@@ -100,10 +100,18 @@ export interface DocumentHistory {
 }
 
 export interface DocumentLog {
-  /** Appends a Yjs update; resolves with its number once it is durable. Numbers only grow. */
+  /**
+   * Appends a Yjs update; resolves with its number once it is durable.
+   * Numbers only grow; in PostgreSQL they are also gap-free per document
+   * and follow commit order, across processes.
+   */
   append(document: string, update: Uint8Array): Promise<number>
   load(document: string): Promise<DocumentHistory>
-  /** The updates numbered above `seq`, oldest first. */
+  /**
+   * The updates numbered above `seq`, oldest first. Those a compaction
+   * folded into the snapshot are gone: a reader behind the snapshot (the
+   * first number returned is not `seq + 1`) needs {@link load}.
+   */
   loadSince(document: string, seq: number): Promise<LoggedUpdate[]>
   /**
    * Replaces the snapshot with `snapshot`, which holds every update numbered

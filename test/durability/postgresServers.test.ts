@@ -4,16 +4,20 @@
  * trail, idempotency keys), and what must happen once happens once. Each
  * server here opens its own pool, as its own process would.
  */
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import pg from 'pg'
+import * as Y from 'yjs'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { COUNTRIES } from '../../src'
+import { startServer } from '../../server'
 import { AuditLog } from '../../server/audit'
-import { PostgresStore } from '../../storage'
-import { apiSession, DOC, docPath, login, openCommentPeriod, postgresDatabase, quoteSelector, signIn, startServerProcess, startTestServer, type ApiAnswer, type Reachable } from '../support'
+import { DocumentStore, openWorkspaceStore, PostgresStore } from '../../storage'
+import { apiSession, contentOf, DEMO_PASSWORD, DOC, docPath, login, ROOT, storedContent, openCommentPeriod, postgresDatabase, quoteSelector, seededDataDir, signIn, startServerProcess, startTestServer, type ApiAnswer, type Reachable } from '../support'
 
 // A passage of the demo Strategy that appears once, in a paragraph of one text run.
 const PUEBLA = 'Proceso Puebla'
@@ -144,3 +148,39 @@ test('Two audit logs on two stores of one database, 200 acts at once: one chain,
   expect(await (logs[0] as AuditLog).verify()).toEqual({ ok: true, entries: 200 })
   expect((await stores[1]?.records.list({ kind: 'comment', scope: DOC }))?.records).toHaveLength(200)
 })
+
+test('A server on PostgreSQL over a data folder that holds an embedded store says that store is not read.', async () => {
+  const errors: string[] = []
+  const server = await startServer(
+    { port: 0, host: '127.0.0.1', dataDir: await seededDataDir(), databaseUrl: await postgresDatabase(), demoPassword: DEMO_PASSWORD },
+    { logger: { info: () => {}, error: (message) => errors.push(message) } }
+  )
+  onTestFinished(() => server.close())
+  expect(errors.filter((message) => message.includes('not read while DATABASE_URL is set'))).toHaveLength(1)
+})
+
+test('npm run copy-to-postgres copies a data folder into an empty database, which a server then serves whole; a second copy is refused.', async () => {
+  const dataDir = await seededDataDir()
+  const databaseUrl = await postgresDatabase()
+  const copy = () =>
+    promisify(execFile)('npx', ['tsx', 'cli/copyToPostgres.ts', '--data-dir', dataDir], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } })
+  expect((await copy()).stdout).toMatch(/copied into PostgreSQL: \d+ records, 2 documents/)
+
+  const { store: folder } = await openWorkspaceStore(dataDir, { readOnly: true })
+  const entries = (await folder.audit.head()).seq
+  const comments = (await folder.records.list({ kind: 'comment', scope: DOC })).records.length
+  await folder.close()
+  const { server } = await startTestServer({ databaseUrl })
+  const ppt = await signIn(server, 'ppt')
+  expect((await ppt.get('/api/audit/verify')).body).toMatchObject({ ok: true, entries: entries + 1 })
+  expect((await ppt.get(docPath('/comments'))).body.comments).toHaveLength(comments)
+  const store = await PostgresStore.open(databaseUrl)
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, await new DocumentStore(store).loadState(DOC))
+  await store.close()
+  expect(contentOf(doc)).toBe(await storedContent(dataDir))
+
+  const again = await copy().then(() => undefined, (err: { code: number; stderr: string }) => err)
+  expect(again?.code).toBe(1)
+  expect(again?.stderr).toContain('already holds a workspace')
+}, 120_000)
