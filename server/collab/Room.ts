@@ -147,7 +147,11 @@ export class Room {
       this.storedBytes += update.byteLength
       Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
     },
-    applyRemoteAwareness: (update: Uint8Array) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAY_ORIGIN)
+    applyRemoteAwareness: (update: Uint8Array) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAY_ORIGIN),
+    awarenessOfAll: () => {
+      const clients = [...this.awareness.getStates().keys()]
+      return clients.length === 0 ? undefined : awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)
+    }
   }
 
   // Every write to the doc carries an UpdateOrigin (see types.ts); a

@@ -28,6 +28,8 @@ export interface RelayedRoom {
   applyRemote(update: Uint8Array): void
   /** Applies another process's awareness message. */
   applyRemoteAwareness(update: Uint8Array): void
+  /** The awareness message of every client the room knows (to answer a process that asks), or undefined if none. */
+  awarenessOfAll(): Uint8Array | undefined
 }
 
 /**
@@ -73,6 +75,7 @@ export class RoomRelay implements DocumentListener {
     const waiting = this.waiting ?? []
     this.waiting = undefined
     for (const frame of waiting) this.onFrame(frame)
+    this.relay.publishDocument(this.id, { kind: 'awarenessQuery' })
     this.checkTimer = setInterval(() => {
       this.checks++
       void this.catchUp(this.checks % WHOLE_LOG_EVERY === 0)
@@ -84,6 +87,10 @@ export class RoomRelay implements DocumentListener {
     if (this.left) return
     if (this.waiting) return void this.waiting.push(frame)
     if (frame.kind === 'awareness') return this.room.applyRemoteAwareness(frame.update)
+    if (frame.kind === 'awarenessQuery') {
+      const all = this.room.awarenessOfAll()
+      return all && this.awareness(all)
+    }
     if (this.holds(frame.seq)) return
     this.room.applyRemote(frame.update)
     this.note(frame.seq)

@@ -126,10 +126,10 @@ export class RedisRelay implements Relay {
     if (this.closed) return
     this.closed = true
     this.documents.clear()
-    for (const client of [this.subscriber, this.client]) {
-      if (client.isOpen) await client.close().catch(() => client.destroy())
-      else if (client.isReady === false) client.destroy()
-    }
+    // A client still trying to reconnect is dropped at once: a shutdown must not wait for Redis.
+    for (const client of [this.subscriber, this.client])
+      if (client.isReady) await client.close().catch(() => client.destroy())
+      else if (client.isOpen) client.destroy()
   }
 
   private publish(channel: string, bytes: Uint8Array): void {

@@ -9,6 +9,8 @@ import type { DocumentEvent } from '../DocumentEvents'
 export type DocumentFrame =
   | { readonly kind: 'update'; readonly seq: number; readonly update: Uint8Array }
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
+  /** A process that just loaded the document asks the others for their presence (it would otherwise wait for each client's renewal, up to 15 s). */
+  | { readonly kind: 'awarenessQuery' }
 
 /**
  * What another process says to the whole workspace: a document event its

@@ -9,7 +9,8 @@ export const FRAME_VERSION = 1
 export const FrameKind = {
   update: 0,
   awareness: 1,
-  workspace: 2
+  workspace: 2,
+  awarenessQuery: 3
 } as const
 
 /** Bytes of a process's id in a frame. */
@@ -43,7 +44,7 @@ export function writeFrame(instance: Uint8Array, body: Frame['body']): Uint8Arra
   encoding.writeUint8Array(encoder, instance)
   encoding.writeVarUint(encoder, body.kind === 'update' ? body.seq : 0)
   if (body.kind === 'workspace') encoding.writeUint8Array(encoder, new TextEncoder().encode(JSON.stringify(body.message)))
-  else encoding.writeUint8Array(encoder, body.update)
+  else if (body.kind !== 'awarenessQuery') encoding.writeUint8Array(encoder, body.update)
   return encoding.toUint8Array(encoder)
 }
 
@@ -63,6 +64,8 @@ export function readFrame(bytes: Uint8Array): Frame {
       return { instance, body: { kind: 'update', seq, update: payload } }
     case FrameKind.awareness:
       return { instance, body: { kind: 'awareness', update: payload } }
+    case FrameKind.awarenessQuery:
+      return { instance, body: { kind: 'awarenessQuery' } }
     case FrameKind.workspace:
       return { instance, body: { kind: 'workspace', message: workspaceMessageFromJSON(JSON.parse(new TextDecoder().decode(payload))) } }
     default:

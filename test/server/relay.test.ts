@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MemoryStore } from '../../storage'
-import { CloseCode, silentLogger, startServer, type RunningServer } from '../../server'
+import { CloseCode, silentLogger, startServer, type Logger, type RunningServer } from '../../server'
 import {
   appendParagraph,
   connectSynced,
@@ -29,8 +29,8 @@ import {
   type TestRedis
 } from '../support'
 
-/** Two servers on one store and one Redis, closed when the test ends. */
-async function twoServers(redis: TestRedis): Promise<{ a: RunningServer; b: RunningServer }> {
+/** Two servers on one store and one Redis, closed when the test ends; `logger` hears both. */
+async function twoServers(redis: TestRedis, logger: Logger = silentLogger): Promise<{ a: RunningServer; b: RunningServer }> {
   const store = new MemoryStore()
   const config = {
     port: 0,
@@ -41,9 +41,9 @@ async function twoServers(redis: TestRedis): Promise<{ a: RunningServer; b: Runn
     // Tests sharing a REDIS_URL must not hear each other.
     redisPrefix: `consenso-test-${randomUUID()}`
   }
-  const a = await startServer(config, { store, logger: silentLogger })
+  const a = await startServer(config, { store, logger })
   onTestFinished(() => a.close())
-  const b = await startServer(config, { store, logger: silentLogger })
+  const b = await startServer(config, { store, logger })
   onTestFinished(() => b.close())
   return { a, b }
 }
@@ -104,6 +104,16 @@ describe('Two servers, one store, one Redis', () => {
     await vi.waitFor(() => expect(gt.provider.awareness.getStates().has(pptId)).toBe(false), WAIT)
   })
 
+  test("A server that loads the document after a cursor was set asks the other for it: its client sees it at once, not at the cursor's next renewal.", async () => {
+    const redis = await startTestRedis()
+    const { a, b } = await twoServers(redis)
+    const ppt = await connectSynced(a, DOC, await login(a.url, 'ppt'))
+    ppt.provider.awareness.setLocalStateField('cursor', { anchor: 7 })
+    const gt = await connectSynced(b, DOC, await login(b.url, 'gt'))
+    // A client renews its presence every 15 s: well within that.
+    await vi.waitFor(() => expect(gt.provider.awareness.getStates().get(ppt.doc.clientID)).toMatchObject({ cursor: { anchor: 7 } }), { timeout: 3_000, interval: 10 })
+  })
+
   test("A comment made on one server reaches the event stream of a delegate on the other.", async () => {
     const redis = await startTestRedis()
     const { a, b } = await twoServers(redis)
@@ -151,6 +161,17 @@ describe('Two servers, one store, one Redis', () => {
 })
 
 describe('Redis stopped and started again', () => {
+  test('While Redis is down each server throttles logins on its own, and says so in its log.', async (context) => {
+    const redis = await startTestRedis()
+    if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
+    const errors: string[] = []
+    const { a } = await twoServers(redis, { info: () => {}, error: (message) => errors.push(message) })
+    await redis.stop()
+    for (let i = 0; i < 5; i++) expect(await failedLogin(a, 'hn')).toBe(401)
+    expect(await failedLogin(a, 'hn')).toBe(429)
+    expect(errors).toContainEqual(expect.stringMatching(/login throttling counts in this process only/))
+  })
+
   test('Clients on both servers converge again after Redis comes back, with what was typed on either while it was down.', async (context) => {
     const redis = await startTestRedis()
     if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
