@@ -123,6 +123,7 @@ export class Collaboration {
     room.holds++
     try {
       await room.loaded
+      await room.catchUp()
       if (options.adds !== undefined) room.checkRoomFor(options.adds)
       // `work` is synchronous: any update during it is its own. Only then is
       // an early store due; reading (listing comments, publishing) leaves the

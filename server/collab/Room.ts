@@ -248,6 +248,15 @@ export class Room {
     for (const [id, owner] of this.presenceOwners) if (owner.leftAt !== undefined && now - owner.leftAt >= PRESENCE_BINDING_MS) this.presenceOwners.delete(id)
   }
 
+  /**
+   * Applies what other processes stored and this one has not heard of yet
+   * (nothing to do for a single process). Server-side work calls it first,
+   * so that an edit it makes reads the latest text.
+   */
+  catchUp(): Promise<void> {
+    return this.relay?.catchUp() ?? Promise.resolve()
+  }
+
   /** Whether changes are waiting to be stored. */
   get hasUnstoredChanges(): boolean {
     return this.pending.length > 0

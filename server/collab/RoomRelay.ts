@@ -140,9 +140,13 @@ export class RoomRelay implements DocumentListener {
     this.gapTimer.unref?.()
   }
 
-  // Reads from the store what follows the last number held (or, `whole`, the
-  // whole log) and applies what this process has not heard of. One at a time.
-  private catchUp(whole: boolean): Promise<void> {
+  /**
+   * Reads from the store what follows the last number held (or, `whole`,
+   * the whole log) and applies what this process has not heard of. One at a
+   * time. Never rejects: a store that cannot be read is logged and tried
+   * again at the next check.
+   */
+  catchUp(whole = false): Promise<void> {
     this.catchingUp ??= (async () => {
       try {
         if (!this.hooks.onLoadSince) return
