@@ -12,7 +12,16 @@ export interface RedisRelayOptions {
   /** First part of every channel and key, so that several workspaces (or test runs) share one Redis. */
   readonly prefix: string
   readonly logger: Logger
+  /** Longest {@link RedisRelay.connect} waits for Redis at start, in ms. Default {@link CONNECT_WAIT_MS}. */
+  readonly connectWaitMs?: number
 }
+
+/**
+ * Longest a process waits for Redis at start: 10 s. Past it the start fails
+ * with a message naming the URL (a wrong `REDIS_URL` must not hang a start
+ * silently); a service manager starts the process again.
+ */
+export const CONNECT_WAIT_MS = 10_000
 
 /**
  * Longest {@link RedisRelay.openDocument} waits for Redis to confirm a
@@ -67,17 +76,30 @@ export class RedisRelay implements Relay {
   /**
    * A relay on the Redis at `options.url`. Resolves once both clients are
    * connected and the workspace channel subscribed; rejects if Redis cannot
-   * be reached at start (a misconfiguration to report, not to hide).
+   * be reached within `connectWaitMs` (a misconfiguration to report, not to
+   * hide: node-redis itself would go on trying for ever).
    */
   static async connect(options: RedisRelayOptions): Promise<RedisRelay> {
     const relay = new RedisRelay(options)
-    try {
+    const connected = (async () => {
       await relay.client.connect()
       await relay.subscriber.connect()
       await relay.subscriber.subscribe(relay.workspaceChannel, relay.onWorkspaceFrame, true)
+    })()
+    // Given up below, it rejects once its clients are destroyed: nobody waits for that.
+    connected.catch(() => {})
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const waitMs = options.connectWaitMs ?? CONNECT_WAIT_MS
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`could not reach Redis at ${redactedUrl(options.url)} within ${waitMs} ms (REDIS_URL)`)), waitMs)
+    })
+    try {
+      await Promise.race([connected, late])
     } catch (err) {
       await relay.close()
       throw err
+    } finally {
+      clearTimeout(timer)
     }
     return relay
   }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MemoryStore } from '../../storage'
-import { CloseCode, silentLogger, startServer, type Logger, type RunningServer } from '../../server'
+import { CloseCode, RedisRelay, silentLogger, startServer, type Logger, type RunningServer } from '../../server'
 import {
   appendParagraph,
   connectSynced,
@@ -17,6 +17,7 @@ import {
   DEMO_PASSWORD,
   DOC,
   docPath,
+  freePort,
   login,
   openCommentPeriod,
   openRawSocket,
@@ -157,6 +158,17 @@ describe('Two servers, one store, one Redis', () => {
     for (const server of [a, b, a, b, a]) expect(await failedLogin(server, 'hn')).toBe(401)
     expect(await failedLogin(b, 'hn')).toBe(429)
     expect(await failedLogin(a, 'hn')).toBe(429)
+  })
+})
+
+describe('Redis unreachable at start', () => {
+  test('A relay that cannot reach Redis gives up after its wait, naming the URL without its password, instead of hanging the start.', async () => {
+    const url = `redis://:secret@127.0.0.1:${await freePort()}`
+    const started = Date.now()
+    await expect(RedisRelay.connect({ url, prefix: 'consenso-test', logger: silentLogger, connectWaitMs: 300 })).rejects.toThrow(
+      /could not reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ within 300 ms/
+    )
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
 
