@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import { isDocumentId, isSessionEndReason } from '../../src'
 import type { DocumentFrame, WorkspaceMessage } from './Relay'
 
 /** Version of the frame layout; a frame of another version is dropped (and logged) by its reader. */
@@ -77,9 +78,17 @@ export function readFrame(bytes: Uint8Array): Frame {
 function workspaceMessageFromJSON(json: unknown): WorkspaceMessage {
   const message = json as Partial<Record<string, unknown>> | null
   if (typeof message !== 'object' || message === null) throw new FrameError('a workspace message is not an object')
-  if (message.kind === 'documentEvent' && typeof message.documentId === 'string' && typeof message.event === 'object' && message.event !== null)
+  if (message.kind === 'documentEvent' && typeof message.documentId === 'string' && isDocumentId(message.documentId) && typeof message.event === 'object' && message.event !== null)
     return message as unknown as WorkspaceMessage
-  if (message.kind === 'sessionsEnded' && Array.isArray(message.ids) && message.ids.every((id) => typeof id === 'string') && typeof message.reason === 'string')
+  if (
+    message.kind === 'sessionsEnded' &&
+    Array.isArray(message.ids) &&
+    message.ids.every((id) => typeof id === 'string') &&
+    (message.username === undefined || typeof message.username === 'string') &&
+    typeof message.reason === 'string' &&
+    // It becomes the close reason clients are shown: only the ones they know.
+    isSessionEndReason(message.reason)
+  )
     return message as unknown as WorkspaceMessage
   throw new FrameError(`unknown workspace message ${String(message.kind)}`)
 }

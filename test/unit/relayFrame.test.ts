@@ -21,6 +21,7 @@ describe('Relay frames', () => {
     ['of another version', Uint8Array.of(1 + 1, 0, ...instance, 1, 7), /version 2/],
     ['of an unknown kind', Uint8Array.of(1, 42, ...instance, 0), /unknown frame kind 42/],
     ['an update without its number', Uint8Array.of(1, 0, ...instance, 0, 7), /without its number/],
+    ['ended sessions with a reason clients do not know', writeFrame(instance, { kind: 'workspace', message: { kind: 'sessionsEnded', ids: [], reason: 'because' } as never }), /unknown workspace message sessionsEnded/],
     ['an unknown workspace message', writeFrame(instance, { kind: 'workspace', message: { kind: 'settingsChanged' } as never }), /unknown workspace message settingsChanged/]
   ])('a frame %s is refused with a FrameError', (_name, bytes, message) => {
     expect(() => readFrame(bytes)).toThrow(FrameError)
