@@ -1,4 +1,5 @@
 import type { DocumentId } from '../src'
+import { noRelay, type Relay } from './relay'
 
 /**
  * Something that happened to a document's comments, periods, brackets or
@@ -17,9 +18,17 @@ type Listener = (event: DocumentEvent) => void
 /**
  * Tells everyone viewing a document what changed in its comments and
  * periods, as it happens. The HTTP layer relays it as Server-Sent Events.
+ * With a shared relay, the viewers connected to other processes hear it too
+ * (and this process's, theirs).
  */
 export class DocumentEvents {
   private readonly listeners = new Map<DocumentId, Set<Listener>>()
+
+  constructor(private readonly relay: Relay = noRelay) {
+    relay.onWorkspace((message) => {
+      if (message.kind === 'documentEvent') this.tell(message.documentId, message.event)
+    })
+  }
 
   /** Listens to one document; returns the function that stops listening. */
   subscribe(id: DocumentId, listener: Listener): () => void {
@@ -32,7 +41,13 @@ export class DocumentEvents {
     }
   }
 
+  /** Tells the document's viewers, in this process and the others, of `event`. */
   publish(id: DocumentId, event: DocumentEvent): void {
+    this.tell(id, event)
+    this.relay.publishWorkspace({ kind: 'documentEvent', documentId: id, event })
+  }
+
+  private tell(id: DocumentId, event: DocumentEvent): void {
     for (const listener of this.listeners.get(id) ?? []) listener(event)
   }
 }

@@ -18,6 +18,8 @@ import { DocumentStore, defaultCompactionPolicy, type Store } from '../storage'
 import { DamagedRecords } from './DamagedRecords'
 import { actorOf, AuditLog } from './audit'
 import { Accounts, type StoredAccount } from './auth/Accounts'
+import { LoginThrottle, type LoginThrottling } from './auth/LoginThrottle'
+import { noRelay, type Relay } from './relay'
 import { Sessions } from './auth/Sessions'
 import { AccountAccess } from './auth/AccountAccess'
 import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type CollaborationHooks } from './collab'
@@ -39,6 +41,17 @@ import { Meetings } from './meetings/Meetings'
 const EDIT_OVERHEAD_BYTES = 16 * 1024
 
 /**
+ * What a workspace shares with the other processes serving it, when there
+ * are others (see `startServer`): by default nothing, one process alone.
+ */
+export interface SharedParts {
+  /** Live traffic between processes: document changes, awareness, document events, ended sessions. Default none. */
+  readonly relay?: Relay
+  /** Login throttling counted across processes. Default an in-memory {@link LoginThrottle} of this process. */
+  readonly loginThrottle?: LoginThrottling
+}
+
+/**
  * Everything one Consenso workspace holds (accounts, sessions, documents) and
  * the rules of who may do what with it. Knows no HTTP: the routes in
  * `http.ts` translate requests into calls on it.
@@ -49,7 +62,7 @@ export class Workspace {
   readonly documents: DocumentStore
   readonly collaboration: Collaboration
   readonly settings: Settings
-  readonly events = new DocumentEvents()
+  readonly events: DocumentEvents
   readonly periods: Periods
   readonly comments: Comments
   /** Bracketed passages, their holders and options. */
@@ -77,13 +90,18 @@ export class Workspace {
    * part: what it says stamps comments, documents, accounts and the audit
    * trail, and decides whether a comment period is open and when a session
    * expires (the demo seeds 2021 with a clock of its own). Default the wall clock.
+   * `shared` is what other processes serving the workspace share with it
+   * (default none: this process alone).
    */
   constructor(
     readonly store: Store,
     config: Pick<ServerConfig, 'persistence' | 'sessions'> & Partial<Pick<ServerConfig, 'loginThrottle' | 'maxDocumentBytes' | 'messageThrottle' | 'commentQuota' | 'unloadAfterMs' | 'accountBudget' | 'work'>>,
     readonly logger: Logger,
-    readonly clock: Clock = systemClock
+    readonly clock: Clock = systemClock,
+    shared: SharedParts = {}
   ) {
+    const relay = shared.relay ?? noRelay
+    this.events = new DocumentEvents(relay)
     this.work = new WorkerPool(config.work ?? defaultWork, logger)
     this.maxImportBlocks = (config.work ?? defaultWork).maxImportBlocks
     this.damaged = new DamagedRecords(logger)
@@ -91,19 +109,20 @@ export class Workspace {
     this.audit = new AuditLog(store, clock)
     this.accounts = new Accounts(store, clock, onDamaged)
     this.sessions = new Sessions(store, config.sessions, clock, onDamaged)
-    this.documents = new DocumentStore(store, defaultCompactionPolicy, onDamaged)
+    // Other processes follow each document's log by its numbers: every update gets one.
+    this.documents = new DocumentStore(store, { ...defaultCompactionPolicy, numberEveryUpdate: relay.shared || store.shared === true }, onDamaged)
     this.collaboration = new Collaboration(this.hooks, {
       persistence: config.persistence,
       logger,
       maxDocumentBytes: config.maxDocumentBytes,
       messageThrottle: config.messageThrottle,
       unloadAfterMs: config.unloadAfterMs,
-      accountBudget: config.accountBudget
+      accountBudget: config.accountBudget,
+      relay
     })
     this.access = new AccountAccess(
-      { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit },
-      config.loginThrottle ?? defaultLoginThrottle,
-      clock
+      { accounts: this.accounts, sessions: this.sessions, collaboration: this.collaboration, audit: this.audit, relay },
+      shared.loginThrottle ?? new LoginThrottle(config.loginThrottle ?? defaultLoginThrottle, () => clock().getTime())
     )
     this.settings = new Settings(store, this.audit)
     this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
@@ -224,8 +243,8 @@ export class Workspace {
     onChange: (_id, _update, origin) => {
       if (origin.kind === 'connection') this.access.noteActivity(origin.context.sessionId)
     },
-    onLoadDocument: async (id: DocumentId) =>
-      (await this.documents.loadMeta(id)) ? this.documents.loadUpdates(id) : undefined,
+    onLoadDocument: async (id: DocumentId) => ((await this.documents.loadMeta(id)) ? this.documents.loadNumbered(id) : undefined),
+    onLoadSince: (id, seq) => this.documents.loadSince(id, seq),
     onStoreDocument: (id, update) => this.documents.appendUpdate(id, update),
     // An idle document's log merged into its snapshot: stored bytes and cold opens are those of one snapshot.
     onReleaseDocument: (id) => this.documents.compactIfUpdated(id)

@@ -288,6 +288,15 @@ export interface ServerConfig {
   readonly editorDir: string
   /** How long a document stays in memory after its last connection leaves, in ms. Default 5000 (see `CollaborationOptions.unloadAfterMs`). */
   readonly unloadAfterMs: number
+  /**
+   * The Redis (`redis://host:port`) through which several processes serving
+   * one workspace pass live traffic (document changes, presence, comment
+   * events, ended sessions) and share login throttling. Default undefined:
+   * one process alone, nothing shared.
+   */
+  readonly redisUrl: string | undefined
+  /** First part of every Redis channel and key, so that several workspaces share one Redis. Default `consenso`. */
+  readonly redisPrefix: string
 }
 
 export const defaultPersistence: PersistenceConfig = { debounceMs: 2000, maxWaitMs: 10000 }
@@ -318,5 +327,7 @@ export const defaultConfig: ServerConfig = {
   commentQuota: defaultCommentQuota,
   sessionCheckMs: 30_000,
   editorDir: 'dist/editor',
-  unloadAfterMs: 5_000
+  unloadAfterMs: 5_000,
+  redisUrl: undefined,
+  redisPrefix: 'consenso'
 }

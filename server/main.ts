@@ -9,7 +9,9 @@ import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
 import { systemClock, type Clock } from './Clock'
 import { seedDemo } from './demo/seedDemo'
-import { Workspace } from './Workspace'
+import { Workspace, type SharedParts } from './Workspace'
+import { RedisRelay } from './relay'
+import { RedisLoginThrottle } from './auth/RedisLoginThrottle'
 
 /** A running Consenso server. */
 export interface RunningServer {
@@ -71,7 +73,21 @@ export async function startServer(
 
 // The rest of startServer, once the folder is locked and the store open: the workspace, the demo, the socket.
 async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, store: Store, clock: Clock): Promise<RunningServer> {
-  const workspace = new Workspace(store, config, logger, clock)
+  const relay = config.redisUrl ? await RedisRelay.connect({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : undefined
+  try {
+    return await serve(config, logger, lock, store, clock, relay)
+  } catch (err) {
+    await relay?.close()
+    throw err
+  }
+}
+
+// The rest of listen, with the link to the other processes if there are any.
+async function serve(config: ServerConfig, logger: Logger, lock: DataFolderLock | undefined, store: Store, clock: Clock, relay: RedisRelay | undefined): Promise<RunningServer> {
+  const shared: SharedParts = relay
+    ? { relay, loginThrottle: new RedisLoginThrottle(relay.client, relay.key('login'), config.loginThrottle, () => clock().getTime(), logger) }
+    : {}
+  const workspace = new Workspace(store, config, logger, clock, shared)
   // Under the store's lock: two servers sharing one store must not both seed it.
   const password = await store.locks.run('seed-demo', () => seedDemo(workspace, config.demoPassword))
   if (password !== undefined && config.demoPassword === undefined)
@@ -91,6 +107,7 @@ async function listen(config: ServerConfig, logger: Logger, lock: DataFolderLock
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))
         await workspace.collaboration.close()
+        await relay?.close()
         await workspace.work.close()
         server.closeAllConnections()
         await stopped
@@ -117,6 +134,8 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     port,
     host: env.HOST || defaultConfig.host,
     dataDir: env.DATA_DIR || defaultConfig.dataDir,
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || defaultConfig.redisPrefix,
     demoPassword: env.DEMO_PASSWORD || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     persistence: {

@@ -9,9 +9,23 @@ export interface CompactionPolicy {
   readonly whenLargerThanSnapshot: boolean
   /** …or once there are this many of them. Default 64: loading stays a few applies. */
   readonly maxUpdates: number
+  /**
+   * Whether every update is appended, and so numbered, before a compaction
+   * due folds it in. Default false: a due update goes straight into the new
+   * snapshot, one write fewer. True when other processes follow the log by
+   * its numbers (a shared relay or store): an update without a number could not be
+   * caught up on.
+   */
+  readonly numberEveryUpdate?: boolean
 }
 
 export const defaultCompactionPolicy: CompactionPolicy = { whenLargerThanSnapshot: true, maxUpdates: 64 }
+
+/** A document's stored state as the updates to apply in order, and the number of the newest update of the log they hold (0 if none). */
+export interface NumberedState {
+  readonly updates: Uint8Array[]
+  readonly seq: number
+}
 
 // What the store knows of a document's log since it last read it.
 interface LogState {
@@ -78,29 +92,50 @@ export class DocumentStore {
    * one costs less than merging them into one first ({@link loadState}).
    */
   async loadUpdates(id: DocumentId): Promise<Uint8Array[]> {
+    return (await this.loadNumbered(id)).updates
+  }
+
+  /** {@link loadUpdates}, with the number of the newest update they hold. */
+  async loadNumbered(id: DocumentId): Promise<NumberedState> {
     const history = await this.store.documents.load(id)
     this.noteHistory(id, history)
-    return [...(history.snapshot ? [history.snapshot] : []), ...history.updates.map((u) => u.update)]
+    return {
+      updates: [...(history.snapshot ? [history.snapshot] : []), ...history.updates.map((u) => u.update)],
+      seq: history.updates.at(-1)?.seq ?? history.snapshotSeq
+    }
   }
 
   /**
-   * Appends a Yjs update to the document's log. When that makes compaction
-   * due, the update goes straight into the new snapshot instead: one write
-   * fewer, and the same stored state.
+   * The updates numbered above `seq`, for a process catching up on what it
+   * did not hear of; the whole stored state ({@link loadNumbered}) when
+   * `seq` is 0 or some of those updates were folded into the snapshot since
+   * (the numbers of a log are consecutive, so the first one tells).
    */
-  async appendUpdate(id: DocumentId, update: Uint8Array): Promise<void> {
+  async loadSince(id: DocumentId, seq: number): Promise<NumberedState> {
+    if (seq <= 0) return this.loadNumbered(id)
+    const updates = await this.store.documents.loadSince(id, seq)
+    const first = updates[0]
+    if (first !== undefined && first.seq !== seq + 1) return this.loadNumbered(id)
+    return { updates: updates.map((u) => u.update), seq: updates.at(-1)?.seq ?? seq }
+  }
+
+  /**
+   * Appends a Yjs update to the document's log and resolves with its
+   * number. When that makes compaction due, the update goes straight into
+   * the new snapshot instead, without a number (one write fewer, the same
+   * stored state), unless the policy says `numberEveryUpdate`.
+   */
+  async appendUpdate(id: DocumentId, update: Uint8Array): Promise<number | undefined> {
     const log = this.logs.get(id) ?? (await this.loadUpdates(id), this.logs.get(id) as LogState)
     const due =
       log.updateCount + 1 >= this.policy.maxUpdates ||
       (this.policy.whenLargerThanSnapshot && log.updateBytes + update.byteLength > log.snapshotBytes)
-    // On a shared store every update is appended, numbered: another process
-    // catches up by the numbers (`loadSince`), and would never see an update
-    // that went straight into a snapshot.
-    if (due && !this.store.shared) return this.compactWith(id, update)
-    await this.store.documents.append(id, update)
+    if (due && !this.policy.numberEveryUpdate) return void (await this.compactWith(id, update))
+    const seq = await this.store.documents.append(id, update)
     log.updateCount++
     log.updateBytes += update.byteLength
-    if (due) await this.compact(id)
+    if (due) await this.compactWith(id, undefined)
+    return seq
   }
 
   /**

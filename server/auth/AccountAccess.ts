@@ -2,10 +2,9 @@ import { mayGrantRole, mayManageAccounts, ROLE_TITLES, SessionEndReason, type Ac
 import { actorOf, type AuditActor, type AuditLog } from '../audit'
 import { CloseCode, type Collaboration } from '../collab'
 import { ok, refuse, type Outcome } from '../Outcome'
-import { systemClock, type Clock } from '../Clock'
-import type { LoginThrottleConfig } from '../config'
+import { noRelay, type Relay, type WorkspaceMessage } from '../relay'
 import { publicAccount, type Accounts, type NewAccount, type StoredAccount } from './Accounts'
-import { LoginThrottle } from './LoginThrottle'
+import type { LoginThrottling } from './LoginThrottle'
 import { SessionWatch } from './SessionWatch'
 import type { Session, Sessions } from './Sessions'
 
@@ -29,6 +28,8 @@ export interface AccountAccessParts {
   readonly sessions: Sessions
   readonly collaboration: Collaboration
   readonly audit: AuditLog
+  /** How other processes hear of sessions ended here, and this one of theirs. Default {@link noRelay}. */
+  readonly relay?: Relay
 }
 
 const managed = (a: StoredAccount): AccountEntry => ({ ...publicAccount(a), createdAt: a.createdAt, disabled: a.disabled })
@@ -47,7 +48,7 @@ const triedBy = (username: string): AuditActor => ({ username: username.trim().s
  * ({@link AuditLog.withAddress}); the login takes the address for the throttle only.
  */
 export class AccountAccess {
-  readonly throttle: LoginThrottle
+  readonly throttle: LoginThrottling
   /** Streams and other things kept open on behalf of a session. */
   readonly watch = new SessionWatch()
   // Sessions that changed a document over a socket since the last check.
@@ -56,11 +57,15 @@ export class AccountAccess {
 
   constructor(
     private readonly parts: AccountAccessParts,
-    throttle: LoginThrottleConfig,
-    clock: Clock = systemClock
+    throttle: LoginThrottling
   ) {
-    this.throttle = new LoginThrottle(throttle, () => clock().getTime())
+    this.throttle = throttle
+    // A session ended on another process ends here too: its sockets and streams close at once.
+    ;(parts.relay ?? noRelay).onWorkspace((message: WorkspaceMessage) => {
+      if (message.kind === 'sessionsEnded') this.endHere({ ids: message.ids, username: message.username }, message.reason)
+    })
   }
+
 
   /** The live session of `token` and its account, unless either has ended or the account is disabled. */
   async signedIn(token: string | undefined): Promise<SignedIn | undefined> {
@@ -77,7 +82,7 @@ export class AccountAccess {
    */
   async login(username: string, password: string, address: string | undefined): Promise<LoginResult> {
     const { accounts, sessions, audit } = this.parts
-    const allowance = this.throttle.check(username, address)
+    const allowance = await this.throttle.check(username, address)
     if (!allowance.allowed) {
       // Once per lockout: a flood of attempts must not flood the trail.
       if (allowance.firstRefusal)
@@ -90,11 +95,11 @@ export class AccountAccess {
     }
     const account = await accounts.authenticate(username, password)
     if (!account) {
-      this.throttle.fail(username, address)
+      await this.throttle.fail(username, address)
       await audit.record({ action: 'login.failed', actor: triedBy(username) })
       return { failed: 'credentials' }
     }
-    this.throttle.succeed(username, address)
+    await this.throttle.succeed(username, address)
     const { token, session } = await sessions.open(account.username)
     await audit.record({ action: 'login', actor: actorOf(account) })
     return { ok: { account, session, token } }
@@ -242,8 +247,15 @@ export class AccountAccess {
     await sessions.sweep()
   }
 
-  // Closes the sockets and ends the watchers of the sessions `ids` and of every session of `username`.
+  // Closes the sockets and ends the watchers of the sessions `ids` and of
+  // every session of `username`, here and in every other process.
   private end(which: { readonly ids: readonly string[]; readonly username?: string }, reason: SessionEndReasonText): void {
+    this.endHere(which, reason)
+    this.parts.relay?.publishWorkspace({ kind: 'sessionsEnded', ids: which.ids, ...(which.username === undefined ? {} : { username: which.username }), reason })
+  }
+
+  // end(), in this process only.
+  private endHere(which: { readonly ids: readonly string[]; readonly username?: string }, reason: SessionEndReasonText): void {
     const ids = new Set(which.ids)
     this.parts.collaboration.closeWhere(
       (context) => ids.has(context.sessionId) || context.account.username === which.username,

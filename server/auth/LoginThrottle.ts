@@ -9,6 +9,20 @@ export type LoginAllowance =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly retryAfterMs: number; readonly firstRefusal: boolean }
 
+/**
+ * What counts failed logins and says whether one may be tried: the
+ * in-memory {@link LoginThrottle} of one process, or one shared by every
+ * process (`RedisLoginThrottle`). Same rules either way.
+ */
+export interface LoginThrottling {
+  /** Whether `username` may try to log in from `address` now. */
+  check(username: string, address: string | undefined): LoginAllowance | Promise<LoginAllowance>
+  /** Counts a failed login of `username` from `address`. */
+  fail(username: string, address: string | undefined): void | Promise<void>
+  /** Forgets the failures of `username` from `address` after a successful login from there (the address keeps its count). */
+  succeed(username: string, address: string | undefined): void | Promise<void>
+}
+
 interface Failures {
   // Instants of the failures still in the window, oldest first.
   readonly instants: number[]
@@ -48,7 +62,7 @@ const KEPT_PAST_FREE = 32
  * Memory stays bounded: a key keeps a bounded number of instants, expired
  * ones are dropped on every use, and the number of keys is capped.
  */
-export class LoginThrottle {
+export class LoginThrottle implements LoginThrottling {
   private readonly failures = new Map<string, Failures>()
 
   constructor(
@@ -145,7 +159,8 @@ interface ThrottleKey {
   readonly kept: number
 }
 
-const pairKey = (username: string, address: string | undefined) => `pair:${username.trim().toLowerCase()}@${address ? addressKey(address) : 'unknown'}`
+/** The throttle's key of a name tried from an address (lower-cased name, see {@link addressKey}). */
+export const pairKey = (username: string, address: string | undefined) => `pair:${username.trim().toLowerCase()}@${address ? addressKey(address) : 'unknown'}`
 
 /**
  * The key of a remote address: an IPv4 address as it is (also when written

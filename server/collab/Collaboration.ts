@@ -7,6 +7,7 @@ import { AccountBudget, MessageThrottle } from './MessageThrottle'
 import { CloseCode } from './protocol'
 import { Room } from './Room'
 import type { CollaborationHooks, ConnectionContext, ConnectionRequest, WebSocketLike } from './types'
+import { noRelay, type Relay } from '../relay'
 
 export interface CollaborationOptions {
   /** When changes are stored. Default {@link defaultPersistence}. */
@@ -31,6 +32,12 @@ export interface CollaborationOptions {
    * an idle document does not stay in memory.
    */
   readonly unloadAfterMs?: number
+  /**
+   * How changes and awareness reach the other processes serving the
+   * workspace. Default {@link noRelay}: this process alone. A shared relay
+   * needs the `onLoadSince` hook, to catch up on what it loses.
+   */
+  readonly relay?: Relay
 }
 
 /** Default grace before an unused document leaves memory: 5 s. */
@@ -55,6 +62,7 @@ export class Collaboration {
   private readonly accountBudgets = new Map<string, AccountBudget>()
   private readonly clock: () => number
   private readonly unloadAfterMs: number
+  private readonly relay: Relay
   // Rooms no one uses, and the timer that will release each.
   private readonly unloading = new Map<Room, ReturnType<typeof setTimeout>>()
   /** Largest size of a document, in bytes; changes that would go over it are refused with `DocumentTooLarge`. */
@@ -71,6 +79,8 @@ export class Collaboration {
     this.accountBudget = options.accountBudget ?? defaultAccountBudget
     this.clock = options.clock ?? (() => performance.now())
     this.unloadAfterMs = options.unloadAfterMs ?? defaultUnloadAfterMs
+    this.relay = options.relay ?? noRelay
+    if (this.relay.shared && !hooks.onLoadSince) throw new RangeError('a shared relay needs the onLoadSince hook, to catch up on what it loses')
   }
 
   /** Decides whether a connection may be made; throws `ConnectionRefused` if not. */
@@ -85,7 +95,7 @@ export class Collaboration {
       this.keep(existing)
       return existing
     }
-    const room = new Room(id, this.hooks, this.persistence, this.logger, this.maxDocumentBytes, this.clock)
+    const room = new Room(id, this.hooks, this.persistence, this.logger, this.maxDocumentBytes, this.clock, this.relay)
     this.rooms.set(id, room)
     room.loaded.catch((err: unknown) => {
       this.logger.error('could not load document', { document: room.id, error: String(err) })
@@ -113,6 +123,7 @@ export class Collaboration {
     room.holds++
     try {
       await room.loaded
+      await room.catchUp()
       if (options.adds !== undefined) room.checkRoomFor(options.adds)
       // `work` is synchronous: any update during it is its own. Only then is
       // an early store due; reading (listing comments, publishing) leaves the

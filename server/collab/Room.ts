@@ -4,8 +4,10 @@ import type { DocumentId } from '../../src'
 import type { PersistenceConfig } from '../config'
 import type { Logger } from '../Logger'
 import { Broadcast } from './Broadcast'
-import { DocumentTooLarge, STORAGE_ORIGIN, type CollaborationHooks, type UpdateOrigin } from './types'
+import { noRelay, type Relay } from '../relay'
+import { DocumentTooLarge, RELAY_ORIGIN, STORAGE_ORIGIN, type CollaborationHooks, type LoadedDocument, type UpdateOrigin } from './types'
 import type { Connection } from './Connection'
+import { RoomRelay } from './RoomRelay'
 
 /**
  * How long an awareness client id stays bound to its session after the
@@ -42,6 +44,10 @@ export const WHOLE_STATE_MAX_UPDATES = 256
  *
  * Keeps the document under `maxBytes` (see {@link size}): a change that
  * would take it over is refused before it is applied.
+ *
+ * With a shared relay (other processes serve the same workspace) a
+ * {@link RoomRelay} keeps it in step with them: stored changes and awareness
+ * go out, theirs come in and reach the connections, never stored again.
  */
 export class Room {
   readonly doc = new Y.Doc()
@@ -53,7 +59,9 @@ export class Room {
   /** Resolves once the stored state is in `doc`; rejects if it could not be loaded. */
   readonly loaded: Promise<void>
   // The stored state as read, before it is applied; `applied` once it is in `doc`.
-  private readonly stored: Promise<readonly Uint8Array[] | undefined>
+  private readonly stored: Promise<LoadedDocument | undefined>
+  // In step with other processes; undefined for a single process.
+  private readonly relay: RoomRelay | undefined
   private applied = false
   // Resolved by the first connection that answered a sync step 1 from the stored bytes.
   private answeredFromStored: () => void = () => {}
@@ -85,12 +93,17 @@ export class Room {
     /** Largest size the document may reach, in bytes (see {@link size}). */
     readonly maxBytes: number = Number.POSITIVE_INFINITY,
     /** Milliseconds of a monotonic clock, for the debounce's maximum wait (see `CollaborationOptions.clock`). */
-    private readonly clock: () => number = () => performance.now()
+    private readonly clock: () => number = () => performance.now(),
+    /** How changes reach other processes. Default {@link noRelay}: this process alone. */
+    relay: Relay = noRelay
   ) {
     // The server is no participant: it has no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
-    this.stored = this.hooks.onLoadDocument(this.id)
+    this.relay = relay.shared ? new RoomRelay(id, relay, hooks, this.relayed, logger) : undefined
+    // Subscribed before loading: what another process stores meanwhile is
+    // either in what is loaded or heard (held back until the load is in).
+    this.stored = this.relay ? this.relay.join().then(() => this.hooks.onLoadDocument(this.id)) : this.hooks.onLoadDocument(this.id)
     this.loaded = this.load()
   }
 
@@ -102,7 +115,7 @@ export class Room {
    * client applies the document while the server does, not after it.
    */
   async storedState(): Promise<Uint8Array | undefined> {
-    const updates = await this.stored
+    const updates = (await this.stored)?.updates
     return !this.applied && updates?.length === 1 ? updates[0] : undefined
   }
 
@@ -117,8 +130,9 @@ export class Room {
   // the update of that transaction, and no connection is sent it twice
   // (clients get it as the answer to their sync step 1).
   private async load(): Promise<void> {
-    const updates = await this.stored
-    if (updates === undefined) throw new RangeError(`No document ${this.id}`)
+    const loaded = await this.stored
+    if (loaded === undefined) throw new RangeError(`No document ${this.id}`)
+    const { updates } = loaded
     this.storedBytes = updates.reduce((sum, update) => sum + update.byteLength, 0)
     // A turn of the event loop before the apply holds it: the connections
     // waiting answer their sync step 1 from the stored bytes first (storedState).
@@ -134,6 +148,21 @@ export class Room {
     this.applied = true
     this.doc.on('update', this.onUpdate)
     if (this.hooks.onChange && updates.length > 0) this.hooks.onChange(this.id, Y.mergeUpdates([...updates]), STORAGE_ORIGIN)
+    this.relay?.start(loaded.seq)
+  }
+
+  // What the relay does to this room: another process's changes are stored
+  // already, so they count as stored bytes and are never queued to store.
+  private readonly relayed = {
+    applyRemote: (update: Uint8Array) => {
+      this.storedBytes += update.byteLength
+      Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
+    },
+    applyRemoteAwareness: (update: Uint8Array) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAY_ORIGIN),
+    awarenessOfAll: () => {
+      const clients = [...this.awareness.getStates().keys()]
+      return clients.length === 0 ? undefined : awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)
+    }
   }
 
   // Every write to the doc carries an UpdateOrigin (see types.ts); a
@@ -142,7 +171,7 @@ export class Room {
     this.noteEncodedUpdate(update)
     this.broadcast.update(update, origin)
     this.hooks.onChange?.(this.id, update, origin)
-    if (origin !== STORAGE_ORIGIN) {
+    if (origin !== STORAGE_ORIGIN && origin !== RELAY_ORIGIN) {
       this.pending.push(update)
       this.unstoredBytes += update.byteLength
       this.schedule()
@@ -179,10 +208,13 @@ export class Room {
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown
+    origin: unknown
   ) => {
     const changed = [...added, ...updated, ...removed]
-    if (changed.length > 0) this.broadcast.awarenessChange(changed)
+    if (changed.length === 0) return
+    this.broadcast.awarenessChange(changed)
+    // Awareness is never stored: it goes out as it happens (renewals too, which keep it alive elsewhere).
+    if (this.relay && origin !== RELAY_ORIGIN) this.relay.awareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
   }
 
   private schedule(): void {
@@ -256,6 +288,16 @@ export class Room {
     for (const [id, owner] of this.presenceOwners) if (owner.leftAt !== undefined && now - owner.leftAt >= PRESENCE_BINDING_MS) this.presenceOwners.delete(id)
   }
 
+  /**
+   * Applies what other processes stored and this one has not heard of yet
+   * (nothing to do for a single process). Server-side work calls it first,
+   * so that an edit it makes reads the latest text. `wholeLog` reads the
+   * whole log, as the periodic check does every `WHOLE_LOG_EVERY` rounds.
+   */
+  catchUp(wholeLog = false): Promise<void> {
+    return this.relay?.catchUp(wholeLog) ?? Promise.resolve()
+  }
+
   /** Whether changes are waiting to be stored. */
   get hasUnstoredChanges(): boolean {
     return this.pending.length > 0
@@ -271,8 +313,10 @@ export class Room {
       this.firstPendingAt = undefined
       try {
         const merged = mergeInRounds(updates)
-        await this.hooks.onStoreDocument(this.id, merged)
+        const seq = await this.hooks.onStoreDocument(this.id, merged)
         this.storedBytes += merged.byteLength
+        // Only once stored: whatever another process holds is durable.
+        if (seq !== undefined) this.relay?.stored(seq, merged)
         this.unstoredBytes -= updates.reduce((sum, update) => sum + update.byteLength, 0)
       } catch (err) {
         this.logger.error('could not store document changes; will retry', { document: this.id, error: String(err) })
@@ -286,6 +330,7 @@ export class Room {
   /** Releases the document. Call only after a flush, with no connection left. */
   destroy(): void {
     clearTimeout(this.timer)
+    this.relay?.leave()
     this.broadcast.cancel()
     this.awareness.destroy()
     this.doc.destroy()

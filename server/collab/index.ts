@@ -1,6 +1,7 @@
 export { Collaboration, defaultUnloadAfterMs, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
 export { PRESENCE_BINDING_MS, Room, WHOLE_STATE_MAX_UPDATES } from './Room'
+export { CATCH_UP_EVERY_MS, GAP_WAIT_MS, RoomRelay, WHOLE_LOG_EVERY } from './RoomRelay'
 export { ConnectionLimits, type ConnectionSlot } from './ConnectionLimits'
 export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'
@@ -8,7 +9,9 @@ export { AccountBudget, MessageThrottle, formatBytes, type MessageKind, type Thr
 export {
   ConnectionRefused,
   DocumentTooLarge,
+  RELAY_ORIGIN,
   STORAGE_ORIGIN,
+  type LoadedDocument,
   type CollaborationHooks,
   type ConnectionContext,
   type ConnectionRequest,

@@ -41,9 +41,25 @@ export type UpdateOrigin =
   | { readonly kind: 'edit'; readonly account: Account; readonly reason: string }
   /** A new draft started from a published version. */
   | { readonly kind: 'restore'; readonly versionId: string; readonly account: Account }
+  /** Changes another process stored, heard over the relay or read from the store to catch up (see `RoomRelay`). */
+  | { readonly kind: 'relay' }
 
 /** The origin of state read back from storage. */
 export const STORAGE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'storage' })
+
+/** The origin of changes another process made and stored (see `RoomRelay`). */
+export const RELAY_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'relay' })
+
+/**
+ * A document's stored state as Yjs updates, applied in this order (a
+ * snapshot and the updates after it: applying them one by one is faster
+ * than merging them first), and the number of the document log's newest
+ * update they hold (0 if none: a snapshot of nothing numbered).
+ */
+export interface LoadedDocument {
+  readonly updates: readonly Uint8Array[]
+  readonly seq: number
+}
 
 /** A connection attempt, as the transport saw it. */
 export interface ConnectionRequest {
@@ -86,16 +102,23 @@ export class DocumentTooLarge extends Error {
 export interface CollaborationHooks {
   /** Decides who connects and what they may do. Throws {@link ConnectionRefused} to refuse. */
   onAuthenticate(request: ConnectionRequest): Promise<ConnectionContext>
+  /** The stored state of a document, or undefined if the document does not exist. */
+  onLoadDocument(id: DocumentId): Promise<LoadedDocument | undefined>
   /**
-   * The stored state of a document as Yjs updates, applied in this order (a
-   * snapshot and the updates after it: applying them one by one is faster
-   * than merging them first), or undefined if the document does not exist.
+   * The updates of the document's log numbered above `seq`; the whole
+   * stored state if some of them were folded into the snapshot meanwhile,
+   * or if `seq` is 0. Needed only with a shared relay (other processes),
+   * to catch up on what the relay lost.
    */
-  onLoadDocument(id: DocumentId): Promise<readonly Uint8Array[] | undefined>
+  onLoadSince?(id: DocumentId, seq: number): Promise<LoadedDocument>
   /** Called for every change of a loaded document, whatever its origin. */
   onChange?(id: DocumentId, update: Uint8Array, origin: UpdateOrigin): void
-  /** Stores the changes since the last store, merged into one update. Throws if it could not. */
-  onStoreDocument(id: DocumentId, update: Uint8Array): Promise<void>
+  /**
+   * Stores the changes since the last store, merged into one update, and
+   * resolves with the number the document log gave it (undefined when it
+   * went into a snapshot without one). Throws if it could not store them.
+   */
+  onStoreDocument(id: DocumentId, update: Uint8Array): Promise<number | undefined>
   /**
    * Called once a document has left memory (after its grace period, or at
    * close), every change of it stored: the store may compact it now, so

@@ -21,8 +21,8 @@ function setup() {
   const collaboration = new Collaboration(
     {
       onAuthenticate: () => Promise.reject(new Error('not used')),
-      onLoadDocument: async (id) => (id === DOCUMENT ? [snapshot] : undefined),
-      onStoreDocument: async () => {}
+      onLoadDocument: async (id) => (id === DOCUMENT ? { updates: [snapshot], seq: 0 } : undefined),
+      onStoreDocument: async () => undefined
     },
     { logger: silentLogger }
   )

@@ -81,8 +81,8 @@ describe('Room.claimPresence', () => {
       'memory' as DocumentId,
       {
         onAuthenticate: () => Promise.reject(new Error('no connections here')),
-        onLoadDocument: () => Promise.resolve([]),
-        onStoreDocument: () => Promise.resolve()
+        onLoadDocument: () => Promise.resolve({ updates: [], seq: 0 }),
+        onStoreDocument: () => Promise.resolve(undefined)
       },
       { debounceMs: 10, maxWaitMs: 10 },
       silentLogger,

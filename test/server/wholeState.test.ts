@@ -21,8 +21,8 @@ async function roomWithText(): Promise<Room> {
     'memory' as DocumentId,
     {
       onAuthenticate: () => Promise.reject(new Error('no connections here')),
-      onLoadDocument: () => Promise.resolve([Y.encodeStateAsUpdate(stored)]),
-      onStoreDocument: () => Promise.resolve()
+      onLoadDocument: () => Promise.resolve({ updates: [Y.encodeStateAsUpdate(stored)], seq: 0 }),
+      onStoreDocument: () => Promise.resolve(undefined)
     },
     { debounceMs: 60_000, maxWaitMs: 60_000 },
     silentLogger

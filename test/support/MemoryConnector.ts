@@ -162,10 +162,8 @@ export class MemoryConnector {
   }
   private readonly hooks: CollaborationHooks = {
     onAuthenticate: () => Promise.reject(new Error('the connector connects with a context of its own')),
-    onLoadDocument: async (id) => (id === MEMORY_DOCUMENT ? [...this.stored] : undefined),
-    onStoreDocument: async (_id, update) => {
-      this.stored.push(update)
-    }
+    onLoadDocument: async (id) => (id === MEMORY_DOCUMENT ? { updates: [...this.stored], seq: this.stored.length } : undefined),
+    onStoreDocument: async (_id, update) => this.stored.push(update)
   }
 
   constructor(options: MemoryConnectorOptions) {

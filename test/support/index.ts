@@ -3,8 +3,9 @@
  * data folders, a server process), `api` (REST sessions), `collab` (clients
  * and raw messages of the collaboration endpoint), `doc` (reading and
  * editing a Y.Doc), `events` (Server-Sent Events), `MemoryConnector`
- * (clients and a `Collaboration` in memory, on a seeded schedule) and
- * `postgresServer` (a database of a throwaway PostgreSQL, or of `DATABASE_URL`).
+ * (clients and a `Collaboration` in memory, on a seeded schedule),
+ * `postgresServer` (a database of a throwaway PostgreSQL, or of
+ * `DATABASE_URL`) and `redisServer` (a throwaway Redis, or `REDIS_URL`).
  */
 export * from './server'
 export * from './api'
@@ -13,3 +14,4 @@ export * from './doc'
 export * from './events'
 export * from './MemoryConnector'
 export * from './postgresServer'
+export * from './redisServer'
