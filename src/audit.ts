@@ -162,7 +162,7 @@ export interface AuditEntry extends AuditRecord {
 /**
  * What the ids in a page of entries' targets are called, for reading them
  * in words: documents' titles, versions' names, the author of a comment, a
- * period's days, the version a share shares, an account's name. Only what
+ * period's days, the version a share shares, an account's name, a meeting's title. Only what
  * the reader may see anyway; an id left out is shown as recorded.
  */
 export interface AuditTargetNames {
@@ -172,6 +172,8 @@ export interface AuditTargetNames {
   readonly periods: Readonly<Record<string, { readonly start: IsoDate; readonly deadline: IsoDate }>>
   readonly shares: Readonly<Record<string, string>>
   readonly accounts: Readonly<Record<string, string>>
+  /** Meetings' titles. */
+  readonly meetings: Readonly<Record<string, string>>
 }
 
 /**

@@ -299,7 +299,10 @@ export class AuditPage {
       const name = names.accounts[target.account]
       part('auditTargetAccount', target.account, name && name !== target.account ? `${name} (${target.account})` : h('code', {}, target.account))
     }
-    if (target.meeting) part('auditTargetMeeting', target.meeting, unnamed(target.meeting))
+    if (target.meeting) {
+      const title = names.meetings[target.meeting]
+      part('auditTargetMeeting', target.meeting, title ? `«${title}»` : unnamed(target.meeting))
+    }
     // A share is of the version named just before, whose tooltip holds its id: said once.
     if (target.share && !target.version) {
       const version = names.shares[target.share]

@@ -131,17 +131,18 @@ export function auditRoutes({ api, workspace }: { api: Router; workspace: Worksp
  */
 export async function targetNames(workspace: Workspace, reader: Account, entries: readonly AuditEntry[]): Promise<AuditTargetNames> {
   const targets = entries.flatMap((e) => (e.target ? [e.target] : []))
-  const idsOf = (key: 'comment' | 'version' | 'period' | 'share', document: string) =>
+  const idsOf = (key: 'comment' | 'version' | 'period' | 'share' | 'meeting', document: string) =>
     new Set(targets.flatMap((t) => (t.document === document && t[key] ? [t[key]] : [])))
   const readable = new Map((await workspace.documentsFor(reader)).map((d) => [d.id as string, d]))
   const documents = [...new Set(targets.flatMap((t) => (t.document && readable.has(t.document) ? [t.document as DocumentId] : [])))]
-  const names = { documents: {}, versions: {}, comments: {}, periods: {}, shares: {}, accounts: {} } as { -readonly [K in keyof AuditTargetNames]: Record<string, AuditTargetNames[K][string]> }
+  const names = { documents: {}, versions: {}, comments: {}, periods: {}, shares: {}, accounts: {}, meetings: {} } as { -readonly [K in keyof AuditTargetNames]: Record<string, AuditTargetNames[K][string]> }
   for (const id of documents) {
     names.documents[id] = readable.get(id)?.title ?? id
-    const [versions, comments, periods, shares] = (['version', 'comment', 'period', 'share'] as const).map((key) => idsOf(key, id))
+    const [versions, comments, periods, shares, meetings] = (['version', 'comment', 'period', 'share', 'meeting'] as const).map((key) => idsOf(key, id))
     if (versions?.size) for (const v of await workspace.versions.list(id)) if (versions.has(v.id)) names.versions[v.id] = v.name
     if (comments?.size) for (const c of await workspace.comments.stored(id)) if (comments.has(c.id)) names.comments[c.id] = { author: c.author.name, country: c.country }
     if (periods?.size) for (const p of (await workspace.periods.view(id)).periods) if (periods.has(p.id)) names.periods[p.id] = { start: p.start, deadline: p.deadline }
+    if (meetings?.size) for (const m of await workspace.meetings.list(id)) if (meetings.has(m.id)) names.meetings[m.id] = m.title
     if (shares?.size) {
       const listed = await workspace.shares.list(reader, id)
       if ('ok' in listed) for (const share of listed.ok) if (shares.has(share.id)) names.shares[share.id] = share.versionName

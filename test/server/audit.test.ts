@@ -290,7 +290,7 @@ describe('Reading the trail', () => {
       expect(names.accounts).toEqual({ gt: 'Delegación de Guatemala' })
     }
     // A page of sign-ins names nothing.
-    expect((await ppt.get('/api/audit?action=login&limit=5')).body.names).toEqual({ documents: {}, versions: {}, comments: {}, periods: {}, shares: {}, accounts: {} })
+    expect((await ppt.get('/api/audit?action=login&limit=5')).body.names).toEqual({ documents: {}, versions: {}, comments: {}, periods: {}, shares: {}, accounts: {}, meetings: {} })
   })
 
   test('Dates filter whole days in the workspace time zone, instants filter to the millisecond, and bounds are inclusive.', async () => {

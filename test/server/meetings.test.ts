@@ -269,6 +269,8 @@ describe('Meetings', () => {
       'meeting.ended'
     ])
     expect(audit.find((e: any) => e.action === 'meeting.intervention').actor).toMatchObject({ username: 'se', role: 'secretariat' })
+    // The audit page names the meeting by its title.
+    expect((await pptAgain.get('/api/audit?limit=100')).body.names.meetings[meeting.id]).toBe('Tercera reunión de seguimiento')
     expect(audit.find((e: any) => e.action === 'meeting.floor.asked').actor).toMatchObject({ username: 'gt', country: 'GT' })
     expect((await pptAgain.post(docPath('/meetings'), { title: 'Cuarta reunión', agenda: [] })).status).toBe(201)
   })
