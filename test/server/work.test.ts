@@ -11,6 +11,7 @@ import { describe, expect, test } from 'vitest'
 import { defaultWork } from '../../server'
 import { RATE_REFUSAL_PAUSE_MS } from '../../server/http/errors'
 import { runJob } from '../../server/work'
+import type { MarkedBracket } from '../../src'
 import { handMadeDocxParts, para, run, zip } from '../exchange/helpers'
 import { docPath, signIn, startTestServer, type ApiAnswer, type ApiSession, type Reachable } from '../support'
 
@@ -123,7 +124,7 @@ describe('Every export is made in the worker pool', () => {
     const { server } = await startTestServer()
     const ppt = await signIn(server, 'ppt')
     const { november } = await demoVersionIds(ppt)
-    const version = (await ppt.get(docPath(`/versions/${november}`))).body.version as { content: unknown; name: string; createdAt: string }
+    const version = (await ppt.get(docPath(`/versions/${november}`))).body.version as { content: unknown; name: string; createdAt: string; brackets?: MarkedBracket[] }
     const download = async (path: string) => {
       const before = server.workspace.work.answered
       const res = await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
@@ -132,7 +133,7 @@ describe('Every export is made in the worker pool', () => {
       expect(server.workspace.work.answered - before, `${path} runs one job`).toBe(1)
       return bytes
     }
-    expect(await download(docPath(`/versions/${november}/export?format=md`))).toEqual(await runJob('versionMarkdown', { content: version.content }))
+    expect(await download(docPath(`/versions/${november}/export?format=md`))).toEqual(await runJob('versionMarkdown', { content: version.content, brackets: version.brackets }))
     const html = new TextDecoder().decode(await download(docPath(`/versions/${november}/export?format=html`)))
     expect(html).toContain(version.name)
     const csv = new TextDecoder().decode(await download(docPath('/comments/export?format=csv&lang=es')))

@@ -118,10 +118,11 @@ describe('PostgresStore with several writers on one database', () => {
     for (let i = 0; i < events.length; i += 2) expect(events[i + 1]).toBe(events[i]?.replace('start', 'end'))
     expect(events).toHaveLength(8)
     // Another scope is not held up.
-    let release!: () => void
+    let release: (() => void) | undefined
     const held = a.locks.run('seed', () => new Promise<void>((resolve) => (release = resolve)))
+    await vi.waitFor(() => expect(release).toBeDefined())
     expect(await b.locks.run('other', async () => 'ran')).toBe('ran')
-    release()
+    release?.()
     await held
   })
 
