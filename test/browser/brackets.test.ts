@@ -78,6 +78,9 @@ describe('Brackets in the editor', () => {
     await expect.poll(() => holdersInText(gt.page, bracketId), POLL).toBe('GT')
     await expectNoSeriousViolations(ppt.page, "the Presidency's bracket panel", '.bracket-panel')
 
+    // The box that adds an option opens from the keyboard.
+    await item(ppt.page, bracketId).locator('summary', { hasText: 'Añadir opción' }).focus()
+    await ppt.page.keyboard.press('Enter')
     await item(ppt.page, bracketId).getByLabel('Texto de una nueva opción').focus()
     await ppt.page.keyboard.type('fenómenos naturales extremos')
     await ppt.page.keyboard.press('Enter')
