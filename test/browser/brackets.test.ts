@@ -101,4 +101,43 @@ describe('Brackets in the editor', () => {
     expect(gt.errors).toEqual([])
     expect(ppt.errors).toEqual([])
   })
+
+  it('The Presidency brackets a selected passage from the panel, with its reason and the countries that asked, and a delegation sees it at once.', async () => {
+    const { server } = await serverWithBracket()
+    const ppt = await openStrategyAs(browser(), server, 'ppt')
+    const pa = await openStrategyAs(browser(), server, 'pa')
+    const phrase = 'Proceso Puebla'
+    await ppt.page.evaluate((phrase) => {
+      const walker = document.createTreeWalker(document.querySelector('.document-text') as Node, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(phrase) ?? -1
+        if (at < 0) continue
+        const range = document.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + phrase.length)
+        const selection = document.getSelection() as Selection
+        selection.removeAllRanges()
+        selection.addRange(range)
+        return
+      }
+      throw new Error(`not in the text: ${phrase}`)
+    }, phrase)
+    await ppt.page.locator('.bracket-place-box summary').focus()
+    await ppt.page.keyboard.press('Enter')
+    await ppt.page.getByLabel('Motivo del corchete').focus()
+    await ppt.page.keyboard.type('Denominación del foro en discusión.')
+    await ppt.page.getByLabel('Países que lo piden').focus()
+    // Panamá, by its first letter, then the button.
+    await ppt.page.keyboard.press('P')
+    await ppt.page.keyboard.press('Tab')
+    await ppt.page.keyboard.press('Enter')
+    await expect.poll(() => ppt.page.locator('.bracket-status').innerText(), POLL).toBe('Corchete colocado.')
+    const placed = pa.page.locator('.bracket-item', { hasText: phrase })
+    await expect.poll(() => placed.locator('.bracket-holders-line').innerText(), POLL).toMatch(/PA \(Panamá\)/)
+    await expect.poll(() => placed.locator('.bracket-reason').innerText(), POLL).toBe('Denominación del foro en discusión.')
+    await expect.poll(() => pa.page.locator('.document-text .bracket-passage', { hasText: phrase }).count(), POLL).toBe(1)
+    await expect.poll(() => placed.getByRole('button', { name: /Levantar el corchete/ }).count(), POLL).toBe(1)
+    expect(pa.errors).toEqual([])
+    expect(ppt.errors).toEqual([])
+  })
 })
