@@ -3,6 +3,7 @@ import type { Anchor } from './anchor'
 import type { Author } from './comment'
 import type { CountryCode } from './country'
 import type { DocumentId } from './document'
+import type { RequestStamp } from './requestStamp'
 import type { Role } from './role'
 
 /** The id of a bracket. */
@@ -51,6 +52,8 @@ export interface Bracket {
   readonly discarded: readonly BracketOption[]
   readonly chosen: OptionChoice | null
   readonly removed: { readonly by: Author; readonly at: string } | null
+  /** The request that placed it, when its client named it; never shown by the API. */
+  readonly request?: RequestStamp
 }
 
 /** Longest reason of a bracket, in characters. */

@@ -199,7 +199,7 @@ export type BulkResult = { readonly id: string; readonly comment: CommentView } 
  * and `quote`, the bracketed passage's text now (or as last quoted, once the
  * passage was deleted).
  */
-export type BracketView = Omit<Bracket, 'anchor'> & { readonly anchor: AnchorView; readonly quote: string }
+export type BracketView = Omit<Bracket, 'anchor' | 'request'> & { readonly anchor: AnchorView; readonly quote: string }
 
 /** A new bracket: the passage as a quote, why, and the countries that asked for it. */
 export interface NewBracket {

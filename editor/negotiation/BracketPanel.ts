@@ -37,6 +37,8 @@ export class BracketPanel {
   private readonly list = h('ul', { class: 'bracket-list' })
   private readonly status = h('p', { class: 'bracket-status', role: 'status' })
   private brackets: readonly BracketView[] = []
+  // The brackets whose "add an option" box is open.
+  private readonly openAdders = new Set<string>()
 
   constructor(private readonly options: BracketPanelOptions) {
     const { t } = options
@@ -69,6 +71,7 @@ export class BracketPanel {
     const form = h(
       'form',
       { class: 'bracket-place' },
+      h('p', { class: 'bracket-hint' }, t('bracketPlaceHint')),
       h('label', { for: 'bracket-reason' }, t('bracketReason')),
       reason,
       h('label', { for: 'bracket-holders' }, t('bracketHoldersAsked')),
@@ -86,7 +89,8 @@ export class BracketPanel {
         return t('bracketPlaced')
       })
     })
-    return form
+    // Folded until wanted: the list of brackets is what the panel is for.
+    return h('details', { class: 'bracket-place-box' }, h('summary', {}, t('bracketPlace')), form)
   }
 
   // Runs an act, says how it went, and keeps the focus where it was.
@@ -134,7 +138,7 @@ export class BracketPanel {
       h(
         'p',
         { class: 'bracket-quote' },
-        h('button', { type: 'button', class: 'link-button', 'data-key': `select:${bracket.id}`, onclick: () => actions.select(bracket.id) }, `[${quote}]`)
+        h('button', { type: 'button', class: 'bracket-quote-button', 'data-key': `select:${bracket.id}`, onclick: () => actions.select(bracket.id) }, `[${quote}]`)
       ),
       h('p', { class: 'bracket-holders-line' }, holders),
       h('p', { class: 'bracket-reason' }, bracket.reason),
@@ -166,18 +170,31 @@ export class BracketPanel {
     if (decides && open) {
       const id = `option-${bracket.id}`
       const input = h('input', { id, type: 'text', maxlength: '5000', 'data-key': `option-text:${bracket.id}` })
-      adder = h(
+      const form = h(
         'form',
         { class: 'bracket-add-option' },
         h('label', { for: id }, t('bracketNewOption')),
         input,
         h('button', { type: 'submit', 'data-key': `add-option:${bracket.id}` }, t('bracketAddOption'))
       )
-      adder.addEventListener('submit', (event) => {
+      form.addEventListener('submit', (event) => {
         event.preventDefault()
         void this.run(async () => void (await actions.addOption(bracket.id, input.value)))
       })
+      // Open while it is being used, so that drawing the list again does not fold it under the person's hands.
+      const wasOpen = this.openAdders.has(bracket.id)
+      adder = h('details', { class: 'bracket-add-box', 'data-key': `adder:${bracket.id}`, ...(wasOpen ? { open: true } : {}) }, h('summary', { 'data-key': `adder-summary:${bracket.id}` }, t('bracketAddOption')), form)
+      adder.addEventListener('toggle', () => {
+        if ((adder as HTMLDetailsElement).open) this.openAdders.add(bracket.id)
+        else this.openAdders.delete(bracket.id)
+      })
     }
-    return h('div', { class: 'bracket-options' }, h('h3', {}, t('bracketOptions')), h('ol', {}, ...bracket.options.map(line)), adder)
+    return h(
+      'div',
+      { class: 'bracket-options' },
+      bracket.options.length ? h('h3', {}, t('bracketOptions')) : null,
+      bracket.options.length ? h('ol', {}, ...bracket.options.map(line)) : null,
+      adder
+    )
   }
 }

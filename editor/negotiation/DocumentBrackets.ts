@@ -3,6 +3,7 @@ import type { EditorView } from 'prosemirror-view'
 import type { BracketView, User } from '../../src'
 import { catchUpSelection, quoteOf, selectedPassage } from '../comments/quote'
 import { scrollBehavior } from '../dom'
+import { RequestKey } from '../RequestKey'
 import type { Language, Translate } from '../i18n'
 import { bracketPluginKey } from '../pluginKeys'
 import { BracketPanel } from './BracketPanel'
@@ -39,6 +40,8 @@ export class DocumentBrackets {
     this.api = bracketsApi(documentId)
     const api = this.api
     const receive = (bracket: BracketView) => (this.receive(bracket), bracket)
+    // Placing again after no answer places once.
+    const placing = new RequestKey()
     this.panel = new BracketPanel({
       t,
       language,
@@ -52,7 +55,8 @@ export class DocumentBrackets {
           if ('failed' in selected || selected.passage.from === selected.passage.to) return { failed: t('bracketSelectFirst') }
           const quoted = quoteOf(view.state, selected.passage)
           if ('failed' in quoted) return { failed: t('bracketSelectFirst') }
-          return receive(await api.place({ anchor: quoted.selector, reason, holders }))
+          const input = { anchor: quoted.selector, reason, holders }
+          return receive(await placing.send(input, (key) => api.place(input, key)))
         },
         hold: async (id, held) => receive(await api.hold(id, held)),
         remove: async (id) => receive(await api.remove(id)),

@@ -1,5 +1,6 @@
 import type { BracketView, CountryCode, NewBracket } from '../../src'
 import { request } from '../api'
+import { idempotencyHeader } from '../RequestKey'
 
 const bracketsPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}/brackets`
 
@@ -14,7 +15,8 @@ export const bracketsApi = (documentId: string) => {
   const answer = (r: { bracket: BracketView }) => r.bracket
   return {
     list: () => request<{ brackets: BracketView[] }>('GET', base).then((r) => r.brackets),
-    place: (input: NewBracket) => request<{ bracket: BracketView }>('POST', base, input).then(answer),
+    /** Brackets a passage; sent again with the same `requestKey` after no answer, it is not placed twice. */
+    place: (input: NewBracket, requestKey?: string) => request<{ bracket: BracketView }>('POST', base, input, idempotencyHeader(requestKey)).then(answer),
     /** The signed-in delegation holds (or lifts) the bracket for its own country. */
     hold: (bracketId: string, held: boolean) => request<{ bracket: BracketView }>('POST', `${one(bracketId)}/${held ? 'hold' : 'lift'}`, {}).then(answer),
     remove: (bracketId: string) => request<{ bracket: BracketView }>('DELETE', one(bracketId)).then(answer),

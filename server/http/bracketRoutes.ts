@@ -4,7 +4,7 @@ import { MAX_BRACKET_REASON_LENGTH, MAX_OPTION_LENGTH } from '../../src'
 import type { Workspace } from '../Workspace'
 import { countryCode, quoteSelector, text } from './fields'
 import { documentOf, signedInOf } from './locals'
-import { bodyOf, valueOf } from './request'
+import { bodyOf, requestKeyOf, valueOf } from './request'
 
 // Fields the body does not define (a client's "placedBy", "country") are dropped, never trusted.
 const newBracketBody = z.object({
@@ -18,7 +18,7 @@ const newOptionBody = z.object({ text: text(MAX_OPTION_LENGTH) })
  * The routes of brackets, under `/api/documents/:id` (`document`, behind
  * `requireDocument`, which already refuses observers); who may do what is the workspace's to say:
  * - `GET /brackets` → `{ brackets }`, the standing ones, each quoting its passage as it is now
- * - `POST /brackets` `{ anchor, reason, holders? }` → 201 `{ bracket }` (Presidency, Secretariat)
+ * - `POST /brackets` `{ anchor, reason, holders? }` (`Idempotency-Key`) → 201 `{ bracket }` (Presidency, Secretariat)
  * - `POST /brackets/:bid/hold|lift` → `{ bracket }` (a delegation, for its own country)
  * - `DELETE /brackets/:bid` → `{ bracket }` (Presidency, Secretariat; 409 naming the holders while any remain)
  * - `POST /brackets/:bid/options` `{ text }` → 201 `{ bracket }` (Presidency, Secretariat)
@@ -33,7 +33,7 @@ export function bracketRoutes({ document, workspace }: { document: Router; works
 
   document.post('/brackets', async (req, res) => {
     const input = bodyOf(req, newBracketBody)
-    res.status(201).json({ bracket: valueOf(await brackets.place(signedInOf(res).account, documentOf(res).id, input)) })
+    res.status(201).json({ bracket: valueOf(await brackets.place(signedInOf(res).account, documentOf(res).id, input, requestKeyOf(req))) })
   })
 
   document.post('/brackets/:bid/hold', async (req, res) => {

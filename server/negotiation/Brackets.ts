@@ -34,6 +34,7 @@ import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../coll
 import type { Periods } from '../comments/Periods'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
+import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
 const option = z.object({ id: z.string(), text: z.string(), supporters: z.array(z.string()), addedBy: author, addedAt: z.string() })
@@ -48,13 +49,14 @@ const bracketRecord = z.object({
   options: z.array(option),
   discarded: z.array(option),
   chosen: z.object({ optionId: z.string(), by: author, at: z.string(), replaced: z.string() }).nullable(),
-  removed: z.object({ by: author, at: z.string() }).nullable()
+  removed: z.object({ by: author, at: z.string() }).nullable(),
+  request: requestStampRecord
 })
 
 const bracketFromJSON = (json: unknown) => bracketRecord.parse(json) as unknown as Bracket
 
 /** A bracket as the API shows it, its passage placed in `doc` as it stands now. */
-export function bracketView(doc: Y.Doc, bracket: Bracket, blocks = textBlocks(doc)): BracketView {
+export function bracketView(doc: Y.Doc, { request: _request, ...bracket }: Bracket, blocks = textBlocks(doc)): BracketView {
   const resolved = resolveAnchor(doc, bracket.anchor, blocks)
   return resolved.detached
     ? { ...bracket, anchor: { ...bracket.anchor, detached: true, text: null }, quote: bracket.anchor.quote }
@@ -114,12 +116,20 @@ export class Brackets {
   /**
    * Brackets a passage. Refused (422) when the quote names no single
    * passage, (409) when the passage crosses a standing bracket's: brackets
-   * nest, never cross.
+   * nest, never cross. With `requestKey` (the request's `Idempotency-Key`),
+   * stored in the bracket in the same write, the same account retrying the
+   * same request gets that bracket back and nothing is placed twice; the same
+   * key for another request is refused (409).
    */
-  place(account: Account, id: DocumentId, input: NewBracket): Promise<Outcome<BracketView>> {
+  place(account: Account, id: DocumentId, input: NewBracket, requestKey?: string): Promise<Outcome<BracketView>> {
     return this.store.locks.run(`brackets:${id}`, async () => {
       if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat place brackets')
-      const standing = (await this.stored(id)).filter((b) => !b.removed)
+      const stored = await this.stored(id)
+      // What the person asked for, not where the passage now stands: a retry may find the text around it edited.
+      const request = stampOf(requestKey, { quote: input.anchor.exact, reason: input.reason.trim(), holders: input.holders ?? [] })
+      const retry = findRetry(stored.filter((b) => b.placedBy.username === account.username), request, 'bracket')
+      if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => bracketView(doc, retry.ok)))
+      const standing = stored.filter((b) => !b.removed)
       const placed = await this.collaboration.withDocument(id, (doc): Outcome<Bracket['anchor']> => {
         const anchored = anchorFromQuote(doc, input.anchor)
         if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
@@ -146,7 +156,8 @@ export class Brackets {
         options: [],
         discarded: [],
         chosen: null,
-        removed: null
+        removed: null,
+        ...(request ? { request } : {})
       }
       return ok(await this.write(bracket, this.act(account, 'bracket.placed', bracket, { holders: bracket.holders.join(' ') })))
     })

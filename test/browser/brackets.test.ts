@@ -78,6 +78,9 @@ describe('Brackets in the editor', () => {
     await expect.poll(() => holdersInText(gt.page, bracketId), POLL).toBe('GT')
     await expectNoSeriousViolations(ppt.page, "the Presidency's bracket panel", '.bracket-panel')
 
+    // The box that adds an option opens from the keyboard.
+    await item(ppt.page, bracketId).locator('summary', { hasText: 'Añadir opción' }).focus()
+    await ppt.page.keyboard.press('Enter')
     await item(ppt.page, bracketId).getByLabel('Texto de una nueva opción').focus()
     await ppt.page.keyboard.type('fenómenos naturales extremos')
     await ppt.page.keyboard.press('Enter')
@@ -96,6 +99,45 @@ describe('Brackets in the editor', () => {
     await expect.poll(() => gt.page.locator('.document-text .bracket-passage').first().innerText(), POLL).toBe('fenómenos naturales extremos')
     await expect.poll(() => item(gt.page, bracketId).locator('.bracket-option-name').innerText(), POLL).toMatch(/Elegida/)
     expect(gt.errors).toEqual([])
+    expect(ppt.errors).toEqual([])
+  })
+
+  it('The Presidency brackets a selected passage from the panel, with its reason and the countries that asked, and a delegation sees it at once.', async () => {
+    const { server } = await serverWithBracket()
+    const ppt = await openStrategyAs(browser(), server, 'ppt')
+    const pa = await openStrategyAs(browser(), server, 'pa')
+    const phrase = 'Proceso Puebla'
+    await ppt.page.evaluate((phrase) => {
+      const walker = document.createTreeWalker(document.querySelector('.document-text') as Node, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(phrase) ?? -1
+        if (at < 0) continue
+        const range = document.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + phrase.length)
+        const selection = document.getSelection() as Selection
+        selection.removeAllRanges()
+        selection.addRange(range)
+        return
+      }
+      throw new Error(`not in the text: ${phrase}`)
+    }, phrase)
+    await ppt.page.locator('.bracket-place-box summary').focus()
+    await ppt.page.keyboard.press('Enter')
+    await ppt.page.getByLabel('Motivo del corchete').focus()
+    await ppt.page.keyboard.type('Denominación del foro en discusión.')
+    await ppt.page.getByLabel('Países que lo piden').focus()
+    // Panamá, by its first letter, then the button.
+    await ppt.page.keyboard.press('P')
+    await ppt.page.keyboard.press('Tab')
+    await ppt.page.keyboard.press('Enter')
+    await expect.poll(() => ppt.page.locator('.bracket-status').innerText(), POLL).toBe('Corchete colocado.')
+    const placed = pa.page.locator('.bracket-item', { hasText: phrase })
+    await expect.poll(() => placed.locator('.bracket-holders-line').innerText(), POLL).toMatch(/PA \(Panamá\)/)
+    await expect.poll(() => placed.locator('.bracket-reason').innerText(), POLL).toBe('Denominación del foro en discusión.')
+    await expect.poll(() => pa.page.locator('.document-text .bracket-passage', { hasText: phrase }).count(), POLL).toBe(1)
+    await expect.poll(() => placed.getByRole('button', { name: /Levantar el corchete/ }).count(), POLL).toBe(1)
+    expect(pa.errors).toEqual([])
     expect(ppt.errors).toEqual([])
   })
 })

@@ -32,6 +32,7 @@ async function workspaceState(workspace: Workspace) {
   const id = DOC as DocumentId
   return {
     comments: await workspace.comments.list(id),
+    brackets: await workspace.brackets.stored(id),
     periods: await workspace.periods.view(id),
     versions: await workspace.versions.list(id),
     accounts: await workspace.accounts.list(),
@@ -76,14 +77,16 @@ const segment = fc.oneof(
 /** A route that changes something, with the bodies worth sending it. */
 interface Route {
   readonly name: string
-  readonly method: 'POST' | 'PATCH' | 'PUT'
+  readonly method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   readonly path: fc.Arbitrary<string>
   readonly body: fc.Arbitrary<unknown>
 }
 
-function routes(ids: { comments: string[]; periods: string[]; versions: string[] }): Route[] {
+function routes(ids: { comments: string[]; periods: string[]; versions: string[]; brackets: string[]; options: string[] }): Route[] {
   const someId = (known: string[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: segment })
   const comment = someId(ids.comments)
+  const bracket = someId(ids.brackets)
+  const option = fc.tuple(bracket, someId(ids.options))
   return [
     { name: 'login', method: 'POST', path: fc.constant('/api/login'), body: shaped({ username: field(fc.constantFrom('ppt', 'mx', 'nadie', 'PPT')), password: field(fc.constantFrom(DEMO_PASSWORD, 'wrong password')) }) },
     {
@@ -119,6 +122,26 @@ function routes(ids: { comments: string[]; periods: string[]; versions: string[]
       path: someId(ids.periods).map((p) => docPath(`/periods/${p}`)),
       body: shaped({ businessDays: field(businessDays), deadline: field(isoDate), closed: field(fc.boolean()) }, ['businessDays', 'deadline', 'closed'])
     },
+    {
+      name: 'new bracket',
+      method: 'POST',
+      path: fc.constant(docPath('/brackets')),
+      body: shaped({
+        anchor: field(shaped({ type: field(fc.constant('TextQuoteSelector')), exact: field(quote) })),
+        reason: field(words),
+        holders: field(fc.array(country, { maxLength: 3 }))
+      }, ['holders'])
+    },
+    { name: 'hold or lift', method: 'POST', path: fc.tuple(bracket, fc.constantFrom('hold', 'lift')).map(([b, act]) => docPath(`/brackets/${b}/${act}`)), body: anyJson },
+    { name: 'remove a bracket', method: 'DELETE', path: bracket.map((b) => docPath(`/brackets/${b}`)), body: anyJson },
+    { name: 'new option', method: 'POST', path: bracket.map((b) => docPath(`/brackets/${b}/options`)), body: shaped({ text: field(words) }) },
+    {
+      name: 'support or choose',
+      method: 'POST',
+      path: fc.tuple(option, fc.constantFrom('support', 'choose')).map(([[b, o], act]) => docPath(`/brackets/${b}/options/${o}/${act}`)),
+      body: anyJson
+    },
+    { name: 'withdraw support', method: 'DELETE', path: option.map(([b, o]) => docPath(`/brackets/${b}/options/${o}/support`)), body: anyJson },
     { name: 'new version', method: 'POST', path: fc.constant(docPath('/versions')), body: shaped({ name: field(words) }) },
     { name: 'draft from a version', method: 'POST', path: someId(ids.versions).map((v) => docPath(`/versions/${v}/restore`)), body: anyJson },
     {
@@ -179,7 +202,9 @@ test('Random bodies on every state-changing route, as every kind of account, nev
   const ids = {
     comments: (await ws.comments.list(DOC as DocumentId)).map((c) => c.id),
     periods: (await ws.periods.view(DOC as DocumentId)).periods.map((p) => p.id),
-    versions: (await ws.versions.list(DOC as DocumentId)).map((v) => v.id)
+    versions: (await ws.versions.list(DOC as DocumentId)).map((v) => v.id),
+    brackets: (await ws.brackets.stored(DOC as DocumentId)).map((b) => b.id),
+    options: (await ws.brackets.stored(DOC as DocumentId)).flatMap((b) => b.options.map((o) => o.id))
   }
   const all = routes(ids)
   const outcomes = new Map<string, number>()

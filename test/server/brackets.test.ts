@@ -262,3 +262,25 @@ describe('The demo', () => {
     ])
   })
 })
+
+describe('Retries', () => {
+  test('A placing retried with the same Idempotency-Key places one bracket, recorded once; the key used for another passage is refused.', async () => {
+    const { server: s, ppt } = await server({ period: false })
+    const send = (exact: string) =>
+      fetch(`${s.url}${docPath('/brackets')}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ppt.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'corchete-1' },
+        body: JSON.stringify({ anchor: quoteSelector(exact), reason: 'Una vez.' })
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }))
+    const first = await send(PUEBLA)
+    const again = await send(PUEBLA)
+    expect(first.status).toBe(201)
+    expect(again.body.bracket.id).toBe(first.body.bracket.id)
+    expect(again.body.bracket.request).toBeUndefined()
+    expect((await ppt.get(docPath('/brackets'))).body.brackets.filter((b: any) => b.quote === PUEBLA)).toHaveLength(1)
+    expect(await audited(ppt, 'bracket.placed', first.body.bracket.id)).toHaveLength(1)
+    const other = await send(HURRICANES)
+    expect(other.status).toBe(409)
+    expect(other.body.error).toMatch(/Idempotency-Key/)
+  })
+})
