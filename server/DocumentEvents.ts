@@ -2,7 +2,7 @@ import type { DocumentId } from '../src'
 
 /** Something that happened to a document's comments or periods, as sent to its viewers. */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period'
+  readonly type: 'comment' | 'period' | 'silence'
   readonly data: unknown
 }
 

@@ -29,6 +29,7 @@ import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
 import { Shares } from './sharing'
+import { SilenceProcedures } from './silence'
 import { Exports } from './exchange'
 import { WorkerPool } from './work'
 
@@ -53,6 +54,8 @@ export class Workspace {
   readonly versions: Versions
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
+  /** Silence procedures on published versions, settled at their deadlines on the workspace's clock. */
+  readonly silence: SilenceProcedures
   /** Downloads of comments, versions and comparisons, each recorded in the audit trail. */
   readonly exports: Exports
   /** The append-only record of every consequential act. */
@@ -104,6 +107,12 @@ export class Workspace {
     this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged)
     this.versions = new Versions(store, this.collaboration, this.comments, this.audit, clock, onDamaged)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
+    this.silence = new SilenceProcedures(
+      store,
+      { versions: this.versions, settings: this.settings, events: this.events, audit: this.audit, logger },
+      clock,
+      onDamaged
+    )
     this.exports = new Exports(this)
   }
 

@@ -35,7 +35,10 @@ export const AUDIT_ACTIONS = [
   'export.comments',
   'export.audit',
   'share.created',
-  'share.withdrawn'
+  'share.withdrawn',
+  'silence.opened',
+  'silence.objected',
+  'silence.settled'
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
@@ -104,7 +107,9 @@ export const AUDIT_DETAIL_KEYS = [
   'version',
   'observers',
   'proposals',
-  'unplaced'
+  'unplaced',
+  'outcome',
+  'objections'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

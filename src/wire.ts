@@ -126,7 +126,9 @@ export const REFUSAL_CODES = [
   'version_name_taken',
   'comment_quota',
   'delegate_needs_country',
-  'name_imitates_role'
+  'name_imitates_role',
+  'silence_ended',
+  'silence_already_broken'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]

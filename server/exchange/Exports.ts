@@ -11,6 +11,9 @@ import { commentsToCsv } from './commentsToCsv'
 import type { MatrixLanguage } from './MatrixRow'
 import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
 import { versionToHtml } from './versionToHtml'
+import { silenceRecordText, type SilenceRecordText } from './silenceRecord'
+import type { SilenceProcedures } from '../silence'
+import type { Settings } from '../settings'
 import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
@@ -39,6 +42,10 @@ export interface ExportSources {
   readonly versions: Pick<Versions, 'get' | 'compare'>
   readonly shares: Pick<Shares, 'open'>
   readonly audit: Pick<AuditLog, 'record'>
+  /** The silence procedures, whose record a version's file closes with. */
+  readonly silence: Pick<SilenceProcedures, 'ofVersion'>
+  /** The workspace's time zone, in which that record's times are written. */
+  readonly settings: Pick<Settings, 'load'>
   /** The worker pool comparisons and Word files are made in. */
   readonly work: Pick<WorkerPool, 'run' | 'admit'>
 }
@@ -50,6 +57,7 @@ interface VersionSource {
   readonly version: { readonly id: string; readonly name: string; readonly createdAt: string; readonly content: unknown }
   readonly author: string
   readonly target: AuditTarget
+  readonly silence?: SilenceRecordText
 }
 
 /**
@@ -96,11 +104,14 @@ export class Exports {
   async version(account: Account, document: DocumentMeta, versionId: string, format: VersionFormat): Promise<Outcome<ExportedFile>> {
     const version = await this.sources.versions.get(document.id, versionId)
     if ('failed' in version) return version
+    // Not in a shared version's file: who objected is the delegations' business, not the observers'.
+    const procedure = await this.sources.silence.ofVersion(document.id, versionId)
     return this.versionFile(account, format, {
       title: document.title,
       version: version.ok,
       author: authorTitle(version.ok.author),
-      target: { document: document.id, version: version.ok.id }
+      target: { document: document.id, version: version.ok.id },
+      ...(procedure ? { silence: silenceRecordText(procedure, (await this.sources.settings.load()).timeZone) } : {})
     })
   }
 
@@ -161,8 +172,8 @@ export class Exports {
   }
 
   // A version's file; the Word file made in the worker pool.
-  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
-    const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
+  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target, silence }: VersionSource): Promise<Outcome<ExportedFile>> {
+    const meta = { title, versionName: version.name, createdAt: version.createdAt, author, ...(silence ? { silence } : {}) }
     let bytes: Uint8Array
     if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(ProseMirrorNode.fromJSON(schema, version.content)))
     else if (format === 'html') bytes = new TextEncoder().encode(versionToHtml(ProseMirrorNode.fromJSON(schema, version.content), meta))

@@ -17,6 +17,7 @@ import { securityHeaders } from './securityHeaders'
 import { sessionRoutes } from './sessionRoutes'
 import { settingsRoutes } from './settingsRoutes'
 import { shareRoutes } from './shareRoutes'
+import { silenceRoutes } from './silenceRoutes'
 import { versionRoutes } from './versionRoutes'
 
 export { SESSION_COOKIE } from './request'
@@ -62,6 +63,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   periodRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
+  silenceRoutes({ document, workspace })
   auditRoutes({ api, workspace })
 
   api.use(noRoute)
