@@ -19,6 +19,7 @@ import { menuPlugin } from './menu'
 import { readOnlyPlugin } from './readOnlyPlugin'
 import { narrowRemoteChange } from './remoteChange'
 import { batchRemoteUpdates } from './remoteUpdates'
+import { SilenceBanner } from './versions/SilencePanel'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -125,6 +126,7 @@ export class DocumentEditor {
       { class: 'document-editor' },
       h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
       this.comments.banner.element,
+      new SilenceBanner({ documentId, user, t, language: options.language }).element,
       h(
         'div',
         { class: 'document-columns' },

@@ -5,6 +5,7 @@ import { RequestKey } from '../RequestKey'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
 import { versionsApi } from './versionsApi'
+import { SilencePanel } from './SilencePanel'
 
 /** The id that stands for the live draft in comparisons. */
 const DRAFT = 'draft'
@@ -53,6 +54,8 @@ export class VersionsPage {
   private readonly error: HTMLElement
   // What was shared with observers: for the Presidency and the Secretariat only.
   private readonly shares: SharesPanel | null
+  // Each version's silence procedure, and the forms that act on it.
+  private readonly silence: SilencePanel
 
   constructor(private readonly options: VersionsPageOptions) {
     const { t } = options
@@ -66,6 +69,7 @@ export class VersionsPage {
     this.list = h('ul', { class: 'version-list' })
     this.error = h('p', { class: 'error', role: 'alert' })
     this.shares = maySeeShares(options.user.role) ? new SharesPanel(options) : null
+    this.silence = new SilencePanel(options)
     const modeButtons = (['inline', 'side'] as const).map((mode) =>
       h('button', { type: 'button', class: `mode ${mode === this.mode ? 'active' : ''}`, 'data-mode': mode }, t(mode === 'inline' ? 'inlineView' : 'sideBySide'))
     )
@@ -171,7 +175,7 @@ export class VersionsPage {
   private async load(): Promise<void> {
     const { t, documentId, language } = this.options
     try {
-      this.versions = await versionsApi.list(documentId)
+      ;[this.versions] = await Promise.all([versionsApi.list(documentId), this.silence.load()])
     } catch (err) {
       this.error.textContent = describeError(err, t, this.options.language)
       return
@@ -191,7 +195,8 @@ export class VersionsPage {
           ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'html'), download: '' }, 'HTML'),
           this.options.user.mayEdit ? this.startDraftButton(v) : null,
-          this.shares?.shareControl(v) ?? null
+          this.shares?.shareControl(v) ?? null,
+          this.silence.partOf(v)
         )
       )
     )

@@ -53,7 +53,7 @@ describe('Silence procedure', () => {
     const clock = new TestClock('2030-03-04T12:00:00Z')
     const { server } = await serverAt(clock)
     try {
-      const [ppt, se, gt, revisor] = await Promise.all(['ppt', 'se', 'gt', 'revisor'].map((u) => signIn(server, u)))
+      const [ppt, se, gt, revisor] = [await signIn(server, 'ppt'), await signIn(server, 'se'), await signIn(server, 'gt'), await signIn(server, 'revisor')]
       const october = await versionId(ppt, OCTOBER)
       const path = docPath(`/versions/${october}/silence`)
       expect((await se.post(path, { businessDays: 5 })).status).toBe(403)
