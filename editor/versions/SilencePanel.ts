@@ -71,7 +71,8 @@ export class SilencePanel {
               h('span', { class: 'objection-by' }, fill(t('silenceObjectionBy'), { country: countryOf(o.country).name[language], name: o.author.name, date: formatInstant(o.at, language) })),
               ': ',
               h('span', { class: 'objection-reason' }, o.reason),
-              o.amendment ? h('span', { class: 'objection-amendment' }, ` ${t('silenceAmendment')}: ${o.amendment}`) : null
+              o.amendment ? ' ' : null,
+              o.amendment ? h('span', { class: 'objection-amendment' }, `${t('silenceAmendment')}: ${o.amendment}`) : null
             )
           )
         )
