@@ -56,7 +56,7 @@ export class SilencePanel {
   private procedureParts(element: HTMLElement, version: VersionSummary, procedure: SilenceProcedure): HTMLElement[] {
     const { t, language, user } = this.options
     const parts: HTMLElement[] = [
-      h('p', { class: 'silence-status' }, h('strong', {}, `${t('silenceProcedure')}: `), describeSilence(procedure, t, language))
+      h('p', { class: 'silence-status' }, h('span', { class: 'silence-label' }, `${t('silenceProcedure')}: `), describeSilence(procedure, t, language))
     ]
     if (procedure.settledAt) parts.push(h('p', { class: 'silence-settled' }, fill(t('silenceSettledAt'), { date: formatInstant(procedure.settledAt, language) })))
     if (procedure.objections.length > 0)
