@@ -15,6 +15,7 @@ import {
   type NamedAuditPage
 } from '../../src'
 import { describeError } from '../describeError'
+import { dateEcho } from '../dateEcho'
 import { h } from '../dom'
 import { countryName, fill, formatDay, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { auditApi, type AuditQuery } from './auditApi'
@@ -179,8 +180,8 @@ export class AuditPage {
       { class: 'audit-filters' },
       h('label', {}, t('country'), country),
       h('label', {}, t('auditAction'), action),
-      h('label', {}, t('auditFrom'), from),
-      h('label', {}, t('auditTo'), to),
+      h('label', {}, t('auditFrom'), from, dateEcho(from, language)),
+      h('label', {}, t('auditTo'), to, dateEcho(to, language)),
       clear
     )
     const apply = () => {
@@ -204,7 +205,13 @@ export class AuditPage {
       apply()
     })
     // After the form has emptied its fields.
-    form.addEventListener('reset', () => setTimeout(apply))
+    form.addEventListener('reset', () =>
+      setTimeout(() => {
+        // The fields emptied without an input event: their echoes follow.
+        for (const field of [from, to]) field.dispatchEvent(new Event('input'))
+        apply()
+      })
+    )
     return form
   }
 

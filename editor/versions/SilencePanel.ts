@@ -1,4 +1,5 @@
 import { countryOf, mayBreakSilence, mayOpenSilence, MAX_SILENCE_BUSINESS_DAYS, type SilenceDeadlineRule, type SilenceProcedure, type User, type VersionSummary } from '../../src'
+import { dateEcho } from '../dateEcho'
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { fill, formatInstant, shownTimeZone, type Language, type Translate } from '../i18n'
@@ -126,7 +127,7 @@ export class SilencePanel {
     const days = h('input', { type: 'number', name: 'silence-days', min: '1', max: String(MAX_SILENCE_BUSINESS_DAYS), value: '5' })
     const at = h('input', { type: 'datetime-local', name: 'silence-deadline' })
     const daysLabel = h('label', {}, `${t('businessDays')} `, days)
-    const atLabel = h('label', {}, `${fill(t('silenceDeadlineAt'), { zone: shownTimeZone() })} `, at)
+    const atLabel = h('label', {}, `${fill(t('silenceDeadlineAt'), { zone: shownTimeZone() })} `, at, ' ', dateEcho(at, language, shownTimeZone()))
     atLabel.hidden = true
     kind.addEventListener('change', () => {
       daysLabel.hidden = kind.value !== 'days'

@@ -46,6 +46,7 @@ export class VersionsPage {
   private readonly fromSelect: HTMLSelectElement
   private readonly toSelect: HTMLSelectElement
   private readonly sectionSelect: HTMLSelectElement
+  private readonly sectionHint: HTMLElement
   private readonly position: HTMLElement
   private readonly summary: HTMLElement
   private readonly changes: HTMLElement
@@ -61,7 +62,9 @@ export class VersionsPage {
     const { t } = options
     this.fromSelect = h('select', { 'aria-label': t('compareFrom'), class: 'compare-from' })
     this.toSelect = h('select', { 'aria-label': t('compareTo'), class: 'compare-to' })
-    this.sectionSelect = h('select', { 'aria-label': t('filterSection'), class: 'compare-section' })
+    // Nothing to choose until a comparison is shown: disabled, with a hint that says when it will be.
+    this.sectionHint = h('span', { class: 'section-hint', id: 'compare-section-hint' }, `(${t('sectionsAfterCompare')})`)
+    this.sectionSelect = h('select', { 'aria-label': t('filterSection'), class: 'compare-section', disabled: true, 'aria-describedby': 'compare-section-hint' })
     this.position = h('span', { class: 'change-position', 'aria-live': 'polite' })
     this.summary = h('p', { class: 'compare-summary' })
     this.changes = h('div', { class: 'compare-changes' })
@@ -105,7 +108,7 @@ export class VersionsPage {
         h('label', {}, t('compareTo'), ' ', this.toSelect),
         compareButton,
         h('span', { class: 'modes' }, ...modeButtons),
-        h('label', {}, t('filterSection'), ' ', this.sectionSelect),
+        h('label', {}, t('filterSection'), ' ', this.sectionSelect, ' ', this.sectionHint),
         h('span', { class: 'jump' }, prev, this.position, next),
         this.downloads
       ),
@@ -235,6 +238,9 @@ export class VersionsPage {
     )
     const sections = [...new Set(changedPlaces(diff).map(sectionOf))]
     this.sectionSelect.replaceChildren(h('option', { value: '' }, t('allSections')), ...sections.map((s) => h('option', { value: s }, s || t('preamble'))))
+    this.sectionSelect.disabled = false
+    this.sectionSelect.removeAttribute('aria-describedby')
+    this.sectionHint.hidden = true
     this.section = ''
     const s = this.diff.stats
     this.summary.textContent = t('diffSummary')
