@@ -3,11 +3,12 @@
  * fields say the chosen date in words (Chromium draws them in its own
  * locale's order, whatever the page's language), disabling an account asks
  * first, and the comparison's section filter waits, disabled and saying
- * why, until there is something to choose. Needs `npm run build` first and /usr/bin/chromium.
+ * why, until there is something to choose, and leaving a document ends
+ * its event stream rather than aborting it. Needs `npm run build` first and /usr/bin/chromium.
  */
 import { describe, expect, it } from 'vitest'
 import { expectNoSeriousViolations } from './axe'
-import { signInAs, UI_TIMEOUT, useChromium } from './chromium'
+import { openStrategyAs, signInAs, UI_TIMEOUT, useChromium } from './chromium'
 import { DOC, startTestServer } from '../support'
 
 const POLL = { timeout: UI_TIMEOUT }
@@ -74,5 +75,19 @@ describe('Rough edges', () => {
     await expect.poll(() => revisor.page.locator('select.compare-section').isEnabled(), POLL).toBe(true)
     await expect(revisor.page.locator('.section-hint').isHidden()).resolves.toBe(true)
     await expect(revisor.page.locator('select.compare-section option').count()).resolves.toBeGreaterThan(1)
+  })
+
+  it('ends the document\'s event stream when leaving the editor, so that its request completes instead of being aborted', async () => {
+    const server = await startTestServer()
+    const gt = await openStrategyAs(browser(), server, 'gt')
+    const failed: string[] = []
+    const finished: string[] = []
+    gt.page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`))
+    gt.page.on('requestfinished', (r) => finished.push(r.url()))
+    await gt.page.locator('a[href$="/versions"]').first().click()
+    await gt.page.waitForSelector('.versions-page')
+    await expect.poll(() => finished.filter((url) => url.endsWith(`/api/documents/${DOC}/events`)).length, POLL).toBe(1)
+    expect(failed).toEqual([])
+    expect(gt.errors).toEqual([])
   })
 })
