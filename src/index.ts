@@ -95,6 +95,7 @@ export {
 } from './diff'
 export {
   isSilenceOpen,
+  isSilenceOutcome,
   mayBreakSilence,
   mayOpenSilence,
   MAX_OBJECTION_LENGTH,

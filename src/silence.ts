@@ -47,6 +47,9 @@ export const SILENCE_OUTCOMES = ['pending', 'adopted', 'not-adopted'] as const
 /** Where a procedure stands: before the deadline, or what the deadline decided. */
 export type SilenceOutcome = (typeof SILENCE_OUTCOMES)[number]
 
+export const isSilenceOutcome = (value: unknown): value is SilenceOutcome =>
+  typeof value === 'string' && (SILENCE_OUTCOMES as readonly string[]).includes(value)
+
 /** How a procedure's deadline is given: an instant, or N business days after today in the workspace. */
 export type SilenceDeadlineRule = { readonly deadline: string } | { readonly businessDays: number }
 

@@ -7,6 +7,7 @@ import {
   isCountryCode,
   isIsoDate,
   isRole,
+  isSilenceOutcome,
   type AuditAction,
   type AuditDetailKey,
   type AuditDetails,
@@ -51,7 +52,9 @@ interface Reader {
 // Values from a known set, in words; a value outside the set (an older or newer server's) is shown as recorded.
 const DETAIL_VALUES: Partial<Record<DetailKey, (value: string, reader: Reader) => string>> = {
   role: (v, { t }) => (isRole(v) ? t(`role_${v}`) : v),
-  country: (v, { language }) => countryName(v, language),
+  // One country, or the list a silence procedure's settlement names.
+  country: (v, { language }) => v.split(', ').map((code) => countryName(code, language)).join(', '),
+  outcome: (v, { t }) => (isSilenceOutcome(v) ? t(`outcome_${v}`) : v),
   action: (v, { t }) => (isAuditAction(v) ? actionName(v, t) : v),
   status: (v, { t }) => (isCommentStatus(v) ? t(`status_${v}`) : v),
   previous: (v, { t }) => (isCommentStatus(v) ? t(`status_${v}`) : v),

@@ -83,5 +83,13 @@ describe('Silence procedure in Chromium', () => {
     await expect.poll(() => part.getAttribute('data-outcome'), POLL).toBe('pending')
     await expect(part.locator('.silence-none').innerText()).resolves.toBe('Ninguna delegación ha roto el silencio.')
     await expectNoSeriousViolations(ppt.page, 'the versions page after opening a procedure')
+
+    // The audit trail names the demo's adoption in words: who settled it is the server.
+    await ppt.page.goto(`${server.server.url}/#/audit`)
+    await ppt.page.waitForSelector('.audit-table tbody tr')
+    await ppt.page.selectOption('select[name=action]', 'silence.settled')
+    const settled = ppt.page.locator('.audit-table tbody tr[data-action="silence.settled"]')
+    await expect.poll(() => settled.count(), POLL).toBe(1)
+    await expect(settled.innerText()).resolves.toMatch(/Procedimiento de silencio concluido[\s\S]*resultado: adoptada/)
   })
 })
