@@ -88,7 +88,36 @@ export class AccountsPage {
       { type: 'button', class: disable ? 'disable-account' : 'enable-account', 'aria-label': `${disable ? t('disableAccount') : t('enableAccount')} ${account.username}` },
       disable ? t('disableAccount') : t('enableAccount')
     )
+    // Disabling ends the account's sessions at once: a first press asks, a second one (on the
+    // same button, which keeps the focus) acts; Cancel or Escape leaves the account as it was.
+    let asking: HTMLElement | null = null
+    const stopAsking = () => {
+      asking?.remove()
+      asking = null
+      button.textContent = t('disableAccount')
+      button.setAttribute('aria-label', `${t('disableAccount')} ${account.username}`)
+      button.removeAttribute('aria-describedby')
+    }
+    button.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && asking) stopAsking()
+    })
     button.addEventListener('click', () => {
+      if (disable && !asking) {
+        const question = h('span', { class: 'disable-question', id: `disable-question-${account.username}`, role: 'status' }, fill(t('disableAccountAsk'), { username: account.username }))
+        const cancel = h('button', { type: 'button', class: 'cancel-disable' }, t('cancelDisableAccount'))
+        cancel.addEventListener('click', () => {
+          stopAsking()
+          button.focus()
+        })
+        asking = h('span', { class: 'disable-confirm' }, ' ', question, ' ', cancel)
+        button.after(asking)
+        button.textContent = fill(t('confirmDisableAccount'), { username: account.username })
+        button.setAttribute('aria-label', fill(t('confirmDisableAccount'), { username: account.username }))
+        button.setAttribute('aria-describedby', question.id)
+        return
+      }
+      asking?.remove()
+      asking = null
       button.disabled = true
       this.accessProblem.textContent = ''
       this.accessDone.textContent = ''

@@ -22,6 +22,7 @@ import { narrowRemoteChange } from './remoteChange'
 import { batchRemoteUpdates } from './remoteUpdates'
 import { MeetingPanel } from './meeting/MeetingPanel'
 import { blockAtSelection, meetingFocusPlugin, showMeetingFocus } from './meeting/meetingFocus'
+import { SilenceBanner } from './versions/SilencePanel'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -159,6 +160,7 @@ export class DocumentEditor {
       h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
       this.comments.banner.element,
       this.meeting.element,
+      new SilenceBanner({ documentId, user, t, language: options.language }).element,
       h(
         'div',
         { class: 'document-columns' },

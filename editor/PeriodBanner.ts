@@ -1,4 +1,5 @@
 import { type CommentPeriod, type DeadlineRule, isIsoDate, type IsoDate, mayDecide, periodBounds, type PeriodsView, type User } from '../src'
+import { dateEcho } from './dateEcho'
 import { describeError } from './describeError'
 import type { CommentsApi } from './comments/commentsApi'
 import { h } from './dom'
@@ -43,17 +44,20 @@ function periodLabel(view: PeriodsView, period: CommentPeriod, t: Translate, lan
 }
 
 // A deadline given as business days or as a date, chosen with a select.
-function deadlineFields(t: Translate, days: string): { element: HTMLElement; value: () => DeadlineRule | undefined } {
+function deadlineFields(t: Translate, language: Language, days: string): { element: HTMLElement; value: () => DeadlineRule | undefined } {
   const kind = h('select', { name: 'rule', 'aria-label': t('deadline') }, h('option', { value: 'days' }, t('businessDays')), h('option', { value: 'date' }, t('deadline')))
   const count = h('input', { type: 'number', name: 'businessDays', min: '1', max: '260', value: days, 'aria-label': t('businessDays') })
   const date = h('input', { type: 'date', name: 'deadline', 'aria-label': t('deadline') })
+  const echo = dateEcho(date, language)
   date.hidden = true
+  echo.hidden = true
   kind.addEventListener('change', () => {
     count.hidden = kind.value !== 'days'
     date.hidden = kind.value === 'days'
+    echo.hidden = kind.value === 'days'
   })
   return {
-    element: h('span', { class: 'deadline-fields' }, kind, count, date),
+    element: h('span', { class: 'deadline-fields' }, kind, count, date, echo),
     value: () => {
       if (kind.value === 'days') return Number.isInteger(count.valueAsNumber) ? { businessDays: count.valueAsNumber } : undefined
       return isIsoDate(date.value) ? { deadline: date.value } : undefined
@@ -112,13 +116,13 @@ export class PeriodBanner {
     }
 
     const start = h('input', { type: 'date', name: 'start', value: view.today, 'aria-label': t('startDate'), required: true })
-    const openDeadline = deadlineFields(t, '10')
+    const openDeadline = deadlineFields(t, this.options.language, '10')
     const openButton = h('button', { type: 'submit' }, t('openPeriod'))
     const openForm = h(
       'form',
       { class: 'period-open' },
       h('span', { class: 'period-form-label' }, t('newPeriod')),
-      h('label', {}, `${t('startDate')} `, start),
+      h('label', {}, `${t('startDate')} `, start, ' ', dateEcho(start, this.options.language)),
       openDeadline.element,
       openButton
     )
@@ -133,7 +137,7 @@ export class PeriodBanner {
     const forms: HTMLElement[] = [openForm]
     const current = view.current
     if (current) {
-      const extendDeadline = deadlineFields(t, String(current.businessDays ?? 10))
+      const extendDeadline = deadlineFields(t, this.options.language, String(current.businessDays ?? 10))
       const extendButton = h('button', { type: 'submit' }, t('extendPeriod'))
       const label = periodLabel(view, current, t, this.options.language)
       const extendForm = h('form', { class: 'period-extend' }, h('span', { class: 'period-form-label' }, label), extendDeadline.element, extendButton)

@@ -1,6 +1,6 @@
 import { isRole, type RefusalCode } from '../src'
 import { ApiError } from './api'
-import { countryName, fill, formatDay, type Language, type MessageKey, type Translate } from './i18n'
+import { countryName, fill, formatDay, formatInstant, type Language, type MessageKey, type Translate } from './i18n'
 
 // The message of each of the server's refusal codes, which the app words itself.
 // Any refusal without a code is shown in the server's own (English) words.
@@ -22,11 +22,16 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   comment_quota: 'error_comment_quota',
   delegate_needs_country: 'error_delegate_needs_country',
   name_imitates_role: 'error_name_imitates_role',
-  bracket_held: 'error_bracket_held'
+  bracket_held: 'error_bracket_held',
+  silence_ended: 'error_silence_ended',
+  silence_already_broken: 'error_silence_already_broken'
 }
 
 // Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.
-const DATE_VALUES = new Set(['start', 'deadline', 'closedOn'])
+const DATE_VALUES = new Set(['start', 'deadline', 'closedOn', 'at'])
+
+// A date value that is an instant (a silence procedure's deadline) is shown with its time and zone.
+const formatDateValue = (value: string, language: Language) => (value.length > 10 ? formatInstant(value, language) : formatDay(value, language))
 
 /**
  * What to tell a person about a failed request: a refusal with a known
@@ -41,7 +46,7 @@ export function describeError(err: unknown, t: Translate, language: Language): s
     Object.entries(err.values).map(([name, value]) => [
       name,
       DATE_VALUES.has(name)
-        ? formatDay(value, language)
+        ? formatDateValue(value, language)
         : name === 'country'
           ? countryName(value, language)
           : name === 'role' && isRole(value)

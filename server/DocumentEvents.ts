@@ -6,10 +6,11 @@ import { noRelay, type Relay } from './relay'
  * meetings, as sent to its viewers. A `bracket` event carries a `BracketView`
  * (with `removed` set once removed); a `meeting` event carries the whole
  * meeting as it now stands (its focus, its floor): followers move to the
- * paragraph it presents.
+ * paragraph it presents; a `silence` event carries a silence procedure as
+ * it now stands.
  */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period' | 'bracket' | 'meeting'
+  readonly type: 'comment' | 'period' | 'bracket' | 'meeting' | 'silence'
   readonly data: unknown
 }
 

@@ -32,6 +32,7 @@ import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
 import { Shares } from './sharing'
+import { SilenceProcedures } from './silence'
 import { Exports } from './exchange'
 import { WorkerPool } from './work'
 import { Meetings } from './meetings/Meetings'
@@ -72,6 +73,8 @@ export class Workspace {
   readonly meetings: Meetings
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
+  /** Silence procedures on published versions, settled at their deadlines on the workspace's clock. */
+  readonly silence: SilenceProcedures
   /** Downloads of comments, versions and comparisons, each recorded in the audit trail. */
   readonly exports: Exports
   /** The append-only record of every consequential act. */
@@ -138,6 +141,12 @@ export class Workspace {
     )
     this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
+    this.silence = new SilenceProcedures(
+      store,
+      { versions: this.versions, settings: this.settings, events: this.events, audit: this.audit, logger },
+      clock,
+      onDamaged
+    )
     this.exports = new Exports(this)
   }
 

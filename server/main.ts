@@ -93,6 +93,8 @@ async function serve(config: ServerConfig, logger: Logger, lock: DataFolderLock 
   if (password !== undefined && config.demoPassword === undefined)
     logger.info(`demo accounts created (ppt, se, revisor, observador, bz, ca, cr, sv, us, gt, hn, mx, ni, pa, do); their password, shown only now: ${password}`)
 
+  // Deadlines that passed while the server was down are settled now; the nearest pending one gets a timer.
+  await workspace.silence.start()
   const server = createHttpServer(workspace, config)
   server.listen(config.port, config.host)
   await once(server, 'listening')
@@ -106,6 +108,7 @@ async function serve(config: ServerConfig, logger: Logger, lock: DataFolderLock 
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))
+        await workspace.silence.stop()
         await workspace.collaboration.close()
         await relay?.close()
         await workspace.work.close()

@@ -51,7 +51,10 @@ export const AUDIT_ACTIONS = [
   'meeting.floor.given',
   'meeting.intervention',
   'meeting.ended',
-  'export.minutes'
+  'export.minutes',
+  'silence.opened',
+  'silence.objected',
+  'silence.settled'
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
@@ -130,7 +133,9 @@ export const AUDIT_DETAIL_KEYS = [
   'options',
   'block',
   'agenda',
-  'attendees'
+  'attendees',
+  'outcome',
+  'objections'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

@@ -71,6 +71,18 @@ export function startOfDayIn(date: IsoDate, timeZone: string): Date {
   return new Date(midnight - offsetAt(timeZone, midnight - offsetAt(timeZone, midnight)))
 }
 
+/**
+ * The instant at which the wall clock of `timeZone` reads `minutes` minutes
+ * after midnight of `date` (e.g. 18:00 is 1080), found as {@link startOfDayIn}
+ * finds midnight. Throws as {@link startOfDayIn}, and for minutes outside a day.
+ */
+export function wallClockIn(date: IsoDate, minutes: number, timeZone: string): Date {
+  if (!isIsoDate(date)) throw new RangeError(`Not an ISO date: ${JSON.stringify(date)}`)
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes >= 24 * 60) throw new RangeError(`Minutes of a day must be 0 to 1439, got ${minutes}`)
+  const wall = toUtc(date).getTime() + minutes * 60_000
+  return new Date(wall - offsetAt(timeZone, wall - offsetAt(timeZone, wall)))
+}
+
 /** The last millisecond of the day `date` in `timeZone`: a deadline's 23:59. Throws as {@link startOfDayIn}. */
 export function endOfDayIn(date: IsoDate, timeZone: string): Date {
   if (!isIsoDate(date)) throw new RangeError(`Not an ISO date: ${JSON.stringify(date)}`)

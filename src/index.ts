@@ -22,7 +22,7 @@ export {
   type Role
 } from './role'
 export { accountProblem, colorOf, type AccountProblem, isUsername, MAX_DELEGATES_PER_COUNTRY, partyName, type Account, type Username } from './account'
-export { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, type IsoDate } from './calendar'
+export { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, wallClockIn, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, sameVersionName, type DocumentId, type DocumentMeta } from './document'
 export { readContent, encodeContent, replaceContent, plainText, countWords, countDocumentWords } from './content'
 export { parseMarkdown } from './markdown'
@@ -142,6 +142,21 @@ export {
   type DocumentDiff,
   type Run
 } from './diff'
+export {
+  isSilenceOpen,
+  isSilenceOutcome,
+  mayBreakSilence,
+  mayOpenSilence,
+  MAX_OBJECTION_LENGTH,
+  MAX_SILENCE_BUSINESS_DAYS,
+  outcomeAtDeadline,
+  silenceDeadlineOf,
+  SILENCE_OUTCOMES,
+  type SilenceDeadlineRule,
+  type SilenceObjection,
+  type SilenceOutcome,
+  type SilenceProcedure
+} from './silence'
 export { serializeMarkdown } from './markdownSerializer'
 export {
   AUDIT_ACTIONS,

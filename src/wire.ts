@@ -128,7 +128,9 @@ export const REFUSAL_CODES = [
   'comment_quota',
   'delegate_needs_country',
   'name_imitates_role',
-  'bracket_held'
+  'bracket_held',
+  'silence_ended',
+  'silence_already_broken'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]

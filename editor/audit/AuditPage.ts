@@ -7,6 +7,7 @@ import {
   isCountryCode,
   isIsoDate,
   isRole,
+  isSilenceOutcome,
   type AuditAction,
   type AuditDetailKey,
   type AuditDetails,
@@ -15,6 +16,7 @@ import {
   type NamedAuditPage
 } from '../../src'
 import { describeError } from '../describeError'
+import { dateEcho } from '../dateEcho'
 import { h } from '../dom'
 import { countryName, fill, formatDay, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { auditApi, type AuditQuery } from './auditApi'
@@ -50,7 +52,9 @@ interface Reader {
 // Values from a known set, in words; a value outside the set (an older or newer server's) is shown as recorded.
 const DETAIL_VALUES: Partial<Record<DetailKey, (value: string, reader: Reader) => string>> = {
   role: (v, { t }) => (isRole(v) ? t(`role_${v}`) : v),
-  country: (v, { language }) => countryName(v, language),
+  // One country, or the list a silence procedure's settlement names.
+  country: (v, { language }) => v.split(', ').map((code) => countryName(code, language)).join(', '),
+  outcome: (v, { t }) => (isSilenceOutcome(v) ? t(`outcome_${v}`) : v),
   action: (v, { t }) => (isAuditAction(v) ? actionName(v, t) : v),
   status: (v, { t }) => (isCommentStatus(v) ? t(`status_${v}`) : v),
   previous: (v, { t }) => (isCommentStatus(v) ? t(`status_${v}`) : v),
@@ -179,8 +183,8 @@ export class AuditPage {
       { class: 'audit-filters' },
       h('label', {}, t('country'), country),
       h('label', {}, t('auditAction'), action),
-      h('label', {}, t('auditFrom'), from),
-      h('label', {}, t('auditTo'), to),
+      h('label', {}, t('auditFrom'), from, dateEcho(from, language)),
+      h('label', {}, t('auditTo'), to, dateEcho(to, language)),
       clear
     )
     const apply = () => {
@@ -204,7 +208,13 @@ export class AuditPage {
       apply()
     })
     // After the form has emptied its fields.
-    form.addEventListener('reset', () => setTimeout(apply))
+    form.addEventListener('reset', () =>
+      setTimeout(() => {
+        // The fields emptied without an input event: their echoes follow.
+        for (const field of [from, to]) field.dispatchEvent(new Event('input'))
+        apply()
+      })
+    )
     return form
   }
 

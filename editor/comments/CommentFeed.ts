@@ -39,6 +39,8 @@ export class CommentFeed {
   private pending: CommentView[] | null = null
   private pendingPeriods: PeriodsView | null = null
   private destroyed = false
+  // The open stream's id, as its first event names it: what destroy() asks the server to end.
+  private streamId: string | null = null
 
   constructor(
     private readonly api: CommentsApi,
@@ -50,7 +52,9 @@ export class CommentFeed {
     if (this.destroyed) return
     const source = new EventSource(this.api.eventsUrl)
     this.source = source
+    this.streamId = null
     source.addEventListener('open', () => void this.refetch())
+    source.addEventListener('stream', (event) => this.onEvent(event, (data) => (this.streamId = (data as { id: string }).id)))
     source.addEventListener('comment', (event) => this.onEvent(event, (data) => this.receive(data as CommentView, true)))
     source.addEventListener('period', (event) => this.onEvent(event, (data) => this.receivePeriods(data as PeriodsView)))
     source.addEventListener('error', () => {
@@ -112,10 +116,22 @@ export class CommentFeed {
     this.listener.onComments(list)
   }
 
+  /**
+   * Stops listening. A stream that is open is ended by the server first and
+   * closed once it has ended, so that its request completes: closing it
+   * outright aborts it (the browser logs `net::ERR_ABORTED`). Whatever it
+   * still brings meanwhile is ignored.
+   */
   destroy(): void {
     this.destroyed = true
     clearTimeout(this.reopenTimer)
-    this.source?.close()
+    const { source, streamId } = this
     this.source = null
+    if (!source) return
+    if (streamId === null || source.readyState !== EventSource.OPEN) return source.close()
+    const close = () => source.close()
+    // The server's end shows as an error (the stream would reconnect): closed then, nothing is in flight.
+    source.addEventListener('error', close)
+    this.api.endEvents(streamId).catch(close)
   }
 }

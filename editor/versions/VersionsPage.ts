@@ -6,6 +6,7 @@ import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
 import { bracketChanges } from '../negotiation/bracketChanges'
 import { versionsApi } from './versionsApi'
+import { SilencePanel } from './SilencePanel'
 
 /** The id that stands for the live draft in comparisons. */
 const DRAFT = 'draft'
@@ -46,6 +47,7 @@ export class VersionsPage {
   private readonly fromSelect: HTMLSelectElement
   private readonly toSelect: HTMLSelectElement
   private readonly sectionSelect: HTMLSelectElement
+  private readonly sectionHint: HTMLElement
   private readonly position: HTMLElement
   private readonly summary: HTMLElement
   /** What changed in the brackets between the two sides. */
@@ -56,12 +58,16 @@ export class VersionsPage {
   private readonly error: HTMLElement
   // What was shared with observers: for the Presidency and the Secretariat only.
   private readonly shares: SharesPanel | null
+  // Each version's silence procedure, and the forms that act on it.
+  private readonly silence: SilencePanel
 
   constructor(private readonly options: VersionsPageOptions) {
     const { t } = options
     this.fromSelect = h('select', { 'aria-label': t('compareFrom'), class: 'compare-from' })
     this.toSelect = h('select', { 'aria-label': t('compareTo'), class: 'compare-to' })
-    this.sectionSelect = h('select', { 'aria-label': t('filterSection'), class: 'compare-section' })
+    // Nothing to choose until a comparison is shown: disabled, with a hint that says when it will be.
+    this.sectionHint = h('span', { class: 'section-hint', id: 'compare-section-hint' }, `(${t('sectionsAfterCompare')})`)
+    this.sectionSelect = h('select', { 'aria-label': t('filterSection'), class: 'compare-section', disabled: true, 'aria-describedby': 'compare-section-hint' })
     this.position = h('span', { class: 'change-position', 'aria-live': 'polite' })
     this.summary = h('p', { class: 'compare-summary' })
     this.bracketSummary = h('div', { class: 'compare-brackets' })
@@ -70,6 +76,7 @@ export class VersionsPage {
     this.list = h('ul', { class: 'version-list' })
     this.error = h('p', { class: 'error', role: 'alert' })
     this.shares = maySeeShares(options.user.role) ? new SharesPanel(options) : null
+    this.silence = new SilencePanel(options)
     const modeButtons = (['inline', 'side'] as const).map((mode) =>
       h('button', { type: 'button', class: `mode ${mode === this.mode ? 'active' : ''}`, 'data-mode': mode }, t(mode === 'inline' ? 'inlineView' : 'sideBySide'))
     )
@@ -105,7 +112,7 @@ export class VersionsPage {
         h('label', {}, t('compareTo'), ' ', this.toSelect),
         compareButton,
         h('span', { class: 'modes' }, ...modeButtons),
-        h('label', {}, t('filterSection'), ' ', this.sectionSelect),
+        h('label', {}, t('filterSection'), ' ', this.sectionSelect, ' ', this.sectionHint),
         h('span', { class: 'jump' }, prev, this.position, next),
         this.downloads
       ),
@@ -176,7 +183,7 @@ export class VersionsPage {
   private async load(): Promise<void> {
     const { t, documentId, language } = this.options
     try {
-      this.versions = await versionsApi.list(documentId)
+      ;[this.versions] = await Promise.all([versionsApi.list(documentId), this.silence.load()])
     } catch (err) {
       this.error.textContent = describeError(err, t, this.options.language)
       return
@@ -196,7 +203,8 @@ export class VersionsPage {
           ' · ',
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'html'), download: '' }, 'HTML'),
           this.options.user.mayEdit ? this.startDraftButton(v) : null,
-          this.shares?.shareControl(v) ?? null
+          this.shares?.shareControl(v) ?? null,
+          this.silence.partOf(v)
         )
       )
     )
@@ -235,6 +243,9 @@ export class VersionsPage {
     )
     const sections = [...new Set(changedPlaces(diff).map(sectionOf))]
     this.sectionSelect.replaceChildren(h('option', { value: '' }, t('allSections')), ...sections.map((s) => h('option', { value: s }, s || t('preamble'))))
+    this.sectionSelect.disabled = false
+    this.sectionSelect.removeAttribute('aria-describedby')
+    this.sectionHint.hidden = true
     this.section = ''
     const s = this.diff.stats
     this.summary.textContent = t('diffSummary')

@@ -9,6 +9,7 @@ import { bracketNovemberDraft, negotiateNovemberBrackets, type DemoBracketsConte
 import { DEMO_COMMENTS } from './demoComments'
 import { replayThirdMeeting } from './demoMeeting'
 import { novemberEdits } from './novemberEdits'
+import { seedDemoSilence } from './demoSilence'
 
 /** The id of the demo Strategy. */
 export const DEMO_DOCUMENT_ID = 'estrategia' as DocumentId
@@ -163,5 +164,8 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
     createdBy: ppt.username
   })
   await past.documents.appendUpdate(CONCEPT_NOTE_ID, encodeContent(parseMarkdown(await readFile(CONCEPT_NOTE_FILE, 'utf8'))))
+
+  // After the November round, the November draft goes under silence procedure and is adopted.
+  await seedDemoSilence(past, (at) => (now = at), ppt, DEMO_DOCUMENT_ID)
   await past.collaboration.close()
 }

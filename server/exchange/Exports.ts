@@ -8,6 +8,9 @@ import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import type { MatrixLanguage } from './MatrixRow'
 import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { silenceRecordText, type SilenceRecordText } from './silenceRecord'
+import type { SilenceProcedures } from '../silence'
+import type { Settings } from '../settings'
 import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
@@ -36,7 +39,11 @@ export interface ExportSources {
   readonly versions: Pick<Versions, 'get' | 'compare'>
   readonly shares: Pick<Shares, 'open'>
   readonly audit: Pick<AuditLog, 'record'>
-  /** The worker pool comparisons and every exported file are made in. */
+  /** The silence procedures, whose record a version's file closes with. */
+  readonly silence: Pick<SilenceProcedures, 'ofVersion'>
+  /** The workspace's time zone, in which that record's times are written. */
+  readonly settings: Pick<Settings, 'load'>
+  /** The worker pool comparisons and every exported file is made in. */
   readonly work: Pick<WorkerPool, 'run' | 'admit'>
 }
 
@@ -48,6 +55,7 @@ interface VersionSource {
   readonly version: { readonly id: string; readonly name: string; readonly createdAt: string; readonly content: unknown; readonly brackets?: readonly MarkedBracket[] }
   readonly author: string
   readonly target: AuditTarget
+  readonly silence?: SilenceRecordText
 }
 
 /**
@@ -93,11 +101,14 @@ export class Exports {
   async version(account: Account, document: DocumentMeta, versionId: string, format: VersionFormat): Promise<Outcome<ExportedFile>> {
     const version = await this.sources.versions.get(document.id, versionId)
     if ('failed' in version) return version
+    // Not in a shared version's file: who objected is the delegations' business, not the observers'.
+    const procedure = await this.sources.silence.ofVersion(document.id, versionId)
     return this.versionFile(account, format, {
       title: document.title,
       version: version.ok,
       author: authorTitle(version.ok.author),
-      target: { document: document.id, version: version.ok.id }
+      target: { document: document.id, version: version.ok.id },
+      ...(procedure ? { silence: silenceRecordText(procedure, (await this.sources.settings.load()).timeZone) } : {})
     })
   }
 
@@ -158,8 +169,8 @@ export class Exports {
   }
 
   // A version's file, made in the worker pool whatever its format: each grows with the text.
-  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
-    const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
+  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target, silence }: VersionSource): Promise<Outcome<ExportedFile>> {
+    const meta = { title, versionName: version.name, createdAt: version.createdAt, author, ...(silence ? { silence } : {}) }
     const { content } = version
     const brackets = version.brackets ?? []
     const made =

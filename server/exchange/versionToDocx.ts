@@ -1,4 +1,4 @@
-import { Paragraph } from 'docx'
+import { HeadingLevel, Paragraph, TextRun } from 'docx'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { shapedBlocks } from './blockShapes'
 import { ListNumbering } from './ListNumbering'
@@ -7,6 +7,7 @@ import { paragraphOptions } from './paragraphOptions'
 import { piecesOf } from './pieces'
 import { layOutBody, WordNotes } from './wordBody'
 import { wordRuns } from './wordRuns'
+import type { SilenceRecordText } from './silenceRecord'
 
 /** What the Word file of a version says about it. */
 export interface VersionMeta {
@@ -18,6 +19,8 @@ export interface VersionMeta {
   readonly createdAt: string
   /** Who published it, by role (e.g. "Presidencia Pro Tempore"): the file's creator and last editor. */
   readonly author: string
+  /** The record of the version's silence procedure, if it had one: a closing section after the text. */
+  readonly silence?: SilenceRecordText
 }
 
 /**
@@ -28,7 +31,8 @@ export interface VersionMeta {
  * header rows, merged cells) and footnotes as Word's (w:footnoteReference
  * and the footnotes part, numbered by Word). The title, version name and date
  * are in the page header and the file's properties, not in the body, so that
- * importing the file gives back the text alone (see `importDocx`).
+ * importing the file gives back the text alone (see `importDocx`), except
+ * for a silence procedure's record, which closes the body.
  */
 export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Promise<Uint8Array> {
   const numbering = new ListNumbering()
@@ -40,6 +44,7 @@ export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Pr
     })),
     notes
   )
+  if (meta.silence) body.push(...silenceParagraphs(meta.silence))
   return packWordFile({
     title: meta.title,
     subject: meta.versionName,
@@ -50,3 +55,10 @@ export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Pr
     footnotes: notes.config()
   })
 }
+
+// The silence procedure's record: a heading, its facts, and its objections as a list.
+const silenceParagraphs = ({ heading, facts, objections }: SilenceRecordText): Paragraph[] => [
+  new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(heading)] }),
+  ...facts.map((fact) => new Paragraph({ children: [new TextRun(fact)] })),
+  ...objections.map((line) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun(line)] }))
+]

@@ -15,7 +15,8 @@ const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeA
  * href="#fn-1">`) and the notes in a numbered list after it, each with a link
  * back, which `importHtml` folds back into footnotes. The title, version
  * name, date and author are in the page's head only, so that importing the
- * page gives back the text alone.
+ * page gives back the text alone, except for a silence procedure's record,
+ * which closes the body.
  */
 export function versionToHtml(doc: ProseMirrorNode, meta: VersionMeta): string {
   const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>')
@@ -44,6 +45,29 @@ export function versionToHtml(doc: ProseMirrorNode, meta: VersionMeta): string {
     marker.replaceWith(sup)
   })
   if (notes.childNodes.length) body.append(document.createElement('hr'), notes)
+  if (meta.silence) {
+    // After the text and its notes, as the Word file closes with it.
+    const record = document.createElement('section')
+    record.setAttribute('class', 'silence-record')
+    const heading = document.createElement('h2')
+    heading.textContent = meta.silence.heading
+    record.append(heading)
+    for (const fact of meta.silence.facts) {
+      const p = document.createElement('p')
+      p.textContent = fact
+      record.append(p)
+    }
+    if (meta.silence.objections.length) {
+      const list = document.createElement('ul')
+      for (const line of meta.silence.objections) {
+        const item = document.createElement('li')
+        item.textContent = line
+        list.append(item)
+      }
+      record.append(list)
+    }
+    body.append(record)
+  }
   return (
     `<!doctype html>\n<html lang="es"><head><meta charset="utf-8"><title>${escape(meta.title)} — ${escape(meta.versionName)}</title>` +
     '<style>table{border-collapse:collapse}td,th{border:1px solid #888;padding:.25em .5em;vertical-align:top}</style>' +

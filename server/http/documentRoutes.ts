@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { NextFunction, Request, Response, Router } from 'express'
 import { z } from 'zod'
 import { mayEditText } from '../../src'
@@ -69,6 +70,10 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
     res.json({ ok: true, leftOut })
   })
 
+  // The open event streams, by id: the app ends its own when it leaves a
+  // document, so that the request completes instead of being aborted.
+  const streams = new Map<string, { readonly sessionId: string; readonly end: () => void }>()
+
   document.get('/events', (req, res) => {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -76,7 +81,8 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
       'Cache-Control': 'no-store, no-transform',
       Connection: 'keep-alive'
     })
-    res.write('retry: 2000\n\n')
+    const streamId = randomUUID()
+    res.write(`retry: 2000\n\nevent: stream\ndata: ${JSON.stringify({ id: streamId })}\n\n`)
     const unsubscribe = workspace.events.subscribe(documentOf(res).id, (event) => {
       res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`)
     })
@@ -88,12 +94,28 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
       unsubscribe()
       clearInterval(keepAlive)
       unwatch()
+      streams.delete(streamId)
     }
+    streams.set(streamId, {
+      sessionId: signedInOf(res).session.id,
+      end: () => {
+        stop()
+        res.end()
+      }
+    })
     // The stream lives no longer than its session (logout, account disabled, expiry).
     const unwatch = workspace.access.watch.watch(signedInOf(res).session, () => {
       stop()
       res.end()
     })
     req.on('close', stop)
+  })
+
+  // Ends one of the caller's own streams (named by its `stream` event); any other id is unknown to it.
+  document.delete('/events/:sid', (req, res) => {
+    const stream = streams.get(String(req.params.sid))
+    if (!stream || stream.sessionId !== signedInOf(res).session.id) throw new HttpError(404, 'no such event stream of this session')
+    stream.end()
+    res.json({ ok: true })
   })
 }

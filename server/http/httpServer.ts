@@ -19,6 +19,7 @@ import { securityHeaders } from './securityHeaders'
 import { sessionRoutes } from './sessionRoutes'
 import { settingsRoutes } from './settingsRoutes'
 import { shareRoutes } from './shareRoutes'
+import { silenceRoutes } from './silenceRoutes'
 import { versionRoutes } from './versionRoutes'
 
 import { clientAddressOf } from './request'
@@ -68,6 +69,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   meetingRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
+  silenceRoutes({ document, workspace })
   auditRoutes({ api, workspace })
 
   api.use(noRoute)

@@ -39,6 +39,9 @@ describe('sessions in the browser app', () => {
     // Nobody can disable their own account from here.
     expect(await se.page.locator('tr[data-username=se] button').count()).toBe(0)
 
+    // A first press asks, a second one disables.
+    await row.locator('button.disable-account').click()
+    await expect(row.locator('.disable-question').innerText()).resolves.toContain('¿Desactivar la cuenta gt?')
     await row.locator('button.disable-account').click()
     await expect.poll(() => row.locator('.account-state').innerText(), { timeout: UI_TIMEOUT }).toBe('desactivada')
     await expect(se.page.locator('.access-done').innerText()).resolves.toContain('Cuenta gt desactivada')

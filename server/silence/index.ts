@@ -1,0 +1,1 @@
+export { SilenceProcedures, SERVER_ACTOR } from './SilenceProcedures'
