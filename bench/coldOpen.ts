@@ -13,6 +13,7 @@ import type { DocumentId, Username } from '../src'
 import { DocumentStore, openWorkspaceStore } from '../storage'
 import { generateHistory } from './history'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, stopLoadProcess } from './processes'
+import type { SyncTimes } from './protocol'
 import { call } from './rpc'
 import { median } from './stats'
 
@@ -75,7 +76,7 @@ export async function coldOpen(opts: { edits: number; seed: number; rounds: numb
       const client = await startLoadProcess()
       try {
         syncRounds.push(
-          await call<number>(client, 'timeSync', { spec: { serverUrl: server.collabUrl, room: DOCUMENT_ID, params: { token }, writer: null } })
+          (await call<SyncTimes>(client, 'timeSync', { spec: { serverUrl: server.collabUrl, room: DOCUMENT_ID, params: { token }, writer: null } })).syncMs
         )
       } finally {
         await stopLoadProcess(client)

@@ -10,9 +10,28 @@ import { gunzipSync } from 'node:zlib'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import type { ClientSpec, LoadReport } from './protocol'
+import type { ClientSpec, LoadReport, SyncTimes } from './protocol'
 import { serve } from './rpc'
 import { LatencyHistogram, now } from './stats'
+
+/**
+ * ws as y-websocket uses it, noting when the first sync step 2 (the
+ * server's answer with the document's state) arrives, before the provider
+ * applies it: what the server took to open the document, apart from the
+ * client's own apply.
+ */
+class TimedWebSocket extends WebSocket {
+  stateArrivedAt: number | undefined
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args)
+    // Added before the provider sets `onmessage`, so it runs first.
+    this.addEventListener('message', ({ data }) => {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array)
+      // messageSync (0), then syncStep2 (1): see y-protocols.
+      if (this.stateArrivedAt === undefined && bytes[0] === 0 && bytes[1] === 1) this.stateArrivedAt = now()
+    })
+  }
+}
 
 interface Client {
   readonly spec: ClientSpec
@@ -35,7 +54,7 @@ function open(spec: ClientSpec): Client {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(spec.serverUrl, spec.room, doc, {
     // ws implements what y-websocket uses of the DOM WebSocket.
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: TimedWebSocket as unknown as typeof globalThis.WebSocket,
     params: spec.params,
     disableBc: true
   })
@@ -72,14 +91,15 @@ serve({
   },
   /** Opens one client and answers how long it took to be synced, ms (the client stays open). */
   timeSync: ({ spec, timeoutMs = 120_000 }: { spec: ClientSpec; timeoutMs?: number }) =>
-    new Promise<number>((resolve, reject) => {
+    new Promise<SyncTimes>((resolve, reject) => {
       const start = now()
       const client = open(spec)
       clients.push(client)
       const timer = setTimeout(() => reject(new Error(`not synced after ${timeoutMs} ms`)), timeoutMs)
       client.provider.once('sync', () => {
         clearTimeout(timer)
-        resolve(now() - start)
+        const arrived = (client.provider.ws as unknown as TimedWebSocket | null)?.stateArrivedAt
+        resolve({ syncMs: now() - start, stateMs: arrived === undefined ? Number.NaN : arrived - start })
       })
     }),
   /**

@@ -30,6 +30,14 @@ export interface ClientSpec {
   readonly writer: number | null
 }
 
+/** How long a fresh client took to open a document, from creating its provider, ms. */
+export interface SyncTimes {
+  /** Until the server's answer with the document's state arrived: the server's cold open, connecting included. */
+  readonly stateMs: number
+  /** Until the provider's `sync` event: the above plus the client applying that state. */
+  readonly syncMs: number
+}
+
 /** What one client received in a round. */
 export interface ClientCount {
   readonly room: string

@@ -8,10 +8,14 @@
  *   (read from the file system, backup copies not counted: see
  *   folderBytes.ts), against the Yjs update of the same document
  *   (`Y.encodeStateAsUpdate` of the writing client's final state);
- * - cold open, the cold-open row's method: the server restarted, the time
- *   until a first client (a fresh process) is synced, against a bare process
- *   applying the same update with `Y.applyUpdate` (bench/rawApply.mjs). The
- *   server's own start (fork to listening) is reported beside it.
+ * - cold open: the server restarted, the time until a first client (a fresh
+ *   process) has the server's answer with the whole state (the server's
+ *   open: connecting, the session, reading the store, answering), against
+ *   a bare process applying the same update with `Y.applyUpdate`
+ *   (bench/rawApply.mjs). Reported beside it: the time until that stock
+ *   client is synced (its own apply, and the encoding its `update` listener
+ *   makes Yjs do, added: client work the store cannot change), and the
+ *   server's own start (fork to listening).
  *
  * The document is made by an HTTP import, and its reader and writer sign in,
  * before the folder is first measured: the growth is the trace's alone.
@@ -22,6 +26,7 @@ import { promisify } from 'node:util'
 import { folderBytes } from './folderBytes'
 import { importMarkdown } from './httpApi'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, stopLoadProcess } from './processes'
+import type { SyncTimes } from './protocol'
 import { call } from './rpc'
 import { median } from './stats'
 
@@ -43,11 +48,15 @@ export interface TraceResult {
   readonly updateBytes: number
   readonly sizeRatio: number
   /** Medians over the rounds, ms. */
+  readonly stateMs: number
   readonly syncMs: number
   readonly rawApplyMs: number
   readonly serverStartMs: number
+  /** The server's cold open against the bare apply: the row's target. */
   readonly timeRatio: number
-  readonly rounds: { syncMs: number; rawApplyMs: number; serverStartMs: number }[]
+  /** The stock client synced, against the bare apply. */
+  readonly syncRatio: number
+  readonly rounds: { stateMs: number; syncMs: number; rawApplyMs: number; serverStartMs: number }[]
 }
 
 export async function traceRow(opts: { rounds: number; editsPerMessage: number; messagesPerSecond: number; log: (line: string) => void }): Promise<TraceResult> {
@@ -91,18 +100,22 @@ export async function traceRow(opts: { rounds: number; editsPerMessage: number; 
       const restarted = await startConsenso(dataDir)
       const serverStartMs = performance.now() - started
       const client = await startLoadProcess()
-      let syncMs: number
+      let times: SyncTimes
       try {
-        syncMs = await call<number>(client, 'timeSync', { spec: { serverUrl: restarted.collabUrl, room: id, params: { token: readerToken }, writer: null } })
+        times = await call<SyncTimes>(client, 'timeSync', { spec: { serverUrl: restarted.collabUrl, room: id, params: { token: readerToken }, writer: null } })
       } finally {
         await stopLoadProcess(client)
         await restarted.stop()
       }
       const { stdout } = await run(process.execPath, [join(ROOT, 'bench/rawApply.mjs'), stateFile], { cwd: ROOT })
       const rawApplyMs = (JSON.parse(stdout) as { applyMs: number }).applyMs
-      rounds.push({ syncMs, rawApplyMs, serverStartMs })
-      opts.log(`  round ${r + 1}: server started in ${serverStartMs.toFixed(0)} ms; first client synced in ${syncMs.toFixed(0)} ms; raw apply ${rawApplyMs.toFixed(0)} ms`)
+      rounds.push({ ...times, rawApplyMs, serverStartMs })
+      opts.log(
+        `  round ${r + 1}: server started in ${serverStartMs.toFixed(0)} ms; first client had the state in ${times.stateMs.toFixed(0)} ms, ` +
+          `synced in ${times.syncMs.toFixed(0)} ms; raw apply ${rawApplyMs.toFixed(0)} ms`
+      )
     }
+    const stateMs = median(rounds.map((r) => r.stateMs))
     const syncMs = median(rounds.map((r) => r.syncMs))
     const rawApplyMs = median(rounds.map((r) => r.rawApplyMs))
     return {
@@ -115,10 +128,12 @@ export async function traceRow(opts: { rounds: number; editsPerMessage: number; 
       storedBytesWithBackups: after.total - before.total,
       updateBytes: replayed.updateBytes,
       sizeRatio: storedBytes / replayed.updateBytes,
+      stateMs,
       syncMs,
       rawApplyMs,
       serverStartMs: median(rounds.map((r) => r.serverStartMs)),
-      timeRatio: syncMs / rawApplyMs,
+      timeRatio: stateMs / rawApplyMs,
+      syncRatio: syncMs / rawApplyMs,
       rounds
     }
   } finally {

@@ -59,8 +59,12 @@ const procedureRecord = z.object({
 
 const procedureFromJSON = (json: unknown): SilenceProcedure => procedureRecord.parse(json) as SilenceProcedure
 
-/** Who settles a procedure at its deadline: the server itself, on its clock, not a person. */
-export const SERVER_ACTOR: AuditActor = { username: 'consenso', role: null, country: null }
+/**
+ * Who settles a procedure at its deadline: the server itself, on its clock,
+ * not a person. Its name has parentheses, which no username may hold
+ * (`isUsername`), so that no account can pass for it in the audit trail.
+ */
+export const SERVER_ACTOR: AuditActor = { username: '(consenso)', role: null, country: null }
 
 // setTimeout's longest delay is about 24.8 days; a farther deadline is looked at again sooner.
 const LONGEST_WAIT_MS = 60 * 60 * 1000

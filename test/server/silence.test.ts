@@ -7,6 +7,7 @@
  */
 import { describe, expect, test, vi } from 'vitest'
 import { silentLogger, startServer, type RunningServer } from '../../server'
+import { SERVER_ACTOR } from '../../server/silence'
 import { entryText } from '../exchange/helpers'
 import { DEMO_PASSWORD, docPath, seededDataDir, signIn, WAIT, type ApiSession } from '../support'
 
@@ -125,7 +126,7 @@ describe('Silence procedure', () => {
       await ppt.get(docPath('/silence'))
       const entries = await settledEntries(server, october)
       expect(entries).toHaveLength(1)
-      expect(entries[0]).toMatchObject({ actor: { username: 'consenso', role: null }, details: { outcome: 'not-adopted', objections: 1, country: 'CR' } })
+      expect(entries[0]).toMatchObject({ actor: { username: SERVER_ACTOR.username, role: null }, details: { outcome: 'not-adopted', objections: 1, country: 'CR' } })
     } finally {
       await server.close()
     }
