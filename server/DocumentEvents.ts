@@ -1,8 +1,11 @@
 import type { DocumentId } from '../src'
 
-/** Something that happened to a document's comments or periods, as sent to its viewers. */
+/**
+ * Something that happened to a document's comments, periods or the status of
+ * a paragraph (`block`, its `BlockView`), as sent to its viewers.
+ */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period'
+  readonly type: 'comment' | 'period' | 'block'
   readonly data: unknown
 }
 

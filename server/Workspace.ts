@@ -28,6 +28,7 @@ import { defaultCommentQuota, defaultLoginThrottle, defaultWork, type ServerConf
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
+import { BlockStatuses } from './negotiation/BlockStatuses'
 import { Shares } from './sharing'
 import { Exports } from './exchange'
 import { WorkerPool } from './work'
@@ -51,6 +52,8 @@ export class Workspace {
   readonly periods: Periods
   readonly comments: Comments
   readonly versions: Versions
+  /** Where the negotiation of each paragraph stands, and whose accepted proposals shaped it. */
+  readonly blockStatuses: BlockStatuses
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
   /** Downloads of comments, versions and comparisons, each recorded in the audit trail. */
@@ -102,7 +105,8 @@ export class Workspace {
     this.settings = new Settings(store, this.audit)
     this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
     this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged)
-    this.versions = new Versions(store, this.collaboration, this.comments, this.audit, clock, onDamaged)
+    this.blockStatuses = new BlockStatuses(store, this.collaboration, this.comments, this.events, this.audit, clock, onDamaged)
+    this.versions = new Versions(store, this.collaboration, this.comments, this.audit, clock, onDamaged, this.blockStatuses)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.exports = new Exports(this)
   }

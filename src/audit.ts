@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   'comment.withdrawn',
   'proposal.accepted',
   'proposal.rejected',
+  'proposal.supported',
+  'proposal.unsupported',
+  'block.status',
   'version.published',
   'version.restored',
   'document.created',
@@ -104,7 +107,10 @@ export const AUDIT_DETAIL_KEYS = [
   'version',
   'observers',
   'proposals',
-  'unplaced'
+  'unplaced',
+  'block',
+  'pending',
+  'supporters'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

@@ -102,6 +102,13 @@ export interface Comment {
   readonly replies: readonly Reply[]
   readonly suggestion: Suggestion | null
   readonly answer: Answer | null
+  /**
+   * The other countries that support the proposed wording (co-sponsors), in
+   * the Conference's order; absent from comments stored before support existed.
+   */
+  readonly supporters?: readonly CountryCode[]
+  /** Why the country proposes its wording, in its own words; absent if it gave no reason. */
+  readonly justification?: string
   /** The request that made the comment, when its client named it. */
   readonly request?: RequestStamp
 }

@@ -60,6 +60,28 @@ export {
 } from './comment'
 export type { RequestStamp } from './requestStamp'
 export {
+  BLOCK_STATUSES,
+  MAX_JUSTIFICATION_LENGTH,
+  OPEN_STANDING,
+  agreementCount,
+  blockStatusChanges,
+  inConferenceOrder,
+  isBlockStatus,
+  maySetBlockStatus,
+  provenanceOf,
+  sameStanding,
+  standingOf,
+  supportRefusal,
+  withSupport,
+  type BlockStanding,
+  type BlockStatus,
+  type BlockStatusChange,
+  type BlockStatusRecord,
+  type BlockView,
+  type NewBlockStatus,
+  type SupportRefusal
+} from './blockStatus'
+export {
   currentPeriod,
   deadlineOf,
   isPeriodOpen,

@@ -14,6 +14,7 @@ import type { AuditEntry, AuditTargetNames } from './audit'
 import type { IsoDate } from './calendar'
 import type { Author, Comment } from './comment'
 import type { BlockChange, DiffStats } from './diff'
+import type { BlockStatusChange, BlockView } from './blockStatus'
 import type { DocumentId, DocumentMeta } from './document'
 import type { CommentPeriod } from './period'
 import type { Role } from './role'
@@ -176,14 +177,19 @@ export type AnchorView = Anchor &
     | { readonly detached: false; readonly from: number; readonly to: number; readonly text: string; readonly section: string }
   )
 
-/** A comment as the API shows it: its anchor resolved against the document as the server last saw it. */
-export type CommentView = Omit<Comment, 'anchor'> & { readonly anchor: AnchorView }
+/**
+ * A comment as the API shows it: its anchor resolved against the document as
+ * the server last saw it, and its supporters (none for a comment stored before support existed).
+ */
+export type CommentView = Omit<Comment, 'anchor' | 'supporters'> & { readonly anchor: AnchorView; readonly supporters: readonly CountryCode[] }
 
 /** A new comment: the passage as a quote, and optionally the wording proposed for it ("" proposes deleting it). */
 export interface NewComment {
   readonly body: string
   readonly anchor: TextQuoteSelector
   readonly suggestion?: { readonly text: string }
+  /** Why the country proposes the wording; only with `suggestion`. */
+  readonly justification?: string
 }
 
 /** One proposal of a bulk decision: the comment as decided, or why it was not. */
@@ -220,6 +226,11 @@ export interface VersionDetail extends VersionSummary {
   /** The text as ProseMirror JSON. */
   readonly content: unknown
   readonly comments: readonly CommentView[]
+  /**
+   * Every paragraph's standing and provenance as they stood when it was
+   * published; absent from versions published before paragraphs had a status.
+   */
+  readonly blockStatuses?: readonly BlockView[]
   /** The text as plain text. */
   readonly text: string
 }
@@ -251,6 +262,12 @@ export interface VersionDiff {
   readonly stats: DiffStats
   /** True when some blocks were over the diff's budget and are shown replaced whole (each marked `coarse`). */
   readonly coarse?: true
+  /**
+   * The paragraphs whose standing changed from one side to the other ("agreed
+   * ad ref → agreed"); absent when neither side has statuses (a version
+   * published before paragraphs had one).
+   */
+  readonly statusChanges?: readonly BlockStatusChange[]
 }
 
 // ---------------------------------------------------------------------------

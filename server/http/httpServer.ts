@@ -7,6 +7,7 @@ import { accountRoutes } from './accountRoutes'
 import { auditRoutes } from './auditRoutes'
 import { collabUpgrade } from './collabUpgrade'
 import { commentRoutes } from './commentRoutes'
+import { blockRoutes } from './blockRoutes'
 import { markupRoutes } from './markupRoutes'
 import { documentRoutes, requireDocument } from './documentRoutes'
 import { answerClientError, answerErrors, noRoute } from './errors'
@@ -60,6 +61,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   commentRoutes({ document, workspace })
   markupRoutes({ document, workspace })
   periodRoutes({ document, workspace })
+  blockRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
   auditRoutes({ api, workspace })

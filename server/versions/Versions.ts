@@ -3,6 +3,7 @@ import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { z } from 'zod'
 import {
   authorOf,
+  blockStatusChanges,
   countWords,
   diffDocuments,
   encodeContent,
@@ -13,6 +14,7 @@ import {
   replaceContent,
   schema,
   type Account,
+  type BlockView,
   type CommentView,
   type DiffSide,
   type DocumentId,
@@ -26,6 +28,7 @@ import { RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments } from '../comments/Comments'
+import type { BlockStatuses } from '../negotiation/BlockStatuses'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { SerialQueue } from '../../storage'
@@ -51,10 +54,11 @@ const versionRecord = z.object({
   words: z.number(),
   content: z.unknown(),
   comments: z.array(z.unknown()),
+  blockStatuses: z.array(z.unknown()).optional(),
   request: requestStampRecord
 })
 
-const summaryOf = ({ content: _c, comments: _m, request: _r, ...summary }: Version): VersionSummary => summary
+const summaryOf = ({ content: _c, comments: _m, blockStatuses: _b, request: _r, ...summary }: Version): VersionSummary => summary
 
 /** The id that stands for the live draft in comparisons. */
 export const DRAFT = 'draft'
@@ -83,7 +87,9 @@ export class Versions {
     private readonly audit: AuditLog,
     private readonly now: () => Date,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
-    private readonly onDamaged?: DamageReport
+    private readonly onDamaged?: DamageReport,
+    /** The paragraphs' standing, frozen into each version published; without it versions keep none. */
+    private readonly blockStatuses?: BlockStatuses
   ) {}
 
   private records(id: DocumentId) {
@@ -125,6 +131,8 @@ export class Versions {
         })
       const content = await this.collaboration.withDocument(id, (doc) => readContent(doc))
       const json = content.toJSON()
+      const comments = await this.comments.list(id)
+      const blockStatuses = await this.blockStatuses?.list(id, comments)
       const version: Version = {
         id: randomUUID(),
         documentId: id,
@@ -134,7 +142,8 @@ export class Versions {
         contentHash: createHash('sha256').update(JSON.stringify(json)).digest('hex'),
         words: countWords(plainText(content)),
         content: json,
-        comments: await this.comments.list(id),
+        comments,
+        ...(blockStatuses ? { blockStatuses } : {}),
         ...(request ? { request } : {})
       }
       // The record (with its request stamp) and the audit entry in one write:
@@ -212,15 +221,20 @@ export class Versions {
     // Both texts stay ProseMirror JSON, as versions are stored and as the
     // worker pool takes them: a long text is not parsed here only to be
     // written out again for the worker (tens of ms for 4,000 paragraphs).
-    let to: { side: DiffSide; content: unknown; comments: readonly CommentView[] }
+    let to: { side: DiffSide; content: unknown; comments: readonly CommentView[]; blockStatuses?: readonly BlockView[] }
     if (toId === DRAFT) {
       const content = await this.collaboration.withDocument(id, (doc) => readContent(doc).toJSON())
-      to = { side: { id: DRAFT, name: 'draft', createdAt: this.now().toISOString() }, content, comments: await this.comments.list(id) }
+      const comments = await this.comments.list(id)
+      const blockStatuses = await this.blockStatuses?.list(id, comments)
+      to = { side: { id: DRAFT, name: 'draft', createdAt: this.now().toISOString() }, content, comments, ...(blockStatuses ? { blockStatuses } : {}) }
     } else {
       const version = await this.records(id).get(toId)
       if (!version) return refuse(404, `no version ${toId} of this document`)
-      to = { side: sideOf(version), content: version.content, comments: version.comments }
+      to = { side: sideOf(version), content: version.content, comments: version.comments, ...(version.blockStatuses ? { blockStatuses: version.blockStatuses } : {}) }
     }
+    // A side published before paragraphs had a status stands open throughout;
+    // when neither has statuses there is nothing to compare.
+    const statusChanges = from.blockStatuses || to.blockStatuses ? blockStatusChanges(from.blockStatuses ?? [], to.blockStatuses ?? []) : undefined
     const fromContent = from.content
     const made = await differ(fromContent, to.content)
     if ('failed' in made) return made
@@ -241,6 +255,7 @@ export class Versions {
         to: to.side,
         stats: diff.stats,
         ...(diff.coarse ? { coarse: true as const } : {}),
+        ...(statusChanges ? { statusChanges } : {}),
         blocks: diff.blocks.map((b) => {
           const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
           return proposals ? { ...b, proposals } : b

@@ -34,6 +34,7 @@ export interface ApiSession {
   post(path: string, body?: unknown): Promise<ApiAnswer>
   patch(path: string, body?: unknown): Promise<ApiAnswer>
   put(path: string, body?: unknown): Promise<ApiAnswer>
+  delete(path: string): Promise<ApiAnswer>
 }
 
 /** Calls the REST API with `token`; every answer, success or refusal, must be JSON. */
@@ -52,7 +53,8 @@ export function apiSession(server: Reachable, token: string): ApiSession {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
     patch: (path, body) => call('PATCH', path, body ?? {}),
-    put: (path, body) => call('PUT', path, body ?? {})
+    put: (path, body) => call('PUT', path, body ?? {}),
+    delete: (path) => call('DELETE', path)
   }
 }
 
