@@ -134,7 +134,7 @@ export interface SupportRefusal {
  * country's, not the Presidency's, not withdrawn). Whether a comment period is
  * open is the caller's to check.
  */
-export function supportRefusal(account: Pick<Account, 'role' | 'country'>, comment: Comment): SupportRefusal | undefined {
+export function supportRefusal(account: Pick<Account, 'role' | 'country'>, comment: Pick<Comment, 'country' | 'status' | 'suggestion'>): SupportRefusal | undefined {
   if (account.role !== 'delegate' || account.country === null) return { status: 403, message: 'only a delegation supports proposals, for its own country' }
   if (!comment.suggestion) return { status: 409, message: 'this comment proposes no wording: only proposals are supported' }
   if (comment.country === null) return { status: 409, message: "the Presidency's own proposals are not supported by delegations" }

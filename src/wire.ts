@@ -179,9 +179,14 @@ export type AnchorView = Anchor &
 
 /**
  * A comment as the API shows it: its anchor resolved against the document as
- * the server last saw it, and its supporters (none for a comment stored before support existed).
+ * the server last saw it; its supporters and its justification (none, and
+ * null, for a comment stored before either existed or made without).
  */
-export type CommentView = Omit<Comment, 'anchor' | 'supporters'> & { readonly anchor: AnchorView; readonly supporters: readonly CountryCode[] }
+export type CommentView = Omit<Comment, 'anchor' | 'supporters' | 'justification'> & {
+  readonly anchor: AnchorView
+  readonly supporters: readonly CountryCode[]
+  readonly justification: string | null
+}
 
 /** A new comment: the passage as a quote, and optionally the wording proposed for it ("" proposes deleting it). */
 export interface NewComment {

@@ -131,6 +131,7 @@ export class Comments {
     return {
       ...comment,
       supporters: comment.supporters ?? [],
+      justification: comment.justification ?? null,
       // Request keys are the author's client's own business.
       replies: comment.replies.map(({ request: _key, ...reply }) => reply),
       anchor: resolved.detached

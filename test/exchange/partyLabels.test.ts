@@ -24,6 +24,7 @@ const proposalBy = (author: Author, n: number): CommentView => ({
   body: 'Proponemos otra redacción.',
   status: 'incorporated',
   supporters: [],
+  justification: null,
   anchor: { blockId: 'b1' as BlockId, start: null, end: null, quote: 'texto', detached: false, from: n, to: n + 5, text: 'texto', section: '1. Antecedentes' },
   replies: [],
   suggestion: { text: 'otro texto', decision: { outcome: 'accepted', by: authors.ppt, at: '2021-10-10T12:00:00.000Z' } },

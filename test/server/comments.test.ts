@@ -109,7 +109,7 @@ describe('Writing comments', () => {
     expect(all.length).toBeGreaterThan(mine.length)
     for (const c of all) {
       expect(Object.keys(c).sort()).toEqual(
-        ['id', 'documentId', 'country', 'author', 'createdAt', 'body', 'status', 'anchor', 'replies', 'suggestion', 'answer'].sort()
+        ['id', 'documentId', 'country', 'author', 'createdAt', 'body', 'status', 'anchor', 'replies', 'suggestion', 'answer', 'supporters', 'justification'].sort()
       )
       expect(c).toMatchObject({
         id: expect.any(String),

@@ -161,7 +161,7 @@ describe('Support for proposals', () => {
     expect(notText.status).toBe(400)
     expect((await commentsOf(ppt)).length).toBe(before)
     // The demo's comments, made before justifications existed, have none.
-    expect((await proposalOf(ppt, 'HN')).justification).toBeUndefined()
+    expect((await proposalOf(ppt, 'HN')).justification).toBeNull()
   })
 })
 
