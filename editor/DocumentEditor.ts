@@ -12,6 +12,7 @@ import { blockIdPlugin } from './blockIdPlugin'
 import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
+import { StatusMargin } from './negotiation/statusMargin'
 import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
 import { footnotePlugin } from './footnoteView'
@@ -111,6 +112,7 @@ export class DocumentEditor {
   private readonly detachCitation: () => void
   private readonly stopBatching: () => void
   private readonly comments: DocumentComments
+  private readonly margin: StatusMargin
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -119,7 +121,8 @@ export class DocumentEditor {
     this.wordCount = h('span', { class: 'word-count' })
     const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
     const surface = h('div', { class: 'document-surface' })
-    this.comments = new DocumentComments({ documentId, user, t, language: options.language })
+    this.margin = new StatusMargin({ documentId, user, t, language: options.language })
+    this.comments = new DocumentComments({ documentId, user, t, language: options.language, stream: this.margin.stream })
     this.element = h(
       'section',
       { class: 'document-editor' },
@@ -128,7 +131,7 @@ export class DocumentEditor {
       h(
         'div',
         { class: 'document-columns' },
-        h('div', { class: 'text-column' }, user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')), surface),
+        h('div', { class: 'text-column' }, user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')), this.margin.element, surface),
         this.comments.sidebar.element
       )
     )
@@ -154,6 +157,7 @@ export class DocumentEditor {
       ...(user.mayEdit ? [blockIdPlugin(), menuPlugin(toolbar, t)] : []),
       citedBlockPlugin(),
       footnotePlugin(),
+      this.margin.plugin(),
       ...this.comments.plugins()
     ]
     const onDocChanged = () => this.scheduleWordCount()
@@ -179,6 +183,7 @@ export class DocumentEditor {
       }
     })
 
+    this.margin.attach(this.view)
     this.comments.attach(this.view)
 
     this.provider.on('status', ({ status }) => {
@@ -308,6 +313,7 @@ export class DocumentEditor {
     cancelAnimationFrame(this.labelFrame)
     this.detachCitation()
     this.comments.destroy()
+    this.margin.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

@@ -1,6 +1,7 @@
 import { PluginKey } from 'prosemirror-state'
 import type { DecorationSet } from 'prosemirror-view'
 import type { CommentPluginState } from './comments/commentPlugin'
+import type { StatusMarginState } from './negotiation/statusMargin'
 
 /** Plugin keys of the editor's own plugins, in one place (y-prosemirror has its own). */
 export const blockIdPluginKey = new PluginKey('consenso-block-id')
@@ -16,3 +17,6 @@ export const readOnlyPluginKey = new PluginKey('consenso-read-only')
 
 /** The block a citation link points at, marked for a moment. */
 export const citedBlockPluginKey = new PluginKey<DecorationSet>('consenso-cited-block')
+
+/** The standing of each paragraph in the margin of the text (issue 17). */
+export const statusMarginPluginKey = new PluginKey<StatusMarginState>('consenso-status-margin')
