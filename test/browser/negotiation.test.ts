@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { openStrategyAs, UI_TIMEOUT, useChromium } from './chromium'
 import { expectNoSeriousViolations } from './axe'
 import { todayIn } from '../../src'
-import { DOC, docPath, login, startTestServer, type TestServer } from '../support'
+import { docPath, login, startTestServer, type TestServer } from '../support'
 
 const POLL = { timeout: UI_TIMEOUT }
 const browser = useChromium()
