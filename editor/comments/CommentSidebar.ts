@@ -26,7 +26,7 @@ export interface CommentSidebarOptions {
   /** The "Comment" button was pressed: false if there is no passage to comment on. */
   readonly commentOnSelection: () => boolean
   /** Where the comment matrix downloads in a format, in the interface's language. */
-  readonly matrixUrl: (format: 'csv' | 'docx') => string
+  readonly matrixUrl: (format: 'csv' | 'docx' | 'xlsx') => string
 }
 
 interface Group {
@@ -107,7 +107,8 @@ export class CommentSidebar {
           'nav',
           { class: 'matrix-links', 'aria-label': t('matrixDownload') },
           h('a', { href: options.matrixUrl('csv'), download: '', class: 'matrix-csv', title: t('matrixDownload') }, t('matrixCsv')),
-          h('a', { href: options.matrixUrl('docx'), download: '', class: 'matrix-docx', title: t('matrixDownload') }, t('matrixWord'))
+          h('a', { href: options.matrixUrl('docx'), download: '', class: 'matrix-docx', title: t('matrixDownload') }, t('matrixWord')),
+          h('a', { href: options.matrixUrl('xlsx'), download: '', class: 'matrix-xlsx', title: t('matrixDownload') }, t('matrixExcel'))
         )
       ),
       this.hint,

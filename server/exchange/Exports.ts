@@ -9,8 +9,9 @@ import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import { commentsToCsv } from './commentsToCsv'
 import type { MatrixLanguage } from './MatrixRow'
-import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE, XLSX_MIME_TYPE } from './mimeTypes'
 import { versionToHtml } from './versionToHtml'
+import { paragraphNote } from '../negotiation/standingWords'
 import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
@@ -21,7 +22,8 @@ export interface ExportedFile {
 }
 
 /** The formats of the comment matrix, for routes to validate a request against. */
-export const MATRIX_FORMATS = ['csv', 'docx'] as const
+export const MATRIX_FORMATS = ['csv', 'docx', 'xlsx'] as const
+const MATRIX_MIME_TYPES = { csv: CSV_MIME_TYPE, docx: DOCX_MIME_TYPE, xlsx: XLSX_MIME_TYPE } as const
 /** A format of the comment matrix. */
 export type MatrixFormat = (typeof MATRIX_FORMATS)[number]
 
@@ -50,6 +52,8 @@ interface VersionSource {
   readonly version: { readonly id: string; readonly name: string; readonly createdAt: string; readonly content: unknown }
   readonly author: string
   readonly target: AuditTarget
+  /** What to say beside paragraphs, by block id, in the Word file (see `VersionMeta.paragraphNotes`). */
+  readonly paragraphNotes?: ReadonlyArray<readonly [string, string]>
 }
 
 /**
@@ -65,7 +69,7 @@ export class Exports {
 
   /**
    * The comment matrix of `document`, in the order of its text (a comment's
-   * paragraph is numbered as the live text stands now). The Word file is
+   * paragraph is numbered as the live text stands now). The Word and Excel files are
    * made in the worker pool: refused when the pool refuses (see `refusalOf`).
    */
   async commentMatrix(account: Account, document: DocumentMeta, format: MatrixFormat, language: MatrixLanguage): Promise<Outcome<ExportedFile>> {
@@ -75,7 +79,10 @@ export class Exports {
     let bytes: Uint8Array
     if (format === 'csv') bytes = new TextEncoder().encode(commentsToCsv(rows, { language }))
     else {
-      const made = await this.sources.work.run(account.username, 'matrixDocx', { rows, meta: { title: document.title, language, author: authorTitle(account) } })
+      const made = await this.sources.work.run(account.username, format === 'xlsx' ? 'matrixXlsx' : 'matrixDocx', {
+        rows,
+        meta: { title: document.title, language, author: authorTitle(account) }
+      })
       if ('refused' in made) return refusalOf(made, 422)
       bytes = made.ok
     }
@@ -87,7 +94,7 @@ export class Exports {
     })
     return ok({
       fileName: fileNameOf(`${document.title} - ${language === 'es' ? 'matriz de comentarios' : 'comment matrix'}`, format),
-      mimeType: format === 'csv' ? CSV_MIME_TYPE : DOCX_MIME_TYPE,
+      mimeType: MATRIX_MIME_TYPES[format],
       bytes
     })
   }
@@ -100,7 +107,12 @@ export class Exports {
       title: document.title,
       version: version.ok,
       author: authorTitle(version.ok.author),
-      target: { document: document.id, version: version.ok.id }
+      target: { document: document.id, version: version.ok.id },
+      // The paragraphs' standing as the version froze it; a shared version (observers) carries the clean text only.
+      paragraphNotes: (version.ok.blockStatuses ?? []).flatMap((b) => {
+        const note = paragraphNote(b)
+        return note === '' ? [] : [[b.blockId, note] as const]
+      })
     })
   }
 
@@ -161,13 +173,13 @@ export class Exports {
   }
 
   // A version's file; the Word file made in the worker pool.
-  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target }: VersionSource): Promise<Outcome<ExportedFile>> {
+  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target, paragraphNotes }: VersionSource): Promise<Outcome<ExportedFile>> {
     const meta = { title, versionName: version.name, createdAt: version.createdAt, author }
     let bytes: Uint8Array
     if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(ProseMirrorNode.fromJSON(schema, version.content)))
     else if (format === 'html') bytes = new TextEncoder().encode(versionToHtml(ProseMirrorNode.fromJSON(schema, version.content), meta))
     else {
-      const made = await this.sources.work.run(account.username, 'versionDocx', { content: version.content, meta })
+      const made = await this.sources.work.run(account.username, 'versionDocx', { content: version.content, meta: { ...meta, ...(paragraphNotes?.length ? { paragraphNotes } : {}) } })
       if ('refused' in made) return refusalOf(made, 422)
       bytes = made.ok
     }

@@ -16,6 +16,10 @@ export interface MatrixRow {
   readonly comment: string
   /** The wording the country proposed; "" if none. */
   readonly proposal: string
+  /** Why the country proposed it, in its words; "" if it gave no reason. */
+  readonly justification: string
+  /** The other countries that support the proposal, by name; "" if none. */
+  readonly supporters: string
   /** What the Presidency decided on the proposal ("Aceptada", "Pendiente"); "" if none was made. */
   readonly decision: string
   readonly status: string
@@ -34,6 +38,8 @@ export const MATRIX_COLUMNS: ReadonlyArray<{ readonly key: keyof MatrixRow; read
   { key: 'country', title: { es: 'País', en: 'Country' } },
   { key: 'comment', title: { es: 'Comentario', en: 'Comment' } },
   { key: 'proposal', title: { es: 'Propuesta de redacción', en: 'Proposed wording' } },
+  { key: 'justification', title: { es: 'Justificación', en: 'Justification' } },
+  { key: 'supporters', title: { es: 'Apoyada por', en: 'Supported by' } },
   { key: 'decision', title: { es: 'Decisión sobre la propuesta', en: 'Decision on the proposal' } },
   { key: 'status', title: { es: 'Estado', en: 'Status' } },
   { key: 'answer', title: { es: 'Respuesta de la PPT', en: 'PPT answer' } }

@@ -1,4 +1,4 @@
-import { Paragraph } from 'docx'
+import { CommentRangeEnd, CommentRangeStart, CommentReference, Paragraph, TextRun, type ICommentOptions, type ParagraphChild } from 'docx'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { shapedBlocks } from './blockShapes'
 import { ListNumbering } from './ListNumbering'
@@ -18,6 +18,11 @@ export interface VersionMeta {
   readonly createdAt: string
   /** Who published it, by role (e.g. "Presidencia Pro Tempore"): the file's creator and last editor. */
   readonly author: string
+  /**
+   * What to say beside paragraphs, by block id (their status and provenance
+   * as the version froze them, in words): each a margin comment of `author` on its paragraph.
+   */
+  readonly paragraphNotes?: ReadonlyArray<readonly [string, string]>
 }
 
 /**
@@ -28,15 +33,27 @@ export interface VersionMeta {
  * header rows, merged cells) and footnotes as Word's (w:footnoteReference
  * and the footnotes part, numbered by Word). The title, version name and date
  * are in the page header and the file's properties, not in the body, so that
- * importing the file gives back the text alone (see `importDocx`).
+ * importing the file gives back the text alone (see `importDocx`); so are
+ * the paragraphs' notes (status, provenance), as margin comments.
  */
 export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Promise<Uint8Array> {
   const numbering = new ListNumbering()
   const notes = new WordNotes()
+  const paragraphNotes = new Map(meta.paragraphNotes ?? [])
+  const comments: ICommentOptions[] = []
+  // A paragraph's note as a margin comment over the whole paragraph: the
+  // text itself stays as published, and importing the file gives it back alone.
+  const noted = (id: unknown, runs: ParagraphChild[]): ParagraphChild[] => {
+    const note = typeof id === 'string' ? paragraphNotes.get(id) : undefined
+    if (!note) return runs
+    const n = comments.length
+    comments.push({ id: n, author: meta.author, children: [new Paragraph({ children: [new TextRun(note)] })] })
+    return [new CommentRangeStart(n), ...runs, new CommentRangeEnd(n), new TextRun({ children: [new CommentReference(n)] })]
+  }
   const body = layOutBody(
     shapedBlocks(doc).map(({ node, shape, place, notes: marks }) => ({
       place,
-      paragraph: new Paragraph({ ...paragraphOptions(shape, numbering), children: wordRuns(piecesOf(node, marks), undefined, notes.idOf) })
+      paragraph: new Paragraph({ ...paragraphOptions(shape, numbering), children: noted(node.attrs.id, wordRuns(piecesOf(node, marks), undefined, notes.idOf)) })
     })),
     notes
   )
@@ -47,6 +64,7 @@ export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Pr
     header: `${meta.title} — ${meta.versionName} (${meta.createdAt})`,
     body,
     numbering: numbering.config(),
-    footnotes: notes.config()
+    footnotes: notes.config(),
+    comments: { children: comments }
   })
 }

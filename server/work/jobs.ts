@@ -1,6 +1,7 @@
 import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { diffDocuments, schema, type DiffBudget, type DocumentDiff, type LeftOut, type VersionDiff } from '../../src'
 import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
+import { commentsToXlsx } from '../exchange/commentsToXlsx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
 import type { MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
@@ -33,6 +34,8 @@ export interface Jobs {
   versionDocx: { input: { readonly content: unknown; readonly meta: VersionMeta }; output: Uint8Array }
   /** The comment matrix as Word (see `commentsToDocx`). */
   matrixDocx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
+  /** The comment matrix as an Excel workbook (see `commentsToXlsx`). */
+  matrixXlsx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
 }
 
 export type JobKind = keyof Jobs
@@ -62,5 +65,6 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
   diff: async ({ from, to, budget }) => diffDocuments(documentOf(from), documentOf(to), budget),
   diffDocx: async ({ diff, meta, from, to, attribution }) => diffToDocx(diff, meta, { versions: { from: documentOf(from), to: documentOf(to) }, attribution: new Map(attribution) }),
   versionDocx: async ({ content, meta }) => versionToDocx(documentOf(content), meta),
-  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta)
+  matrixDocx: async ({ rows, meta }) => commentsToDocx(rows, meta),
+  matrixXlsx: async ({ rows, meta }) => commentsToXlsx(rows, meta)
 }

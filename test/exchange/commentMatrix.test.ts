@@ -12,6 +12,8 @@ const rows: MatrixRow[] = [
     country: 'Guatemala',
     comment: 'Proponemos "ordenada", no "desordenada".\nVer también el párrafo 5, inciso b).',
     proposal: 'la migración irregular y masiva',
+    justification: 'El adjetivo estigmatiza a las personas migrantes.',
+    supporters: 'El Salvador, Honduras',
     decision: 'Aceptada',
     status: 'Incorporado',
     answer: 'Se acoge; véase la versión de noviembre.'
@@ -23,6 +25,8 @@ const rows: MatrixRow[] = [
     country: 'Panamá',
     comment: '=HYPERLINK("https://evil.example","clic")',
     proposal: '',
+    justification: '',
+    supporters: '',
     decision: '',
     status: 'Abierto',
     answer: ''
@@ -101,6 +105,8 @@ describe('commentsToDocx, for Word', () => {
     country: 'Centroamérica',
     comment: 'Proponemos precisar el alcance, a la luz de la legislación nacional sobre protección de datos personales y confidencialidad.',
     proposal: 'la interoperabilidad voluntaria de los registros',
+    justification: '',
+    supporters: '',
     decision: 'Rechazada',
     status: 'Parcialmente incorporado',
     answer: 'Se acoge parcialmente.'
