@@ -44,3 +44,20 @@ export const MATRIX_COLUMNS: ReadonlyArray<{ readonly key: keyof MatrixRow; read
   { key: 'status', title: { es: 'Estado', en: 'Status' } },
   { key: 'answer', title: { es: 'Respuesta de la PPT', en: 'PPT answer' } }
 ]
+
+/**
+ * The columns of the matrix on a Word page, whose width holds no more than
+ * nine: the justification and the supporters go in the proposal's cell,
+ * each on a line of its own after the wording, titled.
+ */
+export const WORD_MATRIX_COLUMNS = MATRIX_COLUMNS.filter(({ key }) => key !== 'justification' && key !== 'supporters')
+
+/** What a cell of {@link WORD_MATRIX_COLUMNS} says: the row's field, and for the proposal its justification and supporters too. */
+export function wordCellText(row: MatrixRow, key: keyof MatrixRow, language: MatrixLanguage): string {
+  if (key !== 'proposal') return row[key]
+  const titled = (field: 'justification' | 'supporters') => {
+    const column = MATRIX_COLUMNS.find((c) => c.key === field)
+    return row[field] === '' || !column ? [] : [`${column.title[language]}: ${row[field]}`]
+  }
+  return [row.proposal, ...titled('justification'), ...titled('supporters')].filter((line) => line !== '').join('\n')
+}

@@ -17,7 +17,7 @@ export { importFile, importFileReporting, importFormatOf, type ImportFormat } fr
 export { versionToDocx, type VersionMeta } from './versionToDocx'
 export { versionToHtml } from './versionToHtml'
 export { diffToDocx, type DiffMeta, type DiffExportOptions } from './diffToDocx'
-export { MATRIX_COLUMNS, type MatrixRow, type MatrixLanguage } from './MatrixRow'
+export { MATRIX_COLUMNS, WORD_MATRIX_COLUMNS, type MatrixRow, type MatrixLanguage } from './MatrixRow'
 export { commentsToCsv, type CsvOptions } from './commentsToCsv'
 export { commentsToDocx, type MatrixMeta } from './commentsToDocx'
 export { commentsToXlsx } from './commentsToXlsx'
