@@ -37,9 +37,9 @@ async function negotiated() {
   })
   expect(made.status).toBe(201)
   for (const country of ['gt', 'sv']) expect((await (await signIn(server, country)).post(docPath(`/comments/${made.body.comment.id}/support`))).status).toBe(200)
-  const blocks = (await ppt.get(docPath('/blocks'))).body.blocks as Array<{ blockId: string; provenance: string[] }>
+  const blocks = (await ppt.get(docPath('/blocks'))).body.blocks as Array<{ blockId: string; status: string; provenance: string[] }>
   const shaped = blocks.find((b) => b.provenance.includes('GT'))?.blockId as string
-  const first = blocks[0]?.blockId as string
+  const first = blocks.find((b) => b.status === 'open')?.blockId as string
   expect((await ppt.put(docPath(`/blocks/${first}/status`), { status: 'ad-ref', pending: ['HN', 'GT'] })).status).toBe(200)
   expect((await ppt.put(docPath(`/blocks/${shaped}/status`), { status: 'agreed' })).status).toBe(200)
   return { server, ppt, mx }
@@ -83,8 +83,8 @@ describe('The comment matrix and a version carry support, justification and stat
     const published = await ppt.post(docPath('/versions'), { name: 'Con estados' })
     expect(published.status).toBe(201)
     // Changed after publishing: the file keeps what the version froze.
-    const first = ((await ppt.get(docPath('/blocks'))).body.blocks as Array<{ blockId: string }>)[0]?.blockId
-    await ppt.put(docPath(`/blocks/${first}/status`), { status: 'agreed' })
+    const adRef = ((await ppt.get(docPath('/blocks'))).body.blocks as Array<{ blockId: string; pending: string[] }>).find((b) => b.pending.includes('HN'))?.blockId
+    expect((await ppt.put(docPath(`/blocks/${adRef}/status`), { status: 'agreed' })).status).toBe(200)
     const file = await download(server.url, ppt, docPath(`/versions/${published.body.version.id}/export?format=docx`))
     expect(file.status).toBe(200)
     const comments = entryText(file.bytes, 'word/comments.xml')
