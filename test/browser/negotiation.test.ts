@@ -37,7 +37,7 @@ describe('The standing of the negotiation in the editor', () => {
     const ppt = await openStrategyAs(browser(), server, 'ppt')
     const gt = await openStrategyAs(browser(), server, 'gt')
     await expect.poll(() => gt.page.locator('.agreement-counter').innerText(), POLL).toBe(`${agreed} de ${total} párrafos acordados`)
-    await expect.poll(() => gt.page.locator(`.status-margin[data-margin-of="${blockId}"]`).innerText(), POLL).toContain('Procedencia: SV')
+    await expect.poll(() => gt.page.locator(`.status-margin[data-margin-of="${blockId}"]`).textContent(), POLL).toContain('Procedencia: SV')
 
     // The caret in the paragraph, then to the form by keyboard.
     await ppt.page.click(`.document-text [data-block-id="${blockId}"]`)
@@ -50,7 +50,7 @@ describe('The standing of the negotiation in the editor', () => {
     expect(await ppt.page.evaluate(() => document.activeElement?.textContent)).toBe('Fijar')
     await ppt.page.keyboard.press('Enter')
 
-    await expect.poll(() => gt.page.locator(`.status-margin[data-margin-of="${blockId}"]`).innerText(), POLL).toBe('Acordado · Procedencia: SV')
+    await expect.poll(() => gt.page.locator(`.status-margin[data-margin-of="${blockId}"]`).textContent(), POLL).toBe('Acordado · Procedencia: SV')
     await expect.poll(() => gt.page.locator('.agreement-counter').innerText(), POLL).toBe(`${agreed + 1} de ${total} párrafos acordados`)
     await expect.poll(() => ppt.page.locator('.agreement-counter').innerText(), POLL).toBe(`${agreed + 1} de ${total} párrafos acordados`)
 
@@ -63,7 +63,7 @@ describe('The standing of the negotiation in the editor', () => {
     await expectNoSeriousViolations(ppt.page, 'the paragraph status form', '.negotiation-bar')
     await ppt.page.click('.block-status-form button[type=submit]')
     await expect
-      .poll(() => gt.page.locator(`.status-margin[data-margin-of="${other}"]`).innerText(), POLL)
+      .poll(() => gt.page.locator(`.status-margin[data-margin-of="${other}"]`).textContent(), POLL)
       .toBe('Acordado ad referéndum · pendiente de confirmación de GT, HN')
 
     // Only what is not yet agreed: the agreed paragraph goes, the ad ref one stays.
@@ -96,11 +96,18 @@ describe('The standing of the negotiation in the editor', () => {
     await expect.poll(() => pptCard.locator('.card-supporters').innerText(), POLL).toBe('Apoyada por GT')
     // The Presidency may not support; it sorts and filters by support instead.
     expect(await pptCard.locator('button.support').count()).toBe(0)
+    // Honduras's proposal, and the two the demo's delegations support.
+    const supported = ((await call(server, token, 'GET', docPath('/comments'))).body.comments as Array<any>)
+      .filter((c) => c.supporters.length > 0)
+      .sort((a, b) => b.supporters.length - a.supporters.length)
+    expect(supported.map((c) => c.id)).toContain(honduras.id)
     await ppt.page.check('input[name=supported]')
-    await expect.poll(() => ppt.page.locator('.comment-card').count(), POLL).toBe(1)
+    await expect.poll(() => ppt.page.locator('.comment-card').count(), POLL).toBe(supported.length)
     await ppt.page.uncheck('input[name=supported]')
     await ppt.page.selectOption('select[name=order]', 'support')
-    await expect.poll(() => ppt.page.locator('.comment-card').first().getAttribute('data-comment-id'), POLL).toBe(honduras.id)
+    await expect
+      .poll(() => ppt.page.locator('.comment-card').evaluateAll((cards) => cards.slice(0, 3).map((c) => c.getAttribute('data-comment-id'))), POLL)
+      .toEqual(supported.map((c) => c.id))
     await expectNoSeriousViolations(ppt.page, 'the comments ordered by support', '.comment-sidebar')
     expect(ppt.errors).toEqual([])
     expect(gt.errors).toEqual([])
