@@ -310,7 +310,7 @@ describe('Provenance', () => {
 
 describe('Versions and comparisons', () => {
   test('A version freezes the statuses and supports as they stood, and the comparison with a later version reports each status change.', async () => {
-    const { ppt, gt } = await started()
+    const { server, ppt, gt } = await started()
     const [first, second] = await openBlocks(ppt)
     const honduras = await proposalOf(ppt, 'HN')
     await gt.post(docPath(`/comments/${honduras.id}/support`))
@@ -333,6 +333,13 @@ describe('Versions and comparisons', () => {
       { blockId: first?.blockId, from: { status: 'ad-ref', pending: ['GT', 'HN'] }, to: { status: 'agreed', pending: [] } },
       { blockId: second?.blockId, from: { status: 'open', pending: [] }, to: { status: 'informal', pending: [] } }
     ])
+    const redline = await fetch(`${server.url}${docPath(`/diff?from=${v1.body.version.id}&to=${v2.body.version.id}&format=html`)}`, {
+      headers: { Authorization: `Bearer ${ppt.token}` }
+    })
+    const html = await redline.text()
+    expect(html).toContain('Estado de los párrafos')
+    expect(html).toContain('Acordado ad referéndum (pendiente de confirmación de GT, HN) → Acordado')
+    expect(html).toContain('Abierto → Acordado informalmente')
     // The demo's October and November drafts were both published with every paragraph open.
     const versions = (await ppt.get(docPath('/versions'))).body.versions
     const october = versions.find((v: { name: string }) => v.name === 'Borrador octubre 2021')
