@@ -1,5 +1,6 @@
 import { Plugin, type EditorState } from 'prosemirror-state'
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view'
+import { ySyncPluginKey } from 'y-prosemirror'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import {
   agreementCount,
@@ -36,7 +37,6 @@ export interface StatusMarginState {
   readonly blocks: ReadonlyMap<string, BlockView>
   readonly onlyOpen: boolean
   readonly decorations: DecorationSet
-  readonly count: { readonly agreed: number; readonly total: number }
 }
 
 /** How a transaction changes the margin (`tr.setMeta(statusMarginPluginKey, …)`). */
@@ -66,12 +66,14 @@ export function marginLabel(block: BlockStanding & { readonly provenance?: reado
   return parts.join(' · ')
 }
 
-function build(doc: ProseMirrorNode, blocks: ReadonlyMap<string, BlockView>, t: Translate): Pick<StatusMarginState, 'decorations' | 'count'> {
+// How many of the text's paragraphs are agreed, as the counter says.
+const countOf = (doc: ProseMirrorNode, blocks: ReadonlyMap<string, BlockView>) =>
+  agreementCount(paragraphsOf(doc).map(({ id }): BlockStanding => blocks.get(id) ?? OPEN_STANDING))
+
+function build(doc: ProseMirrorNode, blocks: ReadonlyMap<string, BlockView>, t: Translate): DecorationSet {
   const decorations: Decoration[] = []
-  const standings: BlockStanding[] = []
   for (const { id, pos, node } of paragraphsOf(doc)) {
     const block = blocks.get(id)
-    standings.push(block ?? OPEN_STANDING)
     if (!block) continue
     const settled = block.status === 'agreed' ? ' block-settled' : ''
     if (block.status !== 'open') decorations.push(Decoration.node(pos, pos + node.nodeSize, { class: `block-status block-status-${block.status}${settled}` }))
@@ -85,7 +87,7 @@ function build(doc: ProseMirrorNode, blocks: ReadonlyMap<string, BlockView>, t: 
       )
     )
   }
-  return { decorations: DecorationSet.create(doc, decorations), count: agreementCount(standings) }
+  return DecorationSet.create(doc, decorations)
 }
 
 /**
@@ -109,6 +111,7 @@ export class StatusMargin {
   private readonly error = h('p', { class: 'block-status-error', role: 'alert' })
   private target: string | null = null
   private destroyed = false
+  private countTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly options: { readonly documentId: string; readonly user: User; readonly t: Translate; readonly language: Language }) {
     const { t, user } = options
@@ -146,19 +149,30 @@ export class StatusMargin {
     return new Plugin<StatusMarginState>({
       key: statusMarginPluginKey,
       state: {
-        init: (_config, state) => ({ blocks: new Map(), onlyOpen: false, ...build(state.doc, new Map(), t) }),
+        init: () => ({ blocks: new Map(), onlyOpen: false, decorations: DecorationSet.empty }),
         apply: (tr, value, _old, state) => {
           const meta = tr.getMeta(statusMarginPluginKey) as StatusMarginMeta | undefined
           if (meta && 'onlyOpen' in meta) return { ...value, onlyOpen: meta.onlyOpen }
-          if (meta && 'blocks' in meta) return { ...value, blocks: meta.blocks, ...build(state.doc, meta.blocks, t) }
-          return tr.docChanged ? { ...value, ...build(state.doc, value.blocks, t) } : value
+          if (meta && 'blocks' in meta) return { ...value, blocks: meta.blocks, decorations: build(state.doc, meta.blocks, t) }
+          if (!tr.docChanged) return value
+          // Changes from the server (the text's first arrival among them) may
+          // bring paragraphs the marks know: drawn again. One's own typing moves
+          // the marks with their paragraphs, with no walk over the text per keystroke.
+          if ((tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin)
+            return { ...value, decorations: build(state.doc, value.blocks, t) }
+          return { ...value, decorations: value.decorations.map(tr.mapping, tr.doc) }
         }
       },
       props: {
         decorations: (state) => statusMarginPluginKey.getState(state)?.decorations,
         attributes: (state): Record<string, string> => (statusMarginPluginKey.getState(state)?.onlyOpen ? { class: 'only-open' } : {})
       },
-      view: () => ({ update: (view) => this.update(view.state) })
+      view: () => ({
+        update: (view, previous) => {
+          if (view.state.doc !== previous.doc) this.scheduleCount()
+          this.update(view.state)
+        }
+      })
     })
   }
 
@@ -166,6 +180,7 @@ export class StatusMargin {
   attach(view: EditorView): void {
     this.view = view
     this.update(view.state)
+    this.scheduleCount()
   }
 
   /** One paragraph's standing as the server now has it. */
@@ -205,22 +220,38 @@ export class StatusMargin {
   private accepted: number | null = null
 
   destroy(): void {
+    clearTimeout(this.countTimer)
     this.destroyed = true
     this.view = null
   }
 
   private dispatch(meta: StatusMarginMeta): void {
     const view = this.view
-    if (view) view.dispatch(view.state.tr.setMeta(statusMarginPluginKey, meta))
+    if (!view) return
+    view.dispatch(view.state.tr.setMeta(statusMarginPluginKey, meta))
+    if ('blocks' in meta) this.count()
+  }
+
+  // At most one count per 300 ms while the text changes, as the word count does.
+  private scheduleCount(): void {
+    if (this.countTimer !== undefined) return
+    this.countTimer = setTimeout(() => {
+      this.countTimer = undefined
+      this.count()
+    }, 300)
+  }
+
+  private count(): void {
+    const view = this.view
+    const margin = view ? statusMarginPluginKey.getState(view.state) : undefined
+    if (!view || !margin) return
+    const { agreed, total } = countOf(view.state.doc, margin.blocks)
+    const text = fill(this.options.t('agreementCounter'), { agreed, total })
+    if (this.counter.textContent !== text) this.counter.textContent = text
   }
 
   private update(state: EditorState): void {
     const { t } = this.options
-    const margin = statusMarginPluginKey.getState(state)
-    if (margin) {
-      const text = fill(t('agreementCounter'), { agreed: margin.count.agreed, total: margin.count.total })
-      if (this.counter.textContent !== text) this.counter.textContent = text
-    }
     if (!this.form) return
     // The paragraph the caret is in is the one the form sets.
     const { $from } = state.selection
