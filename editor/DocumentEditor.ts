@@ -13,6 +13,7 @@ import { attachCitationButton, citedBlockPlugin, revealBlock } from './citation'
 import { baseKeymap, keyBindings } from './commands'
 import { DocumentComments } from './comments/DocumentComments'
 import { DocumentBrackets } from './negotiation/DocumentBrackets'
+import { StatusMargin } from './negotiation/statusMargin'
 import { h } from './dom'
 import { fill, type Language, type Translate } from './i18n'
 import { footnotePlugin } from './footnoteView'
@@ -117,6 +118,7 @@ export class DocumentEditor {
   private readonly comments: DocumentComments
   private readonly brackets: DocumentBrackets
   private readonly meeting: MeetingPanel
+  private readonly margin: StatusMargin
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -125,7 +127,8 @@ export class DocumentEditor {
     this.wordCount = h('span', { class: 'word-count' })
     const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
     const surface = h('div', { class: 'document-surface' })
-    this.comments = new DocumentComments({ documentId, user, t, language: options.language })
+    this.margin = new StatusMargin({ documentId, user, t, language: options.language })
+    this.comments = new DocumentComments({ documentId, user, t, language: options.language, stream: this.margin.stream })
     this.brackets = new DocumentBrackets({ documentId, user, t, language: options.language })
     // The text's paragraphs in reading order, as the minutes number them.
     const paragraphs = () => {
@@ -164,7 +167,7 @@ export class DocumentEditor {
       h(
         'div',
         { class: 'document-columns' },
-        h('div', { class: 'text-column' }, user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')), surface),
+        h('div', { class: 'text-column' }, user.mayEdit ? toolbar : h('p', { class: 'read-only-banner' }, t('readOnly')), this.margin.element, surface),
         h('div', { class: 'side-column' }, this.brackets.panel.element, this.comments.sidebar.element)
       )
     )
@@ -191,6 +194,7 @@ export class DocumentEditor {
       citedBlockPlugin(),
       meetingFocusPlugin(),
       footnotePlugin(),
+      this.margin.plugin(),
       ...this.comments.plugins(),
       ...this.brackets.plugins()
     ]
@@ -217,6 +221,7 @@ export class DocumentEditor {
       }
     })
 
+    this.margin.attach(this.view)
     this.comments.attach(this.view)
     this.brackets.attach(this.view)
 
@@ -351,6 +356,7 @@ export class DocumentEditor {
     this.comments.destroy()
     this.brackets.destroy()
     this.meeting.destroy()
+    this.margin.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

@@ -2,6 +2,7 @@ import { PluginKey } from 'prosemirror-state'
 import type { DecorationSet } from 'prosemirror-view'
 import type { CommentPluginState } from './comments/commentPlugin'
 import type { BracketPluginState } from './negotiation/bracketPlugin'
+import type { StatusMarginState } from './negotiation/statusMargin'
 
 /** Plugin keys of the editor's own plugins, in one place (y-prosemirror has its own). */
 export const blockIdPluginKey = new PluginKey('consenso-block-id')
@@ -22,3 +23,5 @@ export const citedBlockPluginKey = new PluginKey<DecorationSet>('consenso-cited-
 export const bracketPluginKey = new PluginKey<BracketPluginState>('consenso-brackets')
 /** The paragraph a meeting's chair is presenting, marked while the meeting follows it. */
 export const meetingFocusPluginKey = new PluginKey<DecorationSet>('consenso-meeting-focus')
+/** The standing of each paragraph in the margin of the text (issue 17). */
+export const statusMarginPluginKey = new PluginKey<StatusMarginState>('consenso-status-margin')

@@ -2,15 +2,15 @@ import type { DocumentId } from '../src'
 import { noRelay, type Relay } from './relay'
 
 /**
- * Something that happened to a document's comments, periods, brackets or
- * meetings, as sent to its viewers. A `bracket` event carries a `BracketView`
+ * Something that happened to a document's comments, periods, brackets,
+ * meetings, silence procedures or paragraph statuses, as sent to its viewers. A `bracket` event carries a `BracketView`
  * (with `removed` set once removed); a `meeting` event carries the whole
  * meeting as it now stands (its focus, its floor): followers move to the
  * paragraph it presents; a `silence` event carries a silence procedure as
- * it now stands.
+ * it now stands; a `block` event the status of a paragraph (its `BlockView`).
  */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period' | 'bracket' | 'meeting' | 'silence'
+  readonly type: 'comment' | 'period' | 'bracket' | 'meeting' | 'silence' | 'block'
   readonly data: unknown
 }
 

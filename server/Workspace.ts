@@ -31,6 +31,7 @@ import { defaultCommentQuota, defaultLoginThrottle, defaultWork, type ServerConf
 import { DocumentEvents } from './DocumentEvents'
 import type { Logger } from './Logger'
 import { Versions } from './versions/Versions'
+import { BlockStatuses } from './negotiation/BlockStatuses'
 import { Shares } from './sharing'
 import { SilenceProcedures } from './silence'
 import { Exports } from './exchange'
@@ -71,6 +72,8 @@ export class Workspace {
   readonly versions: Versions
   /** Moderated meetings on documents: focus, floor, interventions on the record, minutes. */
   readonly meetings: Meetings
+  /** Where the negotiation of each paragraph stands, and whose accepted proposals shaped it. */
+  readonly blockStatuses: BlockStatuses
   /** Published versions shared with observers, and their withdrawals. */
   readonly shares: Shares
   /** Silence procedures on published versions, settled at their deadlines on the workspace's clock. */
@@ -139,7 +142,8 @@ export class Workspace {
       clock,
       onDamaged
     )
-    this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged)
+    this.blockStatuses = new BlockStatuses(store, this.collaboration, this.comments, this.events, this.audit, clock, onDamaged)
+    this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged, this.blockStatuses)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.silence = new SilenceProcedures(
       store,

@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   'comment.withdrawn',
   'proposal.accepted',
   'proposal.rejected',
+  'proposal.supported',
+  'proposal.unsupported',
+  'block.status',
   'version.published',
   'version.restored',
   'document.created',
@@ -135,7 +138,9 @@ export const AUDIT_DETAIL_KEYS = [
   'agenda',
   'attendees',
   'outcome',
-  'objections'
+  'objections',
+  'pending',
+  'supporters'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

@@ -116,6 +116,13 @@ export interface Comment {
   readonly replies: readonly Reply[]
   readonly suggestion: Suggestion | null
   readonly answer: Answer | null
+  /**
+   * The other countries that support the proposed wording (co-sponsors), in
+   * the Conference's order; absent from comments stored before support existed.
+   */
+  readonly supporters?: readonly CountryCode[]
+  /** Why the country proposes its wording, in its own words; absent if it gave no reason. */
+  readonly justification?: string
   /** The request that made the comment, when its client named it. */
   readonly request?: RequestStamp
   /**
@@ -142,5 +149,5 @@ export const mayDecide = (role: Role): boolean => role === 'ppt' || role === 'se
 export const needsOpenPeriod = (role: Role): boolean => role === 'delegate'
 
 /** Whether `account` may withdraw `comment`: a delegate of its country, while it is open. */
-export const mayWithdraw = (account: Account, comment: Comment): boolean =>
+export const mayWithdraw = (account: Account, comment: Pick<Comment, 'country' | 'status'>): boolean =>
   account.role === 'delegate' && account.country !== null && account.country === comment.country && comment.status === 'open'

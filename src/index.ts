@@ -109,6 +109,28 @@ export {
   type SpokenTurn
 } from './meeting'
 export {
+  BLOCK_STATUSES,
+  MAX_JUSTIFICATION_LENGTH,
+  OPEN_STANDING,
+  agreementCount,
+  blockStatusChanges,
+  inConferenceOrder,
+  isBlockStatus,
+  maySetBlockStatus,
+  provenanceOf,
+  sameStanding,
+  standingOf,
+  supportRefusal,
+  withSupport,
+  type BlockStanding,
+  type BlockStatus,
+  type BlockStatusChange,
+  type BlockStatusRecord,
+  type BlockView,
+  type NewBlockStatus,
+  type SupportRefusal
+} from './blockStatus'
+export {
   currentPeriod,
   deadlineOf,
   isPeriodOpen,

@@ -15,6 +15,7 @@ import type { IsoDate } from './calendar'
 import type { Bracket, BracketDiffEntry } from './bracket'
 import type { Author, Comment } from './comment'
 import type { BlockChange, DiffStats } from './diff'
+import type { BlockStatusChange, BlockView } from './blockStatus'
 import type { DocumentId, DocumentMeta } from './document'
 import type { CommentPeriod } from './period'
 import type { Role } from './role'
@@ -180,14 +181,24 @@ export type AnchorView = Anchor &
     | { readonly detached: false; readonly from: number; readonly to: number; readonly text: string; readonly section: string }
   )
 
-/** A comment as the API shows it: its anchor resolved against the document as the server last saw it. */
-export type CommentView = Omit<Comment, 'anchor'> & { readonly anchor: AnchorView }
+/**
+ * A comment as the API shows it: its anchor resolved against the document as
+ * the server last saw it; its supporters and its justification (none, and
+ * null, for a comment stored before either existed or made without).
+ */
+export type CommentView = Omit<Comment, 'anchor' | 'supporters' | 'justification'> & {
+  readonly anchor: AnchorView
+  readonly supporters: readonly CountryCode[]
+  readonly justification: string | null
+}
 
 /** A new comment: the passage as a quote, and optionally the wording proposed for it ("" proposes deleting it). */
 export interface NewComment {
   readonly body: string
   readonly anchor: TextQuoteSelector
   readonly suggestion?: { readonly text: string }
+  /** Why the country proposes the wording; only with `suggestion`. */
+  readonly justification?: string
 }
 
 /** One proposal of a bulk decision: the comment as decided, or why it was not. */
@@ -246,6 +257,11 @@ export interface VersionDetail extends VersionSummary {
    * in the text then; absent from versions published before brackets existed.
    */
   readonly brackets?: readonly BracketView[]
+  /**
+   * Every paragraph's standing and provenance as they stood when it was
+   * published; absent from versions published before paragraphs had a status.
+   */
+  readonly blockStatuses?: readonly BlockView[]
   /** The text as plain text. */
   readonly text: string
 }
@@ -279,6 +295,12 @@ export interface VersionDiff {
   readonly coarse?: true
   /** What changed in the brackets; absent when either side is a version published before brackets were kept. */
   readonly brackets?: readonly BracketDiffEntry[]
+  /**
+   * The paragraphs whose standing changed from one side to the other ("agreed
+   * ad ref → agreed"); absent when neither side has statuses (a version
+   * published before paragraphs had one).
+   */
+  readonly statusChanges?: readonly BlockStatusChange[]
 }
 
 // ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ export interface StoreInventory {
 /** The kinds the server stores, for a store that cannot list its own. */
 export const serverKinds = {
   workspace: ['account', 'session', 'settings', 'document'],
-  scoped: ['comment', 'period', 'version', 'share', 'meeting']
+  scoped: ['comment', 'period', 'version', 'share', 'meeting', 'bracket', 'blockStatus', 'silence']
 } as const
 
 /**

@@ -1,9 +1,10 @@
-import { type Author, COMMENT_STATUSES, type CommentStatus, type CommentView, mayComment, mayDecide, mayWithdraw, kindOf, type User } from '../../src'
+import { type Author, COMMENT_STATUSES, type CommentStatus, type CommentView, mayComment, mayDecide, mayWithdraw, kindOf, supportRefusal, type User } from '../../src'
 import { describeError } from '../describeError'
 import { RequestKey } from '../RequestKey'
 import { h } from '../dom'
-import { countryName, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
+import { countryName, fill, formatInstant, type Language, type MessageKey, type Translate } from '../i18n'
 import { isOpenProposal } from './commentPlugin'
+import { supportersOf } from './commentFilter'
 
 /** What a card may ask of the app; each action throws an `ApiError` if the server refuses. */
 export interface CommentActions {
@@ -11,6 +12,8 @@ export interface CommentActions {
   readonly reply: (commentId: string, body: string, requestKey: string) => Promise<void>
   readonly setStatus: (commentId: string, status: CommentStatus, answer?: string) => Promise<void>
   readonly decide: (commentId: string, outcome: 'accept' | 'reject') => Promise<void>
+  /** Gives (`on`) or takes back the support of this person's country for the proposal. */
+  readonly support: (commentId: string, on: boolean) => Promise<void>
   /** The card was clicked: its passage is to be shown in the text. */
   readonly select: (commentId: string) => void
 }
@@ -48,6 +51,7 @@ export class CommentCard {
   private decisionTouched = false
   private comment: CommentView
   private passageText: string | null
+  private mayWrite = true
 
   constructor(
     comment: CommentView,
@@ -107,6 +111,10 @@ export class CommentCard {
 
   /** Whether this person may reply now (a delegate only while a comment period is open). */
   set writable(writable: boolean) {
+    if (this.mayWrite !== writable) {
+      this.mayWrite = writable
+      this.render()
+    }
     if (this.replyBox) this.replyBox.hidden = !writable
     if (this.repliesClosed) this.repliesClosed.hidden = writable
   }
@@ -183,6 +191,18 @@ export class CommentCard {
       suggestion.text ? h('ins', {}, suggestion.text) : h('em', { class: 'deletion' }, `(${t('proposesDeletion')})`)
     )
     const box = h('div', { class: `card-proposal${decision ? ` decided ${decision.outcome}` : ''}` }, h('span', { class: 'label' }, t('proposal')), change)
+    const { justification } = this.comment
+    if (justification) box.append(h('p', { class: 'card-justification' }, fill(t('justificationShown'), { text: justification })))
+    const supporters = supportersOf(this.comment)
+    if (supporters.length > 0) box.append(h('p', { class: 'card-supporters' }, fill(t('supportedBy'), { countries: supporters.join(', ') })))
+    const { user } = this.context
+    // A delegation's support, while it may write (the server checks the period too).
+    if (this.mayWrite && !supportRefusal(user, this.comment) && user.country) {
+      const on = !supporters.includes(user.country)
+      const support = h('button', { type: 'button', class: on ? 'support' : 'support withdraw-support' }, t(on ? 'supportProposal' : 'withdrawSupport'))
+      support.addEventListener('click', () => this.run(support, () => this.context.actions.support(this.comment.id, on)))
+      box.append(h('div', { class: 'card-actions' }, support))
+    }
     if (decision)
       box.append(h('p', { class: 'card-decision' }, `${t(decision.outcome)} · ${byline(decision.by, decision.at, language)}`))
     else if (mayDecide(this.context.user.role) && this.comment.status === 'open') {

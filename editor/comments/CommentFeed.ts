@@ -1,4 +1,4 @@
-import type { CommentView, PeriodsView } from '../../src'
+import type { BlockView, CommentView, PeriodsView } from '../../src'
 import type { CommentsApi } from './commentsApi'
 
 /** What a feed tells its owner. */
@@ -6,6 +6,10 @@ export interface CommentFeedListener {
   /** The document's comments changed; `comments` is every comment, in order of creation. */
   readonly onComments: (comments: readonly CommentView[]) => void
   readonly onPeriods: (periods: PeriodsView) => void
+  /** A paragraph's standing changed (`block` events). */
+  readonly onBlock?: (block: BlockView) => void
+  /** The stream (re)opened: what it said while closed is lost, fetch it again. */
+  readonly onOpen?: () => void
 }
 
 // How long to wait before opening the stream again after the server refused it
@@ -53,8 +57,12 @@ export class CommentFeed {
     const source = new EventSource(this.api.eventsUrl)
     this.source = source
     this.streamId = null
-    source.addEventListener('open', () => void this.refetch())
+    source.addEventListener('open', () => {
+      void this.refetch()
+      this.listener.onOpen?.()
+    })
     source.addEventListener('stream', (event) => this.onEvent(event, (data) => (this.streamId = (data as { id: string }).id)))
+    source.addEventListener('block', (event) => this.onEvent(event, (data) => this.listener.onBlock?.(data as BlockView)))
     source.addEventListener('comment', (event) => this.onEvent(event, (data) => this.receive(data as CommentView, true)))
     source.addEventListener('period', (event) => this.onEvent(event, (data) => this.receivePeriods(data as PeriodsView)))
     source.addEventListener('error', () => {

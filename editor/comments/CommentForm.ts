@@ -61,7 +61,9 @@ export class CommentForm {
     // Starts as the passage reads, so that a proposal is an edit of it, not a retyping.
     const wording = h('textarea', { name: 'wording', rows: '3', 'aria-label': t('proposedWording') })
     wording.value = options.quote
-    const wordingBox = h('div', { class: 'wording' }, wording, h('p', { class: 'hint' }, t('proposalHint')))
+    // Why the country proposes it, as amendment tools ask: optional.
+    const justification = h('textarea', { name: 'justification', rows: '2', 'aria-label': t('justificationLabel'), placeholder: t('justificationLabel') })
+    const wordingBox = h('div', { class: 'wording' }, wording, h('p', { class: 'hint' }, t('proposalHint')), justification)
     wordingBox.hidden = true
     propose.addEventListener('change', () => {
       wordingBox.hidden = !propose.checked
@@ -98,10 +100,11 @@ export class CommentForm {
       const comment: NewComment = {
         body: body.value,
         anchor: where.selector,
-        ...(propose.checked ? { suggestion: { text: wording.value } } : {})
+        ...(propose.checked ? { suggestion: { text: wording.value } } : {}),
+        ...(propose.checked && justification.value.trim() !== '' ? { justification: justification.value } : {})
       }
       // What the person wrote: the text around the passage may change between two sendings.
-      const written = { body: comment.body, quote: comment.anchor.exact, suggestion: comment.suggestion?.text ?? null }
+      const written = { body: comment.body, quote: comment.anchor.exact, suggestion: comment.suggestion?.text ?? null, justification: comment.justification ?? null }
       requestKey.send(written, (key) => options.submit(comment, key)).then(
         () => options.close(),
         (err: unknown) => {

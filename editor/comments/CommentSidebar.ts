@@ -3,7 +3,7 @@ import { h, scrollBehavior } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
 import { describeError } from '../describeError'
 import { CommentCard, statusLabel, type CommentActions } from './CommentCard'
-import { ANY, countComments, COUNTRY_KEYS, filterComments, NO_COUNTRY, type CommentFilter } from './commentFilter'
+import { ANY, countComments, COUNTRY_KEYS, filterComments, NO_COUNTRY, supportersOf, type CommentFilter } from './commentFilter'
 import { isOpenProposal } from './commentPlugin'
 
 /** Where the text has a comment's passage now, and what it reads there. */
@@ -26,7 +26,7 @@ export interface CommentSidebarOptions {
   /** The "Comment" button was pressed: false if there is no passage to comment on. */
   readonly commentOnSelection: () => boolean
   /** Where the comment matrix downloads in a format, in the interface's language. */
-  readonly matrixUrl: (format: 'csv' | 'docx') => string
+  readonly matrixUrl: (format: 'csv' | 'docx' | 'xlsx') => string
 }
 
 interface Group {
@@ -67,6 +67,8 @@ export class CommentSidebar {
   // The cards as they are listed (reading order), for moving between them.
   private ordered: readonly CommentView[] = []
   private writable = true
+  // The Presidency's order of the cards: by section in reading order, or by how many countries support them.
+  private order: 'text' | 'support' = 'text'
 
   constructor(private readonly options: CommentSidebarOptions) {
     const { t, user } = options
@@ -105,12 +107,13 @@ export class CommentSidebar {
           'nav',
           { class: 'matrix-links', 'aria-label': t('matrixDownload') },
           h('a', { href: options.matrixUrl('csv'), download: '', class: 'matrix-csv', title: t('matrixDownload') }, t('matrixCsv')),
-          h('a', { href: options.matrixUrl('docx'), download: '', class: 'matrix-docx', title: t('matrixDownload') }, t('matrixWord'))
+          h('a', { href: options.matrixUrl('docx'), download: '', class: 'matrix-docx', title: t('matrixDownload') }, t('matrixWord')),
+          h('a', { href: options.matrixUrl('xlsx'), download: '', class: 'matrix-xlsx', title: t('matrixDownload') }, t('matrixExcel'))
         )
       ),
       this.hint,
       this.formSlot,
-      h('div', { class: 'comment-filters' }, this.countrySelect, this.statusSelect),
+      h('div', { class: 'comment-filters' }, this.countrySelect, this.statusSelect, ...(mayDecide(user.role) ? this.supportControls() : [])),
       this.counts,
       this.bulk,
       this.bulkMessage,
@@ -119,6 +122,24 @@ export class CommentSidebar {
       this.list
     )
     this.render()
+  }
+
+  // The Presidency weighs proposals by who supports them: sort by it, or see only those with support.
+  private supportControls(): HTMLElement[] {
+    const { t } = this.options
+    const order = h(
+      'select',
+      { name: 'order', 'aria-label': t('commentOrder') },
+      h('option', { value: 'text' }, t('orderByText')),
+      h('option', { value: 'support' }, t('orderBySupport'))
+    )
+    order.addEventListener('change', () => {
+      this.order = order.value === 'support' ? 'support' : 'text'
+      this.render()
+    })
+    const supported = h('input', { type: 'checkbox', name: 'supported' })
+    supported.addEventListener('change', () => this.setFilter({ ...this.filter, supported: supported.checked }))
+    return [order, h('label', { class: 'only-supported' }, supported, ` ${t('onlySupported')}`)]
   }
 
   private countryValue(value: string): CommentFilter['country'] {
@@ -320,6 +341,11 @@ export class CommentSidebar {
     const placed = shown.map((comment, order) => ({ comment, order, passage: this.options.locate(comment.id) }))
     // Reading order; comments the text cannot place (yet) keep the server's order, after the placed ones.
     placed.sort((a, b) => (a.passage?.from ?? Infinity) - (b.passage?.from ?? Infinity) || a.order - b.order)
+    if (this.order === 'support') {
+      // One list, the most supported first; equals stay in reading order.
+      const comments = placed.map((p) => p.comment).sort((a, b) => supportersOf(b).length - supportersOf(a).length)
+      return comments.length === 0 ? [] : [{ title: t('orderBySupport'), detached: false, comments }]
+    }
     const groups = new Map<string, Group>()
     const detached: Group = { title: t('detachedGroup'), detached: true, comments: [] }
     for (const { comment, passage } of placed) {

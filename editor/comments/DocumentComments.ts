@@ -9,7 +9,7 @@ import { exchangeApi } from '../exchange/exchangeApi'
 import { describePeriod, PeriodBanner } from '../PeriodBanner'
 import { commentPluginKey } from '../pluginKeys'
 import { commentButtonPlugin } from './commentButton'
-import { CommentFeed } from './CommentFeed'
+import { CommentFeed, type CommentFeedListener } from './CommentFeed'
 import { CommentForm } from './CommentForm'
 import { commentOnSelection, commentPlugin, commentState, type CommentPluginMeta, type DraftPassage } from './commentPlugin'
 import { commentsApi, type CommentsApi } from './commentsApi'
@@ -21,6 +21,8 @@ export interface DocumentCommentsOptions {
   readonly user: User
   readonly t: Translate
   readonly language: Language
+  /** Hears what else the document's event stream says (see `CommentFeedListener`). */
+  readonly stream?: Pick<CommentFeedListener, 'onBlock' | 'onOpen' | 'onComments'>
 }
 
 /**
@@ -51,6 +53,7 @@ export class DocumentComments {
       actions: {
         reply: async (id, body, requestKey) => receive(await api.reply(id, body, requestKey)),
         setStatus: async (id, status, answer) => receive(await api.setStatus(id, status, answer)),
+        support: async (id, on) => receive(await api.support(id, on)),
         decide: async (id, outcome) => {
           receive(await api.decide(id, outcome))
           this.sidebar.afterDecision(id)
@@ -74,8 +77,13 @@ export class DocumentComments {
         return commentOnSelection((draft) => this.openForm(draft))(view.state, view.dispatch, view)
       }
     })
+    const stream = options.stream
     this.feed = new CommentFeed(api, {
-      onComments: (comments) => this.sidebar.setComments(comments),
+      onComments: (comments) => {
+        this.sidebar.setComments(comments)
+        stream?.onComments(comments)
+      },
+      ...(stream ? { onBlock: stream.onBlock, onOpen: stream.onOpen } : {}),
       onPeriods: (periods) => {
         this.periods = periods
         this.banner.update(periods)

@@ -7,18 +7,25 @@ export const NO_COUNTRY = 'none'
 export interface CommentFilter {
   readonly country: CountryCode | typeof NO_COUNTRY | ''
   readonly status: CommentStatus | ''
+  /** Only proposals some other country supports. */
+  readonly supported: boolean
 }
 
-export const ANY: CommentFilter = { country: '', status: '' }
+export const ANY: CommentFilter = { country: '', status: '', supported: false }
 
 const countryKey = (comment: CommentView) => comment.country ?? NO_COUNTRY
 
 const matchesCountry = (comment: CommentView, filter: CommentFilter) => filter.country === '' || countryKey(comment) === filter.country
 const matchesStatus = (comment: CommentView, filter: CommentFilter) => filter.status === '' || comment.status === filter.status
 
+const matchesSupport = (comment: CommentView, filter: CommentFilter) => !filter.supported || supportersOf(comment).length > 0
+
+/** A comment's supporters; none for one from before support existed (a version's). */
+export const supportersOf = (comment: CommentView): readonly CountryCode[] => comment.supporters ?? []
+
 /** The comments the filter lets through, in their order. */
 export const filterComments = (comments: readonly CommentView[], filter: CommentFilter): CommentView[] =>
-  comments.filter((c) => matchesCountry(c, filter) && matchesStatus(c, filter))
+  comments.filter((c) => matchesCountry(c, filter) && matchesStatus(c, filter) && matchesSupport(c, filter))
 
 /** How many comments there are per country and per status. */
 export interface CommentCounts {

@@ -28,6 +28,9 @@ export const commentsApi = (documentId: string) => ({
     ),
   decide: (commentId: string, outcome: 'accept' | 'reject') =>
     request<{ comment: CommentView }>('POST', `${commentPath(documentId, commentId)}/${outcome}`, {}).then((r) => r.comment),
+  /** Gives (`on`) or takes back the support of the session's country for another country's proposal. */
+  support: (commentId: string, on: boolean) =>
+    request<{ comment: CommentView }>(on ? 'POST' : 'DELETE', `${commentPath(documentId, commentId)}/support`, on ? {} : undefined).then((r) => r.comment),
   /** Accepts or rejects every open proposal of one country, oldest first. */
   decideAll: (country: CountryCode, outcome: 'accept' | 'reject') =>
     request<{ results: BulkResult[] }>('POST', `${documentPath(documentId)}/proposals/decide`, { country, outcome }).then((r) => r.results),

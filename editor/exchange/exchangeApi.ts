@@ -32,6 +32,6 @@ export const exchangeApi = {
   sendMarkup: (documentId: string, file: File, country: CountryCode | null, dryRun: boolean) =>
     upload<MarkupResult>('POST', `${base(documentId)}/markup${dryRun ? '?dryRun=1' : ''}`, formOf({ file, ...(country ? { country } : {}) })),
   /** Where the comment matrix downloads, with its column titles and statuses in `language`. */
-  matrixUrl: (documentId: string, format: 'csv' | 'docx', language: Language) =>
+  matrixUrl: (documentId: string, format: 'csv' | 'docx' | 'xlsx', language: Language) =>
     `${base(documentId)}/comments/export?format=${format}&lang=${language}`
 }

@@ -7,6 +7,9 @@ import {
   COMMENT_KINDS,
   authorOf,
   isCommentStatus,
+  isCountryCode,
+  supportRefusal,
+  withSupport,
   mayComment,
   mayDecide,
   mayWithdraw,
@@ -67,7 +70,9 @@ const commentRecord = z.object({
   answer: z.object({ body: z.string(), by: author, at: z.string() }).nullable(),
   request: requestStampRecord,
   kind: z.enum(COMMENT_KINDS as [CommentKind, ...CommentKind[]]).optional(),
-  meeting: z.string().optional()
+  meeting: z.string().optional(),
+  supporters: z.array(z.string().refine(isCountryCode)).optional(),
+  justification: z.string().optional()
 })
 
 const commentFromJSON = (json: unknown) => commentRecord.parse(json) as unknown as Comment
@@ -141,6 +146,8 @@ export class Comments {
     const resolved = resolveAnchor(doc, comment.anchor, blocks)
     return {
       ...comment,
+      supporters: comment.supporters ?? [],
+      justification: comment.justification ?? null,
       // Request keys are the author's client's own business.
       replies: comment.replies.map(({ request: _key, ...reply }) => reply),
       anchor: resolved.detached
@@ -215,7 +222,7 @@ export class Comments {
   create(account: Account, id: DocumentId, input: NewComment, requestKey?: string): Promise<Outcome<CommentView>> {
     return this.store.locks.run(`comments:${id}`, async () => {
       // What the person wrote, not where the passage now stands: a retry may find the text around it edited.
-      const request = stampOf(requestKey, { body: input.body, quote: input.anchor.exact, suggestion: input.suggestion?.text ?? null })
+      const request = stampOf(requestKey, { body: input.body, quote: input.anchor.exact, suggestion: input.suggestion?.text ?? null, ...(input.justification ? { justification: input.justification } : {}) })
       const retry = request && findRetry((await this.records(id).list()).filter((c) => c.author.username === account.username), request, 'comment')
       // Checked before the period: a retry of a comment made in time is answered after the deadline too.
       if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, retry.ok)))
@@ -224,7 +231,9 @@ export class Comments {
       const anchored = await this.collaboration.withDocument(id, (doc) => anchorFromQuote(doc, input.anchor))
       if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
       // Charged once the write is allowed, before anything is stored: a retry or a refusal costs nothing.
-      const charged = this.charge(account, [input.body, input.anchor.exact, input.suggestion?.text ?? ''])
+      const justification = input.justification?.trim() ?? ''
+      if (justification !== '' && !input.suggestion) return refuse(400, 'a justification goes with proposed wording: this comment proposes none')
+      const charged = this.charge(account, [input.body, input.anchor.exact, input.suggestion?.text ?? '', justification])
       if ('failed' in charged) return charged
       const comment: Comment = {
         id: randomUUID() as CommentId,
@@ -238,6 +247,7 @@ export class Comments {
         replies: [],
         suggestion: input.suggestion ? { text: inline(input.suggestion.text), decision: null } : null,
         answer: null,
+        ...(justification === '' ? {} : { justification }),
         ...(request ? { request } : {})
       }
       await this.audit.record(this.act(account, comment.suggestion ? 'proposal.created' : 'comment.created', comment), [
@@ -440,6 +450,25 @@ export class Comments {
         ? this.act(account, 'comment.status', after, { status, previous: before.status, answered: answer !== undefined, country: after.country })
         : this.act(account, 'comment.withdrawn', after, { previous: before.status })
     )
+  }
+
+  /**
+   * Adds (`on`) or removes the support of the account's country for another
+   * country's proposed wording (see `supportRefusal`), while a comment period
+   * is open. Adding a support the country already gives, or removing one it
+   * does not, changes and records nothing.
+   */
+  support(account: Account, id: DocumentId, commentId: string, on: boolean): Promise<Outcome<CommentView>> {
+    return this.update(id, commentId, async (comment) => {
+      const refusal = supportRefusal(account, comment)
+      if (refusal) return refuse(refusal.status, refusal.message)
+      const period = await this.periods.refusal(id)
+      if (period) return refuse(409, period.message, period.code, period.values)
+      const country = account.country as CountryCode
+      const supporters = comment.supporters ?? []
+      if (supporters.includes(country) === on) return ok(comment)
+      return ok({ ...comment, supporters: withSupport(supporters, country, on) })
+    }, (_before, after) => this.act(account, on ? 'proposal.supported' : 'proposal.unsupported', after, { country: after.country, supporters: (after.supporters ?? []).join(' ') }))
   }
 
   /**

@@ -1,4 +1,4 @@
-import { kindOf, partyName, type CommentStatus, type CommentView } from '../../src'
+import { countryOf, kindOf, partyName, type CommentStatus, type CommentView } from '../../src'
 import type { MatrixLanguage, MatrixRow } from '../exchange'
 
 const STATUS: Record<MatrixLanguage, Record<CommentStatus, string>> = {
@@ -66,7 +66,8 @@ function quoteOf(c: CommentView): string {
  * {@link inTextOrder}): section, paragraph number (its place among the
  * text's paragraphs, § 1 first), the passage as the country quoted it (for
  * an accepted proposal too, though the text now reads as proposed),
- * country, comment and replies, proposed wording, the decision on it,
+ * country, comment and replies, proposed wording with its justification and
+ * the countries supporting it, the decision on it,
  * status and the Presidency's answer, in the reader's language.
  */
 export function commentMatrix(
@@ -84,6 +85,9 @@ export function commentMatrix(
       country: partyName({ role: c.author.role, country: c.country }, language),
       comment: [kindOf(c) === 'intervention' ? `${INTERVENTION[language]}: ${c.body}` : c.body, ...replies].join('\n'),
       proposal: c.suggestion ? c.suggestion.text || DELETION[language] : '',
+      justification: c.justification ?? '',
+      // A version's comments may be from before support existed.
+      supporters: (c.supporters ?? []).map((code) => countryOf(code).name[language]).join(', '),
       decision: c.suggestion ? DECISION[language][c.suggestion.decision?.outcome ?? 'pending'] : '',
       status: STATUS[language][c.status],
       answer: c.answer?.body ?? ''

@@ -9,6 +9,8 @@ export interface DemoComment {
   readonly quote: string
   readonly body: string
   readonly suggestion?: string
+  /** Why the country proposes its wording (with `suggestion` only). */
+  readonly justification?: string
   readonly replies?: ReadonlyArray<{ readonly by: 'ppt' | 'se' | 'country'; readonly at: string; readonly body: string }>
   /** The Presidency's (or the country's) handling, after the deadline. */
   readonly outcome?:
@@ -82,14 +84,16 @@ export const DEMO_COMMENTS: readonly DemoComment[] = [
     at: '2021-10-13T20:10:00Z',
     quote: 'las mujeres, las niñas y las personas LGBTI',
     body: 'Canadá propone añadir una referencia a las personas con discapacidad.',
-    suggestion: 'las mujeres, las niñas, las personas LGBTI y las personas con discapacidad'
+    suggestion: 'las mujeres, las niñas, las personas LGBTI y las personas con discapacidad',
+    justification: 'La Convención sobre los derechos de las personas con discapacidad, ratificada por todos los Países Miembros, obliga a considerarlas en situaciones de riesgo y emergencias humanitarias (artículo 11).'
   },
   {
     country: 'DO',
     at: '2021-10-14T15:25:00Z',
     quote: '¿Cómo responder de manera coordinada sin menoscabar las competencias de cada Estado?',
     body: 'República Dominicana sugiere una formulación afirmativa, propia de un documento estratégico.',
-    suggestion: 'Es necesario responder de manera coordinada sin menoscabar las competencias de cada Estado.'
+    suggestion: 'Es necesario responder de manera coordinada sin menoscabar las competencias de cada Estado.',
+    justification: 'Una estrategia regional enuncia compromisos; una pregunta deja abierto lo que los Países Miembros ya acordaron.'
   },
   {
     country: 'NI',

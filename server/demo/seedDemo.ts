@@ -10,6 +10,7 @@ import { DEMO_COMMENTS } from './demoComments'
 import { replayThirdMeeting } from './demoMeeting'
 import { novemberEdits } from './novemberEdits'
 import { seedDemoSilence } from './demoSilence'
+import { seedStatuses } from './demoStatuses'
 
 /** The id of the demo Strategy. */
 export const DEMO_DOCUMENT_ID = 'estrategia' as DocumentId
@@ -104,7 +105,8 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
       await past.comments.create(delegate, DEMO_DOCUMENT_ID, {
         body: c.body,
         anchor: { type: 'TextQuoteSelector', exact: c.quote },
-        ...(c.suggestion === undefined ? {} : { suggestion: { text: c.suggestion } })
+        ...(c.suggestion === undefined ? {} : { suggestion: { text: c.suggestion } }),
+        ...(c.justification === undefined ? {} : { justification: c.justification })
       })
     )
     made.push(comment.id)
@@ -154,6 +156,9 @@ async function replay2021(workspace: Workspace, content: Uint8Array): Promise<vo
       anchor: { type: 'TextQuoteSelector', exact: 'un informe semestral de tendencias basado en la información compartida' }
     })
   )
+
+  // Where the negotiation of the November draft stood during its round.
+  await seedStatuses(past, DEMO_DOCUMENT_ID, ppt, account, (at) => (now = new Date(at)))
 
   // The concept note of the third meeting, so that a new user sees a table and a footnote at once.
   now = new Date('2021-11-22T16:00:00Z')

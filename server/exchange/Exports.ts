@@ -7,10 +7,11 @@ import { ok, type Outcome } from '../Outcome'
 import type { Shares } from '../sharing'
 import { DRAFT, type Versions } from '../versions/Versions'
 import type { MatrixLanguage } from './MatrixRow'
-import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE } from './mimeTypes'
+import { CSV_MIME_TYPE, DOCX_MIME_TYPE, HTML_MIME_TYPE, MARKDOWN_MIME_TYPE, XLSX_MIME_TYPE } from './mimeTypes'
 import { silenceRecordText, type SilenceRecordText } from './silenceRecord'
 import type { SilenceProcedures } from '../silence'
 import type { Settings } from '../settings'
+import { paragraphNote } from '../negotiation/standingWords'
 import { pooledDiffer, refusalOf, type WorkerPool } from '../work'
 
 /** A file ready to download: the name it is saved under, its Content-Type and its bytes. */
@@ -21,7 +22,8 @@ export interface ExportedFile {
 }
 
 /** The formats of the comment matrix, for routes to validate a request against. */
-export const MATRIX_FORMATS = ['csv', 'docx'] as const
+export const MATRIX_FORMATS = ['csv', 'docx', 'xlsx'] as const
+const MATRIX_MIME_TYPES = { csv: CSV_MIME_TYPE, docx: DOCX_MIME_TYPE, xlsx: XLSX_MIME_TYPE } as const
 /** A format of the comment matrix. */
 export type MatrixFormat = (typeof MATRIX_FORMATS)[number]
 
@@ -56,6 +58,8 @@ interface VersionSource {
   readonly author: string
   readonly target: AuditTarget
   readonly silence?: SilenceRecordText
+  /** What to say beside paragraphs, by block id, in the Word file (see `VersionMeta.paragraphNotes`). */
+  readonly paragraphNotes?: ReadonlyArray<readonly [string, string]>
 }
 
 /**
@@ -78,10 +82,11 @@ export class Exports {
     const comments = await this.sources.comments.list(document.id)
     const numbers = await this.sources.collaboration.withDocument(document.id, (doc) => new Map(textBlocks(doc).map((b, i) => [b.id as string, i + 1])))
     const rows = commentMatrix(comments, numbers, language)
+    const meta = { title: document.title, language, author: authorTitle(account) }
     const made =
       format === 'csv'
         ? await this.sources.work.run(account.username, 'matrixCsv', { rows, language })
-        : await this.sources.work.run(account.username, 'matrixDocx', { rows, meta: { title: document.title, language, author: authorTitle(account) } })
+        : await this.sources.work.run(account.username, format === 'xlsx' ? 'matrixXlsx' : 'matrixDocx', { rows, meta })
     if ('refused' in made) return refusalOf(made, 422)
     const bytes = made.ok
     await this.sources.audit.record({
@@ -92,7 +97,7 @@ export class Exports {
     })
     return ok({
       fileName: fileNameOf(`${document.title} - ${language === 'es' ? 'matriz de comentarios' : 'comment matrix'}`, format),
-      mimeType: format === 'csv' ? CSV_MIME_TYPE : DOCX_MIME_TYPE,
+      mimeType: MATRIX_MIME_TYPES[format],
       bytes
     })
   }
@@ -108,7 +113,12 @@ export class Exports {
       version: version.ok,
       author: authorTitle(version.ok.author),
       target: { document: document.id, version: version.ok.id },
-      ...(procedure ? { silence: silenceRecordText(procedure, (await this.sources.settings.load()).timeZone) } : {})
+      ...(procedure ? { silence: silenceRecordText(procedure, (await this.sources.settings.load()).timeZone) } : {}),
+      // The paragraphs' standing as the version froze it; a shared version (observers) carries the clean text only.
+      paragraphNotes: (version.ok.blockStatuses ?? []).flatMap((b) => {
+        const note = paragraphNote(b)
+        return note === '' ? [] : [[b.blockId, note] as const]
+      })
     })
   }
 
@@ -169,7 +179,7 @@ export class Exports {
   }
 
   // A version's file, made in the worker pool whatever its format: each grows with the text.
-  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target, silence }: VersionSource): Promise<Outcome<ExportedFile>> {
+  private async versionFile(account: Account, format: VersionFormat, { title, version, author, target, silence, paragraphNotes }: VersionSource): Promise<Outcome<ExportedFile>> {
     const meta = { title, versionName: version.name, createdAt: version.createdAt, author, ...(silence ? { silence } : {}) }
     const { content } = version
     const brackets = version.brackets ?? []
@@ -178,7 +188,7 @@ export class Exports {
         ? await this.sources.work.run(account.username, 'versionMarkdown', { content, brackets })
         : format === 'html'
           ? await this.sources.work.run(account.username, 'versionHtml', { content, meta, brackets })
-          : await this.sources.work.run(account.username, 'versionDocx', { content, meta, brackets })
+          : await this.sources.work.run(account.username, 'versionDocx', { content, meta: { ...meta, ...(paragraphNotes?.length ? { paragraphNotes } : {}) }, brackets })
     if ('refused' in made) return refusalOf(made, 422)
     const bytes = made.ok
     await this.sources.audit.record({ action: 'export.version', actor: actorOf(account), target, details: { format, name: version.name } })

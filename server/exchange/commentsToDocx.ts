@@ -9,7 +9,7 @@ import {
   TextRun,
   WidthType
 } from 'docx'
-import { MATRIX_COLUMNS, type MatrixLanguage, type MatrixRow } from './MatrixRow'
+import { WORD_MATRIX_COLUMNS, wordCellText, type MatrixLanguage, type MatrixRow } from './MatrixRow'
 import { packWordFile } from './packWordFile'
 
 /** What the Word file of a comment matrix says about it. */
@@ -55,7 +55,7 @@ const LONG_WORD = 24
 function matrixColumnWidths(rows: readonly MatrixRow[], language: MatrixLanguage, tableWidth = TABLE_WIDTH): number[] {
   const longest = (values: readonly string[], split: RegExp) => Math.max(0, ...values.flatMap((v) => v.split(split).map((part) => [...part].length)))
   const longestWord = (values: readonly string[]) => Math.min(LONG_WORD, longest(values, /\s+/))
-  const columns = MATRIX_COLUMNS.map(({ key, title }) => ({ title: title[language], values: rows.map((row) => row[key]) }))
+  const columns = WORD_MATRIX_COLUMNS.map(({ key, title }) => ({ title: title[language], values: rows.map((row) => wordCellText(row, key, language)) }))
   const least = columns.map(
     ({ title, values }) => Math.max(longestWord([title]) * TITLE_CHAR_WIDTH, longestWord(values) * CHAR_WIDTH) + CELL_PADDING
   )
@@ -113,8 +113,8 @@ export async function commentsToDocx(rows: readonly MatrixRow[], meta: MatrixMet
     columnWidths: widths,
     layout: TableLayoutType.FIXED,
     rows: [
-      new TableRow({ tableHeader: true, children: MATRIX_COLUMNS.map(({ title }, i) => cell(title[language], i, true)) }),
-      ...rows.map((row) => new TableRow({ children: MATRIX_COLUMNS.map(({ key }, i) => cell(row[key], i)) }))
+      new TableRow({ tableHeader: true, children: WORD_MATRIX_COLUMNS.map(({ title }, i) => cell(title[language], i, true)) }),
+      ...rows.map((row) => new TableRow({ children: WORD_MATRIX_COLUMNS.map(({ key }, i) => cell(wordCellText(row, key, language), i)) }))
     ]
   })
   const heading = `${MATRIX_TITLE[language]} — ${meta.title}`

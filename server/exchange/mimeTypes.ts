@@ -6,3 +6,5 @@ export const CSV_MIME_TYPE = 'text/csv; charset=utf-8'
 export const MARKDOWN_MIME_TYPE = 'text/markdown; charset=utf-8'
 /** The MIME type of an HTML export, for a response's Content-Type. */
 export const HTML_MIME_TYPE = 'text/html; charset=utf-8'
+/** The MIME type of an .xlsx file (the comment matrix for Excel), for a response's Content-Type. */
+export const XLSX_MIME_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'

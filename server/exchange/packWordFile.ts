@@ -9,6 +9,7 @@ import {
   Paragraph,
   TextRun,
   type FileChild,
+  type ICommentsOptions,
   type INumberingOptions
 } from 'docx'
 import { INDENT_STEP } from './ListNumbering'
@@ -32,6 +33,8 @@ export interface WordFileOptions {
   readonly numbering?: INumberingOptions
   /** The footnotes the body refers to, by number (see `WordNotes`). */
   readonly footnotes?: Record<string, { children: Paragraph[] }>
+  /** Margin comments, referred to from the body by their ids (`CommentRangeStart`, `CommentReference`). */
+  readonly comments?: ICommentsOptions
   /** Whether Word keeps tracking changes made to the file (for a file that shows changes). */
   readonly trackRevisions?: boolean
   /** Landscape pages, for wide tables. */
@@ -70,6 +73,7 @@ export async function packWordFile(options: WordFileOptions): Promise<Uint8Array
     },
     ...(options.numbering ? { numbering: options.numbering } : {}),
     ...(options.footnotes && Object.keys(options.footnotes).length ? { footnotes: options.footnotes } : {}),
+    ...(options.comments && options.comments.children.length ? { comments: options.comments } : {}),
     ...(options.trackRevisions ? { features: { trackRevisions: true } } : {}),
     sections: [
       {

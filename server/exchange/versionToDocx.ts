@@ -1,4 +1,4 @@
-import { HeadingLevel, Paragraph, TextRun } from 'docx'
+import { CommentRangeEnd, CommentRangeStart, CommentReference, HeadingLevel, Paragraph, TextRun, type ICommentOptions, type ParagraphChild } from 'docx'
 import type { Node as ProseMirrorNode } from 'prosemirror-model'
 import { shapedBlocks } from './blockShapes'
 import { ListNumbering } from './ListNumbering'
@@ -21,6 +21,11 @@ export interface VersionMeta {
   readonly author: string
   /** The record of the version's silence procedure, if it had one: a closing section after the text. */
   readonly silence?: SilenceRecordText
+  /**
+   * What to say beside paragraphs, by block id (their status and provenance
+   * as the version froze them, in words): each a margin comment of `author` on its paragraph.
+   */
+  readonly paragraphNotes?: ReadonlyArray<readonly [string, string]>
 }
 
 /**
@@ -31,16 +36,28 @@ export interface VersionMeta {
  * header rows, merged cells) and footnotes as Word's (w:footnoteReference
  * and the footnotes part, numbered by Word). The title, version name and date
  * are in the page header and the file's properties, not in the body, so that
- * importing the file gives back the text alone (see `importDocx`), except
+ * importing the file gives back the text alone (see `importDocx`); so are
+ * the paragraphs' notes (status, provenance), as margin comments. Except
  * for a silence procedure's record, which closes the body.
  */
 export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Promise<Uint8Array> {
   const numbering = new ListNumbering()
   const notes = new WordNotes()
+  const paragraphNotes = new Map(meta.paragraphNotes ?? [])
+  const comments: ICommentOptions[] = []
+  // A paragraph's note as a margin comment over the whole paragraph: the
+  // text itself stays as published, and importing the file gives it back alone.
+  const noted = (id: unknown, runs: ParagraphChild[]): ParagraphChild[] => {
+    const note = typeof id === 'string' ? paragraphNotes.get(id) : undefined
+    if (!note) return runs
+    const n = comments.length
+    comments.push({ id: n, author: meta.author, children: [new Paragraph({ children: [new TextRun(note)] })] })
+    return [new CommentRangeStart(n), ...runs, new CommentRangeEnd(n), new TextRun({ children: [new CommentReference(n)] })]
+  }
   const body = layOutBody(
     shapedBlocks(doc).map(({ node, shape, place, notes: marks }) => ({
       place,
-      paragraph: new Paragraph({ ...paragraphOptions(shape, numbering), children: wordRuns(piecesOf(node, marks), undefined, notes.idOf) })
+      paragraph: new Paragraph({ ...paragraphOptions(shape, numbering), children: noted(node.attrs.id, wordRuns(piecesOf(node, marks), undefined, notes.idOf)) })
     })),
     notes
   )
@@ -52,7 +69,8 @@ export async function versionToDocx(doc: ProseMirrorNode, meta: VersionMeta): Pr
     header: `${meta.title} — ${meta.versionName} (${meta.createdAt})`,
     body,
     numbering: numbering.config(),
-    footnotes: notes.config()
+    footnotes: notes.config(),
+    comments: { children: comments }
   })
 }
 

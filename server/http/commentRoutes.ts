@@ -1,6 +1,6 @@
 import type { Router } from 'express'
 import { z } from 'zod'
-import { COMMENT_STATUSES, MAX_COMMENT_LENGTH, MAX_SUGGESTION_LENGTH, type CommentStatus } from '../../src'
+import { COMMENT_STATUSES, MAX_COMMENT_LENGTH, MAX_JUSTIFICATION_LENGTH, MAX_SUGGESTION_LENGTH, type CommentStatus } from '../../src'
 import type { Workspace } from '../Workspace'
 import { countryCode, quoteSelector, text } from './fields'
 import { documentOf, signedInOf } from './locals'
@@ -13,7 +13,8 @@ const commentStatus = z.enum(COMMENT_STATUSES as [CommentStatus, ...CommentStatu
 const newCommentBody = z.object({
   body: text(MAX_COMMENT_LENGTH),
   anchor: quoteSelector,
-  suggestion: z.object({ text: z.string().max(MAX_SUGGESTION_LENGTH) }).optional()
+  suggestion: z.object({ text: z.string().max(MAX_SUGGESTION_LENGTH) }).optional(),
+  justification: z.string().max(MAX_JUSTIFICATION_LENGTH).optional()
 })
 const replyBody = z.object({ body: text(MAX_COMMENT_LENGTH) })
 const statusBody = z.object({ status: commentStatus, answer: text(MAX_COMMENT_LENGTH).optional() })
@@ -29,6 +30,7 @@ const commentQuery = z.object({ country: countryCode.optional(), status: comment
  * - `POST /comments/:cid/replies` (`Idempotency-Key`) → 201 `{ comment }`
  * - `PATCH /comments/:cid` `{ status, answer? }` → `{ comment }`
  * - `POST /comments/:cid/accept|reject` → `{ comment }`, a proposal decided
+ * - `POST|DELETE /comments/:cid/support` → `{ comment }`, the session's country's support for another country's proposal given or taken back
  * - `POST /proposals/decide` `{ country, outcome }` → `{ results }`, every open proposal of a country decided, each with its own result
  *
  * Mount it after `GET /comments/export` (see `exportRoutes`): otherwise "export" reads as a comment id.
@@ -67,6 +69,11 @@ export function commentRoutes({ document, workspace }: { document: Router; works
     const { status, answer } = bodyOf(req, statusBody)
     res.json({ comment: valueOf(await workspace.comments.setStatus(signedInOf(res).account, documentOf(res).id, String(req.params.cid), status, answer)) })
   })
+
+  for (const [method, on] of [['post', true], ['delete', false]] as const)
+    document[method]('/comments/:cid/support', async (req, res) => {
+      res.json({ comment: valueOf(await workspace.comments.support(signedInOf(res).account, documentOf(res).id, String(req.params.cid), on)) })
+    })
 
   for (const [path, outcome] of [['accept', 'accepted'], ['reject', 'rejected']] as const)
     document.post(`/comments/:cid/${path}`, async (req, res) => {

@@ -25,7 +25,7 @@ export function sendFile(res: Response, file: ExportedFile): void {
 /**
  * The downloads of a document, under `/api/documents/:id` (`document`,
  * behind `requireDocument`), each recorded in the audit trail by `Exports`:
- * - `GET /comments/export?format=csv|docx&lang=es|en` → the comment matrix
+ * - `GET /comments/export?format=csv|docx|xlsx&lang=es|en` → the comment matrix
  * - `GET /versions/:vid/export?format=docx|md` → a published version
  * - `GET /diff/export?from&to&format=docx` → the comparison as Word with tracked changes
  *
@@ -33,7 +33,7 @@ export function sendFile(res: Response, file: ExportedFile): void {
  */
 export function exportRoutes({ document, workspace }: { document: Router; workspace: Workspace }): void {
   document.get('/comments/export', async (req, res) => {
-    const { format, lang } = queryOf(req, matrixQuery, 'format must be csv or docx')
+    const { format, lang } = queryOf(req, matrixQuery, 'format must be csv, docx or xlsx')
     sendFile(res, valueOf(await workspace.exports.commentMatrix(signedInOf(res).account, documentOf(res), format, lang ?? 'es')))
   })
 

@@ -8,6 +8,7 @@ import { auditRoutes } from './auditRoutes'
 import { collabUpgrade } from './collabUpgrade'
 import { bracketRoutes } from './bracketRoutes'
 import { commentRoutes } from './commentRoutes'
+import { blockRoutes } from './blockRoutes'
 import { markupRoutes } from './markupRoutes'
 import { meetingRoutes } from './meetingRoutes'
 import { documentRoutes, requireDocument } from './documentRoutes'
@@ -67,6 +68,7 @@ export function createHttpServer(workspace: Workspace, config: ServerConfig): Se
   periodRoutes({ document, workspace })
   bracketRoutes({ document, workspace })
   meetingRoutes({ document, workspace })
+  blockRoutes({ document, workspace })
   versionRoutes({ document, workspace })
   shareRoutes({ api, document, workspace })
   silenceRoutes({ document, workspace })

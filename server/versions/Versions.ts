@@ -3,6 +3,7 @@ import { Node as ProseMirrorNode } from 'prosemirror-model'
 import { z } from 'zod'
 import {
   authorOf,
+  blockStatusChanges,
   countWords,
   diffBrackets,
   diffDocuments,
@@ -15,6 +16,7 @@ import {
   schema,
   type Account,
   type BracketView,
+  type BlockView,
   type CommentView,
   type DiffSide,
   type DocumentId,
@@ -29,6 +31,7 @@ import { actorOf, type AuditLog } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
 import type { Comments } from '../comments/Comments'
 import type { Brackets } from '../negotiation/Brackets'
+import type { BlockStatuses } from '../negotiation/BlockStatuses'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import type { Differ } from '../work'
@@ -54,10 +57,11 @@ const versionRecord = z.object({
   content: z.unknown(),
   comments: z.array(z.unknown()),
   brackets: z.array(z.unknown()).optional(),
+  blockStatuses: z.array(z.unknown()).optional(),
   request: requestStampRecord
 })
 
-const summaryOf = ({ content: _c, comments: _m, brackets: _b, request: _r, ...summary }: Version): VersionSummary => summary
+const summaryOf = ({ content: _c, comments: _m, brackets: _b, blockStatuses: _s, request: _r, ...summary }: Version): VersionSummary => summary
 
 /** The id that stands for the live draft in comparisons. */
 export const DRAFT = 'draft'
@@ -85,7 +89,9 @@ export class Versions {
     private readonly audit: AuditLog,
     private readonly now: () => Date,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
-    private readonly onDamaged?: DamageReport
+    private readonly onDamaged?: DamageReport,
+    /** The paragraphs' standing, frozen into each version published; without it versions keep none. */
+    private readonly blockStatuses?: BlockStatuses
   ) {}
 
   private records(id: DocumentId) {
@@ -128,6 +134,8 @@ export class Versions {
         })
       const content = await this.collaboration.withDocument(id, (doc) => readContent(doc))
       const json = content.toJSON()
+      const comments = await this.comments.list(id)
+      const blockStatuses = await this.blockStatuses?.list(id, comments)
       const version: Version = {
         id: randomUUID(),
         documentId: id,
@@ -137,8 +145,9 @@ export class Versions {
         contentHash: createHash('sha256').update(JSON.stringify(json)).digest('hex'),
         words: countWords(plainText(content)),
         content: json,
-        comments: await this.comments.list(id),
+        comments,
         brackets: await this.brackets.list(id),
+        ...(blockStatuses ? { blockStatuses } : {}),
         ...(request ? { request } : {})
       }
       // The record (with its request stamp) and the audit entry in one write:
@@ -216,20 +225,32 @@ export class Versions {
     // Both texts stay ProseMirror JSON, as versions are stored and as the
     // worker pool takes them: a long text is not parsed here only to be
     // written out again for the worker (tens of ms for 4,000 paragraphs).
-    let to: { side: DiffSide; content: unknown; comments: readonly CommentView[]; brackets: readonly BracketView[] | undefined }
+    let to: { side: DiffSide; content: unknown; comments: readonly CommentView[]; brackets: readonly BracketView[] | undefined; blockStatuses?: readonly BlockView[] }
     if (toId === DRAFT) {
       const content = await this.collaboration.withDocument(id, (doc) => readContent(doc).toJSON())
+      const comments = await this.comments.list(id)
+      const blockStatuses = await this.blockStatuses?.list(id, comments)
       to = {
         side: { id: DRAFT, name: 'draft', createdAt: this.now().toISOString() },
         content,
-        comments: await this.comments.list(id),
-        brackets: await this.brackets.list(id)
+        comments,
+        brackets: await this.brackets.list(id),
+        ...(blockStatuses ? { blockStatuses } : {})
       }
     } else {
       const version = await this.records(id).get(toId)
       if (!version) return refuse(404, `no version ${toId} of this document`)
-      to = { side: sideOf(version), content: version.content, comments: version.comments, brackets: version.brackets }
+      to = {
+        side: sideOf(version),
+        content: version.content,
+        comments: version.comments,
+        brackets: version.brackets,
+        ...(version.blockStatuses ? { blockStatuses: version.blockStatuses } : {})
+      }
     }
+    // A side published before paragraphs had a status stands open throughout;
+    // when neither has statuses there is nothing to compare.
+    const statusChanges = from.blockStatuses || to.blockStatuses ? blockStatusChanges(from.blockStatuses ?? [], to.blockStatuses ?? []) : undefined
     const fromContent = from.content
     const made = await differ(fromContent, to.content)
     if ('failed' in made) return made
@@ -252,6 +273,7 @@ export class Versions {
         ...(diff.coarse ? { coarse: true as const } : {}),
         // Only when both sides froze their brackets: an older version's absence of them is not their removal.
         ...(from.brackets && to.brackets ? { brackets: diffBrackets(from.brackets, to.brackets) } : {}),
+        ...(statusChanges ? { statusChanges } : {}),
         blocks: diff.blocks.map((b) => {
           const proposals = b.op !== 'equal' && b.blockId ? credits.get(b.blockId) : undefined
           return proposals ? { ...b, proposals } : b

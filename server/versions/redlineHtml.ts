@@ -1,4 +1,5 @@
 import { movedFrom, movedTo, partyName, readingOrder, type BlockPlace, type VersionDiff } from '../../src'
+import { standingWords } from '../negotiation/standingWords'
 
 // What a coarse comparison says of itself (see `DiffBudget`): some paragraphs
 // differ too much to be compared word by word within the budget.
@@ -18,7 +19,8 @@ const placeName = ({ paragraph, section }: BlockPlace) => `§ ${paragraph}, «${
 /**
  * A self-contained, readable redline page of a comparison: section by
  * section, deleted words struck, inserted words underlined, moved blocks
- * marked, and the countries whose accepted proposals brought a change.
+ * marked, the countries whose accepted proposals brought a change, and
+ * the paragraphs whose status changed.
  * Its only style is inline; it has no script.
  */
 export function redlineHtml(diff: VersionDiff, title: string): string {
@@ -47,6 +49,13 @@ export function redlineHtml(diff: VersionDiff, title: string): string {
     const coarse = block.coarse ? ` <span class="coarse">${COARSE_BLOCK}</span>` : ''
     section.blocks.push(`<div class="block ${block.op}"><div class="label">${label}${coarse} ${credits}</div><p>${body}</p></div>`)
   }
+  // Where the negotiation of paragraphs moved between the two: "Acordado ad referéndum (…) → Acordado".
+  const standings = (diff.statusChanges ?? []).map((change) => {
+    const block = diff.blocks.find((b) => b.blockId === change.blockId)
+    const text = block ? block.newText || block.oldText : ''
+    const start = text.length > 80 ? `${text.slice(0, 80)}…` : text
+    return `<li><span class="standing">${escape(standingWords(change.from))} → ${escape(standingWords(change.to))}</span>${start ? ` «${escape(start)}»` : ''}</li>`
+  })
   const s = diff.stats
   return `<!doctype html>
 <html lang="es"><head><meta charset="utf-8"><title>${escape(title)} — ${escape(diff.from.name)} → ${escape(diff.to.name)}</title>
@@ -63,5 +72,6 @@ ins{color:#1e7b34;text-decoration:underline;background:#e9f6ec}del{color:#b00020
 <p class="summary">De «${escape(diff.from.name)}» a «${escape(diff.to.name)}»: ${s.wordsAdded} palabras añadidas, ${s.wordsRemoved} suprimidas; ${s.blocksChanged} párrafos modificados, ${s.blocksInserted} añadidos, ${s.blocksDeleted} suprimidos, ${s.blocksMoved} trasladados.</p>
 ${diff.coarse ? `<p class="summary coarse-note">${COARSE_NOTE}</p>\n` : ''}${sections.map((sec) => `<h2>${escape(sec.name || 'Preámbulo')}</h2>\n${sec.blocks.join('\n')}`).join('\n')}
 ${sections.length === 0 ? '<p>No hay diferencias entre las dos versiones.</p>' : ''}
+${standings.length > 0 ? `<h2>Estado de los párrafos</h2>\n<ul class="standings">\n${standings.join('\n')}\n</ul>` : ''}
 </body></html>`
 }

@@ -4,6 +4,7 @@ import { auditToCsv } from '../audit/auditToCsv'
 import { commentsToCsv } from '../exchange/commentsToCsv'
 import { markdownWithBrackets } from '../exchange/versionToMarkdown'
 import { commentsToDocx, type MatrixMeta } from '../exchange/commentsToDocx'
+import { commentsToXlsx } from '../exchange/commentsToXlsx'
 import { diffToDocx, type DiffMeta } from '../exchange/diffToDocx'
 import type { MatrixLanguage, MatrixRow } from '../exchange/MatrixRow'
 import { ImportError } from '../exchange/ImportError'
@@ -45,6 +46,8 @@ export interface Jobs {
   matrixCsv: { input: { readonly rows: readonly MatrixRow[]; readonly language: MatrixLanguage }; output: Uint8Array }
   /** Audit entries as CSV, UTF-8 (see `auditToCsv`). */
   auditCsv: { input: { readonly entries: readonly AuditEntry[]; readonly language: 'es' | 'en' }; output: Uint8Array }
+  /** The comment matrix as an Excel workbook (see `commentsToXlsx`). */
+  matrixXlsx: { input: { readonly rows: readonly MatrixRow[]; readonly meta: MatrixMeta }; output: Uint8Array }
 }
 
 export type JobKind = keyof Jobs
@@ -78,7 +81,8 @@ const JOBS: { [K in JobKind]: (input: JobInput<K>) => Promise<JobOutput<K>> } = 
   versionMarkdown: async ({ content, brackets }) => utf8(markdownWithBrackets(documentOf(content), brackets ?? [])),
   versionHtml: async ({ content, meta, brackets }) => utf8(versionToHtml(withBracketMarks(documentOf(content), brackets ?? [], { notes: true }), meta)),
   matrixCsv: async ({ rows, language }) => utf8(commentsToCsv(rows, { language })),
-  auditCsv: async ({ entries, language }) => utf8(auditToCsv(entries, language))
+  auditCsv: async ({ entries, language }) => utf8(auditToCsv(entries, language)),
+  matrixXlsx: async ({ rows, meta }) => commentsToXlsx(rows, meta)
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text)

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync'
 import mammoth from 'mammoth'
 import { describe, expect, test } from 'vitest'
-import { commentsToCsv, commentsToDocx, MATRIX_COLUMNS, type MatrixRow } from '../../server/exchange'
+import { commentsToCsv, commentsToDocx, MATRIX_COLUMNS, WORD_MATRIX_COLUMNS, type MatrixRow } from '../../server/exchange'
+import { wordCellText } from '../../server/exchange/MatrixRow'
 import { entryText } from './helpers'
 
 const rows: MatrixRow[] = [
@@ -12,6 +13,8 @@ const rows: MatrixRow[] = [
     country: 'Guatemala',
     comment: 'Proponemos "ordenada", no "desordenada".\nVer también el párrafo 5, inciso b).',
     proposal: 'la migración irregular y masiva',
+    justification: 'El adjetivo estigmatiza a las personas migrantes.',
+    supporters: 'El Salvador, Honduras',
     decision: 'Aceptada',
     status: 'Incorporado',
     answer: 'Se acoge; véase la versión de noviembre.'
@@ -23,6 +26,8 @@ const rows: MatrixRow[] = [
     country: 'Panamá',
     comment: '=HYPERLINK("https://evil.example","clic")',
     proposal: '',
+    justification: '',
+    supporters: '',
     decision: '',
     status: 'Abierto',
     answer: ''
@@ -38,14 +43,14 @@ describe('commentsToCsv', () => {
   })
 
   test('has a header row of Spanish column titles, or English ones on request', () => {
-    expect(csv.slice(1, csv.indexOf('\r\n'))).toBe('Sección,Párrafo,Texto citado,País,Comentario,Propuesta de redacción,Decisión sobre la propuesta,Estado,Respuesta de la PPT')
+    expect(csv.slice(1, csv.indexOf('\r\n'))).toBe('Sección,Párrafo,Texto citado,País,Comentario,Propuesta de redacción,Justificación,Apoyada por,Decisión sobre la propuesta,Estado,Respuesta de la PPT')
     const english = commentsToCsv(rows, { language: 'en' })
-    expect(english.slice(1, english.indexOf('\r\n'))).toBe('Section,Paragraph,Quoted text,Country,Comment,Proposed wording,Decision on the proposal,Status,PPT answer')
+    expect(english.slice(1, english.indexOf('\r\n'))).toBe('Section,Paragraph,Quoted text,Country,Comment,Proposed wording,Justification,Supported by,Decision on the proposal,Status,PPT answer')
   })
 
   test('quotes fields with commas, semicolons, quotes and line breaks, as RFC 4180 says and a semicolon locale needs, ending records in CRLF', () => {
     expect(csv).toContain(
-      '1. Antecedentes,3,"la migración irregular, masiva y desordenada",Guatemala,"Proponemos ""ordenada"", no ""desordenada"".\nVer también el párrafo 5, inciso b).",la migración irregular y masiva,Aceptada,Incorporado,"Se acoge; véase la versión de noviembre."\r\n'
+      '1. Antecedentes,3,"la migración irregular, masiva y desordenada",Guatemala,"Proponemos ""ordenada"", no ""desordenada"".\nVer también el párrafo 5, inciso b).",la migración irregular y masiva,El adjetivo estigmatiza a las personas migrantes.,"El Salvador, Honduras",Aceptada,Incorporado,"Se acoge; véase la versión de noviembre."\r\n'
     )
     expect(csv.endsWith('\r\n')).toBe(true)
   })
@@ -79,7 +84,10 @@ describe('commentsToDocx', () => {
     expect(xml.match(/<w:tbl>/g)).toHaveLength(1)
     expect(xml.match(/<w:tr>/g)).toHaveLength(3)
     expect(xml).toContain('<w:tblHeader/>')
-    for (const title of MATRIX_COLUMNS.map((c) => c.title.es)) expect(xml).toContain(`>${title}</w:t>`)
+    for (const title of WORD_MATRIX_COLUMNS.map((c) => c.title.es)) expect(xml).toContain(`>${title}</w:t>`)
+    // The justification and the supporters, in the proposal's cell, titled.
+    expect(xml).toContain('>Justificación: El adjetivo estigmatiza a las personas migrantes.</w:t>')
+    expect(xml).toContain('>Apoyada por: El Salvador, Honduras</w:t>')
     expect(xml).toContain('<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>')
   })
 
@@ -101,6 +109,8 @@ describe('commentsToDocx, for Word', () => {
     country: 'Centroamérica',
     comment: 'Proponemos precisar el alcance, a la luz de la legislación nacional sobre protección de datos personales y confidencialidad.',
     proposal: 'la interoperabilidad voluntaria de los registros',
+    justification: '',
+    supporters: '',
     decision: 'Rechazada',
     status: 'Parcialmente incorporado',
     answer: 'Se acoge parcialmente.'
@@ -120,12 +130,12 @@ describe('commentsToDocx, for Word', () => {
     expect(xml).toContain('<w:tblLayout w:type="fixed"/>')
     const margins = xml.match(/<w:pgMar w:top="\d+" w:right="(\d+)" w:bottom="\d+" w:left="(\d+)"/)
     const widths = [...xml.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]))
-    expect(widths).toHaveLength(MATRIX_COLUMNS.length)
+    expect(widths).toHaveLength(WORD_MATRIX_COLUMNS.length)
     expect(widths.reduce((a, b) => a + b, 0)).toBe(16838 - Number(margins?.[1]) - Number(margins?.[2]))
     // The table is in 10 pt: 5 pt a letter (most of Calibri's are narrower), plus Word's cell margins of 108 twips a side.
     expect(xml).toMatch(/<w:sz w:val="20"\/>/)
-    MATRIX_COLUMNS.forEach(({ key, title }, i) => {
-      const words = [title.es, ...all.map((row) => row[key])].flatMap((text) => text.split(/\s+/))
+    WORD_MATRIX_COLUMNS.forEach(({ key, title }, i) => {
+      const words = [title.es, ...all.map((row) => wordCellText(row, key, 'es'))].flatMap((text) => text.split(/\s+/))
       // A token over 24 letters, like the formula above, is split whatever the width.
       const longest = words.filter((w) => w.length <= 24).reduce((a, b) => (b.length > a.length ? b : a), '')
       expect(widths[i], `column ${title.es}, its longest word «${longest}»`).toBeGreaterThanOrEqual(longest.length * 100 + 216)

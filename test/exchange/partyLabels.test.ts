@@ -23,6 +23,8 @@ const proposalBy = (author: Author, n: number): CommentView => ({
   createdAt: `2021-10-0${n}T12:00:00.000Z`,
   body: 'Proponemos otra redacción.',
   status: 'incorporated',
+  supporters: [],
+  justification: null,
   anchor: { blockId: 'b1' as BlockId, start: null, end: null, quote: 'texto', detached: false, from: n, to: n + 5, text: 'texto', section: '1. Antecedentes' },
   replies: [],
   suggestion: { text: 'otro texto', decision: { outcome: 'accepted', by: authors.ppt, at: '2021-10-10T12:00:00.000Z' } },

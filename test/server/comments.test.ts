@@ -110,7 +110,7 @@ describe('Writing comments', () => {
     for (const c of all) {
       // An intervention recorded in a meeting (the demo's third meeting) also says so, and which meeting.
       expect(Object.keys(c).sort()).toEqual(
-        ['id', 'documentId', 'country', 'author', 'createdAt', 'body', 'status', 'anchor', 'replies', 'suggestion', 'answer', ...(c.kind === 'intervention' ? ['kind', 'meeting'] : [])].sort()
+        ['id', 'documentId', 'country', 'author', 'createdAt', 'body', 'status', 'anchor', 'replies', 'suggestion', 'answer', 'supporters', 'justification', ...(c.kind === 'intervention' ? ['kind', 'meeting'] : [])].sort()
       )
       expect(c).toMatchObject({
         id: expect.any(String),

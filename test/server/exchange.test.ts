@@ -500,7 +500,7 @@ describe('Exports', () => {
       `/versions/${october.id}/export?format=pdf`,
       `/versions/${october.id}/export`,
       `/diff/export?from=${october.id}&to=${november.id}&format=html`,
-      `/comments/export?format=xlsx`,
+      `/comments/export?format=ods`,
       `/comments/export?format=csv&lang=fr`
     ]) {
       const res = await revisor.get(docPath(path))
