@@ -286,7 +286,8 @@ test(
     const audit = new AuditLog(store)
     expect(await audit.verify()).toMatchObject({ ok: true })
     const entries = await audit.list({ document: DOC })
-    const created = (action: string) => action === 'comment.created' || action === 'proposal.created'
+    // A meeting's intervention (the demo's) is a comment recorded as such.
+    const created = (action: string) => action === 'comment.created' || action === 'proposal.created' || action === 'meeting.intervention'
     const entriesOf = (made: (action: string) => boolean, id: string) => entries.filter((e) => made(e.action) && e.target?.comment === id).length
     expect(
       records
