@@ -69,9 +69,23 @@ export async function startScaleOutServices(): Promise<ScaleOutServices> {
   }
 }
 
-// Two Consenso processes on one new database and the run's Redis; stopped and their folders removed by the returned function.
-async function startShared(services: ScaleOutServices, count: number): Promise<{ databaseUrl: string; servers: ConsensoServer[]; stop: () => Promise<void> }> {
-  const databaseUrl = await services.database()
+/**
+ * The persistence the scale-out rows also measure besides the default (2 s
+ * debounce, 10 s maximum wait): a process relays a change to the others only
+ * once it is stored, so the debounce is part of the cross-process latency;
+ * `PERSIST_DEBOUNCE_MS=0` stores (and relays) at the next turn of the event
+ * loop, one write at a time, what arrived meanwhile merged into it.
+ */
+export const WRITE_THROUGH = { debounceMs: 0, maxWaitMs: 0 } as const
+
+// `count` Consenso processes on one new database (or `databaseUrl`) and the run's Redis; stopped and their folders removed by the returned function.
+async function startShared(
+  services: ScaleOutServices,
+  count: number,
+  persistence: { debounceMs?: number; maxWaitMs?: number } = {},
+  given?: string
+): Promise<{ databaseUrl: string; servers: ConsensoServer[]; stop: () => Promise<void> }> {
+  const databaseUrl = given ?? (await services.database())
   const servers: ConsensoServer[] = []
   const dirs: string[] = []
   const stop = async () => {
@@ -83,7 +97,7 @@ async function startShared(services: ScaleOutServices, count: number): Promise<{
     for (let i = 0; i < count; i++) {
       const dir = await makeDataDir()
       dirs.push(dir)
-      servers.push(await startConsenso(dir, { databaseUrl, redisUrl: services.redisUrl }))
+      servers.push(await startConsenso(dir, { ...persistence, databaseUrl, redisUrl: services.redisUrl }))
     }
   } catch (err) {
     await stop()
@@ -92,12 +106,17 @@ async function startShared(services: ScaleOutServices, count: number): Promise<{
   return { databaseUrl, servers, stop }
 }
 
-/** The scale-out fan-out row: one process (embedded store), one on PostgreSQL + Redis, two on them with the clients split. */
+/**
+ * The scale-out fan-out row: one process (embedded store), one on
+ * PostgreSQL + Redis, two on them with the clients split, with the default
+ * persistence and with {@link WRITE_THROUGH}.
+ */
 export interface ScaleFanoutResult {
   readonly workload: FanoutWorkload
   readonly single: FanoutSummary
   readonly sharedOne: FanoutSummary
   readonly sharedTwo: FanoutSummary
+  readonly sharedTwoWriteThrough: FanoutSummary
   readonly rounds: (FanoutRound & { setup: string })[]
 }
 
@@ -116,15 +135,23 @@ export async function scaleFanoutRow(input: {
     await single.stop()
     throw err
   })
+  // The same database, two more processes storing (and relaying) at once.
+  const through = await startShared(input.services, 2, WRITE_THROUGH, shared.databaseUrl).catch(async (err: unknown) => {
+    await shared.stop()
+    await single.stop()
+    throw err
+  })
   try {
     const [a, b] = shared.servers as [ConsensoServer, ConsensoServer]
+    const [c, d] = through.servers as [ConsensoServer, ConsensoServer]
     const singleTokens = await signInClients(single)
     // Sessions are in PostgreSQL: tokens of process A open sockets on B too.
     const sharedTokens = await signInClients(a)
     const setups = [
       { setup: 'one process', run: (label: string) => fanoutRound(single, loads, workload, singleTokens, label) },
       { setup: 'one on PostgreSQL', run: (label: string) => fanoutRound(a, loads, workload, sharedTokens, label) },
-      { setup: 'two on PostgreSQL', run: (label: string) => fanoutRound(a, loads, workload, sharedTokens, label, [b]) }
+      { setup: 'two on PostgreSQL', run: (label: string) => fanoutRound(a, loads, workload, sharedTokens, label, [b]) },
+      { setup: 'two, write-through', run: (label: string) => fanoutRound(c, loads, workload, sharedTokens, label, [d]) }
     ]
     const all: (FanoutRound & { setup: string })[] = []
     for (let r = 0; r < input.rounds; r++) {
@@ -133,14 +160,22 @@ export async function scaleFanoutRow(input: {
         const result = { ...(await run(`scale ${setup} ${r + 1}`)), setup }
         all.push(result)
         log(
-          `  scale-out fan-out round ${r + 1}, ${setup.padEnd(17)}: p50 ${result.p50Ms.toFixed(0)} ms, p99 ${result.p99Ms.toFixed(0)} ms, ` +
+          `  scale-out fan-out round ${r + 1}, ${setup.padEnd(18)}: p50 ${result.p50Ms.toFixed(0)} ms, p99 ${result.p99Ms.toFixed(0)} ms, ` +
             `${result.delivered}/${result.expected} delivered, CPU of the (first) server ${(result.serverCpuMs / 1000).toFixed(1)} s`
         )
       }
     }
     const of = (setup: string) => summarise(all.filter((r) => r.setup === setup))
-    return { workload, single: of('one process'), sharedOne: of('one on PostgreSQL'), sharedTwo: of('two on PostgreSQL'), rounds: all }
+    return {
+      workload,
+      single: of('one process'),
+      sharedOne: of('one on PostgreSQL'),
+      sharedTwo: of('two on PostgreSQL'),
+      sharedTwoWriteThrough: of('two, write-through'),
+      rounds: all
+    }
   } finally {
+    await through.stop()
     await shared.stop()
     await single.stop()
     await removeDataDir(dataDir)
@@ -261,6 +296,8 @@ export async function catchUpRow(input: {
 
 /** What typing cost PostgreSQL, for one number of writers. */
 export interface WriteCost {
+  /** `default` (2 s debounce, 10 s maximum wait) or `write-through` ({@link WRITE_THROUGH}). */
+  readonly persistence: 'default' | 'write-through'
   readonly writers: number
   readonly rate: number
   readonly seconds: number
@@ -315,8 +352,22 @@ export async function writeCostRow(input: {
   seconds: number
   log: (line: string) => void
 }): Promise<WriteCost[]> {
+  const costs: WriteCost[] = []
+  for (const persistence of ['default', 'write-through'] as const) costs.push(...(await writeCosts({ ...input, persistence })))
+  return costs
+}
+
+async function writeCosts(input: {
+  services: ScaleOutServices
+  loads: readonly ChildProcess[]
+  writers: readonly number[]
+  rate: number
+  seconds: number
+  persistence: WriteCost['persistence']
+  log: (line: string) => void
+}): Promise<WriteCost[]> {
   const load = input.loads[0] as ChildProcess
-  const shared = await startShared(input.services, 1)
+  const shared = await startShared(input.services, 1, input.persistence === 'write-through' ? WRITE_THROUGH : {})
   try {
     const a = shared.servers[0] as ConsensoServer
     const name = new URL(shared.databaseUrl).pathname.slice(1)
@@ -340,6 +391,7 @@ export async function writeCostRow(input: {
       const after = await pgCounters(input.services.adminUrl, name)
       await call(load, 'disconnect')
       const cost: WriteCost = {
+        persistence: input.persistence,
         writers,
         rate: input.rate,
         seconds: input.seconds,
@@ -348,7 +400,7 @@ export async function writeCostRow(input: {
         walBytes: await walBytesBetween(input.services.adminUrl, before.lsn, after.lsn)
       }
       input.log(
-        `  ${writers} writer${writers === 1 ? '' : 's'} × ${input.rate} updates/s for ${input.seconds} s: ${cost.updates} updates, ` +
+        `  ${input.persistence}, ${writers} writer${writers === 1 ? '' : 's'} × ${input.rate} updates/s for ${input.seconds} s: ${cost.updates} updates, ` +
           `${(cost.transactions / input.seconds).toFixed(0)} transactions/s, ${(cost.walBytes / input.seconds / 1024).toFixed(0)} KiB of WAL/s ` +
           `(${(cost.transactions / cost.updates).toFixed(2)} transactions and ${(cost.walBytes / cost.updates).toFixed(0)} bytes per update)`
       )
