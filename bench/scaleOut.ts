@@ -227,15 +227,16 @@ export async function catchUpRow(input: {
     const a = shared.servers[0] as ConsensoServer
     const tokens = await signInClients(a)
     const [room] = await a.createDocuments(['catch-up'], '# Borrador\n\nPrimer párrafo del borrador.\n')
-    const spec = (server: ConsensoServer, writer: number | null, c: number): ClientSpec => ({
+    // Writers as the PPT and the Secretariat, readers as delegations (read-only); `editor` a writer that is not one of the typing ones.
+    const spec = (server: ConsensoServer, writer: number | null, c: number, editor = false): ClientSpec => ({
       serverUrl: server.collabUrl,
       room: room as string,
-      params: { token: (writer === null ? tokens.readers[c % tokens.readers.length] : tokens.writers[c % tokens.writers.length]) as string },
+      params: { token: (writer === null && !editor ? tokens.readers[c % tokens.readers.length] : tokens.writers[c % tokens.writers.length]) as string },
       writer
     })
     log(`  filling a document to ${(input.stateBytes / 2 ** 20).toFixed(1)} MiB of Yjs state on process A`)
     const fill = await call<{ messages: number; stateBytes: number; characters: number; ms: number }>(writing, 'fill', {
-      spec: spec(a, null, 0),
+      spec: spec(a, null, 0, true),
       bytes: input.stateBytes,
       phrasesPerMessage: 50,
       messagesPerSecond: 100,
