@@ -383,6 +383,8 @@ async function writeCosts(input: {
         writer: w
       }))
       await call(load, 'connect', { specs })
+      // Forgets the counts of earlier rows and rounds in this load process.
+      await call(load, 'reset')
       await a.flush()
       await sleep(STATS_SETTLE_MS)
       const before = await pgCounters(input.services.adminUrl, name)
