@@ -524,6 +524,9 @@ async function main(): Promise<number> {
   let writeCost: WriteCost[] | undefined
   if (SCALE_OUT_ROWS.some((row) => only.has(row))) {
     const services = await startScaleOutServices()
+    // A throwaway PostgreSQL runs detached (pg_ctl): Ctrl-C must not leave it behind.
+    const interrupted = () => void services.stop().finally(() => process.exit(130))
+    process.once('SIGINT', interrupted)
     const loads = await Promise.all(Array.from({ length: loadProcesses }, () => startLoadProcess()))
     log(`scale-out rows on ${services.describe}`)
     try {
@@ -544,6 +547,7 @@ async function main(): Promise<number> {
       }
     } finally {
       for (const load of loads) await stopLoadProcess(load)
+      process.off('SIGINT', interrupted)
       await services.stop()
     }
   }
