@@ -109,15 +109,20 @@ async function roomsFor(server: BenchServer, workload: FanoutWorkload, label: st
   return titles.map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, '-'))
 }
 
-/** The clients of a round, spread over the load processes in turn (writers too). */
-function clientSpecs(server: BenchServer, workload: FanoutWorkload, rooms: readonly string[], tokens: Tokens | undefined, processes: number): ClientSpec[][] {
+/**
+ * The clients of a round, spread over the load processes in turn (writers
+ * too), and over the servers `collabUrls` in turn (the scale-out row's two
+ * processes: writers on both).
+ */
+function clientSpecs(collabUrls: readonly string[], workload: FanoutWorkload, rooms: readonly string[], tokens: Tokens | undefined, processes: number): ClientSpec[][] {
   const perProcess: ClientSpec[][] = Array.from({ length: processes }, () => [])
   let n = 0
   rooms.forEach((room, d) => {
     for (let c = 0; c < workload.clientsPerDocument; c++) {
       const writer = c < workload.writersPerDocument ? d * workload.writersPerDocument + c : null
       const token = tokens && (writer !== null ? tokens.writers[c % tokens.writers.length] : tokens.readers[c % tokens.readers.length])
-      ;(perProcess[n++ % processes] as ClientSpec[]).push({ serverUrl: server.collabUrl, room, params: token ? { token } : {}, writer })
+      const serverUrl = collabUrls[c % collabUrls.length] as string
+      ;(perProcess[n++ % processes] as ClientSpec[]).push({ serverUrl, room, params: token ? { token } : {}, writer })
     }
   })
   return perProcess
@@ -126,18 +131,20 @@ function clientSpecs(server: BenchServer, workload: FanoutWorkload, rooms: reado
 /**
  * Runs one round on `server` with the load processes `loads`: connects the
  * clients, lets the writers write, waits for every update to arrive (or 10 s),
- * and disconnects.
+ * and disconnects. With `others` (servers sharing `server`'s workspace), the
+ * clients are spread over `server` and them; memory and CPU are `server`'s.
  */
 export async function fanoutRound(
   server: BenchServer,
   loads: readonly ChildProcess[],
   workload: FanoutWorkload,
   tokens: Tokens | undefined,
-  label: string
+  label: string,
+  others: readonly BenchServer[] = []
 ): Promise<FanoutRound> {
   const idle = await server.usage()
   const rooms = await roomsFor(server, workload, label)
-  const specs = clientSpecs(server, workload, rooms, tokens, loads.length)
+  const specs = clientSpecs([server, ...others].map((s) => s.collabUrl), workload, rooms, tokens, loads.length)
   const connectStart = now()
   await Promise.all(loads.map((p, i) => call(p, 'connect', { specs: specs[i] })))
   const connectMs = now() - connectStart

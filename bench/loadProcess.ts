@@ -11,6 +11,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import type { ClientSpec, LoadReport, SyncTimes } from './protocol'
+import { Random, WordSource } from './random'
 import { serve } from './rpc'
 import { LatencyHistogram, now } from './stats'
 
@@ -159,6 +160,61 @@ serve({
     await writeFile(input.stateFile, state)
     return { edits: patches.length, messages, sentMs, receivedMs: now() - start, updateBytes: state.byteLength, characters: trace.endContent.length }
   },
+  /**
+   * Grows the Y.Text `fill` of the document of `spec` (a new client) to an
+   * encoded state of at least `bytes`: phrases of 3–8 words (seeded) typed at
+   * random places, `phrasesPerMessage` to a transaction, at most
+   * `messagesPerSecond` messages. Resolves once a fresh client of `spec`
+   * syncs to the whole text (the server then holds it), with the state's size;
+   * both clients are then closed. The `fill` text holds no digits: no client
+   * mistakes it for a writer's token.
+   */
+  fill: async (input: { spec: ClientSpec; bytes: number; phrasesPerMessage: number; messagesPerSecond: number; seed: number; timeoutMs?: number }) => {
+    const deadline = Date.now() + (input.timeoutMs ?? 600_000)
+    const until = async (ready: () => boolean, what: string) => {
+      while (!ready()) {
+        if (Date.now() > deadline) throw new Error(`fill: ${what} within the time allowed`)
+        await sleep(20)
+      }
+    }
+    const writer = open(input.spec)
+    await until(() => writer.provider.synced, 'the writing client did not sync')
+    const random = new Random(input.seed)
+    const words = new WordSource(random)
+    const text = writer.doc.getText('fill')
+    const start = now()
+    let messages = 0
+    let stateBytes = 0
+    while (stateBytes < input.bytes) {
+      writer.doc.transact(() => {
+        for (let p = 0; p < input.phrasesPerMessage; p++) {
+          const phrase = Array.from({ length: random.int(3, 8) }, () => words.word()).join(' ') + ' '
+          text.insert(random.int(0, text.length), phrase)
+        }
+      })
+      messages++
+      if (messages % 50 === 0) stateBytes = Y.encodeStateAsUpdate(writer.doc).byteLength
+      const wait = start + (messages * 1000) / input.messagesPerSecond - now()
+      if (wait > 0) await sleep(wait)
+    }
+    stateBytes = Y.encodeStateAsUpdate(writer.doc).byteLength
+    // The server holds the text once a client that connects afterwards receives all of it.
+    for (;;) {
+      const reader = open(input.spec)
+      await until(() => reader.provider.synced, 'the reading client did not sync')
+      const complete = reader.doc.getText('fill').length === text.length
+      reader.provider.destroy()
+      reader.doc.destroy()
+      if (complete) break
+      if (Date.now() > deadline) throw new Error('fill: the server did not hold the whole text within the time allowed')
+      await sleep(500)
+    }
+    writer.provider.destroy()
+    writer.doc.destroy()
+    return { messages, stateBytes, characters: text.length, ms: now() - start }
+  },
+  /** The length of the Y.Text `bench` at every client, in the order they were opened. */
+  lengths: () => clients.map((c) => c.doc.getText('bench').length),
   /** Forgets what was counted so far. */
   reset: () => {
     histogram = new LatencyHistogram()

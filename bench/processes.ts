@@ -96,12 +96,13 @@ export const makeDataDir = () => mkdtemp(join(tmpdir(), 'consenso-bench-'))
 export const removeDataDir = (dir: string) => rm(dir, { recursive: true, force: true })
 
 /**
- * Starts Consenso in its own process over `dataDir` (the demo workspace is
- * created on first start, password {@link BENCH_PASSWORD}).
+ * Starts Consenso in its own process over `dataDir`, or over the PostgreSQL
+ * database `opts.databaseUrl` (the demo workspace is created on first start,
+ * password {@link BENCH_PASSWORD}).
  */
 export async function startConsenso(
   dataDir: string,
-  opts: { debounceMs?: number; maxWaitMs?: number; execArgv?: string[]; realLimits?: boolean } = {}
+  opts: { debounceMs?: number; maxWaitMs?: number; execArgv?: string[]; realLimits?: boolean; databaseUrl?: string; redisUrl?: string } = {}
 ): Promise<ConsensoServer> {
   const child = track(
     fork(join(ROOT, 'bench/serverProcess.ts'), [], {
@@ -113,7 +114,10 @@ export async function startConsenso(
         ...(opts.debounceMs === undefined ? {} : { BENCH_DEBOUNCE_MS: String(opts.debounceMs) }),
         ...(opts.maxWaitMs === undefined ? {} : { BENCH_MAX_WAIT_MS: String(opts.maxWaitMs) }),
         // The limits a server has in production (see serverProcess.ts), for the rows that attack it.
-        ...(opts.realLimits ? { BENCH_REAL_LIMITS: '1' } : {})
+        ...(opts.realLimits ? { BENCH_REAL_LIMITS: '1' } : {}),
+        // The scale-out rows: the workspace in PostgreSQL, live traffic over Redis (see scaleOut.ts).
+        ...(opts.databaseUrl === undefined ? {} : { BENCH_DATABASE_URL: opts.databaseUrl }),
+        ...(opts.redisUrl === undefined ? {} : { BENCH_REDIS_URL: opts.redisUrl })
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     })

@@ -11,6 +11,9 @@
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
  *   npm run bench -- --profile        CPU profiles of the server processes (and of the editor row's pages) into bench/profiles/
  *   npm run bench -- --soak 600       the soak mode instead: fan-out load for 600 s, memory at start and end
+ *   npm run bench -- --scale-out --only scaleFanout,catchUp,writeCost
+ *                                     the rows of several processes on PostgreSQL and Redis (skipped without
+ *                                     --scale-out; DATABASE_URL and REDIS_URL, else throwaway servers of the installed binaries)
  */
 import { writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, totalmem } from 'node:os'
@@ -26,13 +29,16 @@ import { persistenceRow, type PersistenceResult } from './persistenceRow'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
 import { soak, type SoakResult } from './soak'
 import { startupRow, type StartupResult } from './startupRow'
+import { catchUpRow, scaleFanoutRow, startScaleOutServices, writeCostRow, type CatchUpResult, type ScaleFanoutResult, type WriteCost } from './scaleOut'
 import { round } from './stats'
 import { sweepRow, type SweepResult } from './sweepRow'
 import { traceRow, type TraceResult } from './traceRow'
 import { SeededWorkspaces } from './workspaceSeed'
 
-const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'loop', 'sweep', 'startup', 'import', 'trace', 'editor'] as const
+const ROWS = ['fanout', 'many', 'cold', 'diff', 'persistence', 'loop', 'sweep', 'startup', 'import', 'trace', 'editor', 'scaleFanout', 'catchUp', 'writeCost'] as const
 type RowName = (typeof ROWS)[number]
+/** The rows that need PostgreSQL and Redis: run only with `--scale-out`, so that the default table needs no services. */
+const SCALE_OUT_ROWS: readonly RowName[] = ['scaleFanout', 'catchUp', 'writeCost']
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +48,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     soak: { type: 'string' },
     'load-processes': { type: 'string', default: '2' },
-    'store-mb': { type: 'string', default: '100' }
+    'store-mb': { type: 'string', default: '100' },
+    'scale-out': { type: 'boolean', default: false }
   }
 })
 
@@ -53,6 +60,12 @@ const loadProcesses = Number(args['load-processes'])
 const writeSeconds = quick ? 5 : 20
 const only = new Set((args.only ?? ROWS.join(',')).split(',').map((r) => r.trim()) as RowName[])
 for (const row of only) if (!ROWS.includes(row)) throw new RangeError(`--only takes ${ROWS.join(', ')}; got ${row}`)
+const scaleOut = args['scale-out'] === true
+if (!scaleOut) {
+  const asked = SCALE_OUT_ROWS.filter((row) => args.only !== undefined && only.has(row))
+  if (asked.length > 0) throw new RangeError(`${asked.join(', ')} need PostgreSQL and Redis: add --scale-out`)
+  for (const row of SCALE_OUT_ROWS) only.delete(row)
+}
 if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${args.rounds}`)
 const storeMb = Number(args['store-mb'])
 if (!Number.isFinite(storeMb) || storeMb < 4) throw new RangeError(`--store-mb must be a number of MiB, 4 or more, got ${args['store-mb']}`)
@@ -287,6 +300,62 @@ function loopTableRow(quiet: LoopRound, r: LoopRound): Row {
   }
 }
 
+/** The scale-out fan-out's target (issue 13): two processes' p99 within 1.5 × one process's, in the same run. */
+const SCALE_FANOUT_TARGET = 1.5
+
+function scaleFanoutTableRows(r: ScaleFanoutResult): Row[] {
+  const delivered = [r.single, r.sharedOne, r.sharedTwo, r.sharedTwoWriteThrough].every((s) => s.delivered === s.expected)
+  const describe = (s: FanoutSummary) => `p99 ${fmt(s.p99Ms)} ms (p50 ${fmt(s.p50Ms)}); ${s.delivered}/${s.expected} delivered`
+  const ratios = (s: FanoutSummary) => `${fmt(s.p99Ms / r.single.p99Ms, 2)} p99, ${fmt(s.p50Ms / r.single.p50Ms, 2)} p50`
+  const workload = '1 document, 200 clients, 10 writing 20 updates/s; clients and writers split over 2 processes on PostgreSQL + Redis'
+  const peer = `one process, embedded store (the fan-out row), same run: ${describe(r.single)}`
+  const target = `p99 ≤ ${SCALE_FANOUT_TARGET} × one process; every update delivered`
+  return [
+    {
+      row: 'scale-out fan-out',
+      workload: `${workload}; default persistence (debounce 2 s, max wait 10 s)`,
+      consenso: `two processes: ${describe(r.sharedTwo)}; one process on PostgreSQL + Redis: ${describe(r.sharedOne)}`,
+      peer,
+      ratio: `two: ${ratios(r.sharedTwo)}; one: ${ratios(r.sharedOne)}`,
+      target,
+      pass: r.sharedTwo.p99Ms / r.single.p99Ms <= SCALE_FANOUT_TARGET && delivered
+    },
+    {
+      row: 'scale-out fan-out, write-through',
+      workload: `${workload}; PERSIST_DEBOUNCE_MS=0, PERSIST_MAX_WAIT_MS=0 (stored and relayed at once)`,
+      consenso: `two processes: ${describe(r.sharedTwoWriteThrough)}`,
+      peer,
+      ratio: ratios(r.sharedTwoWriteThrough),
+      target,
+      pass: r.sharedTwoWriteThrough.p99Ms / r.single.p99Ms <= SCALE_FANOUT_TARGET && delivered
+    }
+  ]
+}
+
+function catchUpTableRow(r: CatchUpResult): Row {
+  return {
+    row: 'catch-up',
+    workload: `a process joining a ${fmt(r.stateBytes / 2 ** 20, 1)} MiB document (${r.characters.toLocaleString('en')} characters typed at random places) while ${r.writers} writers type ${r.rate} updates/s on another`,
+    consenso: `start ${fmt(r.typing.startMs)} ms, first client (full state) ${fmt(r.typing.firstSyncMs)} ms; all converged ${r.convergedMs < 0 ? 'NOT within 10 s' : `${fmt(r.convergedMs)} ms after the typing`}`,
+    peer: `same document, nobody typing: start ${fmt(r.quiet.startMs)} ms, first client ${fmt(r.quiet.firstSyncMs)} ms`,
+    ratio: fmt(r.typing.firstSyncMs / r.quiet.firstSyncMs, 2),
+    target: 'figures only (issue 13); every client converges',
+    pass: r.convergedMs >= 0
+  }
+}
+
+function writeCostTableRows(costs: readonly WriteCost[]): Row[] {
+  return costs.map((c) => ({
+    row: `write cost, ${c.writers} writer${c.writers === 1 ? '' : 's'}, ${c.persistence}`,
+    workload: `${c.writers} × ${c.rate} updates/s for ${c.seconds} s on one process on PostgreSQL + Redis, ${c.persistence === 'default' ? 'default persistence' : 'PERSIST_DEBOUNCE_MS=0'} (${c.updates} updates)`,
+    consenso: `${fmt(c.transactions / c.seconds)} transactions/s, ${kib(c.walBytes / c.seconds)} KiB of WAL/s; per update ${fmt(c.transactions / c.updates, 2)} transactions, ${fmt(c.walBytes / c.updates)} B`,
+    peer: 'none',
+    ratio: '',
+    target: 'figures only (issue 13)',
+    pass: c.transactions > 0
+  }))
+}
+
 /** Targets of the editor row (issue 15). */
 const EDITOR_TARGETS = { p99FactorOverDemoAlone: 2, visibleMs: 1000, editableMs: 1500 }
 
@@ -450,6 +519,38 @@ async function main(): Promise<number> {
   } finally {
     await seeds.close()
   }
+  let scaleFanout: ScaleFanoutResult | undefined
+  let catchUp: CatchUpResult | undefined
+  let writeCost: WriteCost[] | undefined
+  if (SCALE_OUT_ROWS.some((row) => only.has(row))) {
+    const services = await startScaleOutServices()
+    // A throwaway PostgreSQL runs detached (pg_ctl): Ctrl-C must not leave it behind.
+    const interrupted = () => void services.stop().finally(() => process.exit(130))
+    process.once('SIGINT', interrupted)
+    const loads = await Promise.all(Array.from({ length: loadProcesses }, () => startLoadProcess()))
+    log(`scale-out rows on ${services.describe}`)
+    try {
+      if (only.has('scaleFanout')) {
+        log(`scale-out fan-out: 1 document, 200 clients, 10 writing 20 updates/s for ${writeSeconds} s; one process, one and two on PostgreSQL + Redis, two write-through; ${rounds} rounds each`)
+        scaleFanout = await scaleFanoutRow({ services, loads, workload: fanoutWorkload, rounds, log })
+        results.scaleFanout = scaleFanout
+      }
+      if (only.has('catchUp')) {
+        log('catch-up: a process joining a 2 MB document while 10 writers type on another')
+        catchUp = await catchUpRow({ services, loads, stateBytes: 2 * 2 ** 20, writers: 10, rate: 20, writeSeconds: quick ? 8 : 15, log })
+        results.catchUp = catchUp
+      }
+      if (only.has('writeCost')) {
+        log(`write cost: 1 and 10 writers, 20 updates/s each for ${writeSeconds} s, on PostgreSQL, default persistence and write-through`)
+        writeCost = await writeCostRow({ services, loads, writers: [1, 10], rate: 20, seconds: writeSeconds, log })
+        results.writeCost = writeCost
+      }
+    } finally {
+      for (const load of loads) await stopLoadProcess(load)
+      process.off('SIGINT', interrupted)
+      await services.stop()
+    }
+  }
   if (only.has('trace')) {
     log('real trace: automerge-paper through a y-websocket client, stored, cold open')
     trace = await traceRow({ rounds: quick ? 1 : 3, editsPerMessage: 100, messagesPerSecond: 150, log })
@@ -467,6 +568,9 @@ async function main(): Promise<number> {
   if (imported) rows.push(importTableRow(imported))
   if (trace) rows.push(traceTableRow(trace))
   if (editor) rows.push(...editorTableRows(editor))
+  if (scaleFanout) rows.push(...scaleFanoutTableRows(scaleFanout))
+  if (catchUp) rows.push(catchUpTableRow(catchUp))
+  if (writeCost) rows.push(...writeCostTableRows(writeCost))
   printTable(rows)
   const pass = rows.every((r) => r.pass)
   log(`${pass ? 'Every target met' : 'Some targets missed'} in ${fmt((performance.now() - started) / 1000)} s.`)

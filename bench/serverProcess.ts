@@ -5,12 +5,15 @@
  * Announces `{ type: 'listening', port }` over IPC, then answers calls for
  * documents, memory and the storage's write counts.
  *
- * Environment: BENCH_DATA_DIR (required), BENCH_DEBOUNCE_MS, BENCH_MAX_WAIT_MS.
+ * Environment: BENCH_DATA_DIR (required), BENCH_DEBOUNCE_MS, BENCH_MAX_WAIT_MS;
+ * BENCH_DATABASE_URL and BENCH_REDIS_URL for the scale-out rows (the workspace
+ * in PostgreSQL, live traffic over Redis, as `DATABASE_URL` and `REDIS_URL`
+ * set them for `npm start`).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseMarkdown, type DocumentId } from '../src'
 import { defaultPersistence, defaultWork, startServer, type Logger } from '../server'
-import { AdapterStore, FolderStore, LowdbStorageAdapter, type WriteStats } from '../storage'
+import { AdapterStore, FolderStore, LowdbStorageAdapter, PostgresStore, type WriteStats } from '../storage'
 import { BENCH_PASSWORD, type ServerStats } from './protocol'
 import { serve } from './rpc'
 
@@ -34,6 +37,10 @@ async function main(): Promise<void> {
       dataDir,
       demoPassword: BENCH_PASSWORD,
       persistence,
+      databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+      redisUrl: process.env.BENCH_REDIS_URL || undefined,
+      // One prefix per database: a shared REDIS_URL must not mix the runs' channels.
+      ...(process.env.BENCH_DATABASE_URL ? { redisPrefix: `bench-${new URL(process.env.BENCH_DATABASE_URL).pathname.slice(1)}` } : {}),
       // The benchmark's clients all come from this machine and share a few
       // accounts (every writer is the PPT or the Secretariat): limits meant
       // for one person would refuse them, so they are lifted unless
@@ -56,6 +63,8 @@ async function main(): Promise<void> {
     const store = workspace.store
     if (store instanceof FolderStore) return store.stats
     if (store instanceof AdapterStore && store.adapter instanceof LowdbStorageAdapter) return { ...store.adapter.stats }
+    // PostgreSQL's writes are read from the database itself (the writeCost row, pg_stat_database and the WAL position).
+    if (store instanceof PostgresStore) return { writes: 0, fsyncs: 0, bytes: 0 }
     throw new RangeError('The server stores in neither a FolderStore nor a lowdb file: no write counts to read')
   }
   const gc = (globalThis as { gc?: () => void }).gc
