@@ -64,6 +64,8 @@ export {
 export {
   MAX_BRACKET_REASON_LENGTH,
   MAX_OPTION_LENGTH,
+  MAX_OPTIONS_PER_BRACKET,
+  MAX_BRACKETS_PER_DOCUMENT,
   addOption,
   bracketCountryOf,
   chooseOption,

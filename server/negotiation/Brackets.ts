@@ -10,6 +10,7 @@ import {
   crosses,
   holdBracket,
   liftBracket,
+  MAX_BRACKETS_PER_DOCUMENT,
   mayPlaceBrackets,
   openOption,
   removeBracket,
@@ -130,6 +131,8 @@ export class Brackets {
       const retry = findRetry(stored.filter((b) => b.placedBy.username === account.username), request, 'bracket')
       if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => bracketView(doc, retry.ok)))
       const standing = stored.filter((b) => !b.removed)
+      if (standing.length >= MAX_BRACKETS_PER_DOCUMENT)
+        return refuse(422, `a document holds at most ${MAX_BRACKETS_PER_DOCUMENT} standing brackets: remove lifted ones first`)
       const placed = await this.collaboration.withDocument(id, (doc): Outcome<Bracket['anchor']> => {
         const anchored = anchorFromQuote(doc, input.anchor)
         if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
@@ -293,6 +296,6 @@ export class Brackets {
   }
 }
 
-// A rule of the bracket's state refused the change: a conflict (409), or no such option (404).
+// A rule of the bracket's state refused the change: a conflict (409), no such option (404), or one option too many (422).
 const conflict = (changed: BracketChange): Outcome<Bracket> =>
-  'failed' in changed ? refuse(changed.missing ? 404 : 409, changed.failed) : ok(changed.bracket)
+  'failed' in changed ? refuse(changed.missing ? 404 : changed.tooMany ? 422 : 409, changed.failed) : ok(changed.bracket)
