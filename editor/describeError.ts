@@ -22,7 +22,8 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   comment_quota: 'error_comment_quota',
   delegate_needs_country: 'error_delegate_needs_country',
   name_imitates_role: 'error_name_imitates_role',
-  bracket_held: 'error_bracket_held'
+  bracket_held: 'error_bracket_held',
+  act_quota: 'error_act_quota'
 }
 
 // Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.

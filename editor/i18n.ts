@@ -478,6 +478,7 @@ const es = {
   error_delegate_needs_country: 'Una cuenta de delegación necesita un país: elija uno.',
   error_name_imitates_role: 'El nombre no puede hacerse pasar por {role}: ese título solo lo llevan sus propias cuentas.',
   error_bracket_held: 'El corchete no puede retirarse: aún lo mantienen {holders}.',
+  error_act_quota: 'Ha hecho demasiados cambios seguidos (corchetes, apoyos, turnos de palabra). No se guardó el último: espere {seconds} segundos e inténtelo de nuevo.',
   error_comment_quota: 'Ha enviado demasiados comentarios o demasiado texto en poco tiempo. Su comentario no se guardó: espere {seconds} segundos e inténtelo de nuevo (el texto sigue en el formulario).'
 }
 
@@ -955,6 +956,7 @@ const en: Messages = {
   error_delegate_needs_country: 'A delegation account needs a country: choose one.',
   error_name_imitates_role: 'The name must not pass for {role}: only its own accounts bear that title.',
   error_bracket_held: 'The bracket cannot be removed: {holders} still hold it.',
+  error_act_quota: 'You made too many changes in a row (brackets, supports, requests for the floor). The last one was not saved: wait {seconds} seconds and try again.',
   error_comment_quota: 'You sent too many comments or too much text in a short time. Your comment was not saved: wait {seconds} seconds and try again (the text is still in the form).'
 }
 

@@ -128,7 +128,8 @@ export const REFUSAL_CODES = [
   'comment_quota',
   'delegate_needs_country',
   'name_imitates_role',
-  'bracket_held'
+  'bracket_held',
+  'act_quota'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]

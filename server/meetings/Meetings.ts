@@ -28,6 +28,7 @@ import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '
 import { actorOf, type AuditLog, type AuditRecord } from '../audit'
 import type { Collaboration } from '../collab'
 import type { Comments } from '../comments/Comments'
+import { chargeAct, type CommentQuota } from '../comments/CommentQuota'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { DOCX_MIME_TYPE, fileNameOf, MARKDOWN_MIME_TYPE, type ExportedFile } from '../exchange'
@@ -84,6 +85,8 @@ export interface MeetingSources {
   readonly settings: Pick<Settings, 'load'>
   /** The worker pool the minutes' Word file is made in. */
   readonly work: Pick<WorkerPool, 'run'>
+  /** Each delegation account's budget of acts, charged for its requests for the floor (shared with the brackets). */
+  readonly quota: CommentQuota
 }
 
 /** The formats of a meeting's minutes. */
@@ -214,11 +217,18 @@ export class Meetings {
     )
   }
 
+  // A delegation's act on the floor that changes the meeting, charged to its budget (see `chargeAct`); the chair's are not.
+  private charged(account: Account, meeting: Meeting, result: MeetingResult): Outcome<MeetingResult> {
+    if (mayChair(account.role) || 'failed' in result || result.ok === meeting) return ok(result)
+    const charged = chargeAct(this.sources.quota, account)
+    return 'failed' in charged ? charged : ok(result)
+  }
+
   /** A delegation asks for the floor, for the country of the session's account. */
   askFloor(account: Account, id: DocumentId, meetingId: string): Promise<Outcome<Meeting>> {
     const own = account.role === 'delegate' ? account.country : null
     if (!own) return Promise.resolve(refuse(403, 'only a delegation asks for the floor, for its own country'))
-    return this.change(id, meetingId, (meeting, at) => ok(askFloor(meeting, own, at)), (meeting) =>
+    return this.change(id, meetingId, (meeting, at) => this.charged(account, meeting, askFloor(meeting, own, at)), (meeting) =>
       this.entry(account, 'meeting.floor.asked', meeting, { country: own })
     )
   }
@@ -232,7 +242,7 @@ export class Meetings {
     if (!whose) return Promise.resolve(refuse(400, 'name the country whose floor is withdrawn'))
     const own = account.role === 'delegate' && account.country === whose
     if (!own && !mayChair(account.role)) return Promise.resolve(refuse(403, "a delegation withdraws only its own country's request for the floor"))
-    return this.change(id, meetingId, (meeting, at) => ok(withdrawFloor(meeting, whose, at)), (meeting) =>
+    return this.change(id, meetingId, (meeting, at) => this.charged(account, meeting, withdrawFloor(meeting, whose, at)), (meeting) =>
       this.entry(account, 'meeting.floor.withdrawn', meeting, { country: whose })
     )
   }

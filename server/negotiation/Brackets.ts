@@ -32,6 +32,7 @@ import {
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
 import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
+import { chargeAct, type CommentQuota } from '../comments/CommentQuota'
 import type { Periods } from '../comments/Periods'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -83,6 +84,8 @@ export class Brackets {
     private readonly events: DocumentEvents,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
+    /** Each delegation account's budget of acts (holds, lifts, supports), shared with the meetings' requests for the floor. */
+    private readonly quota: CommentQuota,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
     private readonly onDamaged?: DamageReport
   ) {}
@@ -259,7 +262,10 @@ export class Brackets {
       if (!country) return refuse(403, 'only a delegation holds, lifts or supports, and only for its own country')
       const refusal = await this.periods.refusal(id)
       if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
-      return conflict(change(bracket, country))
+      const changed = conflict(change(bracket, country))
+      if ('failed' in changed || changed.ok === bracket) return changed
+      const charged = chargeAct(this.quota, account)
+      return 'failed' in charged ? charged : changed
     }, (after) => act(after, country as CountryCode))
   }
 

@@ -265,6 +265,24 @@ describe('Limits', () => {
   })
 })
 
+describe('Floods', () => {
+  test("A delegation toggling its hold in a loop is stopped at its budget with 429, Retry-After and the code act_quota; nothing more is stored or recorded, and another delegation still acts.", async () => {
+    const { server: s } = await startTestServer({ config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
+    const ppt = await signIn(s, 'ppt')
+    await openCommentPeriod(ppt)
+    const bracket = await place(ppt, PUEBLA)
+    const mx = await signIn(s, 'mx')
+    for (const act of ['hold', 'lift', 'hold', 'lift']) expect((await mx.post(docPath(`/brackets/${bracket.id}/${act}`))).status, act).toBe(200)
+    const refused = await mx.post(docPath(`/brackets/${bracket.id}/hold`))
+    expect(refused.status).toBe(429)
+    expect(refused.body).toMatchObject({ code: 'act_quota', error: expect.any(String), values: { seconds: expect.any(String) } })
+    expect(Number(refused.body.values.seconds)).toBeGreaterThan(0)
+    expect((await listed(ppt, bracket.id))?.holders).toEqual([])
+    expect(await audited(ppt, 'bracket.held', bracket.id)).toHaveLength(2)
+    expect((await (await signIn(s, 'gt')).post(docPath(`/brackets/${bracket.id}/hold`))).status).toBe(200)
+  })
+})
+
 describe('Observers', () => {
   test('An observer sees no bracket and is told so with a JSON refusal.', async () => {
     const { server: s, ppt } = await server({ period: false })

@@ -143,6 +143,21 @@ describe('Meetings', () => {
     }, WAIT)
   })
 
+  test('A delegation asking for and withdrawing the floor in a loop is stopped at its budget with 429 and the code act_quota; the chair is not held back.', async () => {
+    const { server } = await startTestServer({ config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
+    const [ppt, gt] = await Promise.all(['ppt', 'gt'].map((u) => signIn(server, u)))
+    const meeting = await startMeeting(ppt!)
+    for (let i = 0; i < 2; i++) {
+      expect((await gt!.post(meetingPath(meeting.id, '/floor'))).status).toBe(200)
+      expect((await gt!.delete(meetingPath(meeting.id, '/floor'))).status).toBe(200)
+    }
+    const refused = await gt!.post(meetingPath(meeting.id, '/floor'))
+    expect(refused.status).toBe(429)
+    expect(refused.body.code).toBe('act_quota')
+    expect((await gt!.get(meetingPath(meeting.id))).body.meeting.queue).toEqual([])
+    for (let i = 0; i < 6; i++) expect((await ppt!.post(meetingPath(meeting.id, '/floor/CR'))).status).toBe(200)
+  })
+
   test("A delegation asks for the floor only for its own country; the chair gives it in order, takes it back, and everyone sees who speaks and who is next.", async () => {
     const { server, ppt, gt, cr } = await meetingServer()
     const meeting = await startMeeting(ppt)
