@@ -258,10 +258,14 @@ export class Comments {
   recordIntervention(
     account: Account,
     id: DocumentId,
-    input: { readonly meeting: string; readonly blockId: string; readonly country: CountryCode; readonly summary: string }
+    input: { readonly meeting: string; readonly blockId: string; readonly country: CountryCode; readonly summary: string },
+    requestKey?: string
   ): Promise<Outcome<CommentView>> {
     return this.store.locks.run(`comments:${id}`, async () => {
       if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat record interventions')
+      const request = stampOf(requestKey, { ...input, summary: input.summary.trim() })
+      const retry = request && findRetry((await this.records(id).list()).filter((c) => c.author.username === account.username), request, 'intervention')
+      if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, retry.ok)))
       const anchored = await this.collaboration.withDocument(id, (doc) => {
         const block = textBlocks(doc).find((b) => b.id === input.blockId)
         return block ? anchorInBlock(block.element, 0, block.text.length) : { failed: `no paragraph ${input.blockId} in the text` }
@@ -280,7 +284,8 @@ export class Comments {
         suggestion: null,
         answer: null,
         kind: 'intervention',
-        meeting: input.meeting
+        meeting: input.meeting,
+        ...(request ? { request } : {})
       }
       await this.audit.record(
         { ...this.act(account, 'meeting.intervention', comment, { country: input.country, block: input.blockId }), target: { document: id, comment: comment.id, meeting: input.meeting } },

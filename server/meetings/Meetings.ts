@@ -261,16 +261,18 @@ export class Meetings {
   /**
    * The Secretariat (or the Presidency) records what `country` said, against
    * the paragraph `blockId`: a comment of kind `intervention` (see
-   * `Comments.recordIntervention`). 409 once the meeting has ended.
+   * `Comments.recordIntervention`). 409 once the meeting has ended. With
+   * `requestKey` (the request's `Idempotency-Key`) a retry after a lost
+   * answer gets the intervention recorded the first time, recorded once.
    */
-  intervene(account: Account, id: DocumentId, meetingId: string, input: NewIntervention): Promise<Outcome<CommentView>> {
+  intervene(account: Account, id: DocumentId, meetingId: string, input: NewIntervention, requestKey?: string): Promise<Outcome<CommentView>> {
     if (!mayChair(account.role)) return Promise.resolve(refuse(403, 'only the Presidency or the Secretariat record interventions'))
     // In the meeting's turn: it cannot end between the check and the record.
     return this.sources.store.locks.run(`meetings:${id}`, async () => {
       const found = await this.get(id, meetingId)
       if ('failed' in found) return found
       if (!isRunning(found.ok)) return refuse(409, `the meeting "${found.ok.title}" ended at ${found.ok.endedAt}`)
-      return this.sources.comments.recordIntervention(account, id, { meeting: meetingId, ...input })
+      return this.sources.comments.recordIntervention(account, id, { meeting: meetingId, ...input }, requestKey)
     })
   }
 

@@ -158,6 +158,30 @@ describe('Meetings', () => {
     for (let i = 0; i < 6; i++) expect((await ppt!.post(meetingPath(meeting.id, '/floor/CR'))).status).toBe(200)
   })
 
+  test('An intervention retried with the same Idempotency-Key is recorded once, with one audit entry; the key used for another summary is refused.', async () => {
+    const { server, ppt, se } = await meetingServer()
+    const [first] = await twoParagraphs(ppt)
+    const meeting = await startMeeting(ppt)
+    const send = (summary: string) =>
+      fetch(`${server.url}${meetingPath(meeting.id, '/interventions')}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${se.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'intervencion-1' },
+        body: JSON.stringify({ blockId: first, country: 'CR', summary })
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }))
+    const once = await send('Costa Rica apoya el eje de protección.')
+    const again = await send('Costa Rica apoya el eje de protección.')
+    expect(once.status).toBe(201)
+    expect(again.body.comment.id).toBe(once.body.comment.id)
+    expect(again.body.comment.request).toBeUndefined()
+    const recorded = (await ppt.get(docPath('/comments'))).body.comments.filter((c: any) => c.meeting === meeting.id)
+    expect(recorded).toHaveLength(1)
+    const entries = (await ppt.get('/api/audit?action=meeting.intervention')).body.entries.filter((e: any) => e.target?.meeting === meeting.id)
+    expect(entries).toHaveLength(1)
+    const other = await send('Otra intervención.')
+    expect(other.status).toBe(409)
+    expect(other.body.error).toMatch(/Idempotency-Key/)
+  })
+
   test("A delegation asks for the floor only for its own country; the chair gives it in order, takes it back, and everyone sees who speaks and who is next.", async () => {
     const { server, ppt, gt, cr } = await meetingServer()
     const meeting = await startMeeting(ppt)
