@@ -101,6 +101,7 @@ export {
   withdrawFloor,
   MAX_AGENDA_ITEMS,
   MAX_INTERVENTION_LENGTH,
+  MAX_MEETINGS_PER_DOCUMENT,
   MAX_MEETING_TITLE,
   type AgendaItem,
   type FloorTurn,

@@ -69,6 +69,12 @@ export interface Meeting {
 export const MAX_MEETING_TITLE = 300
 /** Most items on an agenda. */
 export const MAX_AGENDA_ITEMS = 50
+/**
+ * Most meetings held on one document, running or ended: every list of the
+ * meetings (each viewer's panel, at each reconnection) carries them all.
+ * A negotiation meets on a text some dozens of times.
+ */
+export const MAX_MEETINGS_PER_DOCUMENT = 500
 /** Longest intervention summary, in characters. */
 export const MAX_INTERVENTION_LENGTH = 5_000
 

@@ -10,6 +10,7 @@ import {
   isCountryCode,
   isRunning,
   mayChair,
+  MAX_MEETINGS_PER_DOCUMENT,
   moveFocus,
   nextSpeaker,
   textBlocks,
@@ -159,8 +160,10 @@ export class Meetings {
   start(account: Account, id: DocumentId, input: NewMeeting): Promise<Outcome<Meeting>> {
     if (!mayChair(account.role)) return Promise.resolve(refuse(403, CHAIR_ONLY))
     return this.sources.store.locks.run(`meetings:${id}`, async () => {
-      const running = (await this.records(id).list()).find(isRunning)
+      const held = await this.records(id).list()
+      const running = held.find(isRunning)
       if (running) return refuse(409, `the meeting "${running.title}" is still running on this document: end it first`)
+      if (held.length >= MAX_MEETINGS_PER_DOCUMENT) return refuse(422, `a document holds at most ${MAX_MEETINGS_PER_DOCUMENT} meetings`)
       const missing = await this.missingBlock(id, input.agenda.flatMap((item) => (item.blockId ? [item.blockId] : [])))
       if (missing) return refuse(422, `the agenda points at ${missing}, which is not in the text`)
       const meeting: Meeting = {

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { plainText } from '../../src'
+import { MAX_MEETINGS_PER_DOCUMENT, plainText } from '../../src'
 import { importDocx } from '../../server/exchange'
 import {
   docPath,
@@ -180,6 +180,23 @@ describe('Meetings', () => {
     const other = await send('Otra intervención.')
     expect(other.status).toBe(409)
     expect(other.body.error).toMatch(/Idempotency-Key/)
+  })
+
+  test('A document holds at most its cap of meetings: one more is refused with 422, and nothing is started nor recorded.', async () => {
+    const { server, ppt } = await meetingServer()
+    const ended = (await ppt.get(docPath('/meetings'))).body.meetings.find((m: any) => m.endedAt !== null)
+    expect(ended).toBeDefined()
+    const documentId = docPath().split('/').pop() as string
+    const held = (await ppt.get(docPath('/meetings'))).body.meetings.length
+    // The store is filled directly: starting and ending hundreds of meetings by request would take most of the test's time.
+    await server.workspace.store.records.write(
+      Array.from({ length: MAX_MEETINGS_PER_DOCUMENT - held }, (_, i) => ({ kind: 'meeting', scope: documentId, id: `filler-${i}`, value: { ...ended, id: `filler-${i}` } }))
+    )
+    const refused = await ppt.post(docPath('/meetings'), { title: 'Una más', agenda: [] })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toContain(String(MAX_MEETINGS_PER_DOCUMENT))
+    expect((await ppt.get(docPath('/meetings'))).body.meetings).toHaveLength(MAX_MEETINGS_PER_DOCUMENT)
+    expect((await ppt.get('/api/audit?action=meeting.started')).body.entries.filter((e: any) => e.details?.title === 'Una más')).toEqual([])
   })
 
   test("A delegation asks for the floor only for its own country; the chair gives it in order, takes it back, and everyone sees who speaks and who is next.", async () => {
