@@ -11,7 +11,6 @@ import {
   mayDecide,
   mayWithdraw,
   needsOpenPeriod,
-  replacePassage,
   resolveAnchor,
   textBlocks,
   type Account,
@@ -30,7 +29,7 @@ import {
 import type { Markup, MarkupPlace } from '../exchange'
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
-import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
+import { replaceWording, type Collaboration } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -467,27 +466,11 @@ export class Comments {
       let replaced: string | undefined
       let anchor = comment.anchor
       if (outcome === 'accepted') {
-        const suggestion = comment.suggestion
-        const applied = await this.collaboration
-          .withDocument(
-            id,
-            (doc) => {
-              const before = resolveAnchor(doc, comment.anchor)
-              if (before.detached) return { failed: 'the passage no longer exists in the document' }
-              replaced = before.text
-              const origin: UpdateOrigin = { kind: 'proposal', commentId: comment.id, account }
-              return replacePassage(doc, comment.anchor, suggestion.text, origin)
-            },
-            // The wording, plus room for its item, formatting and the deletion it records.
-            { adds: Buffer.byteLength(suggestion.text) + 1024 }
-          )
-          .catch((err: unknown) => {
-            if (err instanceof DocumentTooLarge) return { failed: err.message, tooLarge: true }
-            throw err
-          })
-        if ('failed' in applied) return refuse('tooLarge' in applied ? 413 : 409, applied.failed)
+        const applied = await replaceWording(this.collaboration, id, comment.anchor, comment.suggestion.text, { kind: 'proposal', commentId: comment.id, account })
+        if ('failed' in applied) return applied
+        replaced = applied.ok.replaced
         // From now on the comment points at the wording it brought in.
-        anchor = applied.anchor
+        anchor = applied.ok.anchor
       }
       return ok({
         ...comment,

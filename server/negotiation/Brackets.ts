@@ -14,7 +14,6 @@ import {
   mayPlaceBrackets,
   openOption,
   removeBracket,
-  replacePassage,
   resolveAnchor,
   supportOption,
   textBlocks,
@@ -31,7 +30,7 @@ import {
 } from '../../src'
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
-import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
+import { replaceWording, type Collaboration, type UpdateOrigin } from '../collab'
 import { chargeAct, type CommentQuota } from '../comments/CommentQuota'
 import type { Periods } from '../comments/Periods'
 import type { DocumentEvents } from '../DocumentEvents'
@@ -227,25 +226,10 @@ export class Brackets {
       const checked = openOption(bracket, optionId)
       if ('failed' in checked) return conflict(checked)
       const { option } = checked
-      let replaced = ''
-      const applied = await this.collaboration
-        .withDocument(
-          id,
-          (doc) => {
-            const before = resolveAnchor(doc, bracket.anchor)
-            if (before.detached) return { failed: 'the bracketed passage no longer exists in the document' }
-            replaced = before.text
-            const origin: UpdateOrigin = { kind: 'edit', account, reason: `bracket ${bracket.id}: option ${option.id} chosen` }
-            return replacePassage(doc, bracket.anchor, option.text, origin)
-          },
-          { adds: Buffer.byteLength(option.text) + 1024 }
-        )
-        .catch((err: unknown) => {
-          if (err instanceof DocumentTooLarge) return { failed: err.message, tooLarge: true }
-          throw err
-        })
-      if ('failed' in applied) return refuse('tooLarge' in applied ? 413 : 409, applied.failed)
-      return conflict(chooseOption(bracket, optionId, { by: authorOf(account), at: this.now().toISOString(), replaced }, applied.anchor))
+      const origin: UpdateOrigin = { kind: 'edit', account, reason: `bracket ${bracket.id}: option ${option.id} chosen` }
+      const applied = await replaceWording(this.collaboration, id, bracket.anchor, option.text, origin)
+      if ('failed' in applied) return applied
+      return conflict(chooseOption(bracket, optionId, { by: authorOf(account), at: this.now().toISOString(), replaced: applied.ok.replaced }, applied.ok.anchor))
     }, (b) => this.act(account, 'bracket.option.chosen', b, { options: b.discarded.length + 1 }, optionId))
   }
 
