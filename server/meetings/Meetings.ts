@@ -4,7 +4,6 @@ import {
   askFloor,
   authorOf,
   authorTitle,
-  serializeMarkdown,
   endMeeting,
   giveFloor,
   isCountryCode,
@@ -282,8 +281,9 @@ export class Meetings {
   /**
    * The minutes of the meeting (see `meetingMinutes`) as Word or Markdown,
    * recorded in the audit trail before they are handed back; a running
-   * meeting's minutes say they are provisional. The Word file is made in the
-   * worker pool, by the writer of versions.
+   * meeting's minutes say they are provisional. Both files are made in the
+   * worker pool, by the writers of versions, and count against the account's
+   * rate of jobs (429 past it).
    */
   async minutes(account: Account, document: DocumentMeta, meetingId: string, format: MinutesFormat): Promise<Outcome<ExportedFile>> {
     const found = await this.get(document.id, meetingId)
@@ -299,16 +299,16 @@ export class Meetings {
     ])
     const minutes = meetingMinutes({ documentTitle: document.title, meeting, comments, timeZone }, paragraphs)
     const doc = minutesDocument(minutes)
-    let bytes: Uint8Array
-    if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(doc))
-    else {
-      const made = await this.sources.work.run(account.username, 'versionDocx', {
-        content: doc.toJSON(),
-        meta: { title: document.title, versionName: `Acta: ${meeting.title}`, createdAt: minutes.date, author: authorTitle(meeting.startedBy) }
-      })
-      if ('refused' in made) return refusalOf(made, 422)
-      bytes = made.ok
-    }
+    // Both formats in the pool, as every export: off the event loop, and within the account's rate of jobs.
+    const made =
+      format === 'md'
+        ? await this.sources.work.run(account.username, 'versionMarkdown', { content: doc.toJSON() })
+        : await this.sources.work.run(account.username, 'versionDocx', {
+            content: doc.toJSON(),
+            meta: { title: document.title, versionName: `Acta: ${meeting.title}`, createdAt: minutes.date, author: authorTitle(meeting.startedBy) }
+          })
+    if ('refused' in made) return refusalOf(made, 422)
+    const bytes = made.ok
     await this.sources.audit.record(this.entry(account, 'export.minutes', meeting, { format, title: meeting.title }))
     return ok({ fileName: fileNameOf(`${document.title} - acta ${meeting.title}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes })
   }

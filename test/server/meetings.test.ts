@@ -199,6 +199,20 @@ describe('Meetings', () => {
     expect((await ppt.get('/api/audit?action=meeting.started')).body.entries.filter((e: any) => e.details?.title === 'Una más')).toEqual([])
   })
 
+  test("Downloading the minutes as Markdown counts against the account's rate of jobs, as every export does: past it, 429 with Retry-After and no audit entry.", async () => {
+    const { server } = await startTestServer({ config: { work: { workers: 1, maxQueued: 16, jobTimeoutMs: 10_000, maxImportBlocks: 10_000, perAccount: { burst: 2, jobsPerMinute: 1 } } } })
+    const [ppt, gt] = await Promise.all(['ppt', 'gt'].map((u) => signIn(server, u)))
+    const meeting = await startMeeting(ppt!)
+    const download = () => fetch(`${server.url}${meetingPath(meeting.id, '/minutes?format=md')}`, { headers: { Authorization: `Bearer ${gt!.token}` } })
+    for (let i = 0; i < 2; i++) expect((await download()).status).toBe(200)
+    const refused = await download()
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(((await refused.json()) as { error: string }).error).toEqual(expect.any(String))
+    const entries = (await ppt!.get('/api/audit?action=export.minutes')).body.entries.filter((e: any) => e.target?.meeting === meeting.id)
+    expect(entries).toHaveLength(2)
+  })
+
   test("A delegation asks for the floor only for its own country; the chair gives it in order, takes it back, and everyone sees who speaks and who is next.", async () => {
     const { server, ppt, gt, cr } = await meetingServer()
     const meeting = await startMeeting(ppt)
