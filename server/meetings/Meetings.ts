@@ -199,7 +199,7 @@ export class Meetings {
       if ('failed' in found) return found
       const changed = await change(found.ok, this.now().toISOString())
       if ('failed' in changed) return changed
-      if ('failed' in changed.ok) return refuse(409, changed.ok.failed)
+      if ('failed' in changed.ok) return refuse(changed.ok.tooMany ? 422 : 409, changed.ok.failed)
       if (changed.ok.ok === found.ok) return ok(found.ok)
       return ok(await this.store(entry(changed.ok.ok), changed.ok.ok))
     })

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { MAX_MEETINGS_PER_DOCUMENT, plainText } from '../../src'
+import { MAX_MEETINGS_PER_DOCUMENT, MAX_TURNS_PER_MEETING, plainText } from '../../src'
 import { importDocx } from '../../server/exchange'
 import {
   docPath,
@@ -211,6 +211,25 @@ describe('Meetings', () => {
     expect(((await refused.json()) as { error: string }).error).toEqual(expect.any(String))
     const entries = (await ppt!.get('/api/audit?action=export.minutes')).body.entries.filter((e: any) => e.target?.meeting === meeting.id)
     expect(entries).toHaveLength(2)
+  })
+
+  test('A meeting holds at most its cap of turns at the floor: the chair giving one more is refused with 422, and the meeting stays as it was.', async () => {
+    const { server, ppt, gt } = await meetingServer()
+    const meeting = await startMeeting(ppt)
+    const documentId = docPath().split('/').pop() as string
+    // The record is filled directly: giving the floor thousands of times by request would take most of the test's time.
+    const turns = Array.from({ length: MAX_TURNS_PER_MEETING }, () => ({ country: 'CR', from: meeting.startedAt, to: meeting.startedAt }))
+    await server.workspace.store.records.write([{ kind: 'meeting', scope: documentId, id: meeting.id, value: { ...meeting, turns } }])
+    expect((await gt.post(meetingPath(meeting.id, '/floor'))).status).toBe(200)
+    for (const path of ['/floor/PA', '/floor/next']) {
+      const refused = await ppt.post(meetingPath(meeting.id, path))
+      expect(refused.status, path).toBe(422)
+      expect(refused.body.error).toContain(String(MAX_TURNS_PER_MEETING))
+    }
+    const after = (await ppt.get(meetingPath(meeting.id))).body.meeting
+    expect(after).toMatchObject({ speaking: null, queue: [{ country: 'GT' }] })
+    expect(after.turns).toHaveLength(MAX_TURNS_PER_MEETING)
+    expect((await ppt.post(meetingPath(meeting.id, '/end'))).status).toBe(200)
   })
 
   test("A delegation asks for the floor only for its own country; the chair gives it in order, takes it back, and everyone sees who speaks and who is next.", async () => {
