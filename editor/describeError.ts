@@ -24,7 +24,8 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   name_imitates_role: 'error_name_imitates_role',
   bracket_held: 'error_bracket_held',
   silence_ended: 'error_silence_ended',
-  silence_already_broken: 'error_silence_already_broken'
+  silence_already_broken: 'error_silence_already_broken',
+  act_quota: 'error_act_quota'
 }
 
 // Values that are calendar dates (YYYY-MM-DD) or country codes, written as the reader's language writes them.

@@ -538,6 +538,7 @@ const es = {
   outcome_adopted: 'adoptada',
   'outcome_not-adopted': 'no adoptada',
   outcome_pending: 'pendiente',
+  error_act_quota: 'Ha hecho demasiados cambios seguidos (corchetes, apoyos, turnos de palabra). No se guardó el último: espere {seconds} segundos e inténtelo de nuevo.',
   error_comment_quota: 'Ha enviado demasiados comentarios o demasiado texto en poco tiempo. Su comentario no se guardó: espere {seconds} segundos e inténtelo de nuevo (el texto sigue en el formulario).'
 }
 
@@ -1074,6 +1075,7 @@ const en: Messages = {
   outcome_adopted: 'adopted',
   'outcome_not-adopted': 'not adopted',
   outcome_pending: 'pending',
+  error_act_quota: 'You made too many changes in a row (brackets, supports, requests for the floor). The last one was not saved: wait {seconds} seconds and try again.',
   error_comment_quota: 'You sent too many comments or too much text in a short time. Your comment was not saved: wait {seconds} seconds and try again (the text is still in the form).'
 }
 

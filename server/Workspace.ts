@@ -24,6 +24,7 @@ import { Sessions } from './auth/Sessions'
 import { AccountAccess } from './auth/AccountAccess'
 import { Collaboration, CloseCode, ConnectionRefused, DocumentTooLarge, type CollaborationHooks } from './collab'
 import { Comments } from './comments/Comments'
+import { CommentQuota } from './comments/CommentQuota'
 import { Periods } from './comments/Periods'
 import { Brackets } from './negotiation/Brackets'
 import { Settings } from './settings'
@@ -136,9 +137,11 @@ export class Workspace {
     this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged, (id) =>
       this.meetings.runningId(id)
     )
-    this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, onDamaged)
+    // Delegations' acts without text (holds, supports, requests for the floor) share one budget, with the comments' rates.
+    const acts = new CommentQuota(config.commentQuota ?? defaultCommentQuota, () => clock().getTime())
+    this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, acts, onDamaged)
     this.meetings = new Meetings(
-      { store, collaboration: this.collaboration, comments: this.comments, events: this.events, audit: this.audit, settings: this.settings, work: this.work },
+      { store, collaboration: this.collaboration, comments: this.comments, events: this.events, audit: this.audit, settings: this.settings, work: this.work, quota: acts },
       clock,
       onDamaged
     )

@@ -60,6 +60,17 @@ export interface Bracket {
 export const MAX_BRACKET_REASON_LENGTH = 2_000
 /** Longest option wording, in characters. */
 export const MAX_OPTION_LENGTH = 5_000
+/**
+ * Most options one bracket holds: a negotiation weighs a few competing
+ * wordings, and every option is shown, supported and exported with its bracket.
+ */
+export const MAX_OPTIONS_PER_BRACKET = 12
+/**
+ * Most brackets standing on one document at once: every list, placing and
+ * version places each of them in the text, so their number bounds that work.
+ * Far above a real text's (the demo's has four; heavily bracketed UN drafts, some hundreds).
+ */
+export const MAX_BRACKETS_PER_DOCUMENT = 1_000
 
 /** Whether the role places, removes and settles brackets (and adds options to them). */
 export const mayPlaceBrackets = (role: Role): boolean => role === 'ppt' || role === 'secretariat'
@@ -69,9 +80,10 @@ export const bracketCountryOf = (account: Account): CountryCode | null => (accou
 
 /**
  * A change to a bracket, or why it may not be made: a conflict with its
- * state, or (`missing`) an option it does not have.
+ * state, (`missing`) an option it does not have, or (`tooMany`) one option
+ * more than {@link MAX_OPTIONS_PER_BRACKET}.
  */
-export type BracketChange = { readonly bracket: Bracket } | { readonly failed: string; readonly missing?: true }
+export type BracketChange = { readonly bracket: Bracket } | { readonly failed: string; readonly missing?: true; readonly tooMany?: true }
 
 /** Adds `country` as a holder; holding again changes nothing (the same record back). */
 export function holdBracket(bracket: Bracket, country: CountryCode): BracketChange {
@@ -98,6 +110,7 @@ export function removeBracket(bracket: Bracket, by: Author, at: string): Bracket
 export function addOption(bracket: Bracket, option: BracketOption): BracketChange {
   if (bracket.removed) return { failed: 'the bracket was removed' }
   if (bracket.chosen) return { failed: 'an option of this bracket was already chosen' }
+  if (bracket.options.length >= MAX_OPTIONS_PER_BRACKET) return { failed: `a bracket holds at most ${MAX_OPTIONS_PER_BRACKET} options`, tooMany: true }
   return { bracket: { ...bracket, options: [...bracket.options, option] } }
 }
 

@@ -64,6 +64,8 @@ export {
 export {
   MAX_BRACKET_REASON_LENGTH,
   MAX_OPTION_LENGTH,
+  MAX_OPTIONS_PER_BRACKET,
+  MAX_BRACKETS_PER_DOCUMENT,
   addOption,
   bracketCountryOf,
   chooseOption,
@@ -99,6 +101,8 @@ export {
   withdrawFloor,
   MAX_AGENDA_ITEMS,
   MAX_INTERVENTION_LENGTH,
+  MAX_MEETINGS_PER_DOCUMENT,
+  MAX_TURNS_PER_MEETING,
   MAX_MEETING_TITLE,
   type AgendaItem,
   type FloorTurn,

@@ -69,6 +69,17 @@ export interface Meeting {
 export const MAX_MEETING_TITLE = 300
 /** Most items on an agenda. */
 export const MAX_AGENDA_ITEMS = 50
+/**
+ * Most meetings held on one document, running or ended: every list of the
+ * meetings (each viewer's panel, at each reconnection) carries them all.
+ * A negotiation meets on a text some dozens of times.
+ */
+export const MAX_MEETINGS_PER_DOCUMENT = 500
+/**
+ * Most turns at the floor in one meeting: the meeting is stored whole at
+ * each act, so its record must stay small. A two-hour session gives some dozens.
+ */
+export const MAX_TURNS_PER_MEETING = 2_000
 /** Longest intervention summary, in characters. */
 export const MAX_INTERVENTION_LENGTH = 5_000
 
@@ -78,11 +89,14 @@ export const mayChair = (role: Role): boolean => role === 'ppt' || role === 'sec
 /** Whether the meeting still runs. */
 export const isRunning = (meeting: Meeting): boolean => meeting.endedAt === null
 
-/** A meeting act that the meeting's state does not allow, with the reason. */
-export type MeetingResult = { readonly ok: Meeting } | { readonly failed: string }
+/** A meeting act that the meeting's state does not allow, with the reason; `tooMany` for one turn more than {@link MAX_TURNS_PER_MEETING}. */
+export type MeetingResult = { readonly ok: Meeting } | { readonly failed: string; readonly tooMany?: true }
 
 const ended = (meeting: Meeting): MeetingResult | undefined =>
   isRunning(meeting) ? undefined : { failed: `the meeting "${meeting.title}" ended at ${meeting.endedAt}` }
+
+const turnsFull = (meeting: Meeting): MeetingResult | undefined =>
+  meeting.turns.length < MAX_TURNS_PER_MEETING ? undefined : { failed: `a meeting holds at most ${MAX_TURNS_PER_MEETING} turns at the floor`, tooMany: true }
 
 /** The chair presents `blockId` (whose existence the caller checks). */
 export function moveFocus(meeting: Meeting, blockId: string, at: string): MeetingResult {
@@ -112,12 +126,13 @@ function passFloor(meeting: Meeting, next: CountryCode | null, at: string): Meet
 
 /** The chair gives the floor to `country`, asked for or not; it leaves the queue, and whoever spoke is done. */
 export function giveFloor(meeting: Meeting, country: CountryCode, at: string): MeetingResult {
-  return ended(meeting) ?? { ok: passFloor(meeting, country, at) }
+  return ended(meeting) ?? turnsFull(meeting) ?? { ok: passFloor(meeting, country, at) }
 }
 
 /** The chair gives the floor to the first delegation in the queue; with none waiting, the floor is just closed. */
 export function nextSpeaker(meeting: Meeting, at: string): MeetingResult {
-  return ended(meeting) ?? { ok: passFloor(meeting, meeting.queue[0]?.country ?? null, at) }
+  const next = meeting.queue[0]?.country ?? null
+  return ended(meeting) ?? (next ? turnsFull(meeting) : undefined) ?? { ok: passFloor(meeting, next, at) }
 }
 
 /**

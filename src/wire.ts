@@ -131,7 +131,8 @@ export const REFUSAL_CODES = [
   'name_imitates_role',
   'bracket_held',
   'silence_ended',
-  'silence_already_broken'
+  'silence_already_broken',
+  'act_quota'
 ] as const
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number]

@@ -2,6 +2,7 @@ import { COUNTRIES, isRunning, MAX_DELEGATES_PER_COUNTRY, mayChair, type AgendaI
 import { describeError } from '../describeError'
 import { h } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
+import { RequestKey } from '../RequestKey'
 import { meetingApi } from './meetingApi'
 
 /** What the panel needs of the text: where its paragraphs are, and how to show the one presented. */
@@ -356,6 +357,8 @@ export class MeetingPanel {
       summary,
       submit
     )
+    // Recording again after no answer records once.
+    const recording = new RequestKey()
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       const meeting = this.running()
@@ -363,7 +366,8 @@ export class MeetingPanel {
       if (!meeting || !blockId) return void (this.error.textContent = t('meetingNoParagraph'))
       const country = this.interventionCountry.value as CountryCode
       this.act(submit, async () => {
-        await this.api.intervene(meeting.id, { blockId, country, summary: summary.value })
+        const input = { blockId, country, summary: summary.value }
+        await recording.send([meeting.id, input], (key) => this.api.intervene(meeting.id, input, key))
         summary.value = ''
         this.live.textContent = fill(t('meetingInterventionRecorded'), { country: this.country(country), paragraph: this.paragraphLabel(blockId) })
       })

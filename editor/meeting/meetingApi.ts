@@ -1,5 +1,6 @@
 import type { AgendaItem, CommentView, CountryCode, Meeting } from '../../src'
 import { request } from '../api'
+import { idempotencyHeader } from '../RequestKey'
 
 const meetingsPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}/meetings`
 
@@ -16,8 +17,9 @@ export const meetingApi = (documentId: string) => {
     giveFloor: (meetingId: string, country: CountryCode) => act('POST', path(meetingId, `/floor/${country}`)),
     nextSpeaker: (meetingId: string) => act('POST', path(meetingId, '/floor/next')),
     takeFloor: (meetingId: string, country: CountryCode) => act('DELETE', path(meetingId, `/floor/${country}`)),
-    intervene: (meetingId: string, input: { blockId: string; country: CountryCode; summary: string }) =>
-      request<{ comment: CommentView }>('POST', path(meetingId, '/interventions'), input).then((r) => r.comment),
+    /** Records an intervention; sent again with the same `requestKey` after no answer, it is not recorded twice. */
+    intervene: (meetingId: string, input: { blockId: string; country: CountryCode; summary: string }, requestKey?: string) =>
+      request<{ comment: CommentView }>('POST', path(meetingId, '/interventions'), input, idempotencyHeader(requestKey)).then((r) => r.comment),
     end: (meetingId: string) => act('POST', path(meetingId, '/end')),
     minutesUrl: (meetingId: string, format: 'docx' | 'md') => path(meetingId, `/minutes?format=${format}`),
     eventsUrl: `/api/documents/${encodeURIComponent(documentId)}/events`

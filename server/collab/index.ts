@@ -18,3 +18,4 @@ export {
   type UpdateOrigin,
   type WebSocketLike
 } from './types'
+export { replaceWording } from './replaceWording'

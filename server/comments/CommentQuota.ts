@@ -1,4 +1,6 @@
+import type { Account } from '../../src'
 import type { CommentQuotaConfig } from '../config'
+import { ok, type Outcome } from '../Outcome'
 
 /** Whether an account may write one more comment or reply of some size now, or how long until it may. */
 export type QuotaAllowance = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number; readonly over: 'rate' | 'size' }
@@ -61,4 +63,22 @@ function refill(bucket: Bucket, now: number, capacity: number, perMs: number): B
   bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.at) * perMs)
   bucket.at = now
   return bucket
+}
+
+/**
+ * Charges one act of a delegation that stores a change and an audit entry
+ * but no text (holding or lifting a bracket, supporting an option, asking
+ * for the floor) to the account's budget: past it, 429 with Retry-After and
+ * the code `act_quota`. Without it one delegate toggling a hold in a loop
+ * would add hundreds of entries a second to the append-only audit trail and
+ * send as many events to every viewer. Only the acts that change something
+ * are charged; holding what is held already costs nothing.
+ */
+export function chargeAct(quota: CommentQuota, account: Account): Outcome<true> {
+  const allowance = quota.charge(account.username, 0)
+  if (allowance.allowed) return ok(true)
+  const seconds = Math.max(1, Math.ceil(allowance.retryAfterMs / 1000))
+  return {
+    failed: { status: 429, message: `too many changes in a short time: try again in ${seconds} seconds`, code: 'act_quota', values: { seconds: String(seconds) }, retryAfterSeconds: seconds }
+  }
 }

@@ -14,7 +14,6 @@ import {
   mayDecide,
   mayWithdraw,
   needsOpenPeriod,
-  replacePassage,
   resolveAnchor,
   textBlocks,
   type Account,
@@ -33,7 +32,7 @@ import {
 import type { Markup, MarkupPlace } from '../exchange'
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
-import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
+import { replaceWording, type Collaboration } from '../collab'
 import type { DocumentEvents } from '../DocumentEvents'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -268,10 +267,14 @@ export class Comments {
   recordIntervention(
     account: Account,
     id: DocumentId,
-    input: { readonly meeting: string; readonly blockId: string; readonly country: CountryCode; readonly summary: string }
+    input: { readonly meeting: string; readonly blockId: string; readonly country: CountryCode; readonly summary: string },
+    requestKey?: string
   ): Promise<Outcome<CommentView>> {
     return this.store.locks.run(`comments:${id}`, async () => {
       if (!mayDecide(account.role)) return refuse(403, 'only the Presidency or the Secretariat record interventions')
+      const request = stampOf(requestKey, { ...input, summary: input.summary.trim() })
+      const retry = request && findRetry((await this.records(id).list()).filter((c) => c.author.username === account.username), request, 'intervention')
+      if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => this.view(doc, retry.ok)))
       const anchored = await this.collaboration.withDocument(id, (doc) => {
         const block = textBlocks(doc).find((b) => b.id === input.blockId)
         return block ? anchorInBlock(block.element, 0, block.text.length) : { failed: `no paragraph ${input.blockId} in the text` }
@@ -290,7 +293,8 @@ export class Comments {
         suggestion: null,
         answer: null,
         kind: 'intervention',
-        meeting: input.meeting
+        meeting: input.meeting,
+        ...(request ? { request } : {})
       }
       await this.audit.record(
         { ...this.act(account, 'meeting.intervention', comment, { country: input.country, block: input.blockId }), target: { document: id, comment: comment.id, meeting: input.meeting } },
@@ -491,27 +495,11 @@ export class Comments {
       let replaced: string | undefined
       let anchor = comment.anchor
       if (outcome === 'accepted') {
-        const suggestion = comment.suggestion
-        const applied = await this.collaboration
-          .withDocument(
-            id,
-            (doc) => {
-              const before = resolveAnchor(doc, comment.anchor)
-              if (before.detached) return { failed: 'the passage no longer exists in the document' }
-              replaced = before.text
-              const origin: UpdateOrigin = { kind: 'proposal', commentId: comment.id, account }
-              return replacePassage(doc, comment.anchor, suggestion.text, origin)
-            },
-            // The wording, plus room for its item, formatting and the deletion it records.
-            { adds: Buffer.byteLength(suggestion.text) + 1024 }
-          )
-          .catch((err: unknown) => {
-            if (err instanceof DocumentTooLarge) return { failed: err.message, tooLarge: true }
-            throw err
-          })
-        if ('failed' in applied) return refuse('tooLarge' in applied ? 413 : 409, applied.failed)
+        const applied = await replaceWording(this.collaboration, id, comment.anchor, comment.suggestion.text, { kind: 'proposal', commentId: comment.id, account })
+        if ('failed' in applied) return applied
+        replaced = applied.ok.replaced
         // From now on the comment points at the wording it brought in.
-        anchor = applied.anchor
+        anchor = applied.ok.anchor
       }
       return ok({
         ...comment,

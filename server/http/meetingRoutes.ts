@@ -6,7 +6,7 @@ import type { Workspace } from '../Workspace'
 import { sendFile } from './exportRoutes'
 import { countryCode, text } from './fields'
 import { documentOf, signedInOf } from './locals'
-import { bodyOf, HttpError, valueOf } from './request'
+import { bodyOf, HttpError, requestKeyOf, valueOf } from './request'
 
 const blockId = z.string().min(1).max(40)
 const agendaItem = z
@@ -41,7 +41,7 @@ const countryParam = (value: unknown) => {
  * - `POST /meetings/:mid/floor` → `{ meeting }`, the session's delegation asks for the floor; `DELETE` withdraws its request or yields
  * - `POST /meetings/:mid/floor/next` → `{ meeting }`, the chair gives the floor to the first waiting (or closes it)
  * - `POST /meetings/:mid/floor/:country` → `{ meeting }`, the chair gives the floor; `DELETE` takes it back or drops the request
- * - `POST /meetings/:mid/interventions` `{ blockId, country, summary }` → 201 `{ comment }` of kind `intervention` (Presidency, Secretariat)
+ * - `POST /meetings/:mid/interventions` `{ blockId, country, summary }` (`Idempotency-Key`) → 201 `{ comment }` of kind `intervention` (Presidency, Secretariat)
  * - `POST /meetings/:mid/end` → `{ meeting }` (the chair)
  * - `GET /meetings/:mid/minutes?format=docx|md` → the minutes as a download
  *
@@ -93,7 +93,7 @@ export function meetingRoutes({ document, workspace }: { document: Router; works
 
   document.post('/meetings/:mid/interventions', async (req, res) => {
     const input = bodyOf(req, interventionBody)
-    res.status(201).json({ comment: valueOf(await meetings.intervene(signedInOf(res).account, documentOf(res).id, mid(req.params), input)) })
+    res.status(201).json({ comment: valueOf(await meetings.intervene(signedInOf(res).account, documentOf(res).id, mid(req.params), input, requestKeyOf(req))) })
   })
 
   document.post('/meetings/:mid/end', async (req, res) => {

@@ -4,12 +4,12 @@ import {
   askFloor,
   authorOf,
   authorTitle,
-  serializeMarkdown,
   endMeeting,
   giveFloor,
   isCountryCode,
   isRunning,
   mayChair,
+  MAX_MEETINGS_PER_DOCUMENT,
   moveFocus,
   nextSpeaker,
   textBlocks,
@@ -28,6 +28,7 @@ import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '
 import { actorOf, type AuditLog, type AuditRecord } from '../audit'
 import type { Collaboration } from '../collab'
 import type { Comments } from '../comments/Comments'
+import { chargeAct, type CommentQuota } from '../comments/CommentQuota'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { DOCX_MIME_TYPE, fileNameOf, MARKDOWN_MIME_TYPE, type ExportedFile } from '../exchange'
@@ -84,6 +85,8 @@ export interface MeetingSources {
   readonly settings: Pick<Settings, 'load'>
   /** The worker pool the minutes' Word file is made in. */
   readonly work: Pick<WorkerPool, 'run'>
+  /** Each delegation account's budget of acts, charged for its requests for the floor (shared with the brackets). */
+  readonly quota: CommentQuota
 }
 
 /** The formats of a meeting's minutes. */
@@ -156,8 +159,10 @@ export class Meetings {
   start(account: Account, id: DocumentId, input: NewMeeting): Promise<Outcome<Meeting>> {
     if (!mayChair(account.role)) return Promise.resolve(refuse(403, CHAIR_ONLY))
     return this.sources.store.locks.run(`meetings:${id}`, async () => {
-      const running = (await this.records(id).list()).find(isRunning)
+      const held = await this.records(id).list()
+      const running = held.find(isRunning)
       if (running) return refuse(409, `the meeting "${running.title}" is still running on this document: end it first`)
+      if (held.length >= MAX_MEETINGS_PER_DOCUMENT) return refuse(422, `a document holds at most ${MAX_MEETINGS_PER_DOCUMENT} meetings`)
       const missing = await this.missingBlock(id, input.agenda.flatMap((item) => (item.blockId ? [item.blockId] : [])))
       if (missing) return refuse(422, `the agenda points at ${missing}, which is not in the text`)
       const meeting: Meeting = {
@@ -194,7 +199,7 @@ export class Meetings {
       if ('failed' in found) return found
       const changed = await change(found.ok, this.now().toISOString())
       if ('failed' in changed) return changed
-      if ('failed' in changed.ok) return refuse(409, changed.ok.failed)
+      if ('failed' in changed.ok) return refuse(changed.ok.tooMany ? 422 : 409, changed.ok.failed)
       if (changed.ok.ok === found.ok) return ok(found.ok)
       return ok(await this.store(entry(changed.ok.ok), changed.ok.ok))
     })
@@ -214,11 +219,18 @@ export class Meetings {
     )
   }
 
+  // A delegation's act on the floor that changes the meeting, charged to its budget (see `chargeAct`); the chair's are not.
+  private charged(account: Account, meeting: Meeting, result: MeetingResult): Outcome<MeetingResult> {
+    if (mayChair(account.role) || 'failed' in result || result.ok === meeting) return ok(result)
+    const charged = chargeAct(this.sources.quota, account)
+    return 'failed' in charged ? charged : ok(result)
+  }
+
   /** A delegation asks for the floor, for the country of the session's account. */
   askFloor(account: Account, id: DocumentId, meetingId: string): Promise<Outcome<Meeting>> {
     const own = account.role === 'delegate' ? account.country : null
     if (!own) return Promise.resolve(refuse(403, 'only a delegation asks for the floor, for its own country'))
-    return this.change(id, meetingId, (meeting, at) => ok(askFloor(meeting, own, at)), (meeting) =>
+    return this.change(id, meetingId, (meeting, at) => this.charged(account, meeting, askFloor(meeting, own, at)), (meeting) =>
       this.entry(account, 'meeting.floor.asked', meeting, { country: own })
     )
   }
@@ -232,7 +244,7 @@ export class Meetings {
     if (!whose) return Promise.resolve(refuse(400, 'name the country whose floor is withdrawn'))
     const own = account.role === 'delegate' && account.country === whose
     if (!own && !mayChair(account.role)) return Promise.resolve(refuse(403, "a delegation withdraws only its own country's request for the floor"))
-    return this.change(id, meetingId, (meeting, at) => ok(withdrawFloor(meeting, whose, at)), (meeting) =>
+    return this.change(id, meetingId, (meeting, at) => this.charged(account, meeting, withdrawFloor(meeting, whose, at)), (meeting) =>
       this.entry(account, 'meeting.floor.withdrawn', meeting, { country: whose })
     )
   }
@@ -251,24 +263,27 @@ export class Meetings {
   /**
    * The Secretariat (or the Presidency) records what `country` said, against
    * the paragraph `blockId`: a comment of kind `intervention` (see
-   * `Comments.recordIntervention`). 409 once the meeting has ended.
+   * `Comments.recordIntervention`). 409 once the meeting has ended. With
+   * `requestKey` (the request's `Idempotency-Key`) a retry after a lost
+   * answer gets the intervention recorded the first time, recorded once.
    */
-  intervene(account: Account, id: DocumentId, meetingId: string, input: NewIntervention): Promise<Outcome<CommentView>> {
+  intervene(account: Account, id: DocumentId, meetingId: string, input: NewIntervention, requestKey?: string): Promise<Outcome<CommentView>> {
     if (!mayChair(account.role)) return Promise.resolve(refuse(403, 'only the Presidency or the Secretariat record interventions'))
     // In the meeting's turn: it cannot end between the check and the record.
     return this.sources.store.locks.run(`meetings:${id}`, async () => {
       const found = await this.get(id, meetingId)
       if ('failed' in found) return found
       if (!isRunning(found.ok)) return refuse(409, `the meeting "${found.ok.title}" ended at ${found.ok.endedAt}`)
-      return this.sources.comments.recordIntervention(account, id, { meeting: meetingId, ...input })
+      return this.sources.comments.recordIntervention(account, id, { meeting: meetingId, ...input }, requestKey)
     })
   }
 
   /**
    * The minutes of the meeting (see `meetingMinutes`) as Word or Markdown,
    * recorded in the audit trail before they are handed back; a running
-   * meeting's minutes say they are provisional. The Word file is made in the
-   * worker pool, by the writer of versions.
+   * meeting's minutes say they are provisional. Both files are made in the
+   * worker pool, by the writers of versions, and count against the account's
+   * rate of jobs (429 past it).
    */
   async minutes(account: Account, document: DocumentMeta, meetingId: string, format: MinutesFormat): Promise<Outcome<ExportedFile>> {
     const found = await this.get(document.id, meetingId)
@@ -284,16 +299,16 @@ export class Meetings {
     ])
     const minutes = meetingMinutes({ documentTitle: document.title, meeting, comments, timeZone }, paragraphs)
     const doc = minutesDocument(minutes)
-    let bytes: Uint8Array
-    if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(doc))
-    else {
-      const made = await this.sources.work.run(account.username, 'versionDocx', {
-        content: doc.toJSON(),
-        meta: { title: document.title, versionName: `Acta: ${meeting.title}`, createdAt: minutes.date, author: authorTitle(meeting.startedBy) }
-      })
-      if ('refused' in made) return refusalOf(made, 422)
-      bytes = made.ok
-    }
+    // Both formats in the pool, as every export: off the event loop, and within the account's rate of jobs.
+    const made =
+      format === 'md'
+        ? await this.sources.work.run(account.username, 'versionMarkdown', { content: doc.toJSON() })
+        : await this.sources.work.run(account.username, 'versionDocx', {
+            content: doc.toJSON(),
+            meta: { title: document.title, versionName: `Acta: ${meeting.title}`, createdAt: minutes.date, author: authorTitle(meeting.startedBy) }
+          })
+    if ('refused' in made) return refusalOf(made, 422)
+    const bytes = made.ok
     await this.sources.audit.record(this.entry(account, 'export.minutes', meeting, { format, title: meeting.title }))
     return ok({ fileName: fileNameOf(`${document.title} - acta ${meeting.title}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes })
   }

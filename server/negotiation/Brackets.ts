@@ -10,10 +10,10 @@ import {
   crosses,
   holdBracket,
   liftBracket,
+  MAX_BRACKETS_PER_DOCUMENT,
   mayPlaceBrackets,
   openOption,
   removeBracket,
-  replacePassage,
   resolveAnchor,
   supportOption,
   textBlocks,
@@ -30,7 +30,8 @@ import {
 } from '../../src'
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
 import { actorOf, type AuditAction, type AuditDetails, type AuditLog, type AuditRecord } from '../audit'
-import { DocumentTooLarge, type Collaboration, type UpdateOrigin } from '../collab'
+import { replaceWording, type Collaboration, type UpdateOrigin } from '../collab'
+import { chargeAct, type CommentQuota } from '../comments/CommentQuota'
 import type { Periods } from '../comments/Periods'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
@@ -82,6 +83,8 @@ export class Brackets {
     private readonly events: DocumentEvents,
     private readonly audit: AuditLog,
     private readonly now: () => Date,
+    /** Each delegation account's budget of acts (holds, lifts, supports), shared with the meetings' requests for the floor. */
+    private readonly quota: CommentQuota,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
     private readonly onDamaged?: DamageReport
   ) {}
@@ -130,6 +133,8 @@ export class Brackets {
       const retry = findRetry(stored.filter((b) => b.placedBy.username === account.username), request, 'bracket')
       if (retry) return 'failed' in retry ? retry : ok(await this.collaboration.withDocument(id, (doc) => bracketView(doc, retry.ok)))
       const standing = stored.filter((b) => !b.removed)
+      if (standing.length >= MAX_BRACKETS_PER_DOCUMENT)
+        return refuse(422, `a document holds at most ${MAX_BRACKETS_PER_DOCUMENT} standing brackets: remove lifted ones first`)
       const placed = await this.collaboration.withDocument(id, (doc): Outcome<Bracket['anchor']> => {
         const anchored = anchorFromQuote(doc, input.anchor)
         if ('failed' in anchored) return refuse(422, anchored.failed, anchored.code)
@@ -221,25 +226,10 @@ export class Brackets {
       const checked = openOption(bracket, optionId)
       if ('failed' in checked) return conflict(checked)
       const { option } = checked
-      let replaced = ''
-      const applied = await this.collaboration
-        .withDocument(
-          id,
-          (doc) => {
-            const before = resolveAnchor(doc, bracket.anchor)
-            if (before.detached) return { failed: 'the bracketed passage no longer exists in the document' }
-            replaced = before.text
-            const origin: UpdateOrigin = { kind: 'edit', account, reason: `bracket ${bracket.id}: option ${option.id} chosen` }
-            return replacePassage(doc, bracket.anchor, option.text, origin)
-          },
-          { adds: Buffer.byteLength(option.text) + 1024 }
-        )
-        .catch((err: unknown) => {
-          if (err instanceof DocumentTooLarge) return { failed: err.message, tooLarge: true }
-          throw err
-        })
-      if ('failed' in applied) return refuse('tooLarge' in applied ? 413 : 409, applied.failed)
-      return conflict(chooseOption(bracket, optionId, { by: authorOf(account), at: this.now().toISOString(), replaced }, applied.anchor))
+      const origin: UpdateOrigin = { kind: 'edit', account, reason: `bracket ${bracket.id}: option ${option.id} chosen` }
+      const applied = await replaceWording(this.collaboration, id, bracket.anchor, option.text, origin)
+      if ('failed' in applied) return applied
+      return conflict(chooseOption(bracket, optionId, { by: authorOf(account), at: this.now().toISOString(), replaced: applied.ok.replaced }, applied.ok.anchor))
     }, (b) => this.act(account, 'bracket.option.chosen', b, { options: b.discarded.length + 1 }, optionId))
   }
 
@@ -256,7 +246,10 @@ export class Brackets {
       if (!country) return refuse(403, 'only a delegation holds, lifts or supports, and only for its own country')
       const refusal = await this.periods.refusal(id)
       if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
-      return conflict(change(bracket, country))
+      const changed = conflict(change(bracket, country))
+      if ('failed' in changed || changed.ok === bracket) return changed
+      const charged = chargeAct(this.quota, account)
+      return 'failed' in charged ? charged : changed
     }, (after) => act(after, country as CountryCode))
   }
 
@@ -293,6 +286,6 @@ export class Brackets {
   }
 }
 
-// A rule of the bracket's state refused the change: a conflict (409), or no such option (404).
+// A rule of the bracket's state refused the change: a conflict (409), no such option (404), or one option too many (422).
 const conflict = (changed: BracketChange): Outcome<Bracket> =>
-  'failed' in changed ? refuse(changed.missing ? 404 : 409, changed.failed) : ok(changed.bracket)
+  'failed' in changed ? refuse(changed.missing ? 404 : changed.tooMany ? 422 : 409, changed.failed) : ok(changed.bracket)

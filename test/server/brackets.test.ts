@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { textBlocks } from '../../src'
+import { MAX_BRACKETS_PER_DOCUMENT, MAX_OPTIONS_PER_BRACKET, textBlocks } from '../../src'
 import {
   connectSynced,
   findQuote,
@@ -228,6 +228,58 @@ describe('Options', () => {
     expect((await audited(ppt, 'bracket.option.chosen', bracket.id))[0]).toMatchObject({ actor: { username: 'se' }, target: { bracket: bracket.id, option: o2.id } })
     expect((await audited(ppt, 'bracket.option.supported', bracket.id)).map((e) => e.details.country)).toEqual(['GT', 'HN', 'GT'])
     expect((await audited(ppt, 'bracket.option.unsupported', bracket.id)).map((e) => e.details.country)).toEqual(['HN'])
+  })
+})
+
+describe('Limits', () => {
+  test('A bracket holds at most its cap of options: one more is refused with 422 and a JSON error, and the bracket keeps the options it had.', async () => {
+    const { ppt } = await server({ period: false })
+    const bracket = await place(ppt, HURRICANES)
+    for (let i = 0; i < MAX_OPTIONS_PER_BRACKET; i++)
+      expect((await ppt.post(docPath(`/brackets/${bracket.id}/options`), { text: `Opción ${i + 1}` })).status).toBe(201)
+    const refused = await ppt.post(docPath(`/brackets/${bracket.id}/options`), { text: 'Una más' })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toContain(String(MAX_OPTIONS_PER_BRACKET))
+    expect((await listed(ppt, bracket.id))?.options).toHaveLength(MAX_OPTIONS_PER_BRACKET)
+    expect(await audited(ppt, 'bracket.option.added', bracket.id)).toHaveLength(MAX_OPTIONS_PER_BRACKET)
+  })
+
+  test('A document holds at most its cap of standing brackets: one more is refused with 422, nothing is placed nor recorded; a removed bracket frees its place.', async () => {
+    const { server: s, ppt } = await server({ period: false })
+    const first = await place(ppt, PUEBLA)
+    const documentId = docPath().split('/').pop() as string
+    const standing = (await ppt.get(docPath('/brackets'))).body.brackets.length
+    // The store is filled directly: placing a thousand brackets one request at a time would take most of the test's time.
+    const { request: _r, ...stored } = (await s.workspace.brackets.stored(documentId as never)).find((b) => b.id === first.id)!
+    await s.workspace.store.records.write(
+      Array.from({ length: MAX_BRACKETS_PER_DOCUMENT - standing }, (_, i) => ({ kind: 'bracket', scope: documentId, id: `filler-${i}`, value: { ...stored, id: `filler-${i}` } }))
+    )
+    const before = await audited(ppt, 'bracket.placed', first.id)
+    const refused = await ppt.post(docPath('/brackets'), { anchor: quoteSelector(HURRICANES), reason: 'Una más' })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toContain(String(MAX_BRACKETS_PER_DOCUMENT))
+    expect((await ppt.get(docPath('/brackets'))).body.brackets).toHaveLength(MAX_BRACKETS_PER_DOCUMENT)
+    expect(await audited(ppt, 'bracket.placed', first.id)).toEqual(before)
+    expect((await ppt.delete(docPath(`/brackets/${first.id}`))).status).toBe(200)
+    await place(ppt, HURRICANES)
+  })
+})
+
+describe('Floods', () => {
+  test("A delegation toggling its hold in a loop is stopped at its budget with 429, Retry-After and the code act_quota; nothing more is stored or recorded, and another delegation still acts.", async () => {
+    const { server: s } = await startTestServer({ config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
+    const ppt = await signIn(s, 'ppt')
+    await openCommentPeriod(ppt)
+    const bracket = await place(ppt, PUEBLA)
+    const mx = await signIn(s, 'mx')
+    for (const act of ['hold', 'lift', 'hold', 'lift']) expect((await mx.post(docPath(`/brackets/${bracket.id}/${act}`))).status, act).toBe(200)
+    const refused = await mx.post(docPath(`/brackets/${bracket.id}/hold`))
+    expect(refused.status).toBe(429)
+    expect(refused.body).toMatchObject({ code: 'act_quota', error: expect.any(String), values: { seconds: expect.any(String) } })
+    expect(Number(refused.body.values.seconds)).toBeGreaterThan(0)
+    expect((await listed(ppt, bracket.id))?.holders).toEqual([])
+    expect(await audited(ppt, 'bracket.held', bracket.id)).toHaveLength(2)
+    expect((await (await signIn(s, 'gt')).post(docPath(`/brackets/${bracket.id}/hold`))).status).toBe(200)
   })
 })
 

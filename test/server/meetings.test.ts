@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { plainText } from '../../src'
+import { MAX_MEETINGS_PER_DOCUMENT, MAX_TURNS_PER_MEETING, plainText } from '../../src'
 import { importDocx } from '../../server/exchange'
 import {
   docPath,
@@ -141,6 +141,95 @@ describe('Meetings', () => {
       const focus = stream.events.filter((e) => e.type === 'meeting').map((e) => e.data.focus?.blockId)
       expect(focus).toEqual([first, second])
     }, WAIT)
+  })
+
+  test('A delegation asking for and withdrawing the floor in a loop is stopped at its budget with 429 and the code act_quota; the chair is not held back.', async () => {
+    const { server } = await startTestServer({ config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
+    const [ppt, gt] = await Promise.all(['ppt', 'gt'].map((u) => signIn(server, u)))
+    const meeting = await startMeeting(ppt!)
+    for (let i = 0; i < 2; i++) {
+      expect((await gt!.post(meetingPath(meeting.id, '/floor'))).status).toBe(200)
+      expect((await gt!.delete(meetingPath(meeting.id, '/floor'))).status).toBe(200)
+    }
+    const refused = await gt!.post(meetingPath(meeting.id, '/floor'))
+    expect(refused.status).toBe(429)
+    expect(refused.body.code).toBe('act_quota')
+    expect((await gt!.get(meetingPath(meeting.id))).body.meeting.queue).toEqual([])
+    for (let i = 0; i < 6; i++) expect((await ppt!.post(meetingPath(meeting.id, '/floor/CR'))).status).toBe(200)
+  })
+
+  test('An intervention retried with the same Idempotency-Key is recorded once, with one audit entry; the key used for another summary is refused.', async () => {
+    const { server, ppt, se } = await meetingServer()
+    const [first] = await twoParagraphs(ppt)
+    const meeting = await startMeeting(ppt)
+    const send = (summary: string) =>
+      fetch(`${server.url}${meetingPath(meeting.id, '/interventions')}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${se.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'intervencion-1' },
+        body: JSON.stringify({ blockId: first, country: 'CR', summary })
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }))
+    const once = await send('Costa Rica apoya el eje de protección.')
+    const again = await send('Costa Rica apoya el eje de protección.')
+    expect(once.status).toBe(201)
+    expect(again.body.comment.id).toBe(once.body.comment.id)
+    expect(again.body.comment.request).toBeUndefined()
+    const recorded = (await ppt.get(docPath('/comments'))).body.comments.filter((c: any) => c.meeting === meeting.id)
+    expect(recorded).toHaveLength(1)
+    const entries = (await ppt.get('/api/audit?action=meeting.intervention')).body.entries.filter((e: any) => e.target?.meeting === meeting.id)
+    expect(entries).toHaveLength(1)
+    const other = await send('Otra intervención.')
+    expect(other.status).toBe(409)
+    expect(other.body.error).toMatch(/Idempotency-Key/)
+  })
+
+  test('A document holds at most its cap of meetings: one more is refused with 422, and nothing is started nor recorded.', async () => {
+    const { server, ppt } = await meetingServer()
+    const ended = (await ppt.get(docPath('/meetings'))).body.meetings.find((m: any) => m.endedAt !== null)
+    expect(ended).toBeDefined()
+    const documentId = docPath().split('/').pop() as string
+    const held = (await ppt.get(docPath('/meetings'))).body.meetings.length
+    // The store is filled directly: starting and ending hundreds of meetings by request would take most of the test's time.
+    await server.workspace.store.records.write(
+      Array.from({ length: MAX_MEETINGS_PER_DOCUMENT - held }, (_, i) => ({ kind: 'meeting', scope: documentId, id: `filler-${i}`, value: { ...ended, id: `filler-${i}` } }))
+    )
+    const refused = await ppt.post(docPath('/meetings'), { title: 'Una más', agenda: [] })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toContain(String(MAX_MEETINGS_PER_DOCUMENT))
+    expect((await ppt.get(docPath('/meetings'))).body.meetings).toHaveLength(MAX_MEETINGS_PER_DOCUMENT)
+    expect((await ppt.get('/api/audit?action=meeting.started')).body.entries.filter((e: any) => e.details?.title === 'Una más')).toEqual([])
+  })
+
+  test("Downloading the minutes as Markdown counts against the account's rate of jobs, as every export does: past it, 429 with Retry-After and no audit entry.", async () => {
+    const { server } = await startTestServer({ config: { work: { workers: 1, maxQueued: 16, jobTimeoutMs: 10_000, maxImportBlocks: 10_000, perAccount: { burst: 2, jobsPerMinute: 1 } } } })
+    const [ppt, gt] = await Promise.all(['ppt', 'gt'].map((u) => signIn(server, u)))
+    const meeting = await startMeeting(ppt!)
+    const download = () => fetch(`${server.url}${meetingPath(meeting.id, '/minutes?format=md')}`, { headers: { Authorization: `Bearer ${gt!.token}` } })
+    for (let i = 0; i < 2; i++) expect((await download()).status).toBe(200)
+    const refused = await download()
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(((await refused.json()) as { error: string }).error).toEqual(expect.any(String))
+    const entries = (await ppt!.get('/api/audit?action=export.minutes')).body.entries.filter((e: any) => e.target?.meeting === meeting.id)
+    expect(entries).toHaveLength(2)
+  })
+
+  test('A meeting holds at most its cap of turns at the floor: the chair giving one more is refused with 422, and the meeting stays as it was.', async () => {
+    const { server, ppt, gt } = await meetingServer()
+    const meeting = await startMeeting(ppt)
+    const documentId = docPath().split('/').pop() as string
+    // The record is filled directly: giving the floor thousands of times by request would take most of the test's time.
+    const turns = Array.from({ length: MAX_TURNS_PER_MEETING }, () => ({ country: 'CR', from: meeting.startedAt, to: meeting.startedAt }))
+    await server.workspace.store.records.write([{ kind: 'meeting', scope: documentId, id: meeting.id, value: { ...meeting, turns } }])
+    expect((await gt.post(meetingPath(meeting.id, '/floor'))).status).toBe(200)
+    for (const path of ['/floor/PA', '/floor/next']) {
+      const refused = await ppt.post(meetingPath(meeting.id, path))
+      expect(refused.status, path).toBe(422)
+      expect(refused.body.error).toContain(String(MAX_TURNS_PER_MEETING))
+    }
+    const after = (await ppt.get(meetingPath(meeting.id))).body.meeting
+    expect(after).toMatchObject({ speaking: null, queue: [{ country: 'GT' }] })
+    expect(after.turns).toHaveLength(MAX_TURNS_PER_MEETING)
+    expect((await ppt.post(meetingPath(meeting.id, '/end'))).status).toBe(200)
   })
 
   test("A delegation asks for the floor only for its own country; the chair gives it in order, takes it back, and everyone sees who speaks and who is next.", async () => {
