@@ -4,7 +4,7 @@ import { h } from '../dom'
 import { RequestKey } from '../RequestKey'
 import { fill, formatInstant, type Language, type Translate } from '../i18n'
 import { SharesPanel } from '../sharing/SharesPanel'
-import { bracketChanges } from '../negotiation/bracketChanges'
+import { bracketChanges, statusChanges } from '../negotiation/bracketChanges'
 import { versionsApi } from './versionsApi'
 import { SilencePanel } from './SilencePanel'
 
@@ -255,7 +255,7 @@ export class VersionsPage {
       .replace('{inserted}', String(s.blocksInserted))
       .replace('{deleted}', String(s.blocksDeleted))
       .replace('{moved}', String(s.blocksMoved))
-    this.bracketSummary.replaceChildren(bracketChanges(diff.brackets, t) ?? '')
+    this.bracketSummary.replaceChildren(bracketChanges(diff.brackets, t) ?? '', statusChanges(diff.statusChanges, diff.blocks, t) ?? '')
     this.renderChanges()
   }
 

@@ -352,4 +352,17 @@ describe('Comparing versions in Chromium', () => {
     expect(diff.body.stats).toMatchObject({ blocksChanged: 0, blocksInserted: 0 })
     expect(errors).toEqual([])
   })
+
+  it('reports the paragraphs whose status changed between November and the live draft, each named by its opening words', async () => {
+    const server = await startTestServer()
+    const { page, errors } = await openVersionsAs(server, 'ppt')
+    await compare(page, NOVEMBER, 'Borrador actual (en vivo)')
+    const section = page.locator('.compare-brackets .status-changes')
+    await expect.poll(() => section.locator('h3').innerText(), POLL).toBe('Cambios en el estado de los párrafos')
+    const lines = await section.locator('li').allInnerTexts()
+    // The demo's draft agrees some paragraphs and leaves one ad referendum pending two capitals.
+    expect(lines.some((l) => l.startsWith('Abierto → Acordado: ') && l.includes('Conferencia Regional sobre Migración'))).toBe(true)
+    expect(lines.some((l) => /^Abierto → Acordado ad referéndum · pendiente de confirmación de US, NI: .+/.test(l))).toBe(true)
+    expect(errors).toEqual([])
+  })
 })

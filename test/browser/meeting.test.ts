@@ -93,6 +93,17 @@ describe('Meeting mode', () => {
     await gt.page.keyboard.press('Enter')
     for (const { page } of [chair, ...followers]) await expect.poll(() => page.locator('.floor-queue').innerText(), POLL).toContain('Guatemala')
     await expect.poll(() => gt.page.evaluate(() => document.activeElement?.className), POLL).toBe('own-floor withdraw-request')
+    // The chair's button stands apart from the country's name it follows ("Guatemala  [Dar la palabra a Guatemala]").
+    const gap = await chair.page.evaluate(() => {
+      const item = document.querySelector('.floor-queue li')
+      const button = item?.querySelector('.give-floor')
+      const name = item?.firstChild
+      if (!button || !name) return null
+      const range = document.createRange()
+      range.selectNodeContents(name)
+      return button.getBoundingClientRect().left - range.getBoundingClientRect().right
+    })
+    expect(gap).toBeGreaterThanOrEqual(6)
     await chair.page.click('.give-floor')
     for (const { page } of [chair, ...followers]) await expect.poll(() => page.locator('.floor-speaking').innerText(), POLL).toBe('Tiene la palabra: Guatemala')
 

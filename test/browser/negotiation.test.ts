@@ -101,6 +101,10 @@ describe('The standing of the negotiation in the editor', () => {
       .filter((c) => c.supporters.length > 0)
       .sort((a, b) => b.supporters.length - a.supporters.length)
     expect(supported.map((c) => c.id)).toContain(honduras.id)
+    // The Presidency's row of filters holds three selects and the checkbox: each select stays wide enough to read ("Todos los países", not "Todc").
+    const widths = await ppt.page.locator('.comment-filters select').evaluateAll((selects) => selects.map((s) => s.getBoundingClientRect().width))
+    expect(widths).toHaveLength(3)
+    for (const width of widths) expect(width).toBeGreaterThanOrEqual(120)
     await ppt.page.check('input[name=supported]')
     await expect.poll(() => ppt.page.locator('.comment-card').count(), POLL).toBe(supported.length)
     await ppt.page.uncheck('input[name=supported]')
