@@ -301,6 +301,15 @@ export interface ServerConfig {
 
 export const defaultPersistence: PersistenceConfig = { debounceMs: 2000, maxWaitMs: 10000 }
 
+/**
+ * The default with other processes (`REDIS_URL`): a process relays a change
+ * only once it is stored, so a debounce would hold every change back from
+ * the other processes' clients (up to `maxWaitMs` while people type). Each
+ * change is stored at once instead; those that arrive while a write is under
+ * way go together in the next one.
+ */
+export const relayedPersistence: PersistenceConfig = { debounceMs: 0, maxWaitMs: 0 }
+
 export const defaultSessions: SessionConfig = {
   idleMs: 8 * 60 * 60 * 1000,
   absoluteMs: 7 * 24 * 60 * 60 * 1000,

@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isIP, type AddressInfo } from 'node:net'
 import { DataFolderLock, dataFileIn, MemoryStore, openWorkspaceStore, PostgresStore, type Store } from '../storage'
-import { defaultConfig, type ServerConfig, type TrustProxy } from './config'
+import { defaultConfig, relayedPersistence, type ServerConfig, type TrustProxy } from './config'
 import { createHttpServer } from './http'
 import { consoleLogger, type Logger } from './Logger'
 import { systemClock, type Clock } from './Clock'
@@ -133,6 +133,7 @@ function databaseNameOf(url: string): string {
 function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
   const port = env.PORT === undefined ? defaultConfig.port : Number(env.PORT)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT must be a port number, got ${env.PORT}`)
+  const persistence = env.REDIS_URL ? relayedPersistence : defaultConfig.persistence
   return {
     port,
     host: env.HOST || defaultConfig.host,
@@ -142,8 +143,8 @@ function configFromEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
     demoPassword: env.DEMO_PASSWORD || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     persistence: {
-      debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', defaultConfig.persistence.debounceMs),
-      maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', defaultConfig.persistence.maxWaitMs)
+      debounceMs: milliseconds(env, 'PERSIST_DEBOUNCE_MS', persistence.debounceMs),
+      maxWaitMs: milliseconds(env, 'PERSIST_MAX_WAIT_MS', persistence.maxWaitMs)
     },
     work: {
       ...defaultConfig.work,
