@@ -312,17 +312,17 @@ function scaleFanoutTableRows(r: ScaleFanoutResult): Row[] {
   const target = `p99 ≤ ${SCALE_FANOUT_TARGET} × one process; every update delivered`
   return [
     {
-      row: 'scale-out fan-out',
-      workload: `${workload}; default persistence (debounce 2 s, max wait 10 s)`,
+      row: 'scale-out fan-out, debounced',
+      workload: `${workload}; one process's persistence (debounce 2 s, max wait 10 s), not the default with REDIS_URL`,
       consenso: `two processes: ${describe(r.sharedTwo)}; one process on PostgreSQL + Redis: ${describe(r.sharedOne)}`,
       peer,
       ratio: `two: ${ratios(r.sharedTwo)}; one: ${ratios(r.sharedOne)}`,
-      target,
-      pass: r.sharedTwo.p99Ms / r.single.p99Ms <= SCALE_FANOUT_TARGET && delivered
+      target: 'figures only (why REDIS_URL stores at once); every update delivered',
+      pass: delivered
     },
     {
-      row: 'scale-out fan-out, write-through',
-      workload: `${workload}; PERSIST_DEBOUNCE_MS=0, PERSIST_MAX_WAIT_MS=0 (stored and relayed at once)`,
+      row: 'scale-out fan-out',
+      workload: `${workload}; stored and relayed at once (PERSIST_* 0, the default with REDIS_URL)`,
       consenso: `two processes: ${describe(r.sharedTwoWriteThrough)}`,
       peer,
       ratio: ratios(r.sharedTwoWriteThrough),
