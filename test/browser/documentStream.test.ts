@@ -10,6 +10,8 @@ import { signInAs, UI_TIMEOUT, useChromium } from './chromium'
 import { DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer } from '../support'
 
 const POLL = { timeout: UI_TIMEOUT }
+// A published version of the demo Strategy, which the Presidency may put under silence procedure.
+const OCTOBER = 'Borrador octubre 2021'
 
 const browser = useChromium()
 
@@ -33,7 +35,7 @@ async function openStrategy(page: Page): Promise<void> {
 const commentCount = async (page: Page) => Number(/\((\d+)\)/.exec(await page.locator('.sidebar-title').innerText())?.[1])
 
 describe('The event stream of an open document', () => {
-  it('is one EventSource per open document, and comments, brackets and meetings made elsewhere still show at once', async () => {
+  it('is one EventSource per open document, and comments, brackets, meetings and silence procedures made elsewhere still show at once', async () => {
     const server = await startTestServer()
     const ppt = await signIn(server.server, 'ppt')
     await openCommentPeriod(ppt)
@@ -56,6 +58,12 @@ describe('The event stream of an open document', () => {
     const started = await se.post(docPath('/meetings'), { title: 'Reunión en vivo', agenda: [], attendees: ['GT', 'MX'] })
     expect(started.status, JSON.stringify(started.body)).toBe(201)
     await expect.poll(() => person.page.locator('.meeting-live').innerText(), POLL).toContain('Reunión en curso: Reunión en vivo')
+
+    // A silence procedure opened elsewhere shows in the banner above the text.
+    const versions = (await ppt.get(docPath('/versions'))).body.versions as Array<{ id: string; name: string }>
+    const october = versions.find((v) => v.name === OCTOBER)
+    expect((await ppt.post(docPath(`/versions/${october?.id}/silence`), { businessDays: 5 })).status).toBe(201)
+    await expect.poll(() => person.page.locator('.silence-banner').innerText(), POLL).toContain(`La versión «${OCTOBER}» está en procedimiento de silencio`)
 
     // Nothing opened a second stream meanwhile.
     expect(streams()).toBe(1)
