@@ -65,6 +65,17 @@ describe('The event stream of an open document', () => {
     expect((await ppt.post(docPath(`/versions/${october?.id}/silence`), { businessDays: 5 })).status).toBe(201)
     await expect.poll(() => person.page.locator('.silence-banner').innerText(), POLL).toContain(`La versión «${OCTOBER}» está en procedimiento de silencio`)
 
+    // Guatemala's proposal accepted elsewhere: the margin of its paragraph names Guatemala.
+    type Standing = Array<{ blockId: string; provenance: string[] }>
+    const shapedByGt = async () => ((await ppt.get(docPath('/blocks'))).body.blocks as Standing).filter((b) => b.provenance.includes('GT')).map((b) => b.blockId)
+    const alreadyShaped = await shapedByGt()
+    const proposed = await gt.post(docPath('/comments'), { body: 'Una propuesta.', anchor: quoteSelector('huracanes Eta e Iota'), suggestion: { text: 'huracanes Eta, Iota y otros' } })
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201)
+    expect((await ppt.post(docPath(`/comments/${proposed.body.comment.id as string}/accept`))).status).toBe(200)
+    const shaped = (await shapedByGt()).filter((id) => !alreadyShaped.includes(id))
+    expect(shaped).toHaveLength(1)
+    await expect.poll(() => person.page.locator(`.status-margin[data-margin-of="${shaped[0]}"]`).textContent(), POLL).toMatch(/Procedencia: .*GT/)
+
     // Nothing opened a second stream meanwhile.
     expect(streams()).toBe(1)
     expect(person.errors).toEqual([])
