@@ -1,20 +1,8 @@
-import type { BlockView, BracketView, CommentView, Meeting, PeriodsView, SilenceProcedure } from '../src'
+import { DOCUMENT_EVENT_TYPES, type DocumentEventData } from '../src'
 import { request } from './api'
 
-/** What each event of a document's stream carries (see server/DocumentEvents.ts); `open` is the stream (re)opening. */
-export interface DocumentStreamEvents {
-  /** The stream (re)opened: what it said while closed is lost, fetch it again. */
-  readonly open: undefined
-  readonly comment: CommentView
-  readonly period: PeriodsView
-  readonly bracket: BracketView
-  readonly meeting: Meeting
-  readonly block: BlockView
-  readonly silence: SilenceProcedure
-}
-
-type EventType = Exclude<keyof DocumentStreamEvents, 'open'>
-const EVENT_TYPES: readonly EventType[] = ['comment', 'period', 'bracket', 'meeting', 'block', 'silence']
+/** What a part may hear: each event of the stream, and `open`, the stream (re)opening (what it said while closed is lost, fetch it again). */
+export type DocumentStreamEvents = DocumentEventData & { readonly open: undefined }
 
 // How long to wait before opening the stream again after the server refused it
 // (EventSource retries by itself only after network errors, not after an HTTP error).
@@ -58,7 +46,7 @@ export class DocumentStream {
       const data = parse(event) as { id?: unknown } | undefined
       if (typeof data?.id === 'string') this.streamId = data.id
     })
-    for (const type of EVENT_TYPES)
+    for (const type of DOCUMENT_EVENT_TYPES)
       source.addEventListener(type, (event) => {
         const data = parse(event)
         // A malformed event is dropped; the next reconnection fetches the truth.
