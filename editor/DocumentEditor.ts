@@ -24,6 +24,7 @@ import { batchRemoteUpdates } from './remoteUpdates'
 import { MeetingPanel } from './meeting/MeetingPanel'
 import { blockAtSelection, meetingFocusPlugin, showMeetingFocus } from './meeting/meetingFocus'
 import { SilenceBanner } from './versions/SilencePanel'
+import { DocumentStream } from './DocumentStream'
 
 /** What the editor shows of its link to the server. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -119,6 +120,7 @@ export class DocumentEditor {
   private readonly brackets: DocumentBrackets
   private readonly meeting: MeetingPanel
   private readonly margin: StatusMargin
+  private readonly stream: DocumentStream
 
   constructor(private readonly options: DocumentEditorOptions) {
     const { t, user, documentId } = options
@@ -127,9 +129,11 @@ export class DocumentEditor {
     this.wordCount = h('span', { class: 'word-count' })
     const toolbar = h('div', { class: 'toolbar', role: 'toolbar' })
     const surface = h('div', { class: 'document-surface' })
-    this.margin = new StatusMargin({ documentId, user, t, language: options.language })
-    this.comments = new DocumentComments({ documentId, user, t, language: options.language, stream: this.margin.stream })
-    this.brackets = new DocumentBrackets({ documentId, user, t, language: options.language })
+    // One event stream for every part: see DocumentStream. Started once the view is made.
+    const stream = (this.stream = new DocumentStream(documentId))
+    this.margin = new StatusMargin({ documentId, user, t, language: options.language }, stream)
+    this.comments = new DocumentComments({ documentId, user, t, language: options.language, stream })
+    this.brackets = new DocumentBrackets({ documentId, user, t, language: options.language, stream })
     // The text's paragraphs in reading order, as the minutes number them.
     const paragraphs = () => {
       const ids: string[] = []
@@ -144,6 +148,7 @@ export class DocumentEditor {
       user,
       t,
       language: options.language,
+      stream,
       text: {
         // The panel may hear of a meeting before the view is made: it shows the focus again once the text arrives.
         showFocus: (blockId, scroll) => {
@@ -163,7 +168,7 @@ export class DocumentEditor {
       h('div', { class: 'editor-bar' }, this.statusLabel, this.wordCount, this.presenceList),
       this.comments.banner.element,
       this.meeting.element,
-      new SilenceBanner({ documentId, user, t, language: options.language }).element,
+      new SilenceBanner({ documentId, user, t, language: options.language }, stream).element,
       h(
         'div',
         { class: 'document-columns' },
@@ -224,6 +229,7 @@ export class DocumentEditor {
     this.margin.attach(this.view)
     this.comments.attach(this.view)
     this.brackets.attach(this.view)
+    this.stream.start()
 
     this.provider.on('status', ({ status }) => {
       if (status === 'connected') this.everConnected = true
@@ -357,6 +363,7 @@ export class DocumentEditor {
     this.brackets.destroy()
     this.meeting.destroy()
     this.margin.destroy()
+    this.stream.destroy()
     window.removeEventListener('online', this.onNetworkChange)
     window.removeEventListener('offline', this.onNetworkChange)
     this.provider.awareness.off('change', this.renderPresence)

@@ -1,4 +1,4 @@
-import type { DocumentId } from '../src'
+import type { DocumentEventType, DocumentId } from '../src'
 import { noRelay, type Relay } from './relay'
 
 /**
@@ -10,7 +10,8 @@ import { noRelay, type Relay } from './relay'
  * it now stands; a `block` event the status of a paragraph (its `BlockView`).
  */
 export interface DocumentEvent {
-  readonly type: 'comment' | 'period' | 'bracket' | 'meeting' | 'silence' | 'block'
+  readonly type: DocumentEventType
+  /** As `DocumentEventData` says for the type. */
   readonly data: unknown
 }
 

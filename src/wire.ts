@@ -17,6 +17,8 @@ import type { Author, Comment } from './comment'
 import type { BlockChange, DiffStats } from './diff'
 import type { BlockStatusChange, BlockView } from './blockStatus'
 import type { DocumentId, DocumentMeta } from './document'
+import type { Meeting } from './meeting'
+import type { SilenceProcedure } from './silence'
 import type { CommentPeriod } from './period'
 import type { Role } from './role'
 
@@ -232,6 +234,31 @@ export interface PeriodsView {
   /** Today in the workspace's time zone. */
   readonly today: IsoDate
 }
+
+// ---------------------------------------------------------------------------
+// A document's event stream (GET /api/documents/:id/events, Server-Sent Events)
+
+/**
+ * What each event of a document's stream carries, by its type. Before them
+ * the stream's first event, `stream`, names it ({ id }) for
+ * DELETE /api/documents/:id/events/:id, which ends it cleanly.
+ */
+export interface DocumentEventData {
+  readonly comment: CommentView
+  readonly period: PeriodsView
+  /** With `removed` set once removed. */
+  readonly bracket: BracketView
+  /** The whole meeting as it now stands (its focus, its floor). */
+  readonly meeting: Meeting
+  /** A paragraph's status and provenance. */
+  readonly block: BlockView
+  readonly silence: SilenceProcedure
+}
+
+export type DocumentEventType = keyof DocumentEventData
+
+/** Every type of event a document's stream sends. */
+export const DOCUMENT_EVENT_TYPES = ['comment', 'period', 'bracket', 'meeting', 'block', 'silence'] as const satisfies readonly DocumentEventType[]
 
 // ---------------------------------------------------------------------------
 // Versions and comparisons

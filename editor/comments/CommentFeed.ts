@@ -1,4 +1,5 @@
-import type { BlockView, CommentView, PeriodsView } from '../../src'
+import type { CommentView, PeriodsView } from '../../src'
+import type { DocumentStream } from '../DocumentStream'
 import type { CommentsApi } from './commentsApi'
 
 /** What a feed tells its owner. */
@@ -6,15 +7,7 @@ export interface CommentFeedListener {
   /** The document's comments changed; `comments` is every comment, in order of creation. */
   readonly onComments: (comments: readonly CommentView[]) => void
   readonly onPeriods: (periods: PeriodsView) => void
-  /** A paragraph's standing changed (`block` events). */
-  readonly onBlock?: (block: BlockView) => void
-  /** The stream (re)opened: what it said while closed is lost, fetch it again. */
-  readonly onOpen?: () => void
 }
-
-// How long to wait before opening the stream again after the server refused it
-// (EventSource retries by itself only after network errors, not after an HTTP error).
-const REOPEN_MS = 3000
 
 // The latest moment at which a comment changed, as far as its fields tell.
 function revisionOf(comment: CommentView): string {
@@ -37,46 +30,20 @@ function revisionOf(comment: CommentView): string {
  */
 export class CommentFeed {
   private readonly comments = new Map<string, CommentView>()
-  private source: EventSource | null = null
-  private reopenTimer: ReturnType<typeof setTimeout> | undefined
   // Events that arrive while a fetch is on its way: applied over its answer.
   private pending: CommentView[] | null = null
   private pendingPeriods: PeriodsView | null = null
   private destroyed = false
-  // The open stream's id, as its first event names it: what destroy() asks the server to end.
-  private streamId: string | null = null
 
+  /** Listens to the document's `stream` (which the editor starts, and so the first fetch). */
   constructor(
     private readonly api: CommentsApi,
+    stream: DocumentStream,
     private readonly listener: CommentFeedListener
-  ) {}
-
-  /** Opens the stream (and so fetches everything). */
-  start(): void {
-    if (this.destroyed) return
-    const source = new EventSource(this.api.eventsUrl)
-    this.source = source
-    this.streamId = null
-    source.addEventListener('open', () => {
-      void this.refetch()
-      this.listener.onOpen?.()
-    })
-    source.addEventListener('stream', (event) => this.onEvent(event, (data) => (this.streamId = (data as { id: string }).id)))
-    source.addEventListener('block', (event) => this.onEvent(event, (data) => this.listener.onBlock?.(data as BlockView)))
-    source.addEventListener('comment', (event) => this.onEvent(event, (data) => this.receive(data as CommentView, true)))
-    source.addEventListener('period', (event) => this.onEvent(event, (data) => this.receivePeriods(data as PeriodsView)))
-    source.addEventListener('error', () => {
-      if (source.readyState !== EventSource.CLOSED || this.destroyed) return
-      this.reopenTimer = setTimeout(() => this.start(), REOPEN_MS)
-    })
-  }
-
-  private onEvent(event: Event, handle: (data: unknown) => void): void {
-    try {
-      handle(JSON.parse((event as MessageEvent<string>).data))
-    } catch {
-      // A malformed event is dropped; the next reconnection fetches the truth.
-    }
+  ) {
+    stream.on('open', () => void this.refetch())
+    stream.on('comment', (comment) => this.receive(comment, true))
+    stream.on('period', (periods) => this.receivePeriods(periods))
   }
 
   private async refetch(): Promise<void> {
@@ -124,22 +91,8 @@ export class CommentFeed {
     this.listener.onComments(list)
   }
 
-  /**
-   * Stops listening. A stream that is open is ended by the server first and
-   * closed once it has ended, so that its request completes: closing it
-   * outright aborts it (the browser logs `net::ERR_ABORTED`). Whatever it
-   * still brings meanwhile is ignored.
-   */
+  /** Stops listening (the stream itself is ended by its owner). */
   destroy(): void {
     this.destroyed = true
-    clearTimeout(this.reopenTimer)
-    const { source, streamId } = this
-    this.source = null
-    if (!source) return
-    if (streamId === null || source.readyState !== EventSource.OPEN) return source.close()
-    const close = () => source.close()
-    // The server's end shows as an error (the stream would reconnect): closed then, nothing is in flight.
-    source.addEventListener('error', close)
-    this.api.endEvents(streamId).catch(close)
   }
 }

@@ -9,7 +9,8 @@ import { exchangeApi } from '../exchange/exchangeApi'
 import { describePeriod, PeriodBanner } from '../PeriodBanner'
 import { commentPluginKey } from '../pluginKeys'
 import { commentButtonPlugin } from './commentButton'
-import { CommentFeed, type CommentFeedListener } from './CommentFeed'
+import type { DocumentStream } from '../DocumentStream'
+import { CommentFeed } from './CommentFeed'
 import { CommentForm } from './CommentForm'
 import { commentOnSelection, commentPlugin, commentState, type CommentPluginMeta, type DraftPassage } from './commentPlugin'
 import { commentsApi, type CommentsApi } from './commentsApi'
@@ -21,8 +22,8 @@ export interface DocumentCommentsOptions {
   readonly user: User
   readonly t: Translate
   readonly language: Language
-  /** Hears what else the document's event stream says (see `CommentFeedListener`). */
-  readonly stream?: Pick<CommentFeedListener, 'onBlock' | 'onOpen' | 'onComments'>
+  /** The document's event stream, of which comments listen to `comment`, `period` and `open`. */
+  readonly stream: DocumentStream
 }
 
 /**
@@ -77,13 +78,8 @@ export class DocumentComments {
         return commentOnSelection((draft) => this.openForm(draft))(view.state, view.dispatch, view)
       }
     })
-    const stream = options.stream
-    this.feed = new CommentFeed(api, {
-      onComments: (comments) => {
-        this.sidebar.setComments(comments)
-        stream?.onComments(comments)
-      },
-      ...(stream ? { onBlock: stream.onBlock, onOpen: stream.onOpen } : {}),
+    this.feed = new CommentFeed(api, options.stream, {
+      onComments: (comments) => this.sidebar.setComments(comments),
       onPeriods: (periods) => {
         this.periods = periods
         this.banner.update(periods)
@@ -131,10 +127,9 @@ export class DocumentComments {
     ]
   }
 
-  /** Binds the view (created with {@link plugins}) and starts listening to the server. */
+  /** Binds the view (created with {@link plugins}). */
   attach(view: EditorView): void {
     this.view = view
-    this.feed.start()
   }
 
   private setMeta(meta: CommentPluginMeta): void {

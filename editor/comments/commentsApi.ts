@@ -47,11 +47,7 @@ export const commentsApi = (documentId: string) => ({
   closePeriod: (periodId: string) =>
     request<{ period: CommentPeriod }>('PATCH', `${documentPath(documentId)}/periods/${encodeURIComponent(periodId)}`, { closed: true }).then(
       (r) => r.period
-    ),
-  /** The address of the document's Server-Sent Events (`stream` with its id first, then `comment` and `period`). */
-  eventsUrl: `${documentPath(documentId)}/events`,
-  /** Asks the server to end the event stream `streamId` of this session, so that it completes rather than being aborted. */
-  endEvents: (streamId: string) => request<{ ok: true }>('DELETE', `${documentPath(documentId)}/events/${encodeURIComponent(streamId)}`)
+    )
 })
 
 /** The comment routes of one document. */

@@ -1,5 +1,6 @@
 import { COUNTRIES, isRunning, MAX_DELEGATES_PER_COUNTRY, mayChair, type AgendaItem, type CountryCode, type Meeting, type User } from '../../src'
 import { describeError } from '../describeError'
+import type { DocumentStream } from '../DocumentStream'
 import { h } from '../dom'
 import { countryName, fill, type Language, type Translate } from '../i18n'
 import { RequestKey } from '../RequestKey'
@@ -29,10 +30,9 @@ export interface MeetingPanelOptions {
   readonly t: Translate
   readonly language: Language
   readonly text: MeetingText
+  /** The document's event stream, of which the panel listens to `meeting` and `open`. */
+  readonly stream: DocumentStream
 }
-
-// How long to wait before opening the stream again after the server refused it.
-const REOPEN_MS = 3000
 
 /** The key that brings a participant who browsed away back to the paragraph presented: Alt+Shift+F. */
 export const isRejoinKey = (event: KeyboardEvent): boolean => event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyF'
@@ -51,8 +51,6 @@ export class MeetingPanel {
   private readonly api: ReturnType<typeof meetingApi>
   private meetings: Meeting[] = []
   private following = true
-  private source: EventSource | null = null
-  private reopenTimer: ReturnType<typeof setTimeout> | undefined
   private destroyed = false
   private shownFocus: string | null = null
   // The first class of the control last used: a disabled button loses the focus, so it is kept here to find it again once redrawn.
@@ -100,7 +98,8 @@ export class MeetingPanel {
     )
     window.addEventListener('keydown', this.onKey)
     this.render()
-    this.start()
+    options.stream.on('open', () => void this.refetch())
+    options.stream.on('meeting', (meeting) => this.receive(meeting))
   }
 
   /** Who is connected now (from the document's presence). */
@@ -117,8 +116,6 @@ export class MeetingPanel {
 
   destroy(): void {
     this.destroyed = true
-    clearTimeout(this.reopenTimer)
-    this.source?.close()
     window.removeEventListener('keydown', this.onKey)
   }
 
@@ -128,27 +125,11 @@ export class MeetingPanel {
     this.follow(true)
   }
 
-  private start(): void {
-    if (this.destroyed) return
-    const source = new EventSource(this.api.eventsUrl)
-    this.source = source
-    source.addEventListener('open', () => void this.refetch())
-    source.addEventListener('meeting', (event) => {
-      try {
-        this.receive(JSON.parse((event as MessageEvent<string>).data) as Meeting)
-      } catch {
-        // A malformed event is dropped; the next reconnection fetches the truth.
-      }
-    })
-    source.addEventListener('error', () => {
-      if (source.readyState !== EventSource.CLOSED || this.destroyed) return
-      this.reopenTimer = setTimeout(() => this.start(), REOPEN_MS)
-    })
-  }
-
   private async refetch(): Promise<void> {
     try {
-      this.meetings = await this.api.list()
+      const meetings = await this.api.list()
+      if (this.destroyed) return
+      this.meetings = meetings
       this.render()
     } catch {
       // The stream's next opening tries again.

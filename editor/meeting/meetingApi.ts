@@ -21,7 +21,6 @@ export const meetingApi = (documentId: string) => {
     intervene: (meetingId: string, input: { blockId: string; country: CountryCode; summary: string }, requestKey?: string) =>
       request<{ comment: CommentView }>('POST', path(meetingId, '/interventions'), input, idempotencyHeader(requestKey)).then((r) => r.comment),
     end: (meetingId: string) => act('POST', path(meetingId, '/end')),
-    minutesUrl: (meetingId: string, format: 'docx' | 'md') => path(meetingId, `/minutes?format=${format}`),
-    eventsUrl: `/api/documents/${encodeURIComponent(documentId)}/events`
+    minutesUrl: (meetingId: string, format: 'docx' | 'md') => path(meetingId, `/minutes?format=${format}`)
   }
 }

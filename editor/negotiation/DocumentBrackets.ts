@@ -3,6 +3,7 @@ import type { EditorView } from 'prosemirror-view'
 import type { BracketView, User } from '../../src'
 import { catchUpSelection, quoteOf, selectedPassage } from '../comments/quote'
 import { scrollBehavior } from '../dom'
+import type { DocumentStream } from '../DocumentStream'
 import { RequestKey } from '../RequestKey'
 import type { Language, Translate } from '../i18n'
 import { bracketPluginKey } from '../pluginKeys'
@@ -15,10 +16,9 @@ export interface DocumentBracketsOptions {
   readonly user: User
   readonly t: Translate
   readonly language: Language
+  /** The document's event stream, of which brackets listen to `bracket` and `open`. */
+  readonly stream: DocumentStream
 }
-
-// How long to wait before opening the stream again after the server refused it.
-const REOPEN_MS = 3000
 
 /**
  * The brackets of an open document, wired together: the list from the
@@ -31,8 +31,6 @@ export class DocumentBrackets {
   private readonly api: BracketsApi
   private readonly brackets = new Map<string, BracketView>()
   private view: EditorView | null = null
-  private source: EventSource | null = null
-  private reopenTimer: ReturnType<typeof setTimeout> | undefined
   private destroyed = false
 
   constructor(private readonly options: DocumentBracketsOptions) {
@@ -66,6 +64,9 @@ export class DocumentBrackets {
         select: (id) => this.reveal(id)
       }
     })
+    // The list is fetched once the stream is open, so that no change falls between the two.
+    options.stream.on('open', () => void this.refetch())
+    options.stream.on('bracket', (bracket) => this.receive(bracket))
   }
 
   /** The editor plugin that shows brackets in the text. */
@@ -73,34 +74,15 @@ export class DocumentBrackets {
     return [bracketPlugin()]
   }
 
-  /** Binds the view and starts listening to the server. */
+  /** Binds the view (created with {@link plugins}). */
   attach(view: EditorView): void {
     this.view = view
-    this.start()
-  }
-
-  // The list is fetched once the stream is open, so that no change falls between the two.
-  private start(): void {
-    if (this.destroyed) return
-    const source = new EventSource(this.api.eventsUrl)
-    this.source = source
-    source.addEventListener('open', () => void this.refetch())
-    source.addEventListener('bracket', (event) => {
-      try {
-        this.receive(JSON.parse((event as MessageEvent<string>).data) as BracketView)
-      } catch {
-        // A malformed event is dropped; the next reconnection fetches the truth.
-      }
-    })
-    source.addEventListener('error', () => {
-      if (source.readyState !== EventSource.CLOSED || this.destroyed) return
-      this.reopenTimer = setTimeout(() => this.start(), REOPEN_MS)
-    })
   }
 
   private async refetch(): Promise<void> {
     try {
       const list = await this.api.list()
+      if (this.destroyed) return
       this.brackets.clear()
       for (const bracket of list) this.brackets.set(bracket.id, bracket)
       this.announce()
@@ -134,9 +116,6 @@ export class DocumentBrackets {
 
   destroy(): void {
     this.destroyed = true
-    clearTimeout(this.reopenTimer)
-    this.source?.close()
-    this.source = null
     this.view = null
   }
 }

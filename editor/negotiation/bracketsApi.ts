@@ -24,9 +24,7 @@ export const bracketsApi = (documentId: string) => {
     /** The signed-in delegation supports the option (or withdraws its support). */
     support: (bracketId: string, optionId: string, supported: boolean) =>
       request<{ bracket: BracketView }>(supported ? 'POST' : 'DELETE', `${option(bracketId, optionId)}/support`, supported ? {} : undefined).then(answer),
-    choose: (bracketId: string, optionId: string) => request<{ bracket: BracketView }>('POST', `${option(bracketId, optionId)}/choose`, {}).then(answer),
-    /** The document's Server-Sent Events, of which brackets listen to `bracket`. */
-    eventsUrl: `/api/documents/${encodeURIComponent(documentId)}/events`
+    choose: (bracketId: string, optionId: string) => request<{ bracket: BracketView }>('POST', `${option(bracketId, optionId)}/choose`, {}).then(answer)
   }
 }
 

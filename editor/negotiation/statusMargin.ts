@@ -12,13 +12,13 @@ import {
   type BlockStanding,
   type BlockStatus,
   type BlockView,
-  type CommentView,
   type CountryCode,
   type NewBlockStatus,
   type User
 } from '../../src'
 import { request } from '../api'
 import { describeError } from '../describeError'
+import type { DocumentStream } from '../DocumentStream'
 import { h } from '../dom'
 import { fill, type Language, type Translate } from '../i18n'
 import { statusMarginPluginKey } from '../pluginKeys'
@@ -96,7 +96,8 @@ function build(doc: ProseMirrorNode, blocks: ReadonlyMap<string, BlockView>, t: 
  * paragraphs agreed, a filter that leaves only what is not yet agreed, and
  * for the Presidency and the Secretariat a form that sets the status of the
  * paragraph the caret is in. Kept current by {@link receive} (the document's
- * `block` events) and {@link refetch} (at each (re)connection of the stream).
+ * `block` events) and {@link refetch} (at each (re)connection of the stream,
+ * and when a proposal is accepted).
  */
 export class StatusMargin {
   readonly element: HTMLElement
@@ -113,9 +114,20 @@ export class StatusMargin {
   private destroyed = false
   private countTimer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(private readonly options: { readonly documentId: string; readonly user: User; readonly t: Translate; readonly language: Language }) {
+  constructor(
+    private readonly options: { readonly documentId: string; readonly user: User; readonly t: Translate; readonly language: Language },
+    stream: DocumentStream
+  ) {
     const { t, user } = options
     this.api = blocksApi(options.documentId)
+    stream.on('block', (block) => this.receive(block))
+    stream.on('open', () => void this.refetch())
+    // A proposal newly accepted may change its paragraph's provenance.
+    stream.on('comment', (comment) => {
+      if (comment.suggestion?.decision?.outcome !== 'accepted' || this.accepted.has(comment.id)) return
+      this.accepted.add(comment.id)
+      void this.refetch()
+    })
     const onlyOpen = h('input', { type: 'checkbox', name: 'only-open' })
     onlyOpen.addEventListener('change', () => this.dispatch({ onlyOpen: onlyOpen.checked }))
     this.statusSelect = h('select', { name: 'block-status', 'aria-label': t('blockStatusLabel') }, ...BLOCK_STATUSES.map((s) => h('option', { value: s }, t(`blockStatus_${s}`))))
@@ -201,23 +213,8 @@ export class StatusMargin {
     }
   }
 
-  /**
-   * What the margin hears from the document's event stream: each `block`
-   * event, each (re)connection, and the comments (a proposal newly accepted
-   * may change a paragraph's provenance).
-   */
-  readonly stream = {
-    onBlock: (block: BlockView) => this.receive(block),
-    onOpen: () => void this.refetch(),
-    onComments: (comments: readonly CommentView[]) => {
-      const accepted = comments.filter((c) => c.suggestion?.decision?.outcome === 'accepted').length
-      if (this.accepted !== null && accepted !== this.accepted) void this.refetch()
-      this.accepted = accepted
-    }
-  }
-
-  // How many proposals were accepted when last counted; null before the first list.
-  private accepted: number | null = null
+  // The proposals seen accepted since the page opened.
+  private readonly accepted = new Set<string>()
 
   destroy(): void {
     clearTimeout(this.countTimer)

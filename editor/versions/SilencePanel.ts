@@ -1,6 +1,7 @@
 import { countryOf, mayBreakSilence, mayOpenSilence, MAX_SILENCE_BUSINESS_DAYS, type SilenceDeadlineRule, type SilenceProcedure, type User, type VersionSummary } from '../../src'
 import { dateEcho } from '../dateEcho'
 import { describeError } from '../describeError'
+import type { DocumentStream } from '../DocumentStream'
 import { h } from '../dom'
 import { fill, formatInstant, shownTimeZone, type Language, type Translate } from '../i18n'
 import { silenceApi } from './silenceApi'
@@ -158,15 +159,20 @@ export class SilencePanel {
 /**
  * The document's pending silence procedures above its text, for everyone who
  * reads it, with a link to the versions page where delegations break the
- * silence. Empty (and hidden) when none is pending.
+ * silence. Empty (and hidden) when none is pending. Fetched at each opening
+ * of the document's stream and at each `silence` event.
  */
 export class SilenceBanner {
   readonly element: HTMLElement
 
-  constructor(private readonly options: SilencePanelOptions) {
+  constructor(
+    private readonly options: SilencePanelOptions,
+    stream: DocumentStream
+  ) {
     this.element = h('div', { class: 'silence-banner', role: 'status' })
     this.element.hidden = true
-    void this.load()
+    stream.on('open', () => void this.load())
+    stream.on('silence', () => void this.load())
   }
 
   private async load(): Promise<void> {
