@@ -149,5 +149,10 @@ export const mayDecide = (role: Role): boolean => role === 'ppt' || role === 'se
 export const needsOpenPeriod = (role: Role): boolean => role === 'delegate'
 
 /** Whether `account` may withdraw `comment`: a delegate of its country, while it is open. */
-export const mayWithdraw = (account: Account, comment: Pick<Comment, 'country' | 'status'>): boolean =>
-  account.role === 'delegate' && account.country !== null && account.country === comment.country && comment.status === 'open'
+export const mayWithdraw = (account: Account, comment: Pick<Comment, 'country' | 'status' | 'kind'>): boolean =>
+  account.role === 'delegate' &&
+  account.country !== null &&
+  account.country === comment.country &&
+  comment.status === 'open' &&
+  // An intervention is the Secretariat's record of what a country said in a meeting, not the country's own text.
+  kindOf(comment) !== 'intervention'

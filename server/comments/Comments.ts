@@ -7,6 +7,7 @@ import {
   COMMENT_KINDS,
   authorOf,
   isCommentStatus,
+  kindOf,
   isCountryCode,
   supportRefusal,
   withSupport,
@@ -447,7 +448,14 @@ export class Comments {
         })
       if (status === 'withdrawn' && mayWithdraw(account, comment)) return ok({ ...comment, status })
       if (status === 'withdrawn')
-        return refuse(403, comment.status !== 'open' ? 'only an open comment can be withdrawn' : "only the comment's own country may withdraw it")
+        return refuse(
+          403,
+          kindOf(comment) === 'intervention'
+            ? "an intervention is the meeting's record: its country cannot withdraw it"
+            : comment.status !== 'open'
+              ? 'only an open comment can be withdrawn'
+              : "only the comment's own country may withdraw it"
+        )
       return refuse(403, 'only the Presidency or the Secretariat set the status of a comment')
     }, (before, after) =>
       mayDecide(account.role)

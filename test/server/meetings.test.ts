@@ -292,6 +292,11 @@ describe('Meetings', () => {
     expect(listed.find((c: any) => c.id === res.body.comment.id)).toMatchObject({ kind: 'intervention' })
     const matrix = await fetch(`${server.url}${docPath('/comments/export?format=csv')}`, { headers: { Authorization: `Bearer ${ppt.token}` } })
     expect(await matrix.text()).toContain(`Intervención en sesión: ${body.summary}`)
+    // The record is the meeting's: the country that spoke cannot withdraw it, and it stays open.
+    const withdrawn = await gt.patch(docPath(`/comments/${res.body.comment.id}`), { status: 'withdrawn' })
+    expect(withdrawn.status).toBe(403)
+    expect(withdrawn.body.error).toMatch(/intervention/)
+    expect((await gt.get(docPath('/comments?country=GT'))).body.comments.find((c: any) => c.id === res.body.comment.id)).toMatchObject({ status: 'open' })
   })
 
   test('A proposal accepted while a meeting runs records the meeting; one decided after it ended does not; the minutes list the decision and the text agreed.', async () => {
