@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import {
+  allowDelegations,
   askFloor,
   authorOf,
   authorTitle,
@@ -54,7 +55,8 @@ const meetingRecord = z.object({
   focus: z.object({ blockId: z.string(), at: z.string() }).nullable(),
   speaking: turn.nullable(),
   queue: z.array(turn),
-  turns: z.array(z.object({ country, from: z.string(), to: z.string().nullable() }))
+  turns: z.array(z.object({ country, from: z.string(), to: z.string().nullable() })),
+  delegationsMayAct: z.boolean().optional()
 })
 
 const meetingFromJSON = (json: unknown) => meetingRecord.parse(json) as unknown as Meeting
@@ -130,9 +132,9 @@ export class Meetings {
     }
   }
 
-  /** The id of the meeting running on the document, if one is: acts of the chair then are taken "in the room". */
-  async runningId(id: DocumentId): Promise<MeetingId | undefined> {
-    return (await this.records(id).list()).find(isRunning)?.id
+  /** The meeting running on the document, if one is: acts of the chair then are taken "in the room". */
+  async running(id: DocumentId): Promise<Meeting | undefined> {
+    return (await this.records(id).list()).find(isRunning)
   }
 
   // Whether every block named exists in the live text; the first missing one otherwise.
@@ -296,6 +298,18 @@ export class Meetings {
     }
     await this.sources.audit.record(this.entry(account, 'export.minutes', meeting, { format, title: meeting.title }))
     return ok({ fileName: fileNameOf(`${document.title} - acta ${meeting.title}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes })
+  }
+
+  /**
+   * The chair lets the delegations present hold and lift brackets and
+   * support options and proposals while the meeting runs, even outside a
+   * comment period (`allowed`), or stops letting them. 409 once it has ended.
+   */
+  allowDelegations(account: Account, id: DocumentId, meetingId: string, allowed: boolean): Promise<Outcome<Meeting>> {
+    if (!mayChair(account.role)) return Promise.resolve(refuse(403, CHAIR_ONLY))
+    return this.change(id, meetingId, (meeting) => ok(allowDelegations(meeting, allowed)), (meeting) =>
+      this.entry(account, 'meeting.delegations', meeting, { allowed })
+    )
   }
 
   /** The chair ends the meeting; from then on it refuses every act, and its minutes can be read. */
