@@ -136,12 +136,22 @@ export class Workspace {
     const runningMeeting = (id: DocumentId) => this.meetings.running(id)
     this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged, runningMeeting)
     this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, onDamaged, runningMeeting)
+    this.blockStatuses = new BlockStatuses(store, this.collaboration, this.comments, this.events, this.audit, clock, onDamaged, runningMeeting)
     this.meetings = new Meetings(
-      { store, collaboration: this.collaboration, comments: this.comments, events: this.events, audit: this.audit, settings: this.settings, work: this.work },
+      {
+        store,
+        collaboration: this.collaboration,
+        comments: this.comments,
+        brackets: this.brackets,
+        blockStatuses: this.blockStatuses,
+        events: this.events,
+        audit: this.audit,
+        settings: this.settings,
+        work: this.work
+      },
       clock,
       onDamaged
     )
-    this.blockStatuses = new BlockStatuses(store, this.collaboration, this.comments, this.events, this.audit, clock, onDamaged, runningMeeting)
     this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged, this.blockStatuses)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.silence = new SilenceProcedures(

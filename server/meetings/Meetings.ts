@@ -29,6 +29,8 @@ import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '
 import { actorOf, type AuditLog, type AuditRecord } from '../audit'
 import type { Collaboration } from '../collab'
 import type { Comments } from '../comments/Comments'
+import type { BlockStatuses } from '../negotiation/BlockStatuses'
+import type { Brackets } from '../negotiation/Brackets'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { DOCX_MIME_TYPE, fileNameOf, MARKDOWN_MIME_TYPE, type ExportedFile } from '../exchange'
@@ -82,6 +84,9 @@ export interface MeetingSources {
   readonly comments: Pick<Comments, 'recordIntervention' | 'list'>
   readonly events: DocumentEvents
   readonly audit: Pick<AuditLog, 'record'>
+  /** The acts on brackets and paragraph statuses taken in a meeting, for its minutes. */
+  readonly brackets: Pick<Brackets, 'stored'>
+  readonly blockStatuses: Pick<BlockStatuses, 'stored'>
   /** The workspace's time zone, in which the minutes give times. */
   readonly settings: Pick<Settings, 'load'>
   /** The worker pool the minutes' Word file is made in. */
@@ -276,15 +281,17 @@ export class Meetings {
     const found = await this.get(document.id, meetingId)
     if ('failed' in found) return found
     const meeting = found.ok
-    const [comments, { timeZone }, paragraphs] = await Promise.all([
+    const [comments, brackets, statuses, { timeZone }, paragraphs] = await Promise.all([
       this.sources.comments.list(document.id),
+      this.sources.brackets.stored(document.id),
+      this.sources.blockStatuses.stored(document.id),
       this.sources.settings.load(),
       this.sources.collaboration.withDocument(
         document.id,
         (doc) => new Map<string, MinutesParagraph>(textBlocks(doc).map((b, i) => [b.id as string, { label: `§ ${i + 1}`, section: b.section, text: b.text }]))
       )
     ])
-    const minutes = meetingMinutes({ documentTitle: document.title, meeting, comments, timeZone }, paragraphs)
+    const minutes = meetingMinutes({ documentTitle: document.title, meeting, comments, timeZone, brackets, statuses }, paragraphs)
     const doc = minutesDocument(minutes)
     let bytes: Uint8Array
     if (format === 'md') bytes = new TextEncoder().encode(serializeMarkdown(doc))
