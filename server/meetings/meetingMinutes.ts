@@ -98,9 +98,11 @@ export function meetingMinutes(
   const acts: Array<{ paragraph: string; act: string; by: Author; at: string }> = []
   for (const b of input.brackets ?? []) {
     const paragraph = labelOf(b.anchor.blockId)
-    if (b.meeting === meeting.id) acts.push({ paragraph, act: `corchetes colocados en «${b.anchor.quote}» (${b.reason})`, by: b.placedBy, at: b.placedAt })
+    // The passage as it was bracketed: a chosen option has since replaced it.
+    const bracketed = b.chosen?.replaced ?? b.anchor.quote
+    if (b.meeting === meeting.id) acts.push({ paragraph, act: `corchetes colocados en «${bracketed}» (${b.reason})`, by: b.placedBy, at: b.placedAt })
     for (const o of [...b.options, ...b.discarded])
-      if (o.meeting === meeting.id) acts.push({ paragraph, act: `opción añadida a los corchetes en «${b.anchor.quote}»: «${o.text}»`, by: o.addedBy, at: o.addedAt })
+      if (o.meeting === meeting.id) acts.push({ paragraph, act: `opción añadida a los corchetes en «${bracketed}»: «${o.text}»`, by: o.addedBy, at: o.addedAt })
     if (b.chosen?.meeting === meeting.id) {
       const chosen = b.options.find((o) => o.id === b.chosen?.optionId)
       acts.push({ paragraph, act: `opción elegida en lugar de «${b.chosen.replaced}»: «${chosen?.text ?? ''}»`, by: b.chosen.by, at: b.chosen.at })
