@@ -18,6 +18,7 @@ export const meetingApi = (documentId: string) => {
     takeFloor: (meetingId: string, country: CountryCode) => act('DELETE', path(meetingId, `/floor/${country}`)),
     intervene: (meetingId: string, input: { blockId: string; country: CountryCode; summary: string }) =>
       request<{ comment: CommentView }>('POST', path(meetingId, '/interventions'), input).then((r) => r.comment),
+    allowDelegations: (meetingId: string, holds: boolean) => act('POST', path(meetingId, '/allow'), { holds }),
     end: (meetingId: string) => act('POST', path(meetingId, '/end')),
     minutesUrl: (meetingId: string, format: 'docx' | 'md') => path(meetingId, `/minutes?format=${format}`),
     eventsUrl: `/api/documents/${encodeURIComponent(documentId)}/events`
