@@ -133,19 +133,29 @@ export class Workspace {
     )
     this.settings = new Settings(store, this.audit)
     this.periods = new Periods(store, this.settings, this.events, this.audit, clock, onDamaged)
-    // Decisions taken while a meeting runs record it (the meetings are made just below).
-    this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged, (id) =>
-      this.meetings.runningId(id)
-    )
+    // Acts taken while a meeting runs record it; delegations may act in it as its chair allows (the meetings are made just below).
+    const runningMeeting = (id: DocumentId) => this.meetings.running(id)
+    this.comments = new Comments(store, this.collaboration, this.periods, this.events, this.audit, clock, config.commentQuota ?? defaultCommentQuota, onDamaged, runningMeeting)
     // Delegations' acts without text (holds, supports, requests for the floor) share one budget, with the comments' rates.
     const acts = new CommentQuota(config.commentQuota ?? defaultCommentQuota, () => clock().getTime())
-    this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, acts, onDamaged)
+    this.brackets = new Brackets(store, this.collaboration, this.periods, this.events, this.audit, clock, acts, onDamaged, runningMeeting)
+    this.blockStatuses = new BlockStatuses(store, this.collaboration, this.comments, this.events, this.audit, clock, onDamaged, runningMeeting)
     this.meetings = new Meetings(
-      { store, collaboration: this.collaboration, comments: this.comments, events: this.events, audit: this.audit, settings: this.settings, work: this.work, quota: acts },
+      {
+        store,
+        collaboration: this.collaboration,
+        comments: this.comments,
+        brackets: this.brackets,
+        blockStatuses: this.blockStatuses,
+        events: this.events,
+        audit: this.audit,
+        settings: this.settings,
+        work: this.work,
+        quota: acts
+      },
       clock,
       onDamaged
     )
-    this.blockStatuses = new BlockStatuses(store, this.collaboration, this.comments, this.events, this.audit, clock, onDamaged)
     this.versions = new Versions(store, this.collaboration, this.comments, this.brackets, this.audit, clock, onDamaged, this.blockStatuses)
     this.shares = new Shares(store, { accounts: this.accounts, documents: this.documents, versions: this.versions, audit: this.audit }, clock, onDamaged)
     this.silence = new SilenceProcedures(

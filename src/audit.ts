@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = [
   'meeting.floor.withdrawn',
   'meeting.floor.given',
   'meeting.intervention',
+  'meeting.delegations',
   'meeting.ended',
   'export.minutes',
   'silence.opened',
@@ -140,7 +141,8 @@ export const AUDIT_DETAIL_KEYS = [
   'outcome',
   'objections',
   'pending',
-  'supporters'
+  'supporters',
+  'allowed'
 ] as const
 
 export type AuditDetailKey = (typeof AUDIT_DETAIL_KEYS)[number]

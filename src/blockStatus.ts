@@ -1,5 +1,6 @@
 import type { Account } from './account'
 import type { Author, Comment } from './comment'
+import type { MeetingId } from './meeting'
 import { COUNTRIES, isCountryCode, type CountryCode } from './country'
 import type { Role } from './role'
 
@@ -32,6 +33,8 @@ export interface BlockStatusRecord extends BlockStanding {
   readonly by: Author
   /** ISO timestamp. */
   readonly at: string
+  /** The meeting running on the document when it was set, if one was: set "in the room". */
+  readonly meeting?: MeetingId
 }
 
 /**

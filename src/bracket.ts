@@ -3,6 +3,7 @@ import type { Anchor } from './anchor'
 import type { Author } from './comment'
 import type { CountryCode } from './country'
 import type { DocumentId } from './document'
+import type { MeetingId } from './meeting'
 import type { RequestStamp } from './requestStamp'
 import type { Role } from './role'
 
@@ -19,6 +20,8 @@ export interface BracketOption {
   readonly supporters: readonly CountryCode[]
   readonly addedBy: Author
   readonly addedAt: string
+  /** The meeting running on the document when it was added, if one was. */
+  readonly meeting?: MeetingId
 }
 
 /** The Presidency's choice among a bracket's options: its text replaced the passage. */
@@ -28,6 +31,8 @@ export interface OptionChoice {
   readonly at: string
   /** The passage's text as it stood before the chosen wording replaced it. */
   readonly replaced: string
+  /** The meeting running on the document when it was chosen, if one was. */
+  readonly meeting?: MeetingId
 }
 
 /**
@@ -46,12 +51,15 @@ export interface Bracket {
   readonly holders: readonly CountryCode[]
   readonly placedBy: Author
   readonly placedAt: string
+  /** The meeting running on the document when it was placed, if one was: placed "in the room". */
+  readonly meeting?: MeetingId
   /** The competing wordings still open; after a choice, only the chosen one. */
   readonly options: readonly BracketOption[]
   /** Options left out when another was chosen, kept as they stood. */
   readonly discarded: readonly BracketOption[]
   readonly chosen: OptionChoice | null
-  readonly removed: { readonly by: Author; readonly at: string } | null
+  /** `meeting`: the meeting running on the document when it was removed, if one was. */
+  readonly removed: { readonly by: Author; readonly at: string; readonly meeting?: MeetingId } | null
   /** The request that placed it, when its client named it; never shown by the API. */
   readonly request?: RequestStamp
 }
@@ -100,10 +108,10 @@ export function liftBracket(bracket: Bracket, country: CountryCode): BracketChan
 }
 
 /** Marks the bracket removed: only once no country holds it. */
-export function removeBracket(bracket: Bracket, by: Author, at: string): BracketChange {
+export function removeBracket(bracket: Bracket, by: Author, at: string, meeting?: MeetingId): BracketChange {
   if (bracket.removed) return { failed: 'the bracket was already removed' }
   if (bracket.holders.length > 0) return { failed: `the bracket is still held by ${bracket.holders.join(', ')}` }
-  return { bracket: { ...bracket, removed: { by, at } } }
+  return { bracket: { ...bracket, removed: { by, at, ...(meeting === undefined ? {} : { meeting }) } } }
 }
 
 /** Adds a competing wording, while no option has been chosen. */

@@ -91,7 +91,9 @@ export {
 export { bracketNote, withBracketMarks, type BracketMarkStyle, type MarkedBracket } from './bracketMarks'
 export type { RequestStamp } from './requestStamp'
 export {
+  allowDelegations,
   askFloor,
+  delegationMayActIn,
   endMeeting,
   giveFloor,
   isRunning,

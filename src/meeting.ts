@@ -63,6 +63,12 @@ export interface Meeting {
   readonly queue: readonly FloorTurn[]
   /** Every turn at the floor, in order. */
   readonly turns: readonly SpokenTurn[]
+  /**
+   * Whether the chair lets the delegations present hold, lift and support
+   * (brackets, options, proposals) while the meeting runs, outside a comment
+   * period. Absent (older records) means not.
+   */
+  readonly delegationsMayAct?: boolean
 }
 
 /** Longest meeting title, agenda item title or lead, in characters. */
@@ -97,6 +103,22 @@ const ended = (meeting: Meeting): MeetingResult | undefined =>
 
 const turnsFull = (meeting: Meeting): MeetingResult | undefined =>
   meeting.turns.length < MAX_TURNS_PER_MEETING ? undefined : { failed: `a meeting holds at most ${MAX_TURNS_PER_MEETING} turns at the floor`, tooMany: true }
+
+/** The chair lets the delegations present hold, lift and support in the room (`allowed`), or stops letting them. */
+export function allowDelegations(meeting: Meeting, allowed: boolean): MeetingResult {
+  const refused = ended(meeting)
+  if (refused) return refused
+  return { ok: (meeting.delegationsMayAct ?? false) === allowed ? meeting : { ...meeting, delegationsMayAct: allowed } }
+}
+
+/**
+ * Whether `country`'s delegation may hold, lift and support outside a
+ * comment period because of `meeting`: it runs, its chair allowed it, and
+ * the country is present.
+ */
+export function delegationMayActIn(meeting: Meeting | undefined, country: CountryCode): boolean {
+  return meeting !== undefined && isRunning(meeting) && meeting.delegationsMayAct === true && meeting.attendees.includes(country)
+}
 
 /** The chair presents `blockId` (whose existence the caller checks). */
 export function moveFocus(meeting: Meeting, blockId: string, at: string): MeetingResult {

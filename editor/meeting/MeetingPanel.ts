@@ -162,7 +162,7 @@ export class MeetingPanel {
   }
 
   // Runs a call of the API from a button, showing its refusal in words.
-  private act(button: HTMLButtonElement | null, call: () => Promise<unknown>): void {
+  private act(button: HTMLButtonElement | HTMLInputElement | null, call: () => Promise<unknown>): void {
     this.usedControl = button && !this.interventionForm.contains(button) && !this.startForm.contains(button) ? (button.classList[0] ?? '') : ''
     if (button) button.disabled = true
     this.error.textContent = ''
@@ -224,7 +224,7 @@ export class MeetingPanel {
     this.floorBox.replaceChildren(...present(this.floor(meeting)))
     if (this.chair) {
       this.interventionPart(meeting)
-      this.endBox.replaceChildren(this.endButton(meeting))
+      this.endBox.replaceChildren(this.allowDelegations(meeting), this.endButton(meeting))
     }
     this.restore(place)
   }
@@ -354,6 +354,23 @@ export class MeetingPanel {
       })
     })
     return form
+  }
+
+  // The chair lets the delegations present hold, lift and support in the room, outside a comment period; the server keeps the rule.
+  private allowDelegations(meeting: Meeting): HTMLElement {
+    const { t } = this.options
+    const box = h('input', { type: 'checkbox', class: 'allow-delegations' })
+    box.checked = meeting.delegationsMayAct === true
+    box.addEventListener('change', () =>
+      this.act(box, () =>
+        // A refusal leaves the box as the meeting stands.
+        this.api.allowDelegations(meeting.id, box.checked).catch((err: unknown) => {
+          box.checked = !box.checked
+          throw err
+        })
+      )
+    )
+    return h('p', {}, h('label', {}, box, ' ', t('meetingAllowDelegations')))
   }
 
   private endButton(meeting: Meeting): HTMLElement {

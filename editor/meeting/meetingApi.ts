@@ -20,6 +20,7 @@ export const meetingApi = (documentId: string) => {
     /** Records an intervention; sent again with the same `requestKey` after no answer, it is not recorded twice. */
     intervene: (meetingId: string, input: { blockId: string; country: CountryCode; summary: string }, requestKey?: string) =>
       request<{ comment: CommentView }>('POST', path(meetingId, '/interventions'), input, idempotencyHeader(requestKey)).then((r) => r.comment),
+    allowDelegations: (meetingId: string, holds: boolean) => act('POST', path(meetingId, '/allow'), { holds }),
     end: (meetingId: string) => act('POST', path(meetingId, '/end')),
     minutesUrl: (meetingId: string, format: 'docx' | 'md') => path(meetingId, `/minutes?format=${format}`)
   }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type * as Y from 'yjs'
 import {
   anchorFromQuote,
+  delegationMayActIn,
   anchorInBlock,
   COMMENT_KINDS,
   authorOf,
@@ -28,7 +29,8 @@ import {
   type MarkupResult,
   type NewComment,
   type TextQuoteSelector,
-  type UnplacedMarkup
+  type UnplacedMarkup,
+  type Meeting
 } from '../../src'
 import type { Markup, MarkupPlace } from '../exchange'
 import { DamagedRecordError, RecordStore, type DamageReport, type Store } from '../../storage'
@@ -110,9 +112,11 @@ export class Comments {
     private readonly onDamaged?: DamageReport,
     /**
      * The meeting running on a document, if any: a decision taken while one
-     * runs is a decision "in the room" and records the meeting's id. Default none.
+     * runs is a decision "in the room" and records the meeting's id, and a
+     * delegation present may support proposals in it if its chair allows.
+     * Default none.
      */
-    private readonly runningMeeting: (id: DocumentId) => Promise<string | undefined> = async () => undefined
+    private readonly runningMeeting: (id: DocumentId) => Promise<Meeting | undefined> = async () => undefined
   ) {
     this.quota = new CommentQuota(quota, () => now().getTime())
   }
@@ -474,9 +478,10 @@ export class Comments {
     return this.update(id, commentId, async (comment) => {
       const refusal = supportRefusal(account, comment)
       if (refusal) return refuse(refusal.status, refusal.message)
-      const period = await this.periods.refusal(id)
-      if (period) return refuse(409, period.message, period.code, period.values)
       const country = account.country as CountryCode
+      // Outside a period, only in a running meeting whose chair allows it.
+      const period = await this.periods.refusal(id)
+      if (period && !delegationMayActIn(await this.runningMeeting(id), country)) return refuse(409, period.message, period.code, period.values)
       const supporters = comment.supporters ?? []
       if (supporters.includes(country) === on) return ok(comment)
       return ok({ ...comment, supporters: withSupport(supporters, country, on) })
@@ -499,7 +504,7 @@ export class Comments {
       if (comment.suggestion.decision) return refuse(409, `this proposal was already ${comment.suggestion.decision.outcome}`)
       if (comment.status === 'withdrawn') return refuse(409, 'this proposal was withdrawn by its country')
       const at = this.now().toISOString()
-      const meeting = await this.runningMeeting(id)
+      const meeting = (await this.runningMeeting(id))?.id
       let replaced: string | undefined
       let anchor = comment.anchor
       if (outcome === 'accepted') {

@@ -23,6 +23,8 @@ const newMeetingBody = z
   .strict()
 const focusBody = z.object({ blockId }).strict()
 const interventionBody = z.object({ blockId, country: countryCode, summary: text(MAX_INTERVENTION_LENGTH) }).strict()
+// The chair lets the delegations present hold, lift and support in the room, or stops letting them.
+const allowBody = z.object({ holds: z.boolean() }).strict()
 const minutesQuery = z.object({ format: z.enum(MINUTES_FORMATS) })
 
 const countryParam = (value: unknown) => {
@@ -42,6 +44,8 @@ const countryParam = (value: unknown) => {
  * - `POST /meetings/:mid/floor/next` → `{ meeting }`, the chair gives the floor to the first waiting (or closes it)
  * - `POST /meetings/:mid/floor/:country` → `{ meeting }`, the chair gives the floor; `DELETE` takes it back or drops the request
  * - `POST /meetings/:mid/interventions` `{ blockId, country, summary }` (`Idempotency-Key`) → 201 `{ comment }` of kind `intervention` (Presidency, Secretariat)
+ * - `POST /meetings/:mid/allow` `{ holds: boolean }` → `{ meeting }`: whether the delegations present may hold and
+ *   lift brackets and support options and proposals while it runs, outside a comment period (the chair)
  * - `POST /meetings/:mid/end` → `{ meeting }` (the chair)
  * - `GET /meetings/:mid/minutes?format=docx|md` → the minutes as a download
  *
@@ -94,6 +98,11 @@ export function meetingRoutes({ document, workspace }: { document: Router; works
   document.post('/meetings/:mid/interventions', async (req, res) => {
     const input = bodyOf(req, interventionBody)
     res.status(201).json({ comment: valueOf(await meetings.intervene(signedInOf(res).account, documentOf(res).id, mid(req.params), input, requestKeyOf(req))) })
+  })
+
+  document.post('/meetings/:mid/allow', async (req, res) => {
+    const { holds } = bodyOf(req, allowBody)
+    res.json({ meeting: valueOf(await meetings.allowDelegations(signedInOf(res).account, documentOf(res).id, mid(req.params), holds)) })
   })
 
   document.post('/meetings/:mid/end', async (req, res) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import {
+  allowDelegations,
   askFloor,
   authorOf,
   authorTitle,
@@ -29,6 +30,8 @@ import { actorOf, type AuditLog, type AuditRecord } from '../audit'
 import type { Collaboration } from '../collab'
 import type { Comments } from '../comments/Comments'
 import { chargeAct, type CommentQuota } from '../comments/CommentQuota'
+import type { BlockStatuses } from '../negotiation/BlockStatuses'
+import type { Brackets } from '../negotiation/Brackets'
 import type { DocumentEvents } from '../DocumentEvents'
 import { ok, refuse, type Outcome } from '../Outcome'
 import { DOCX_MIME_TYPE, fileNameOf, MARKDOWN_MIME_TYPE, type ExportedFile } from '../exchange'
@@ -55,7 +58,8 @@ const meetingRecord = z.object({
   focus: z.object({ blockId: z.string(), at: z.string() }).nullable(),
   speaking: turn.nullable(),
   queue: z.array(turn),
-  turns: z.array(z.object({ country, from: z.string(), to: z.string().nullable() }))
+  turns: z.array(z.object({ country, from: z.string(), to: z.string().nullable() })),
+  delegationsMayAct: z.boolean().optional()
 })
 
 const meetingFromJSON = (json: unknown) => meetingRecord.parse(json) as unknown as Meeting
@@ -81,6 +85,9 @@ export interface MeetingSources {
   readonly comments: Pick<Comments, 'recordIntervention' | 'list'>
   readonly events: DocumentEvents
   readonly audit: Pick<AuditLog, 'record'>
+  /** The acts on brackets and paragraph statuses taken in a meeting, for its minutes. */
+  readonly brackets: Pick<Brackets, 'stored'>
+  readonly blockStatuses: Pick<BlockStatuses, 'stored'>
   /** The workspace's time zone, in which the minutes give times. */
   readonly settings: Pick<Settings, 'load'>
   /** The worker pool the minutes' Word file is made in. */
@@ -133,9 +140,9 @@ export class Meetings {
     }
   }
 
-  /** The id of the meeting running on the document, if one is: acts of the chair then are taken "in the room". */
-  async runningId(id: DocumentId): Promise<MeetingId | undefined> {
-    return (await this.records(id).list()).find(isRunning)?.id
+  /** The meeting running on the document, if one is: acts of the chair then are taken "in the room". */
+  async running(id: DocumentId): Promise<Meeting | undefined> {
+    return (await this.records(id).list()).find(isRunning)
   }
 
   // Whether every block named exists in the live text; the first missing one otherwise.
@@ -289,15 +296,17 @@ export class Meetings {
     const found = await this.get(document.id, meetingId)
     if ('failed' in found) return found
     const meeting = found.ok
-    const [comments, { timeZone }, paragraphs] = await Promise.all([
+    const [comments, brackets, statuses, { timeZone }, paragraphs] = await Promise.all([
       this.sources.comments.list(document.id),
+      this.sources.brackets.stored(document.id),
+      this.sources.blockStatuses.stored(document.id),
       this.sources.settings.load(),
       this.sources.collaboration.withDocument(
         document.id,
         (doc) => new Map<string, MinutesParagraph>(textBlocks(doc).map((b, i) => [b.id as string, { label: `§ ${i + 1}`, section: b.section, text: b.text }]))
       )
     ])
-    const minutes = meetingMinutes({ documentTitle: document.title, meeting, comments, timeZone }, paragraphs)
+    const minutes = meetingMinutes({ documentTitle: document.title, meeting, comments, timeZone, brackets, statuses }, paragraphs)
     const doc = minutesDocument(minutes)
     // Both formats in the pool, as every export: off the event loop, and within the account's rate of jobs.
     const made =
@@ -311,6 +320,18 @@ export class Meetings {
     const bytes = made.ok
     await this.sources.audit.record(this.entry(account, 'export.minutes', meeting, { format, title: meeting.title }))
     return ok({ fileName: fileNameOf(`${document.title} - acta ${meeting.title}`, format), mimeType: format === 'md' ? MARKDOWN_MIME_TYPE : DOCX_MIME_TYPE, bytes })
+  }
+
+  /**
+   * The chair lets the delegations present hold and lift brackets and
+   * support options and proposals while the meeting runs, even outside a
+   * comment period (`allowed`), or stops letting them. 409 once it has ended.
+   */
+  allowDelegations(account: Account, id: DocumentId, meetingId: string, allowed: boolean): Promise<Outcome<Meeting>> {
+    if (!mayChair(account.role)) return Promise.resolve(refuse(403, CHAIR_ONLY))
+    return this.change(id, meetingId, (meeting) => ok(allowDelegations(meeting, allowed)), (meeting) =>
+      this.entry(account, 'meeting.delegations', meeting, { allowed })
+    )
   }
 
   /** The chair ends the meeting; from then on it refuses every act, and its minutes can be read. */

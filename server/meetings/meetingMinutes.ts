@@ -1,4 +1,5 @@
-import { countryOf, kindOf, partyName, ROLE_TITLES, type CommentView, type Meeting } from '../../src'
+import { countryOf, kindOf, partyName, ROLE_TITLES, type Author, type BlockStatusRecord, type Bracket, type CommentView, type Meeting } from '../../src'
+import { standingWords } from '../negotiation/standingWords'
 
 /** A paragraph of the text as the minutes name it: "§ 12", its section, its words. */
 export interface MinutesParagraph {
@@ -35,6 +36,12 @@ export interface MeetingMinutes {
     readonly by: string
     readonly at: string
   }>
+  /**
+   * The other acts of the chair taken in the meeting, in the order they were
+   * taken: brackets placed and removed, options added and chosen, paragraph
+   * statuses set (the status a paragraph has now, if it was last set in this meeting).
+   */
+  readonly acts: ReadonlyArray<{ readonly paragraph: string; readonly act: string; readonly by: string; readonly at: string }>
   /** The wording agreed in the meeting: each accepted proposal, on its paragraph. */
   readonly agreed: ReadonlyArray<{ readonly paragraph: string; readonly text: string }>
 }
@@ -49,7 +56,16 @@ const excerpt = (text: string) => (text.length > EXCERPT ? `${text.slice(0, EXCE
  * (`paragraphs`, by block id, in reading order), with times in `timeZone`.
  */
 export function meetingMinutes(
-  input: { readonly documentTitle: string; readonly meeting: Meeting; readonly comments: readonly CommentView[]; readonly timeZone: string },
+  input: {
+    readonly documentTitle: string
+    readonly meeting: Meeting
+    readonly comments: readonly CommentView[]
+    readonly timeZone: string
+    /** The document's brackets as stored, removed ones too. Default none. */
+    readonly brackets?: readonly Bracket[]
+    /** The document's paragraph statuses as stored. Default none. */
+    readonly statuses?: readonly BlockStatusRecord[]
+  },
   paragraphs: ReadonlyMap<string, MinutesParagraph>
 ): MeetingMinutes {
   const { meeting, comments, timeZone } = input
@@ -76,6 +92,26 @@ export function meetingMinutes(
     grouped.set(key, group)
   }
   const decided = comments.filter((c) => c.suggestion?.decision?.meeting === meeting.id).sort(byPlace)
+
+  const labelOf = (blockId: string) => paragraphs.get(blockId)?.label ?? '(párrafo suprimido)'
+  const actor = (by: Author) => `${by.name} (${partyName(by, 'es')})`
+  const acts: Array<{ paragraph: string; act: string; by: Author; at: string }> = []
+  for (const b of input.brackets ?? []) {
+    const paragraph = labelOf(b.anchor.blockId)
+    // The passage as it was bracketed: a chosen option has since replaced it.
+    const bracketed = b.chosen?.replaced ?? b.anchor.quote
+    if (b.meeting === meeting.id) acts.push({ paragraph, act: `corchetes colocados en «${bracketed}» (${b.reason})`, by: b.placedBy, at: b.placedAt })
+    for (const o of [...b.options, ...b.discarded])
+      if (o.meeting === meeting.id) acts.push({ paragraph, act: `opción añadida a los corchetes en «${bracketed}»: «${o.text}»`, by: o.addedBy, at: o.addedAt })
+    if (b.chosen?.meeting === meeting.id) {
+      const chosen = b.options.find((o) => o.id === b.chosen?.optionId)
+      acts.push({ paragraph, act: `opción elegida en lugar de «${b.chosen.replaced}»: «${chosen?.text ?? ''}»`, by: b.chosen.by, at: b.chosen.at })
+    }
+    if (b.removed?.meeting === meeting.id) acts.push({ paragraph, act: `corchetes retirados de «${b.anchor.quote}»`, by: b.removed.by, at: b.removed.at })
+  }
+  for (const s of input.statuses ?? [])
+    if (s.meeting === meeting.id) acts.push({ paragraph: labelOf(s.blockId), act: `estado: ${standingWords(s)}`, by: s.by, at: s.at })
+  acts.sort((a, b) => a.at.localeCompare(b.at))
 
   return {
     document: input.documentTitle,
@@ -104,6 +140,7 @@ export function meetingMinutes(
         at: decision ? hour(decision.at) : ''
       }
     }),
+    acts: acts.map((a) => ({ paragraph: a.paragraph, act: a.act, by: actor(a.by), at: hour(a.at) })),
     agreed: decided
       .filter((c) => c.suggestion?.decision?.outcome === 'accepted')
       .map((c) => ({ paragraph: paragraphOf(c).label, text: c.suggestion?.text ?? '' }))

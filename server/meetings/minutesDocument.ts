@@ -56,12 +56,13 @@ export function minutesDocument(minutes: MeetingMinutes): ProseMirrorNode {
         ])
       : [none('No se registraron intervenciones.')]),
     heading(2, 'Decisiones tomadas en la reunión'),
-    minutes.decisions.length
-      ? bullets(
-          minutes.decisions.map((d) => [
+    minutes.decisions.length + minutes.acts.length
+      ? bullets([
+          ...minutes.decisions.map((d) => [
             paragraph([`${d.paragraph}: `, true], [`propuesta de ${d.country} ${d.outcome} por ${d.by} a las ${d.at}: «${d.proposal}»`])
-          ])
-        )
+          ]),
+          ...minutes.acts.map((a) => [paragraph([`${a.paragraph}: `, true], [`${a.act}, por ${a.by} a las ${a.at}`])])
+        ])
       : none('No se tomaron decisiones durante la reunión.'),
     heading(2, 'Textos acordados'),
     minutes.agreed.length

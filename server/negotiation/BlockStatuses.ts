@@ -14,6 +14,7 @@ import {
   type BlockView,
   type CommentView,
   type DocumentId,
+  type Meeting,
   type NewBlockStatus
 } from '../../src'
 import { DamagedRecordError, RecordStore, SerialQueue, type DamageReport, type Store } from '../../storage'
@@ -29,7 +30,8 @@ const statusRecord = z.object({
   status: z.string().refine(isBlockStatus),
   pending: z.array(z.string().refine(isCountryCode)),
   by: author,
-  at: z.string()
+  at: z.string(),
+  meeting: z.string().optional()
 })
 
 /**
@@ -49,7 +51,9 @@ export function acceptedPlaces(comments: readonly CommentView[]): Array<{ countr
  * referendum with the capitals still to confirm, agreed), stored per block
  * id, and its provenance, read from the decisions on proposals. Every change
  * is stamped with the session's account, recorded in the audit trail in the
- * same write and told to the document's viewers (event `block`).
+ * same write and told to the document's viewers (event `block`); one set
+ * while a meeting runs records the meeting, on the record and in the audit
+ * entry (`target.meeting`).
  */
 export class BlockStatuses {
   // One change at a time per document: each reads the record it replaces.
@@ -63,7 +67,9 @@ export class BlockStatuses {
     private readonly audit: AuditLog,
     private readonly now: () => Date,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
-    private readonly onDamaged?: DamageReport
+    private readonly onDamaged?: DamageReport,
+    /** The meeting running on a document, if any (see the class). Default none. */
+    private readonly runningMeeting: (id: DocumentId) => Promise<Meeting | undefined> = async () => undefined
   ) {}
 
   private records(id: DocumentId) {
@@ -113,12 +119,13 @@ export class BlockStatuses {
       })
       const provenance = provenanceOf(acceptedPlaces(await this.comments.list(id))).get(blockId)
       if (sameStanding(before ?? OPEN_STANDING, standing.ok)) return ok(viewOf(blockId, before, provenance))
-      const record: BlockStatusRecord = { blockId, ...standing.ok, by: authorOf(account), at: this.now().toISOString() }
+      const meeting = (await this.runningMeeting(id))?.id
+      const record: BlockStatusRecord = { blockId, ...standing.ok, by: authorOf(account), at: this.now().toISOString(), ...(meeting === undefined ? {} : { meeting }) }
       await this.audit.record(
         {
           action: 'block.status',
           actor: actorOf(account),
-          target: { document: id },
+          target: { document: id, ...(meeting === undefined ? {} : { meeting }) },
           details: {
             block: blockId,
             status: record.status,

@@ -8,6 +8,7 @@ import {
   bracketCountryOf,
   chooseOption,
   crosses,
+  delegationMayActIn,
   holdBracket,
   liftBracket,
   MAX_BRACKETS_PER_DOCUMENT,
@@ -25,6 +26,8 @@ import {
   type BracketView,
   type CountryCode,
   type DocumentId,
+  type Meeting,
+  type MeetingId,
   type NewBracket,
   type OptionId
 } from '../../src'
@@ -38,7 +41,7 @@ import { ok, refuse, type Outcome } from '../Outcome'
 import { findRetry, requestStampRecord, stampOf } from '../requestStamp'
 
 const author = z.object({ username: z.string(), name: z.string(), role: z.string(), country: z.string().nullable() })
-const option = z.object({ id: z.string(), text: z.string(), supporters: z.array(z.string()), addedBy: author, addedAt: z.string() })
+const option = z.object({ id: z.string(), text: z.string(), supporters: z.array(z.string()), addedBy: author, addedAt: z.string(), meeting: z.string().optional() })
 const bracketRecord = z.object({
   id: z.string(),
   documentId: z.string(),
@@ -47,10 +50,11 @@ const bracketRecord = z.object({
   holders: z.array(z.string()),
   placedBy: author,
   placedAt: z.string(),
+  meeting: z.string().optional(),
   options: z.array(option),
   discarded: z.array(option),
-  chosen: z.object({ optionId: z.string(), by: author, at: z.string(), replaced: z.string() }).nullable(),
-  removed: z.object({ by: author, at: z.string() }).nullable(),
+  chosen: z.object({ optionId: z.string(), by: author, at: z.string(), replaced: z.string(), meeting: z.string().optional() }).nullable(),
+  removed: z.object({ by: author, at: z.string(), meeting: z.string().optional() }).nullable(),
   request: requestStampRecord
 })
 
@@ -71,9 +75,12 @@ const inline = (text: string) => text.trim().replace(/\s*\n\s*/g, ' ')
  * The brackets of documents: passages not yet agreed, the countries holding
  * them and their competing options. The Presidency and the Secretariat place,
  * remove and settle them; a delegation holds, lifts and supports only for its
- * own country, and only while a comment period is open. Every change is
- * stamped from the session, in the audit trail in the same write as the
- * record, and told to the document's viewers. One change at a time per document.
+ * own country, and only while a comment period is open or in a running
+ * meeting whose chair allows it. An act of the Presidency or the Secretariat
+ * taken while a meeting runs records the meeting, on the bracket and in its
+ * audit entry (`target.meeting`). Every change is stamped from the session,
+ * in the audit trail in the same write as the record, and told to the
+ * document's viewers. One change at a time per document.
  */
 export class Brackets {
   constructor(
@@ -86,18 +93,20 @@ export class Brackets {
     /** Each delegation account's budget of acts (holds, lifts, supports), shared with the meetings' requests for the floor. */
     private readonly quota: CommentQuota,
     /** Hears of each record of this kind that cannot be read or validated: it is left out, and the rest works. */
-    private readonly onDamaged?: DamageReport
+    private readonly onDamaged?: DamageReport,
+    /** The meeting running on a document, if any (see the class). Default none. */
+    private readonly runningMeeting: (id: DocumentId) => Promise<Meeting | undefined> = async () => undefined
   ) {}
 
   private records(id: DocumentId) {
     return new RecordStore<Bracket>(this.store.records, { kind: 'bracket', scope: id }, bracketFromJSON, this.onDamaged)
   }
 
-  private act(account: Account, action: AuditAction, bracket: Bracket, details?: AuditDetails, optionId?: string): AuditRecord {
+  private act(account: Account, action: AuditAction, bracket: Bracket, details?: AuditDetails, optionId?: string, meeting?: MeetingId): AuditRecord {
     return {
       action,
       actor: actorOf(account),
-      target: { document: bracket.documentId, bracket: bracket.id, ...(optionId ? { option: optionId } : {}) },
+      target: { document: bracket.documentId, bracket: bracket.id, ...(optionId ? { option: optionId } : {}), ...(meeting ? { meeting } : {}) },
       ...(details ? { details } : {})
     }
   }
@@ -150,6 +159,7 @@ export class Brackets {
       })
       if ('failed' in placed) return placed
       const by = authorOf(account)
+      const meeting = (await this.runningMeeting(id))?.id
       const bracket: Bracket = {
         id: randomUUID() as BracketId,
         documentId: id,
@@ -158,13 +168,14 @@ export class Brackets {
         holders: [...new Set(input.holders ?? [])],
         placedBy: by,
         placedAt: this.now().toISOString(),
+        ...(meeting === undefined ? {} : { meeting }),
         options: [],
         discarded: [],
         chosen: null,
         removed: null,
         ...(request ? { request } : {})
       }
-      return ok(await this.write(bracket, this.act(account, 'bracket.placed', bracket, { holders: bracket.holders.join(' ') })))
+      return ok(await this.write(bracket, this.act(account, 'bracket.placed', bracket, { holders: bracket.holders.join(' ') }, undefined, meeting)))
     })
   }
 
@@ -202,8 +213,8 @@ export class Brackets {
       if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat remove brackets')
       if (bracket.holders.length > 0 && !bracket.removed)
         return refuse(409, `the bracket is still held by ${bracket.holders.join(', ')}`, 'bracket_held', { holders: bracket.holders.join(', ') })
-      return conflict(removeBracket(bracket, authorOf(account), this.now().toISOString()))
-    }, (b) => this.act(account, 'bracket.removed', b))
+      return conflict(removeBracket(bracket, authorOf(account), this.now().toISOString(), (await this.runningMeeting(id))?.id))
+    }, (b) => this.act(account, 'bracket.removed', b, undefined, undefined, b.removed?.meeting))
   }
 
   /** Adds a competing wording to the bracket. */
@@ -211,8 +222,10 @@ export class Brackets {
     const optionId = randomUUID() as OptionId
     return this.update(id, bracketId, async (bracket) => {
       if (!mayPlaceBrackets(account.role)) return refuse(403, 'only the Presidency or the Secretariat add options to a bracket')
-      return conflict(addOption(bracket, { id: optionId, text: inline(text), supporters: [], addedBy: authorOf(account), addedAt: this.now().toISOString() }))
-    }, (b) => this.act(account, 'bracket.option.added', b, { options: b.options.length }, optionId))
+      const meeting = (await this.runningMeeting(id))?.id
+      const added = { id: optionId, text: inline(text), supporters: [], addedBy: authorOf(account), addedAt: this.now().toISOString() }
+      return conflict(addOption(bracket, meeting === undefined ? added : { ...added, meeting }))
+    }, (b) => this.act(account, 'bracket.option.added', b, { options: b.options.length }, optionId, b.options.find((o) => o.id === optionId)?.meeting))
   }
 
   /**
@@ -229,11 +242,13 @@ export class Brackets {
       const origin: UpdateOrigin = { kind: 'edit', account, reason: `bracket ${bracket.id}: option ${option.id} chosen` }
       const applied = await replaceWording(this.collaboration, id, bracket.anchor, option.text, origin)
       if ('failed' in applied) return applied
-      return conflict(chooseOption(bracket, optionId, { by: authorOf(account), at: this.now().toISOString(), replaced: applied.ok.replaced }, applied.ok.anchor))
-    }, (b) => this.act(account, 'bracket.option.chosen', b, { options: b.discarded.length + 1 }, optionId))
+      const meeting = (await this.runningMeeting(id))?.id
+      const choice = { by: authorOf(account), at: this.now().toISOString(), replaced: applied.ok.replaced, ...(meeting === undefined ? {} : { meeting }) }
+      return conflict(chooseOption(bracket, optionId, choice, applied.ok.anchor))
+    }, (b) => this.act(account, 'bracket.option.chosen', b, { options: b.discarded.length + 1 }, optionId, b.chosen?.meeting))
   }
 
-  // A delegation's act for its own country, within an open comment period.
+  // A delegation's act for its own country: within an open comment period, or in a running meeting whose chair allows it.
   private asDelegation(
     account: Account,
     id: DocumentId,
@@ -242,15 +257,21 @@ export class Brackets {
     act: (after: Bracket, country: CountryCode) => AuditRecord
   ): Promise<Outcome<BracketView>> {
     const country = bracketCountryOf(account)
+    let meeting: Meeting | undefined
     return this.update(id, bracketId, async (bracket) => {
       if (!country) return refuse(403, 'only a delegation holds, lifts or supports, and only for its own country')
+      meeting = await this.runningMeeting(id)
       const refusal = await this.periods.refusal(id)
-      if (refusal) return refuse(409, refusal.message, refusal.code, refusal.values)
+      if (refusal && !delegationMayActIn(meeting, country)) return refuse(409, refusal.message, refusal.code, refusal.values)
       const changed = conflict(change(bracket, country))
       if ('failed' in changed || changed.ok === bracket) return changed
       const charged = chargeAct(this.quota, account)
       return 'failed' in charged ? charged : changed
-    }, (after) => act(after, country as CountryCode))
+    }, (after) => {
+      // Said in the room, if a meeting runs: the audit entry names it.
+      const entry = act(after, country as CountryCode)
+      return meeting ? { ...entry, target: { ...entry.target, meeting: meeting.id } } : entry
+    })
   }
 
   // Reads a bracket, lets `change` decide, stores with its audit entry and announces the result.

@@ -119,6 +119,11 @@ describe('Meeting mode', () => {
     }
     // Presence, per delegation.
     await expect.poll(() => chair.page.locator('.presence-by-country').innerText(), POLL).toMatch(/Guatemala: 1[\s\S]*Costa Rica: 1|Costa Rica: 1[\s\S]*Guatemala: 1/)
+    // The chair lets the delegations present hold and support in the room, by keyboard; the server records it.
+    await chair.page.focus('.allow-delegations')
+    await chair.page.keyboard.press('Space')
+    await expect.poll(async () => (await (await chair.page.request.get(`${server.server.url}/api/audit?action=meeting.delegations`)).json()).entries[0]?.details?.allowed, POLL).toBe(true)
+    await expect.poll(() => chair.page.locator('.allow-delegations').isChecked(), POLL).toBe(true)
     await expectNoSeriousViolations(chair.page, 'the chair, during the meeting', '.meeting-panel')
     await expectNoSeriousViolations(gt.page, 'a delegate holding the floor', '.meeting-panel')
 

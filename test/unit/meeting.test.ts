@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { askFloor, endMeeting, giveFloor, moveFocus, nextSpeaker, withdrawFloor, type Author, type CountryCode, type DocumentId, type Meeting, type MeetingId, type MeetingResult } from '../../src'
+import { allowDelegations, askFloor, delegationMayActIn, endMeeting, giveFloor, moveFocus, nextSpeaker, withdrawFloor, type Author, type CountryCode, type DocumentId, type Meeting, type MeetingId, type MeetingResult } from '../../src'
 
 const chair: Author = { username: 'se' as Author['username'], name: 'Secretaría Ejecutiva', role: 'secretariat', country: null }
 
@@ -64,5 +64,26 @@ describe('The floor of a meeting', () => {
       () => endMeeting(ended, chair, 't3')
     ])
       expect(act()).toEqual({ failed: 'the meeting "Tercera reunión" ended at t2' })
+  })
+})
+
+describe('Delegations acting in the room', () => {
+  test.each<[string, CountryCode, boolean, Meeting | undefined]>([
+    ['no meeting runs', 'GT', false, undefined],
+    ['the chair has not allowed it', 'GT', false, meeting],
+    ['the chair allowed it and the country is present', 'GT', true, { ...meeting, delegationsMayAct: true }],
+    ['the country is not present', 'MX', false, { ...meeting, delegationsMayAct: true }],
+    ['the meeting has ended', 'GT', false, { ...meeting, delegationsMayAct: true, endedAt: 't9', endedBy: chair }]
+  ])('When %s, the delegation of %s may act outside a period: %s.', (_case, country, expected, m) => {
+    expect(delegationMayActIn(m, country)).toBe(expected)
+  })
+
+  test('The chair allows and withdraws; the same answer again changes nothing; an ended meeting refuses.', () => {
+    const allowed = ok(allowDelegations(meeting, true))
+    expect(allowed.delegationsMayAct).toBe(true)
+    expect(ok(allowDelegations(allowed, true))).toBe(allowed)
+    expect(ok(allowDelegations(meeting, false))).toBe(meeting)
+    expect(ok(allowDelegations(allowed, false)).delegationsMayAct).toBe(false)
+    expect(allowDelegations(ok(endMeeting(meeting, chair, 't9')), true)).toHaveProperty('failed')
   })
 })
