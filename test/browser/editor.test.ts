@@ -131,8 +131,17 @@ describe('the collaborative editor in Chromium', () => {
     expect(await page.locator('.document-text > p').nth(5).innerText()).toBe('dida.')
 
     const reader = await openAs(server, 'revisor')
+    // The mark lasts a moment (2.5 s): note every paragraph that bears it, so
+    // that a slow machine's polling cannot miss it.
+    // (The link changes only the hash: the page stays, and so does the observer.)
+    await reader.page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { cited: string[] }).cited = [])
+      new MutationObserver(() => {
+        for (const cited of document.querySelectorAll('.document-text .cited')) seen.push(cited.getAttribute('data-block-id') ?? '')
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] })
+    })
     await reader.page.goto(`${server.server.url}/#/doc/${DOC}/${id}`)
-    await reader.page.waitForSelector(`.document-text [data-block-id="${id}"].cited`)
+    await expect.poll(() => reader.page.evaluate(() => (window as unknown as { cited: string[] }).cited), { timeout: 15_000 }).toContain(id)
   })
 
   it('keeps the word count current while someone else types without a pause', async () => {

@@ -131,7 +131,7 @@ describe('Meeting mode', () => {
     chair.page.once('dialog', (dialog) => void dialog.accept())
     await chair.page.click('.end-meeting')
     for (const { page } of [chair, ...followers]) await expect.poll(() => page.locator('.meeting-minutes').count(), POLL).toBe(1)
-    expect(await focused(gt.page)).toBeNull()
+    await expect.poll(() => focused(gt.page), POLL).toBeNull()
     const docxHref = (await gt.page.locator('.meeting-minutes a').first().getAttribute('href')) as string
     const docx = await gt.page.request.get(`${server.server.url}${docxHref}`)
     expect(docx.status()).toBe(200)
