@@ -1,4 +1,7 @@
-import { countryOf, isCountryCode } from '../src'
+import { countryOf, formatInstantIn, isCountryCode } from '../src'
+
+// Written once in src/, where the server's exports (the silence record) say times as the pages do.
+export { formatInstantIn }
 
 /** The interface languages: Spanish first, English available. */
 export type Language = 'es' | 'en'
@@ -1132,36 +1135,6 @@ export function showTimesIn(timeZone: string): void {
 
 /** The time zone in which times are shown now (see {@link showTimesIn}). */
 export const shownTimeZone = (): string => workspaceTimeZone
-
-/**
- * An instant (ISO text or a `Date`) in `timeZone`, as the language writes
- * it, with a 24-hour clock and the zone's name as in effect then:
- * "22 de noviembre de 2021, 23:59 (hora estándar central)",
- * "November 22, 2021, 23:59 (Central Standard Time)". Data stays ISO.
- */
-export function formatInstantIn(instant: string | Date, language: Language, timeZone: string): string {
-  const at = new Date(instant)
-  const { date, time, zone } = instantFormats(language, timeZone)
-  const zoneName = zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
-  return `${date.format(at)}, ${time.format(at)} (${zoneName})`
-}
-
-// Building an Intl.DateTimeFormat costs far more than using one, and a page
-// formats a time per card or row: one set per language and zone.
-const formats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }>()
-function instantFormats(language: Language, timeZone: string) {
-  const key = `${language} ${timeZone}`
-  let found = formats.get(key)
-  if (!found) {
-    found = {
-      date: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }),
-      time: new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
-      zone: new Intl.DateTimeFormat(language, { timeZoneName: 'long', timeZone })
-    }
-    formats.set(key, found)
-  }
-  return found
-}
 
 /** An instant in the workspace's time zone: {@link formatInstantIn} with the zone of {@link showTimesIn}. */
 export const formatInstant = (instant: string | Date, language: Language): string => formatInstantIn(instant, language, workspaceTimeZone)
