@@ -1,4 +1,7 @@
-import { countryOf, isCountryCode } from '../src'
+import { countryOf, formatInstantIn, isCountryCode } from '../src'
+
+// Written once in src/, where the server's exports (the silence record) say times as the pages do.
+export { formatInstantIn }
 
 /** The interface languages: Spanish first, English available. */
 export type Language = 'es' | 'en'
@@ -184,6 +187,9 @@ const es = {
   meeting: 'Reunión',
   meetingNone: 'No hay ninguna reunión en curso.',
   meetingStart: 'Iniciar una reunión',
+  meetingShowControls: 'Mostrar los controles',
+  meetingHideControls: 'Ocultar los controles',
+  meetingInterventionCountryPick: '— Elija el país —',
   meetingTitle: 'Título de la reunión',
   meetingAgenda: 'Orden del día (un punto por línea)',
   meetingAgendaHint: 'Separe con «|» la duración en minutos, quién coordina y el párrafo que se presenta, por ejemplo: «Presentación de la Estrategia | 50 | PPT / Países Miembros | § 3».',
@@ -525,7 +531,7 @@ const es = {
   silenceProcedure: 'Procedimiento de silencio',
   silencePending: 'En procedimiento de silencio hasta el {deadline}.',
   silenceAdopted: 'Adoptada por procedimiento de silencio: ninguna delegación rompió el silencio antes del {deadline}.',
-  silenceNotAdopted: 'No adoptada: {n} delegación(es) rompieron el silencio antes del {deadline}.',
+  silenceNotAdopted: 'No adoptada por procedimiento de silencio: {n} delegación(es) rompieron el silencio antes del {deadline}.',
   silenceSettledAt: 'Resultado registrado el {date}.',
   silenceObjections: 'Objeciones',
   silenceNoObjections: 'Ninguna delegación ha roto el silencio.',
@@ -727,6 +733,9 @@ const en: Messages = {
   meeting: 'Meeting',
   meetingNone: 'No meeting is running.',
   meetingStart: 'Start a meeting',
+  meetingShowControls: 'Show the controls',
+  meetingHideControls: 'Hide the controls',
+  meetingInterventionCountryPick: '— Choose the country —',
   meetingTitle: 'Meeting title',
   meetingAgenda: 'Agenda (one item per line)',
   meetingAgendaHint: 'Separate with “|” the minutes, who leads and the paragraph presented, e.g. “Presentation of the Strategy | 50 | PPT / Member Countries | § 3”.',
@@ -1066,7 +1075,7 @@ const en: Messages = {
   silenceProcedure: 'Silence procedure',
   silencePending: 'Under silence procedure until {deadline}.',
   silenceAdopted: 'Adopted by silence procedure: no delegation broke the silence before {deadline}.',
-  silenceNotAdopted: 'Not adopted: {n} delegation(s) broke the silence before {deadline}.',
+  silenceNotAdopted: 'Not adopted by silence procedure: {n} delegation(s) broke the silence before {deadline}.',
   silenceSettledAt: 'Outcome recorded on {date}.',
   silenceObjections: 'Objections',
   silenceNoObjections: 'No delegation has broken the silence.',
@@ -1126,36 +1135,6 @@ export function showTimesIn(timeZone: string): void {
 
 /** The time zone in which times are shown now (see {@link showTimesIn}). */
 export const shownTimeZone = (): string => workspaceTimeZone
-
-/**
- * An instant (ISO text or a `Date`) in `timeZone`, as the language writes
- * it, with a 24-hour clock and the zone's name as in effect then:
- * "22 de noviembre de 2021, 23:59 (hora estándar central)",
- * "November 22, 2021, 23:59 (Central Standard Time)". Data stays ISO.
- */
-export function formatInstantIn(instant: string | Date, language: Language, timeZone: string): string {
-  const at = new Date(instant)
-  const { date, time, zone } = instantFormats(language, timeZone)
-  const zoneName = zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
-  return `${date.format(at)}, ${time.format(at)} (${zoneName})`
-}
-
-// Building an Intl.DateTimeFormat costs far more than using one, and a page
-// formats a time per card or row: one set per language and zone.
-const formats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }>()
-function instantFormats(language: Language, timeZone: string) {
-  const key = `${language} ${timeZone}`
-  let found = formats.get(key)
-  if (!found) {
-    found = {
-      date: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }),
-      time: new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
-      zone: new Intl.DateTimeFormat(language, { timeZoneName: 'long', timeZone })
-    }
-    formats.set(key, found)
-  }
-  return found
-}
 
 /** An instant in the workspace's time zone: {@link formatInstantIn} with the zone of {@link showTimesIn}. */
 export const formatInstant = (instant: string | Date, language: Language): string => formatInstantIn(instant, language, workspaceTimeZone)

@@ -90,3 +90,33 @@ export function endOfDayIn(date: IsoDate, timeZone: string): Date {
   next.setUTCDate(next.getUTCDate() + 1)
   return new Date(startOfDayIn(fromUtc(next), timeZone).getTime() - 1)
 }
+
+/**
+ * An instant (ISO text or a `Date`) in `timeZone`, as the language writes
+ * it, with a 24-hour clock and the zone's name as in effect then:
+ * "22 de noviembre de 2021, 23:59 (hora estándar central)",
+ * "November 22, 2021, 23:59 (Central Standard Time)". Data stays ISO.
+ */
+export function formatInstantIn(instant: string | Date, language: 'es' | 'en', timeZone: string): string {
+  const at = new Date(instant)
+  const { date, time, zone } = instantFormats(language, timeZone)
+  const zoneName = zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  return `${date.format(at)}, ${time.format(at)} (${zoneName})`
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one, and a page
+// formats a time per card or row: one set per language and zone.
+const formats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }>()
+function instantFormats(language: 'es' | 'en', timeZone: string) {
+  const key = `${language} ${timeZone}`
+  let found = formats.get(key)
+  if (!found) {
+    found = {
+      date: new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }),
+      time: new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
+      zone: new Intl.DateTimeFormat(language, { timeZoneName: 'long', timeZone })
+    }
+    formats.set(key, found)
+  }
+  return found
+}

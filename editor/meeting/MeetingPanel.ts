@@ -63,6 +63,13 @@ export class MeetingPanel {
   private readonly agendaBox = h('div', { class: 'meeting-agenda' })
   private readonly followBox = h('div', { class: 'meeting-follow' })
   private readonly floorBox = h('div', { class: 'meeting-floor' })
+  // A delegation's own controls (the floor, following), kept in the one-line bar so that asking for the floor needs no unfolding.
+  private readonly ownBox = h('span', { class: 'meeting-own' })
+  private readonly more: HTMLButtonElement
+  private readonly details = h('div', { class: 'meeting-details', id: 'meeting-details' })
+  private readonly bar: HTMLElement
+  // Whether the full controls are unfolded; a field, so that a redraw keeps it.
+  private expanded = false
   private readonly endBox = h('div', { class: 'meeting-end' })
   private readonly presence: HTMLElement
   private readonly startForm: HTMLElement
@@ -79,22 +86,22 @@ export class MeetingPanel {
     this.presence = h('div', { class: 'meeting-presence' })
     this.error = h('p', { class: 'meeting-error', role: 'alert' })
     this.startForm = this.chair ? this.makeStartForm() : h('div')
-    this.interventionCountry = h('select', { name: 'country', id: 'intervention-country' })
+    this.interventionCountry = h('select', { name: 'country', id: 'intervention-country', required: true })
     this.interventionForm = this.makeInterventionForm()
+    this.more = this.button(t('meetingShowControls'), () => {
+      this.expanded = !this.expanded
+      this.render()
+    }, { class: 'meeting-more', 'aria-expanded': 'false', 'aria-controls': 'meeting-details' })
+    this.bar = h('div', { class: 'meeting-bar' }, h('h2', { id: 'meeting-heading', tabindex: '-1' }, t('meeting')), this.live, this.ownBox, this.more)
+    this.details.append(this.agendaBox, this.followBox, this.floorBox, this.interventionForm, this.endBox, this.presence)
     this.element = h(
       'section',
       { class: 'meeting-panel', 'aria-labelledby': 'meeting-heading' },
-      h('h2', { id: 'meeting-heading', tabindex: '-1' }, t('meeting')),
-      this.live,
+      this.bar,
       this.error,
       this.minutesBox,
       this.startForm,
-      this.agendaBox,
-      this.followBox,
-      this.floorBox,
-      this.interventionForm,
-      this.endBox,
-      this.presence
+      this.details
     )
     window.addEventListener('keydown', this.onKey)
     this.render()
@@ -196,11 +203,16 @@ export class MeetingPanel {
     this.shownFocus = focus
     this.element.dataset.following = this.following ? 'true' : ''
     this.element.dataset.state = meeting ? 'running' : 'idle'
-    for (const part of [this.agendaBox, this.followBox, this.floorBox, this.endBox]) part.hidden = !meeting
+    // With no meeting the panel is only the chair's «Iniciar una reunión» and the last minutes; with one, a line that unfolds.
+    const last = this.meetings.at(-1)
+    this.bar.hidden = !meeting
+    this.details.hidden = !meeting || !this.expanded
+    this.more.setAttribute('aria-expanded', String(this.expanded))
+    this.more.textContent = this.expanded ? t('meetingHideControls') : t('meetingShowControls')
     this.interventionForm.hidden = !meeting || !this.chair
     this.startForm.hidden = Boolean(meeting) || !this.chair
-    const last = this.meetings.at(-1)
     this.minutesBox.hidden = Boolean(meeting) || !last
+    this.element.hidden = !meeting && !this.chair && !last
     // A keyboard user's place: the control they used is redrawn, and found again by its class.
     const active = document.activeElement
     const place =
@@ -214,13 +226,20 @@ export class MeetingPanel {
       this.restore(place)
       return
     }
-    this.live.textContent = [
+    this.live.replaceChildren(
       fill(t('meetingRunning'), { title: meeting.title }),
+      ' · ',
       focus ? fill(t('meetingFocusAt'), { paragraph: this.paragraphLabel(focus) }) : t('meetingFocusNone'),
-      meeting.speaking ? fill(t('meetingSpeaking'), { country: this.country(meeting.speaking.country) }) : t('meetingNobodySpeaking')
-    ].join(' · ')
+      ' · ',
+      h(
+        'span',
+        { class: 'floor-speaking', 'data-country': meeting.speaking?.country ?? '' },
+        meeting.speaking ? fill(t('meetingSpeaking'), { country: this.country(meeting.speaking.country) }) : t('meetingNobodySpeaking')
+      )
+    )
     this.agendaBox.replaceChildren(...this.agenda(meeting))
     this.followBox.replaceChildren(...present(this.followControls(meeting)))
+    this.ownBox.replaceChildren(...present([this.ownFloor(meeting), this.followToggle()]))
     this.floorBox.replaceChildren(...present(this.floor(meeting)))
     if (this.chair) {
       this.interventionPart(meeting)
@@ -263,17 +282,32 @@ export class MeetingPanel {
           this.act(b, () => this.api.focus(meeting.id, blockId))
         }, { class: 'present-paragraph' })
       : null
+    return [present]
+  }
+
+  // Following the chair means nothing to the chair, who presents: only the others are offered it.
+  private followToggle(): HTMLElement | null {
+    const { t } = this.options
+    if (this.chair) return null
     const toggle = this.following
-      ? this.button(t('meetingBrowseFreely'), () => this.follow(false), { class: 'follow-toggle browse-freely', 'aria-keyshortcuts': 'Alt+Shift+F' })
-      : this.button(t('meetingRejoin'), () => this.follow(true), { class: 'follow-toggle rejoin', 'aria-keyshortcuts': 'Alt+Shift+F' })
-    return [present, toggle, h('span', { class: 'follow-state' }, this.following ? t('meetingFollowing') : t('meetingBrowsing'))]
+      ? this.button(t('meetingBrowseFreely'), () => this.follow(false), { class: 'follow-toggle browse-freely', 'aria-keyshortcuts': 'Alt+Shift+F', title: t('meetingFollowing') })
+      : this.button(t('meetingRejoin'), () => this.follow(true), { class: 'follow-toggle rejoin', 'aria-keyshortcuts': 'Alt+Shift+F', title: t('meetingBrowsing') })
+    return toggle
+  }
+
+  // A delegation asks for the floor, withdraws its request, or yields.
+  private ownFloor(meeting: Meeting): HTMLElement | null {
+    const { t, user } = this.options
+    const own = user.role === 'delegate' ? user.country : null
+    if (own === null) return null
+    if (meeting.speaking?.country === own) return this.button(t('meetingYield'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'own-floor yield-floor' })
+    if (meeting.queue.some((turn) => turn.country === own))
+      return this.button(t('meetingWithdrawRequest'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'own-floor withdraw-request' })
+    return this.button(t('meetingAskFloor'), (b) => this.act(b, () => this.api.askFloor(meeting.id)), { class: 'own-floor ask-floor' })
   }
 
   private floor(meeting: Meeting): Array<HTMLElement | false | null> {
-    const { t, user } = this.options
-    const own = user.role === 'delegate' ? user.country : null
-    const waiting = own !== null && meeting.queue.some((turn) => turn.country === own)
-    const speaking = own !== null && meeting.speaking?.country === own
+    const { t } = this.options
     const queue = meeting.queue.length
       ? h(
           'ol',
@@ -293,19 +327,8 @@ export class MeetingPanel {
       : h('p', { class: 'floor-queue-empty' }, t('meetingQueueEmpty'))
     return [
       h('h3', {}, t('meetingFloorHeading')),
-      h(
-        'p',
-        { class: 'floor-speaking', 'data-country': meeting.speaking?.country ?? '' },
-        meeting.speaking ? fill(t('meetingSpeaking'), { country: this.country(meeting.speaking.country) }) : t('meetingNobodySpeaking')
-      ),
       h('h4', {}, t('meetingQueue')),
       queue,
-      own !== null &&
-        (speaking
-          ? this.button(t('meetingYield'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'own-floor yield-floor' })
-          : waiting
-            ? this.button(t('meetingWithdrawRequest'), (b) => this.act(b, () => this.api.withdrawOwnRequest(meeting.id)), { class: 'own-floor withdraw-request' })
-            : this.button(t('meetingAskFloor'), (b) => this.act(b, () => this.api.askFloor(meeting.id)), { class: 'own-floor ask-floor' })),
       this.chair && meeting.queue.length > 0 && this.button(t('meetingNext'), (b) => this.act(b, () => this.api.nextSpeaker(meeting.id)), { class: 'next-speaker' }),
       this.chair &&
         meeting.speaking &&
@@ -314,13 +337,15 @@ export class MeetingPanel {
   }
 
   private interventionPart(meeting: Meeting): void {
+    const { t } = this.options
     // The countries present first, then the others; the one speaking chosen.
     const ordered = [...meeting.attendees, ...COUNTRIES.map((c) => c.code).filter((c) => !meeting.attendees.includes(c))]
     const chosen = this.interventionCountry.value
-    this.interventionCountry.replaceChildren(...ordered.map((code) => h('option', { value: code }, this.country(code))))
+    // An empty first choice: with nobody on the floor the Secretariat names the country, rather than record it silently of the first present.
+    this.interventionCountry.replaceChildren(h('option', { value: '' }, t('meetingInterventionCountryPick')), ...ordered.map((code) => h('option', { value: code }, this.country(code))))
     // A new speaker is whom the next intervention is likely of; otherwise the Secretariat's choice stays.
     const speaker = meeting.speaking?.country ?? null
-    this.interventionCountry.value = (speaker !== this.lastSpeaker && speaker) || chosen || speaker || ordered[0] || ''
+    this.interventionCountry.value = (speaker !== this.lastSpeaker && speaker) || chosen || speaker || ''
     this.lastSpeaker = speaker
   }
 

@@ -40,10 +40,14 @@ export class SilencePanel {
     this.procedures = new Map(list.map((p) => [p.versionId, p]))
   }
 
-  /** The part of `version`'s row: its procedure, or the Presidency's form to open one; null when there is nothing to show. */
-  partOf(version: VersionSummary): HTMLElement | null {
+  /**
+   * The part of `version`'s row: its procedure, or the Presidency's form to
+   * open one; null when there is nothing to show. Only the latest version is
+   * offered for adoption: a superseded one is no longer the text on the table.
+   */
+  partOf(version: VersionSummary, latest: boolean): HTMLElement | null {
     const procedure = this.procedures.get(version.id)
-    if (!procedure && !mayOpenSilence(this.options.user.role)) return null
+    if (!procedure && (!latest || !mayOpenSilence(this.options.user.role))) return null
     const element = h('div', { class: 'silence', 'data-version': version.id })
     this.draw(element, version, procedure)
     return element
@@ -58,7 +62,8 @@ export class SilencePanel {
   private procedureParts(element: HTMLElement, version: VersionSummary, procedure: SilenceProcedure): HTMLElement[] {
     const { t, language, user } = this.options
     const parts: HTMLElement[] = [
-      h('p', { class: 'silence-status' }, h('span', { class: 'silence-label' }, `${t('silenceProcedure')}: `), describeSilence(procedure, t, language))
+      // The sentence names the procedure itself: no label before it.
+      h('p', { class: 'silence-status' }, describeSilence(procedure, t, language))
     ]
     if (procedure.settledAt) parts.push(h('p', { class: 'silence-settled' }, fill(t('silenceSettledAt'), { date: formatInstant(procedure.settledAt, language) })))
     if (procedure.objections.length > 0)

@@ -204,7 +204,7 @@ export class VersionsPage {
           h('a', { href: versionsApi.exportUrl(documentId, v.id, 'html'), download: '' }, 'HTML'),
           this.options.user.mayEdit ? this.startDraftButton(v) : null,
           this.shares?.shareControl(v) ?? null,
-          this.silence.partOf(v)
+          this.silence.partOf(v, v === this.versions.at(-1))
         )
       )
     )

@@ -1,4 +1,4 @@
-import { countryOf, type SilenceProcedure } from '../../src'
+import { countryOf, formatInstantIn, type SilenceProcedure } from '../../src'
 
 /** The record of a version's silence procedure as an export's closing section says it, in Spanish. */
 export interface SilenceRecordText {
@@ -9,9 +9,8 @@ export interface SilenceRecordText {
   readonly objections: readonly string[]
 }
 
-// An instant on the workspace's clock, with its zone named: "30 de noviembre de 2021, 23:59 (America/Mexico_City)".
-const instantIn = (iso: string, timeZone: string) =>
-  `${new Intl.DateTimeFormat('es', { dateStyle: 'long', timeStyle: 'short', hourCycle: 'h23', timeZone }).format(new Date(iso))} (${timeZone})`
+// An instant on the workspace's clock, its zone named as the pages name it: "30 de noviembre de 2021, 23:59 (hora estándar central)".
+const instantIn = (iso: string, timeZone: string) => formatInstantIn(iso, 'es', timeZone)
 
 /**
  * The closing section that records a version's silence procedure in its

@@ -36,8 +36,8 @@ describe('Silence procedure in Chromium', () => {
     const gt = await versionsPageAs(server, 'gt')
     const pending = silenceOf(gt.page, OCTOBER)
     await expect(pending.getAttribute('data-outcome')).resolves.toBe('pending')
-    await expect(pending.locator('.silence-status').innerText()).resolves.toMatch(/^Procedimiento de silencio: En procedimiento de silencio hasta el .* 23:59 \(.+\)\.$/)
-    await expect(silenceOf(gt.page, NOVEMBER).locator('.silence-status').innerText()).resolves.toMatch(/Adoptada por procedimiento de silencio: ninguna delegación rompió el silencio antes del 26 de noviembre de 2021, 23:59/)
+    await expect(pending.locator('.silence-status').innerText()).resolves.toMatch(/^En procedimiento de silencio hasta el .* 23:59 \(.+\)\.$/)
+    await expect(silenceOf(gt.page, NOVEMBER).locator('.silence-status').innerText()).resolves.toMatch(/^Adoptada por procedimiento de silencio: ninguna delegación rompió el silencio antes del 26 de noviembre de 2021, 23:59/)
     await expectNoSeriousViolations(gt.page, 'the versions page of a delegation with a pending procedure')
 
     // Keyboard only: into the reason, on to the amendment and the button, Enter.
@@ -69,8 +69,13 @@ describe('Silence procedure in Chromium', () => {
 
   it('lets the Presidency put a version under procedure from the versions page with the keyboard', async () => {
     const server = await startTestServer()
+    const published = await (await signIn(server.server, 'ppt')).post(docPath('/versions'), { name: 'Versión consolidada' })
+    expect(published.status).toBe(201)
     const ppt = await versionsPageAs(server, 'ppt')
-    const part = silenceOf(ppt.page, OCTOBER)
+    // Only the latest version is offered: October, superseded, is not.
+    expect(await silenceOf(ppt.page, OCTOBER).count()).toBe(0)
+    expect(await ppt.page.locator('.silence-controls').count()).toBe(1)
+    const part = silenceOf(ppt.page, 'Versión consolidada')
     await expect(part.getAttribute('data-outcome')).resolves.toBe('none')
     await part.locator('summary').focus()
     await ppt.page.keyboard.press('Enter')

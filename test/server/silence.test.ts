@@ -212,11 +212,14 @@ describe('Silence procedure', () => {
       const html = new TextDecoder().decode(await download('html'))
       expect(html).toContain('<section class="silence-record"><h2>Procedimiento de silencio</h2>')
       expect(html).toContain('Resultado: no adoptada')
-      expect(html).toMatch(/Honduras \(Delegación de Honduras\), 4 de marzo de 2030 a las 6:00 \(America\/Mexico_City\): Honduras objeta la línea 3\.2\. Enmienda propuesta: Texto alternativo de Honduras\./)
+      expect(html).toMatch(/Honduras \(Delegación de Honduras\), 4 de marzo de 2030, 06:00 \(hora estándar central\): Honduras objeta la línea 3\.2\. Enmienda propuesta: Texto alternativo de Honduras\./)
       const xml = entryText(await download('docx'), 'word/document.xml')
       const text = [...xml.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('\n')
       expect(text).toContain('Procedimiento de silencio')
       expect(text).toContain('Honduras objeta la línea 3.2.')
+      // The zone as the pages name it, not the database's name for it.
+      expect(text).toContain('hora estándar central')
+      expect(text).not.toContain('America/Mexico_City')
       expect(text).toContain('Resultado: no adoptada')
       // The demo's November draft closes with its adoption.
       const november = await versionId(ppt, NOVEMBER)
