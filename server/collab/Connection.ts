@@ -11,7 +11,7 @@ import {
   checkUpdateReferences,
   CloseCode,
   encodeAwarenessMessage,
-  encodeUpdateMessage,
+  encodeStep2Message,
   MessageType,
   readAwarenessUpdate,
   SyncStep,
@@ -248,18 +248,13 @@ export class Connection {
         const hasNothing = Y.decodeStateVector(stateVector).size === 0
         // A client that has nothing gets the stored bytes while they are not
         // applied yet, and afterwards the room's whole state as last encoded
-        // plus the updates since (Room.wholeState): neither encodes the
-        // document per client. Any other client gets what it lacks.
-        const [step2, ...updates] = this.stored
-          ? [hasNothing ? this.stored : Y.diffUpdate(this.stored, stateVector)]
+        // plus the updates since, framed once (Room.wholeStateAnswer):
+        // neither encodes the document per client. Any other client gets what it lacks.
+        const answer = this.stored
+          ? [encodeStep2Message(hasNothing ? this.stored : Y.diffUpdate(this.stored, stateVector))]
           : hasNothing
-            ? this.room.wholeState()
-            : [Y.encodeStateAsUpdate(this.room.doc, stateVector)]
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, MessageType.sync)
-        encoding.writeVarUint(encoder, SyncStep.step2)
-        encoding.writeVarUint8Array(encoder, step2 as Uint8Array)
-        const answer = [encoding.toUint8Array(encoder), ...updates.map(encodeUpdateMessage)]
+            ? this.room.wholeStateAnswer()
+            : [encodeStep2Message(Y.encodeStateAsUpdate(this.room.doc, stateVector))]
         // What the client costs the server is the answer: up to the whole document.
         if (this.charge('updates', 0, answer.reduce((sum, message) => sum + message.byteLength, 0))) for (const message of answer) this.send(message)
         break

@@ -7,6 +7,7 @@ import { Broadcast } from './Broadcast'
 import { noRelay, type Relay } from '../relay'
 import { DocumentTooLarge, RELAY_ORIGIN, STORAGE_ORIGIN, type CollaborationHooks, type LoadedDocument, type UpdateOrigin } from './types'
 import type { Connection } from './Connection'
+import { encodeStep2Message, encodeUpdateMessage } from './protocol'
 import { RoomRelay } from './RoomRelay'
 
 /**
@@ -73,7 +74,8 @@ export class Room {
 
   // The whole document as last encoded and the updates made since, in
   // order (see wholeState); undefined until asked for, and once outgrown.
-  private encoded: { readonly state: Uint8Array; readonly since: Uint8Array[]; sinceBytes: number } | undefined
+  // `answer` holds the same as whole messages (see wholeStateAnswer), framed once.
+  private encoded: { readonly state: Uint8Array; readonly since: Uint8Array[]; sinceBytes: number; answer?: Uint8Array[] } | undefined
 
   private pending: Uint8Array[] = []
   // Bytes of the stored state as loaded plus those stored since, and bytes
@@ -194,6 +196,24 @@ export class Room {
     if (pendingStructs || pendingDs) return [Y.encodeStateAsUpdate(this.doc)]
     this.encoded ??= { state: Y.encodeStateAsUpdate(this.doc), since: [], sinceBytes: 0 }
     return [this.encoded.state, ...this.encoded.since]
+  }
+
+  /**
+   * {@link wholeState} as the messages that answer a sync step 1: a sync
+   * step 2 of the encoded state, then an update message of each update
+   * since. Framed once and kept with the encoding, so that answering
+   * another client that has nothing copies no bytes: with a document of
+   * some hundred KiB, a flood of such asks had the event loop copying the
+   * state into a new message for each.
+   */
+  wholeStateAnswer(): readonly Uint8Array[] {
+    const parts = this.wholeState()
+    const encoded = this.encoded
+    // Not cached (see wholeState): framed for this answer only.
+    if (!encoded || parts[0] !== encoded.state) return [encodeStep2Message(parts[0] as Uint8Array), ...parts.slice(1).map(encodeUpdateMessage)]
+    const answer = (encoded.answer ??= [encodeStep2Message(encoded.state)])
+    for (let i = answer.length - 1; i < encoded.since.length; i++) answer.push(encodeUpdateMessage(encoded.since[i] as Uint8Array))
+    return answer
   }
 
   private noteEncodedUpdate(update: Uint8Array): void {

@@ -101,6 +101,24 @@ describe('Room.wholeState', () => {
   })
 })
 
+describe('Room.wholeStateAnswer', () => {
+  test('Asked again with no edit between, the answer is the very same messages (framed once, not copied per client); after edits it keeps its first message and gains one per edit, and applied in order gives a fresh encoding.', async () => {
+    const room = await roomWithText()
+    edit(room, 1, 'x'.repeat(100_000))
+    const first = room.wholeStateAnswer()
+    expect(first).toHaveLength(1)
+    expect(room.wholeStateAnswer()[0]).toBe(first[0])
+    edit(room, 3, 'Párrafo')
+    const answer = room.wholeStateAnswer()
+    expect(answer).toHaveLength(4)
+    expect(answer[0]).toBe(first[0])
+    const answered = new Y.Doc()
+    for (const message of answer) applySyncMessage(answered, message)
+    expect(Y.encodeStateAsUpdate(answered)).toEqual(Y.encodeStateAsUpdate(room.doc))
+    room.destroy()
+  })
+})
+
 describe('A client that has nothing is answered from the whole state', () => {
   test('After edits, a new socket sending sync step 1 with an empty state vector gets the text an editor has, each time.', async () => {
     const { server } = await startTestServer()
