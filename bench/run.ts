@@ -9,6 +9,7 @@
  *   npm run bench -- --store-mb 25    size of the largest workspace of the store rows (sweep, startup, import; default 100)
  *   npm run bench -- --rounds 5       rounds of each server in the fan-out rows, of each case in the editor row (default 3)
  *   npm run bench -- --quick          short rounds, for trying the benchmark itself out
+ *   npm run bench -- --only loop --attacks sync   the loop row's quiet round and some of its attacks (diff 8k, diff 16k, pairing, docx, sync)
  *   npm run bench -- --profile        CPU profiles of the server processes (and of the editor row's pages) into bench/profiles/
  *   npm run bench -- --soak 600       the soak mode instead: fan-out load for 600 s, memory at start and end
  *   npm run bench -- --scale-out --only scaleFanout,catchUp,writeCost
@@ -24,7 +25,7 @@ import { diffRow, type DiffResult } from './diffRow'
 import { editorRow, KEYS, KEYS_PER_SECOND, type EditorCase, type EditorRowResult } from './editor/editorRow'
 import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSummary, type FanoutWorkload } from './fanout'
 import { importRow, type ImportResult } from './importRow'
-import { LOOP_ATTACKS, loopRow, type LoopResult, type LoopRound } from './loop'
+import { LOOP_ATTACKS, loopRow, type LoopAttack, type LoopResult, type LoopRound } from './loop'
 import { persistenceRow, type PersistenceResult } from './persistenceRow'
 import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
 import { soak, type SoakResult } from './soak'
@@ -49,7 +50,8 @@ const { values: args } = parseArgs({
     soak: { type: 'string' },
     'load-processes': { type: 'string', default: '2' },
     'store-mb': { type: 'string', default: '100' },
-    'scale-out': { type: 'boolean', default: false }
+    'scale-out': { type: 'boolean', default: false },
+    attacks: { type: 'string' }
   }
 })
 
@@ -66,6 +68,8 @@ if (!scaleOut) {
   if (asked.length > 0) throw new RangeError(`${asked.join(', ')} need PostgreSQL and Redis: add --scale-out`)
   for (const row of SCALE_OUT_ROWS) only.delete(row)
 }
+const attacks = (args.attacks ?? LOOP_ATTACKS.join(',')).split(',').map((a) => a.trim()) as LoopAttack[]
+for (const attack of attacks) if (!LOOP_ATTACKS.includes(attack)) throw new RangeError(`--attacks takes ${LOOP_ATTACKS.join(', ')}; got ${attack}`)
 if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${args.rounds}`)
 const storeMb = Number(args['store-mb'])
 if (!Number.isFinite(storeMb) || storeMb < 4) throw new RangeError(`--store-mb must be a number of MiB, 4 or more, got ${args['store-mb']}`)
@@ -273,7 +277,7 @@ async function compareLoop(): Promise<LoopResult> {
   const consenso = await startConsenso(dataDir, { realLimits: true })
   const loads = await Promise.all(Array.from({ length: loadProcesses }, () => startLoadProcess()))
   try {
-    return await loopRow({ server: consenso, loads, workload: loopWorkload, attacks: LOOP_ATTACKS, log })
+    return await loopRow({ server: consenso, loads, workload: loopWorkload, attacks, log })
   } finally {
     for (const load of loads) await stopLoadProcess(load)
     await consenso.stop()
@@ -489,7 +493,7 @@ async function main(): Promise<number> {
   }
   let loop: LoopResult | undefined
   if (only.has('loop')) {
-    log(`loop: 50 clients typing for ${writeSeconds} s, quiet and then under each attack (${LOOP_ATTACKS.join(', ')}), real limits`)
+    log(`loop: 50 clients typing for ${writeSeconds} s, quiet and then under each attack (${attacks.join(', ')}), real limits`)
     loop = await compareLoop()
     results.loop = loop
   }
