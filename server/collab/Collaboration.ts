@@ -169,6 +169,15 @@ export class Collaboration {
     return connection
   }
 
+  /**
+   * The ms until `account` may open another connection (0: now): after one
+   * of its connections was closed for the account's shared budget (4430),
+   * until the budget has rested (see `AccountBudget.refusesFor`).
+   */
+  accountRefusedFor(account: string): number {
+    return this.accountBudgets.get(account)?.refusesFor(this.clock()) ?? 0
+  }
+
   /** Tells the core that a socket has closed. */
   disconnect(connection: Connection): void {
     connection.closed()

@@ -27,6 +27,13 @@ class TokenBucket {
     return this.wait(now)
   }
 
+  /** The ms from `now` until the bucket holds `share` (0–1) of its burst (0: it does). */
+  untilHolds(share: number, now: number): number {
+    this.refill(now)
+    const missing = share * this.burst - this.tokens
+    return missing > 0 ? (missing / this.perSecond) * 1000 : 0
+  }
+
   /** Whether the bucket holds at least `share` (0–1) of its burst at `now`. */
   holds(share: number, now: number): boolean {
     this.refill(now)
@@ -66,6 +73,10 @@ class RateBuckets {
   holds(share: number, now: number): boolean {
     return this.messages.holds(share, now) && this.bytes.holds(share, now)
   }
+
+  untilHolds(share: number, now: number): number {
+    return Math.max(this.messages.untilHolds(share, now), this.bytes.untilHolds(share, now))
+  }
 }
 
 /**
@@ -82,6 +93,8 @@ export type ThrottleVerdict = { readonly waitMs: number } | { readonly exceeded:
  */
 export class AccountBudget {
   readonly buckets: Record<MessageKind, RateBuckets>
+  // Since a connection was closed for this budget, until the account has rested.
+  private barred = false
 
   constructor(
     readonly config: AccountBudgetConfig,
@@ -103,6 +116,24 @@ export class AccountBudget {
    */
   rested(now: number): boolean {
     return this.buckets.updates.holds(0.25, now) && this.buckets.awareness.holds(0.25, now)
+  }
+
+  /** A connection of the account was closed for this budget: no new one opens until the account has rested. */
+  bar(): void {
+    this.barred = true
+  }
+
+  /**
+   * The ms until a new connection of the account may open (0: now). A
+   * flood closed with 4430 and opened again at once would otherwise cost
+   * the server a handshake, a session and a greeting per socket, over and
+   * over; refused at the upgrade it costs a session check.
+   */
+  refusesFor(now: number): number {
+    if (!this.barred) return 0
+    const ms = Math.max(this.buckets.updates.untilHolds(0.25, now), this.buckets.awareness.untilHolds(0.25, now))
+    if (ms === 0) this.barred = false
+    return ms
   }
 }
 
@@ -157,7 +188,9 @@ export class MessageThrottle {
 
   private accountExceeded(kind: MessageKind, _now: number): ThrottleVerdict {
     const what = kind === 'updates' ? 'document updates' : 'awareness messages'
-    const rate = (this.account as AccountBudget).config[kind]
+    const account = this.account as AccountBudget
+    account.bar()
+    const rate = account.config[kind]
     return {
       exceeded: `too many ${what} from this account's connections together: more than ${rate.messagesPerSecond} messages or ${formatBytes(rate.bytesPerSecond)} a second for over ${this.config.maxThrottledMs / 1000} s`,
       byAccount: true

@@ -16,7 +16,8 @@ const PING_INTERVAL_MS = 30_000
  * before the handshake unless it comes from this site and its session may
  * open the document (token in `?token=`, else as for any request), and with
  * 429 when its account or its address already holds as many open
- * connections as `config.connectionLimits` allows. Peers
+ * connections as `config.connectionLimits` allows, or its account's
+ * connections were just closed for their shared budget (4430). Peers
  * that stop answering pings are dropped; the loop stops when `server` closes.
  */
 export function collabUpgrade(
@@ -49,6 +50,11 @@ export function collabUpgrade(
       .authenticate({ documentId, token })
       .then((context) => {
         const address = addressOf(req)
+        const restMs = workspace.collaboration.accountRefusedFor(context.account.username)
+        if (restMs > 0)
+          return refuseUpgrade(socket, 429, "this account's connections together sent too much; they were closed (4430): wait before connecting again", {
+            'Retry-After': String(Math.ceil(restMs / 1000))
+          })
         const slot = limits.admit(context.account.username, address)
         if ('refused' in slot) {
           workspace.logger.info('refusing a connection over the limits', { user: context.account.username, address, reason: slot.refused })

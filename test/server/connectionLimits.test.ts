@@ -114,4 +114,31 @@ describe('The connections of one account share one budget', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
     // A loaded 2-core CI sends the flood more slowly, and its sockets reach the budget later.
   }, 60_000)
+
+  test('Once its sockets were closed with 4430, the account is refused new ones at the upgrade (429, Retry-After, the reason) until its budget has rested; other accounts are not, and then it is let in again.', async () => {
+    const { server } = await startTestServer({ config: { accountBudget, messageThrottle } })
+    const token = await login(server.url, 'gt')
+    const sockets = await Promise.all(Array.from({ length: 10 }, () => openRawSocket(server, DOC, { token })))
+    const ask = syncStep1Message()
+    const flood = setInterval(() => {
+      for (const socket of sockets) if (socket.ws.readyState === WebSocket.OPEN) for (let i = 0; i < 2; i++) socket.ws.send(ask)
+    }, 20)
+    onTestFinished(() => clearInterval(flood))
+    const closes = await Promise.all(sockets.map((s) => s.closed))
+    clearInterval(flood)
+    for (const closed of closes) expect(closed.code).toBe(CloseCode.accountOverBudget)
+
+    const refused = await refusedUpgrade(server, token)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1)
+    expect(refused.error).toMatch(/this account's connections together sent too much/)
+    // Another delegation is not held back by it.
+    const other = await connectSynced(server, DOC, await login(server.url, 'mx'))
+    other.provider.destroy()
+    // After the wait the server named, the account connects again.
+    await new Promise((done) => setTimeout(done, Number(refused.retryAfter) * 1000))
+    const again = await vi.waitFor(() => openRawSocket(server, DOC, { token }), { timeout: 30_000, interval: 500 })
+    again.ws.close()
+    await again.closed
+  }, 90_000)
 })
