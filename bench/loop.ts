@@ -13,17 +13,16 @@
  * - `docx`: a .docx of 100,000 short paragraphs uploaded again and again;
  * - `sync`: ten read-only sockets of one account asking for the whole
  *   document (sync step 1) again and again, with awareness spam, reconnecting when closed.
+ *
+ * The attacker runs in a process of its own (attackProcess.ts), as it would
+ * on another machine: here its own work would delay the probe's timers.
  */
 import type { ChildProcess } from 'node:child_process'
-import { strToU8, zipSync } from 'fflate'
-import * as encoding from 'lib0/encoding'
-import WebSocket from 'ws'
-import * as Y from 'yjs'
-import * as awarenessProtocol from 'y-protocols/awareness'
-import * as syncProtocol from 'y-protocols/sync'
 import { COUNTRIES } from '../src'
 import { fanoutRound, type FanoutRound, type FanoutWorkload, type Tokens } from './fanout'
 import type { ConsensoServer } from './processes'
+import type { AttackAnswers, AttackSpec } from './protocol'
+import { call } from './rpc'
 import { LatencyHistogram } from './stats'
 
 /** The attacks of the row, in the order they run. */
@@ -38,7 +37,7 @@ export interface LoopRound {
   readonly healthMaxMs: number
   readonly healthAnswers: number
   /** What the attacker got back, by HTTP status or close code. */
-  readonly attackAnswers: Record<string, number>
+  readonly attackAnswers: AttackAnswers
 }
 
 export interface LoopResult {
@@ -65,25 +64,7 @@ const punctuation = (length: number, seed: number) => {
   return Array.from({ length }, () => MARKS[Math.floor(next() * MARKS.length)]).join('')
 }
 
-/** A .docx of `count` short paragraphs, written by hand (about 250 KB for 100,000). */
-function shortParagraphsDocx(count: number): Uint8Array {
-  const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
-  const body = Array.from({ length: count }, (_, i) => `<w:p><w:r><w:t>p${i}</w:t></w:r></w:p>`).join('')
-  return zipSync(
-    {
-      '[Content_Types].xml': strToU8(
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-      ),
-      '_rels/.rels': strToU8(
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
-      ),
-      'word/document.xml': strToU8(`<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="${W}"><w:body>${body}<w:sectPr/></w:body></w:document>`)
-    },
-    { level: 6 }
-  )
-}
-
-/** The REST API as one account of the benchmark's server. */
+/** The REST API as one account of the benchmark's server, for preparing the attacks. */
 function api(server: ConsensoServer, token: string) {
   const call = async (method: string, path: string, body?: BodyInit, json?: unknown) => {
     const res = await fetch(`${server.httpUrl}${path}`, {
@@ -93,24 +74,15 @@ function api(server: ConsensoServer, token: string) {
     })
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> }
   }
-  const form = (file: Uint8Array | string, name: string, title?: string) => {
+  const form = (markdown: string, name: string, title?: string) => {
     const data = new FormData()
     if (title !== undefined) data.set('title', title)
-    data.set('file', new Blob([typeof file === 'string' ? file : new Uint8Array(file)]), name)
+    data.set('file', new Blob([markdown]), name)
     return data
   }
   return {
-    get: (path: string) => call('GET', path),
-    // The status alone, the body read and dropped: an attacker's loop must not
-    // parse the answers it ignores (a comparison of 4,000 paragraphs is
-    // megabytes of JSON) on this process's event loop, which also times /healthz.
-    status: async (path: string) => {
-      const res = await fetch(`${server.httpUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } })
-      await res.arrayBuffer()
-      return res.status
-    },
     post: (path: string, json: unknown) => call('POST', path, undefined, json),
-    upload: (method: 'POST' | 'PUT', path: string, file: Uint8Array | string, name: string, title?: string) => call(method, path, form(file, name, title))
+    upload: (method: 'POST' | 'PUT', path: string, markdown: string, name: string, title?: string) => call(method, path, form(markdown, name, title))
   }
 }
 
@@ -132,111 +104,29 @@ async function comparedVersions(server: ConsensoServer, title: string, before: s
   return `/api/documents/${id}/diff?from=${from}&to=${to}`
 }
 
-/** Counts what the attacker gets back. */
-class Answers {
-  readonly counts: Record<string, number> = {}
-  add(what: number | string): void {
-    this.counts[String(what)] = (this.counts[String(what)] ?? 0) + 1
-  }
-}
-
-/** Prepares an attack; what it returns starts it, and what that returns stops it. */
-type Attack = (answers: Answers) => () => Promise<void>
-
-/** Requests made by `workers` loops at once until stopped; each loop waits `pauseMs` between requests. */
-function requestLoop(workers: number, pauseMs: number, request: () => Promise<number>): Attack {
-  return (answers) => {
-    let stopped = false
-    const loops = Array.from({ length: workers }, async () => {
-      while (!stopped) {
-        answers.add(await request().catch(() => 'error'))
-        await sleep(pauseMs)
-      }
-    })
-    return async () => {
-      stopped = true
-      await Promise.all(loops)
-    }
-  }
-}
-
-async function prepareAttack(server: ConsensoServer, attack: LoopAttack): Promise<Attack> {
-  const readers = [api(server, await server.login('revisor')), api(server, await server.login('se'))]
-  const compareAgain = (path: string) =>
-    requestLoop(4, 0, () => (readers[Math.floor(Math.random() * readers.length)] as ReturnType<typeof api>).status(path))
+/** What the attacker process runs for `attack` (its documents made beforehand). */
+async function prepareAttack(server: ConsensoServer, attack: LoopAttack): Promise<AttackSpec> {
+  const compare = async (path: string): Promise<AttackSpec> => ({
+    kind: 'compare',
+    httpUrl: server.httpUrl,
+    path,
+    tokens: [await server.login('revisor'), await server.login('se')],
+    workers: 4
+  })
   switch (attack) {
     case 'diff 8k':
     case 'diff 16k': {
       const length = attack === 'diff 8k' ? 8_000 : 16_000
-      return compareAgain(await comparedVersions(server, `Signos ${length}`, punctuation(length, 1), punctuation(length, 2)))
+      return compare(await comparedVersions(server, `Signos ${length}`, punctuation(length, 1), punctuation(length, 2)))
     }
     case 'pairing': {
       const paragraphs = (word: string) => Array.from({ length: 4_000 }, (_, i) => `${word}${i} ${word}${i}b ${word}${i}c ${word}${i}d`).join('\n\n')
-      return compareAgain(await comparedVersions(server, 'Reescrito', paragraphs('antes'), paragraphs('despues')))
+      return compare(await comparedVersions(server, 'Reescrito', paragraphs('antes'), paragraphs('despues')))
     }
-    case 'docx': {
-      const file = shortParagraphsDocx(100_000)
-      const uploaders = [api(server, await server.login('ppt')), api(server, await server.login('se'))]
-      let n = 0
-      return requestLoop(2, 0, async () => (await (uploaders[n++ % 2] as ReturnType<typeof api>).upload('POST', '/api/documents', file, 'ataque.docx', `Ataque ${n}`)).status)
-    }
+    case 'docx':
+      return { kind: 'upload', httpUrl: server.httpUrl, tokens: [await server.login('ppt'), await server.login('se')], paragraphs: 100_000, workers: 2 }
     case 'sync':
-      return syncFlood(server, await server.login('revisor'), 'estrategia')
-  }
-}
-
-/** Ten sockets of one account asking for the whole document and spamming awareness, reconnecting when closed. */
-function syncFlood(server: ConsensoServer, token: string, documentId: string): Attack {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 0)
-  syncProtocol.writeSyncStep1(encoder, new Y.Doc())
-  const step1 = encoding.toUint8Array(encoder)
-  const awareness = new awarenessProtocol.Awareness(new Y.Doc())
-  const awarenessMessage = (i: number) => {
-    awareness.setLocalState({ cursor: { anchor: i }, padding: 'x'.repeat(200) })
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, 1)
-    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))
-    return encoding.toUint8Array(e)
-  }
-  return (answers) => {
-    let stopped = false
-    const sockets = new Set<WebSocket>()
-    const open = () => {
-      if (stopped) return
-      const ws = new WebSocket(`${server.collabUrl}/${documentId}?token=${encodeURIComponent(token)}`)
-      sockets.add(ws)
-      let i = 0
-      let timer: ReturnType<typeof setInterval> | undefined
-      ws.on('open', () => {
-        answers.add('open')
-        // As fast as the socket takes them: 20 asks and 20 cursor moves every 10 ms.
-        timer = setInterval(() => {
-          if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > 1024 * 1024) return
-          for (let k = 0; k < 20; k++) {
-            ws.send(step1)
-            ws.send(awarenessMessage(i++))
-          }
-        }, 10)
-      })
-      ws.on('unexpected-response', (_req, res) => {
-        answers.add(res.statusCode ?? 0)
-        res.resume()
-      })
-      ws.on('error', () => {})
-      ws.on('close', (code) => {
-        clearInterval(timer)
-        sockets.delete(ws)
-        if (code) answers.add(`close ${code}`)
-        // A stubborn attacker comes back after a short pause.
-        if (!stopped) setTimeout(open, 250)
-      })
-    }
-    for (let k = 0; k < 10; k++) open()
-    return async () => {
-      stopped = true
-      for (const ws of sockets) ws.terminate()
-    }
+      return { kind: 'sync', collabUrl: server.collabUrl, token: await server.login('revisor'), documentId: 'estrategia', sockets: 10 }
   }
 }
 
@@ -268,27 +158,36 @@ async function typingTokens(server: ConsensoServer): Promise<Tokens> {
 }
 
 /** One round: the fan-out of `workload` on a new document, /healthz probed, under `attack` (prepared beforehand). */
-async function loopRound(server: ConsensoServer, loads: readonly ChildProcess[], workload: FanoutWorkload, tokens: Tokens, attack: LoopAttack | 'none', label: string): Promise<LoopRound> {
+async function loopRound(
+  server: ConsensoServer,
+  loads: readonly ChildProcess[],
+  attacker: ChildProcess,
+  workload: FanoutWorkload,
+  tokens: Tokens,
+  attack: LoopAttack | 'none',
+  label: string
+): Promise<LoopRound> {
   const prepared = attack === 'none' ? undefined : await prepareAttack(server, attack)
   // What preparing stored (documents, versions) is written before the round:
   // the round measures the attack, not the setup's writes.
   await server.flush()
   await sleep(1000)
-  const answers = new Answers()
-  const stopAttack = prepared?.(answers)
+  if (prepared) await call(attacker, 'start', prepared)
   const stopProbe = healthProbe(server)
   const fanout = await fanoutRound(server, loads, workload, tokens, label)
   const health = await stopProbe()
-  await stopAttack?.()
+  const answers = prepared ? await call<AttackAnswers>(attacker, 'stop') : {}
   // Let the last of the attack's work drain before the next round.
   await sleep(2000)
-  return { attack, fanout, healthP99Ms: health.quantile(0.99), healthMaxMs: health.max, healthAnswers: health.total, attackAnswers: answers.counts }
+  return { attack, fanout, healthP99Ms: health.quantile(0.99), healthMaxMs: health.max, healthAnswers: health.total, attackAnswers: answers }
 }
 
 /** The row: a quiet round, then one round per attack, on one server with its real limits. */
 export async function loopRow(opts: {
   server: ConsensoServer
   loads: readonly ChildProcess[]
+  /** The attacker's own process (see attackProcess.ts). */
+  attacker: ChildProcess
   workload: FanoutWorkload
   attacks: readonly LoopAttack[]
   log: (line: string) => void
@@ -299,11 +198,11 @@ export async function loopRow(opts: {
       `  ${r.attack.padEnd(8)}: /healthz p99 ${r.healthP99Ms.toFixed(1)} ms (max ${r.healthMaxMs.toFixed(0)}, ${r.healthAnswers} answers), ` +
         `fan-out p99 ${r.fanout.p99Ms.toFixed(1)} ms, ${r.fanout.delivered}/${r.fanout.expected} delivered; attacker got ${JSON.stringify(r.attackAnswers)}`
     )
-  const quiet = await loopRound(opts.server, opts.loads, opts.workload, tokens, 'none', 'loop quiet')
+  const quiet = await loopRound(opts.server, opts.loads, opts.attacker, opts.workload, tokens, 'none', 'loop quiet')
   report(quiet)
   const attacked: LoopRound[] = []
   for (const attack of opts.attacks) {
-    const round = await loopRound(opts.server, opts.loads, opts.workload, tokens, attack, `loop ${attack}`)
+    const round = await loopRound(opts.server, opts.loads, opts.attacker, opts.workload, tokens, attack, `loop ${attack}`)
     report(round)
     attacked.push(round)
   }

@@ -200,5 +200,12 @@ export async function startLoadProcess(): Promise<ChildProcess> {
   return child
 }
 
-/** Ends a load generator process. */
+/** The loop row's attacker process (see attackProcess.ts). */
+export async function startAttackProcess(): Promise<ChildProcess> {
+  const child = track(fork(join(ROOT, 'bench/attackProcess.ts'), [], { cwd: ROOT, execArgv: [...TSX, ...profiling()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+  await announcement(child, 'ready')
+  return child
+}
+
+/** Ends a load generator process (or the attacker process). */
 export const stopLoadProcess = (child: ChildProcess) => stopChild(child, () => call(child, 'exit'))

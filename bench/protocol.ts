@@ -54,3 +54,18 @@ export interface LoadReport {
   /** CPU time of this process during the round, ms. */
   readonly cpuMs: number
 }
+
+/**
+ * One attack of the `loop` row, as the attacker process (attackProcess.ts)
+ * runs it until stopped.
+ */
+export type AttackSpec =
+  /** `workers` loops asking for the comparison `path` again and again, as the accounts of `tokens` in turn. */
+  | { readonly kind: 'compare'; readonly httpUrl: string; readonly path: string; readonly tokens: readonly string[]; readonly workers: number }
+  /** `workers` loops uploading a .docx of `paragraphs` short paragraphs as a new document, as the accounts of `tokens` in turn. */
+  | { readonly kind: 'upload'; readonly httpUrl: string; readonly tokens: readonly string[]; readonly paragraphs: number; readonly workers: number }
+  /** `sockets` sockets of one account asking for the whole of `documentId` and spamming awareness, reconnecting when closed. */
+  | { readonly kind: 'sync'; readonly collabUrl: string; readonly token: string; readonly documentId: string; readonly sockets: number }
+
+/** What an attack got back, by HTTP status or close code (`close 4430`), with `open` for each socket opened. */
+export type AttackAnswers = Record<string, number>

@@ -27,7 +27,7 @@ import { fanoutRound, signInClients, summarise, type FanoutRound, type FanoutSum
 import { importRow, type ImportResult } from './importRow'
 import { LOOP_ATTACKS, loopRow, type LoopAttack, type LoopResult, type LoopRound } from './loop'
 import { persistenceRow, type PersistenceResult } from './persistenceRow'
-import { makeDataDir, removeDataDir, ROOT, startConsenso, startLoadProcess, startPeer, stopLoadProcess } from './processes'
+import { makeDataDir, removeDataDir, ROOT, startConsenso, startAttackProcess, startLoadProcess, startPeer, stopLoadProcess } from './processes'
 import { soak, type SoakResult } from './soak'
 import { startupRow, type StartupResult } from './startupRow'
 import { catchUpRow, scaleFanoutRow, startScaleOutServices, writeCostRow, type CatchUpResult, type ScaleFanoutResult, type WriteCost } from './scaleOut'
@@ -276,10 +276,11 @@ async function compareLoop(): Promise<LoopResult> {
   const dataDir = await makeDataDir()
   const consenso = await startConsenso(dataDir, { realLimits: true })
   const loads = await Promise.all(Array.from({ length: loadProcesses }, () => startLoadProcess()))
+  const attacker = await startAttackProcess()
   try {
-    return await loopRow({ server: consenso, loads, workload: loopWorkload, attacks, log })
+    return await loopRow({ server: consenso, loads, attacker, workload: loopWorkload, attacks, log })
   } finally {
-    for (const load of loads) await stopLoadProcess(load)
+    for (const load of [...loads, attacker]) await stopLoadProcess(load)
     await consenso.stop()
     await removeDataDir(dataDir)
   }
