@@ -87,25 +87,33 @@ describe('The connections of one account share one budget', () => {
   }
   const messageThrottle = { ...defaultMessageThrottle, maxThrottledMs: 1000 }
 
-  test('Ten read-only sockets of one delegate repeating sync step 1 are closed with 4430 and a reason, while an editor’s changes still reach a reader.', async () => {
-    const { server } = await startTestServer({ config: { accountBudget, messageThrottle } })
-    const ppt = await connectSynced(server, DOC, await login(server.url, 'ppt'))
-    const reader = await connectSynced(server, DOC, await login(server.url, 'mx'))
-    const token = await login(server.url, 'gt')
+  /**
+   * Ten sockets of the account of `token`, each asking for the whole
+   * document (an empty state vector) twice every 20 ms until it is closed:
+   * each socket alone stays within a connection's rates (200 messages and
+   * 4 MiB a second), the ten together do not.
+   */
+  async function floodOfAsks(server: Reachable, token: string) {
     const sockets = await Promise.all(Array.from({ length: 10 }, () => openRawSocket(server, DOC, { token })))
-    // Each asks for the whole document (an empty state vector) twice every
-    // 20 ms until it is closed: each socket alone stays within a connection's
-    // rates (200 messages and 4 MiB a second), the ten together do not.
     const ask = syncStep1Message()
     const flood = setInterval(() => {
       for (const socket of sockets) if (socket.ws.readyState === WebSocket.OPEN) for (let i = 0; i < 2; i++) socket.ws.send(ask)
     }, 20)
     onTestFinished(() => clearInterval(flood))
+    return { sockets, stop: () => clearInterval(flood) }
+  }
+
+  test('Ten read-only sockets of one delegate repeating sync step 1 are closed with 4430 and a reason, while an editor’s changes still reach a reader.', async () => {
+    const { server } = await startTestServer({ config: { accountBudget, messageThrottle } })
+    const ppt = await connectSynced(server, DOC, await login(server.url, 'ppt'))
+    const reader = await connectSynced(server, DOC, await login(server.url, 'mx'))
+    const token = await login(server.url, 'gt')
+    const { sockets, stop } = await floodOfAsks(server, token)
 
     appendParagraph(ppt.doc, 'La Presidencia sigue redactando pese a las consultas.')
     await vi.waitFor(() => expect(contentOf(reader.doc)).toContain('La Presidencia sigue redactando pese a las consultas.'), WAIT)
     const closes = await Promise.all(sockets.map((s) => s.closed))
-    clearInterval(flood)
+    stop()
     for (const closed of closes) {
       expect(closed.code).toBe(CloseCode.accountOverBudget)
       expect(closed.reason).toMatch(/^too many document updates from this account's connections together/)
@@ -118,14 +126,9 @@ describe('The connections of one account share one budget', () => {
   test('Once its sockets were closed with 4430, the account is refused new ones at the upgrade (429, Retry-After, the reason) until its budget has rested; other accounts are not, and then it is let in again.', async () => {
     const { server } = await startTestServer({ config: { accountBudget, messageThrottle } })
     const token = await login(server.url, 'gt')
-    const sockets = await Promise.all(Array.from({ length: 10 }, () => openRawSocket(server, DOC, { token })))
-    const ask = syncStep1Message()
-    const flood = setInterval(() => {
-      for (const socket of sockets) if (socket.ws.readyState === WebSocket.OPEN) for (let i = 0; i < 2; i++) socket.ws.send(ask)
-    }, 20)
-    onTestFinished(() => clearInterval(flood))
+    const { sockets, stop } = await floodOfAsks(server, token)
     const closes = await Promise.all(sockets.map((s) => s.closed))
-    clearInterval(flood)
+    stop()
     for (const closed of closes) expect(closed.code).toBe(CloseCode.accountOverBudget)
 
     const refused = await refusedUpgrade(server, token)
