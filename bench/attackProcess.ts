@@ -11,7 +11,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
-import type { AttackAnswers, AttackSpec } from './protocol'
+import type { AttackAnswers, AttackReport, AttackSpec } from './protocol'
 import { serve } from './rpc'
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
@@ -146,21 +146,22 @@ function start(answers: Answers, spec: AttackSpec): Running {
   }
 }
 
-let running: { answers: Answers; stop: Running } | undefined
+let running: { answers: Answers; stop: Running; cpuAtStart: NodeJS.CpuUsage } | undefined
 
 serve({
   start: (spec: AttackSpec) => {
     if (running) throw new Error('an attack is already running')
     const answers = new Answers()
-    running = { answers, stop: start(answers, spec) }
+    running = { answers, stop: start(answers, spec), cpuAtStart: process.cpuUsage() }
   },
   /** Stops the attack; what it got back. */
-  stop: async (): Promise<AttackAnswers> => {
+  stop: async (): Promise<AttackReport> => {
     const current = running
     running = undefined
-    if (!current) return {}
+    if (!current) return { answers: {}, cpuMs: 0 }
     await current.stop()
-    return current.answers.counts
+    const cpu = process.cpuUsage(current.cpuAtStart)
+    return { answers: current.answers.counts, cpuMs: (cpu.user + cpu.system) / 1000 }
   },
   exit: () => {
     setImmediate(() => process.exit(0))

@@ -21,7 +21,7 @@ import type { ChildProcess } from 'node:child_process'
 import { COUNTRIES } from '../src'
 import { fanoutRound, type FanoutRound, type FanoutWorkload, type Tokens } from './fanout'
 import type { ConsensoServer } from './processes'
-import type { AttackAnswers, AttackSpec } from './protocol'
+import type { AttackAnswers, AttackReport, AttackSpec } from './protocol'
 import { call } from './rpc'
 import { LatencyHistogram } from './stats'
 
@@ -38,6 +38,8 @@ export interface LoopRound {
   readonly healthAnswers: number
   /** What the attacker got back, by HTTP status or close code. */
   readonly attackAnswers: AttackAnswers
+  /** CPU time of the attacker's process during the round, ms. */
+  readonly attackerCpuMs: number
 }
 
 export interface LoopResult {
@@ -176,10 +178,10 @@ async function loopRound(
   const stopProbe = healthProbe(server)
   const fanout = await fanoutRound(server, loads, workload, tokens, label)
   const health = await stopProbe()
-  const answers = prepared ? await call<AttackAnswers>(attacker, 'stop') : {}
+  const report = prepared ? await call<AttackReport>(attacker, 'stop') : { answers: {}, cpuMs: 0 }
   // Let the last of the attack's work drain before the next round.
   await sleep(2000)
-  return { attack, fanout, healthP99Ms: health.quantile(0.99), healthMaxMs: health.max, healthAnswers: health.total, attackAnswers: answers }
+  return { attack, fanout, healthP99Ms: health.quantile(0.99), healthMaxMs: health.max, healthAnswers: health.total, attackAnswers: report.answers, attackerCpuMs: report.cpuMs }
 }
 
 /** The row: a quiet round, then one round per attack, on one server with its real limits. */
@@ -196,7 +198,7 @@ export async function loopRow(opts: {
   const report = (r: LoopRound) =>
     opts.log(
       `  ${r.attack.padEnd(8)}: /healthz p99 ${r.healthP99Ms.toFixed(1)} ms (max ${r.healthMaxMs.toFixed(0)}, ${r.healthAnswers} answers), ` +
-        `fan-out p99 ${r.fanout.p99Ms.toFixed(1)} ms, ${r.fanout.delivered}/${r.fanout.expected} delivered; attacker got ${JSON.stringify(r.attackAnswers)}`
+        `fan-out p99 ${r.fanout.p99Ms.toFixed(1)} ms, ${r.fanout.delivered}/${r.fanout.expected} delivered; attacker got ${JSON.stringify(r.attackAnswers)}; CPU s: server ${(r.fanout.serverCpuMs / 1000).toFixed(1)}, clients ${(r.fanout.loadCpuMs / 1000).toFixed(1)}, attacker ${(r.attackerCpuMs / 1000).toFixed(1)}`
     )
   const quiet = await loopRound(opts.server, opts.loads, opts.attacker, opts.workload, tokens, 'none', 'loop quiet')
   report(quiet)

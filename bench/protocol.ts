@@ -69,3 +69,10 @@ export type AttackSpec =
 
 /** What an attack got back, by HTTP status or close code (`close 4430`), with `open` for each socket opened. */
 export type AttackAnswers = Record<string, number>
+
+/** What the attacker process reports of an attack once stopped. */
+export interface AttackReport {
+  readonly answers: AttackAnswers
+  /** CPU time the attacker process used while attacking, user plus system, ms: a share of the machine the server did not have. */
+  readonly cpuMs: number
+}
