@@ -32,7 +32,7 @@ import * as prng from 'lib0/prng'
 import { expect, onTestFinished, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { textBlocks } from '../../src'
-import { DocumentStore, PostgresStore } from '../../storage'
+import { PostgresStore } from '../../storage'
 import { AuditLog } from '../../server/audit'
 import {
   apiSession,
@@ -48,6 +48,7 @@ import {
   postgresDatabase,
   quoteSelector,
   startTestRedis,
+  storedInDatabase,
   type ApiAnswer,
   type Reachable,
   type TestClient
@@ -138,18 +139,6 @@ function tagCounts(content: string): Map<string, number> {
   const counts = new Map<string, number>()
   for (const [tag] of content.matchAll(TAG)) counts.set(tag, (counts.get(tag) ?? 0) + 1)
   return counts
-}
-
-/** The text of the demo Strategy as stored in the database (what a process starting now would load). */
-async function storedInDatabase(databaseUrl: string): Promise<string> {
-  const store = await PostgresStore.open(databaseUrl)
-  try {
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, await new DocumentStore(store).loadState(DOC))
-    return contentOf(doc)
-  } finally {
-    await store.close()
-  }
 }
 
 test(
