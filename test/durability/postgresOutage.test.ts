@@ -6,21 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, onTestFinished, test, vi } from 'vitest'
-import * as Y from 'yjs'
-import { DocumentStore, PostgresStore } from '../../storage'
-import { appendParagraph, connectSynced, contentOf, createDatabase, DOC, login, startTestServer, startThrowawayPostgres } from '../support'
-
-// The Strategy's text as a new process would load it from the database.
-async function storedText(databaseUrl: string): Promise<string> {
-  const store = await PostgresStore.open(databaseUrl)
-  try {
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, await new DocumentStore(store).loadState(DOC))
-    return contentOf(doc)
-  } finally {
-    await store.close()
-  }
-}
+import { appendParagraph, connectSynced, createDatabase, DOC, login, startTestServer, startThrowawayPostgres, storedInDatabase } from '../support'
 
 test('Text typed while PostgreSQL is down is stored once it is back, and so is what came before.', async () => {
   const postgres = await startThrowawayPostgres()
@@ -31,7 +17,7 @@ test('Text typed while PostgreSQL is down is stored once it is back, and so is w
   const editor = await connectSynced(server, DOC, await login(server.url, 'ppt'))
 
   appendParagraph(editor.doc, 'Escrito antes del corte.')
-  await vi.waitFor(async () => expect(await storedText(databaseUrl)).toContain('Escrito antes del corte.'), { timeout: 10_000, interval: 100 })
+  await vi.waitFor(async () => expect(await storedInDatabase(databaseUrl)).toContain('Escrito antes del corte.'), { timeout: 10_000, interval: 100 })
 
   await postgres.halt()
   appendParagraph(editor.doc, 'Escrito durante el corte.')
@@ -41,8 +27,8 @@ test('Text typed while PostgreSQL is down is stored once it is back, and so is w
   expect(editor.provider.wsconnected).toBe(true)
 
   await postgres.resume()
-  await vi.waitFor(async () => expect(await storedText(databaseUrl)).toContain('Escrito durante el corte.'), { timeout: 20_000, interval: 200 })
-  const text = await storedText(databaseUrl)
+  await vi.waitFor(async () => expect(await storedInDatabase(databaseUrl)).toContain('Escrito durante el corte.'), { timeout: 20_000, interval: 200 })
+  const text = await storedInDatabase(databaseUrl)
   expect(text.split('Escrito antes del corte.')).toHaveLength(2)
   expect(text.split('Escrito durante el corte.')).toHaveLength(2)
 }, 60_000)

@@ -23,67 +23,38 @@
  * is printed, and `CRASH_SEED=<seed>` replays the same choices (timing still
  * differs from run to run).
  */
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as prng from 'lib0/prng'
 import { expect, onTestFinished, test, vi } from 'vitest'
-import * as Y from 'yjs'
-import { textBlocks } from '../../src'
-import { DocumentStore, PostgresStore } from '../../storage'
+import type * as Y from 'yjs'
+import { PostgresStore } from '../../storage'
 import { AuditLog } from '../../server/audit'
 import {
   apiSession,
-  connectClient,
   connectSynced,
   contentOf,
+  CRASH_RECOVERY as RECOVERY,
+  CRASH_SETTINGS as SETTINGS,
+  crashSeed,
   DOC,
-  docPath,
   freePort,
   login,
-  openCommentPeriod,
   paragraphTexts,
   postgresDatabase,
-  quoteSelector,
+  startCrashWorkload,
   startTestRedis,
-  type ApiAnswer,
-  type Reachable,
-  type TestClient
+  storedInDatabase,
+  type Reachable
 } from '../support'
 import { startRoundRobinProxy } from '../support/roundRobinProxy'
 import { startServerAt, type ServerRun } from '../durability/serverProcess'
 
-const seed = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 31)
+const seed = crashSeed()
 // Each restart costs a Node start (4–10 s on a busy 2-core machine): six keep the file near 90 s.
 const KILLS = 6
-const EDITORS = ['ppt', 'se', 'ppt'] as const
-const COMMENTERS = ['mx', 'gt', 'cr'] as const
-// Short, so that a kill often finds changes received and not yet stored.
-// Commenters here post far faster than people do: no comment quota may hold them back.
-const SETTINGS = { PERSIST_DEBOUNCE_MS: '100', PERSIST_MAX_WAIT_MS: '400', COMMENT_BURST: '1000000', COMMENTS_PER_MINUTE: '1000000' }
-// Long enough for a restart on a slow machine under load.
-const RECOVERY = { timeout: 30_000, interval: 20 } as const
-
-/** A word that tags one insertion: `K<editor>x<n>Z`. No tag holds another, and none is in the demo text. */
-const TAG = /K\d+x\d+Z/g
-
-interface Editor {
-  readonly n: number
-  readonly client: TestClient
-  readonly gen: prng.PRNG
-  readonly tags: string[]
-}
-
-interface Commenter {
-  readonly n: number
-  readonly username: string
-  readonly token: string
-  readonly gen: prng.PRNG
-  readonly comments: Array<{ tag: string; id: string }>
-  readonly replies: string[]
-}
 
 /** One server process of the workspace, on a port of its own that outlives its runs. */
 interface Backend {
@@ -119,39 +90,6 @@ async function startWorkspace(names: readonly string[], settings: Record<string,
 
 const direct = (backend: Backend): Reachable => ({ url: `http://127.0.0.1:${backend.port}` })
 
-// A paragraph's text as one string, an embedded node counting as one character (as Yjs counts it).
-const plainText = (text: Y.XmlText): string =>
-  (text.toDelta() as Array<{ insert: unknown }>).map((d) => (typeof d.insert === 'string' ? d.insert : '\uFFFC')).join('')
-
-/** Inserts a new tag followed by a space at a word boundary of a random paragraph: no word is ever split. */
-function insertTag(editor: Editor): void {
-  const text = prng.oneOf(editor.gen, paragraphTexts(editor.client.doc))
-  const plain = plainText(text)
-  const boundaries = [0]
-  for (let i = 1; i <= plain.length; i++) if (plain[i - 1] === ' ') boundaries.push(i)
-  const tag = `K${editor.n}x${editor.tags.length}Z`
-  text.insert(prng.oneOf(editor.gen, boundaries), `${tag} `)
-  editor.tags.push(tag)
-}
-
-function tagCounts(content: string): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const [tag] of content.matchAll(TAG)) counts.set(tag, (counts.get(tag) ?? 0) + 1)
-  return counts
-}
-
-/** The text of the demo Strategy as stored in the database (what a process starting now would load). */
-async function storedInDatabase(databaseUrl: string): Promise<string> {
-  const store = await PostgresStore.open(databaseUrl)
-  try {
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, await new DocumentStore(store).loadState(DOC))
-    return contentOf(doc)
-  } finally {
-    await store.close()
-  }
-}
-
 test(
   'Two processes behind a round-robin proxy, one SIGKILLed at random moments while three editors type and three delegations comment: nothing lost, nothing twice.',
   async () => {
@@ -165,162 +103,40 @@ test(
     // Printed pass or fail: the story of the run, with the seed, to read a failure by.
     onTestFinished(() => console.info(`scale-out crash test seed ${seed}:\n${log.join('\n')}`))
 
-    const ppt = apiSession(server, await login(server.url, 'ppt'))
-    await openCommentPeriod(ppt)
-    const first = await connectSynced(server, DOC, ppt.token)
-    const initial = contentOf(first.doc)
-    const commentsBefore = (await ppt.get(docPath('/comments'))).body.comments as Array<{ replies: unknown[] }>
-    const repliesBefore = commentsBefore.reduce((sum, c) => sum + c.replies.length, 0)
-    const allText = textBlocks(first.doc)
-      .map((b) => b.text)
-      .join('\n')
-    first.provider.destroy()
-    const quotable = [...new Set(allText.split(/\s+/))]
-      .filter((word) => /^\p{L}{9,}$/u.test(word) && allText.split(word).length === 2)
-      .slice(0, 40)
-    expect(quotable.length).toBeGreaterThan(10)
-
-    const editors: Editor[] = []
-    for (const [i, username] of EDITORS.entries()) {
-      const client = connectClient(server, DOC, await login(server.url, username))
-      client.provider.maxBackoffTime = 300
-      editors.push({ n: i + 1, client, gen: prng.create(seed + 1 + i), tags: [] })
-    }
-    await vi.waitFor(() => expect(editors.every((e) => e.client.provider.synced)).toBe(true), RECOVERY)
-    const commenters: Commenter[] = []
-    for (const [i, username] of COMMENTERS.entries())
-      commenters.push({ n: i + 1, username, token: await login(server.url, username), gen: prng.create(seed + 100 + i), comments: [], replies: [] })
-
-    let stopping = false
-    let inFlight = 0
-    const stats = { attempts: 0, requests: 0, retried: 0, serverErrors: 0 }
-
-    // Sends one request until it gets an answer that is not a server fault, always with the same key,
-    // each time on a new connection, which the proxy gives to the next live process.
-    const sendUntilAnswered = async (commenter: Commenter, path: string, body: unknown): Promise<ApiAnswer> => {
-      const key = randomUUID()
-      const giveUpAt = Date.now() + 60_000
-      stats.requests++
-      for (let attempt = 1; ; attempt++) {
-        stats.attempts++
-        if (attempt === 2) stats.retried++
-        inFlight++
-        try {
-          const res = await fetch(`${server.url}${docPath(path)}`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${commenter.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key, Connection: 'close' },
-            body: JSON.stringify(body),
-            signal: AbortSignal.timeout(20_000)
-          })
-          const answer = { status: res.status, body: await res.json() }
-          if (res.status < 500) return answer
-          stats.serverErrors++
-        } catch {
-          // No answer: the process died with the request.
-        } finally {
-          inFlight--
-        }
-        if (Date.now() > giveUpAt) throw new Error(`${commenter.username}: no answer to POST ${path} in 60 s`)
-        await sleep(50)
-      }
-    }
-
-    const editing = editors.map(async (editor) => {
-      while (!stopping) {
-        insertTag(editor)
-        await sleep(prng.int32(editor.gen, 10, 60))
-      }
-    })
-    const commenting = commenters.map(async (commenter) => {
-      while (!stopping) {
-        const tag = `C${commenter.n}x${commenter.comments.length}Z`
-        const made = await sendUntilAnswered(commenter, '/comments', {
-          body: `Observación ${tag}`,
-          anchor: quoteSelector(prng.oneOf(commenter.gen, quotable))
-        })
-        expect(made.status, `${commenter.username} commenting: ${JSON.stringify(made.body)}`).toBe(201)
-        commenter.comments.push({ tag, id: made.body.comment.id })
-        if (prng.bool(commenter.gen)) {
-          const replyTag = `R${commenter.n}x${commenter.replies.length}Z`
-          const on = prng.oneOf(commenter.gen, commenter.comments)
-          const replied = await sendUntilAnswered(commenter, `/comments/${on.id}/replies`, { body: `Respuesta ${replyTag}` })
-          expect(replied.status, `${commenter.username} replying: ${JSON.stringify(replied.body)}`).toBe(201)
-          commenter.replies.push(replyTag)
-        }
-        await sleep(prng.int32(commenter.gen, 10, 150))
-      }
-    })
-    const workers = Promise.all([...editing, ...commenting])
-    let failure: unknown
-    workers.catch((err: unknown) => (failure = err))
+    // Each comment request is sent again for 60 s at the most, each time on a new
+    // connection, which the proxy gives to the next live process.
+    const workload = await startCrashWorkload(server, seed, { giveUpMs: 60_000, headers: { Connection: 'close' } })
+    const { ppt, editors, stats } = workload
 
     const began = performance.now()
     const at = () => `${((performance.now() - began) / 1000).toFixed(1)} s`
     for (let kill = 1; kill <= KILLS; kill++) {
-      expect(failure).toBeUndefined()
+      // A failing worker fails the test at once rather than at the end.
+      expect(workload.failure()).toBeUndefined()
       const victim = prng.oneOf(gen, backends)
-      const moment = prng.oneOf(gen, ['after a burst of edits', 'during a comment request', 'at any time'] as const)
-      if (moment === 'after a burst of edits') {
-        for (const editor of editors) for (let i = 0; i < 15; i++) insertTag(editor)
-        await sleep(prng.int32(gen, 0, 40))
-      } else if (moment === 'during a comment request') {
-        await vi.waitFor(() => expect(inFlight).toBeGreaterThan(0), { timeout: 10_000, interval: 1 })
-        await sleep(prng.int32(gen, 0, 8))
-      } else await sleep(prng.int32(gen, 50, 1200))
+      const moment = await workload.awaitMoment(gen)
       victim.run.kill('SIGKILL')
       expect(await victim.run.exited).toBe('SIGKILL')
-      log.push(`${at()} kill ${kill}: ${victim.name} (${moment}), ${editors.map((e) => e.tags.length).join('/')} tags, ${commenters.map((c) => c.comments.length).join('/')} comments`)
+      log.push(`${at()} kill ${kill}: ${victim.name} (${moment}), ${workload.progress()}`)
       // The clients of the dead process go to the other one meanwhile; then it comes back on its port.
       await restart(victim)
       log.push(`${at()} ${victim.name} back`)
-      await vi.waitFor(() => expect(editors.every((e) => e.client.provider.synced), `editors back after kill ${kill}`).toBe(true), RECOVERY)
+      await workload.awaitEditorsSynced(`editors back after kill ${kill}`)
       log.push(`${at()} editors synced`)
       await sleep(prng.int32(gen, 100, 700))
     }
 
-    stopping = true
-    await workers
+    const { made, summary, checkText, checkComments, checkListedComments, checkEditors } = await workload.stop()
     log.push(`${at()} stopped typing and commenting`)
-    const tags = editors.flatMap((e) => e.tags)
-    const tagSet = new Set(tags)
-    const checkText = (content: string, where: string) => {
-      const counts = tagCounts(content)
-      expect(
-        {
-          missing: tags.filter((t) => !counts.has(t)),
-          twice: [...counts].filter(([, n]) => n > 1).map(([t]) => t),
-          unknown: [...counts.keys()].filter((t) => !tagSet.has(t))
-        },
-        `tags in ${where}`
-      ).toEqual({ missing: [], twice: [], unknown: [] })
-      expect(content.replace(/K\d+x\d+Z /g, ''), `the rest of ${where}`).toBe(initial)
-    }
-
-    const made = commenters.flatMap((c) => c.comments.map((m) => `Observación ${m.tag}`))
-    const replied = commenters.flatMap((c) => c.replies.map((tag) => `Respuesta ${tag}`))
-    const checkComments = (comments: Array<{ body: string; replies: Array<{ body: string }> }>, where: string) => {
-      const bodies = new Map<string, number>()
-      for (const c of comments) bodies.set(c.body, (bodies.get(c.body) ?? 0) + 1)
-      const replyBodies = new Map<string, number>()
-      for (const r of comments.flatMap((c) => c.replies)) replyBodies.set(r.body, (replyBodies.get(r.body) ?? 0) + 1)
-      expect(
-        { comments: made.filter((b) => bodies.get(b) !== 1), replies: replied.filter((b) => replyBodies.get(b) !== 1) },
-        `comments and replies not there exactly once, in ${where}`
-      ).toEqual({ comments: [], replies: [] })
-      expect(comments.length, `comments in ${where}`).toBe(commentsBefore.length + made.length)
-      expect([...replyBodies.values()].reduce((a, b) => a + b, 0), `replies in ${where}`).toBe(repliesBefore + replied.length)
-    }
 
     // Every editor ends with every tag, and so does a fresh client of each process.
-    await vi.waitFor(() => {
-      for (const editor of editors) checkText(contentOf(editor.client.doc), `editor ${editor.n}`)
-    }, RECOVERY)
+    await checkEditors()
     for (const backend of backends) {
       const probe = await connectSynced(direct(backend), DOC, ppt.token)
       await vi.waitFor(() => checkText(contentOf(probe.doc), `a fresh client of ${backend.name}`), RECOVERY)
       probe.provider.destroy()
       const onIt = apiSession(direct(backend), ppt.token)
-      checkComments((await onIt.get(docPath('/comments'))).body.comments, `the comments as ${backend.name} lists them`)
+      await checkListedComments(onIt, `the comments as ${backend.name} lists them`)
       expect((await onIt.get('/api/audit/verify')).body, `the audit chain as ${backend.name} verifies it`).toMatchObject({ ok: true })
     }
 
@@ -355,9 +171,7 @@ test(
     checkText(await storedInDatabase(databaseUrl), 'the database')
 
     console.info(
-      `scale-out crash test seed ${seed}: ${KILLS} kills, ${tags.length} tags, ${made.length} comments and ${replied.length} replies ` +
-        `(${stats.requests} requests in ${stats.attempts} attempts, ${stats.retried} sent again, ${stats.serverErrors} 5xx); ` +
-        `connections per process ${[...proxy.taken.values()].join('/')}`
+      `scale-out crash test seed ${seed}: ${KILLS} kills, ${summary}; connections per process ${[...proxy.taken.values()].join('/')}`
     )
     // The test did what it is for: requests went unanswered and were sent again.
     expect(stats.retried).toBeGreaterThan(0)

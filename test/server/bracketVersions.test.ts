@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { entryText } from '../exchange/helpers'
-import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession } from '../support'
+import { docPath, quoteSelector, signIn, startWithSessions, type ApiSession } from '../support'
 
 const PUEBLA = 'Proceso Puebla'
 const HURRICANES = 'huracanes Eta e Iota'
@@ -25,9 +25,7 @@ async function publish(ppt: ApiSession, name: string) {
 
 /** Two versions: A with two brackets (one with two options), B after Guatemala lifted, an option was chosen and a bracket added. */
 async function twoVersions() {
-  const { server } = await startTestServer()
-  const ppt = await signIn(server, 'ppt')
-  await openCommentPeriod(ppt)
+  const { server, ppt } = await startWithSessions(['ppt'], { period: true })
   const puebla = await place(ppt, PUEBLA, ['GT', 'HN'], 'Referencia a un foro concreto.')
   const hurricanes = await place(ppt, HURRICANES, ['SV'], 'Eventos concretos.')
   await ppt.post(docPath(`/brackets/${hurricanes.id}/options`), { text: 'fenómenos naturales' })

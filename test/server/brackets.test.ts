@@ -2,12 +2,12 @@ import { describe, expect, test, vi } from 'vitest'
 import { MAX_BRACKETS_PER_DOCUMENT, MAX_OPTIONS_PER_BRACKET, textBlocks } from '../../src'
 import {
   connectSynced,
-  findQuote,
   docPath,
-  openCommentPeriod,
+  findQuote,
   quoteSelector,
   signIn,
   startTestServer,
+  startWithSessions,
   subscribeToEvents,
   WAIT,
   type ApiSession
@@ -21,11 +21,8 @@ const ALONE = 'afrontar este reto'
 const CROSSING = 'este reto de forma aislada'
 
 /** A server with the demo and the PPT's session; with `period`, a comment period open today. */
-async function server({ period = true } = {}) {
-  const started = await startTestServer()
-  const ppt = await signIn(started.server, 'ppt')
-  if (period) await openCommentPeriod(ppt)
-  return { ...started, ppt }
+function server({ period = true } = {}) {
+  return startWithSessions(['ppt'], { period })
 }
 
 /** Places a bracket as `session`; it must be placed. */
@@ -267,9 +264,7 @@ describe('Limits', () => {
 
 describe('Floods', () => {
   test("A delegation toggling its hold in a loop is stopped at its budget with 429, Retry-After and the code act_quota; nothing more is stored or recorded, and another delegation still acts.", async () => {
-    const { server: s } = await startTestServer({ config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
-    const ppt = await signIn(s, 'ppt')
-    await openCommentPeriod(ppt)
+    const { server: s, ppt } = await startWithSessions(['ppt'], { period: true, config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
     const bracket = await place(ppt, PUEBLA)
     const mx = await signIn(s, 'mx')
     for (const act of ['hold', 'lift', 'hold', 'lift']) expect((await mx.post(docPath(`/brackets/${bracket.id}/${act}`))).status, act).toBe(200)

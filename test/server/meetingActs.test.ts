@@ -1,17 +1,15 @@
 import { describe, expect, test } from 'vitest'
 import { plainText } from '../../src'
 import { importDocx } from '../../server/exchange'
-import { docPath, openCommentPeriod, quoteSelector, signIn, startTestServer, type ApiSession, type Reachable } from '../support'
+import { docPath, openCommentPeriod, quoteSelector, startWithSessions, type ApiSession, type Reachable } from '../support'
 
 // Passages of the demo Strategy no demo bracket touches.
 const ALONE = 'afrontar este reto'
 const OTHER = 'de forma aislada'
 
 /** A server with the demo (no comment period open) and the sessions of the chair, the Secretariat, two delegations present and one absent. */
-async function started() {
-  const { server } = await startTestServer()
-  const [ppt, se, gt, mx, hn] = await Promise.all(['ppt', 'se', 'gt', 'mx', 'hn'].map((u) => signIn(server, u)))
-  return { server, ppt: ppt!, se: se!, gt: gt!, mx: mx!, hn: hn! }
+function started() {
+  return startWithSessions(['ppt', 'se', 'gt', 'mx', 'hn'])
 }
 
 async function startMeeting(chair: ApiSession) {

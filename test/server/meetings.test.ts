@@ -7,6 +7,7 @@ import {
   quoteSelector,
   signIn,
   startTestServer,
+  startWithSessions,
   subscribeToEvents,
   WAIT,
   type ApiSession,
@@ -23,10 +24,8 @@ async function twoParagraphs(session: ApiSession): Promise<[string, string]> {
 }
 
 /** A server with the demo and the sessions of the chair, the Secretariat, two delegations, a reviewer. */
-async function meetingServer() {
-  const { server, dataDir } = await startTestServer()
-  const [ppt, se, gt, cr, revisor] = await Promise.all(['ppt', 'se', 'gt', 'cr', 'revisor'].map((u) => signIn(server, u)))
-  return { server, dataDir, ppt: ppt!, se: se!, gt: gt!, cr: cr!, revisor: revisor! }
+function meetingServer() {
+  return startWithSessions(['ppt', 'se', 'gt', 'cr', 'revisor'])
 }
 
 async function startMeeting(chair: ApiSession, agenda: unknown[] = [{ title: 'Apertura', minutes: 10, lead: 'PPT / SE CRM' }]) {
@@ -144,8 +143,7 @@ describe('Meetings', () => {
   })
 
   test('A delegation asking for and withdrawing the floor in a loop is stopped at its budget with 429 and the code act_quota; the chair is not held back.', async () => {
-    const { server } = await startTestServer({ config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
-    const [ppt, gt] = await Promise.all(['ppt', 'gt'].map((u) => signIn(server, u)))
+    const { ppt, gt } = await startWithSessions(['ppt', 'gt'], { config: { commentQuota: { burst: 4, perMinute: 1, bytesPerHour: 1024 * 1024 } } })
     const meeting = await startMeeting(ppt!)
     for (let i = 0; i < 2; i++) {
       expect((await gt!.post(meetingPath(meeting.id, '/floor'))).status).toBe(200)
@@ -200,8 +198,7 @@ describe('Meetings', () => {
   })
 
   test("Downloading the minutes as Markdown counts against the account's rate of jobs, as every export does: past it, 429 with Retry-After and no audit entry.", async () => {
-    const { server } = await startTestServer({ config: { work: { workers: 1, maxQueued: 16, jobTimeoutMs: 10_000, maxImportBlocks: 10_000, perAccount: { burst: 2, jobsPerMinute: 1 } } } })
-    const [ppt, gt] = await Promise.all(['ppt', 'gt'].map((u) => signIn(server, u)))
+    const { server, ppt, gt } = await startWithSessions(['ppt', 'gt'], { config: { work: { workers: 1, maxQueued: 16, jobTimeoutMs: 10_000, maxImportBlocks: 10_000, perAccount: { burst: 2, jobsPerMinute: 1 } } } })
     const meeting = await startMeeting(ppt!)
     const download = () => fetch(`${server.url}${meetingPath(meeting.id, '/minutes?format=md')}`, { headers: { Authorization: `Bearer ${gt!.token}` } })
     for (let i = 0; i < 2; i++) expect((await download()).status).toBe(200)

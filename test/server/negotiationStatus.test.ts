@@ -2,10 +2,10 @@ import { describe, expect, test, vi } from 'vitest'
 import {
   DOC,
   docPath,
-  openCommentPeriod,
   quoteSelector,
   signIn,
   startTestServer,
+  startWithSessions,
   subscribeToEvents,
   WAIT,
   type ApiSession
@@ -61,12 +61,8 @@ async function openBlocks(session: ApiSession): Promise<Row[]> {
 }
 
 /** A server with the demo, a comment period open today, and sessions of each role. */
-async function started(open = true) {
-  const { server, dataDir } = await startTestServer()
-  const ppt = await signIn(server, 'ppt')
-  if (open) await openCommentPeriod(ppt)
-  const as = (username: string) => signIn(server, username)
-  return { server, dataDir, ppt, se: await as('se'), gt: await as('gt'), hn: await as('hn'), sv: await as('sv'), mx: await as('mx'), revisor: await as('revisor'), observador: await as('observador') }
+function started(open = true) {
+  return startWithSessions(['ppt', 'se', 'gt', 'hn', 'sv', 'mx', 'revisor', 'observador'], { period: open })
 }
 
 describe('Support for proposals', () => {

@@ -5,7 +5,7 @@ import {
   openCommentPeriod,
   quoteSelector,
   signIn,
-  startTestServer,
+  startWithSessions,
   subscribeToEvents,
   WAIT,
   WORKSPACE_TIME_ZONE,
@@ -37,9 +37,8 @@ async function openPeriod(session: ApiSession, body: Record<string, unknown>) {
 }
 
 /** A server with the demo, and the sessions of the PPT and of Mexico's delegate. */
-async function serverWithSessions() {
-  const { server } = await startTestServer()
-  return { server, ppt: await signIn(server, 'ppt'), mx: await signIn(server, 'mx') }
+function serverWithSessions() {
+  return startWithSessions(['ppt', 'mx'])
 }
 
 describe('Comment periods', () => {

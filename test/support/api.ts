@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest'
 import { todayIn, type IsoDate } from '../../src'
-import { DEMO_PASSWORD, DOC, type Reachable } from './server'
+import { DEMO_PASSWORD, DOC, startTestServer, type Reachable, type TestServer } from './server'
 
 /** Signs `username` in with the demo password; returns the session token. */
 export async function login(url: string, username: string, password = DEMO_PASSWORD): Promise<string> {
@@ -61,6 +61,23 @@ export function apiSession(server: Reachable, token: string): ApiSession {
 /** Signs `username` in and returns its {@link ApiSession}. */
 export async function signIn(server: Reachable, username: string): Promise<ApiSession> {
   return apiSession(server, await login(server.url, username))
+}
+
+/**
+ * Starts a test server ({@link startTestServer}, which `opts` configures
+ * too) and signs `usernames` in together; their sessions come back under
+ * their usernames, beside `server` and `dataDir`. With `period`, the first
+ * of them (the PPT or the Secretariat) opens a comment period today.
+ */
+export async function startWithSessions<const U extends string>(
+  usernames: readonly [U, ...U[]],
+  opts: Parameters<typeof startTestServer>[0] & { period?: boolean } = {}
+): Promise<TestServer & Record<U, ApiSession>> {
+  const { period = false, ...serverOpts } = opts
+  const started = await startTestServer(serverOpts)
+  const sessions = await Promise.all(usernames.map((username) => signIn(started.server, username)))
+  if (period) await openCommentPeriod(sessions[0] as ApiSession)
+  return { ...started, ...(Object.fromEntries(usernames.map((username, i) => [username, sessions[i]])) as Record<U, ApiSession>) }
 }
 
 /** The API path of a document (the demo Strategy by default), with `rest` appended. */

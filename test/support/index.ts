@@ -5,7 +5,8 @@
  * editing a Y.Doc), `events` (Server-Sent Events), `MemoryConnector`
  * (clients and a `Collaboration` in memory, on a seeded schedule),
  * `postgresServer` (a database of a throwaway PostgreSQL, or of
- * `DATABASE_URL`) and `redisServer` (a throwaway Redis, or `REDIS_URL`).
+ * `DATABASE_URL`), `redisServer` (a throwaway Redis, or `REDIS_URL`) and
+ * `crashWorkload` (editors and delegations at work while a crash test kills).
  */
 export * from './server'
 export * from './api'
@@ -15,3 +16,4 @@ export * from './events'
 export * from './MemoryConnector'
 export * from './postgresServer'
 export * from './redisServer'
+export * from './crashWorkload'

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
 import type { DocumentId } from '../../src'
-import { DocumentStore, lockFileIn, openWorkspaceStore } from '../../storage'
+import { DocumentStore, lockFileIn, openWorkspaceStore, PostgresStore, type Store } from '../../storage'
 import { DEMO_DOCUMENT_ID, silentLogger, startServer, type RunningServer, type ServerConfig } from '../../server'
 import { contentOf } from './doc'
 
@@ -112,6 +112,19 @@ export type Reachable = Pick<RunningServer, 'url'>
  */
 export async function storedContent(dataDir: string, documentId: DocumentId = DOC): Promise<string> {
   const { store } = await openWorkspaceStore(dataDir, { readOnly: true })
+  return contentIn(store, documentId)
+}
+
+/**
+ * The text of `documentId` as stored in the PostgreSQL database at
+ * `databaseUrl` (the state a process starting now would load). Only reads.
+ */
+export async function storedInDatabase(databaseUrl: string, documentId: DocumentId = DOC): Promise<string> {
+  return contentIn(await PostgresStore.open(databaseUrl), documentId)
+}
+
+// The text of `documentId` in `store`, which it closes.
+async function contentIn(store: Store, documentId: DocumentId): Promise<string> {
   try {
     const doc = new Y.Doc()
     Y.applyUpdate(doc, await new DocumentStore(store).loadState(documentId))
