@@ -28,7 +28,8 @@ export interface BracketPanelOptions {
  * holders, reason and options with their supporters. A delegation holds or
  * lifts a bracket and supports an option for its own country; the
  * Presidency and the Secretariat place a bracket on the selection, add
- * options, choose one, and remove a bracket no one holds. Every control is a
+ * options, choose one, and remove a bracket no one holds (while any holds
+ * it, the panel says so instead of offering removal). Every control is a
  * button or a form field, in reading order; the focus stays on the control
  * that acted when the list is drawn again.
  */
@@ -131,7 +132,12 @@ export class BracketPanel {
       const holds = bracket.holders.includes(country)
       controls.push(this.button(`hold:${bracket.id}`, t(holds ? 'bracketLift' : 'bracketHold'), () => actions.hold(bracket.id, !holds), `${t(holds ? 'bracketLift' : 'bracketHold')}: «${bracket.quote}»`))
     }
-    if (decides) controls.push(this.button(`remove:${bracket.id}`, t('bracketRemove'), () => actions.remove(bracket.id), `${t('bracketRemove')}: «${bracket.quote}»`))
+    if (decides) {
+      // The server refuses to remove a bracket a delegation still holds (409 bracket_held): say so instead of offering it.
+      if (bracket.holders.length === 0)
+        controls.push(this.button(`remove:${bracket.id}`, t('bracketRemove'), () => actions.remove(bracket.id), `${t('bracketRemove')}: «${bracket.quote}»`))
+      else controls.push(h('p', { class: 'bracket-remove-held' }, fill(t('bracketRemoveHeld'), { holders: bracket.holders.join(', ') })))
+    }
     return h(
       'li',
       { class: 'bracket-item', 'data-bracket-id': bracket.id, 'aria-label': label },

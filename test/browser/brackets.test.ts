@@ -71,9 +71,10 @@ describe('Brackets in the editor', () => {
     expect(ppt.errors).toEqual([])
   })
 
-  it('The Presidency adds an option and chooses it by keyboard: the text takes the wording, and the delegation sees it; removal is refused while a country holds the bracket.', async () => {
+  it('The Presidency adds an option and chooses it by keyboard: the text takes the wording, and the delegation sees it; removal is not offered while a country holds the bracket, and says why.', async () => {
     const { server, bracketId } = await serverWithBracket()
-    const ppt = await openStrategyAs(browser(), server, 'ppt', { expectedStatuses: [409] })
+    // No 409 is expected: the panel does not offer what the server would refuse.
+    const ppt = await openStrategyAs(browser(), server, 'ppt')
     const gt = await openStrategyAs(browser(), server, 'gt')
     await expect.poll(() => holdersInText(gt.page, bracketId), POLL).toBe('GT')
     await expectNoSeriousViolations(ppt.page, "the Presidency's bracket panel", '.bracket-panel')
@@ -90,9 +91,16 @@ describe('Brackets in the editor', () => {
     await gt.page.keyboard.press('Enter')
     await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-supporters').innerText(), POLL).toMatch(/Apoyada por GT/)
 
-    await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).focus()
-    await ppt.page.keyboard.press('Enter')
-    await expect.poll(() => ppt.page.locator('.bracket-status').innerText(), POLL).toMatch(/aún lo mantienen GT/)
+    // Guatemala holds it: no button to remove it, and the panel says why, in reading order after its controls.
+    await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-remove-held').innerText(), POLL).toBe(
+      'Podrá retirarse cuando ninguna delegación lo mantenga: aún lo mantienen GT.'
+    )
+    await expectNoSeriousViolations(ppt.page, "the Presidency's panel with a bracket still held", '.bracket-panel')
+    expect(await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count()).toBe(0)
+    // Once Guatemala lifts it, removal is offered.
+    expect((await call(server, await login(server.server.url, 'gt'), 'POST', `/api/documents/${DOC}/brackets/${bracketId}/lift`)).status).toBe(200)
+    await expect.poll(() => item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count(), POLL).toBe(1)
+    expect(await item(ppt.page, bracketId).locator('.bracket-remove-held').count()).toBe(0)
 
     await item(ppt.page, bracketId).getByRole('button', { name: /Elegir esta opción/ }).focus()
     await ppt.page.keyboard.press('Enter')
