@@ -132,8 +132,9 @@ export class DocumentEditor {
     // One event stream for every part: see DocumentStream. Started once the view is made.
     const stream = (this.stream = new DocumentStream(documentId))
     this.margin = new StatusMargin({ documentId, user, t, language: options.language }, stream)
-    this.comments = new DocumentComments({ documentId, user, t, language: options.language, stream })
     this.brackets = new DocumentBrackets({ documentId, user, t, language: options.language, stream })
+    // The periods the comments know of also decide whether a delegation may hold a bracket.
+    this.comments = new DocumentComments({ documentId, user, t, language: options.language, stream, onPeriods: (periods) => this.brackets.setPeriods(periods) })
     // The text's paragraphs in reading order, as the minutes number them.
     const paragraphs = () => {
       const ids: string[] = []
@@ -149,6 +150,8 @@ export class DocumentEditor {
       t,
       language: options.language,
       stream,
+      // So does a running meeting whose chair lets the delegations present act.
+      onRunning: (meeting) => this.brackets.setMeeting(meeting),
       text: {
         // The panel may hear of a meeting before the view is made: it shows the focus again once the text arrives.
         showFocus: (blockId, scroll) => {

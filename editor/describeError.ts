@@ -25,6 +25,7 @@ const MESSAGE_OF_CODE: Readonly<Record<RefusalCode, MessageKey>> = {
   bracket_held: 'error_bracket_held',
   silence_ended: 'error_silence_ended',
   silence_already_broken: 'error_silence_already_broken',
+  silence_superseded: 'error_silence_superseded',
   act_quota: 'error_act_quota'
 }
 

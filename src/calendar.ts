@@ -99,9 +99,17 @@ export function endOfDayIn(date: IsoDate, timeZone: string): Date {
  */
 export function formatInstantIn(instant: string | Date, language: 'es' | 'en', timeZone: string): string {
   const at = new Date(instant)
-  const { date, time, zone } = instantFormats(language, timeZone)
-  const zoneName = zone.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
-  return `${date.format(at)}, ${time.format(at)} (${zoneName})`
+  const { date, time } = instantFormats(language, timeZone)
+  return `${date.format(at)}, ${time.format(at)} (${zoneNameIn(at, language, timeZone)})`
+}
+
+/**
+ * The name of `timeZone` as {@link formatInstantIn} writes it, as in effect
+ * at `instant`: "hora estándar central", "Central Standard Time"; the IANA
+ * id itself only if the language has no name for the zone.
+ */
+export function zoneNameIn(instant: string | Date, language: 'es' | 'en', timeZone: string): string {
+  return instantFormats(language, timeZone).zone.formatToParts(new Date(instant)).find((p) => p.type === 'timeZoneName')?.value ?? timeZone
 }
 
 // Building an Intl.DateTimeFormat costs far more than using one, and a page

@@ -22,7 +22,7 @@ export {
   type Role
 } from './role'
 export { accountProblem, colorOf, type AccountProblem, isUsername, MAX_DELEGATES_PER_COUNTRY, partyName, type Account, type Username } from './account'
-export { addBusinessDays, endOfDayIn, formatInstantIn, isIsoDate, isWeekend, startOfDayIn, wallClockIn, type IsoDate } from './calendar'
+export { addBusinessDays, endOfDayIn, formatInstantIn, isIsoDate, isWeekend, startOfDayIn, wallClockIn, zoneNameIn, type IsoDate } from './calendar'
 export { CONTENT_FRAGMENT, isDocumentId, sameVersionName, type DocumentId, type DocumentMeta } from './document'
 export { readContent, encodeContent, replaceContent, plainText, countWords, countDocumentWords } from './content'
 export { parseMarkdown } from './markdown'

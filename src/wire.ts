@@ -134,6 +134,7 @@ export const REFUSAL_CODES = [
   'bracket_held',
   'silence_ended',
   'silence_already_broken',
+  'silence_superseded',
   'act_quota'
 ] as const
 

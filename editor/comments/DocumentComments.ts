@@ -24,6 +24,8 @@ export interface DocumentCommentsOptions {
   readonly language: Language
   /** The document's event stream, of which comments listen to `comment`, `period` and `open`. */
   readonly stream: DocumentStream
+  /** Hears of the comment periods each time they are known anew (the brackets' holds follow them too). Default none. */
+  readonly onPeriods?: (periods: PeriodsView) => void
 }
 
 /**
@@ -84,6 +86,7 @@ export class DocumentComments {
         this.periods = periods
         this.banner.update(periods)
         this.sidebar.setWritable(this.closedReason() === null)
+        options.onPeriods?.(periods)
       }
     })
   }

@@ -32,6 +32,8 @@ export interface MeetingPanelOptions {
   readonly text: MeetingText
   /** The document's event stream, of which the panel listens to `meeting` and `open`. */
   readonly stream: DocumentStream
+  /** Hears of the running meeting (undefined: none) each time the panel draws it. Default none. */
+  readonly onRunning?: (meeting: Meeting | undefined) => void
 }
 
 /** The key that brings a participant who browsed away back to the paragraph presented: Alt+Shift+F. */
@@ -203,6 +205,7 @@ export class MeetingPanel {
     this.shownFocus = focus
     this.element.dataset.following = this.following ? 'true' : ''
     this.element.dataset.state = meeting ? 'running' : 'idle'
+    this.options.onRunning?.(meeting)
     // With no meeting the panel is only the chair's «Iniciar una reunión» and the last minutes; with one, a line that unfolds.
     const last = this.meetings.at(-1)
     this.bar.hidden = !meeting

@@ -26,9 +26,11 @@ export interface BracketPanelOptions {
 /**
  * The sidebar section of brackets: each standing bracket with its passage,
  * holders, reason and options with their supporters. A delegation holds or
- * lifts a bracket and supports an option for its own country; the
+ * lifts a bracket (while a period is open, or a meeting lets it) and
+ * supports an option for its own country; the
  * Presidency and the Secretariat place a bracket on the selection, add
- * options, choose one, and remove a bracket no one holds. Every control is a
+ * options, choose one, and remove a bracket no one holds (while any holds
+ * it, the panel says so instead of offering removal). Every control is a
  * button or a form field, in reading order; the focus stays on the control
  * that acted when the list is drawn again.
  */
@@ -36,6 +38,9 @@ export class BracketPanel {
   readonly element: HTMLElement
   private readonly list = h('ul', { class: 'bracket-list' })
   private readonly status = h('p', { class: 'bracket-status', role: 'status' })
+  // Why the delegation may not hold or lift now (no period open, no meeting letting it), shown instead of the buttons.
+  private readonly holdsClosed = h('p', { class: 'bracket-holds-closed', hidden: true })
+  private holdsClosedReason: string | null = null
   private brackets: readonly BracketView[] = []
   // The brackets whose "add an option" box is open.
   private readonly openAdders = new Set<string>()
@@ -48,6 +53,7 @@ export class BracketPanel {
       { class: 'bracket-panel', 'aria-labelledby': 'brackets-title' },
       heading,
       mayPlaceBrackets(options.user.role) ? this.placeForm() : null,
+      this.holdsClosed,
       this.status,
       this.list
     )
@@ -57,6 +63,17 @@ export class BracketPanel {
   /** Shows these brackets (every standing one, in the order they were placed). */
   setBrackets(brackets: readonly BracketView[]): void {
     this.brackets = brackets
+    this.render()
+  }
+
+  /**
+   * Why a delegation may not hold or lift brackets now (the server would
+   * refuse it), or null when it may: while there is a reason, «Mantener el
+   * corchete» and «Levantar el corchete» are not offered and the reason is shown.
+   */
+  setHoldsClosed(reason: string | null): void {
+    if (reason === this.holdsClosedReason) return
+    this.holdsClosedReason = reason
     this.render()
   }
 
@@ -107,6 +124,9 @@ export class BracketPanel {
     const { t } = this.options
     // The control that had the focus, to give it back once the list is drawn again.
     const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement.dataset.key : undefined
+    // Said once above the list, and only when there is a bracket to hold.
+    this.holdsClosed.textContent = this.holdsClosedReason ?? ''
+    this.holdsClosed.hidden = this.holdsClosedReason === null || this.brackets.length === 0
     this.list.replaceChildren(
       ...(this.brackets.length === 0 ? [h('li', { class: 'bracket-none' }, t('bracketsNone'))] : this.brackets.map((b) => this.item(b)))
     )
@@ -127,11 +147,16 @@ export class BracketPanel {
       : t('bracketNoHolders')
     const label = fill(t('bracketAria'), { quote: bracket.quote })
     const controls: HTMLElement[] = []
-    if (country) {
+    if (country && this.holdsClosedReason === null) {
       const holds = bracket.holders.includes(country)
       controls.push(this.button(`hold:${bracket.id}`, t(holds ? 'bracketLift' : 'bracketHold'), () => actions.hold(bracket.id, !holds), `${t(holds ? 'bracketLift' : 'bracketHold')}: «${bracket.quote}»`))
     }
-    if (decides) controls.push(this.button(`remove:${bracket.id}`, t('bracketRemove'), () => actions.remove(bracket.id), `${t('bracketRemove')}: «${bracket.quote}»`))
+    if (decides) {
+      // The server refuses to remove a bracket a delegation still holds (409 bracket_held): say so instead of offering it.
+      if (bracket.holders.length === 0)
+        controls.push(this.button(`remove:${bracket.id}`, t('bracketRemove'), () => actions.remove(bracket.id), `${t('bracketRemove')}: «${bracket.quote}»`))
+      else controls.push(h('p', { class: 'bracket-remove-held' }, fill(t('bracketRemoveHeld'), { holders: bracket.holders.join(', ') })))
+    }
     return h(
       'li',
       { class: 'bracket-item', 'data-bracket-id': bracket.id, 'aria-label': label },

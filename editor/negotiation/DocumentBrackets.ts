@@ -1,11 +1,12 @@
 import type { Plugin } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
-import type { BracketView, User } from '../../src'
+import { delegationMayActIn, needsOpenPeriod, type BracketView, type Meeting, type PeriodsView, type User } from '../../src'
 import { catchUpSelection, quoteOf, selectedPassage } from '../comments/quote'
 import { scrollBehavior } from '../dom'
 import type { DocumentStream } from '../DocumentStream'
 import { RequestKey } from '../RequestKey'
 import type { Language, Translate } from '../i18n'
+import { describePeriod } from '../PeriodBanner'
 import { bracketPluginKey } from '../pluginKeys'
 import { BracketPanel } from './BracketPanel'
 import { bracketPlugin, type BracketPluginMeta } from './bracketPlugin'
@@ -32,6 +33,9 @@ export class DocumentBrackets {
   private readonly brackets = new Map<string, BracketView>()
   private view: EditorView | null = null
   private destroyed = false
+  // What decides whether a delegation may hold or lift: unknown (null) until heard of, and then the server decides.
+  private periods: PeriodsView | null = null
+  private meeting: Meeting | undefined
 
   constructor(private readonly options: DocumentBracketsOptions) {
     const { t, language, user, documentId } = options
@@ -67,6 +71,27 @@ export class DocumentBrackets {
     // The list is fetched once the stream is open, so that no change falls between the two.
     options.stream.on('open', () => void this.refetch())
     options.stream.on('bracket', (bracket) => this.receive(bracket))
+  }
+
+  /** The comment periods as the comments' feed has them: a delegation holds and lifts only while one is open. */
+  setPeriods(periods: PeriodsView): void {
+    this.periods = periods
+    this.tellHolds()
+  }
+
+  /** The running meeting (undefined: none), whose chair may let the delegations present hold and lift outside a period. */
+  setMeeting(meeting: Meeting | undefined): void {
+    this.meeting = meeting
+    this.tellHolds()
+  }
+
+  // The server's rule for a delegation's holds (Brackets.asDelegation): an open
+  // period, or a running meeting that lets the country act. Unknown periods: offered.
+  private tellHolds(): void {
+    const { user, t, language } = this.options
+    if (!needsOpenPeriod(user.role) || user.country === null || !this.periods) return
+    const mayAct = this.periods.open || delegationMayActIn(this.meeting, user.country)
+    this.panel.setHoldsClosed(mayAct ? null : `${describePeriod(this.periods, t, language).text}. ${t('bracketHoldsClosed')}`)
   }
 
   /** The editor plugin that shows brackets in the text. */

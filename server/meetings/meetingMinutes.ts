@@ -1,4 +1,4 @@
-import { countryOf, kindOf, partyName, ROLE_TITLES, type Author, type BlockStatusRecord, type Bracket, type CommentView, type Meeting } from '../../src'
+import { countryOf, kindOf, partyName, ROLE_TITLES, zoneNameIn, type Author, type BlockStatusRecord, type Bracket, type CommentView, type Meeting } from '../../src'
 import { standingWords } from '../negotiation/standingWords'
 
 /** A paragraph of the text as the minutes name it: "§ 12", its section, its words. */
@@ -18,7 +18,10 @@ export interface MeetingMinutes {
   readonly title: string
   /** The day, e.g. "12 de noviembre de 2021". */
   readonly date: string
-  /** "14:00–16:00 (America/Mexico_City)", or "desde las 14:00" while it runs. */
+  /**
+   * "14:00–16:00 (hora estándar central)", or "desde las 14:00 (…)" while it
+   * runs: the zone named as the pages name it ({@link zoneNameIn}), not by its IANA id.
+   */
   readonly time: string
   readonly chair: string
   readonly ended: boolean
@@ -72,6 +75,8 @@ export function meetingMinutes(
   const day = new Intl.DateTimeFormat('es', { timeZone, day: 'numeric', month: 'long', year: 'numeric' })
   const clock = new Intl.DateTimeFormat('es', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
   const hour = (iso: string) => clock.format(new Date(iso))
+  // As in effect when the meeting started, as the pages name it (hora estándar central), not the IANA id.
+  const zone = zoneNameIn(meeting.startedAt, 'es', timeZone)
   const country = (code: string | null) => (code ? countryOf(code).name.es : '')
   const order = [...paragraphs.keys()]
   const place = (blockId: string) => {
@@ -117,7 +122,7 @@ export function meetingMinutes(
     document: input.documentTitle,
     title: meeting.title,
     date: day.format(new Date(meeting.startedAt)),
-    time: meeting.endedAt ? `${hour(meeting.startedAt)}–${hour(meeting.endedAt)} (${timeZone})` : `desde las ${hour(meeting.startedAt)} (${timeZone})`,
+    time: meeting.endedAt ? `${hour(meeting.startedAt)}–${hour(meeting.endedAt)} (${zone})` : `desde las ${hour(meeting.startedAt)} (${zone})`,
     chair: `${meeting.startedBy.name} (${partyName(meeting.startedBy, 'es')})`,
     ended: meeting.endedAt !== null,
     attendees: meeting.attendees.map(country).sort((a, b) => a.localeCompare(b, 'es')),

@@ -115,15 +115,25 @@ export class SilenceProcedures {
    * Puts the published version `versionId` under silence procedure until the
    * deadline `rule` gives (see {@link silenceDeadlineOf}). Refuses a role
    * other than the Presidency (403), an unknown version (404), a malformed
-   * or past deadline (400) and a version that already has a procedure (409).
+   * or past deadline (400), a version that already has a procedure (409) and
+   * a superseded one, not the latest published of its document (409
+   * `silence_superseded`, naming both); nothing is stored on a refusal.
    */
   open(account: Account, documentId: DocumentId, versionId: string, rule: SilenceDeadlineRule): Promise<Outcome<SilenceProcedure>> {
     if (!mayOpenSilence(account.role)) return Promise.resolve(refuse(403, 'only the Presidency puts a version under silence procedure'))
     return this.turn(documentId, async () => {
-      const version = (await this.deps.versions.list(documentId)).find((v) => v.id === versionId)
+      const versions = await this.deps.versions.list(documentId)
+      const version = versions.find((v) => v.id === versionId)
       if (!version) return refuse(404, `no version ${versionId} of this document`)
       const existing = await this.records(documentId).get(versionId)
       if (existing) return refuse(409, `«${version.name}» is already under a silence procedure (deadline ${existing.deadline})`)
+      // The list is oldest first: only its last version is the text on the table.
+      const latest = versions.at(-1) ?? version
+      if (latest.id !== version.id)
+        return refuse(409, `«${version.name}» is superseded by «${latest.name}», the latest published version: only the latest is put under silence procedure`, 'silence_superseded', {
+          version: version.name,
+          latest: latest.name
+        })
       const { timeZone, holidays } = await this.deps.settings.load()
       const now = this.now()
       const deadline = silenceDeadlineOf(rule, now, timeZone, holidays)

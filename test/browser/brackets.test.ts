@@ -71,9 +71,10 @@ describe('Brackets in the editor', () => {
     expect(ppt.errors).toEqual([])
   })
 
-  it('The Presidency adds an option and chooses it by keyboard: the text takes the wording, and the delegation sees it; removal is refused while a country holds the bracket.', async () => {
+  it('The Presidency adds an option and chooses it by keyboard: the text takes the wording, and the delegation sees it; removal is not offered while a country holds the bracket, and says why.', async () => {
     const { server, bracketId } = await serverWithBracket()
-    const ppt = await openStrategyAs(browser(), server, 'ppt', { expectedStatuses: [409] })
+    // No 409 is expected: the panel does not offer what the server would refuse.
+    const ppt = await openStrategyAs(browser(), server, 'ppt')
     const gt = await openStrategyAs(browser(), server, 'gt')
     await expect.poll(() => holdersInText(gt.page, bracketId), POLL).toBe('GT')
     await expectNoSeriousViolations(ppt.page, "the Presidency's bracket panel", '.bracket-panel')
@@ -90,9 +91,16 @@ describe('Brackets in the editor', () => {
     await gt.page.keyboard.press('Enter')
     await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-supporters').innerText(), POLL).toMatch(/Apoyada por GT/)
 
-    await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).focus()
-    await ppt.page.keyboard.press('Enter')
-    await expect.poll(() => ppt.page.locator('.bracket-status').innerText(), POLL).toMatch(/aún lo mantienen GT/)
+    // Guatemala holds it: no button to remove it, and the panel says why, in reading order after its controls.
+    await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-remove-held').innerText(), POLL).toBe(
+      'Podrá retirarse cuando ninguna delegación lo mantenga: aún lo mantienen GT.'
+    )
+    await expectNoSeriousViolations(ppt.page, "the Presidency's panel with a bracket still held", '.bracket-panel')
+    expect(await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count()).toBe(0)
+    // Once Guatemala lifts it, removal is offered.
+    expect((await call(server, await login(server.server.url, 'gt'), 'POST', `/api/documents/${DOC}/brackets/${bracketId}/lift`)).status).toBe(200)
+    await expect.poll(() => item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count(), POLL).toBe(1)
+    expect(await item(ppt.page, bracketId).locator('.bracket-remove-held').count()).toBe(0)
 
     await item(ppt.page, bracketId).getByRole('button', { name: /Elegir esta opción/ }).focus()
     await ppt.page.keyboard.press('Enter')
@@ -100,6 +108,45 @@ describe('Brackets in the editor', () => {
     await expect.poll(() => item(gt.page, bracketId).locator('.bracket-option-name').innerText(), POLL).toMatch(/Elegida/)
     expect(gt.errors).toEqual([])
     expect(ppt.errors).toEqual([])
+  })
+
+  it('Outside a comment period a delegation is not offered «Mantener el corchete» and is told why; a meeting that allows it, or a period once opened, offers it.', async () => {
+    const server = await startTestServer()
+    const ppt = await login(server.server.url, 'ppt')
+    const placed = await call(server, ppt, 'POST', `/api/documents/${DOC}/brackets`, {
+      anchor: { type: 'TextQuoteSelector', exact: HURRICANES },
+      reason: 'Mención de eventos concretos en discusión.',
+      holders: ['GT']
+    })
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201)
+    const bracketId = placed.body.bracket.id as string
+    // No 409 is expected: the panel does not offer what the server would refuse.
+    const mx = await openStrategyAs(browser(), server, 'mx')
+    const hold = () => item(mx.page, bracketId).getByRole('button', { name: /Mantener el corchete/ })
+    const closed = mx.page.locator('.bracket-holds-closed')
+    await expect.poll(() => closed.isVisible(), POLL).toBe(true)
+    await expect(closed.innerText()).resolves.toMatch(/Las delegaciones pueden mantener y levantar corchetes solo mientras hay un periodo de comentarios abierto/)
+    expect(await hold().count()).toBe(0)
+    await expectNoSeriousViolations(mx.page, "a delegation's bracket panel outside a period", '.bracket-panel')
+
+    // A running meeting whose chair lets the delegations present act offers it to Mexico, present.
+    const meeting = await call(server, ppt, 'POST', `/api/documents/${DOC}/meetings`, { title: 'Reunión', agenda: [], attendees: ['MX'] })
+    expect(meeting.status, JSON.stringify(meeting.body)).toBe(201)
+    const meetingPath = `/api/documents/${DOC}/meetings/${meeting.body.meeting.id as string}`
+    expect((await call(server, ppt, 'POST', `${meetingPath}/allow`, { holds: true })).status).toBe(200)
+    await expect.poll(() => hold().count(), POLL).toBe(1)
+    expect(await closed.isVisible()).toBe(false)
+    expect((await call(server, ppt, 'POST', `${meetingPath}/end`)).status).toBe(200)
+    await expect.poll(() => hold().count(), POLL).toBe(0)
+
+    // Once a period is open, it is offered and works, by keyboard.
+    expect((await call(server, ppt, 'POST', `/api/documents/${DOC}/periods`, { start: workspaceToday(), businessDays: 5 })).status).toBe(201)
+    await expect.poll(() => hold().count(), POLL).toBe(1)
+    expect(await closed.isVisible()).toBe(false)
+    await hold().focus()
+    await mx.page.keyboard.press('Enter')
+    await expect.poll(() => holdersInText(mx.page, bracketId), POLL).toBe('GT MX')
+    expect(mx.errors).toEqual([])
   })
 
   it('The Presidency brackets a selected passage from the panel, with its reason and the countries that asked, and a delegation sees it at once.', async () => {

@@ -10,8 +10,8 @@ import { signInAs, UI_TIMEOUT, useChromium } from './chromium'
 import { DOC, docPath, openCommentPeriod, quoteSelector, signIn, startTestServer } from '../support'
 
 const POLL = { timeout: UI_TIMEOUT }
-// A published version of the demo Strategy, which the Presidency may put under silence procedure.
-const OCTOBER = 'Borrador octubre 2021'
+// A version the test publishes, then the latest: the only kind the Presidency may put under silence procedure.
+const LATEST = 'Borrador diciembre 2021'
 
 const browser = useChromium()
 
@@ -60,10 +60,10 @@ describe('The event stream of an open document', () => {
     await expect.poll(() => person.page.locator('.meeting-live').innerText(), POLL).toContain('Reunión en curso: Reunión en vivo')
 
     // A silence procedure opened elsewhere shows in the banner above the text.
-    const versions = (await ppt.get(docPath('/versions'))).body.versions as Array<{ id: string; name: string }>
-    const october = versions.find((v) => v.name === OCTOBER)
-    expect((await ppt.post(docPath(`/versions/${october?.id}/silence`), { businessDays: 5 })).status).toBe(201)
-    await expect.poll(() => person.page.locator('.silence-banner').innerText(), POLL).toContain(`La versión «${OCTOBER}» está en procedimiento de silencio`)
+    const published = await ppt.post(docPath('/versions'), { name: LATEST })
+    expect(published.status).toBe(201)
+    expect((await ppt.post(docPath(`/versions/${published.body.version.id as string}/silence`), { businessDays: 5 })).status).toBe(201)
+    await expect.poll(() => person.page.locator('.silence-banner').innerText(), POLL).toContain(`La versión «${LATEST}» está en procedimiento de silencio`)
 
     // Guatemala's proposal accepted elsewhere: the margin of its paragraph names Guatemala.
     type Standing = Array<{ blockId: string; provenance: string[] }>

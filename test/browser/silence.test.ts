@@ -1,6 +1,6 @@
 /**
- * The silence procedure as people meet it: the Presidency has put the
- * October draft under procedure; a delegation breaks the silence with the
+ * The silence procedure as people meet it: the Presidency has put its
+ * latest version under procedure (a superseded one is refused); a delegation breaks the silence with the
  * keyboard on the versions page and the Presidency's page shows it; the
  * demo's November draft shows its adoption; the document shows the pending
  * procedure above its text. Needs `npm run build` first and /usr/bin/chromium.
@@ -13,6 +13,8 @@ import { DOC, docPath, signIn, startTestServer, type TestServer } from '../suppo
 
 const OCTOBER = 'Borrador octubre 2021'
 const NOVEMBER = 'Borrador noviembre 2021'
+// Published by the test, so the latest version: the only kind a procedure may be opened on.
+const LATEST = 'Borrador diciembre 2021'
 const POLL = { timeout: UI_TIMEOUT }
 
 const browser = useChromium()
@@ -30,11 +32,12 @@ describe('Silence procedure in Chromium', () => {
   it('lets a delegation break the silence by keyboard on the versions page, and the Presidency sees its objection', async () => {
     const server = await startTestServer()
     const api = await signIn(server.server, 'ppt')
-    const october = ((await api.get(docPath('/versions'))).body.versions as Array<{ id: string; name: string }>).find((v) => v.name === OCTOBER)
-    expect((await api.post(docPath(`/versions/${october?.id}/silence`), { businessDays: 5 })).status).toBe(201)
+    const published = await api.post(docPath('/versions'), { name: LATEST })
+    expect(published.status).toBe(201)
+    expect((await api.post(docPath(`/versions/${published.body.version.id as string}/silence`), { businessDays: 5 })).status).toBe(201)
 
     const gt = await versionsPageAs(server, 'gt')
-    const pending = silenceOf(gt.page, OCTOBER)
+    const pending = silenceOf(gt.page, LATEST)
     await expect(pending.getAttribute('data-outcome')).resolves.toBe('pending')
     await expect(pending.locator('.silence-status').innerText()).resolves.toMatch(/^En procedimiento de silencio hasta el .* 23:59 \(.+\)\.$/)
     await expect(silenceOf(gt.page, NOVEMBER).locator('.silence-status').innerText()).resolves.toMatch(/^Adoptada por procedimiento de silencio: ninguna delegación rompió el silencio antes del 26 de noviembre de 2021, 23:59/)
@@ -56,15 +59,15 @@ describe('Silence procedure in Chromium', () => {
     expect(await pending.locator('form.objection-form').count()).toBe(0)
 
     const ppt = await versionsPageAs(server, 'ppt')
-    const seen = silenceOf(ppt.page, OCTOBER)
+    const seen = silenceOf(ppt.page, LATEST)
     await expect(seen.locator('.silence-objections li[data-country=GT] .objection-reason').innerText()).resolves.toBe('Guatemala necesita consultar a su capital sobre el eje 3.')
     // The Presidency does not object; it opens procedures on versions that have none.
     expect(await ppt.page.locator('form.objection-form').count()).toBe(0)
     await expectNoSeriousViolations(ppt.page, 'the versions page of the Presidency')
 
-    // The document itself tells the delegation that the October draft is under procedure.
+    // The document itself tells the delegation that the latest version is under procedure.
     await gt.page.goto(`${server.server.url}/#/doc/${DOC}`)
-    await expect.poll(() => gt.page.locator('.silence-banner:not([hidden])').innerText().catch(() => ''), POLL).toContain(`La versión «${OCTOBER}» está en procedimiento de silencio`)
+    await expect.poll(() => gt.page.locator('.silence-banner:not([hidden])').innerText().catch(() => ''), POLL).toContain(`La versión «${LATEST}» está en procedimiento de silencio`)
   })
 
   it('lets the Presidency put a version under procedure from the versions page with the keyboard', async () => {

@@ -82,7 +82,12 @@ describe('Meetings', () => {
     expect(interventions.every((c: any) => c.meeting === meeting.id && c.author.username === 'se' && !c.anchor.detached)).toBe(true)
     expect(interventions.map((c: any) => c.country)).toEqual(expect.arrayContaining(['GT', 'CR', 'PA']))
     const md = await fetchMinutes(server, ppt, meeting.id, 'md')
-    expect(md).toContain('12 de noviembre de 2021, 14:00–16:00 (America/Mexico_City)')
+    // The zone as the pages name it, not the database's name for it.
+    expect(md).toContain('12 de noviembre de 2021, 14:00–16:00 (hora estándar central)')
+    expect(md).not.toContain('America/Mexico_City')
+    const docx = plainText(await importDocx(await fetchMinutes(server, ppt, meeting.id, 'docx')))
+    expect(docx).toContain('14:00–16:00 (hora estándar central)')
+    expect(docx).not.toContain('America/Mexico_City')
     expect(md).toMatch(/\*\*Guatemala\*\*: 15:00–15:10/)
     expect(md).toContain('Panamá describe el aumento de los flujos extrarregionales')
   })

@@ -13,6 +13,8 @@ import { DEMO_PASSWORD, docPath, seededDataDir, signIn, WAIT, type ApiSession } 
 
 const NOVEMBER = 'Borrador noviembre 2021'
 const OCTOBER = 'Borrador octubre 2021'
+// A version each test publishes, then the latest of the document: the only kind a procedure may be opened on.
+const LATEST = 'Borrador diciembre 2021'
 
 /** A clock the test sets, which also runs on in real time from where it was set (a timer's wait is real). */
 class TestClock {
@@ -45,6 +47,13 @@ async function versionId(session: ApiSession, name: string): Promise<string> {
   return found.id
 }
 
+/** Publishes the live text as a new version, now the latest one (the only kind a procedure may be opened on), and answers its id. */
+async function publishLatest(ppt: ApiSession, name: string): Promise<string> {
+  const published = await ppt.post(docPath('/versions'), { name })
+  expect(published.status, JSON.stringify(published.body)).toBe(201)
+  return published.body.version.id as string
+}
+
 /** The `silence.settled` entries of the audit trail for `version`, read from the store (no request made). */
 const settledEntries = async (server: RunningServer, version: string) =>
   (await server.workspace.audit.list({ action: 'silence.settled' })).filter((e) => e.target?.version === version)
@@ -55,8 +64,8 @@ describe('Silence procedure', () => {
     const { server } = await serverAt(clock)
     try {
       const [ppt, se, gt, revisor] = [await signIn(server, 'ppt'), await signIn(server, 'se'), await signIn(server, 'gt'), await signIn(server, 'revisor')]
-      const october = await versionId(ppt, OCTOBER)
-      const path = docPath(`/versions/${october}/silence`)
+      const latest = await publishLatest(ppt, LATEST)
+      const path = docPath(`/versions/${latest}/silence`)
       expect((await se.post(path, { businessDays: 5 })).status).toBe(403)
       expect((await gt.post(path, { businessDays: 5 })).status).toBe(403)
       expect((await revisor.post(path, { businessDays: 5 })).status).toBe(403)
@@ -69,7 +78,7 @@ describe('Silence procedure', () => {
       const opened = await ppt.post(path, { deadline: '2030-03-05T18:00' })
       expect(opened.status, JSON.stringify(opened.body)).toBe(201)
       // 18:00 in Mexico City (UTC−6) is midnight UTC.
-      expect(opened.body.procedure).toMatchObject({ versionId: october, versionName: OCTOBER, deadline: '2030-03-06T00:00:00.000Z', outcome: 'pending', objections: [] })
+      expect(opened.body.procedure).toMatchObject({ versionId: latest, versionName: LATEST, deadline: '2030-03-06T00:00:00.000Z', outcome: 'pending', objections: [] })
       expect((await ppt.post(path, { businessDays: 3 })).status).toBe(409)
 
       const objections = `${path}/objections`
@@ -93,10 +102,36 @@ describe('Silence procedure', () => {
       const seen = await revisor.get(path)
       expect(seen.body.procedure).toMatchObject({ outcome: 'pending', objections: [expect.objectContaining({ country: 'GT' })] })
       expect((await (await signIn(server, 'observador')).get(path)).status).toBe(403)
-      expect((await revisor.get(docPath('/silence'))).body.procedures.map((p: { versionName: string }) => p.versionName)).toEqual([NOVEMBER, OCTOBER])
+      expect((await revisor.get(docPath('/silence'))).body.procedures.map((p: { versionName: string }) => p.versionName)).toEqual([NOVEMBER, LATEST])
 
       const actions = (await ppt.get('/api/audit?action=silence.opened')).body
       expect(JSON.stringify(actions)).toContain('silence.opened')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('A superseded version, not the latest published one, is refused with 409 saying why, and nothing is stored or recorded.', async () => {
+    const clock = new TestClock('2030-03-04T12:00:00Z')
+    const { server } = await serverAt(clock)
+    try {
+      const ppt = await signIn(server, 'ppt')
+      const october = await versionId(ppt, OCTOBER)
+      const path = docPath(`/versions/${october}/silence`)
+      const auditedBefore = (await server.workspace.audit.list({ action: 'silence.opened' })).length
+      const refused = await ppt.post(path, { businessDays: 5 })
+      expect(refused.status).toBe(409)
+      expect(refused.body).toMatchObject({ code: 'silence_superseded', values: { version: OCTOBER, latest: NOVEMBER } })
+      expect(refused.body.error).toContain('superseded')
+      expect(refused.body.error).toContain(NOVEMBER)
+      expect((await ppt.get(path)).status).toBe(404)
+      expect((await ppt.get(docPath('/silence'))).body.procedures.map((p: { versionName: string }) => p.versionName)).toEqual([NOVEMBER])
+      expect(await server.workspace.audit.list({ action: 'silence.opened' })).toHaveLength(auditedBefore)
+      // Once a later version is published, November is superseded too.
+      const latest = await publishLatest(ppt, LATEST)
+      const november = await versionId(ppt, NOVEMBER)
+      expect((await ppt.post(docPath(`/versions/${november}/silence`), { businessDays: 5 })).status).toBe(409)
+      expect((await ppt.post(docPath(`/versions/${latest}/silence`), { businessDays: 5 })).status).toBe(201)
     } finally {
       await server.close()
     }
@@ -108,8 +143,8 @@ describe('Silence procedure', () => {
     try {
       const ppt = await signIn(server, 'ppt')
       const [cr, pa] = [await signIn(server, 'cr'), await signIn(server, 'pa')]
-      const october = await versionId(ppt, OCTOBER)
-      const path = docPath(`/versions/${october}/silence`)
+      const latest = await publishLatest(ppt, LATEST)
+      const path = docPath(`/versions/${latest}/silence`)
       // 10:00 in Mexico City; sessions stay alive over the four hours the clock moves.
       expect((await ppt.post(path, { deadline: '2030-03-04T10:00' })).status).toBe(201)
       expect((await cr.post(`${path}/objections`, { reason: 'Costa Rica pide revisar el eje 2.' })).status).toBe(201)
@@ -124,7 +159,7 @@ describe('Silence procedure', () => {
       expect(read.body.procedure.settledAt).not.toBeNull()
       await pa.get(path)
       await ppt.get(docPath('/silence'))
-      const entries = await settledEntries(server, october)
+      const entries = await settledEntries(server, latest)
       expect(entries).toHaveLength(1)
       expect(entries[0]).toMatchObject({ actor: { username: SERVER_ACTOR.username, role: null }, details: { outcome: 'not-adopted', objections: 1, country: 'CR' } })
     } finally {
@@ -140,7 +175,7 @@ describe('Silence procedure', () => {
       const ppt = await signIn(server, 'ppt')
       const settings = (await ppt.get('/api/settings')).body
       expect((await ppt.put('/api/settings', { ...settings.settings, holidays: ['2030-03-04'] })).status).toBe(200)
-      const opened = await ppt.post(docPath(`/versions/${await versionId(ppt, OCTOBER)}/silence`), { businessDays: 2 })
+      const opened = await ppt.post(docPath(`/versions/${await publishLatest(ppt, LATEST)}/silence`), { businessDays: 2 })
       expect(opened.status, JSON.stringify(opened.body)).toBe(201)
       // Monday the 4th is a holiday: Tuesday 5th, Wednesday 6th; 23:59:59.999 there is 05:59:59.999 UTC on the 7th.
       expect(opened.body.procedure).toMatchObject({ businessDays: 2, deadline: '2030-03-07T05:59:59.999Z' })
@@ -152,22 +187,20 @@ describe('Silence procedure', () => {
   test('At the deadline the server records the outcome with nobody connected, exactly once, across restarts before and after it.', async () => {
     const clock = new TestClock('2030-03-04T12:00:00Z')
     const first = await serverAt(clock)
-    let october: string
+    let earlier: string
     let later: string
     try {
       const ppt = await signIn(first.server, 'ppt')
-      october = await versionId(ppt, OCTOBER)
-      // The demo's November draft already had its procedure: a version of its own.
-      const published = await ppt.post(docPath('/versions'), { name: 'Versión consolidada' })
-      expect(published.status).toBe(201)
-      later = published.body.version.id as string
-      // October's deadline in under a second, November's after a restart.
-      expect((await ppt.post(docPath(`/versions/${october}/silence`), { deadline: '2030-03-04T12:00:00.800Z' })).status).toBe(201)
+      // The demo's November draft already had its procedure: two versions of their own, each opened while it is the latest.
+      earlier = await publishLatest(ppt, LATEST)
+      // Its deadline in under a second, the later version's after a restart.
+      expect((await ppt.post(docPath(`/versions/${earlier}/silence`), { deadline: '2030-03-04T12:00:00.800Z' })).status).toBe(201)
+      later = await publishLatest(ppt, 'Versión consolidada')
       expect((await ppt.post(docPath(`/versions/${later}/silence`), { deadline: '2030-03-04T13:00:00Z' })).status).toBe(201)
       await (await signIn(first.server, 'gt')).post(docPath(`/versions/${later}/silence/objections`), { reason: 'Reserva de Guatemala.' })
       // No request from here on: the timer settles October on the server's clock.
-      await vi.waitFor(async () => expect(await settledEntries(first.server, october)).toHaveLength(1), WAIT)
-      expect((await settledEntries(first.server, october))[0]?.details).toMatchObject({ outcome: 'adopted', objections: 0 })
+      await vi.waitFor(async () => expect(await settledEntries(first.server, earlier)).toHaveLength(1), WAIT)
+      expect((await settledEntries(first.server, earlier))[0]?.details).toMatchObject({ outcome: 'adopted', objections: 0 })
       expect(await settledEntries(first.server, later)).toHaveLength(0)
     } finally {
       await first.server.close()
@@ -178,7 +211,7 @@ describe('Silence procedure', () => {
     const second = await serverAt(clock, first.dataDir)
     try {
       await vi.waitFor(async () => expect(await settledEntries(second.server, later)).toHaveLength(1), WAIT)
-      expect(await settledEntries(second.server, october)).toHaveLength(1)
+      expect(await settledEntries(second.server, earlier)).toHaveLength(1)
     } finally {
       await second.server.close()
     }
@@ -188,9 +221,9 @@ describe('Silence procedure', () => {
     const third = await serverAt(clock, first.dataDir)
     try {
       const revisor = await signIn(third.server, 'revisor')
-      expect((await revisor.get(docPath(`/versions/${october}/silence`))).body.procedure.outcome).toBe('adopted')
+      expect((await revisor.get(docPath(`/versions/${earlier}/silence`))).body.procedure.outcome).toBe('adopted')
       expect((await revisor.get(docPath(`/versions/${later}/silence`))).body.procedure).toMatchObject({ outcome: 'not-adopted', objections: [expect.objectContaining({ country: 'GT' })] })
-      expect(await settledEntries(third.server, october)).toHaveLength(1)
+      expect(await settledEntries(third.server, earlier)).toHaveLength(1)
       expect(await settledEntries(third.server, later)).toHaveLength(1)
     } finally {
       await third.server.close()
@@ -202,13 +235,13 @@ describe('Silence procedure', () => {
     const { server } = await serverAt(clock)
     try {
       const ppt = await signIn(server, 'ppt')
-      const october = await versionId(ppt, OCTOBER)
-      const path = docPath(`/versions/${october}/silence`)
+      const latest = await publishLatest(ppt, LATEST)
+      const path = docPath(`/versions/${latest}/silence`)
       expect((await ppt.post(path, { deadline: '2030-03-04T10:00' })).status).toBe(201)
       expect((await (await signIn(server, 'hn')).post(`${path}/objections`, { reason: 'Honduras objeta la línea 3.2.', amendment: 'Texto alternativo de Honduras.' })).status).toBe(201)
       clock.set('2030-03-04T17:00:00Z')
       const download = async (format: string) =>
-        new Uint8Array(await (await fetch(`${server.url}${docPath(`/versions/${october}/export?format=${format}`)}`, { headers: { Authorization: `Bearer ${ppt.token}` } })).arrayBuffer())
+        new Uint8Array(await (await fetch(`${server.url}${docPath(`/versions/${latest}/export?format=${format}`)}`, { headers: { Authorization: `Bearer ${ppt.token}` } })).arrayBuffer())
       const html = new TextDecoder().decode(await download('html'))
       expect(html).toContain('<section class="silence-record"><h2>Procedimiento de silencio</h2>')
       expect(html).toContain('Resultado: no adoptada')

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { addBusinessDays, endOfDayIn, isIsoDate, isWeekend, startOfDayIn, type IsoDate } from '../../src'
+import { addBusinessDays, endOfDayIn, formatInstantIn, isIsoDate, isWeekend, startOfDayIn, zoneNameIn, type IsoDate } from '../../src'
 
 const d = (date: string) => date as IsoDate
 
@@ -86,5 +86,17 @@ describe('startOfDayIn and endOfDayIn', () => {
   test('a malformed date or an unknown zone throws a RangeError', () => {
     expect(() => endOfDayIn(d('2021-02-30'), 'UTC')).toThrow(RangeError)
     expect(() => startOfDayIn(d('2021-11-22'), 'Mars/Olympus_Mons')).toThrow(RangeError)
+  })
+})
+
+describe('zoneNameIn', () => {
+  test.each([
+    ['2021-11-12T20:00:00Z', 'es', 'America/Mexico_City', 'hora estándar central', 'the demo meeting, in Spanish'],
+    ['2021-11-12T20:00:00Z', 'en', 'America/Mexico_City', 'Central Standard Time', 'the same, in English'],
+    ['2021-07-01T12:00:00Z', 'es', 'America/Mexico_City', 'hora de verano central', 'summer time as in effect then']
+  ] as const)('%s in %s names %s as «%s» (%s)', (instant, language, zone, name, _why) => {
+    expect(zoneNameIn(instant, language, zone)).toBe(name)
+    // The name formatInstantIn writes, which the pages show.
+    expect(formatInstantIn(instant, language, zone)).toContain(`(${name})`)
   })
 })
