@@ -26,8 +26,8 @@ export interface BracketPanelOptions {
 /**
  * The sidebar section of brackets: each standing bracket with its passage,
  * holders, reason and options with their supporters. A delegation holds or
- * lifts a bracket (while a period is open, or a meeting lets it) and
- * supports an option for its own country; the
+ * lifts a bracket and supports an option for its own country (while a
+ * period is open, or a meeting lets it); the
  * Presidency and the Secretariat place a bracket on the selection, add
  * options, choose one, and remove a bracket no one holds (while any holds
  * it, the panel says so instead of offering removal). Every control is a
@@ -69,7 +69,8 @@ export class BracketPanel {
   /**
    * Why a delegation may not hold or lift brackets now (the server would
    * refuse it), or null when it may: while there is a reason, «Mantener el
-   * corchete» and «Levantar el corchete» are not offered and the reason is shown.
+   * corchete», «Levantar el corchete» and the support of an option are not
+   * offered, and the reason is shown.
    */
   setHoldsClosed(reason: string | null): void {
     if (reason === this.holdsClosedReason) return
@@ -185,7 +186,7 @@ export class BracketPanel {
         h('span', { class: 'bracket-option-name' }, `${bracket.chosen ? t('bracketChosen') : name}: `),
         h('q', {}, option.text),
         h('span', { class: 'bracket-supporters' }, ` — ${option.supporters.length ? `${t('bracketSupportedBy')} ${option.supporters.join(', ')}` : t('bracketNoSupport')}`),
-        open && country
+        open && country && this.holdsClosedReason === null
           ? this.button(`support:${option.id}`, t(supported ? 'bracketWithdrawSupport' : 'bracketSupport'), () => actions.support(bracket.id, option.id, !supported), `${t(supported ? 'bracketWithdrawSupport' : 'bracketSupport')}: ${name}`)
           : null,
         open && decides ? this.button(`choose:${option.id}`, t('bracketChoose'), () => actions.choose(bracket.id, option.id), `${t('bracketChoose')}: ${name}`) : null

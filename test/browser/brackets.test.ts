@@ -110,7 +110,7 @@ describe('Brackets in the editor', () => {
     expect(ppt.errors).toEqual([])
   })
 
-  it('Outside a comment period a delegation is not offered «Mantener el corchete» and is told why; a meeting that allows it, or a period once opened, offers it.', async () => {
+  it('Outside a comment period a delegation is not offered «Mantener el corchete» nor the support of an option, and is told why; a meeting that allows it, or a period once opened, offers them.', async () => {
     const server = await startTestServer()
     const ppt = await login(server.server.url, 'ppt')
     const placed = await call(server, ppt, 'POST', `/api/documents/${DOC}/brackets`, {
@@ -120,13 +120,18 @@ describe('Brackets in the editor', () => {
     })
     expect(placed.status, JSON.stringify(placed.body)).toBe(201)
     const bracketId = placed.body.bracket.id as string
+    const option = await call(server, ppt, 'POST', `/api/documents/${DOC}/brackets/${bracketId}/options`, { text: 'eventos climáticos extremos' })
+    expect(option.status, JSON.stringify(option.body)).toBe(201)
     // No 409 is expected: the panel does not offer what the server would refuse.
     const mx = await openStrategyAs(browser(), server, 'mx')
     const hold = () => item(mx.page, bracketId).getByRole('button', { name: /Mantener el corchete/ })
+    const support = () => item(mx.page, bracketId).getByRole('button', { name: /Apoyar esta opción/ })
     const closed = mx.page.locator('.bracket-holds-closed')
     await expect.poll(() => closed.isVisible(), POLL).toBe(true)
-    await expect(closed.innerText()).resolves.toMatch(/Las delegaciones pueden mantener y levantar corchetes solo mientras hay un periodo de comentarios abierto/)
+    await expect(closed.innerText()).resolves.toMatch(/Las delegaciones pueden mantener y levantar corchetes y apoyar opciones solo mientras hay un periodo de comentarios abierto/)
+    await expect.poll(() => item(mx.page, bracketId).locator('.bracket-option').count(), POLL).toBe(1)
     expect(await hold().count()).toBe(0)
+    expect(await support().count()).toBe(0)
     await expectNoSeriousViolations(mx.page, "a delegation's bracket panel outside a period", '.bracket-panel')
 
     // A running meeting whose chair lets the delegations present act offers it to Mexico, present.
@@ -142,6 +147,7 @@ describe('Brackets in the editor', () => {
     // Once a period is open, it is offered and works, by keyboard.
     expect((await call(server, ppt, 'POST', `/api/documents/${DOC}/periods`, { start: workspaceToday(), businessDays: 5 })).status).toBe(201)
     await expect.poll(() => hold().count(), POLL).toBe(1)
+    expect(await support().count()).toBe(1)
     expect(await closed.isVisible()).toBe(false)
     await hold().focus()
     await mx.page.keyboard.press('Enter')
