@@ -47,7 +47,8 @@ export class BracketPanel {
 
   constructor(private readonly options: BracketPanelOptions) {
     const { t } = options
-    const heading = h('h2', { class: 'panel-title', id: 'brackets-title' }, t('bracketsTitle'))
+    // Focusable by script only: where the focus goes when the control that had it is no longer offered.
+    const heading = h('h2', { class: 'panel-title', id: 'brackets-title', tabindex: '-1' }, t('bracketsTitle'))
     this.element = h(
       'section',
       { class: 'bracket-panel', 'aria-labelledby': 'brackets-title' },
@@ -131,7 +132,8 @@ export class BracketPanel {
     this.list.replaceChildren(
       ...(this.brackets.length === 0 ? [h('li', { class: 'bracket-none' }, t('bracketsNone'))] : this.brackets.map((b) => this.item(b)))
     )
-    if (focused) this.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus()
+    // A control that is no longer offered (a hold taken, a period closed) gives the focus to the panel, not to the page.
+    if (focused) (this.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`) ?? this.element.querySelector<HTMLElement>('#brackets-title'))?.focus()
   }
 
   private button(key: string, label: string, act: () => Promise<unknown>, aria?: string): HTMLButtonElement {

@@ -101,6 +101,12 @@ describe('Brackets in the editor', () => {
     expect((await call(server, await login(server.server.url, 'gt'), 'POST', `/api/documents/${DOC}/brackets/${bracketId}/lift`)).status).toBe(200)
     await expect.poll(() => item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count(), POLL).toBe(1)
     expect(await item(ppt.page, bracketId).locator('.bracket-remove-held').count()).toBe(0)
+    // The Presidency on that button when Guatemala holds it again: the button goes, and the focus stays in the panel, on its heading.
+    await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).focus()
+    expect((await call(server, await login(server.server.url, 'gt'), 'POST', `/api/documents/${DOC}/brackets/${bracketId}/hold`)).status).toBe(200)
+    await expect.poll(() => ppt.page.evaluate(() => document.activeElement?.id), POLL).toBe('brackets-title')
+    expect((await call(server, await login(server.server.url, 'gt'), 'POST', `/api/documents/${DOC}/brackets/${bracketId}/lift`)).status).toBe(200)
+    await expect.poll(() => item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count(), POLL).toBe(1)
 
     await item(ppt.page, bracketId).getByRole('button', { name: /Elegir esta opción/ }).focus()
     await ppt.page.keyboard.press('Enter')
