@@ -99,6 +99,19 @@ export interface DocumentHistory {
   readonly updates: readonly LoggedUpdate[]
 }
 
+/**
+ * What follows a number in a document's log, read at one instant: the
+ * updates above it and the number the snapshot holds through. A reader
+ * holding every update up to `seq` lacks some that only the snapshot still
+ * has exactly when `seq < snapshotSeq`, whether or not any update follows.
+ */
+export interface DocumentTail {
+  /** The number of the last update folded into the snapshot (0 if none), as of the same read as `updates`. */
+  readonly snapshotSeq: number
+  /** The updates numbered above the number asked for, oldest first. */
+  readonly updates: readonly LoggedUpdate[]
+}
+
 export interface DocumentLog {
   /**
    * Appends a Yjs update; resolves with its number once it is durable.
@@ -109,10 +122,17 @@ export interface DocumentLog {
   load(document: string): Promise<DocumentHistory>
   /**
    * The updates numbered above `seq`, oldest first. Those a compaction
-   * folded into the snapshot are gone: a reader behind the snapshot (the
-   * first number returned is not `seq + 1`) needs {@link load}.
+   * folded into the snapshot are gone: a reader behind the snapshot needs
+   * {@link load}, which {@link loadTail} tells even when nothing follows.
    */
   loadSince(document: string, seq: number): Promise<LoggedUpdate[]>
+  /**
+   * {@link loadSince} and the snapshot's number, from one consistent read
+   * (a compaction never lands between the two), without reading the
+   * snapshot itself: how a reader learns cheaply whether it needs
+   * {@link load}.
+   */
+  loadTail(document: string, seq: number): Promise<DocumentTail>
   /**
    * Replaces the snapshot with `snapshot`, which holds every update numbered
    * up to `throughSeq`, and drops those updates; updates appended meanwhile
