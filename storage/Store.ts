@@ -100,13 +100,17 @@ export interface DocumentHistory {
 }
 
 /**
- * What follows a number in a document's log, read at one instant: the
- * updates above it and the number the snapshot holds through. A reader
+ * What follows a number in a document's log, read together: the updates
+ * above it and the number the snapshot holds through. A reader
  * holding every update up to `seq` lacks some that only the snapshot still
  * has exactly when `seq < snapshotSeq`, whether or not any update follows.
  */
 export interface DocumentTail {
-  /** The number of the last update folded into the snapshot (0 if none), as of the same read as `updates`. */
+  /**
+   * The number of the last update folded into the snapshot (0 if none),
+   * read no earlier than `updates`: a compaction that dropped updates from
+   * them shows here.
+   */
   readonly snapshotSeq: number
   /** The updates numbered above the number asked for, oldest first. */
   readonly updates: readonly LoggedUpdate[]
@@ -127,10 +131,12 @@ export interface DocumentLog {
    */
   loadSince(document: string, seq: number): Promise<LoggedUpdate[]>
   /**
-   * {@link loadSince} and the snapshot's number, from one consistent read
-   * (a compaction never lands between the two), without reading the
-   * snapshot itself: how a reader learns cheaply whether it needs
-   * {@link load}.
+   * {@link loadSince} and the snapshot's number, read so that no compaction
+   * can drop updates from the answer unseen (one statement in PostgreSQL;
+   * the folder store reads the updates before the snapshot's header, whose
+   * number only grows): how a reader learns cheaply whether it needs
+   * {@link load}. PostgreSQL and the folder store do not read the snapshot
+   * itself, so the cost follows what was appended after `seq`.
    */
   loadTail(document: string, seq: number): Promise<DocumentTail>
   /**
