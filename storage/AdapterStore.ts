@@ -153,7 +153,14 @@ export class AdapterStore implements Store {
       return seq
     },
     load: async (document) => historyOf(await this.adapter.loadRange(['doc', document])),
-    loadSince: async (document, seq) => (await this.documents.load(document)).updates.filter((u) => u.seq > seq),
+    loadSince: async (document, seq) => [...(await this.documents.loadTail(document, seq)).updates],
+    // The document's range, snapshot included: this store keeps its data in
+    // memory (lowdb, memory) and serves one process, so nothing cheaper is
+    // to be had and no other process needs to catch up.
+    loadTail: async (document, seq) => {
+      const { snapshotSeq, updates } = historyOf(await this.adapter.loadRange(['doc', document]))
+      return { snapshotSeq, updates: updates.filter((u) => u.seq > seq) }
+    },
     compact: async (document, snapshot, throughSeq) => {
       // One key, not the document's range: a range costs a pass over the whole data file.
       const stored = await this.adapter.load(['doc', document, 'snapshot-seq'])

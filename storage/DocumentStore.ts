@@ -108,14 +108,15 @@ export class DocumentStore {
   /**
    * The updates numbered above `seq`, for a process catching up on what it
    * did not hear of; the whole stored state ({@link loadNumbered}) when
-   * `seq` is 0 or some of those updates were folded into the snapshot since
-   * (the numbers of a log are consecutive, so the first one tells).
+   * `seq` is 0 or below the snapshot's number, that is when updates it
+   * lacks were folded into the snapshot, whether or not any update follows
+   * them. Reads no snapshot otherwise: its cost follows what was appended
+   * after `seq`, not what is stored.
    */
   async loadSince(id: DocumentId, seq: number): Promise<NumberedState> {
     if (seq <= 0) return this.loadNumbered(id)
-    const updates = await this.store.documents.loadSince(id, seq)
-    const first = updates[0]
-    if (first !== undefined && first.seq !== seq + 1) return this.loadNumbered(id)
+    const { snapshotSeq, updates } = await this.store.documents.loadTail(id, seq)
+    if (seq < snapshotSeq) return this.loadNumbered(id)
     return { updates: updates.map((u) => u.update), seq: updates.at(-1)?.seq ?? seq }
   }
 

@@ -94,10 +94,11 @@ export class MemoryStore implements Store {
       const log = this.logOf(document)
       return { snapshot: log.snapshot?.slice(), snapshotSeq: log.snapshotSeq, updates: log.updates.map((u) => ({ seq: u.seq, update: u.update.slice() })) }
     },
-    loadSince: async (document, seq) =>
-      this.logOf(document)
-        .updates.filter((u) => u.seq > seq)
-        .map((u) => ({ seq: u.seq, update: u.update.slice() })),
+    loadSince: async (document, seq) => [...(await this.documents.loadTail(document, seq)).updates],
+    loadTail: async (document, seq) => {
+      const log = this.logOf(document)
+      return { snapshotSeq: log.snapshotSeq, updates: log.updates.filter((u) => u.seq > seq).map((u) => ({ seq: u.seq, update: u.update.slice() })) }
+    },
     compact: async (document, snapshot, throughSeq) => {
       const log = this.logOf(document)
       if (throughSeq < log.snapshotSeq) throw new RangeError(`Document ${document} is compacted through ${log.snapshotSeq}, not ${throughSeq}`)

@@ -99,6 +99,23 @@ export interface DocumentHistory {
   readonly updates: readonly LoggedUpdate[]
 }
 
+/**
+ * What follows a number in a document's log, read together: the updates
+ * above it and the number the snapshot holds through. A reader
+ * holding every update up to `seq` lacks some that only the snapshot still
+ * has exactly when `seq < snapshotSeq`, whether or not any update follows.
+ */
+export interface DocumentTail {
+  /**
+   * The number of the last update folded into the snapshot (0 if none),
+   * read no earlier than `updates`: a compaction that dropped updates from
+   * them shows here.
+   */
+  readonly snapshotSeq: number
+  /** The updates numbered above the number asked for, oldest first. */
+  readonly updates: readonly LoggedUpdate[]
+}
+
 export interface DocumentLog {
   /**
    * Appends a Yjs update; resolves with its number once it is durable.
@@ -109,10 +126,19 @@ export interface DocumentLog {
   load(document: string): Promise<DocumentHistory>
   /**
    * The updates numbered above `seq`, oldest first. Those a compaction
-   * folded into the snapshot are gone: a reader behind the snapshot (the
-   * first number returned is not `seq + 1`) needs {@link load}.
+   * folded into the snapshot are gone: a reader behind the snapshot needs
+   * {@link load}, which {@link loadTail} tells even when nothing follows.
    */
   loadSince(document: string, seq: number): Promise<LoggedUpdate[]>
+  /**
+   * {@link loadSince} and the snapshot's number, read so that no compaction
+   * can drop updates from the answer unseen (one statement in PostgreSQL;
+   * the folder store reads the updates before the snapshot's header, whose
+   * number only grows): how a reader learns cheaply whether it needs
+   * {@link load}. PostgreSQL and the folder store do not read the snapshot
+   * itself, so the cost follows what was appended after `seq`.
+   */
+  loadTail(document: string, seq: number): Promise<DocumentTail>
   /**
    * Replaces the snapshot with `snapshot`, which holds every update numbered
    * up to `throughSeq`, and drops those updates; updates appended meanwhile

@@ -26,6 +26,7 @@ export {
   type DamagedRecord,
   type DocumentHistory,
   type DocumentLog,
+  type DocumentTail,
   type LoggedUpdate,
   type Records,
   type RecordScope,

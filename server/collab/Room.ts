@@ -311,11 +311,10 @@ export class Room {
   /**
    * Applies what other processes stored and this one has not heard of yet
    * (nothing to do for a single process). Server-side work calls it first,
-   * so that an edit it makes reads the latest text. `wholeLog` reads the
-   * whole log, as the periodic check does every `WHOLE_LOG_EVERY` rounds.
+   * so that an edit it makes reads the latest text.
    */
-  catchUp(wholeLog = false): Promise<void> {
-    return this.relay?.catchUp(wholeLog) ?? Promise.resolve()
+  catchUp(): Promise<void> {
+    return this.relay?.catchUp() ?? Promise.resolve()
   }
 
   /** Whether changes are waiting to be stored. */

@@ -11,16 +11,14 @@ import type { CollaborationHooks, LoadedDocument } from './types'
  */
 export const GAP_WAIT_MS = 200
 
-/** How often a room asks the store for updates it has not heard of, in ms: 5000 (the bound on a lost frame that no later one reveals). */
-export const CATCH_UP_EVERY_MS = 5_000
-
 /**
- * Every how many catch-ups the room reads the whole log rather than what
- * follows the last number it holds: 6 (30 s). Only the whole log shows
- * updates that another process folded into the snapshot before this one
- * heard of them, and no update has followed since.
+ * How often a room asks the store for updates it has not heard of, in ms:
+ * 5000 (the bound on a lost frame that no later one reveals). Each check
+ * reads only what follows the last number held, unless the store folded
+ * some of it into the snapshot meanwhile (`DocumentStore.loadSince`): its
+ * cost follows what was written since, not the size of the document.
  */
-export const WHOLE_LOG_EVERY = 6
+export const CATCH_UP_EVERY_MS = 5_000
 
 /** What a {@link RoomRelay} does to its room. */
 export interface RelayedRoom {
@@ -39,9 +37,11 @@ export interface RelayedRoom {
  * first and holds back what it hears until the stored state is in
  * ({@link join}, {@link start}); then a number missing for
  * {@link GAP_WAIT_MS}, a reconnection to the relay, and a periodic check
- * every {@link CATCH_UP_EVERY_MS} make it read the store for what it has not
- * heard. Yjs applies an update twice harmlessly, so reading too much is only
- * work; the two processes always converge on what the store holds.
+ * every {@link CATCH_UP_EVERY_MS} make it read the store for what follows the
+ * last number it holds (the whole stored state only when updates it lacks
+ * were folded into the snapshot, even with none after them). Yjs applies an
+ * update twice harmlessly, so reading too much is only work; the two
+ * processes always converge on what the store holds.
  */
 export class RoomRelay implements DocumentListener {
   // Every number up to this one is in the document; those above it that are, in `heldAhead`.
@@ -52,7 +52,6 @@ export class RoomRelay implements DocumentListener {
   private gapTimer: ReturnType<typeof setTimeout> | undefined
   private checkTimer: ReturnType<typeof setInterval> | undefined
   private catchingUp: Promise<void> | undefined
-  private checks = 0
   private left = false
 
   constructor(
@@ -76,10 +75,7 @@ export class RoomRelay implements DocumentListener {
     this.waiting = undefined
     for (const frame of waiting) this.onFrame(frame)
     this.relay.publishDocument(this.id, { kind: 'awarenessQuery' })
-    this.checkTimer = setInterval(() => {
-      this.checks++
-      void this.catchUp(this.checks % WHOLE_LOG_EVERY === 0)
-    }, CATCH_UP_EVERY_MS)
+    this.checkTimer = setInterval(() => void this.catchUp(), CATCH_UP_EVERY_MS)
     this.checkTimer.unref?.()
   }
 
@@ -135,23 +131,22 @@ export class RoomRelay implements DocumentListener {
     if (this.gapTimer !== undefined || this.left) return
     this.gapTimer = setTimeout(() => {
       this.gapTimer = undefined
-      void this.catchUp(false)
+      void this.catchUp()
     }, GAP_WAIT_MS)
     this.gapTimer.unref?.()
   }
 
   /**
-   * Reads from the store what follows the last number held (or, `whole`,
-   * the whole log) and applies what this process has not heard of. One at a
-   * time. Never rejects: a store that cannot be read is logged and tried
-   * again at the next check.
+   * Reads from the store what follows the last number held (the whole
+   * stored state if some of it was folded into the snapshot) and applies
+   * what this process has not heard of. One at a time. Never rejects: a
+   * store that cannot be read is logged and tried again at the next check.
    */
-  catchUp(whole = false): Promise<void> {
+  catchUp(): Promise<void> {
     this.catchingUp ??= (async () => {
       try {
         if (!this.hooks.onLoadSince) return
-        const from = whole ? 0 : this.heldThrough
-        const loaded: LoadedDocument = await this.hooks.onLoadSince(this.id, from)
+        const loaded: LoadedDocument = await this.hooks.onLoadSince(this.id, this.heldThrough)
         if (this.left || loaded.seq <= this.heldThrough) return
         for (const update of loaded.updates) this.room.applyRemote(update)
         this.heldThrough = loaded.seq

@@ -1,7 +1,7 @@
 export { Collaboration, defaultUnloadAfterMs, type CollaborationOptions } from './Collaboration'
 export { Connection, ProtocolError, type Presence } from './Connection'
 export { PRESENCE_BINDING_MS, Room, WHOLE_STATE_MAX_UPDATES } from './Room'
-export { CATCH_UP_EVERY_MS, GAP_WAIT_MS, RoomRelay, WHOLE_LOG_EVERY } from './RoomRelay'
+export { CATCH_UP_EVERY_MS, GAP_WAIT_MS, RoomRelay } from './RoomRelay'
 export { ConnectionLimits, type ConnectionSlot } from './ConnectionLimits'
 export { Broadcast } from './Broadcast'
 export { CloseCode, MessageType } from './protocol'

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib'
 import { access, mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { DocumentHistory, DocumentLog, LoggedUpdate } from '../Store'
+import type { DocumentHistory, DocumentLog, DocumentTail, LoggedUpdate } from '../Store'
 import type { WriteStats } from '../DurableJsonFile'
 import { syncFolder, writeFileDurably } from '../writeFileDurably'
 import { decodeFrames, encodeFrame } from './frames'
@@ -35,6 +35,18 @@ function decodeSnapshot(path: string, file: Buffer): { snapshot: Uint8Array | un
   const body = file.subarray(SNAPSHOT_HEADER)
   if (crc32(body) !== file.readUInt32LE(13)) throw new DamagedSnapshotError(path, 'its checksum does not match')
   return { snapshot: file.readUInt8(4) === 1 ? new Uint8Array(body) : undefined, snapshotSeq: file.readDoubleLE(5) }
+}
+
+// The number a snapshot file holds through, from its header alone (its checksum covers the body, which load() checks).
+async function readSnapshotSeq(path: string): Promise<number> {
+  const file = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(SNAPSHOT_HEADER), 0, SNAPSHOT_HEADER, 0)
+    if (bytesRead < SNAPSHOT_HEADER || buffer.readUInt32LE(0) !== SNAPSHOT_MAGIC) throw new DamagedSnapshotError(path, 'not a snapshot file')
+    return buffer.readDoubleLE(5)
+  } finally {
+    await file.close()
+  }
 }
 
 // An update frame's payload: its number (f64) and the update.
@@ -108,8 +120,18 @@ export class DocumentFiles implements DocumentLog {
   }
 
   async loadSince(document: string, seq: number): Promise<LoggedUpdate[]> {
-    const history = await this.load(document)
-    return history.updates.filter((u) => u.seq > seq)
+    return [...(await this.loadTail(document, seq)).updates]
+  }
+
+  loadTail(document: string, seq: number): Promise<DocumentTail> {
+    return this.run(
+      document,
+      async () => {
+        const { snapshotSeq, updates } = await this.read(document, false)
+        return { snapshotSeq, updates: updates.filter((u) => u.seq > seq) }
+      },
+      false
+    )
   }
 
   compact(document: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
@@ -175,9 +197,10 @@ export class DocumentFiles implements DocumentLog {
     return result
   }
 
-  // Reads the snapshot and the updates after it; cuts a torn last frame off
-  // (safe here: the document's work runs one at a time, so no append is under way).
-  private async read(document: string): Promise<DocumentHistory> {
+  // Reads the snapshot (or, not `withSnapshot`, only its number) and the
+  // updates after it; cuts a torn last frame off (safe here: the document's
+  // work runs one at a time, so no append is under way).
+  private async read(document: string, withSnapshot = true): Promise<DocumentHistory> {
     const state = this.stateOf(document)
     // The updates before the snapshot: a compaction writes the snapshot
     // first, so updates read first are never newer than the snapshot read
@@ -192,7 +215,8 @@ export class DocumentFiles implements DocumentLog {
     let snapshot: Uint8Array | undefined
     let snapshotSeq = 0
     try {
-      ;({ snapshot, snapshotSeq } = decodeSnapshot(this.snapshotPath(document), await readFile(this.snapshotPath(document))))
+      if (withSnapshot) ({ snapshot, snapshotSeq } = decodeSnapshot(this.snapshotPath(document), await readFile(this.snapshotPath(document))))
+      else snapshotSeq = await readSnapshotSeq(this.snapshotPath(document))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }

@@ -178,13 +178,19 @@ export class PostgresStore implements Store {
         const updates = await updatesAfter(client, key, snapshotSeq)
         return { snapshot: snapshot ? new Uint8Array(snapshot) : undefined, snapshotSeq, updates } satisfies DocumentHistory
       }, 'REPEATABLE READ READ ONLY'),
-    loadSince: async (document, seq) => {
-      const client = await this.pool.connect()
-      try {
-        return await updatesAfter(client, keyOf(document), seq)
-      } finally {
-        client.release()
-      }
+    loadSince: async (document, seq) => [...(await this.documents.loadTail(document, seq)).updates],
+    loadTail: async (document, seq) => {
+      // One statement, so one snapshot of the database: a compaction
+      // commits wholly before or after it, never between the number and the updates.
+      const { rows } = await this.pool.query<{ snapshot_seq: string; seq: string | null; update: Buffer | null }>(
+        `SELECT log.snapshot_seq, u.seq, u.update
+         FROM document_log AS log LEFT JOIN document_update AS u ON u.document = log.document AND u.seq > $2
+         WHERE log.document = $1 ORDER BY u.seq`,
+        [keyOf(document), seq]
+      )
+      const updates: LoggedUpdate[] = []
+      for (const row of rows) if (row.seq !== null && row.update !== null) updates.push({ seq: Number(row.seq), update: new Uint8Array(row.update) })
+      return { snapshotSeq: Number(rows[0]?.snapshot_seq ?? 0), updates }
     },
     compact: (document, snapshot, throughSeq) =>
       this.transaction(async (client) => {

@@ -114,7 +114,7 @@ async function run(seed: number): Promise<void> {
   // each process catching up as its periodic check would.
   for (const room of rooms) await room.flush()
   for (const relay of relays) while (relay.inbox.length > 0) relay.next(true)
-  for (const room of rooms) await room.catchUp(true)
+  for (const room of rooms) await room.catchUp()
   const stored = new Y.Doc()
   for (const update of (await new DocumentStore(store).loadNumbered(ID)).updates) Y.applyUpdate(stored, update)
   const [a, b] = rooms.map((room) => contentOf(room.doc))

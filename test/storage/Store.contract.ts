@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { AUDIT_GENESIS, AuditConflictError, type AuditHead, type Store, type StoredAuditEntry } from '../../storage'
+import type { DocumentId } from '../../src'
+import { AUDIT_GENESIS, AuditConflictError, DocumentStore, type AuditHead, type Store, type StoredAuditEntry } from '../../storage'
 
 export interface StoreSetup {
   /**
@@ -273,6 +274,27 @@ export function runStoreContract(name: string, setup: () => Promise<StoreSetup>,
         expect((await store.documents.loadSince('d', seqs[2] as number)).map((u) => u.update)).toEqual([bytes(3), bytes(4)])
         expect(await store.documents.loadSince('d', seqs[4] as number)).toEqual([])
         expect(await store.documents.loadSince('d', 0)).toHaveLength(5)
+      })
+
+      test('loadTail tells a reader behind the snapshot, even when no update follows the one compacted', async () => {
+        await store.documents.append('d', bytes(1))
+        const held = await store.documents.append('d', bytes(2))
+        // Another process appends n and folds it into the snapshot before the reader hears of it; nothing follows.
+        const n = await store.documents.append('d', bytes(3))
+        await store.documents.compact('d', bytes(9, 9), n)
+        expect(held).toBe(n - 1)
+        expect(await store.documents.loadTail('d', n - 1)).toEqual({ snapshotSeq: n, updates: [] })
+        expect(await store.documents.loadTail('d', n)).toEqual({ snapshotSeq: n, updates: [] })
+        const documents = new DocumentStore(store)
+        const id = 'd' as DocumentId
+        expect(await documents.loadSince(id, n - 1), 'a reader behind the snapshot gets the whole state').toEqual({ updates: [bytes(9, 9)], seq: n })
+        expect(await documents.loadSince(id, n), 'a reader at the head gets nothing').toEqual({ updates: [], seq: n })
+        const after = await store.documents.append('d', bytes(4))
+        expect(await store.documents.loadTail('d', n)).toEqual({ snapshotSeq: n, updates: [{ seq: after, update: bytes(4) }] })
+        expect(await documents.loadSince(id, n - 1)).toEqual({ updates: [bytes(9, 9), bytes(4)], seq: after })
+        expect(await documents.loadSince(id, n), "a reader at the snapshot's number gets only what follows").toEqual({ updates: [bytes(4)], seq: after })
+        expect(await documents.loadSince(id, after), 'a reader at the head gets nothing').toEqual({ updates: [], seq: after })
+        expect(await store.documents.loadTail('unknown', 0)).toEqual({ snapshotSeq: 0, updates: [] })
       })
 
       test('compact keeps the snapshot and the updates appended during the compaction', async () => {
