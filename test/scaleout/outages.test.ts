@@ -1,0 +1,145 @@
+/**
+ * Two real server processes on one PostgreSQL and one Redis, as in
+ * processes.test.ts, while one of the engines goes away and comes back:
+ * Redis stopped mid-typing (the processes fill the frames they missed from
+ * the store), PostgreSQL stopped mid-typing (what the processes hold is
+ * stored once it is back). Both engines are throwaway servers of this file,
+ * since they are stopped and started.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { expect, onTestFinished, test, vi } from 'vitest'
+import * as Y from 'yjs'
+import { DocumentStore, PostgresStore } from '../../storage'
+import {
+  appendParagraph,
+  connectSynced,
+  contentOf,
+  createDatabase,
+  DOC,
+  freePort,
+  login,
+  startTestRedis,
+  startThrowawayPostgres,
+  type Reachable,
+  type TestClient,
+  type TestRedis
+} from '../support'
+import { startServerAt } from '../durability/serverProcess'
+
+const PROCESS_TEST_MS = 80_000
+const CONVERGED = { timeout: 20_000, interval: 50 } as const
+
+/** Two server processes on `databaseUrl` and `redis`; killed when the test ends. */
+async function twoProcesses(databaseUrl: string, redis: TestRedis): Promise<{ a: Reachable; b: Reachable }> {
+  const dir = await mkdtemp(join(tmpdir(), 'consenso-scaleout-'))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: `consenso-test-${randomUUID()}`,
+    PERSIST_DEBOUNCE_MS: '50',
+    PERSIST_MAX_WAIT_MS: '200'
+  }
+  const [a, b] = await Promise.all([startServerAt(dir, await freePort(), env), startServerAt(dir, await freePort(), env)])
+  return { a: { url: await a.listening }, b: { url: await b.listening } }
+}
+
+/** Waits until every client shows the same text, and that text holds each of `texts` once. */
+async function expectConverged(clients: readonly TestClient[], texts: readonly string[]): Promise<void> {
+  await vi.waitFor(() => {
+    const [first, ...rest] = clients.map((c) => contentOf(c.doc))
+    for (const text of texts) expect(first?.split(`>${text}<`), text).toHaveLength(2)
+    for (const other of rest) expect(other).toBe(first)
+  }, CONVERGED)
+}
+
+// The Strategy's text as a new process would load it from the database.
+async function storedText(databaseUrl: string): Promise<string> {
+  const store = await PostgresStore.open(databaseUrl)
+  try {
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, await new DocumentStore(store).loadState(DOC))
+    return contentOf(doc)
+  } finally {
+    await store.close()
+  }
+}
+
+test('Redis stopped and started again mid-typing: both processes converge, with what was typed on either while it was down.', async (context) => {
+  const redis = await startTestRedis()
+  if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
+  const postgres = await startThrowawayPostgres()
+  onTestFinished(() => postgres.stop())
+  const { a, b } = await twoProcesses(await createDatabase(postgres.adminUrl), redis)
+  const onA = await connectSynced(a, DOC, await login(a.url, 'ppt'))
+  const onB = await connectSynced(b, DOC, await login(b.url, 'se'))
+  const watcherOnB = await connectSynced(b, DOC, await login(b.url, 'mx'))
+  const clients = [onA, onB, watcherOnB]
+  const typed: string[] = []
+  const type = (round: string) => {
+    typed.push(`A ${round}`, `B ${round}`)
+    appendParagraph(onA.doc, `A ${round}`)
+    appendParagraph(onB.doc, `B ${round}`)
+  }
+  type('antes')
+  await expectConverged(clients, typed)
+
+  // Mid-typing: the last changes before the stop may be published into the void.
+  type('al parar')
+  await redis.stop()
+  appendParagraph(onA.doc, 'Escrito en A sin Redis.')
+  typed.push('Escrito en A sin Redis.')
+  for (let round = 0; round < 5; round++) {
+    type(`sin Redis ${round}`)
+    await sleep(100)
+  }
+  await redis.start()
+  type('después')
+  await expectConverged(clients, typed)
+  type('al final')
+  await expectConverged(clients, typed)
+}, PROCESS_TEST_MS)
+
+test('PostgreSQL stopped while an editor types: once it is back, everything typed is stored once and both processes show it.', async () => {
+  const redis = await startTestRedis()
+  const postgres = await startThrowawayPostgres()
+  // Registered before the processes, so it runs after they are killed.
+  onTestFinished(() => postgres.stop())
+  const databaseUrl = await createDatabase(postgres.adminUrl)
+  const { a, b } = await twoProcesses(databaseUrl, redis)
+  const editor = await connectSynced(a, DOC, await login(a.url, 'ppt'))
+  const reader = await connectSynced(b, DOC, await login(b.url, 'se'))
+  const typed: string[] = []
+  const type = (text: string) => {
+    typed.push(text)
+    appendParagraph(editor.doc, text)
+  }
+  type('Escrito antes del corte.')
+  await expectConverged([editor, reader], typed)
+  await vi.waitFor(async () => expect(await storedText(databaseUrl)).toContain('Escrito antes del corte.'), CONVERGED)
+
+  const halted = postgres.halt()
+  for (let n = 0; n < 10; n++) {
+    type(`Durante el corte ${n}.`)
+    await sleep(50)
+  }
+  await halted
+  for (let n = 0; n < 5; n++) {
+    type(`Con la base parada ${n}.`)
+    await sleep(100)
+  }
+  // The editor is still served: the outage is the store's, not the connection's.
+  expect(editor.provider.wsconnected).toBe(true)
+
+  await postgres.resume()
+  type('Después del corte.')
+  await vi.waitFor(async () => {
+    const text = await storedText(databaseUrl)
+    for (const line of typed) expect(text.split(`>${line}<`), line).toHaveLength(2)
+  }, CONVERGED)
+  await expectConverged([editor, reader], typed)
+}, PROCESS_TEST_MS)
