@@ -53,6 +53,8 @@ export class RoomRelay implements DocumentListener {
   private checkTimer: ReturnType<typeof setInterval> | undefined
   private catchingUp: Promise<void> | undefined
   private checks = 0
+  // The next catch-up reads the whole log: what this room lacks may be in the snapshot only.
+  private wholeDue = false
   private left = false
 
   constructor(
@@ -97,7 +99,10 @@ export class RoomRelay implements DocumentListener {
   }
 
   onResubscribed(): void {
-    // What was published while the link was down is lost: read it from the store.
+    // What was published while the link was down is lost: read it from the store,
+    // whole, since the process that stored it may have compacted it meanwhile and
+    // stored nothing since (its typist stopped, or left), leaving no later number.
+    this.wholeDue = true
     this.scheduleCatchUp()
   }
 
@@ -148,16 +153,26 @@ export class RoomRelay implements DocumentListener {
    */
   catchUp(whole = false): Promise<void> {
     this.catchingUp ??= (async () => {
+      const due = this.wholeDue
+      this.wholeDue = false
       try {
         if (!this.hooks.onLoadSince) return
-        const from = whole ? 0 : this.heldThrough
+        const from = whole || due ? 0 : this.heldThrough
         const loaded: LoadedDocument = await this.hooks.onLoadSince(this.id, from)
-        if (this.left || loaded.seq <= this.heldThrough) return
+        if (this.left) return
+        if (loaded.seq <= this.heldThrough) {
+          // Nothing after the last number held, yet a later one is known: those
+          // between were folded into the snapshot. Reading after that number again
+          // would find nothing until the whole log's turn (30 s): read it whole next.
+          if (from > 0 && this.heldAhead.size > 0) this.wholeDue = true
+          return
+        }
         for (const update of loaded.updates) this.room.applyRemote(update)
         this.heldThrough = loaded.seq
         for (const seq of this.heldAhead) if (seq <= loaded.seq) this.heldAhead.delete(seq)
         while (this.heldAhead.delete(this.heldThrough + 1)) this.heldThrough++
       } catch (err) {
+        this.wholeDue ||= due
         // The store is down: the next check tries again, nothing is lost (it is all in the store).
         this.logger.error('could not catch up a document from the store; will retry', { document: this.id, error: String(err) })
       } finally {

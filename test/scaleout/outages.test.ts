@@ -143,3 +143,37 @@ test('PostgreSQL stopped while an editor types: once it is back, everything type
   }, CONVERGED)
   await expectConverged([editor, reader], typed)
 }, PROCESS_TEST_MS)
+
+test("Changes typed on one process while Redis is down, then folded into the snapshot by that process's compaction, reach the other process's clients as soon as Redis is back.", async (context) => {
+  const redis = await startTestRedis()
+  if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
+  const postgres = await startThrowawayPostgres()
+  onTestFinished(() => postgres.stop())
+  const databaseUrl = await createDatabase(postgres.adminUrl)
+  const { a, b } = await twoProcesses(databaseUrl, redis)
+  const reader = await connectSynced(a, DOC, await login(a.url, 'se'))
+  const editor = await connectSynced(b, DOC, await login(b.url, 'ppt'))
+  const store = await PostgresStore.open(databaseUrl)
+  onTestFinished(() => store.close())
+  const compactedThrough = async () => {
+    const history = await store.documents.load(DOC)
+    return history.updates.length === 0 ? history.snapshotSeq : 0
+  }
+  const before = (await store.documents.load(DOC)).snapshotSeq
+
+  await redis.stop()
+  // B's editor types until B's own compaction (due every 64 updates) folds the last of it into
+  // the snapshot: nothing of it is left in the log to read after A's last number.
+  const typed: string[] = []
+  for (let n = 0; n < 120 && (await compactedThrough()) <= before; n++) {
+    typed.push(`Sin Redis ${n}`)
+    appendParagraph(editor.doc, `Sin Redis ${n}`)
+    // Past the save delay: one stored update each; near the compaction, also past its transaction.
+    await sleep(n < 50 ? 120 : 500)
+  }
+  expect(await compactedThrough(), 'B compacted the document').toBeGreaterThan(before)
+  await redis.start()
+  // A reads what it missed when it is subscribed again, not at its 30 s reading of the whole log.
+  await vi.waitFor(() => expect(contentOf(reader.doc)).toBe(contentOf(editor.doc)), { timeout: 7_000, interval: 50 })
+  for (const text of typed) expect(contentOf(reader.doc)).toContain(`>${text}<`)
+}, PROCESS_TEST_MS)
