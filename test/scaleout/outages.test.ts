@@ -15,13 +15,18 @@ import { expect, onTestFinished, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { DocumentStore, PostgresStore } from '../../storage'
 import {
+  apiSession,
   appendParagraph,
   connectSynced,
   contentOf,
   createDatabase,
   DOC,
+  docPath,
   freePort,
   login,
+  openCommentPeriod,
+  quoteSelector,
+  signIn,
   startTestRedis,
   startThrowawayPostgres,
   type Reachable,
@@ -176,4 +181,37 @@ test("Changes typed on one process while Redis is down, then folded into the sna
   // A reads what it missed when it is subscribed again, not at its 30 s reading of the whole log.
   await vi.waitFor(() => expect(contentOf(reader.doc)).toBe(contentOf(editor.doc)), { timeout: 7_000, interval: 50 })
   for (const text of typed) expect(contentOf(reader.doc)).toContain(`>${text}<`)
+}, PROCESS_TEST_MS)
+
+test("A comment made on one process while Redis is down reaches a viewer on the other once it is back: its event stream ends, so that its browser opens it again and reads the comments anew.", async (context) => {
+  const redis = await startTestRedis()
+  if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
+  const postgres = await startThrowawayPostgres()
+  onTestFinished(() => postgres.stop())
+  const { a, b } = await twoProcesses(await createDatabase(postgres.adminUrl), redis)
+  await openCommentPeriod(await signIn(a, 'ppt'))
+  const gt = await signIn(b, 'gt')
+  // The stream as a browser's EventSource holds it: read until the server ends it.
+  const abort = new AbortController()
+  onTestFinished(() => abort.abort())
+  const res = await fetch(`${b.url}${docPath('/events')}`, { headers: { Authorization: `Bearer ${gt.token}` }, signal: abort.signal })
+  expect(res.status).toBe(200)
+  const stream = { ended: false, text: '' }
+  void (async () => {
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    for (let part = await reader.read(); !part.done; part = await reader.read()) stream.text += new TextDecoder().decode(part.value)
+    stream.ended = true
+  })().catch(() => {})
+
+  await redis.stop()
+  const made = await apiSession(a, (await signIn(a, 'mx')).token).post(docPath('/comments'), { body: 'Sin Redis, desde A.', anchor: quoteSelector('Proceso Puebla') })
+  expect(made.status).toBe(201)
+  await sleep(300)
+  expect(stream.ended, 'the stream stays open while Redis is down').toBe(false)
+  await redis.start()
+  await vi.waitFor(() => expect(stream.ended, 'the stream ended once Redis was back').toBe(true), { timeout: 10_000, interval: 50 })
+  expect(stream.text).not.toContain('Sin Redis, desde A.')
+  // What the reopened stream's panel reads.
+  const listed = await gt.get(docPath('/comments'))
+  expect((listed.body.comments as Array<{ id: string }>).map((c) => c.id)).toContain(made.body.comment.id)
 }, PROCESS_TEST_MS)
