@@ -104,6 +104,8 @@ export class RoomRelay implements DocumentListener {
     // stored nothing since (its typist stopped, or left), leaving no later number.
     this.wholeDue = true
     this.scheduleCatchUp()
+    // Cursors too: the others' would show only at their next renewal (15 s).
+    this.relay.publishDocument(this.id, { kind: 'awarenessQuery' })
   }
 
   /** This process stored `update` as number `seq`: tells the other processes. */
