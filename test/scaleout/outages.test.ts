@@ -6,10 +6,6 @@
  * stored once it is back). Both engines are throwaway servers of this file,
  * since they are stopped and started.
  */
-import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, onTestFinished, test, vi } from 'vitest'
 import * as Y from 'yjs'
@@ -22,45 +18,16 @@ import {
   createDatabase,
   DOC,
   docPath,
-  freePort,
   login,
   openCommentPeriod,
   quoteSelector,
   signIn,
   startTestRedis,
-  startThrowawayPostgres,
-  type Reachable,
-  type TestClient,
-  type TestRedis
+  startThrowawayPostgres
 } from '../support'
-import { startServerAt } from '../durability/serverProcess'
+import { CONVERGED, expectConverged, startTwoProcesses } from './twoProcesses'
 
 const PROCESS_TEST_MS = 80_000
-const CONVERGED = { timeout: 20_000, interval: 50 } as const
-
-/** Two server processes on `databaseUrl` and `redis`; killed when the test ends. */
-async function twoProcesses(databaseUrl: string, redis: TestRedis): Promise<{ a: Reachable; b: Reachable }> {
-  const dir = await mkdtemp(join(tmpdir(), 'consenso-scaleout-'))
-  onTestFinished(() => rm(dir, { recursive: true, force: true }))
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: `consenso-test-${randomUUID()}`,
-    PERSIST_DEBOUNCE_MS: '50',
-    PERSIST_MAX_WAIT_MS: '200'
-  }
-  const [a, b] = await Promise.all([startServerAt(dir, await freePort(), env), startServerAt(dir, await freePort(), env)])
-  return { a: { url: await a.listening }, b: { url: await b.listening } }
-}
-
-/** Waits until every client shows the same text, and that text holds each of `texts` once. */
-async function expectConverged(clients: readonly TestClient[], texts: readonly string[]): Promise<void> {
-  await vi.waitFor(() => {
-    const [first, ...rest] = clients.map((c) => contentOf(c.doc))
-    for (const text of texts) expect(first?.split(`>${text}<`), text).toHaveLength(2)
-    for (const other of rest) expect(other).toBe(first)
-  }, CONVERGED)
-}
 
 // The Strategy's text as a new process would load it from the database.
 async function storedText(databaseUrl: string): Promise<string> {
@@ -79,7 +46,7 @@ test('Redis stopped and started again mid-typing: both processes converge, with 
   if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
   const postgres = await startThrowawayPostgres()
   onTestFinished(() => postgres.stop())
-  const { a, b } = await twoProcesses(await createDatabase(postgres.adminUrl), redis)
+  const { a, b } = await startTwoProcesses(await createDatabase(postgres.adminUrl), redis)
   const onA = await connectSynced(a, DOC, await login(a.url, 'ppt'))
   const onB = await connectSynced(b, DOC, await login(b.url, 'se'))
   const watcherOnB = await connectSynced(b, DOC, await login(b.url, 'mx'))
@@ -115,7 +82,7 @@ test('PostgreSQL stopped while an editor types: once it is back, everything type
   // Registered before the processes, so it runs after they are killed.
   onTestFinished(() => postgres.stop())
   const databaseUrl = await createDatabase(postgres.adminUrl)
-  const { a, b } = await twoProcesses(databaseUrl, redis)
+  const { a, b } = await startTwoProcesses(databaseUrl, redis)
   const editor = await connectSynced(a, DOC, await login(a.url, 'ppt'))
   const reader = await connectSynced(b, DOC, await login(b.url, 'se'))
   const typed: string[] = []
@@ -155,7 +122,7 @@ test("Changes typed on one process while Redis is down, then folded into the sna
   const postgres = await startThrowawayPostgres()
   onTestFinished(() => postgres.stop())
   const databaseUrl = await createDatabase(postgres.adminUrl)
-  const { a, b } = await twoProcesses(databaseUrl, redis)
+  const { a, b } = await startTwoProcesses(databaseUrl, redis)
   const reader = await connectSynced(a, DOC, await login(a.url, 'se'))
   const editor = await connectSynced(b, DOC, await login(b.url, 'ppt'))
   const store = await PostgresStore.open(databaseUrl)
@@ -188,7 +155,7 @@ test("A comment made on one process while Redis is down reaches a viewer on the 
   if (!redis.ownProcess) context.skip(true, 'REDIS_URL names a shared Redis, which this test may not stop')
   const postgres = await startThrowawayPostgres()
   onTestFinished(() => postgres.stop())
-  const { a, b } = await twoProcesses(await createDatabase(postgres.adminUrl), redis)
+  const { a, b } = await startTwoProcesses(await createDatabase(postgres.adminUrl), redis)
   await openCommentPeriod(await signIn(a, 'ppt'))
   const gt = await signIn(b, 'gt')
   // The stream as a browser's EventSource holds it: read until the server ends it.

@@ -7,21 +7,14 @@
  * one MemoryStore. Clients are pinned to one process or the other; what they
  * see must be the same.
  */
-import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { describe, expect, onTestFinished, test, vi } from 'vitest'
-import { COUNTRIES } from '../../src'
+import { describe, expect, test, vi } from 'vitest'
 import { CloseCode } from '../../server'
 import {
-  apiSession,
   appendParagraph,
   connectSynced,
   contentOf,
   DOC,
   docPath,
-  freePort,
   login,
   openCommentPeriod,
   openRawSocket,
@@ -31,39 +24,17 @@ import {
   startTestRedis,
   subscribeToEvents,
   type ApiAnswer,
-  type Reachable,
-  type TestClient
+  type Reachable
 } from '../support'
-import { startServerAt } from '../durability/serverProcess'
+import { CONVERGED, expectConverged, startTwoProcesses } from './twoProcesses'
 
 // Real processes start slowly on a shared machine; the checks themselves are bounded.
 const PROCESS_TEST_MS = 60_000
-const CONVERGED = { timeout: 15_000, interval: 20 } as const
 
 /** Two server processes on one new database and one Redis; killed when the test ends. */
 async function twoProcesses(): Promise<{ a: Reachable; b: Reachable }> {
-  const [databaseUrl, redis, dir] = await Promise.all([postgresDatabase(), startTestRedis(), mkdtemp(join(tmpdir(), 'consenso-scaleout-'))])
-  onTestFinished(() => rm(dir, { recursive: true, force: true }))
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    // Tests sharing a REDIS_URL must not hear each other.
-    REDIS_PREFIX: `consenso-test-${randomUUID()}`,
-    PERSIST_DEBOUNCE_MS: '50',
-    PERSIST_MAX_WAIT_MS: '200'
-  }
-  // Started together: both find the database empty, one seeds it.
-  const [a, b] = await Promise.all([startServerAt(dir, await freePort(), env), startServerAt(dir, await freePort(), env)])
-  return { a: { url: await a.listening }, b: { url: await b.listening } }
-}
-
-/** Waits until every client shows the same text, and that text holds each of `texts`. */
-async function expectConverged(clients: readonly TestClient[], texts: readonly string[]): Promise<void> {
-  await vi.waitFor(() => {
-    const [first, ...rest] = clients.map((c) => contentOf(c.doc))
-    for (const text of texts) expect(first).toContain(text)
-    for (const other of rest) expect(other).toBe(first)
-  }, CONVERGED)
+  const [databaseUrl, redis] = await Promise.all([postgresDatabase(), startTestRedis()])
+  return startTwoProcesses(databaseUrl, redis)
 }
 
 async function postComment(server: Reachable, token: string, body: string, key?: string): Promise<ApiAnswer> {
@@ -73,16 +44,6 @@ async function postComment(server: Reachable, token: string, body: string, key?:
     body: JSON.stringify({ body, anchor: quoteSelector('Proceso Puebla') })
   })
   return { status: res.status, body: await res.json() }
-}
-
-async function failedLogin(server: Reachable, username: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'not the password' })
-  })
-  await res.body?.cancel()
-  return res.status
 }
 
 describe('Two server processes on one PostgreSQL and one Redis', () => {
@@ -130,46 +91,5 @@ describe('Two server processes on one PostgreSQL and one Redis', () => {
     expect(await socketOnB.closed).toEqual({ code: CloseCode.unauthorized, reason: 'signed out' })
     expect(Date.now() - started).toBeLessThan(5_000)
     expect(otherOnB.ws.readyState).toBe(otherOnB.ws.OPEN)
-  }, PROCESS_TEST_MS)
-
-  test('Five failed logins spread over both processes throttle the sixth on either, with 429.', async () => {
-    const { a, b } = await twoProcesses()
-    for (const server of [a, b, a, b, a]) expect(await failedLogin(server, 'hn')).toBe(401)
-    expect(await failedLogin(b, 'hn')).toBe(429)
-    expect(await failedLogin(a, 'hn')).toBe(429)
-  }, PROCESS_TEST_MS)
-
-  test('200 comments at once spread over both processes are all stored once, and the audit chain verifies on both.', async () => {
-    const { a, b } = await twoProcesses()
-    const ppt = await signIn(a, 'ppt')
-    await openCommentPeriod(ppt)
-    const delegates = await Promise.all(COUNTRIES.map((c) => login(a.url, c.code.toLowerCase())))
-    const before = (await ppt.get('/api/audit/verify')).body.entries as number
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, n) => postComment(n % 2 === 0 ? a : b, delegates[n % delegates.length] as string, `Comentario ${n} desde ${n % 2 === 0 ? 'A' : 'B'}`))
-    )
-    expect(answers.filter((r) => r.status !== 201).map((r) => r.body)).toEqual([])
-    for (const server of [a, b]) {
-      const verified = await apiSession(server, ppt.token).get('/api/audit/verify')
-      expect(verified.body).toMatchObject({ ok: true, entries: before + 200 })
-      const listed = await apiSession(server, ppt.token).get(docPath('/comments'))
-      const bodies = (listed.body.comments as Array<{ body: string }>).map((c) => c.body).filter((body) => body.startsWith('Comentario '))
-      expect(bodies).toHaveLength(200)
-      expect(new Set(bodies).size).toBe(200)
-    }
-  }, PROCESS_TEST_MS)
-
-  test('Retries of one comment with one Idempotency-Key, sent to both processes at once, make one comment.', async () => {
-    const { a, b } = await twoProcesses()
-    await openCommentPeriod(await signIn(a, 'ppt'))
-    const token = await login(b.url, 'gt')
-    const key = randomUUID()
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, n) => postComment(n % 2 === 0 ? a : b, token, 'Reenviado a los dos procesos.', key)))
-    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201])
-    expect(new Set(answers.map((r) => r.body.comment.id)).size).toBe(1)
-    for (const server of [a, b]) {
-      const listed = await apiSession(server, token).get(docPath('/comments'))
-      expect((listed.body.comments as Array<{ body: string }>).filter((c) => c.body === 'Reenviado a los dos procesos.')).toHaveLength(1)
-    }
   }, PROCESS_TEST_MS)
 })
