@@ -25,21 +25,34 @@ type Listener = (event: DocumentEvent) => void
  */
 export class DocumentEvents {
   private readonly listeners = new Map<DocumentId, Set<Listener>>()
+  private readonly missing = new Set<() => void>()
 
   constructor(private readonly relay: Relay = noRelay) {
-    relay.onWorkspace((message) => {
-      if (message.kind === 'documentEvent') this.tell(message.documentId, message.event)
-    })
+    relay.onWorkspace(
+      (message) => {
+        if (message.kind === 'documentEvent') this.tell(message.documentId, message.event)
+      },
+      // Events of other processes were lost while the relay was down; nothing numbers them to catch up on.
+      () => {
+        for (const missed of [...this.missing]) missed()
+      }
+    )
   }
 
-  /** Listens to one document; returns the function that stops listening. */
-  subscribe(id: DocumentId, listener: Listener): () => void {
+  /**
+   * Listens to one document; returns the function that stops listening.
+   * `onMissed` hears that events of other processes may have been lost (the
+   * relay was down): the listener must read the document's state again.
+   */
+  subscribe(id: DocumentId, listener: Listener, onMissed?: () => void): () => void {
     const set = this.listeners.get(id) ?? new Set<Listener>()
     set.add(listener)
     this.listeners.set(id, set)
+    if (onMissed) this.missing.add(onMissed)
     return () => {
       set.delete(listener)
       if (set.size === 0) this.listeners.delete(id)
+      if (onMissed) this.missing.delete(onMissed)
     }
   }
 

@@ -61,9 +61,14 @@ export class AccountAccess {
   ) {
     this.throttle = throttle
     // A session ended on another process ends here too: its sockets and streams close at once.
-    ;(parts.relay ?? noRelay).onWorkspace((message: WorkspaceMessage) => {
-      if (message.kind === 'sessionsEnded') this.endHere({ ids: message.ids, username: message.username }, message.reason)
-    })
+    ;(parts.relay ?? noRelay).onWorkspace(
+      (message: WorkspaceMessage) => {
+        if (message.kind === 'sessionsEnded') this.endHere({ ids: message.ids, username: message.username }, message.reason)
+      },
+      // Sessions ended elsewhere while the relay was down were not heard of: check them now, not at the next round.
+      // A store that cannot be read now is checked again at the next round.
+      () => void this.check().catch(() => {})
+    )
   }
 
 

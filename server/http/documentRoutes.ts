@@ -83,9 +83,18 @@ export function documentRoutes({ api, document, workspace }: { api: Router; docu
     })
     const streamId = randomUUID()
     res.write(`retry: 2000\n\nevent: stream\ndata: ${JSON.stringify({ id: streamId })}\n\n`)
-    const unsubscribe = workspace.events.subscribe(documentOf(res).id, (event) => {
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`)
-    })
+    const unsubscribe = workspace.events.subscribe(
+      documentOf(res).id,
+      (event) => {
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`)
+      },
+      // Events of other processes were lost: ended, the stream is opened again by the
+      // browser's EventSource, whose panels read comments, brackets and meetings anew on opening.
+      () => {
+        stop()
+        res.end()
+      }
+    )
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS)
     let stopped = false
     const stop = () => {

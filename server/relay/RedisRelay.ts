@@ -51,6 +51,7 @@ export class RedisRelay implements Relay {
   private readonly subscriber: RedisClientType
   private readonly documents = new Map<DocumentId, DocumentListener>()
   private readonly workspaceListeners = new Set<(message: WorkspaceMessage) => void>()
+  private readonly restoredListeners = new Set<() => void>()
   private ready = false
   private subscriberReadyOnce = false
   private closed = false
@@ -70,6 +71,7 @@ export class RedisRelay implements Relay {
       // The first ready is the start; every later one follows an outage, during which frames were lost.
       if (!this.subscriberReadyOnce) return void (this.subscriberReadyOnce = true)
       for (const listener of this.documents.values()) listener.onResubscribed()
+      for (const listener of [...this.restoredListeners]) listener()
     })
   }
 
@@ -139,9 +141,13 @@ export class RedisRelay implements Relay {
     this.publish(this.workspaceChannel, writeFrame(this.instance, { kind: 'workspace', message }))
   }
 
-  onWorkspace(listener: (message: WorkspaceMessage) => void): () => void {
+  onWorkspace(listener: (message: WorkspaceMessage) => void, onRestored?: () => void): () => void {
     this.workspaceListeners.add(listener)
-    return () => void this.workspaceListeners.delete(listener)
+    if (onRestored) this.restoredListeners.add(onRestored)
+    return () => {
+      this.workspaceListeners.delete(listener)
+      if (onRestored) this.restoredListeners.delete(onRestored)
+    }
   }
 
   async close(): Promise<void> {

@@ -54,8 +54,12 @@ export interface Relay {
   publishDocument(id: DocumentId, frame: DocumentFrame): void
   /** Tells every other process of `message`. */
   publishWorkspace(message: WorkspaceMessage): void
-  /** Hears the other processes' workspace messages; returns the function that stops hearing them. */
-  onWorkspace(listener: (message: WorkspaceMessage) => void): () => void
+  /**
+   * Hears the other processes' workspace messages, and through `onRestored`
+   * that the link dropped and came back (what was sent meanwhile is lost);
+   * returns the function that stops hearing them.
+   */
+  onWorkspace(listener: (message: WorkspaceMessage) => void, onRestored?: () => void): () => void
   /** Closes the link. */
   close(): Promise<void>
 }
