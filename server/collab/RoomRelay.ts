@@ -93,8 +93,15 @@ export class RoomRelay implements DocumentListener {
   }
 
   onResubscribed(): void {
-    // What was published while the link was down is lost: read it from the store.
+    // What was published while the link was down is lost: read it from the store
+    // (which says when what this room lacks was folded into the snapshot meanwhile).
     this.scheduleCatchUp()
+    // Cursors too, both ways: the others' and ours would show only at their
+    // next renewal (15 s). Ours are sent as well as asked for theirs: a process
+    // that is back before the others would ask while they cannot hear it yet.
+    const all = this.room.awarenessOfAll()
+    if (all) this.awareness(all)
+    this.relay.publishDocument(this.id, { kind: 'awarenessQuery' })
   }
 
   /** This process stored `update` as number `seq`: tells the other processes. */

@@ -54,6 +54,8 @@ export class RedisRelay implements Relay {
   private readonly restoredListeners = new Set<() => void>()
   private ready = false
   private subscriberReadyOnce = false
+  // The subscriber is back after an outage, and the listeners not yet told.
+  private restorePending = false
   private closed = false
 
   private constructor(private readonly options: RedisRelayOptions) {
@@ -66,13 +68,24 @@ export class RedisRelay implements Relay {
     this.client.on('ready', () => {
       if (!this.ready) options.logger.info('connected to Redis: live traffic reaches the other processes', { url: redactedUrl(options.url) })
       this.ready = true
+      this.tellRestored()
     })
     this.subscriber.on('ready', () => {
       // The first ready is the start; every later one follows an outage, during which frames were lost.
       if (!this.subscriberReadyOnce) return void (this.subscriberReadyOnce = true)
-      for (const listener of this.documents.values()) listener.onResubscribed()
-      for (const listener of [...this.restoredListeners]) listener()
+      this.restorePending = true
+      this.tellRestored()
     })
+  }
+
+  // Once both clients are back after an outage (the subscriber has subscribed
+  // again): the listeners then catch up and publish (their cursors, a query
+  // for the others'), which a publisher still reconnecting would drop.
+  private tellRestored(): void {
+    if (!this.restorePending || !this.client.isReady || !this.subscriber.isReady) return
+    this.restorePending = false
+    for (const listener of this.documents.values()) listener.onResubscribed()
+    for (const listener of [...this.restoredListeners]) listener()
   }
 
   /**
