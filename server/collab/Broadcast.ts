@@ -4,21 +4,36 @@ import { encodeAwarenessMessage, encodeUpdateMessage } from './protocol'
 import type { UpdateOrigin } from './types'
 import type { Connection } from './Connection'
 
-// Consecutive changes of one kind, sent as one message.
-type Run =
-  | { readonly kind: 'update'; readonly updates: Uint8Array[]; readonly origins: UpdateOrigin[] }
-  | { readonly kind: 'awareness'; readonly clients: Set<number> }
+// Consecutive updates, sent as one message.
+interface Run {
+  readonly updates: Uint8Array[]
+  readonly origins: UpdateOrigin[]
+}
 
 /**
- * What a room sends to all its connections, gathered during one turn of the
- * event loop and sent at its end (`setImmediate`): consecutive document
- * updates go out merged into one update message, consecutive awareness
- * changes as one awareness message, in the order they happened.
+ * Least time between two awareness messages of a room, in ms: 50 (at most
+ * 20 a second, smooth enough for cursors). Every stock y-websocket client
+ * sends each awareness message it receives back to the server (its
+ * awareness `update` handler does not look at the origin), so each one the
+ * server sends costs every client a message back, charged to its rates:
+ * without this bound, one account's flood of cursor moves, or many people
+ * moving theirs, had every other client's socket held back by its own echoes.
+ */
+export const AWARENESS_EVERY_MS = 50
+
+/**
+ * What a room sends to all its connections. Document updates are gathered
+ * during one turn of the event loop and sent at its end (`setImmediate`),
+ * consecutive ones merged into one update message. Awareness changes are
+ * gathered into one message sent at most every {@link AWARENESS_EVERY_MS},
+ * after the updates gathered so far: a cursor may arrive a little later
+ * than the text it points into, never before it.
  *
  * Why: a message costs the server a system call per connection and every
- * client a transaction. When a document is quiet each turn holds one change
- * and nothing is merged; under load several arrive per turn and the cost of
- * a broadcast stops growing with the rate of changes.
+ * client a transaction (and, for awareness, a message back). When a document
+ * is quiet each turn holds one change and nothing is merged; under load
+ * several arrive per turn and the cost of a broadcast stops growing with the
+ * rate of changes.
  *
  * Each connection receives every update but its own (no echo): a connection
  * that wrote part of a run gets the merge of the others' updates only.
@@ -26,42 +41,37 @@ type Run =
 export class Broadcast {
   private runs: Run[] = []
   private scheduled: ReturnType<typeof setImmediate> | undefined
+  // Clients whose awareness changed since the last awareness message, and when that went out.
+  private readonly awarenessChanged = new Set<number>()
+  private awarenessTimer: ReturnType<typeof setTimeout> | undefined
+  private awarenessSentAt = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly connections: ReadonlySet<Connection>,
-    private readonly awareness: awarenessProtocol.Awareness
+    private readonly awareness: awarenessProtocol.Awareness,
+    /** Milliseconds of a monotonic clock. Default `performance.now`. */
+    private readonly clock: () => number = () => performance.now()
   ) {}
 
   /** Queues a document update made with `origin`. */
   update(update: Uint8Array, origin: UpdateOrigin): void {
     const last = this.runs.at(-1)
-    if (last?.kind === 'update' && last.updates.length < MAX_MERGED_UPDATES) {
+    if (last && last.updates.length < MAX_MERGED_UPDATES) {
       last.updates.push(update)
       last.origins.push(origin)
-    } else this.runs.push({ kind: 'update', updates: [update], origins: [origin] })
-    this.schedule()
+    } else this.runs.push({ updates: [update], origins: [origin] })
+    this.scheduled ??= setImmediate(() => this.sendUpdates())
   }
 
   /** Queues the awareness states of `clients`, as they will be when sent. */
   awarenessChange(clients: readonly number[]): void {
-    const last = this.runs.at(-1)
-    if (last?.kind === 'awareness') for (const id of clients) last.clients.add(id)
-    else this.runs.push({ kind: 'awareness', clients: new Set(clients) })
-    this.schedule()
-  }
-
-  private schedule(): void {
-    this.scheduled ??= setImmediate(() => this.send())
-  }
-
-  // Sends everything queued, in order.
-  private send(): void {
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled)
-    this.scheduled = undefined
-    const runs = this.runs
-    this.runs = []
-    for (const run of runs) if (run.kind === 'update') this.sendUpdates(run.updates, run.origins)
-    else this.sendAwareness(run.clients)
+    for (const id of clients) this.awarenessChanged.add(id)
+    if (this.awarenessTimer !== undefined) return
+    const wait = Math.max(0, this.awarenessSentAt + AWARENESS_EVERY_MS - this.clock())
+    this.awarenessTimer = setTimeout(() => {
+      this.awarenessTimer = undefined
+      this.sendAwareness()
+    }, wait)
   }
 
   /** Drops what is queued (the room is being released). */
@@ -69,9 +79,21 @@ export class Broadcast {
     if (this.scheduled !== undefined) clearImmediate(this.scheduled)
     this.scheduled = undefined
     this.runs = []
+    clearTimeout(this.awarenessTimer)
+    this.awarenessTimer = undefined
+    this.awarenessChanged.clear()
   }
 
-  private sendUpdates(updates: Uint8Array[], origins: UpdateOrigin[]): void {
+  // Sends the updates queued, in order.
+  private sendUpdates(): void {
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled)
+    this.scheduled = undefined
+    const runs = this.runs
+    this.runs = []
+    for (const run of runs) this.sendRun(run)
+  }
+
+  private sendRun({ updates, origins }: Run): void {
     let everything: Uint8Array | undefined
     // The message for each connection that wrote part of the run: the others'
     // updates; undefined when there are none, null until it is needed.
@@ -93,9 +115,13 @@ export class Broadcast {
     }
   }
 
-  private sendAwareness(clients: Set<number>): void {
+  private sendAwareness(): void {
+    // The text the cursors may point into goes first.
+    this.sendUpdates()
+    this.awarenessSentAt = this.clock()
     // A client's meta (its clock) outlives its state, so every changed client can be encoded.
-    const known = [...clients].filter((id) => this.awareness.meta.has(id))
+    const known = [...this.awarenessChanged].filter((id) => this.awareness.meta.has(id))
+    this.awarenessChanged.clear()
     if (known.length === 0) return
     const message = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, known))
     for (const connection of this.connections) connection.send(message)

@@ -13,6 +13,7 @@ import {
   encodeAwarenessMessage,
   encodeStep2Message,
   MessageType,
+  readAwarenessClocks,
   readAwarenessUpdate,
   SyncStep,
   UnsafeContent,
@@ -135,6 +136,10 @@ export class Connection {
    */
   receive(message: Uint8Array): number {
     if (!this.open) return 0
+    // Dropped, charged to this connection's own rates only, never to its
+    // account's: the bound on echoes is how often the room sends awareness
+    // (see Broadcast), and each of an account's connections echoes alike.
+    if (this.isEcho(message)) return this.charge('awareness', 1, message.byteLength, { ownOnly: true }) ? this.throttle.waitMs() : 0
     // The type is the first byte: every type there is fits in one varUint byte.
     const kind: MessageKind = message[0] === MessageType.awareness || message[0] === MessageType.queryAwareness ? 'awareness' : 'updates'
     if (!this.charge(kind, 1, message.byteLength)) return 0
@@ -179,12 +184,35 @@ export class Connection {
   }
 
   // Charges the throttle; closes the connection and answers false if it has been over its rates too long.
-  private charge(kind: MessageKind, messages: number, bytes: number): boolean {
-    const verdict = this.throttle.charge(kind, messages, bytes)
+  private charge(kind: MessageKind, messages: number, bytes: number, options: { readonly ownOnly?: boolean } = {}): boolean {
+    const verdict = this.throttle.charge(kind, messages, bytes, options)
     if (!('exceeded' in verdict)) return true
     this.logger.info('closing a connection that sends too much', { document: this.context.documentId, user: this.context.account.username, reason: verdict.exceeded })
     this.close(verdict.byAccount ? CloseCode.accountOverBudget : CloseCode.tooManyMessages, verdict.exceeded)
     return false
+  }
+
+  // An awareness message that would change nothing: only clients that other
+  // connections speak for, at clocks the room already has. Every stock
+  // y-websocket client sends back each awareness message it receives.
+  private isEcho(message: Uint8Array): boolean {
+    if (message[0] !== MessageType.awareness) return false
+    try {
+      const decoder = decoding.createDecoder(message)
+      decoding.readVarUint(decoder)
+      const entries = readAwarenessClocks(decoding.readVarUint8Array(decoder))
+      if (decoding.hasContent(decoder)) return false
+      const { meta, states } = this.room.awareness
+      return entries.every(({ clientId, clock, removes }) => {
+        const known = meta.get(clientId)?.clock
+        if (this.clientIds.has(clientId) || known === undefined) return false
+        // What y-protocols would apply: a later clock, or at the same clock the removal of a present state.
+        return clock < known || (clock === known && !(removes && states.has(clientId)))
+      })
+    } catch {
+      // Malformed: handled, and refused, as any other message.
+      return false
+    }
   }
 
   private process(message: Uint8Array): void {

@@ -160,11 +160,11 @@ export class MessageThrottle {
     this.buckets = { updates: new RateBuckets(config.updates, now), awareness: new RateBuckets(config.awareness, now) }
   }
 
-  /** Charges `messages` messages and `bytes` bytes of `kind`. */
-  charge(kind: MessageKind, messages: number, bytes: number): ThrottleVerdict {
+  /** Charges `messages` messages and `bytes` bytes of `kind`; `ownOnly`: to this connection's rates, not to its account's. */
+  charge(kind: MessageKind, messages: number, bytes: number, options: { readonly ownOnly?: boolean } = {}): ThrottleVerdict {
     const now = this.clock()
     this.buckets[kind].take(messages, bytes, now)
-    this.account?.buckets[kind].take(messages, bytes, now)
+    if (!options.ownOnly) this.account?.buckets[kind].take(messages, bytes, now)
     const waitMs = this.waitMs()
     if (waitMs === 0) {
       if (!this.account || this.account.rested(now)) this.overSince = undefined

@@ -79,6 +79,24 @@ export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   return entries
 }
 
+/**
+ * The client ids and clocks of an awareness update, and whether each
+ * removes its client's state, without parsing the states: enough to tell
+ * whether it would change anything. Throws on malformed input.
+ */
+export function readAwarenessClocks(update: Uint8Array): { readonly clientId: number; readonly clock: number; readonly removes: boolean }[] {
+  const decoder = decoding.createDecoder(update)
+  const count = decoding.readVarUint(decoder)
+  const entries = []
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder)
+    const clock = decoding.readVarUint(decoder)
+    entries.push({ clientId, clock, removes: decoding.readVarString(decoder) === 'null' })
+  }
+  if (decoding.hasContent(decoder)) throw new TypeError('trailing bytes after the awareness update')
+  return entries
+}
+
 /** Writes awareness entries in the y-protocols format. */
 export function writeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
   const encoder = encoding.createEncoder()

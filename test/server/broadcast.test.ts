@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { Broadcast, MessageType, STORAGE_ORIGIN, type Connection, type UpdateOrigin } from '../../server/collab'
+import { AWARENESS_EVERY_MS, Broadcast, MessageType, STORAGE_ORIGIN, type Connection, type UpdateOrigin } from '../../server/collab'
 
 /** A stand-in for a connection: its origin and what it was sent. */
 function fakeConnection(name: string) {
@@ -107,21 +107,37 @@ describe('Broadcast', () => {
     expect(textOf(reader.sent)).toBe('x'.repeat(150))
   })
 
-  test('updates and awareness changes keep their order; consecutive ones of a kind are merged', async () => {
+  test('awareness changes go out as one message after the updates gathered so far, and at most one every AWARENESS_EVERY_MS', async () => {
     const { broadcast, awareness, a, reader } = setup()
     const w = writer(1)
     w.type('uno')
     broadcast.update(w.updates.at(-1) as Uint8Array, a.origin)
     const other = new awarenessProtocol.Awareness(new Y.Doc())
-    other.setLocalState({ cursor: 1 })
-    awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]), 'x')
-    broadcast.awarenessChange([other.clientID])
-    broadcast.awarenessChange([other.clientID])
+    const move = (cursor: number) => {
+      other.setLocalState({ cursor })
+      awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]), 'x')
+      broadcast.awarenessChange([other.clientID])
+    }
+    move(1)
+    move(2)
     w.type('dos')
     broadcast.update(w.updates.at(-1) as Uint8Array, a.origin)
-    await turn()
-    expect(reader.sent.map((m) => read(m).kind)).toEqual(['update', 'awareness', 'update'])
+    // The updates of the turn, merged, not split by the cursor moves between them; then the moves.
+    await new Promise((done) => setTimeout(done, 5))
+    expect(reader.sent.map((m) => read(m).kind)).toEqual(['update', 'awareness'])
     expect(textOf(reader.sent)).toBe('unodos')
+    // Moves within the next AWARENESS_EVERY_MS wait for it, and go out as one message with the latest state.
+    move(3)
+    move(4)
+    await turn()
+    expect(reader.sent).toHaveLength(2)
+    await new Promise((done) => setTimeout(done, AWARENESS_EVERY_MS + 20))
+    expect(reader.sent.map((m) => read(m).kind)).toEqual(['update', 'awareness', 'awareness'])
+    const seen = new awarenessProtocol.Awareness(new Y.Doc())
+    const last = decoding.createDecoder(reader.sent[2] as Uint8Array)
+    decoding.readVarUint(last)
+    awarenessProtocol.applyAwarenessUpdate(seen, decoding.readVarUint8Array(last), 'test')
+    expect(seen.getStates().get(other.clientID)).toEqual({ cursor: 4 })
   })
 
   test('cancel drops what is queued', async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import WebSocket from 'ws'
-import { CloseCode, defaultConnectionLimits, defaultMessageThrottle, type AccountBudgetConfig } from '../../server'
+import { CloseCode, defaultConnectionLimits, defaultMessageThrottle, MessageType, type AccountBudgetConfig } from '../../server'
 import { appendParagraph, collabUrl, connectSynced, contentOf, DOC, login, openRawSocket, startTestServer, syncStep1Message, WAIT, type Reachable } from '../support'
 
 const MiB = 1024 * 1024
@@ -144,4 +144,29 @@ describe('The connections of one account share one budget', () => {
     again.ws.close()
     await again.closed
   }, 90_000)
+
+  test('Awareness a connection sends back as it received it (as every stock y-websocket client does) is not charged to its account: another connection of the account still moves its cursor at once.', async () => {
+    // An awareness budget a few echoes would exhaust if they counted.
+    const tight: AccountBudgetConfig = { ...accountBudget, awareness: { messagesPerSecond: 10, messageBurst: 20, bytesPerSecond: 512 * 1024, byteBurst: 2 * MiB } }
+    const { server } = await startTestServer({ config: { accountBudget: tight, messageThrottle } })
+    const ppt = await connectSynced(server, DOC, await login(server.url, 'ppt'))
+    const mx = await connectSynced(server, DOC, await login(server.url, 'mx'))
+    ppt.provider.awareness.setLocalStateField('cursor', { anchor: 3 })
+    const token = await login(server.url, 'gt')
+    const echoing = await openRawSocket(server, DOC, { token })
+    // The room's awareness as the server sent it to this socket, the PPT's cursor in it.
+    const received = await vi.waitFor(() => {
+      const message = echoing.messages.find((m) => m[0] === MessageType.awareness)
+      expect(message).toBeDefined()
+      return message as Uint8Array
+    }, WAIT)
+    for (let i = 0; i < 100; i++) echoing.ws.send(received)
+    // The account's other connection: its cursor reaches the others without waiting for the echoes' charge (80 messages over the burst: 8 s).
+    const gt = await connectSynced(server, DOC, token)
+    gt.provider.awareness.setLocalStateField('cursor', { anchor: 7 })
+    await vi.waitFor(() => expect(mx.provider.awareness.getStates().get(gt.doc.clientID)).toMatchObject({ cursor: { anchor: 7 } }), { timeout: 2_000, interval: 20 })
+    // The echoes changed nothing, and the socket that sent them is still open.
+    expect(mx.provider.awareness.getStates().get(ppt.doc.clientID)).toMatchObject({ cursor: { anchor: 3 } })
+    expect(echoing.ws.readyState).toBe(WebSocket.OPEN)
+  })
 })
