@@ -99,6 +99,10 @@ export function collabUpgrade(
   server.on('close', () => clearInterval(ping))
 }
 
+// How long a socket closed while held back keeps its TCP connection, unread,
+// for the close frame to reach the client before the connection is dropped.
+const CLOSED_UNREAD_GRACE_MS = 1_000
+
 // When a client refused for too many connections may try again, in seconds.
 const RETRY_AFTER_S = 30
 
@@ -135,15 +139,30 @@ export function refuseUpgrade(socket: Duplex, status: number, message: string, h
  * Hands every binary message of `ws` to `connection`, with flood control:
  * while the connection is over its message rates the socket is paused, so
  * that TCP makes the client wait, and resumed once the rates allow (calling
- * `onResume`). Returns what stops it (on close).
+ * `onResume`); once the server has closed the connection, it is read no more.
+ * Returns what stops it (on close).
  */
 function readInto(connection: Connection, ws: WebSocket, onResume: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
+  let dropping = false
+  // Closed by the server (for sending too much, say): the socket is not read
+  // again. Read on, the closing handshake would parse all it holds before the
+  // client's close frame (a flood's backlog: megabytes of frames, 150 ms of
+  // the event loop); the client has had the close frame and its code, and
+  // the connection is dropped after a grace for it to arrive.
+  const drop = () => {
+    if (dropping) return
+    dropping = true
+    clearTimeout(timer)
+    ws.pause()
+    timer = setTimeout(() => ws.terminate(), CLOSED_UNREAD_GRACE_MS)
+  }
   const holdBack = (waitMs: number) => {
     if (waitMs <= 0 || timer !== undefined) return
     ws.pause()
     timer = setTimeout(() => {
       timer = undefined
+      if (!connection.isOpen) return drop()
       onResume()
       // Messages that were already read when the socket paused may have added to the wait.
       if (connection.waitMs > 0) holdBack(connection.waitMs)
@@ -151,8 +170,10 @@ function readInto(connection: Connection, ws: WebSocket, onResume: () => void): 
     }, Math.ceil(waitMs))
   }
   ws.on('message', (data, isBinary) => {
-    if (!isBinary) return connection.close(CloseCode.badMessage, 'text frames are not part of the protocol')
-    holdBack(connection.receive(toBytes(data as Buffer | ArrayBuffer | Buffer[])))
+    if (dropping) return
+    if (!isBinary) connection.close(CloseCode.badMessage, 'text frames are not part of the protocol')
+    else holdBack(connection.receive(toBytes(data as Buffer | ArrayBuffer | Buffer[])))
+    if (!connection.isOpen) drop()
   })
   return () => clearTimeout(timer)
 }

@@ -7,7 +7,9 @@
  * (A WebSocket message over `maxMessageBytes` closing with 1009 is tested
  * with the other bad frames in collaboration.test.ts.)
  */
-import { describe, expect, test, vi } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
+import { describe, expect, onTestFinished, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
@@ -30,6 +32,7 @@ import {
   signIn,
   startTestServer,
   storedContent,
+  syncStep1Message,
   syncUpdateMessage,
   WAIT,
   type ApiAnswer,
@@ -147,6 +150,21 @@ describe('Request limits answer with a clear error', () => {
   })
 })
 
+/** The code of the close frame among the server's (unmasked) frames after the upgrade's answer, if one came. */
+function closeCodeIn(received: Buffer): number | undefined {
+  let at = received.indexOf('\r\n\r\n') + 4
+  while (at >= 4 && at + 2 <= received.length) {
+    const opcode = (received[at] as number) & 0x0f
+    let length = (received[at + 1] as number) & 0x7f
+    let header = 2
+    if (length === 126) [length, header] = [received.readUInt16BE(at + 2), 4]
+    else if (length === 127) [length, header] = [Number(received.readBigUInt64BE(at + 2)), 10]
+    if (opcode === 8 && at + header + 2 <= received.length) return received.readUInt16BE(at + header)
+    at += header + length
+  }
+  return undefined
+}
+
 describe('Flood control on the collaboration socket', () => {
   // Low rates, so that a test floods quickly; a second of being held back closes.
   const messageThrottle: MessageThrottleConfig = {
@@ -212,6 +230,37 @@ describe('Flood control on the collaboration socket', () => {
     // Its presence left with it.
     await vi.waitFor(() => expect(gt.provider.awareness.getStates().has(awareness.clientID)).toBe(false), WAIT)
     await expectConverged(server, ppt, gt)
+  })
+
+  test('A flooding client closed with 4429 that never answers the close frame is dropped soon after, its backlog unread, not kept for the 30 s of a closing handshake.', async () => {
+    const { server } = await startTestServer({ config: { messageThrottle } })
+    const token = await login(server.url, 'se')
+    // A client of its own over TCP: it writes its frames and never answers the close frame, as a flood does.
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1')
+    onTestFinished(() => {
+      socket.destroy()
+    })
+    // Dropped with unread data in its buffers, the connection is reset.
+    socket.on('error', () => {})
+    let received = Buffer.alloc(0)
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])))
+    const ended = new Promise<void>((done) => socket.once('close', () => done()))
+    socket.write(
+      `GET /collab/${DOC}?token=${encodeURIComponent(token)} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
+    )
+    await vi.waitFor(() => expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 101/), WAIT)
+    // 200,000 asks for the whole document, each a masked binary frame (a zero mask), 2 MB at once.
+    const ask = syncStep1Message()
+    const frame = Buffer.concat([Buffer.from([0x82, 0x80 | ask.byteLength, 0, 0, 0, 0]), Buffer.from(ask)])
+    socket.write(Buffer.concat(Array.from({ length: 200_000 }, () => frame)))
+    // The server's close frame (opcode 8) with 4429 reaches the client...
+    await vi.waitFor(() => expect(closeCodeIn(received)).toBe(CloseCode.tooManyMessages), WAIT)
+    // ...and the connection ends without its answer: ws would wait 30 s for it.
+    let done = false
+    void ended.then(() => (done = true))
+    await vi.waitFor(() => expect(done).toBe(true), { timeout: 10_000, interval: 100 })
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
   })
 })
 
