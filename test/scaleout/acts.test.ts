@@ -10,47 +10,11 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { COUNTRIES } from '../../src'
-import {
-  apiSession,
-  docPath,
-  login,
-  openCommentPeriod,
-  postgresDatabase,
-  quoteSelector,
-  signIn,
-  startTestRedis,
-  type ApiAnswer,
-  type Reachable
-} from '../support'
-import { startTwoProcesses } from './twoProcesses'
+import { apiSession, docPath, failedLogin, login, openCommentPeriod, signIn } from '../support'
+import { postComment, twoProcesses } from './twoProcesses'
 
 // Real processes start slowly on a shared machine (two cores), and 200 acts take a while there; the checks themselves are bounded.
 const PROCESS_TEST_MS = 90_000
-
-/** Two server processes on one new database and one Redis; killed when the test ends. */
-async function twoProcesses(): Promise<{ a: Reachable; b: Reachable }> {
-  const [databaseUrl, redis] = await Promise.all([postgresDatabase(), startTestRedis()])
-  return startTwoProcesses(databaseUrl, redis)
-}
-
-async function postComment(server: Reachable, token: string, body: string, key?: string): Promise<ApiAnswer> {
-  const res = await fetch(`${server.url}${docPath('/comments')}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(key === undefined ? {} : { 'Idempotency-Key': key }) },
-    body: JSON.stringify({ body, anchor: quoteSelector('Proceso Puebla') })
-  })
-  return { status: res.status, body: await res.json() }
-}
-
-async function failedLogin(server: Reachable, username: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'not the password' })
-  })
-  await res.body?.cancel()
-  return res.status
-}
 
 describe('Acts spread over two server processes on one PostgreSQL and one Redis', () => {
   test('Five failed logins spread over both processes throttle the sixth on either, with 429.', async () => {

@@ -23,7 +23,8 @@ import {
   quoteSelector,
   signIn,
   startTestRedis,
-  startThrowawayPostgres
+  startThrowawayPostgres,
+  typingOnBoth,
 } from '../support'
 import { CONVERGED, expectConverged, startTwoProcesses } from './twoProcesses'
 
@@ -51,12 +52,7 @@ test('Redis stopped and started again mid-typing: both processes converge, with 
   const onB = await connectSynced(b, DOC, await login(b.url, 'se'))
   const watcherOnB = await connectSynced(b, DOC, await login(b.url, 'mx'))
   const clients = [onA, onB, watcherOnB]
-  const typed: string[] = []
-  const type = (round: string) => {
-    typed.push(`A ${round}`, `B ${round}`)
-    appendParagraph(onA.doc, `A ${round}`)
-    appendParagraph(onB.doc, `B ${round}`)
-  }
+  const { typed, type } = typingOnBoth(onA, onB)
   type('antes')
   await expectConverged(clients, typed)
 

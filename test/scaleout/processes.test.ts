@@ -14,37 +14,16 @@ import {
   connectSynced,
   contentOf,
   DOC,
-  docPath,
   login,
   openCommentPeriod,
   openRawSocket,
-  postgresDatabase,
-  quoteSelector,
   signIn,
-  startTestRedis,
-  subscribeToEvents,
-  type ApiAnswer,
-  type Reachable
+  subscribeToEvents
 } from '../support'
-import { CONVERGED, expectConverged, startTwoProcesses } from './twoProcesses'
+import { CONVERGED, expectConverged, postComment, twoProcesses } from './twoProcesses'
 
 // Real processes start slowly on a shared machine; the checks themselves are bounded.
 const PROCESS_TEST_MS = 60_000
-
-/** Two server processes on one new database and one Redis; killed when the test ends. */
-async function twoProcesses(): Promise<{ a: Reachable; b: Reachable }> {
-  const [databaseUrl, redis] = await Promise.all([postgresDatabase(), startTestRedis()])
-  return startTwoProcesses(databaseUrl, redis)
-}
-
-async function postComment(server: Reachable, token: string, body: string, key?: string): Promise<ApiAnswer> {
-  const res = await fetch(`${server.url}${docPath('/comments')}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(key === undefined ? {} : { 'Idempotency-Key': key }) },
-    body: JSON.stringify({ body, anchor: quoteSelector('Proceso Puebla') })
-  })
-  return { status: res.status, body: await res.json() }
-}
 
 describe('Two server processes on one PostgreSQL and one Redis', () => {
   test('Stock clients on either process converge, also while both type at once.', async () => {

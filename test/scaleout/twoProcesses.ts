@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, onTestFinished, vi } from 'vitest'
-import { contentOf, freePort, type Reachable, type TestClient, type TestRedis } from '../support'
+import { IDEMPOTENCY_HEADER } from '../../src'
+import { contentOf, docPath, freePort, postgresDatabase, quoteSelector, startTestRedis, type ApiAnswer, type Reachable, type TestClient, type TestRedis } from '../support'
 import { startServerAt } from '../durability/serverProcess'
 
 /** How long two processes may take to converge: a catch-up from the store comes within 5 s. */
@@ -29,6 +30,22 @@ export async function startTwoProcesses(databaseUrl: string, redis: TestRedis): 
   // Started together: both find the database empty, one seeds it. (No data folder is written on PostgreSQL.)
   const [a, b] = await Promise.all([startServerAt(dir, await freePort(), env), startServerAt(dir, await freePort(), env)])
   return { a: { url: await a.listening }, b: { url: await b.listening } }
+}
+
+/** Two server processes on one new database and one Redis; killed when the test ends. */
+export async function twoProcesses(): Promise<{ a: Reachable; b: Reachable }> {
+  const [databaseUrl, redis] = await Promise.all([postgresDatabase(), startTestRedis()])
+  return startTwoProcesses(databaseUrl, redis)
+}
+
+/** A comment on «Proceso Puebla» as the session of `token`, with an Idempotency-Key if given; the answer. */
+export async function postComment(server: Reachable, token: string, body: string, key?: string): Promise<ApiAnswer> {
+  const res = await fetch(`${server.url}${docPath('/comments')}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(key === undefined ? {} : { [IDEMPOTENCY_HEADER]: key }) },
+    body: JSON.stringify({ body, anchor: quoteSelector('Proceso Puebla') })
+  })
+  return { status: res.status, body: await res.json() }
 }
 
 /** Waits until every client shows the same text, and that text holds each of `texts` once. */

@@ -17,6 +17,7 @@ import {
   DEMO_PASSWORD,
   DOC,
   docPath,
+  failedLogin,
   freePort,
   login,
   openCommentPeriod,
@@ -26,6 +27,7 @@ import {
   startTestRedis,
   subscribeToEvents,
   WAIT,
+  typingOnBoth,
   type TestClient,
   type TestRedis
 } from '../support'
@@ -56,17 +58,6 @@ async function expectConverged(clients: readonly TestClient[], texts: readonly s
     for (const text of texts) expect(first).toContain(text)
     for (const other of rest) expect(other).toBe(first)
   }, wait)
-}
-
-/** A wrong-password login attempt; its status. */
-async function failedLogin(server: RunningServer, username: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'not the password' })
-  })
-  await res.body?.cancel()
-  return res.status
 }
 
 describe('Two servers, one store, one Redis', () => {
@@ -190,12 +181,7 @@ describe('Redis stopped and started again', () => {
     const { a, b } = await twoServers(redis)
     const onA = await connectSynced(a, DOC, await login(a.url, 'ppt'))
     const onB = await connectSynced(b, DOC, await login(b.url, 'se'))
-    const typed: string[] = []
-    const type = (round: string) => {
-      typed.push(`A ${round}`, `B ${round}`)
-      appendParagraph(onA.doc, `A ${round}`)
-      appendParagraph(onB.doc, `B ${round}`)
-    }
+    const { typed, type } = typingOnBoth(onA, onB)
     type('antes')
     await expectConverged([onA, onB], typed)
 

@@ -18,6 +18,17 @@ export async function login(url: string, username: string, password = DEMO_PASSW
   return body.token
 }
 
+/** A login with a wrong password; its status (401, or 429 once throttled). */
+export async function failedLogin(server: Reachable, username: string): Promise<number> {
+  const res = await fetch(`${server.url}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: 'not the password' })
+  })
+  await res.body?.cancel()
+  return res.status
+}
+
 /**
  * A parsed JSON answer of the REST API. Tests read deep into bodies
  * (`body.comment.anchor.text`), so the body is left untyped on purpose.

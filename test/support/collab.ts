@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { CONTENT_FRAGMENT } from '../../src'
 import { MessageType } from '../../server'
+import { appendParagraph } from './doc'
 import { WAIT, type Reachable } from './server'
 
 /** The WebSocket address of the collaboration endpoint (documents are appended to it). */
@@ -136,4 +137,20 @@ export async function refusedUpgradeStatus(
   )
   expect(error).toBeInstanceOf(UpgradeRefused)
   return (error as UpgradeRefused).status
+}
+
+/**
+ * Two clients typing a paragraph each per round (`A <round>`, `B <round>`),
+ * and every paragraph typed so far, for the convergence checks.
+ */
+export function typingOnBoth(onA: TestClient, onB: TestClient): { readonly typed: string[]; type(round: string): void } {
+  const typed: string[] = []
+  return {
+    typed,
+    type: (round) => {
+      typed.push(`A ${round}`, `B ${round}`)
+      appendParagraph(onA.doc, `A ${round}`)
+      appendParagraph(onB.doc, `B ${round}`)
+    }
+  }
 }
