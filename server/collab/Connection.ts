@@ -60,6 +60,8 @@ export class Connection {
   // applied it (see answerFromStored): a sync step 1 is answered from it.
   private stored: Uint8Array | undefined
   private open = true
+  // The code the server closed this connection with, if it did.
+  private closedFor: number | undefined
   // Messages that arrived while the connection (or its account) was over its
   // rates and that a later one of the same kind makes moot, kept for when the
   // rates allow, the latest of each kind only: a sync step 1 (each answer is
@@ -338,8 +340,14 @@ export class Connection {
 
   /** Closes the socket with a code and a reason (cut to the 123 bytes WebSocket allows). */
   close(code: number, reason: string): void {
+    if (this.open) this.closedFor ??= code
     if (this.open && this.socket.readyState === OPEN) this.socket.close(code, truncateReason(reason))
     this.closed()
+  }
+
+  /** Whether the server closed this connection for sending too much (4429, 4430): the client may have more queued than it is worth reading. */
+  get closedForFlood(): boolean {
+    return this.closedFor === CloseCode.tooManyMessages || this.closedFor === CloseCode.accountOverBudget
   }
 
   /** Called when the socket has closed, by either side: forgets this client's presence. */

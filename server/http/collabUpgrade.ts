@@ -139,17 +139,19 @@ export function refuseUpgrade(socket: Duplex, status: number, message: string, h
  * Hands every binary message of `ws` to `connection`, with flood control:
  * while the connection is over its message rates the socket is paused, so
  * that TCP makes the client wait, and resumed once the rates allow (calling
- * `onResume`); once the server has closed the connection, it is read no more.
+ * `onResume`); once the server has closed the connection for sending too
+ * much, it is read no more.
  * Returns what stops it (on close).
  */
 function readInto(connection: Connection, ws: WebSocket, onResume: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   let dropping = false
-  // Closed by the server (for sending too much, say): the socket is not read
-  // again. Read on, the closing handshake would parse all it holds before the
+  // Closed by the server for sending too much: the socket is not read again.
+  // Read on, the closing handshake would parse all it holds before the
   // client's close frame (a flood's backlog: megabytes of frames, 150 ms of
   // the event loop); the client has had the close frame and its code, and
-  // the connection is dropped after a grace for it to arrive.
+  // the connection is dropped after a grace for it to arrive. Other closes
+  // (a bad frame, a session ended) end with the handshake, as usual.
   const drop = () => {
     if (dropping) return
     dropping = true
@@ -162,7 +164,7 @@ function readInto(connection: Connection, ws: WebSocket, onResume: () => void): 
     ws.pause()
     timer = setTimeout(() => {
       timer = undefined
-      if (!connection.isOpen) return drop()
+      if (connection.closedForFlood) return drop()
       onResume()
       // Messages that were already read when the socket paused may have added to the wait.
       if (connection.waitMs > 0) holdBack(connection.waitMs)
@@ -173,7 +175,7 @@ function readInto(connection: Connection, ws: WebSocket, onResume: () => void): 
     if (dropping) return
     if (!isBinary) connection.close(CloseCode.badMessage, 'text frames are not part of the protocol')
     else holdBack(connection.receive(toBytes(data as Buffer | ArrayBuffer | Buffer[])))
-    if (!connection.isOpen) drop()
+    if (connection.closedForFlood) drop()
   })
   return () => clearTimeout(timer)
 }
