@@ -158,7 +158,7 @@ export class BracketPanel {
       // The server refuses to remove a bracket a delegation still holds (409 bracket_held): say so instead of offering it.
       if (bracket.holders.length === 0)
         controls.push(this.button(`remove:${bracket.id}`, t('bracketRemove'), () => actions.remove(bracket.id), `${t('bracketRemove')}: «${bracket.quote}»`))
-      else controls.push(h('p', { class: 'bracket-remove-held' }, fill(t('bracketRemoveHeld'), { holders: bracket.holders.join(', ') })))
+      else controls.push(h('p', { class: 'bracket-remove-held' }, fill(t(bracket.holders.length === 1 ? 'bracketRemoveHeldOne' : 'bracketRemoveHeld'), { holders: bracket.holders.join(', ') })))
     }
     return h(
       'li',

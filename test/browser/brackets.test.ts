@@ -93,7 +93,7 @@ describe('Brackets in the editor', () => {
 
     // Guatemala holds it: no button to remove it, and the panel says why, in reading order after its controls.
     await expect.poll(() => item(ppt.page, bracketId).locator('.bracket-remove-held').innerText(), POLL).toBe(
-      'Podrá retirarse cuando ninguna delegación lo mantenga: aún lo mantienen GT.'
+      'Podrá retirarse cuando ninguna delegación lo mantenga: aún lo mantiene GT.'
     )
     await expectNoSeriousViolations(ppt.page, "the Presidency's panel with a bracket still held", '.bracket-panel')
     expect(await item(ppt.page, bracketId).getByRole('button', { name: /Retirar el corchete/ }).count()).toBe(0)
