@@ -168,6 +168,8 @@ describe('keyboard-only journeys in Chromium', () => {
     const { page } = gt
     const { blockId } = await selectWordsByKeyboard(page)
     const before = await blockText(page, blockId)
+    // The count is drawn a moment after the text arrives (on a loaded machine, after the selection).
+    await expect.poll(() => page.locator('.word-count').innerText(), POLL).not.toBe('')
     const words = await page.locator('.word-count').innerText()
     for (const key of ['x', 'y', 'Backspace', 'Delete', 'Enter', 'Control+x', 'Control+b']) await page.keyboard.press(key)
     await page.keyboard.type('texto que no debe entrar')
