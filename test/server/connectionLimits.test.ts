@@ -124,7 +124,9 @@ describe('The connections of one account share one budget', () => {
   }, 60_000)
 
   test('Once its sockets were closed with 4430, the account is refused new ones at the upgrade (429, Retry-After, the reason) until its budget has rested; other accounts are not, and then it is let in again.', async () => {
-    const { server } = await startTestServer({ config: { accountBudget, messageThrottle } })
+    // Refilling slowly enough (a quarter of the burst in 4 s) that the budget has not rested when the closed sockets are gone.
+    const slowToRest: AccountBudgetConfig = { ...accountBudget, updates: { ...accountBudget.updates, bytesPerSecond: 64 * 1024 } }
+    const { server } = await startTestServer({ config: { accountBudget: slowToRest, messageThrottle } })
     const token = await login(server.url, 'gt')
     const { sockets, stop } = await floodOfAsks(server, token)
     const closes = await Promise.all(sockets.map((s) => s.closed))
