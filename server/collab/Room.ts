@@ -190,12 +190,8 @@ export class Room {
    * order, the parts give what a fresh encoding does. Needs the document loaded.
    */
   wholeState(): Uint8Array[] {
-    const { pendingStructs, pendingDs } = this.doc.store
-    // Changes Yjs holds back (waiting for those they depend on) are in no
-    // update event, only in a fresh encoding: rare, and then not cached.
-    if (pendingStructs || pendingDs) return [Y.encodeStateAsUpdate(this.doc)]
-    this.encoded ??= { state: Y.encodeStateAsUpdate(this.doc), since: [], sinceBytes: 0 }
-    return [this.encoded.state, ...this.encoded.since]
+    const encoded = this.encodedWhole()
+    return encoded ? [encoded.state, ...encoded.since] : [Y.encodeStateAsUpdate(this.doc)]
   }
 
   /**
@@ -207,13 +203,21 @@ export class Room {
    * state into a new message for each.
    */
   wholeStateAnswer(): readonly Uint8Array[] {
-    const parts = this.wholeState()
-    const encoded = this.encoded
-    // Not cached (see wholeState): framed for this answer only.
-    if (!encoded || parts[0] !== encoded.state) return [encodeStep2Message(parts[0] as Uint8Array), ...parts.slice(1).map(encodeUpdateMessage)]
+    const encoded = this.encodedWhole()
+    if (!encoded) return [encodeStep2Message(Y.encodeStateAsUpdate(this.doc))]
     const answer = (encoded.answer ??= [encodeStep2Message(encoded.state)])
     for (let i = answer.length - 1; i < encoded.since.length; i++) answer.push(encodeUpdateMessage(encoded.since[i] as Uint8Array))
     return answer
+  }
+
+  // The whole document as last encoded and the updates since, encoding it if
+  // need be; undefined while Yjs holds back changes waiting for those they
+  // depend on: those are in no update event, only in a fresh encoding (rare,
+  // and then not cached).
+  private encodedWhole(): NonNullable<Room['encoded']> | undefined {
+    const { pendingStructs, pendingDs } = this.doc.store
+    if (pendingStructs || pendingDs) return undefined
+    return (this.encoded ??= { state: Y.encodeStateAsUpdate(this.doc), since: [], sinceBytes: 0 })
   }
 
   private noteEncodedUpdate(update: Uint8Array): void {
