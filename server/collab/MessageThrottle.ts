@@ -34,12 +34,6 @@ class TokenBucket {
     return missing > 0 ? (missing / this.perSecond) * 1000 : 0
   }
 
-  /** Whether the bucket holds at least `share` (0–1) of its burst at `now`. */
-  holds(share: number, now: number): boolean {
-    this.refill(now)
-    return this.tokens >= share * this.burst
-  }
-
   /** The ms from `now` until the balance is no longer negative. */
   wait(now: number): number {
     this.refill(now)
@@ -68,10 +62,6 @@ class RateBuckets {
 
   wait(now: number): number {
     return Math.max(this.messages.wait(now), this.bytes.wait(now))
-  }
-
-  holds(share: number, now: number): boolean {
-    return this.messages.holds(share, now) && this.bytes.holds(share, now)
   }
 
   untilHolds(share: number, now: number): number {
@@ -115,7 +105,12 @@ export class AccountBudget {
    * (a flood the pausing merely paces) never get there; people do.
    */
   rested(now: number): boolean {
-    return this.buckets.updates.holds(0.25, now) && this.buckets.awareness.holds(0.25, now)
+    return this.restsIn(now) === 0
+  }
+
+  // The ms from `now` until the account has rested (0: it has).
+  private restsIn(now: number): number {
+    return Math.max(this.buckets.updates.untilHolds(0.25, now), this.buckets.awareness.untilHolds(0.25, now))
   }
 
   /** A connection of the account was closed for this budget: no new one opens until the account has rested. */
@@ -131,7 +126,7 @@ export class AccountBudget {
    */
   refusesFor(now: number): number {
     if (!this.barred) return 0
-    const ms = Math.max(this.buckets.updates.untilHolds(0.25, now), this.buckets.awareness.untilHolds(0.25, now))
+    const ms = this.restsIn(now)
     if (ms === 0) this.barred = false
     return ms
   }
